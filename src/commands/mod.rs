@@ -1,0 +1,39 @@
+//! Glue between the command line and the engine: one function per command.
+
+mod rules;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::rules::Rules;
+
+/// Exit status: 0 clean, 1 something to act on, 2 error (returned as `Err`).
+pub const FOUND: u8 = 1;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let color = crate::style::ColorChoice::resolve(cli.color);
+    match cli.command {
+        Command::Rules { command } => rules::run(command, cli.rules.as_deref(), color),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "llmgw-migrate", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Scan(_) | Command::Rewrite(_) | Command::Parity(_) => {
+            anyhow::bail!("this command is not built yet")
+        }
+    }
+}
+
+/// The tables in effect: built-in, plus `--rules DIR`.
+pub fn load_rules(dir: Option<&std::path::Path>) -> anyhow::Result<Rules> {
+    match dir {
+        Some(d) => Rules::with_dir(d),
+        None => Ok(Rules::embedded()?),
+    }
+}

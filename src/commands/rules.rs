@@ -1,0 +1,158 @@
+//! `rules list | show | validate`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use crate::cli::{HumanJson, RulesCommand};
+use crate::rules::{parse_table, AnyTable, Rules, TargetTable};
+use crate::style::{bold, ColorChoice};
+
+pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow::Result<ExitCode> {
+    match cmd {
+        RulesCommand::List { format } => {
+            let rules = super::load_rules(dir)?;
+            list(&rules, format);
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Show { target, format } => {
+            let rules = super::load_rules(dir)?;
+            let t = rules.require_target(&target)?;
+            match format {
+                HumanJson::Json => {
+                    println!("{}", serde_json::to_string_pretty(&show_json(&rules, t))?)
+                }
+                HumanJson::Human => show_human(t, color),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        RulesCommand::Validate { files } => {
+            let mut bad = false;
+            for f in files {
+                let name = f.display().to_string();
+                let text = match std::fs::read(&f) {
+                    Ok(b) => match String::from_utf8(b) {
+                        Ok(t) => t,
+                        Err(_) => {
+                            eprintln!("{name}:1:1: not UTF-8 text");
+                            bad = true;
+                            continue;
+                        }
+                    },
+                    Err(e) => {
+                        eprintln!("{name}: cannot read: {e}");
+                        bad = true;
+                        continue;
+                    }
+                };
+                match parse_table(&name, &text) {
+                    Ok(AnyTable::Target(t)) => {
+                        println!("{name}: ok ({}, {} rows)", t.label(), t.table.models.len())
+                    }
+                    Ok(AnyTable::Source(s)) => println!("{name}: ok ({})", s.label()),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        bad = true;
+                    }
+                }
+            }
+            Ok(if bad {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn list(rules: &Rules, format: HumanJson) {
+    match format {
+        HumanJson::Json => {
+            let targets: Vec<_> = rules
+                .targets
+                .iter()
+                .map(|t| {
+                    json!({"id": t.table.id, "name": t.table.name, "aliases": t.table.aliases,
+                        "version": t.table.version.value, "hash": t.hash, "table": t.label(),
+                        "rows": t.table.models.len(), "file": t.file})
+                })
+                .collect();
+            let out = json!({"schema": 1, "source": rules.source.label(), "targets": targets});
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        HumanJson::Human => {
+            println!("source  {}", rules.source.label());
+            for t in &rules.targets {
+                let aliases = if t.table.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (alias {})", t.table.aliases.join(", "))
+                };
+                println!(
+                    "target  {:<12} {}  {} rows  {}{aliases}",
+                    t.table.id,
+                    t.label(),
+                    t.table.models.len(),
+                    t.table.name
+                );
+            }
+        }
+    }
+}
+
+fn show_json(rules: &Rules, t: &crate::rules::Loaded<TargetTable>) -> serde_json::Value {
+    let mut v = serde_json::to_value(&t.table).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("table".into(), json!(t.label()));
+        o.insert("source_table".into(), json!(rules.source.label()));
+    }
+    v
+}
+
+fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
+    let tb = &t.table;
+    println!(
+        "{}",
+        color.paint(bold(), &format!("{} ({})", tb.name, t.label()))
+    );
+    println!("base_url            {}", tb.base_url);
+    if let Some(a) = &tb.anthropic_base_url {
+        println!("anthropic_base_url  {a}");
+    }
+    println!("key_env             {}", tb.key_env);
+    if let Some(p) = &tb.key_prefix {
+        println!("key_prefix          {p}");
+    }
+    println!();
+    for (what, list) in [
+        ("header", &tb.headers),
+        ("field", &tb.fields),
+        ("suffix", &tb.suffixes),
+    ] {
+        for d in list {
+            println!(
+                "{what:<7} {:<24} {:<7} {}",
+                d.name.value,
+                format!("{:?}", d.action).to_lowercase(),
+                d.why
+            );
+        }
+    }
+    println!();
+    for r in &tb.models {
+        let to = r.to.as_ref().map(|s| s.value.as_str()).unwrap_or("-");
+        let extra = r
+            .retires_on
+            .as_ref()
+            .map(|d| format!(" retires {}", d.value))
+            .unwrap_or_default();
+        println!(
+            "{:<44} -> {:<40} {:<11} {}{extra}",
+            r.from.value,
+            to,
+            r.status.as_str(),
+            r.verified.as_ref().map(|v| v.value.as_str()).unwrap_or("")
+        );
+    }
+}

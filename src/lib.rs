@@ -1,0 +1,14 @@
+//! llmgw-migrate: find a codebase's OpenRouter dependencies, rewrite them for
+//! another OpenAI-compatible gateway, and check that the two gateways agree.
+//!
+//! Data flow: files -> detection -> findings -> edits -> diff or write;
+//! prompts -> requests -> responses -> comparisons -> report.
+
+pub mod cli;
+pub mod commands;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod style;

@@ -1,0 +1,61 @@
+//! Reports: turning findings into the documented output formats.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::finding::{Finding, Kind};
+use crate::scan::{ScanError, ScanReport};
+
+/// The stable JSON document of `scan --format json` (schema 1, see README).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanOutput<'a> {
+    pub schema: u32,
+    pub tool: Tool,
+    pub table: &'a str,
+    pub findings: Vec<&'a Finding>,
+    pub summary: Summary<'a>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+pub const TOOL: Tool = Tool {
+    name: env!("CARGO_PKG_NAME"),
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary<'a> {
+    pub files_scanned: usize,
+    pub files_skipped: usize,
+    /// Every kind, zero included, so consumers need no defaults.
+    pub findings_by_kind: BTreeMap<&'static str, usize>,
+    pub errors: &'a [ScanError],
+}
+
+impl<'a> ScanOutput<'a> {
+    pub fn new(report: &'a ScanReport) -> ScanOutput<'a> {
+        let findings: Vec<&Finding> = report.findings().collect();
+        let mut by_kind: BTreeMap<&'static str, usize> =
+            Kind::ALL.iter().map(|k| (k.as_str(), 0)).collect();
+        for f in &findings {
+            *by_kind.entry(f.kind.as_str()).or_default() += 1;
+        }
+        ScanOutput {
+            schema: 1,
+            tool: TOOL,
+            table: &report.table,
+            findings,
+            summary: Summary {
+                files_scanned: report.files_scanned,
+                files_skipped: report.files_skipped,
+                findings_by_kind: by_kind,
+                errors: &report.errors,
+            },
+        }
+    }
+}

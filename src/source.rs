@@ -1,0 +1,340 @@
+//! Reading files faithfully: decode any encoding we meet into UTF-8 text for
+//! matching, while remembering how to map text offsets back to the original
+//! bytes, so reports point at the original and edits touch nothing else.
+
+use std::ops::Range;
+
+/// How the original bytes were encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    /// Not valid UTF-8: valid runs are kept, each invalid byte is read as
+    /// its Latin-1 character. Matching is lossy, positions are exact.
+    Lossy,
+}
+
+/// One replacement of a span of decoded text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Edit {
+    /// Byte range in [`SourceText::text`].
+    pub range: Range<usize>,
+    pub text: String,
+}
+
+/// A file's bytes and its decoded text.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub bytes: Vec<u8>,
+    pub text: String,
+    pub encoding: Encoding,
+    /// Start offset (in `text`) of every line.
+    line_starts: Vec<usize>,
+    /// For `Lossy`: sorted (text_offset, orig_offset) breakpoints; between
+    /// two breakpoints offsets advance together.
+    breaks: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("edits overlap at text offsets {0:?} and {1:?}")]
+    Overlap(Range<usize>, Range<usize>),
+    #[error("edit range {0:?} is not on a character boundary or is out of bounds")]
+    BadRange(Range<usize>),
+}
+
+impl SourceText {
+    pub fn decode(bytes: Vec<u8>) -> SourceText {
+        let (text, encoding, breaks) = decode_bytes(&bytes);
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceText {
+            bytes,
+            text,
+            encoding,
+            line_starts,
+            breaks,
+        }
+    }
+
+    /// 1-based line and 1-based character column of a text offset.
+    pub fn line_col(&self, off: usize) -> (usize, usize) {
+        let off = off.min(self.text.len());
+        let line = match self.line_starts.binary_search(&off) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let col = self.text[start..floor_char(&self.text, off)]
+            .chars()
+            .count()
+            + 1;
+        (line + 1, col)
+    }
+
+    /// Text of 1-based line `n` without its line ending.
+    pub fn line_text(&self, n: usize) -> &str {
+        if n == 0 || n > self.line_starts.len() {
+            return "";
+        }
+        let start = self.line_starts[n - 1];
+        let end = self.line_starts.get(n).copied().unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Text offset where 1-based line `n` starts.
+    pub fn line_start(&self, n: usize) -> usize {
+        self.line_starts
+            .get(n.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// The line ending this file mostly uses, for inserted lines.
+    pub fn line_ending(&self) -> &'static str {
+        let crlf = self.text.matches("\r\n").count();
+        let lf = self.text.matches('\n').count() - crlf;
+        if crlf > lf {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
+    /// Offset in the original bytes of a text offset.
+    pub fn orig_offset(&self, off: usize) -> usize {
+        match self.encoding {
+            Encoding::Utf8 => off,
+            Encoding::Utf8Bom => off + 3,
+            Encoding::Lossy => {
+                let i = match self.breaks.binary_search_by_key(&off, |b| b.0) {
+                    Ok(i) => i,
+                    Err(i) => i.saturating_sub(1),
+                };
+                let (t, o) = self.breaks.get(i).copied().unwrap_or((0, 0));
+                o + off.saturating_sub(t)
+            }
+            // UTF-16 is re-encoded whole; offsets into it are by code unit.
+            Encoding::Utf16Le | Encoding::Utf16Be => {
+                2 + self.text[..floor_char(&self.text, off)]
+                    .encode_utf16()
+                    .count()
+                    * 2
+            }
+        }
+    }
+
+    /// Apply edits and return the new file bytes. Bytes outside the edited
+    /// spans are copied from the original unchanged.
+    pub fn apply(&self, edits: &[Edit]) -> Result<Vec<u8>, ApplyError> {
+        let mut sorted: Vec<&Edit> = edits.iter().collect();
+        sorted.sort_by_key(|e| (e.range.start, e.range.end));
+        for w in sorted.windows(2) {
+            if w[1].range.start < w[0].range.end {
+                return Err(ApplyError::Overlap(w[0].range.clone(), w[1].range.clone()));
+            }
+        }
+        for e in &sorted {
+            if e.range.start > e.range.end
+                || e.range.end > self.text.len()
+                || !self.text.is_char_boundary(e.range.start)
+                || !self.text.is_char_boundary(e.range.end)
+            {
+                return Err(ApplyError::BadRange(e.range.clone()));
+            }
+        }
+        match self.encoding {
+            Encoding::Utf16Le | Encoding::Utf16Be => {
+                let mut text = String::with_capacity(self.text.len());
+                let mut pos = 0;
+                for e in &sorted {
+                    text.push_str(&self.text[pos..e.range.start]);
+                    text.push_str(&e.text);
+                    pos = e.range.end;
+                }
+                text.push_str(&self.text[pos..]);
+                let le = self.encoding == Encoding::Utf16Le;
+                let mut out = Vec::with_capacity(text.len() * 2 + 2);
+                out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+                for u in text.encode_utf16() {
+                    out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+                }
+                Ok(out)
+            }
+            _ => {
+                let mut out = Vec::with_capacity(self.bytes.len());
+                let mut pos = 0;
+                for e in &sorted {
+                    let (s, t) = (
+                        self.orig_offset(e.range.start),
+                        self.orig_offset(e.range.end),
+                    );
+                    out.extend_from_slice(&self.bytes[pos..s]);
+                    out.extend_from_slice(e.text.as_bytes());
+                    pos = t;
+                }
+                out.extend_from_slice(&self.bytes[pos..]);
+                Ok(out)
+            }
+        }
+    }
+
+    /// Whether UTF-16 text round-trips exactly (unpaired surrogates do not),
+    /// so a rewrite would leave untouched bytes as they were.
+    pub fn round_trips(&self) -> bool {
+        match self.encoding {
+            Encoding::Utf16Le | Encoding::Utf16Be => {
+                self.apply(&[]).map(|b| b == self.bytes).unwrap_or(false)
+            }
+            _ => true,
+        }
+    }
+}
+
+fn floor_char(s: &str, mut off: usize) -> usize {
+    off = off.min(s.len());
+    while !s.is_char_boundary(off) {
+        off -= 1;
+    }
+    off
+}
+
+/// Whether bytes look binary: a NUL in the first 8 KiB, unless the file
+/// carries a UTF-16 byte-order mark.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+fn decode_bytes(bytes: &[u8]) -> (String, Encoding, Vec<(usize, usize)>) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        if let Ok(s) = std::str::from_utf8(rest) {
+            return (s.to_owned(), Encoding::Utf8Bom, Vec::new());
+        }
+    }
+    if bytes.len() >= 2 && (bytes[..2] == [0xFF, 0xFE] || bytes[..2] == [0xFE, 0xFF]) {
+        let le = bytes[0] == 0xFF;
+        let units = bytes[2..].chunks(2).map(|c| {
+            let pair = [c[0], *c.get(1).unwrap_or(&0)];
+            if le {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        let text: String = char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        let enc = if le {
+            Encoding::Utf16Le
+        } else {
+            Encoding::Utf16Be
+        };
+        return (text, enc, Vec::new());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_owned(), Encoding::Utf8, Vec::new());
+    }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+    let mut breaks = vec![(0, 0)];
+    let mut orig = 0;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        orig += chunk.valid().len();
+        for &b in chunk.invalid() {
+            text.push(char::from(b));
+            orig += 1;
+            breaks.push((text.len(), orig));
+        }
+    }
+    (text, Encoding::Lossy, breaks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(s: &SourceText, needle: &str, with: &str) -> Vec<u8> {
+        let at = s.text.find(needle).unwrap();
+        s.apply(&[Edit {
+            range: at..at + needle.len(),
+            text: with.into(),
+        }])
+        .unwrap()
+    }
+
+    #[test]
+    fn utf8_bom_is_kept_and_positions_are_in_text() {
+        let s = SourceText::decode(b"\xEF\xBB\xBFa\r\nopenrouter.ai\r\n".to_vec());
+        assert_eq!(s.encoding, Encoding::Utf8Bom);
+        assert_eq!(s.line_col(s.text.find("openrouter").unwrap()), (2, 1));
+        assert_eq!(
+            edit(&s, "openrouter.ai", "x.io"),
+            b"\xEF\xBB\xBFa\r\nx.io\r\n".to_vec()
+        );
+        assert_eq!(s.line_ending(), "\r\n");
+    }
+
+    #[test]
+    fn latin1_bytes_survive_an_edit_elsewhere() {
+        let bytes = b"caf\xE9 = 'openrouter.ai' # \xFF\n".to_vec();
+        let s = SourceText::decode(bytes);
+        assert_eq!(s.encoding, Encoding::Lossy);
+        let out = edit(&s, "openrouter.ai", "api.example");
+        assert_eq!(out, b"caf\xE9 = 'api.example' # \xFF\n".to_vec());
+        // column counts characters: 'c','a','f','\xe9',' ','=',' ',''' then o at 9
+        assert_eq!(s.line_col(s.text.find("openrouter").unwrap()), (1, 9));
+    }
+
+    #[test]
+    fn utf16_round_trips_with_edit() {
+        let text = "x = \"openrouter.ai\"\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let s = SourceText::decode(bytes.clone());
+        assert_eq!(s.encoding, Encoding::Utf16Le);
+        assert!(s.round_trips());
+        assert_eq!(s.apply(&[]).unwrap(), bytes);
+        let out = edit(&s, "openrouter.ai", "gw");
+        let back = SourceText::decode(out);
+        assert_eq!(back.text, "x = \"gw\"\r\n");
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused() {
+        let s = SourceText::decode(b"abcdef".to_vec());
+        let e = |r: Range<usize>| Edit {
+            range: r,
+            text: String::new(),
+        };
+        assert!(matches!(
+            s.apply(&[e(0..3), e(2..4)]),
+            Err(ApplyError::Overlap(..))
+        ));
+        assert!(s.apply(&[e(0..2), e(2..4)]).is_ok());
+        assert!(matches!(s.apply(&[e(4..9)]), Err(ApplyError::BadRange(_))));
+    }
+
+    #[test]
+    fn binary_sniff() {
+        assert!(looks_binary(b"ab\0cd"));
+        assert!(!looks_binary(b"\xFF\xFEa\0"));
+        assert!(!looks_binary(b"plain"));
+    }
+}
