@@ -1,6 +1,10 @@
 //! `scan`: files -> detection -> findings.
 
+pub mod kind;
+
 use std::path::PathBuf;
+
+pub use kind::FileKind;
 
 use crate::finding::{Finding, Kind};
 use crate::rules::{Loaded, Rules, TargetTable};
