@@ -1,6 +1,8 @@
 //! `scan`: files -> detection -> findings.
 
 pub mod kind;
+pub mod lex;
+pub mod lex_config;
 
 use std::path::PathBuf;
 
