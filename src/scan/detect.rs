@@ -359,8 +359,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         let is_header = |s: &str| {
             let s = s.trim();
             self.det.src.attribution_headers.iter().any(|h| {
-                s.len() >= h.len()
-                    && s[..h.len()].eq_ignore_ascii_case(h)
+                s.get(..h.len()).is_some_and(|p| p.eq_ignore_ascii_case(h))
                     && (s.len() == h.len() || s.as_bytes()[h.len()] == b':')
             })
         };
@@ -672,9 +671,8 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for h in &self.det.src.attribution_headers {
             let exact = trimmed.eq_ignore_ascii_case(h);
             let prefixed = !exact
-                && trimmed.len() > h.len()
-                && trimmed[..h.len()].eq_ignore_ascii_case(h)
-                && trimmed.as_bytes()[h.len()] == b':';
+                && trimmed.get(..h.len()).is_some_and(|p| p.eq_ignore_ascii_case(h))
+                && trimmed.as_bytes().get(h.len()) == Some(&b':');
             if !(exact || prefixed) {
                 continue;
             }
