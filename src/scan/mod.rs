@@ -1,6 +1,12 @@
 //! `scan`: files -> detection -> findings.
 
+pub mod kind;
+pub mod lex;
+pub mod lex_config;
+
 use std::path::PathBuf;
+
+pub use kind::FileKind;
 
 use crate::finding::{Finding, Kind};
 use crate::rules::{Loaded, Rules, TargetTable};
