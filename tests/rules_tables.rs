@@ -254,19 +254,27 @@ fn every_seed_named_model_has_a_row_in_every_table() {
 }
 
 #[test]
-fn routers_and_latest_aliases_are_never_automatic() {
+fn routers_and_latest_aliases_are_never_pinned_automatically() {
     let rules = Rules::embedded().unwrap();
     let src = &rules.source.table;
     for id in TARGETS {
         let t = &rules.target(id).unwrap().table;
-        for r in src.routers.iter().map(String::as_str).chain([
-            "~anthropic/claude-sonnet-latest",
-            "~openai/gpt-latest",
-            "~google/gemini-pro-latest",
-        ]) {
+        for r in &src.routers {
             let m = t.map_slug(src, r);
             assert_eq!(m.fix, Fix::Manual, "{id} {r}: {m:?}");
             assert!(t.row(r).is_some(), "{id} lacks a row for {r}");
+        }
+        // A moving `~...-latest` alias may only be rewritten automatically
+        // to another moving alias, never silently pinned to one model.
+        for row in t.models.iter().filter(|r| r.from.value.starts_with('~')) {
+            let m = t.map_slug(src, &row.from.value);
+            if m.fix == Fix::Auto {
+                let to = m.to.as_deref().unwrap_or("");
+                assert!(to.contains("latest"), "{id}: {} -> {to}", row.from.value);
+            }
+        }
+        for a in ["~anthropic/claude-sonnet-latest", "~openai/gpt-latest"] {
+            assert_eq!(t.map_slug(src, a).fix, Fix::Manual, "{id} {a}");
         }
     }
 }
@@ -291,11 +299,15 @@ fn llmgateway_uses_bare_catalogue_ids_with_anthropic_dashes() {
         (Some("claude-sonnet-4-6"), Status::Renamed, Fix::Auto)
     );
     // A suffix LLM Gateway would misread as a region is dropped.
-    let m = t.map_slug(src, "google/gemini-2.5-pro:nitro");
+    let m = t.map_slug(src, "google/gemini-3.1-pro-preview:nitro");
     assert_eq!(
         (m.to.as_deref(), m.fix),
-        (Some("gemini-2.5-pro"), Fix::Auto)
+        (Some("gemini-3.1-pro-preview"), Fix::Auto)
     );
+    // A model LLM Gateway deactivated is never rewritten silently.
+    let m = t.map_slug(src, "google/gemini-2.5-pro");
+    assert_eq!((m.status, m.fix), (Status::Unsupported, Fix::Manual));
+    assert_eq!(m.retires_on.as_deref(), Some("2026-10-16"));
     let m = t.map_slug(src, "anthropic/claude-3.7-sonnet");
     assert_eq!(
         (m.to.as_deref(), m.status, m.retires_on.as_deref()),
