@@ -518,3 +518,32 @@ fn shipped_tables_parse_as_targets_with_their_file_names() {
         }
     }
 }
+
+#[test]
+fn every_target_decides_every_slug_any_target_lists() {
+    // A slug researched for one gateway must be decided (even as
+    // `unverified`) for the others too, so no table silently lags.
+    let rules = Rules::embedded().unwrap();
+    let sets: Vec<std::collections::BTreeSet<&str>> = TARGETS
+        .iter()
+        .map(|id| {
+            rules
+                .target(id)
+                .unwrap()
+                .table
+                .models
+                .iter()
+                .map(|r| r.from.value.as_str())
+                .collect()
+        })
+        .collect();
+    for (i, id) in TARGETS.iter().enumerate() {
+        for (j, other) in TARGETS.iter().enumerate() {
+            let missing: Vec<_> = sets[j].difference(&sets[i]).collect();
+            assert!(
+                missing.is_empty(),
+                "{id} has no row for slugs {other} lists: {missing:?}"
+            );
+        }
+    }
+}
