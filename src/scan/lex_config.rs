@@ -289,7 +289,7 @@ pub fn yaml(text: &str) -> Lexed {
         let mut s = ls + indent;
         let mut item_indent = indent;
         // Sequence dashes: each `- ` opens an item.
-        while s + 1 <= le && b[s] == b'-' && (s + 1 == le || b[s + 1] == b' ') {
+        while s < le && b[s] == b'-' && (s + 1 == le || b[s + 1] == b' ') {
             let g = new_group(&mut lx, group, None, s, text.len());
             stack.push((item_indent, g));
             group = g;
@@ -304,9 +304,7 @@ pub fn yaml(text: &str) -> Lexed {
             let rest = text[after..le].trim_start_matches([' ', '\t']);
             let vstart = le - rest.len();
             let rest_clean = rest.split(" #").next().unwrap_or("").trim();
-            let rest_clean = rest_clean
-                .trim_start_matches(|c| c == '&' || c == '!')
-                .trim();
+            let rest_clean = rest_clean.trim_start_matches(['&', '!']).trim();
             if rest.is_empty()
                 || rest.starts_with('#')
                 || (rest.starts_with('&') && !rest_clean.contains(' '))
@@ -416,8 +414,7 @@ pub fn toml(text: &str) -> Lexed {
 fn find_unquoted(text: &str, s: usize, e: usize, ch: u8) -> Option<usize> {
     let b = text.as_bytes();
     let mut q = 0u8;
-    for i in s..e {
-        let c = b[i];
+    for (i, &c) in b.iter().enumerate().take(e).skip(s) {
         if q != 0 {
             if c == q {
                 q = 0;
