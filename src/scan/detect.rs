@@ -763,10 +763,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if let Some(g) = self.slug_candidate(s) {
                 // An id no table knows counts only where a model is expected.
                 let known = self.det.known_slugs.contains(slug_base(self.det.src, s));
-                if !g || known || self.model_context(lx, i) {
-                    if !self.excluded_slug_context(lx, i) {
-                        self.emit_slug(start..start + s.len(), g);
-                    }
+                if (!g || known || self.model_context(lx, i)) && !self.excluded_slug_context(lx, i)
+                {
+                    self.emit_slug(start..start + s.len(), g);
                 }
             }
             return;
