@@ -37,12 +37,12 @@ pub fn markdown(out: &ScanOutput) -> String {
         let auto = out.findings.iter().filter(|f| f.fix == Fix::Auto).count();
         let _ = writeln!(
             md,
-            "**{n} finding{}**: {auto} fixed automatically by `llmgw-migrate rewrite`, {} need a person.\n",
+            "**{n} finding{}**: {auto} fixed automatically by `llmgw-migrate rewrite`, {} for a person to decide.\n",
             if n == 1 { "" } else { "s" },
             n - auto
         );
     }
-    let _ = writeln!(
+    let _ = write!(
         md,
         "Table `{}` · {} files scanned · {} skipped",
         cell(out.table),
@@ -57,7 +57,8 @@ pub fn markdown(out: &ScanOutput) -> String {
         );
     }
     if !out.summary.errors.is_empty() {
-        let _ = write!(md, " · **{} errors**", out.summary.errors.len());
+        let e = out.summary.errors.len();
+        let _ = write!(md, " · **{e} error{}**", if e == 1 { "" } else { "s" });
     }
     md.push_str("\n\n");
     if n > 0 {
