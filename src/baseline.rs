@@ -25,14 +25,33 @@ pub fn normalize_line(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `abs` relative to the working directory, with `/`, when it is inside it.
+/// Baselines and CI formats use this so `scan`, `scan src` and
+/// `scan src/app.py` (pre-commit) name a file the same way.
+pub fn workspace_path(abs: &Path) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let abs = std::path::absolute(abs).ok()?;
+    let rel = abs.strip_prefix(&cwd).ok()?;
+    let s = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    (!s.is_empty()).then_some(s)
+}
+
 /// Content fingerprint of one finding (32 hex digits of SHA-256).
 pub fn fingerprint(f: &Finding, line_text: &str) -> String {
+    fingerprint_at(f, &f.path, line_text)
+}
+
+fn fingerprint_at(f: &Finding, path: &str, line_text: &str) -> String {
     let mut h = Sha256::new();
     for part in [
         "llmgw-migrate/v1",
         f.kind.as_str(),
         f.matched.as_str(),
-        f.path.as_str(),
+        path,
         normalize_line(line_text).as_str(),
     ] {
         h.update(part.as_bytes());
@@ -70,35 +89,53 @@ pub struct Baseline {
     pub findings: Vec<Entry>,
 }
 
-/// Attach occurrence indexes to fingerprints in order.
-fn with_occurrences<'a>(
-    items: impl Iterator<Item = (&'a Finding, String)>,
-) -> Vec<(&'a Finding, String, usize)> {
+/// Attach occurrence indexes to fingerprints (the first of the pair) in order.
+fn with_occurrences<'a, T: FpKey>(
+    items: impl Iterator<Item = (&'a Finding, T)>,
+) -> Vec<(&'a Finding, T, usize)> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     items
-        .map(|(f, fp)| {
-            let n = seen.entry(fp.clone()).or_default();
+        .map(|(f, t)| {
+            let n = seen.entry(t.key().to_owned()).or_default();
             let occ = *n;
             *n += 1;
-            (f, fp, occ)
+            (f, t, occ)
         })
         .collect()
+}
+
+trait FpKey {
+    fn key(&self) -> &str;
+}
+
+impl FpKey for String {
+    fn key(&self) -> &str {
+        self
+    }
+}
+
+impl FpKey for (String, String) {
+    fn key(&self) -> &str {
+        &self.0
+    }
 }
 
 impl Baseline {
     /// The baseline of a scan's findings (after inline suppression).
     pub fn from_report(report: &ScanReport) -> Baseline {
         let items = report.files.iter().flat_map(|file| {
-            file.findings
-                .iter()
-                .map(|f| (f, fingerprint(f, file.source.line_text(f.line))))
+            let path = workspace_path(&file.abs).unwrap_or_else(|| file.path.clone());
+            file.findings.iter().map(move |f| {
+                let fp = fingerprint_at(f, &path, file.source.line_text(f.line));
+                (f, (fp, path.clone()))
+            })
         });
         let findings = with_occurrences(items)
             .into_iter()
-            .map(|(f, fingerprint, occurrence)| Entry {
+            .map(|(f, (fingerprint, path), occurrence)| Entry {
                 fingerprint,
                 occurrence,
-                path: f.path.clone(),
+                path,
                 kind: f.kind.as_str().to_owned(),
                 matched: f.matched.clone(),
                 line: f.line,
@@ -119,13 +156,22 @@ impl Baseline {
         findings: &mut Vec<Finding>,
         line_text: impl Fn(&Finding) -> String,
     ) -> usize {
+        self.filter_at(findings, None, line_text)
+    }
+
+    fn filter_at(
+        &self,
+        findings: &mut Vec<Finding>,
+        path: Option<&str>,
+        line_text: impl Fn(&Finding) -> String,
+    ) -> usize {
         let known: HashSet<(&str, usize)> = self
             .findings
             .iter()
             .map(|e| (e.fingerprint.as_str(), e.occurrence))
             .collect();
         let keep: Vec<bool> = with_occurrences(findings.iter().map(|f| {
-            let fp = fingerprint(f, &line_text(f));
+            let fp = fingerprint_at(f, path.unwrap_or(&f.path), &line_text(f));
             (f, fp)
         }))
         .into_iter()
@@ -144,8 +190,11 @@ impl Baseline {
     pub fn filter_report(&self, report: &mut ScanReport) -> usize {
         let mut n = 0;
         for file in &mut report.files {
+            let path = workspace_path(&file.abs);
             let source = &file.source;
-            n += self.filter(&mut file.findings, |f| source.line_text(f.line).to_owned());
+            n += self.filter_at(&mut file.findings, path.as_deref(), |f| {
+                source.line_text(f.line).to_owned()
+            });
         }
         n
     }

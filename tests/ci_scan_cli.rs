@@ -207,6 +207,11 @@ fn baseline_hides_known_findings_even_when_moved() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     let r = scan(dir.path(), &["--baseline", "baseline.json"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
+    // Scanning one file or a subdirectory (pre-commit) uses the same baseline.
+    for path in ["services/api/app.py", "services"] {
+        let r = scan(dir.path(), &[path, "--baseline", "baseline.json"]);
+        assert_eq!(r.code, 0, "{path}: {}", r.stdout);
+    }
 
     // Lines added above move everything; a new dependency is added.
     let moved = format!("# a new header\n\n{APP}MODEL = \"anthropic/claude-3.5-sonnet\"\n");

@@ -127,22 +127,11 @@ fn filter(report: &mut ScanReport, args: &ScanArgs) -> anyhow::Result<(usize, us
 /// which is what annotations and code scanning resolve against, even when
 /// the scanned path is a subdirectory or a single file.
 fn workspace_paths(report: &mut ScanReport) {
-    let Ok(cwd) = std::env::current_dir() else {
-        return;
-    };
     for file in &mut report.files {
-        let Ok(abs) = std::path::absolute(&file.abs) else {
+        let Some(rel) = baseline::workspace_path(&file.abs) else {
             continue;
         };
-        let Ok(rel) = abs.strip_prefix(&cwd) else {
-            continue;
-        };
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if rel.is_empty() || rel == file.path {
+        if rel == file.path {
             continue;
         }
         file.path = rel.clone();
