@@ -18,7 +18,6 @@ use crate::report::ScanOutput;
 use crate::rules::{Loaded, TargetTable};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFO_URI: &str = "https://github.com/llmgw-migrate/llmgw-migrate";
 /// Base id results' relative paths are resolved against (the scanned root).
 pub const SRCROOT: &str = "%SRCROOT%";
 
@@ -230,7 +229,6 @@ pub fn render(out: &ScanOutput, target: &Loaded<TargetTable>, source_table_label
         .name(out.tool.name)
         .version(out.tool.version)
         .semantic_version(out.tool.version)
-        .information_uri(INFO_URI)
         .rules(Kind::ALL.iter().map(|k| rule(*k)).collect::<Vec<_>>())
         .build();
     let notifications: Vec<Notification> = out
