@@ -143,6 +143,18 @@ pub fn apply(findings: &mut Vec<Finding>, source: &SourceText) -> usize {
     before - findings.len()
 }
 
+/// [`apply`] to every file of a report (for `scan` and `rewrite`, so a
+/// suppressed finding is neither reported nor rewritten); files left without
+/// findings are dropped. Returns how many were removed.
+pub fn apply_report(report: &mut crate::scan::ScanReport) -> usize {
+    let mut n = 0;
+    for file in &mut report.files {
+        n += apply(&mut file.findings, &file.source);
+    }
+    report.files.retain(|f| !f.findings.is_empty());
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -283,3 +283,53 @@ fn pre_commit_hooks_scan_the_files_they_are_given() {
         assert_eq!(ok.status.code(), Some(0));
     }
 }
+
+/// Split a documented command line like a shell would for these simple
+/// cases: drop `VAR=` prefixes, stop at redirections and `||`.
+fn argv(cmd: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in cmd.split_whitespace() {
+        if out.is_empty() && w.contains('=') && !w.starts_with('-') {
+            continue;
+        }
+        if w.starts_with('>') || w == "||" || w == "|" {
+            break;
+        }
+        out.push(w.trim_matches('"').to_owned());
+    }
+    out
+}
+
+#[test]
+fn documented_workflow_is_valid_yaml_and_its_commands_parse() {
+    use clap::Parser;
+    let doc = fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let block = doc
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a yaml block");
+    let wf: Value = serde_saphyr::from_str(block).expect("workflow is YAML");
+    let steps = wf["jobs"]["openrouter-dependencies"]["steps"]
+        .as_array()
+        .unwrap();
+    let mut seen = Vec::new();
+    for s in steps {
+        let Some(run) = s["run"].as_str() else {
+            continue;
+        };
+        let words = argv(run);
+        if words.first().map(String::as_str) != Some("llmgw-migrate") {
+            continue;
+        }
+        llmgw_migrate::cli::Cli::try_parse_from(&words)
+            .unwrap_or_else(|e| panic!("documented `{run}` does not parse: {e}"));
+        seen.push(words[1].clone());
+    }
+    for c in ["scan", "rewrite", "parity"] {
+        assert!(seen.iter().any(|s| s == c), "workflow lacks {c}: {seen:?}");
+    }
+    // The uploaded SARIF is the file the scan step writes.
+    assert!(block.contains("> \"$RUNNER_TEMP/llmgw-migrate.sarif\""));
+    assert!(block.contains("sarif_file: ${{ runner.temp }}/llmgw-migrate.sarif"));
+}

@@ -108,12 +108,14 @@ fn filter(report: &mut ScanReport, args: &ScanArgs) -> anyhow::Result<(usize, us
             .files
             .retain(|f| std::fs::canonicalize(&f.abs).map_or(true, |abs| !own.contains(&abs)));
     }
-    let mut suppressed = 0;
-    for file in &mut report.files {
-        suppressed += suppress::apply(&mut file.findings, &file.source);
-    }
+    let suppressed = suppress::apply_report(report);
     if let Some(p) = &args.write_baseline {
         baseline::write(p, report)?;
+        eprintln!(
+            "llmgw-migrate: wrote {} finding(s) to baseline {}",
+            report.findings().count(),
+            p.display()
+        );
     }
     let baselined = match &args.baseline {
         Some(p) => baseline::load(p)?.filter_report(report),
