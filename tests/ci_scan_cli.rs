@@ -241,3 +241,66 @@ fn step_summary_is_appended_when_set() {
     assert_eq!(r2.stdout, r.stdout);
     assert_eq!(fs::read_to_string(&summary).unwrap(), md);
 }
+
+/// Every finding the real fixtures produce (multi-line regions, notebooks,
+/// odd encodings) renders as schema-valid SARIF, parseable GitHub commands
+/// and JUnit with one failure each.
+#[test]
+fn fixtures_render_in_every_ci_format() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !root.join("fixtures").is_dir() {
+        eprintln!("no fixtures/; skipped");
+        return;
+    }
+    let n = json(root, &["fixtures"])["findings"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(n > 0);
+
+    let r = scan(root, &["fixtures", "--format", "sarif"]);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let schema: Value = serde_json::from_str(include_str!("data/sarif-schema-2.1.0.json")).unwrap();
+    let v = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errs: Vec<String> = v
+        .iter_errors(&doc)
+        .take(5)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errs.is_empty(), "{errs:#?}");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), n);
+    for res in results {
+        let uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(uri.starts_with("fixtures/"), "{uri}");
+        let region = &res["locations"][0]["physicalLocation"]["region"];
+        let (sl, el) = (region["startLine"].as_u64(), region["endLine"].as_u64());
+        assert!(sl <= el, "{region}");
+    }
+
+    let r = scan(root, &["fixtures", "--format", "github"]);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), n + 1, "one command per finding and a notice");
+    for l in &lines {
+        assert!(
+            l.starts_with("::warning file=fixtures/")
+                || l.starts_with("::error file=fixtures/")
+                || l.starts_with("::notice "),
+            "{l}"
+        );
+        let (head, _) = l[2..].split_once("::").expect("::message");
+        for prop in head.split_once(' ').map(|x| x.1).unwrap_or("").split(',') {
+            let (_, v) = prop.split_once('=').expect("k=v");
+            assert!(!v.contains(':'), "unescaped ':' in {l}");
+        }
+    }
+
+    let r = scan(root, &["fixtures", "--format", "junit"]);
+    let parsed = quick_junit::Report::deserialize_from_str(&r.stdout).expect("junit parses");
+    assert_eq!(parsed.test_suites[0].failures, n);
+}
