@@ -19,25 +19,10 @@ pub fn run(
     rules_dir: Option<&std::path::Path>,
     color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
-    let start = args
-        .walk
-        .paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| ".".into());
-    let config = Config::resolve(args.walk.config.as_deref(), &start)?.unwrap_or_default();
-    let rules_dir = config.effective_rules(rules_dir);
-    let rules = super::load_rules(rules_dir.as_deref())?;
-    if args.to.is_none() {
-        config.check_target(&rules)?;
-    }
-    let target_name = config
-        .effective_target(args.to.as_deref())
-        .unwrap_or_else(|| DEFAULT_TARGET.to_owned());
-    let target = rules.require_target(&target_name)?;
-    let mut opts = scan_options(&args.walk, &args.kinds)?;
-    apply_config(&config, &args, &mut opts);
-    let mut report = scan::scan(&rules, target, &opts);
+    let setup = Setup::new(&args.walk, args.to.as_deref(), &args.kinds, rules_dir)?;
+    let (rules, opts) = (&setup.rules, &setup.opts);
+    let target = setup.target();
+    let mut report = scan::scan(rules, target, opts);
     let (suppressed, baselined) = filter(&mut report, &args)?;
     let format = args.format.unwrap_or(ScanFormat::Human);
     if matches!(
@@ -82,16 +67,54 @@ pub fn run(
     Ok(exit_code(&report))
 }
 
-/// The config file's values where no flag was given.
-fn apply_config(config: &Config, args: &ScanArgs, opts: &mut ScanOptions) {
-    if let Some(m) = config.effective_max_filesize(args.walk.max_filesize) {
-        opts.max_filesize = m;
+/// What a scan runs with once flags and `llmgw-migrate.toml` are merged
+/// (flags win). `rewrite` uses it too, so both read the same config.
+pub struct Setup {
+    pub config: Config,
+    pub rules: crate::rules::Rules,
+    pub target_name: String,
+    pub opts: ScanOptions,
+}
+
+impl Setup {
+    pub fn new(
+        walk: &WalkArgs,
+        to: Option<&str>,
+        kinds: &[String],
+        rules_dir: Option<&std::path::Path>,
+    ) -> anyhow::Result<Setup> {
+        let start = walk.paths.first().cloned().unwrap_or_else(|| ".".into());
+        let config = Config::resolve(walk.config.as_deref(), &start)?.unwrap_or_default();
+        let rules = super::load_rules(config.effective_rules(rules_dir).as_deref())?;
+        if to.is_none() {
+            config.check_target(&rules)?;
+        }
+        let target_name = config
+            .effective_target(to)
+            .unwrap_or_else(|| DEFAULT_TARGET.to_owned());
+        rules.require_target(&target_name)?;
+        let mut opts = scan_options(walk, kinds)?;
+        if let Some(m) = config.effective_max_filesize(walk.max_filesize) {
+            opts.max_filesize = m;
+        }
+        if kinds.is_empty() {
+            opts.kinds = config.kinds.clone().unwrap_or_default();
+        }
+        opts.include.extend(config.include.iter().cloned());
+        opts.exclude.extend(config.exclude.iter().cloned());
+        Ok(Setup {
+            config,
+            rules,
+            target_name,
+            opts,
+        })
     }
-    if args.kinds.is_empty() {
-        opts.kinds = config.kinds.clone().unwrap_or_default();
+
+    pub fn target(&self) -> &crate::rules::Loaded<crate::rules::TargetTable> {
+        self.rules
+            .target(&self.target_name)
+            .expect("checked in Setup::new")
     }
-    opts.include.extend(config.include.iter().cloned());
-    opts.exclude.extend(config.exclude.iter().cloned());
 }
 
 /// Inline suppressions, then `--write-baseline`, then `--baseline`; returns
