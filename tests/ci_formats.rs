@@ -470,7 +470,7 @@ fn step_summary_markdown_and_append() {
     out.summary.suppressed = 2;
     out.summary.baselined = 5;
     let md = step_summary::markdown(&out);
-    assert!(md.contains("**4 findings**: 3 fixed automatically"), "{md}");
+    assert!(md.contains("**4 findings**: 3 fixable with"), "{md}");
     assert!(md.contains("2 suppressed inline · 5 in baseline"));
     assert!(md.contains("| base-url | 1 |"));
     // Every findings-table row has exactly 5 unescaped cell separators + 1.

@@ -34,12 +34,23 @@ pub fn markdown(out: &ScanOutput) -> String {
     if n == 0 {
         let _ = writeln!(md, "No OpenRouter dependencies found.\n");
     } else {
-        let auto = out.findings.iter().filter(|f| f.fix == Fix::Auto).count();
+        let count = |fix: Fix| out.findings.iter().filter(|f| f.fix == fix).count();
+        let mut parts = Vec::new();
+        for (fix, what) in [
+            (Fix::Auto, "fixable with `llmgw-migrate rewrite`"),
+            (Fix::Manual, "for a person to decide"),
+            (Fix::None, "need no change on the target"),
+        ] {
+            let c = count(fix);
+            if c > 0 {
+                parts.push(format!("{c} {what}"));
+            }
+        }
         let _ = writeln!(
             md,
-            "**{n} finding{}**: {auto} fixed automatically by `llmgw-migrate rewrite`, {} for a person to decide.\n",
+            "**{n} finding{}**: {}.\n",
             if n == 1 { "" } else { "s" },
-            n - auto
+            parts.join(", ")
         );
     }
     let _ = write!(
