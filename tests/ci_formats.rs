@@ -495,3 +495,38 @@ fn step_summary_markdown_and_append() {
     step_summary::append_if_set("four").unwrap();
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "one\ntwo\n");
 }
+
+proptest::proptest! {
+    /// Any path and message survive the GitHub encoding: one line per
+    /// command, and the runner's decoding gives back the original text.
+    #[test]
+    fn github_escaping_round_trips(
+        path in "[a-z%:,\r\n é/._-]{1,20}",
+        msg in "\\PC{0,30}|[%:,\r\n:]{0,10}",
+    ) {
+        let src = SourceText::decode(b"x = 'openrouter.ai'\n".to_vec());
+        let mut f = find("p", &src, "openrouter.ai", Kind::BaseUrl, Fix::Manual, None, "");
+        f.path = path.clone();
+        f.message = format!("m{msg}");
+        let report = ScanReport {
+            table: LABEL.into(),
+            files: vec![FileResult {
+                path: path.clone(),
+                abs: PathBuf::from("/r"),
+                source: src,
+                findings: vec![f],
+            }],
+            files_scanned: 1,
+            files_skipped: 0,
+            errors: vec![],
+        };
+        let out = ScanOutput::new(&report);
+        let text = github::render(&out);
+        let lines: Vec<&str> = text.lines().collect();
+        proptest::prop_assert_eq!(lines.len(), 2);
+        let c = parse_command(lines[0]);
+        proptest::prop_assert_eq!(&c.props[0], &("file".to_owned(), path));
+        let want = format!("m{msg}").trim().to_owned();
+        proptest::prop_assert!(c.message.starts_with(&want), "{:?} vs {:?}", c.message, want);
+    }
+}
