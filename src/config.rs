@@ -216,8 +216,12 @@ impl Config {
     /// and its ancestors. The search stops at the repository root (a
     /// directory holding `.git`) so a stray file above the repo never applies.
     pub fn discover(start: &Path) -> anyhow::Result<Option<(PathBuf, Config)>> {
-        let abs = std::path::absolute(start)
-            .with_context(|| format!("{}: cannot resolve path", start.display()))?;
+        // Canonical when it exists, so `..` walks up the real tree.
+        let abs = match std::fs::canonicalize(start) {
+            Ok(p) => p,
+            Err(_) => std::path::absolute(start)
+                .with_context(|| format!("{}: cannot resolve path", start.display()))?,
+        };
         let mut dir = if abs.is_file() {
             abs.parent().map(Path::to_path_buf)
         } else {
