@@ -8,6 +8,7 @@ pub mod lex_config;
 mod walk;
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
 use aho_corasick::AhoCorasick;
@@ -91,75 +92,75 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         .ascii_case_insensitive(true)
         .build(det.trigger_literals())
         .expect("literal patterns");
-    let (files, mut errors, skipped) = walk::collect(opts);
-    let scanned = files.len();
     let results: Mutex<Vec<(FileResult, Vec<Finding>, bool)>> = Mutex::new(Vec::new());
     let errs: Mutex<Vec<ScanError>> = Mutex::new(Vec::new());
-    let skipped_more = std::sync::atomic::AtomicUsize::new(0);
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let scanned = AtomicUsize::new(0);
+    let skipped = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
         .min(16);
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(entry) = files.get(i) else { break };
-                let bytes = match std::fs::read(&entry.abs) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        errs.lock().unwrap().push(ScanError {
-                            path: entry.rel.clone(),
-                            message: format!("cannot read: {e}"),
-                        });
-                        continue;
-                    }
-                };
-                if source::looks_binary(&bytes) {
-                    skipped_more.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    continue;
-                }
-                // Most files hold no trigger at all: never decode or lex them.
-                if !prefilter.is_match(&bytes) && !is_utf16(&bytes) {
-                    continue;
-                }
-                let source = SourceText::decode(bytes);
-                if is_utf16(&source.bytes) && !prefilter.is_match(source.text.as_bytes()) {
-                    continue;
-                }
-                let kind = FileKind::detect(&entry.abs);
-                // A detector bug must cost one file, not the scan.
-                let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    file::detect(&det, &entry.rel, kind, &source)
-                })) {
-                    Ok(o) => o,
-                    Err(_) => {
-                        errs.lock().unwrap().push(ScanError {
-                            path: entry.rel.clone(),
-                            message:
-                                "internal error while reading this file (please report it); skipped"
-                                    .into(),
-                        });
-                        continue;
-                    }
-                };
-                if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker {
-                    continue;
-                }
-                let fr = FileResult {
-                    path: entry.rel.clone(),
-                    abs: entry.abs.clone(),
-                    source,
-                    findings: out.findings,
-                };
-                results
-                    .lock()
-                    .unwrap()
-                    .push((fr, out.gated, out.has_marker));
-            });
+    let push_err = |e: ScanError| errs.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+    let visit = |entry: walk::Entry| {
+        let cap = entry.capped.then_some(opts.max_filesize);
+        let bytes = match read_capped(&entry.abs, cap) {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                skipped.fetch_add(1, Relaxed);
+                return;
+            }
+            Err(e) => {
+                scanned.fetch_add(1, Relaxed);
+                push_err(ScanError {
+                    path: entry.rel,
+                    message: format!("cannot read: {e}"),
+                });
+                return;
+            }
+        };
+        if source::looks_binary(&bytes) {
+            skipped.fetch_add(1, Relaxed);
+            return;
         }
-    });
+        scanned.fetch_add(1, Relaxed);
+        // Most files hold no trigger at all: never decode or lex them.
+        if !prefilter.is_match(&bytes) && !is_utf16(&bytes) {
+            return;
+        }
+        let source = SourceText::decode(bytes);
+        if is_utf16(&source.bytes) && !prefilter.is_match(source.text.as_bytes()) {
+            return;
+        }
+        let kind = FileKind::detect(&entry.abs);
+        // A detector bug must cost one file, not the scan.
+        let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            file::detect(&det, &entry.rel, kind, &source)
+        })) {
+            Ok(o) => o,
+            Err(_) => {
+                push_err(ScanError {
+                    path: entry.rel,
+                    message: "internal error while reading this file (please report it); skipped"
+                        .into(),
+                });
+                return;
+            }
+        };
+        if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker {
+            return;
+        }
+        let fr = FileResult {
+            path: entry.rel,
+            abs: entry.abs,
+            source,
+            findings: out.findings,
+        };
+        results
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((fr, out.gated, out.has_marker));
+    };
+    let mut errors = walk::for_each(opts, threads, &visit);
     let mut results = results.into_inner().unwrap_or_default();
     errors.extend(errs.into_inner().unwrap_or_default());
     let repo_marker = results.iter().any(|r| r.2);
@@ -178,14 +179,33 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     ScanReport {
         table: target.label(),
         files,
-        files_scanned: scanned - skipped_more.load(std::sync::atomic::Ordering::Relaxed),
-        files_skipped: skipped + skipped_more.into_inner(),
+        files_scanned: scanned.into_inner(),
+        files_skipped: skipped.into_inner(),
         errors,
     }
+}
+
+/// Reads a file unless it is larger than `cap` (`Ok(None)`): one open, one
+/// fstat and reads into a buffer sized from that fstat.
+fn read_capped(path: &std::path::Path, cap: Option<u64>) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    if cap.is_some_and(|c| len > c) {
+        return Ok(None);
+    }
+    let mut buf = Vec::with_capacity(len as usize + 1);
+    // `take` keeps a file that grows while being read inside the cap.
+    let limit = cap.map_or(u64::MAX, |c| c + 1);
+    f.by_ref().take(limit).read_to_end(&mut buf)?;
+    if cap.is_some_and(|c| buf.len() as u64 > c) {
+        return Ok(None);
+    }
+    Ok(Some(buf))
 }
 
 fn is_utf16(b: &[u8]) -> bool {

@@ -1,7 +1,12 @@
 //! Finding the files to scan: `ignore` walks (respecting .gitignore, .ignore
-//! and git excludes, skipping VCS directories), with a size cap.
+//! and git excludes, skipping VCS directories) on several threads, handing
+//! each file to the caller's visitor on the thread that found it, so reading
+//! and detection overlap the directory walk instead of waiting for it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::WalkState;
 
 use super::{ScanError, ScanOptions};
 
@@ -10,13 +15,20 @@ pub struct Entry {
     pub abs: PathBuf,
     /// Relative to the root it was found under, with `/`.
     pub rel: String,
+    /// Files found by walking a directory are subject to the size cap; a file
+    /// named on the command line is scanned whatever its size.
+    pub capped: bool,
 }
 
-/// Files to scan, errors met on the way, and how many were skipped for size.
-pub fn collect(opts: &ScanOptions) -> (Vec<Entry>, Vec<ScanError>, usize) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut skipped = 0;
+/// Calls `visit` once for every file to scan, from up to `threads` threads.
+/// Returns the errors met while walking (sorted by path and message).
+pub fn for_each(
+    opts: &ScanOptions,
+    threads: usize,
+    visit: &(dyn Fn(Entry) + Sync),
+) -> Vec<ScanError> {
+    let errors = Mutex::new(Vec::new());
+    let push_err = |e: ScanError| errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
     let overrides = |root: &Path| -> Result<ignore::overrides::Override, ignore::Error> {
         let mut b = ignore::overrides::OverrideBuilder::new(root);
         for g in &opts.include {
@@ -37,14 +49,15 @@ pub fn collect(opts: &ScanOptions) -> (Vec<Entry>, Vec<ScanError>, usize) {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            files.push(Entry {
+            visit(Entry {
                 abs: root.clone(),
                 rel,
+                capped: false,
             });
             continue;
         }
         if !root.exists() {
-            errors.push(ScanError {
+            push_err(ScanError {
                 path: root.display().to_string(),
                 message: "no such file or directory".into(),
             });
@@ -59,6 +72,7 @@ pub fn collect(opts: &ScanOptions) -> (Vec<Entry>, Vec<ScanError>, usize) {
             .git_global(!opts.no_ignore)
             .ignore(!opts.no_ignore)
             .parents(!opts.no_ignore)
+            .threads(threads)
             .filter_entry(|e| {
                 !matches!(
                     e.file_name().to_str(),
@@ -69,41 +83,46 @@ pub fn collect(opts: &ScanOptions) -> (Vec<Entry>, Vec<ScanError>, usize) {
             Ok(o) => {
                 wb.overrides(o);
             }
-            Err(e) => errors.push(ScanError {
+            Err(e) => push_err(ScanError {
                 path: root.display().to_string(),
                 message: format!("bad include/exclude glob: {e}"),
             }),
         }
-        for r in wb.build() {
-            match r {
-                Ok(e) => {
-                    if !e.file_type().is_some_and(|t| t.is_file()) {
-                        continue;
-                    }
-                    let len = e.metadata().map(|m| m.len()).unwrap_or(0);
-                    if len > opts.max_filesize {
-                        skipped += 1;
-                        continue;
-                    }
-                    let rel = e
-                        .path()
-                        .strip_prefix(root)
-                        .unwrap_or(e.path())
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    files.push(Entry {
-                        abs: e.path().to_path_buf(),
-                        rel,
-                    });
+        wb.build_parallel().run(|| {
+            Box::new(|r| {
+                match r {
+                    // The size cap is checked by the reader on the open file
+                    // (one fstat) rather than with a separate stat here.
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => visit(Entry {
+                        rel: relative(root, e.path()),
+                        abs: e.into_path(),
+                        capped: true,
+                    }),
+                    Ok(_) => {}
+                    Err(e) => push_err(ScanError {
+                        path: root.display().to_string(),
+                        message: e.to_string(),
+                    }),
                 }
-                Err(e) => errors.push(ScanError {
-                    path: root.display().to_string(),
-                    message: e.to_string(),
-                }),
-            }
+                WalkState::Continue
+            })
+        });
+    }
+    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    // Fast path: on Unix a UTF-8 path already uses `/`.
+    if cfg!(unix) {
+        if let Some(s) = rel.to_str() {
+            return s.to_owned();
         }
     }
-    (files, errors, skipped)
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
