@@ -5,16 +5,16 @@ mod file;
 pub mod kind;
 pub mod lex;
 pub mod lex_config;
+mod prefilter;
 mod walk;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
-use aho_corasick::AhoCorasick;
-
 use detect::Detector;
 pub use kind::FileKind;
+use prefilter::Prefilter;
 
 use crate::finding::{Finding, Kind};
 use crate::rules::{Loaded, Rules, TargetTable};
@@ -88,10 +88,7 @@ impl ScanReport {
 /// each to what it becomes on `target`.
 pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> ScanReport {
     let det = Detector::new(rules, &target.table);
-    let prefilter = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(det.trigger_literals())
-        .expect("literal patterns");
+    let prefilter = Prefilter::new(&det.trigger_literals());
     let results: Mutex<Vec<(FileResult, Vec<Finding>, bool)>> = Mutex::new(Vec::new());
     let errs: Mutex<Vec<ScanError>> = Mutex::new(Vec::new());
     let scanned = AtomicUsize::new(0);
@@ -103,30 +100,43 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     let push_err = |e: ScanError| errs.lock().unwrap_or_else(|p| p.into_inner()).push(e);
     let visit = |entry: walk::Entry| {
         let cap = entry.capped.then_some(opts.max_filesize);
-        let bytes = match read_capped(&entry.abs, cap) {
-            Ok(Some(b)) => b,
-            Ok(None) => {
+        // Files are read into a per-thread buffer; only the few that pass
+        // the prefilter get a buffer of their own.
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let bytes = BUF.with(|b| {
+            let mut buf = b.borrow_mut();
+            match read_capped(&entry.abs, cap, &mut buf) {
+                Ok(true) => {}
+                Ok(false) => {
+                    skipped.fetch_add(1, Relaxed);
+                    return None;
+                }
+                Err(e) => {
+                    scanned.fetch_add(1, Relaxed);
+                    push_err(ScanError {
+                        path: entry.rel.clone(),
+                        message: format!("cannot read: {e}"),
+                    });
+                    return None;
+                }
+            }
+            if source::looks_binary(&buf) {
                 skipped.fetch_add(1, Relaxed);
-                return;
+                return None;
             }
-            Err(e) => {
-                scanned.fetch_add(1, Relaxed);
-                push_err(ScanError {
-                    path: entry.rel,
-                    message: format!("cannot read: {e}"),
-                });
-                return;
+            scanned.fetch_add(1, Relaxed);
+            // Most files hold no trigger at all: never decode or lex them.
+            if !prefilter.is_match(&buf) && !is_utf16(&buf) {
+                if buf.capacity() > 2 * DEFAULT_MAX_FILESIZE as usize {
+                    *buf = Vec::new();
+                }
+                return None;
             }
-        };
-        if source::looks_binary(&bytes) {
-            skipped.fetch_add(1, Relaxed);
-            return;
-        }
-        scanned.fetch_add(1, Relaxed);
-        // Most files hold no trigger at all: never decode or lex them.
-        if !prefilter.is_match(&bytes) && !is_utf16(&bytes) {
-            return;
-        }
+            Some(std::mem::take(&mut *buf))
+        });
+        let Some(bytes) = bytes else { return };
         let source = SourceText::decode(bytes);
         if is_utf16(&source.bytes) && !prefilter.is_match(source.text.as_bytes()) {
             return;
@@ -189,23 +199,25 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     }
 }
 
-/// Reads a file unless it is larger than `cap` (`Ok(None)`): one open, one
-/// fstat and reads into a buffer sized from that fstat.
-fn read_capped(path: &std::path::Path, cap: Option<u64>) -> std::io::Result<Option<Vec<u8>>> {
+/// Reads a file into `buf` unless it is larger than `cap` (`Ok(false)`):
+/// one open, one fstat, and reads into a buffer sized from that fstat.
+fn read_capped(
+    path: &std::path::Path,
+    cap: Option<u64>,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<bool> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path)?;
+    buf.clear();
+    let f = std::fs::File::open(path)?;
     let len = f.metadata()?.len();
     if cap.is_some_and(|c| len > c) {
-        return Ok(None);
+        return Ok(false);
     }
-    let mut buf = Vec::with_capacity(len as usize + 1);
+    buf.reserve(len as usize + 1);
     // `take` keeps a file that grows while being read inside the cap.
     let limit = cap.map_or(u64::MAX, |c| c + 1);
-    f.by_ref().take(limit).read_to_end(&mut buf)?;
-    if cap.is_some_and(|c| buf.len() as u64 > c) {
-        return Ok(None);
-    }
-    Ok(Some(buf))
+    f.take(limit).read_to_end(buf)?;
+    Ok(cap.is_none_or(|c| buf.len() as u64 <= c))
 }
 
 fn is_utf16(b: &[u8]) -> bool {
