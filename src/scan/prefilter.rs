@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 /// Bytes lowercased and searched at a time: small enough to stay in cache.
 const CHUNK: usize = 64 * 1024;
@@ -28,7 +28,11 @@ impl Prefilter {
             .collect();
         let overlap = lits.iter().map(Vec::len).max().unwrap_or(1) - 1;
         Prefilter {
-            ac: AhoCorasick::new(&lits).expect("literal patterns"),
+            // Only leftmost match kinds get the packed (SIMD) prefilter.
+            ac: AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&lits)
+                .expect("literal patterns"),
             overlap,
         }
     }
