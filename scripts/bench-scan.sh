@@ -12,7 +12,7 @@
 # second tree (small corpus, for the linearity check). OpenRouter occurrences
 # are appended to $BENCH_PLANT files chosen with a fixed seed.
 #
-# Needs: rg, hyperfine, jq, /usr/bin/time. Figures go to stdout and to
+# Needs: rg, jq, /usr/bin/time (GNU time). Figures go to stdout and to
 # target/bench-corpus/results/.
 set -euo pipefail
 
@@ -29,8 +29,8 @@ RES=$OUT/results
 LARGE=$OUT/large
 SMALL=$OUT/small
 
-for tool in rg hyperfine jq /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y ripgrep hyperfine jq time)" >&2; exit 2; }
+for tool in rg jq /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y ripgrep jq time)" >&2; exit 2; }
 done
 
 if [[ -z ${BENCH_BIN:-} ]]; then
@@ -80,50 +80,69 @@ fi
 size_of() { find "$1" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d %d\n", n, s}'; }
 
 # Same walk rules as scan: hidden files walked, .gitignore honoured outside
-# git repos, binary files skipped, same size cap (4 MiB). --output=pipe so
-# ripgrep cannot notice /dev/null and stop at the first match.
+# git repos, binary files skipped, same size cap (4 MiB).
 rg_cmd() { echo "rg -i -F -f $RES/literals.txt --hidden --no-require-git --max-filesize 4M -n $1"; }
 scan_cmd() { echo "$BIN scan --format json $1"; }
 
-declare -A MED
+# One timed run: appends "wall cpu rss_kb" to $RES/<name>.<tool>.runs. Output
+# goes to a file (not /dev/null, which ripgrep detects and then stops early).
+timed() { # name tool command...
+  local name=$1 tool=$2; shift 2
+  /usr/bin/time -o "$RES/time.tmp" -f '%e %U %S %M' "$@" >"$RES/$name.$tool.out" 2>/dev/null || true
+  tail -1 "$RES/time.tmp" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' >>"$RES/$name.$tool.runs"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+declare -A MED CPU RSS
+# scan and ripgrep runs alternate (order flipped every round), so a busy
+# shared machine slows both alike; one warm-up round first.
 measure() { # name dir
   local name=$1 dir=$2
-  hyperfine --warmup 1 --runs "$RUNS" -i --output=pipe \
-    --export-json "$RES/$name.json" \
-    -n scan "$(scan_cmd "$dir")" -n rg "$(rg_cmd "$dir")" >&2
-  MED[$name.scan]=$(jq '.results[] | select(.command=="scan") | .median' "$RES/$name.json")
-  MED[$name.rg]=$(jq '.results[] | select(.command=="rg") | .median' "$RES/$name.json")
-}
-rss_mb() { # command...
-  { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}'
+  rm -f "$RES/$name".*.runs
+  $(scan_cmd "$dir") >/dev/null 2>&1 || true
+  $(rg_cmd "$dir") >"$RES/$name.rg.out" 2>&1 || true
+  for r in $(seq 1 "$RUNS"); do
+    if ((r % 2)); then
+      timed "$name" scan $(scan_cmd "$dir"); timed "$name" rg $(rg_cmd "$dir")
+    else
+      timed "$name" rg $(rg_cmd "$dir"); timed "$name" scan $(scan_cmd "$dir")
+    fi
+  done
+  for tool in scan rg; do
+    MED[$name.$tool]=$(awk '{print $1}' "$RES/$name.$tool.runs" | median)
+    CPU[$name.$tool]=$(awk '{print $2}' "$RES/$name.$tool.runs" | median)
+    RSS[$name.$tool]=$(awk '{print $3}' "$RES/$name.$tool.runs" | sort -n | tail -1)
+    echo "$name $tool runs (wall s, cpu s, rss KB): $(tr '\n' ';' <"$RES/$name.$tool.runs")" >&2
+  done
 }
 
+load_before=$(cut -d" " -f1-3 /proc/loadavg)
 read -r lf lb < <(size_of "$LARGE")
 read -r sf sb < <(size_of "$SMALL")
 measure large "$LARGE"
 measure small "$SMALL"
-scan_rss=$(rss_mb $(scan_cmd "$LARGE"))
-rg_rss=$(rss_mb $(rg_cmd "$LARGE"))
+scan_rss=$(awk -v k="${RSS[large.scan]}" 'BEGIN {printf "%.1f", k/1024}')
+rg_rss=$(awk -v k="${RSS[large.rg]}" 'BEGIN {printf "%.1f", k/1024}')
 
 # Sanity: every planted file must be reported.
-"$BIN" scan --format json "$LARGE" >"$RES/large-scan.json" || true
-found_files=$(jq '[.findings[].path] | unique | length' "$RES/large-scan.json")
+found_files=$(jq '[.findings[].path] | unique | length' "$RES/large.scan.out")
 planted=$(wc -l <"$OUT/planted.txt")
-findings=$(jq '.findings | length' "$RES/large-scan.json")
-rg_files=$(rg -i -F -f "$RES/literals.txt" --hidden --no-require-git --max-filesize 4M -l "$LARGE" | wc -l)
+findings=$(jq '.findings | length' "$RES/large.scan.out")
+rg_files=$(cut -d: -f1 "$RES/large.rg.out" | sort -u | wc -l)
 
 machine="$(nproc) cpus, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(date -u +%F)"
-awk -v machine="$machine" -v lf="$lf" -v lb="$lb" -v sf="$sf" -v sb="$sb" \
+load_after=$(cut -d" " -f1-3 /proc/loadavg)
+awk -v load="$load_before -> $load_after" -v machine="$machine" -v lf="$lf" -v lb="$lb" -v sf="$sf" -v sb="$sb" \
     -v ls="${MED[large.scan]}" -v lr="${MED[large.rg]}" \
     -v ss="${MED[small.scan]}" -v sr="${MED[small.rg]}" \
     -v srss="$scan_rss" -v rrss="$rg_rss" -v runs="$RUNS" \
+    -v lsc="${CPU[large.scan]}" -v lrc="${CPU[large.rg]}" -v ssc="${CPU[small.scan]}" -v src="${CPU[small.rg]}" \
     -v planted="$planted" -v found="$found_files" -v findings="$findings" -v rgf="$rg_files" 'BEGIN {
-  printf "machine: %s\n", machine
+  printf "machine: %s; load average (1/5/15 min) before -> after: %s\n", machine, load
   printf "large corpus: %d files, %.1f MB; small corpus: %d files, %.1f MB\n", lf, lb/1e6, sf, sb/1e6
-  printf "median of %d runs (warm cache):\n", runs
-  printf "  large: scan %.3f s (%.0f files/s, %.0f MB/s)  rg %.3f s  ratio %.2fx\n", ls, lf/ls, lb/1e6/ls, lr, ls/lr
-  printf "  small: scan %.3f s  rg %.3f s  ratio %.2fx\n", ss, sr, ss/sr
-  printf "  linearity: scan large/small time %.2f for size ratio %.2f (rg %.2f)\n", ls/ss, lb/sb, lr/sr
+  printf "median of %d interleaved runs (warm cache), wall and CPU (user+sys):\n", runs
+  printf "  large: scan %.2f s wall (%.0f files/s, %.0f MB/s), %.2f s CPU | rg %.2f s wall, %.2f s CPU | ratio wall %.2fx, CPU %.2fx\n", ls, lf/ls, lb/1e6/ls, lsc, lr, lrc, ls/lr, lsc/lrc
+  printf "  small: scan %.2f s wall, %.2f s CPU | rg %.2f s wall, %.2f s CPU | ratio wall %.2fx, CPU %.2fx\n", ss, ssc, sr, src, ss/sr, ssc/src
+  printf "  linearity (size ratio %.2f): scan wall %.2f, CPU %.2f | rg wall %.2f, CPU %.2f\n", lb/sb, ls/ss, lsc/ssc, lr/sr, lrc/src
   printf "peak RSS on large: scan %s MB, rg %s MB\n", srss, rrss
   printf "planted files: %d, files with findings: %d, findings: %d, files rg matches: %d\n", planted, found, findings, rgf
 }' | tee "$RES/summary.txt"

@@ -101,7 +101,7 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     let visit = |entry: walk::Entry| {
         let cap = entry.capped.then_some(opts.max_filesize);
         // Files are read into a per-thread buffer; only the few that pass
-        // the prefilter get a buffer of their own.
+        // the prefilter get a copy of their own.
         thread_local! {
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -134,7 +134,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
                 }
                 return None;
             }
-            Some(std::mem::take(&mut *buf))
+            // An exact-size copy: the per-thread buffer keeps the capacity of
+            // the largest file read so far, which must not be held by results.
+            Some(buf.to_vec())
         });
         let Some(bytes) = bytes else { return };
         let source = SourceText::decode(bytes);
@@ -143,9 +145,15 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         }
         let kind = FileKind::detect(&entry.abs);
         // A detector bug must cost one file, not the scan.
-        let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             file::detect(&det, &entry.rel, kind, &source)
-        })) {
+        }));
+        // proc-macro2 keeps every parsed Rust file in a per-thread source map
+        // until told otherwise; a file that fails to parse (or a panic) skips
+        // the detector's own cleanup, and those copies grew the scan's memory
+        // with the tree. No span outlives `detect`.
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let out = match out {
             Ok(o) => o,
             Err(_) => {
                 push_err(ScanError {
