@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod finding;
 pub mod report;
+pub mod rewrite;
 pub mod rules;
 pub mod scan;
 pub mod source;
