@@ -35,7 +35,11 @@ pub fn removals(
     for (i, sp) in spans.iter().enumerate() {
         if kind == FileKind::Markdown {
             match fence_at(text, sp.start) {
-                Some((k, r)) => regions.entry((r.start, r.end)).or_insert((k, vec![])).1.push(i),
+                Some((k, r)) => regions
+                    .entry((r.start, r.end))
+                    .or_insert((k, vec![]))
+                    .1
+                    .push(i),
                 None => manual.push((i, "header outside a code block in Markdown".into())),
             }
         } else {
@@ -218,23 +222,23 @@ impl Cx<'_> {
             we += 1;
         }
         let word = &line[ws..we];
-        let flag_start = if word.starts_with("--header=") || (word.starts_with("-H") && word.len() > 2)
-        {
-            ws
-        } else {
-            let mut pe = ws;
-            while pe > 0 && lb[pe - 1].is_ascii_whitespace() {
-                pe -= 1;
-            }
-            let mut ps = pe;
-            while ps > 0 && !is_sep(ps - 1) {
-                ps -= 1;
-            }
-            match &line[ps..pe] {
-                "-H" | "--header" | "-Header" => ps,
-                _ => return Ok(None),
-            }
-        };
+        let flag_start =
+            if word.starts_with("--header=") || (word.starts_with("-H") && word.len() > 2) {
+                ws
+            } else {
+                let mut pe = ws;
+                while pe > 0 && lb[pe - 1].is_ascii_whitespace() {
+                    pe -= 1;
+                }
+                let mut ps = pe;
+                while ps > 0 && !is_sep(ps - 1) {
+                    ps -= 1;
+                }
+                match &line[ps..pe] {
+                    "-H" | "--header" | "-Header" => ps,
+                    _ => return Ok(None),
+                }
+            };
         let cont = if self.kind == FileKind::PowerShell {
             b'`'
         } else {
@@ -330,7 +334,8 @@ impl Cx<'_> {
         let recv = self.lx.text[ls..dot].trim_start();
         let simple = !recv.is_empty()
             && recv.bytes().all(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'[' | b']' | b'"' | b'\'')
+                c.is_ascii_alphanumeric()
+                    || matches!(c, b'_' | b'.' | b'$' | b'[' | b']' | b'"' | b'\'')
             })
             && !recv.starts_with('.');
         if !simple {
@@ -577,7 +582,8 @@ impl Cx<'_> {
         if items.len() == 1 {
             return None;
         }
-        self.remove_items(parent, &BTreeSet::from([idx]), false).ok()
+        self.remove_items(parent, &BTreeSet::from([idx]), false)
+            .ok()
     }
 
     // ---- YAML block maps and TOML keys ----------------------------------
@@ -592,7 +598,8 @@ impl Cx<'_> {
         while i < b.len() && matches!(b[i], b' ' | b'\t') {
             i += 1;
         }
-        if b.get(i) != Some(&b':') || !matches!(b.get(i + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        if b.get(i) != Some(&b':')
+            || !matches!(b.get(i + 1), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
         {
             return None;
         }
@@ -722,10 +729,18 @@ fn fence_at(text: &str, pos: usize) -> Option<(FileKind, Range<usize>)> {
         match &open {
             None if !fence.is_empty() => {
                 let info = t.trim_start_matches(['`', '~']).trim();
-                let lang = info.split([' ', '{', ',']).next().unwrap_or("").to_ascii_lowercase();
+                let lang = info
+                    .split([' ', '{', ','])
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 open = Some((lang, next_line(b, ls), fence));
             }
-            Some((lang, start, f)) if !fence.is_empty() && t.starts_with(f) && t.trim_start_matches(['`', '~']).trim().is_empty() => {
+            Some((lang, start, f))
+                if !fence.is_empty()
+                    && t.starts_with(f)
+                    && t.trim_start_matches(['`', '~']).trim().is_empty() =>
+            {
                 if (*start..ls).contains(&pos) {
                     let kind = match lang.as_str() {
                         "python" | "py" | "python3" => FileKind::Python,
@@ -835,7 +850,8 @@ mod tests {
         let src = "let r = client\n    .post(url)\n    .header(\"HTTP-Referer\", \"https://x\")\n    .header(\"X-Title\", \"x\")\n    .json(&body);\n";
         let out = run(FileKind::Rust, src, &["HTTP-Referer", "X-Title"]).unwrap();
         assert_eq!(out, "let r = client\n    .post(url)\n    .json(&body);\n");
-        let src = "let r = client.post(url)\n    .bearer_auth(k)\n    .header(\"X-Title\", \"x\");\n";
+        let src =
+            "let r = client.post(url)\n    .bearer_auth(k)\n    .header(\"X-Title\", \"x\");\n";
         let out = run(FileKind::Rust, src, &["X-Title"]).unwrap();
         assert_eq!(out, "let r = client.post(url)\n    .bearer_auth(k);\n");
         let src = "let r = c.post(u).header(\"X-Title\", \"x\").send();\n";
@@ -872,7 +888,10 @@ mod tests {
     fn powershell_hashtable_and_yaml_maps() {
         let ps = "$headers = @{\n    \"Authorization\" = \"Bearer $key\"\n    \"HTTP-Referer\" = \"https://x.dev\"\n    \"X-Title\" = \"App\"\n}\n";
         let out = run(FileKind::PowerShell, ps, &["HTTP-Referer", "X-Title"]).unwrap();
-        assert_eq!(out, "$headers = @{\n    \"Authorization\" = \"Bearer $key\"\n}\n");
+        assert_eq!(
+            out,
+            "$headers = @{\n    \"Authorization\" = \"Bearer $key\"\n}\n"
+        );
         let ps1 = "$h = @{ 'X-Title' = 'a'; 'Authorization' = $k }\n";
         assert_eq!(
             run(FileKind::PowerShell, ps1, &["X-Title"]).unwrap(),

@@ -351,9 +351,9 @@ fn rust_char(b: &[u8], i: usize) -> Option<usize> {
         .ok()
         .or_else(|| {
             // Cut at the last char boundary.
-            (1..5).rev().find_map(|k| {
-                std::str::from_utf8(&b[i + 1..b.len().min(i + 1 + k)]).ok()
-            })
+            (1..5)
+                .rev()
+                .find_map(|k| std::str::from_utf8(&b[i + 1..b.len().min(i + 1 + k)]).ok())
         })?;
     let ch = rest.chars().next()?;
     let after = i + 1 + ch.len_utf8();
@@ -379,7 +379,7 @@ mod tests {
     #[test]
     fn python_strings_and_comments() {
         assert_eq!(classes("a='x,}' # c\n", Lang::Python), "ccsssssc###c");
-        assert_eq!(classes("\"\"\"a\"b\"\"\"", Lang::Python), "ssssssssss");
+        assert_eq!(classes("\"\"\"a\"b\"\"\"", Lang::Python), "sssssssss");
     }
 
     #[test]

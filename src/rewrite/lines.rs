@@ -59,5 +59,8 @@ pub fn trailing_to_eol(lx: &Lexed, pos: usize, seps: &[u8]) -> Option<usize> {
 
 /// Indentation width (bytes of spaces/tabs) of the line starting at `ls`.
 pub fn indent(b: &[u8], ls: usize) -> usize {
-    b[ls..].iter().take_while(|&&c| c == b' ' || c == b'\t').count()
+    b[ls..]
+        .iter()
+        .take_while(|&&c| c == b' ' || c == b'\t')
+        .count()
 }

@@ -1,0 +1,183 @@
+//! `rewrite`: scan, plan the edits, then print a patch, check, or write.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{RewriteArgs, RewriteFormat};
+use crate::rewrite::report::{json_doc, manual_report, Mode};
+use crate::rewrite::{apply, diff, Options};
+use crate::scan::{ScanError, ScanOptions, DEFAULT_MAX_FILESIZE};
+use crate::style::ColorChoice;
+
+pub fn run(
+    args: RewriteArgs,
+    rules_dir: Option<&std::path::Path>,
+    color: ColorChoice,
+) -> anyhow::Result<ExitCode> {
+    let rules = super::load_rules(rules_dir)?;
+    let target = rules.require_target(args.to.as_deref().unwrap_or("llmgateway"))?;
+    if args.walk.from != rules.source.table.id {
+        anyhow::bail!(
+            "unknown source '{}'; known: {}",
+            args.walk.from,
+            rules.source.table.id
+        );
+    }
+    let format = args.format.unwrap_or(RewriteFormat::Diff);
+    if !matches!(format, RewriteFormat::Diff | RewriteFormat::Json) {
+        anyhow::bail!(
+            "rewrite supports --format diff or json; use `scan` for sarif, github and junit"
+        );
+    }
+    let mode = if args.write {
+        Mode::Write
+    } else if args.check {
+        Mode::Check
+    } else {
+        Mode::DryRun
+    };
+    let opts = ScanOptions {
+        paths: if args.walk.paths.is_empty() {
+            vec![".".into()]
+        } else {
+            args.walk.paths.clone()
+        },
+        max_filesize: args.walk.max_filesize.unwrap_or(DEFAULT_MAX_FILESIZE),
+        follow: args.walk.follow,
+        no_ignore: args.walk.no_ignore,
+        ..ScanOptions::default()
+    };
+    let report = crate::scan::scan(&rules, target, &opts);
+    let plan = crate::rewrite::plan(
+        report,
+        &target.table,
+        Options {
+            keep_old_env: args.keep_old_env,
+        },
+    );
+
+    let mut written = Vec::new();
+    let mut failed: Vec<(String, String)> = Vec::new();
+    if mode == Mode::Write && plan.pending().next().is_some() {
+        if !args.allow_dirty {
+            apply::guard_dirty(&plan)?;
+        }
+        let w = apply::write_plan(&plan);
+        written = w.written;
+        failed = w.failed;
+    }
+    let write_errors: Vec<ScanError> = failed
+        .iter()
+        .map(|(p, m)| ScanError {
+            path: p.clone(),
+            message: m.clone(),
+        })
+        .collect();
+
+    let mut out = std::io::stdout().lock();
+    match format {
+        RewriteFormat::Json => {
+            let doc = json_doc(&plan, mode, &written, &failed, &write_errors);
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        _ => match mode {
+            Mode::DryRun => {
+                let patch = diff::patch(plan.pending());
+                out.write_all(&paint_patch(&patch, color))?;
+                out.write_all(manual_report(&plan).as_bytes())?;
+                writeln!(
+                    out,
+                    "# {} edit(s) in {} file(s) pending; {} manual item(s); target {}",
+                    plan.edit_count(),
+                    plan.pending().count(),
+                    plan.manual.len(),
+                    plan.table
+                )?;
+            }
+            Mode::Check => {
+                for f in plan.files.iter().filter(|f| !f.edits.is_empty()) {
+                    writeln!(
+                        out,
+                        "{}: {} automatic edit(s) pending",
+                        f.path,
+                        f.edits.len()
+                    )?;
+                }
+                out.write_all(manual_report(&plan).as_bytes())?;
+                writeln!(
+                    out,
+                    "# {} automatic edit(s) pending in {} file(s); {} manual item(s)",
+                    plan.files.iter().map(|f| f.edits.len()).sum::<usize>(),
+                    plan.files.iter().filter(|f| !f.edits.is_empty()).count(),
+                    plan.manual.len()
+                )?;
+            }
+            Mode::Write => {
+                for p in &written {
+                    let n = plan
+                        .files
+                        .iter()
+                        .find(|f| &f.path == p)
+                        .map_or(0, |f| f.edits.len());
+                    writeln!(out, "wrote {p} ({n} edit(s))")?;
+                }
+                out.write_all(manual_report(&plan).as_bytes())?;
+                writeln!(
+                    out,
+                    "# wrote {} file(s); {} manual item(s) remain",
+                    written.len(),
+                    plan.manual.len()
+                )?;
+            }
+        },
+    }
+    out.flush()?;
+    for e in plan.errors.iter().chain(&write_errors) {
+        eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
+    }
+    let refused = plan.refused().count() > 0;
+    let code = if !plan.errors.is_empty() || !failed.is_empty() {
+        2
+    } else {
+        match mode {
+            Mode::Check => u8::from(plan.files.iter().any(|f| !f.edits.is_empty())),
+            Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
+            Mode::Write => u8::from(!plan.manual.is_empty() || refused),
+        }
+    };
+    Ok(ExitCode::from(code))
+}
+
+/// Color a patch for a terminal (never when piped, so it stays appliable).
+fn paint_patch(patch: &[u8], color: ColorChoice) -> Vec<u8> {
+    if !color.0 {
+        return patch.to_vec();
+    }
+    let mut out = Vec::with_capacity(patch.len() + patch.len() / 4);
+    for line in patch.split_inclusive(|&c| c == b'\n') {
+        let style = match line.first() {
+            Some(b'+') if !line.starts_with(b"+++") => {
+                Some(crate::style::fg(anstyle::AnsiColor::Green))
+            }
+            Some(b'-') if !line.starts_with(b"---") => {
+                Some(crate::style::fg(anstyle::AnsiColor::Red))
+            }
+            Some(b'@') => Some(crate::style::fg(anstyle::AnsiColor::Cyan)),
+            _ => None,
+        };
+        match style {
+            Some(s) => {
+                let body = line.strip_suffix(b"\n").unwrap_or(line);
+                let _ = write!(out, "{}", s.render());
+                out.extend_from_slice(body);
+                let _ = write!(out, "{}", s.render_reset());
+                if body.len() < line.len() {
+                    out.push(b'\n');
+                }
+            }
+            None => out.extend_from_slice(line),
+        }
+    }
+    out
+}
