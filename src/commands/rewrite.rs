@@ -4,9 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
-use crate::rewrite::report::{json_doc, manual_report, Mode};
+use crate::rewrite::report::{json_doc, manual_report, Mode, Redactor};
 use crate::rewrite::{apply, diff, Options};
-use crate::scan::{ScanError, ScanOptions, DEFAULT_MAX_FILESIZE};
+use crate::scan::ScanError;
 use crate::style::ColorChoice;
 
 pub fn run(
@@ -16,13 +16,6 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let rules = super::load_rules(rules_dir)?;
     let target = rules.require_target(args.to.as_deref().unwrap_or("llmgateway"))?;
-    if args.walk.from != rules.source.table.id {
-        anyhow::bail!(
-            "unknown source '{}'; known: {}",
-            args.walk.from,
-            rules.source.table.id
-        );
-    }
     let format = args.format.unwrap_or(RewriteFormat::Diff);
     if !matches!(format, RewriteFormat::Diff | RewriteFormat::Json) {
         anyhow::bail!(
@@ -36,25 +29,24 @@ pub fn run(
     } else {
         Mode::DryRun
     };
-    let opts = ScanOptions {
-        paths: if args.walk.paths.is_empty() {
-            vec![".".into()]
-        } else {
-            args.walk.paths.clone()
-        },
-        max_filesize: args.walk.max_filesize.unwrap_or(DEFAULT_MAX_FILESIZE),
-        follow: args.walk.follow,
-        no_ignore: args.walk.no_ignore,
-        ..ScanOptions::default()
-    };
+    let opts = super::scan::scan_options(&args.walk, &[])?;
     let report = crate::scan::scan(&rules, target, &opts);
-    let plan = crate::rewrite::plan(
+    let mut plan = crate::rewrite::plan(
         report,
         &target.table,
         Options {
             keep_old_env: args.keep_old_env,
         },
     );
+
+    let redactor = Redactor::new(
+        &rules.source.table.key_pattern,
+        &rules.source.table.key_prefix,
+    );
+    for e in plan.files.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+        e.before = redactor.text(&e.before);
+        e.after = redactor.text(&e.after);
+    }
 
     let mut written = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
@@ -74,18 +66,67 @@ pub fn run(
         })
         .collect();
 
+    let printed = print(
+        &plan,
+        mode,
+        format,
+        &written,
+        &failed,
+        &write_errors,
+        &redactor,
+        color,
+    );
+    if let Err(e) = printed {
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(e.into());
+        }
+    }
+    for e in plan.errors.iter().chain(&write_errors) {
+        eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
+    }
+    let refused = plan.refused().count() > 0;
+    // Like scan: unreadable files are reported; only a run that could
+    // read nothing, or a failed write, is an error.
+    let nothing_read = !plan.errors.is_empty() && plan.files.is_empty() && plan.manual.is_empty();
+    let code = if nothing_read || !failed.is_empty() {
+        2
+    } else {
+        match mode {
+            Mode::Check => u8::from(plan.files.iter().any(|f| !f.edits.is_empty())),
+            Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
+            Mode::Write => u8::from(!plan.manual.is_empty() || refused),
+        }
+    };
+    Ok(ExitCode::from(code))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print(
+    plan: &crate::rewrite::Plan,
+    mode: Mode,
+    format: RewriteFormat,
+    written: &[String],
+    failed: &[(String, String)],
+    write_errors: &[ScanError],
+    redactor: &Redactor,
+    color: ColorChoice,
+) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         RewriteFormat::Json => {
-            let doc = json_doc(&plan, mode, &written, &failed, &write_errors);
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            let doc = json_doc(plan, mode, written, failed, write_errors);
+            serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
             writeln!(out)?;
         }
         _ => match mode {
             Mode::DryRun => {
-                let patch = diff::patch(plan.pending());
+                let (patch, redacted) = redactor.bytes(&diff::patch(plan.pending()));
                 out.write_all(&paint_patch(&patch, color))?;
-                out.write_all(manual_report(&plan).as_bytes())?;
+                if redacted {
+                    writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
+                }
+                out.write_all(manual_report(plan).as_bytes())?;
                 writeln!(
                     out,
                     "# {} edit(s) in {} file(s) pending; {} manual item(s); target {}",
@@ -104,7 +145,7 @@ pub fn run(
                         f.edits.len()
                     )?;
                 }
-                out.write_all(manual_report(&plan).as_bytes())?;
+                out.write_all(manual_report(plan).as_bytes())?;
                 writeln!(
                     out,
                     "# {} automatic edit(s) pending in {} file(s); {} manual item(s)",
@@ -114,7 +155,7 @@ pub fn run(
                 )?;
             }
             Mode::Write => {
-                for p in &written {
+                for p in written {
                     let n = plan
                         .files
                         .iter()
@@ -122,7 +163,7 @@ pub fn run(
                         .map_or(0, |f| f.edits.len());
                     writeln!(out, "wrote {p} ({n} edit(s))")?;
                 }
-                out.write_all(manual_report(&plan).as_bytes())?;
+                out.write_all(manual_report(plan).as_bytes())?;
                 writeln!(
                     out,
                     "# wrote {} file(s); {} manual item(s) remain",
@@ -132,21 +173,7 @@ pub fn run(
             }
         },
     }
-    out.flush()?;
-    for e in plan.errors.iter().chain(&write_errors) {
-        eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
-    }
-    let refused = plan.refused().count() > 0;
-    let code = if !plan.errors.is_empty() || !failed.is_empty() {
-        2
-    } else {
-        match mode {
-            Mode::Check => u8::from(plan.files.iter().any(|f| !f.edits.is_empty())),
-            Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
-            Mode::Write => u8::from(!plan.manual.is_empty() || refused),
-        }
-    };
-    Ok(ExitCode::from(code))
+    out.flush()
 }
 
 /// Color a patch for a terminal (never when piped, so it stays appliable).

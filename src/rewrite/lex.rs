@@ -105,11 +105,11 @@ impl<'a> Lexed<'a> {
     pub fn matching_close(&self, open: usize) -> Option<usize> {
         let b = self.bytes();
         let mut stack = Vec::new();
-        for i in open..b.len() {
+        for (i, &ch) in b.iter().enumerate().skip(open) {
             if !self.is_code(i) {
                 continue;
             }
-            match b[i] {
+            match ch {
                 c @ (b'(' | b'[' | b'{') => stack.push(c),
                 c @ (b')' | b']' | b'}') => {
                     let o = stack.pop()?;

@@ -117,3 +117,38 @@ pub fn manual_report(plan: &Plan) -> String {
     }
     s
 }
+
+/// Hide every key matching `pattern` (the source table's key regex) in
+/// printed text: a patch line holding a key is redacted, so such a hunk
+/// no longer applies, which is the price of never printing a key.
+pub struct Redactor {
+    re: Option<regex::bytes::Regex>,
+    prefix: String,
+}
+
+impl Redactor {
+    pub fn new(pattern: &str, prefix: &str) -> Redactor {
+        Redactor {
+            re: regex::bytes::Regex::new(pattern).ok(),
+            prefix: prefix.to_owned(),
+        }
+    }
+
+    pub fn bytes(&self, b: &[u8]) -> (Vec<u8>, bool) {
+        let Some(re) = &self.re else {
+            return (b.to_vec(), false);
+        };
+        if !re.is_match(b) {
+            return (b.to_vec(), false);
+        }
+        let out = re.replace_all(b, |c: &regex::bytes::Captures| {
+            let m = String::from_utf8_lossy(&c[0]).into_owned();
+            crate::finding::redact(&m, &self.prefix).into_bytes()
+        });
+        (out.into_owned(), true)
+    }
+
+    pub fn text(&self, s: &str) -> String {
+        String::from_utf8_lossy(&self.bytes(s.as_bytes()).0).into_owned()
+    }
+}
