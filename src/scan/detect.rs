@@ -320,6 +320,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if s.is_empty() {
                 continue;
             }
+            // A JSON body inside a string (curl -d '...', Go/Rust raw strings):
+            // read it as JSON so keys and values keep their meaning.
+            if t.tok == Tok::Str && !limited && s.trim_start().starts_with('{') && s.contains("\":")
+            {
+                let sub = super::lex::lex(text, t.inner.clone(), super::lex::Syntax::json());
+                self.tokens(&sub, limited);
+                continue;
+            }
             let lower_has = s.len() >= 10 && s.to_ascii_lowercase().contains("openrouter");
             if lower_has {
                 self.anchors.push((t.span.start, true));
@@ -909,7 +917,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             None => self.finding(
                 Kind::SdkPackage,
                 r,
-                name.to_owned(),
+                matched,
                 None,
                 Fix::Manual,
                 format!(
