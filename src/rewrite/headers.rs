@@ -712,13 +712,19 @@ impl Cx<'_> {
 
 /// The language and body of the Markdown code fence holding `pos`.
 fn fence_at(text: &str, pos: usize) -> Option<(FileKind, Range<usize>)> {
+    fences(text).into_iter().find(|(_, r)| r.contains(&pos))
+}
+
+/// Every fenced code block of a Markdown text: its language (as a file
+/// kind; `Text` when unknown) and the byte range of its body.
+pub fn fences(text: &str) -> Vec<(FileKind, Range<usize>)> {
     let b = text.as_bytes();
+    let mut out = Vec::new();
     let mut ls = 0;
     let mut open: Option<(String, usize, &str)> = None;
     while ls < b.len() {
         let le = line_end(b, ls);
-        let line = text[ls..le].trim_end_matches('\r');
-        let t = line.trim_start();
+        let t = text[ls..le].trim_end_matches('\r').trim_start();
         let fence = if t.starts_with("```") {
             "```"
         } else if t.starts_with("~~~") {
@@ -741,25 +747,7 @@ fn fence_at(text: &str, pos: usize) -> Option<(FileKind, Range<usize>)> {
                     && t.starts_with(f)
                     && t.trim_start_matches(['`', '~']).trim().is_empty() =>
             {
-                if (*start..ls).contains(&pos) {
-                    let kind = match lang.as_str() {
-                        "python" | "py" | "python3" => FileKind::Python,
-                        "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "mjs" => {
-                            FileKind::JavaScript
-                        }
-                        "rust" | "rs" => FileKind::Rust,
-                        "go" | "golang" => FileKind::Go,
-                        "sh" | "bash" | "shell" | "console" | "zsh" | "shellsession" => {
-                            FileKind::Shell
-                        }
-                        "powershell" | "ps1" | "pwsh" => FileKind::PowerShell,
-                        "yaml" | "yml" => FileKind::Yaml,
-                        "json" | "jsonc" => FileKind::Json,
-                        "toml" => FileKind::Toml,
-                        _ => FileKind::Text,
-                    };
-                    return Some((kind, *start..ls));
-                }
+                out.push((fence_kind(lang), *start..ls));
                 open = None;
             }
             _ => {}
@@ -769,7 +757,22 @@ fn fence_at(text: &str, pos: usize) -> Option<(FileKind, Range<usize>)> {
         }
         ls = le + 1;
     }
-    None
+    out
+}
+
+fn fence_kind(lang: &str) -> FileKind {
+    match lang {
+        "python" | "py" | "python3" => FileKind::Python,
+        "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "mjs" => FileKind::JavaScript,
+        "rust" | "rs" => FileKind::Rust,
+        "go" | "golang" => FileKind::Go,
+        "sh" | "bash" | "shell" | "console" | "zsh" | "shellsession" => FileKind::Shell,
+        "powershell" | "ps1" | "pwsh" => FileKind::PowerShell,
+        "yaml" | "yml" => FileKind::Yaml,
+        "json" | "jsonc" => FileKind::Json,
+        "toml" => FileKind::Toml,
+        _ => FileKind::Text,
+    }
 }
 
 #[cfg(test)]

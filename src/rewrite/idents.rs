@@ -58,30 +58,48 @@ pub fn renames(
                     .map(|e| (e, rule.clone())),
             );
         }
-        if kind != ecosystem_kind(swap.ecosystem)
-            || !(imports(swap.ecosystem, &src.text, &swap.from)
-                || imports(swap.ecosystem, &src.text, &swap.to))
-        {
-            continue;
-        }
-        let lang = Lang::of(kind).unwrap_or(Lang::CLike);
-        let lx = Lexed::new(&src.text, lang);
-        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
-        let b = src.text.as_bytes();
-        for id in &swap.idents {
-            for (at, m) in src.text.match_indices(id.from.as_str()) {
-                let end = at + m.len();
-                let bounded = (at == 0 || !word(b[at - 1])) && (end == b.len() || !word(b[end]));
-                if bounded && lx.is_code(at) {
-                    out.push((
-                        Edit {
-                            range: at..end,
-                            text: id.to.clone(),
-                        },
-                        rule.clone(),
-                    ));
+        // Code regions of the swap's language: the file, or Markdown fences.
+        let regions: Vec<std::ops::Range<usize>> = if kind == FileKind::Markdown {
+            super::headers::fences(&src.text)
+                .into_iter()
+                .filter(|(k, _)| *k == ecosystem_kind(swap.ecosystem))
+                .map(|(_, r)| r)
+                .collect()
+        } else if kind == ecosystem_kind(swap.ecosystem) {
+            vec![0..src.text.len()]
+        } else {
+            vec![]
+        };
+        for region in regions {
+            let text = &src.text[region.clone()];
+            if !(imports(swap.ecosystem, text, &swap.from)
+                || imports(swap.ecosystem, text, &swap.to))
+            {
+                continue;
+            }
+            let lang = Lang::of(ecosystem_kind(swap.ecosystem)).unwrap_or(Lang::CLike);
+            let lx = Lexed::new(text, lang);
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+            let b = text.as_bytes();
+            for id in &swap.idents {
+                for (at, m) in text.match_indices(id.from.as_str()) {
+                    let end = at + m.len();
+                    let bounded =
+                        (at == 0 || !word(b[at - 1])) && (end == b.len() || !word(b[end]));
+                    if bounded && lx.is_code(at) {
+                        out.push((
+                            Edit {
+                                range: region.start + at..region.start + end,
+                                text: id.to.clone(),
+                            },
+                            rule.clone(),
+                        ));
+                    }
                 }
             }
+        }
+        if kind != ecosystem_kind(swap.ecosystem) && kind != FileKind::Markdown {
+            continue;
         }
         if swap.ecosystem == Ecosystem::Npm {
             check_imported_names(path, src, swap, manual);

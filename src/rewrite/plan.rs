@@ -130,8 +130,21 @@ fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
         (_, Kind::Secret) => {
             "remove the key from the code, rotate it at OpenRouter, and read the target's key from the environment".into()
         }
-        (Some(r), _) => format!("replace with `{r}`"),
-        (None, _) => "no equivalent on the target: remove or rework by hand".into(),
+        (Some(r), _) => format!("replace with `{r}` once you have checked it fits"),
+        (None, Kind::ModelSlug) => {
+            "look the model up in the target's model list and set its id by hand".into()
+        }
+        (None, Kind::OpenrouterField) => {
+            "remove the field, or use the target's own mechanism for it (see why)".into()
+        }
+        (None, Kind::BaseUrl) => {
+            "no equivalent endpoint on the target: remove this call or rework it".into()
+        }
+        (None, Kind::SdkPackage) => {
+            "replace the package with an OpenAI-compatible client pointed at the target's base URL".into()
+        }
+        (None, Kind::AttributionHeader) => "remove the header by hand".into(),
+        (None, Kind::ApiKeyEnv) => "rename the variable to the target's by hand".into(),
     };
     ManualItem {
         path: f.path.clone(),
