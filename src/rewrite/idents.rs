@@ -66,7 +66,7 @@ pub fn renames(
                 .map(|(_, r)| r)
                 .collect()
         } else if kind == ecosystem_kind(swap.ecosystem) {
-            vec![0..src.text.len()]
+            std::iter::once(0..src.text.len()).collect()
         } else {
             vec![]
         };
