@@ -17,10 +17,10 @@ pub fn file_diff(fp: &FilePlan, out: &mut Vec<u8>) {
     }
     let (ol, nl) = (split_lines(old), split_lines(new));
     let ops = capture_diff_slices(Algorithm::Myers, &ol, &nl);
-    let path = quote_path(&fp.path);
-    let _ = writeln!(out, "diff --git a/{path} b/{path}");
-    let _ = writeln!(out, "--- a/{path}");
-    let _ = writeln!(out, "+++ b/{path}");
+    let (a, b) = (git_name("a/", &fp.path), git_name("b/", &fp.path));
+    let _ = writeln!(out, "diff --git {a} {b}");
+    let _ = writeln!(out, "--- {a}");
+    let _ = writeln!(out, "+++ {b}");
     for hunk in group_diff_ops(ops, 3) {
         if hunk.is_empty() {
             continue;
@@ -59,14 +59,16 @@ pub fn patch<'a>(files: impl IntoIterator<Item = &'a FilePlan>) -> Vec<u8> {
     out
 }
 
-/// Paths with spaces or unusual bytes are quoted the way git does.
-fn quote_path(p: &str) -> String {
-    if p.bytes()
-        .all(|c| c.is_ascii_graphic() && c != b'"' && c != b'\\')
-    {
-        return p.to_owned();
+/// `prefix` + path, quoted the way git does when the path holds control
+/// characters, quotes, backslashes or non-ASCII bytes (spaces need none).
+fn git_name(prefix: &str, p: &str) -> String {
+    let plain = p
+        .bytes()
+        .all(|c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\');
+    if plain {
+        return format!("{prefix}{p}");
     }
-    let mut s = String::from("\"");
+    let mut s = format!("\"{prefix}");
     for c in p.bytes() {
         match c {
             b'"' => s.push_str("\\\""),
@@ -87,8 +89,8 @@ mod tests {
 
     #[test]
     fn git_quoting() {
-        assert_eq!(quote_path("a/b.py"), "a/b.py");
-        assert_eq!(quote_path("a b.py"), "\"a b.py\"");
-        assert_eq!(quote_path("é.py"), "\"\\303\\251.py\"");
+        assert_eq!(git_name("a/", "d/b.py"), "a/d/b.py");
+        assert_eq!(git_name("a/", "a b.py"), "a/a b.py");
+        assert_eq!(git_name("b/", "é.py"), "\"b/\\303\\251.py\"");
     }
 }
