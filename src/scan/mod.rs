@@ -129,7 +129,21 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
                     continue;
                 }
                 let kind = FileKind::detect(&entry.abs);
-                let out = file::detect(&det, &entry.rel, kind, &source);
+                // A detector bug must cost one file, not the scan.
+                let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    file::detect(&det, &entry.rel, kind, &source)
+                })) {
+                    Ok(o) => o,
+                    Err(_) => {
+                        errs.lock().unwrap().push(ScanError {
+                            path: entry.rel.clone(),
+                            message:
+                                "internal error while reading this file (please report it); skipped"
+                                    .into(),
+                        });
+                        continue;
+                    }
+                };
                 if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker {
                     continue;
                 }
