@@ -28,6 +28,9 @@ pub fn removals(
     text: &str,
     spans: &[Range<usize>],
 ) -> (Vec<Group>, Vec<(usize, String)>) {
+    if kind == FileKind::Notebook {
+        return super::notebook::header_removals(text, spans);
+    }
     let mut groups = Vec::new();
     let mut manual = Vec::new();
     // Split spans by region: the whole file, or each Markdown code fence.
@@ -579,9 +582,7 @@ impl Cx<'_> {
         let idx = items
             .iter()
             .position(|r| r.start == name_range.start && r.end == close + 1)?;
-        if items.len() == 1 {
-            return None;
-        }
+        // A call or object left with no argument is still valid.
         self.remove_items(parent, &BTreeSet::from([idx]), false)
             .ok()
     }

@@ -15,6 +15,7 @@ pub mod headers;
 pub mod idents;
 pub mod lex;
 pub mod lines;
+pub mod notebook;
 pub mod plan;
 pub mod report;
 pub mod verify;
