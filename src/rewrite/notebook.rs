@@ -198,7 +198,8 @@ mod tests {
     fn emptied_headers_argument_goes_with_its_lines() {
         let nb = "{\"cells\": [{\"cell_type\": \"code\", \"source\": [\n    \"c = OpenAI(\\n\",\n    \"    default_headers={\\\"X-Title\\\": \\\"t\\\"},\\n\",\n    \")\"\n   ]}]}";
         let s0 = nb.find("X-Title").unwrap();
-        let (groups, manual) = header_removals(nb, &[s0..s0 + 7]);
+        let spans: Vec<Range<usize>> = std::iter::once(s0..s0 + 7).collect();
+        let (groups, manual) = header_removals(nb, &spans);
         assert!(manual.is_empty(), "{manual:?}");
         let edits: Vec<Edit> = groups.into_iter().flat_map(|g| g.edits).collect();
         let s = crate::source::SourceText::decode(nb.as_bytes().to_vec());
