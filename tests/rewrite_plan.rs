@@ -12,7 +12,8 @@ use llmgw_migrate::source::{Edit, SourceText};
 use proptest::prelude::*;
 
 fn rules() -> Rules {
-    Rules::embedded().unwrap()
+    static RULES: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| Rules::embedded().unwrap()).clone()
 }
 
 fn target(r: &Rules) -> &TargetTable {
@@ -279,7 +280,7 @@ fn rewrite_once(r: &Rules, bytes: &[u8]) -> (Option<Vec<u8>>, Vec<Edit>, SourceT
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(96))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
     fn bytes_outside_edits_never_change((bytes, crlf) in file_bytes()) {
