@@ -10,10 +10,13 @@ use std::process::Command;
 /// git work tree holding them. Files outside any work tree are never dirty.
 pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
     let mut by_top: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // One `git rev-parse` per directory, not per file.
+    let mut tops: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
     for f in files {
         let real = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
         let dir = real.parent().unwrap_or(Path::new(".")).to_path_buf();
-        if let Some(top) = toplevel(&dir) {
+        let top = tops.entry(dir.clone()).or_insert_with(|| toplevel(&dir));
+        if let Some(top) = top.clone() {
             by_top.entry(top).or_default().push(real);
         }
     }
