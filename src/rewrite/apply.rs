@@ -38,15 +38,36 @@ pub fn guard_dirty(plan: &Plan) -> anyhow::Result<()> {
     )
 }
 
-/// Write every file the plan changes. Never partial within a file.
+/// Write every file the plan changes. Never partial within a file. Files
+/// are written by a few threads: each write waits on its own fsync, and
+/// overlapping them keeps large rewrites fast.
 pub fn write_plan(plan: &Plan) -> Written {
+    let jobs: Vec<_> = plan.pending().filter(|f| f.output.is_some()).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    let threads = jobs.len().clamp(1, 8);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(fp) = jobs.get(i) else { break };
+                let Some(out) = &fp.output else { continue };
+                let r = write_atomic(&fp.abs, &fp.path, &fp.source.bytes, out);
+                if let Ok(mut v) = results.lock() {
+                    v.push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by_key(|r| r.0);
     let mut w = Written::default();
-    for fp in plan.pending() {
-        let Some(out) = &fp.output else { continue };
-        match write_atomic(&fp.abs, &fp.path, &fp.source.bytes, out) {
-            Ok(()) => w.written.push(fp.path.clone()),
+    for (i, r) in results {
+        let path = jobs[i].path.clone();
+        match r {
+            Ok(()) => w.written.push(path),
             Err(e @ WriteError::Changed(_)) | Err(e @ WriteError::Io(..)) => {
-                w.failed.push((fp.path.clone(), e.to_string()))
+                w.failed.push((path, e.to_string()))
             }
         }
     }
