@@ -305,6 +305,19 @@ fn resolve(mut cands: Vec<Cand>) -> (Vec<Cand>, Vec<Vec<Cand>>) {
         ))
     });
     cands.dedup_by(|b, a| a.edit == b.edit);
+    // An edit inside text that another edit deletes is moot (a URL in a
+    // header entry that goes away): drop it rather than call it a conflict.
+    let deletions: Vec<std::ops::Range<usize>> = cands
+        .iter()
+        .filter(|c| c.edit.text.is_empty() && !c.edit.range.is_empty())
+        .map(|c| c.edit.range.clone())
+        .collect();
+    cands.retain(|c| {
+        let r = &c.edit.range;
+        !deletions
+            .iter()
+            .any(|d| d.start <= r.start && r.end <= d.end && d != r)
+    });
     let mut kept = Vec::new();
     let mut conflicts = Vec::new();
     let mut cluster: Vec<Cand> = Vec::new();
@@ -353,6 +366,17 @@ mod tests {
             kind: Kind::BaseUrl,
             rule: "t".into(),
         }
+    }
+
+    #[test]
+    fn edits_inside_a_deletion_are_moot() {
+        let (kept, conflicts) = resolve(vec![cand(0..10, ""), cand(2..5, "x"), cand(8..12, "y")]);
+        assert_eq!(kept.len(), 0);
+        assert_eq!(conflicts.len(), 1, "a partial overlap is still a conflict");
+        let (kept, conflicts) = resolve(vec![cand(0..10, ""), cand(2..5, "x")]);
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].edit.text.is_empty());
+        assert!(conflicts.is_empty());
     }
 
     #[test]
