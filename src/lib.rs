@@ -4,8 +4,10 @@
 //! Data flow: files -> detection -> findings -> edits -> diff or write;
 //! prompts -> requests -> responses -> comparisons -> report.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod finding;
 pub mod report;
 pub mod rewrite;
@@ -13,3 +15,4 @@ pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod style;
+pub mod suppress;
