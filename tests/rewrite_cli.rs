@@ -350,3 +350,28 @@ fn dry_run_patch_applied_with_git_apply_equals_write() {
         assert_ne!(&x, orig, "{p} was not rewritten");
     }
 }
+
+#[test]
+fn suppressed_lines_are_not_rewritten_and_check_speaks_ci_formats() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let kept = format!("LEGACY = \"{OLD_URL}\"  # llmgw-migrate: ignore\n");
+    write(root, "legacy.py", kept.as_bytes());
+    write(root, "app.py", py("\n").as_bytes());
+    let o = rewrite(root, &["--check", "--format", "github"]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(out.lines().all(|l| l.starts_with("::")), "{out}");
+    assert!(
+        out.contains("file=app.py") && !out.contains("legacy.py"),
+        "{out}"
+    );
+    // CI formats belong to --check.
+    assert_eq!(code(&rewrite(root, &["--format", "sarif"])), 2);
+    let o = rewrite(root, &["--write"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(read(root, "legacy.py"), kept.as_bytes());
+    let o = rewrite(root, &["--check", "--format", "junit"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("<testsuites"));
+}

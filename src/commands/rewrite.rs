@@ -14,14 +14,11 @@ pub fn run(
     rules_dir: Option<&std::path::Path>,
     color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
-    let rules = super::load_rules(rules_dir)?;
-    let target = rules.require_target(args.to.as_deref().unwrap_or("llmgateway"))?;
+    // Same config, tables and walk as `scan` (llmgw-migrate.toml, flags win).
+    let setup = super::scan::Setup::new(&args.walk, args.to.as_deref(), &[], rules_dir)?;
+    let rules = &setup.rules;
+    let target = setup.target();
     let format = args.format.unwrap_or(RewriteFormat::Diff);
-    if !matches!(format, RewriteFormat::Diff | RewriteFormat::Json) {
-        anyhow::bail!(
-            "rewrite supports --format diff or json; use `scan` for sarif, github and junit"
-        );
-    }
     let mode = if args.write {
         Mode::Write
     } else if args.check {
@@ -29,8 +26,18 @@ pub fn run(
     } else {
         Mode::DryRun
     };
-    let opts = super::scan::scan_options(&args.walk, &[])?;
-    let report = crate::scan::scan(&rules, target, &opts);
+    let ci_format = matches!(
+        format,
+        RewriteFormat::Sarif | RewriteFormat::Github | RewriteFormat::Junit
+    );
+    if ci_format && mode != Mode::Check {
+        anyhow::bail!("--format sarif, github and junit go with --check (or use `scan`)");
+    }
+    let mut report = crate::scan::scan(rules, target, &setup.opts);
+    // A line marked `llmgw-migrate: ignore` is not rewritten either.
+    crate::suppress::apply_report(&mut report);
+    report.files.retain(|f| !f.findings.is_empty());
+    let ci_report = ci_format.then(|| report.clone());
     let mut plan = crate::rewrite::plan(
         report,
         &target.table,
@@ -66,6 +73,39 @@ pub fn run(
         })
         .collect();
 
+    if let Some(mut ci) = ci_report {
+        // The automatic findings still pending, in the CI format asked for.
+        let pending: Vec<&str> = plan
+            .files
+            .iter()
+            .filter(|f| !f.edits.is_empty())
+            .map(|f| f.path.as_str())
+            .collect();
+        for f in &mut ci.files {
+            let keep = pending.contains(&f.path.as_str());
+            f.findings
+                .retain(|x| keep && x.fix == crate::finding::Fix::Auto);
+        }
+        ci.files.retain(|f| !f.findings.is_empty());
+        let out = crate::report::ScanOutput::new(&ci);
+        let text = match format {
+            RewriteFormat::Sarif => {
+                crate::report::sarif::render(&out, target, &rules.source.label())
+            }
+            RewriteFormat::Github => crate::report::github::render(&out),
+            _ => crate::report::junit::render(&out) + "\n",
+        };
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = stdout
+            .write_all(text.as_bytes())
+            .and_then(|_| stdout.flush())
+        {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(e.into());
+            }
+        }
+        return Ok(ExitCode::from(u8::from(!pending.is_empty())));
+    }
     let printed = print(
         &plan,
         mode,
