@@ -937,4 +937,41 @@ mod tests {
         let py = "s.headers[\"X-Title\"] = (\n    \"a\"\n)\nrun()\n";
         assert_eq!(run(FileKind::Python, py, &["X-Title"]).unwrap(), "run()\n");
     }
+
+    #[test]
+    fn more_real_shapes() {
+        // TS cast after the object: the object empties, the cast stays.
+        let ts = "new OpenAI({ apiKey: k, defaultHeaders: { \"X-Title\": \"a\" } as Record<string, string> });\n";
+        assert_eq!(
+            run(FileKind::JavaScript, ts, &["X-Title"]).unwrap(),
+            "new OpenAI({ apiKey: k, defaultHeaders: {} as Record<string, string> });\n"
+        );
+        // A quoted "headers" key inside model_kwargs goes when it empties.
+        let py =
+            "llm = ChatOpenAI(model_kwargs={\"headers\": {\"X-Title\": \"a\"}, \"top_p\": 1})\n";
+        assert_eq!(
+            run(FileKind::Python, py, &["X-Title"]).unwrap(),
+            "llm = ChatOpenAI(model_kwargs={\"top_p\": 1})\n"
+        );
+        // Go map literal and Rust HeaderMap inserts.
+        let go = "\th := map[string]string{\"HTTP-Referer\": site, \"X-Title\": \"x\"}\n";
+        assert_eq!(
+            run(FileKind::Go, go, &["HTTP-Referer", "X-Title"]).unwrap(),
+            "\th := map[string]string{}\n"
+        );
+        let rs = "    h.insert(\"X-Title\", HeaderValue::from_static(\"x\"));\n    h\n";
+        assert_eq!(run(FileKind::Rust, rs, &["X-Title"]).unwrap(), "    h\n");
+        // curl in a YAML run block, last line of the command.
+        let y = "      - run: |\n          curl -s $URL \\\n            -H \"X-Title: a\"\n      - run: echo ok\n";
+        assert_eq!(
+            run(FileKind::Yaml, y, &["X-Title"]).unwrap(),
+            "      - run: |\n          curl -s $URL\n      - run: echo ok\n"
+        );
+        // CRLF line mode keeps CRLF on the lines that stay.
+        let crlf = "h = {\r\n    \"X-Title\": \"a\",\r\n    \"k\": 1,\r\n}\r\n";
+        assert_eq!(
+            run(FileKind::Python, crlf, &["X-Title"]).unwrap(),
+            "h = {\r\n    \"k\": 1,\r\n}\r\n"
+        );
+    }
 }

@@ -38,6 +38,13 @@ pub fn write_atomic(
     tmp.write_all(new).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     fs::set_permissions(tmp.path(), meta.permissions()).map_err(io)?;
+    #[cfg(unix)]
+    {
+        // Keep the owner when running as another user (e.g. root in CI);
+        // not allowed for ordinary users, who own their files anyway.
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+    }
     // Last look right before the rename narrows the race with an editor.
     if fs::read(&real).map_err(io)? != expected {
         return Err(WriteError::Changed(shown.to_owned()));
