@@ -116,6 +116,7 @@ pub fn plan(report: ScanReport, target: &TargetTable, opts: Options) -> Plan {
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    manual.extend(files.iter().filter_map(lockfile_note));
     manual.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Plan {
         table: report.table,
@@ -123,6 +124,36 @@ pub fn plan(report: ScanReport, target: &TargetTable, opts: Options) -> Plan {
         manual,
         errors: report.errors,
     }
+}
+
+/// A package.json whose SDK package is swapped leaves its lockfile behind:
+/// only the package manager can update it.
+fn lockfile_note(fp: &FilePlan) -> Option<ManualItem> {
+    if !fp.path.ends_with("package.json") || !fp.edits.iter().any(|e| e.kind == Kind::SdkPackage) {
+        return None;
+    }
+    let dir = fp.abs.parent()?;
+    let lock = [
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+        "bun.lockb",
+    ]
+    .into_iter()
+    .find(|l| dir.join(l).is_file())?;
+    let e = fp.edits.iter().find(|e| e.kind == Kind::SdkPackage)?;
+    Some(ManualItem {
+        path: fp.path.clone(),
+        line: e.line,
+        column: e.column,
+        kind: Kind::SdkPackage,
+        what: e.before.clone(),
+        why: format!("{lock} still pins the old package"),
+        suggestion: "run the package manager's install after the rewrite and commit the lockfile"
+            .into(),
+        rule: "rewrite:lockfile".into(),
+    })
 }
 
 fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
