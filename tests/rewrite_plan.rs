@@ -321,3 +321,121 @@ proptest! {
         prop_assert_eq!(again.unwrap_or(once.clone()), once);
     }
 }
+
+/// Pieces of code that stress the header remover: quotes, brackets,
+/// separators, continuations, comments, non-ASCII.
+const PIECES: &[&str] = &[
+    "\"X-Title\"",
+    "'X-Title'",
+    "X-Title",
+    ": ",
+    " = ",
+    ", ",
+    ";",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\n",
+    "\r\n",
+    "    ",
+    " \\\n",
+    "`",
+    "#",
+    "//",
+    "/*",
+    "*/",
+    "\"",
+    "'",
+    "-H ",
+    "@{",
+    ".header(",
+    ".Set(",
+    "r#\"",
+    "\"#",
+    "é",
+    "x",
+    "1",
+    "headers",
+    "default_headers=",
+    "```python\n",
+    "```\n",
+    "- ",
+    "\\",
+    "$",
+    "\"\"\"",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn header_removal_never_panics_and_its_edits_apply(
+        idx in prop::collection::vec(0..PIECES.len(), 0..40),
+        kind in 0..12usize,
+    ) {
+        use llmgw_migrate::rewrite::headers::removals;
+        use llmgw_migrate::scan::FileKind;
+        let kinds = [
+            FileKind::Python, FileKind::JavaScript, FileKind::Json, FileKind::Rust,
+            FileKind::Go, FileKind::Shell, FileKind::PowerShell, FileKind::Yaml,
+            FileKind::Toml, FileKind::Markdown, FileKind::Notebook, FileKind::Text,
+        ];
+        let text: String = idx.iter().map(|&i| PIECES[i]).collect();
+        let spans: Vec<std::ops::Range<usize>> = text
+            .match_indices("X-Title")
+            .map(|(a, m)| a..a + m.len())
+            .collect();
+        let (groups, manual) = removals(kinds[kind], &text, &spans);
+        let covered: usize = groups.iter().map(|g| g.members.len()).sum::<usize>() + manual.len();
+        prop_assert_eq!(covered, spans.len(), "every header is either removed or manual");
+        let src = SourceText::decode(text.clone().into_bytes());
+        for g in &groups {
+            prop_assert!(src.apply(&g.edits).is_ok(), "group edits do not apply: {:?}", g.edits);
+        }
+    }
+}
+
+const MORE: &[&str] = &[
+    "https://openrouter.ai/api/v1",
+    "OPENROUTER_API_KEY",
+    "\"anthropic/claude-sonnet-4.6\"",
+    "\"@openrouter/ai-sdk-provider\"",
+    "createOpenRouter",
+    "\"HTTP-Referer\"",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn scan_then_plan_never_panics_and_verifies(
+        idx in prop::collection::vec(0..PIECES.len() + MORE.len(), 0..40),
+        path in prop::sample::select(vec![
+            "a.py", "a.ts", "package.json", "a.rs", "a.go", "a.sh", "a.ps1", "c.yaml",
+            "c.toml", "README.md", "n.ipynb", ".env", "notes.txt",
+        ]),
+    ) {
+        let r = rules();
+        let t = r.target("llmgateway").unwrap();
+        let text: String = idx
+            .iter()
+            .map(|&i| if i < PIECES.len() { PIECES[i] } else { MORE[i - PIECES.len()] })
+            .collect();
+        let source = SourceText::decode(text.into_bytes());
+        let findings = scan::scan_source(&r, t, path, &source, true);
+        let fr = FileResult { path: path.into(), abs: PathBuf::from(path), source, findings };
+        for keep_old_env in [false, true] {
+            let (fp, _) = plan_file(fr.clone(), &t.table, Options { keep_old_env });
+            if let Some(out) = &fp.output {
+                // Whatever was planned applies, and for parsed kinds parses.
+                let after = SourceText::decode(out.clone());
+                if rewrite::verify::parses(fp.kind, &fr.source.text).is_ok() {
+                    prop_assert!(rewrite::verify::parses(fp.kind, &after.text).is_ok());
+                }
+            }
+        }
+    }
+}
