@@ -173,6 +173,52 @@ impl Cx<'_> {
         self.lx.bytes()
     }
 
+    /// Where a whole-line removal starting at line `ls` should start: the
+    /// comment lines right above it go too when they speak about
+    /// attribution (they described what is removed), never other comments.
+    fn with_comment_above(&self, ls: usize) -> usize {
+        const ABOUT: &[&str] = &[
+            "referer",
+            "referrer",
+            "x-title",
+            "title",
+            "attribution",
+            "ranking",
+            "leaderboard",
+            "identify",
+            "openrouter",
+        ];
+        let b = self.b();
+        let mut start = ls;
+        let mut block = String::new();
+        while start > 0 {
+            let prev = line_start(b, start - 1);
+            let line = &self.lx.text[prev..start];
+            let t = line.trim();
+            let first = prev + (line.len() - line.trim_start().len());
+            if t.is_empty() || self.lx.class.get(first) != Some(&Class::Comment) {
+                break;
+            }
+            // The whole line must be comment (no code before or after it).
+            if !line
+                .trim_end()
+                .bytes()
+                .enumerate()
+                .skip(first - prev)
+                .all(|(i, _)| self.lx.class.get(prev + i) == Some(&Class::Comment))
+            {
+                break;
+            }
+            block.push_str(&t.to_ascii_lowercase());
+            start = prev;
+        }
+        if start < ls && ABOUT.iter().any(|w| block.contains(w)) {
+            start
+        } else {
+            ls
+        }
+    }
+
     fn locate(&self, span: Range<usize>) -> Result<Target, String> {
         let key = self.lx.string_at(span.start).unwrap_or(span.clone());
         if let Some(edits) = self.shell_flag(span.start)? {
@@ -345,7 +391,7 @@ impl Cx<'_> {
             return None;
         }
         let nl = trailing_to_eol(self.lx, close + 1, b";")?;
-        Some(edit(ls..nl, ""))
+        Some(edit(self.with_comment_above(ls)..nl, ""))
     }
 
     /// Cut `.method(...)` out of a builder chain.
@@ -354,7 +400,7 @@ impl Cx<'_> {
         let end = close + 1;
         if starts_line(b, dot) {
             if let Some(nl) = trailing_to_eol(self.lx, end, b"") {
-                return edit(line_start(b, dot)..nl, "");
+                return edit(self.with_comment_above(line_start(b, dot))..nl, "");
             }
             // `;` or more chain follows on this line: join it to the
             // previous line's end, unless a comment sits in between.
@@ -519,7 +565,7 @@ impl Cx<'_> {
             let last = j + 1 == items.len();
             if starts_line(b, s) {
                 if let Some(nl) = trailing_to_eol(self.lx, e, seps) {
-                    edits.push(edit(line_start(b, s)..nl, ""));
+                    edits.push(edit(self.with_comment_above(line_start(b, s))..nl, ""));
                     if last && strict_json && sep_after(e).is_none() {
                         if let Some(p) = sep_after(items[i - 1].end) {
                             edits.push(edit(p..p + 1, ""));
@@ -973,5 +1019,21 @@ mod tests {
             run(FileKind::Python, crlf, &["X-Title"]).unwrap(),
             "h = {\r\n    \"k\": 1,\r\n}\r\n"
         );
+    }
+
+    #[test]
+    fn comments_about_attribution_go_with_the_lines_they_describe() {
+        let js = "  headers: {\n    // Required: JSON\n    'Content-Type': 'application/json',\n    // Optional: identify your app on openrouter.ai\n    'HTTP-Referer': site,\n    'X-Title': 'App',\n  },\n";
+        assert_eq!(
+            run(FileKind::JavaScript, js, &["HTTP-Referer", "X-Title"]).unwrap(),
+            "  headers: {\n    // Required: JSON\n    'Content-Type': 'application/json',\n  },\n"
+        );
+        let py = "h = {\n    # TODO: tidy\n    \"X-Title\": \"a\",\n    \"k\": 1,\n}\n";
+        assert_eq!(
+            run(FileKind::Python, py, &["X-Title"]).unwrap(),
+            "h = {\n    # TODO: tidy\n    \"k\": 1,\n}\n"
+        );
+        let go = "\t// attribution for the OpenRouter rankings\n\treq.Header.Set(\"X-Title\", \"a\")\n\tdo()\n";
+        assert_eq!(run(FileKind::Go, go, &["X-Title"]).unwrap(), "\tdo()\n");
     }
 }
