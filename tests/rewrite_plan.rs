@@ -168,6 +168,15 @@ fn a_header_without_a_safe_removal_becomes_manual() {
     assert!(fp.edits.is_empty());
     assert_eq!(manual.len(), 1);
     assert_eq!(manual[0].kind, Kind::AttributionHeader);
+    // Scan called it automatic: --check keeps failing until someone acts.
+    assert!(manual[0].unapplied_auto);
+    let plan = rewrite::Plan {
+        table: String::new(),
+        files: vec![fp],
+        manual,
+        errors: vec![],
+    };
+    assert!(plan.auto_pending());
 }
 
 #[test]

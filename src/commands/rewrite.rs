@@ -80,6 +80,12 @@ pub fn run(
             .iter()
             .filter(|f| !f.edits.is_empty())
             .map(|f| f.path.as_str())
+            .chain(
+                plan.manual
+                    .iter()
+                    .filter(|m| m.unapplied_auto)
+                    .map(|m| m.path.as_str()),
+            )
             .collect();
         for f in &mut ci.files {
             let keep = pending.contains(&f.path.as_str());
@@ -104,7 +110,7 @@ pub fn run(
                 return Err(e.into());
             }
         }
-        return Ok(ExitCode::from(u8::from(!pending.is_empty())));
+        return Ok(ExitCode::from(u8::from(plan.auto_pending())));
     }
     let printed = print(
         &plan,
@@ -133,7 +139,7 @@ pub fn run(
         2
     } else {
         match mode {
-            Mode::Check => u8::from(plan.files.iter().any(|f| !f.edits.is_empty())),
+            Mode::Check => u8::from(plan.auto_pending()),
             Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
             Mode::Write => u8::from(!plan.manual.is_empty() || refused),
         }
@@ -188,9 +194,10 @@ fn print(
                 out.write_all(manual_report(plan).as_bytes())?;
                 writeln!(
                     out,
-                    "# {} automatic edit(s) pending in {} file(s); {} manual item(s)",
+                    "# {} automatic edit(s) pending in {} file(s); {} automatic finding(s) with no safe edit; {} manual item(s)",
                     plan.files.iter().map(|f| f.edits.len()).sum::<usize>(),
                     plan.files.iter().filter(|f| !f.edits.is_empty()).count(),
+                    plan.manual.iter().filter(|m| m.unapplied_auto).count(),
                     plan.manual.len()
                 )?;
             }

@@ -158,6 +158,7 @@ fn check_imported_names(
                 swap.to, swap.source
             ),
             rule: format!("sdk:{}", swap.from),
+            unapplied_auto: false,
         });
     }
 }

@@ -49,6 +49,9 @@ pub struct ManualItem {
     /// The suggested change.
     pub suggestion: String,
     pub rule: String,
+    /// Scan marked it automatic but no safe edit was found (or edits
+    /// conflicted): `--check` keeps failing until a person handles it.
+    pub unapplied_auto: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +92,13 @@ impl Plan {
 
     pub fn edit_count(&self) -> usize {
         self.pending().map(|f| f.edits.len()).sum()
+    }
+
+    /// Automatic work left: edits to apply, or automatic findings that
+    /// could not be turned into a safe edit (what `--check` fails on).
+    pub fn auto_pending(&self) -> bool {
+        self.files.iter().any(|f| !f.edits.is_empty())
+            || self.manual.iter().any(|m| m.unapplied_auto)
     }
 
     /// Files whose edits cannot be applied (conflict, no longer parses).
@@ -153,6 +163,7 @@ fn lockfile_note(fp: &FilePlan) -> Option<ManualItem> {
         suggestion: "run the package manager's install after the rewrite and commit the lockfile"
             .into(),
         rule: "rewrite:lockfile".into(),
+        unapplied_auto: false,
     })
 }
 
@@ -186,6 +197,7 @@ fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
         why: why.unwrap_or_else(|| f.message.clone()),
         suggestion,
         rule: f.rule.clone(),
+        unapplied_auto: f.fix == Fix::Auto,
     }
 }
 
@@ -287,6 +299,7 @@ pub fn plan_file(
             ),
             suggestion: "pick one of the changes and apply it by hand".into(),
             rule: "rewrite:conflict".into(),
+            unapplied_auto: true,
         });
     }
     let edits: Vec<PlannedEdit> = kept

@@ -99,8 +99,19 @@ pub fn manual_report(plan: &Plan) -> String {
         s.push_str(&format!("# manual attention ({}):\n", plan.manual.len()));
         for m in &plan.manual {
             s.push_str(&format!(
-                "#   {}:{}:{}  {}  {}\n#       why: {}\n#       suggested: {}\n",
-                m.path, m.line, m.column, m.kind, m.what, m.why, m.suggestion
+                "#   {}:{}:{}  {}  {}{}\n#       why: {}\n#       suggested: {}\n",
+                m.path,
+                m.line,
+                m.column,
+                m.kind,
+                m.what,
+                if m.unapplied_auto {
+                    "  (automatic, no safe edit)"
+                } else {
+                    ""
+                },
+                m.why,
+                m.suggestion
             ));
         }
     }
