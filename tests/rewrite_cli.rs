@@ -375,3 +375,17 @@ fn suppressed_lines_are_not_rewritten_and_check_speaks_ci_formats() {
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("<testsuites"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_reached_through_a_symlink_is_written_once_and_the_link_stays() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    write(root, "a.py", py("\n").as_bytes());
+    std::os::unix::fs::symlink("a.py", root.join("link.py")).unwrap();
+    let o = rewrite(root, &["--write", "--follow"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_eq!(read(root, "a.py"), expected(py("\n").as_bytes()));
+    let meta = std::fs::symlink_metadata(root.join("link.py")).unwrap();
+    assert!(meta.file_type().is_symlink());
+}

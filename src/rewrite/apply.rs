@@ -42,7 +42,29 @@ pub fn guard_dirty(plan: &Plan) -> anyhow::Result<()> {
 /// are written by a few threads: each write waits on its own fsync, and
 /// overlapping them keeps large rewrites fast.
 pub fn write_plan(plan: &Plan) -> Written {
-    let jobs: Vec<_> = plan.pending().filter(|f| f.output.is_some()).collect();
+    let mut w = Written::default();
+    // One file reached through two paths (symlinks with --follow) is
+    // written once; the second plan is the same bytes or a conflict.
+    let mut seen: std::collections::HashMap<PathBuf, &[u8]> = std::collections::HashMap::new();
+    let mut jobs = Vec::new();
+    for fp in plan.pending() {
+        let Some(out) = &fp.output else { continue };
+        let real = std::fs::canonicalize(&fp.abs).unwrap_or_else(|_| fp.abs.clone());
+        match seen.get(&real) {
+            Some(prev) if *prev == out.as_slice() => w.written.push(fp.path.clone()),
+            Some(_) => w.failed.push((
+                fp.path.clone(),
+                format!(
+                    "{}: the same file through another path gets other edits; not written",
+                    fp.path
+                ),
+            )),
+            None => {
+                seen.insert(real, out);
+                jobs.push(fp);
+            }
+        }
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     let threads = jobs.len().clamp(1, 8);
@@ -61,7 +83,6 @@ pub fn write_plan(plan: &Plan) -> Written {
     });
     let mut results = results.into_inner().unwrap_or_default();
     results.sort_by_key(|r| r.0);
-    let mut w = Written::default();
     for (i, r) in results {
         let path = jobs[i].path.clone();
         match r {
