@@ -22,27 +22,30 @@ pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
     }
     let mut out = BTreeSet::new();
     for (top, files) in by_top {
-        let o = Command::new("git")
-            .arg("-C")
-            .arg(&top)
-            .args(["status", "--porcelain", "-z", "--untracked-files=all", "--"])
-            .args(&files)
-            .output()
-            .map_err(|e| anyhow::anyhow!("cannot run git status in {}: {e}", top.display()))?;
-        if !o.status.success() {
-            anyhow::bail!(
-                "git status failed in {}: {}",
-                top.display(),
-                String::from_utf8_lossy(&o.stderr).trim()
-            );
+        // Pathspecs in chunks, so thousands of files stay under ARG_MAX.
+        for chunk in files.chunks(500) {
+            let o = Command::new("git")
+                .arg("-C")
+                .arg(&top)
+                .args(["status", "--porcelain", "-z", "--untracked-files=all", "--"])
+                .args(chunk)
+                .output()
+                .map_err(|e| anyhow::anyhow!("cannot run git status in {}: {e}", top.display()))?;
+            if !o.status.success() {
+                anyhow::bail!(
+                    "git status failed in {}: {}",
+                    top.display(),
+                    String::from_utf8_lossy(&o.stderr).trim()
+                );
+            }
+            let listed: BTreeSet<PathBuf> = o
+                .stdout
+                .split(|&b| b == 0)
+                .filter(|e| e.len() > 3)
+                .map(|e| top.join(String::from_utf8_lossy(&e[3..]).as_ref()))
+                .collect();
+            out.extend(chunk.iter().filter(|f| listed.contains(*f)).cloned());
         }
-        let listed: BTreeSet<PathBuf> = o
-            .stdout
-            .split(|&b| b == 0)
-            .filter(|e| e.len() > 3)
-            .map(|e| top.join(String::from_utf8_lossy(&e[3..]).as_ref()))
-            .collect();
-        out.extend(files.into_iter().filter(|f| listed.contains(f)));
     }
     Ok(out)
 }
