@@ -383,3 +383,50 @@ pub fn kinds_of(f: &[llmgw_migrate::finding::Finding]) -> Vec<Kind> {
 pub fn range_ok(r: &Range<usize>, len: usize) -> bool {
     r.start <= r.end && r.end <= len
 }
+
+/// Scan one in-memory file and plan its rewrite.
+pub fn plan_one(name: &str, bytes: &[u8], t: usize) -> llmgw_migrate::rewrite::Plan {
+    let findings = scan_bytes(name, bytes, t);
+    let report = report_for(name, bytes, findings, t);
+    llmgw_migrate::rewrite::plan(
+        report,
+        &target(t).table,
+        llmgw_migrate::rewrite::Options::default(),
+    )
+}
+
+/// What a rewritten file must satisfy: same encoding family (BOM kept,
+/// UTF-16 stays UTF-16), and rewriting it again changes nothing.
+pub fn check_rewritten(name: &str, before: &[u8], after: &[u8], t: usize) {
+    let (a, b) = (
+        SourceText::decode(before.to_vec()),
+        SourceText::decode(after.to_vec()),
+    );
+    let same_family = a.encoding == b.encoding
+        // Removing a line can remove the only invalid byte.
+        || (a.encoding == Encoding::Lossy && b.encoding == Encoding::Utf8);
+    assert!(
+        same_family,
+        "{name}: encoding {:?} became {:?}",
+        a.encoding, b.encoding
+    );
+    let again = plan_one(name, after, t);
+    let pending: Vec<_> = again.pending().map(|f| &f.edits).collect();
+    assert!(
+        pending.is_empty(),
+        "{name}: rewriting the output again still edits: {pending:?}"
+    );
+}
+
+/// Fuzz entry for rewrite: input -> findings -> edits -> output; never a
+/// panic, and the output is a fixed point.
+pub fn rewrite_any(data: &[u8]) {
+    let (sel, rest) = split(data);
+    let name = NAMES[sel as usize % NAMES.len()];
+    let t = sel as usize / NAMES.len();
+    let plan = plan_one(name, rest, t);
+    for fp in plan.pending() {
+        let out = fp.output.as_ref().expect("pending files have output");
+        check_rewritten(name, rest, out, t);
+    }
+}
