@@ -265,3 +265,21 @@ fn scan_of_generated_tree_is_deterministic() {
         assert_eq!(render(), first, "scan output differs between runs");
     }
 }
+
+/// Inputs that crashed a fuzz target once (fuzz/artifacts), kept as they
+/// were found: each must now pass the same checks.
+#[test]
+fn fuzz_regressions() {
+    // lex_config (TOML): a key opening with a quote but not closing with one
+    // was cut inside the following multi-byte char.
+    h::lex_config(b"B''\x83=");
+    for name in [
+        "settings.toml",
+        "Cargo.toml",
+        "pyproject.toml",
+        ".streamlit/secrets.toml",
+    ] {
+        h::scan_bytes(name, "''é = \"https://openrouter.ai/api/v1\"".as_bytes(), 0);
+        h::scan_bytes(name, b"''\x83=", 1);
+    }
+}

@@ -410,7 +410,9 @@ pub fn toml(text: &str) -> Lexed {
         while ke > s && b[ke - 1] == b' ' {
             ke -= 1;
         }
-        let inner = if matches!(b[s], b'"' | b'\'') && ke > s + 1 {
+        // Strip quotes only when the key both opens and closes with one:
+        // `''é = 1` (fuzzing) would otherwise cut the key inside a char.
+        let inner = if matches!(b[s], b'"' | b'\'') && ke > s + 1 && b[ke - 1] == b[s] {
             s + 1..ke - 1
         } else {
             s..ke
