@@ -127,12 +127,12 @@ impl SourceText {
                 o + off.saturating_sub(t)
             }
             // UTF-16 is re-encoded whole; offsets into it are by code unit.
-            Encoding::Utf16Le | Encoding::Utf16Be => {
-                2 + self.text[..floor_char(&self.text, off)]
-                    .encode_utf16()
-                    .count()
-                    * 2
-            }
+            // (Clamped: an odd trailing byte was read as a whole unit.)
+            Encoding::Utf16Le | Encoding::Utf16Be => (2 + self.text[..floor_char(&self.text, off)]
+                .encode_utf16()
+                .count()
+                * 2)
+            .min(self.bytes.len()),
         }
     }
 

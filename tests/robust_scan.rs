@@ -282,4 +282,21 @@ fn fuzz_regressions() {
         h::scan_bytes(name, "''é = \"https://openrouter.ai/api/v1\"".as_bytes(), 0);
         h::scan_bytes(name, b"''\x83=", 1);
     }
+    // source_apply: UTF-16 with an odd trailing byte mapped the end of the
+    // text one byte past the end of the file.
+    let mut d = vec![0x40];
+    d.extend(vec![0xFF; 64]);
+    d.extend_from_slice(&[0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+    h::source_apply(&d);
+    // redaction: a key glued into a model id was reported whole in the
+    // model-slug finding (the secret finding itself was redacted).
+    let body = h::key_body(b"\x08\x7b\x0a");
+    let file = format!(
+        "{{\"baseUrl\": \"https://openrouter.ai/api/v1\",\n \"model\": \"openai/gpt-5sk-or-v1-{body}-mini\"}}\n"
+    );
+    for t in 0..6 {
+        for name in ["config.json", "smoke.ps1", "app.py", "notes.txt"] {
+            h::no_key_leak(name, file.as_bytes(), &body, t);
+        }
+    }
 }

@@ -183,10 +183,12 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     errors.extend(errs.into_inner().unwrap_or_default());
     let repo_marker = results.iter().any(|r| r.2);
     let mut files: Vec<FileResult> = Vec::new();
+    let keys = KeyRedactor::new(rules);
     for (mut fr, gated, _) in results.drain(..) {
         if repo_marker {
             fr.findings.extend(gated);
         }
+        keys.apply(&mut fr.findings);
         fr.findings
             .retain(|f| opts.kinds.is_empty() || opts.kinds.contains(&f.kind));
         fr.findings.sort_by_key(|f| (f.span.start, f.kind));
@@ -228,6 +230,45 @@ fn read_capped(
     Ok(cap.is_none_or(|c| buf.len() as u64 <= c))
 }
 
+/// Last line of defence for "no output ever holds a whole key": key-shaped
+/// text inside any finding's fields is redacted, whichever detector made
+/// the finding (fuzzing found a key glued to a model id reported whole in
+/// the model-slug finding).
+struct KeyRedactor {
+    re: regex::Regex,
+    prefix: String,
+}
+
+impl KeyRedactor {
+    fn new(rules: &Rules) -> KeyRedactor {
+        let src = &rules.source.table;
+        KeyRedactor {
+            re: regex::Regex::new(&src.key_pattern).expect("validated key pattern"),
+            prefix: src.key_prefix.clone(),
+        }
+    }
+
+    fn apply(&self, findings: &mut [Finding]) {
+        let fix = |s: &mut String| {
+            if self.re.is_match(s) {
+                *s = self
+                    .re
+                    .replace_all(s, |c: &regex::Captures| {
+                        crate::finding::redact(&c[0], &self.prefix)
+                    })
+                    .into_owned();
+            }
+        };
+        for f in findings {
+            fix(&mut f.matched);
+            fix(&mut f.message);
+            if let Some(r) = &mut f.replacement {
+                fix(r);
+            }
+        }
+    }
+}
+
 fn is_utf16(b: &[u8]) -> bool {
     b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF])
 }
@@ -249,6 +290,7 @@ pub fn scan_source(
     if repo_has_markers || out.has_marker {
         f.extend(out.gated);
     }
+    KeyRedactor::new(rules).apply(&mut f);
     f.sort_by_key(|f| (f.span.start, f.kind));
     f.dedup_by(|a, b| a.span == b.span && a.kind == b.kind);
     f
