@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::cli::{HumanJson, RulesCommand};
+use crate::rules::DEFAULT_SOURCE;
 use crate::rules::{parse_table, AnyTable, Rules, TargetTable};
 use crate::style::{bold, ColorChoice};
 
@@ -78,11 +79,20 @@ fn list(rules: &Rules, format: HumanJson) {
                         "rows": t.table.models.len(), "file": t.file})
                 })
                 .collect();
-            let out = json!({"schema": 1, "source": rules.source.label(), "targets": targets});
+            let sources: Vec<String> = rules.sources.iter().map(|s| s.label()).collect();
+            let out = json!({"schema": 1, "source": rules.source_default().label(),
+                "sources": sources, "targets": targets});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         HumanJson::Human => {
-            println!("source  {}", rules.source.label());
+            println!("source  {}  (default)", rules.source_default().label());
+            for s in rules
+                .sources
+                .iter()
+                .filter(|s| s.table.id != DEFAULT_SOURCE)
+            {
+                println!("source  {}  (--from {})", s.label(), s.table.id);
+            }
             for t in &rules.targets {
                 let aliases = if t.table.aliases.is_empty() {
                     String::new()
@@ -105,7 +115,7 @@ fn show_json(rules: &Rules, t: &crate::rules::Loaded<TargetTable>) -> serde_json
     let mut v = serde_json::to_value(&t.table).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.insert("table".into(), json!(t.label()));
-        o.insert("source_table".into(), json!(rules.source.label()));
+        o.insert("source_table".into(), json!(rules.source_default().label()));
     }
     v
 }

@@ -21,6 +21,7 @@ pub fn run(
     let target_name = args.to.clone().unwrap_or_else(|| DEFAULT_TARGET.to_owned());
     let target = rules.require_target(&target_name)?;
     let opts = scan_options(&args.walk, &args.kinds)?;
+    rules.require_source(&opts.from)?;
     let report = scan::scan(&rules, target, &opts);
     let format = args.format.unwrap_or(ScanFormat::Human);
     let out = ScanOutput::new(&report);
@@ -37,13 +38,10 @@ pub fn run(
 
 /// Walk options from the command line.
 pub fn scan_options(walk: &WalkArgs, kinds: &[String]) -> anyhow::Result<ScanOptions> {
-    if walk.from != "openrouter" {
-        anyhow::bail!(
-            "unknown source '{}': only 'openrouter' is built in",
-            walk.from
-        );
-    }
-    let mut opts = ScanOptions::default();
+    let mut opts = ScanOptions {
+        from: walk.from.to_ascii_lowercase(),
+        ..ScanOptions::default()
+    };
     if !walk.paths.is_empty() {
         opts.paths = walk.paths.clone();
     }

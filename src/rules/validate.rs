@@ -145,6 +145,59 @@ fn check_source(file: &str, t: &SourceTable, probe: &KindProbe) -> Vec<Diagnosti
             ));
         }
     }
+    for (what, pat) in [
+        ("model_pattern", t.model_pattern.as_ref()),
+        ("env_word", t.env_word.as_ref()),
+    ] {
+        if let Some(Err(e)) = pat.map(|p| Regex::new(p)) {
+            out.push(Diagnostic::at(
+                file,
+                &probe.kind.referenced,
+                format!("{what} is not a valid regex: {e}"),
+            ));
+        }
+    }
+    let mut seen = HashSet::new();
+    for m in &t.models {
+        if !seen.insert(m.id.value.as_str()) {
+            out.push(Diagnostic::at(
+                file,
+                &m.id.referenced,
+                format!("duplicate model id '{}'", m.id.value),
+            ));
+        }
+        if m.id.value.contains('/') || m.id.value.trim().is_empty() {
+            out.push(Diagnostic::at(
+                file,
+                &m.id.referenced,
+                format!("model id '{}' must be a bare provider id", m.id.value),
+            ));
+        }
+        if !slug_re().is_match(&m.slug.value) {
+            out.push(Diagnostic::at(
+                file,
+                &m.slug.referenced,
+                format!(
+                    "malformed OpenRouter slug '{}' (expected author/model)",
+                    m.slug.value
+                ),
+            ));
+        }
+        if m.source.trim().is_empty() {
+            out.push(Diagnostic::at(
+                file,
+                &m.id.referenced,
+                format!("model '{}' has no source", m.id.value),
+            ));
+        }
+    }
+    if !t.models.is_empty() && t.protocol.is_none() {
+        out.push(Diagnostic::at(
+            file,
+            &probe.kind.referenced,
+            "bare model ids need a 'protocol' (direct provider profiles only)".into(),
+        ));
+    }
     out
 }
 

@@ -37,11 +37,17 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
             let lx = lex(text, all, Syntax::python());
             cx.tokens(&lx, false);
             python_imports(cx, &lx);
+            if cx.det.direct.is_some() {
+                super::direct::clients(cx, &lx, super::direct::Lang::Python);
+            }
         }
         FileKind::JavaScript => {
             let lx = lex(text, all, Syntax::javascript());
             cx.tokens(&lx, false);
             js_imports(cx, &lx);
+            if cx.det.direct.is_some() {
+                super::direct::clients(cx, &lx, super::direct::Lang::Js);
+            }
         }
         FileKind::Go => {
             let lx = lex(text, all, Syntax::go());

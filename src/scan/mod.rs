@@ -1,6 +1,7 @@
 //! `scan`: files -> detection -> findings.
 
 pub mod detect;
+mod direct;
 mod file;
 pub mod kind;
 pub mod lex;
@@ -16,7 +17,7 @@ use detect::Detector;
 pub use kind::FileKind;
 
 use crate::finding::{Finding, Kind};
-use crate::rules::{Loaded, Rules, TargetTable};
+use crate::rules::{Loaded, Rules, SourceTable, TargetTable};
 use crate::source::{self, SourceText};
 
 /// Default cap on file size: larger files are skipped and counted.
@@ -33,6 +34,8 @@ pub struct ScanOptions {
     /// Extra glob patterns to include / exclude (from the config file).
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// Source profile id (`--from`): what the code migrates away from.
+    pub from: String,
 }
 
 impl Default for ScanOptions {
@@ -45,6 +48,7 @@ impl Default for ScanOptions {
             kinds: Vec::new(),
             include: Vec::new(),
             exclude: Vec::new(),
+            from: crate::rules::DEFAULT_SOURCE.to_owned(),
         }
     }
 }
@@ -86,7 +90,19 @@ impl ScanReport {
 /// Scan the paths in `opts` for dependencies on the source surface, mapping
 /// each to what it becomes on `target`.
 pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> ScanReport {
-    let det = Detector::new(rules, &target.table);
+    let Some(src) = rules.source(&opts.from) else {
+        return ScanReport {
+            table: target.label(),
+            files: Vec::new(),
+            files_scanned: 0,
+            files_skipped: 0,
+            errors: vec![ScanError {
+                path: opts.from.clone(),
+                message: "unknown source profile (see `rules list`)".into(),
+            }],
+        };
+    };
+    let det = Detector::new(rules, &src.table, &target.table);
     let prefilter = AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build(det.trigger_literals())
@@ -202,7 +218,26 @@ pub fn scan_source(
     source: &SourceText,
     repo_has_markers: bool,
 ) -> Vec<Finding> {
-    let det = Detector::new(rules, &target.table);
+    scan_source_from(
+        rules,
+        rules.source_default(),
+        target,
+        path,
+        source,
+        repo_has_markers,
+    )
+}
+
+/// [`scan_source`] for a given source profile (`--from`).
+pub fn scan_source_from(
+    rules: &Rules,
+    src: &Loaded<SourceTable>,
+    target: &Loaded<TargetTable>,
+    path: &str,
+    source: &SourceText,
+    repo_has_markers: bool,
+) -> Vec<Finding> {
+    let det = Detector::new(rules, &src.table, &target.table);
     let kind = FileKind::detect(std::path::Path::new(path));
     let out = file::detect(&det, path, kind, source);
     let mut f = out.findings;
