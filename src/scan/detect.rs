@@ -204,6 +204,8 @@ pub struct FileCtx<'a, 'r> {
     url_names: HashSet<String>,
     /// (offset, is_openrouter) of URL-ish tokens and OpenRouter markers.
     anchors: Vec<(usize, bool)>,
+    /// Reading a file of no known kind: only unambiguous API URLs count.
+    limited: bool,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -216,6 +218,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             headers: Vec::new(),
             anchors: Vec::new(),
             url_names: HashSet::new(),
+            limited: false,
         }
     }
 
@@ -321,6 +324,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// Run the token detectors over a lexed region. `limited` (files of no
     /// known kind) runs only the detectors that need no syntax.
     pub fn tokens(&mut self, lx: &Lexed, limited: bool) {
+        self.limited = limited;
         let text = &self.source.text;
         for i in 0..lx.tokens.len() {
             let t = &lx.tokens[i];
@@ -433,7 +437,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             let m = text[r.clone()].trim_end_matches(['.', ':']);
             let r = r.start..r.start + m.len();
             let host_only = !m.contains("://") && !m.contains('/');
-            if host_only && (prose || m != whole) {
+            if host_only && (prose || m != whole || self.limited) {
                 continue;
             }
             let f = if self.det.direct.is_some() {
@@ -442,7 +446,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 self.classify_url(r)
             };
             if let Some(f) = f {
-                if prose && f.fix == Fix::Manual && f.rule.ends_with(":host") {
+                if (prose || self.limited) && f.fix == Fix::Manual && f.rule.ends_with(":host") {
                     continue;
                 }
                 self.anchors.push((f.span.start, true));
@@ -638,7 +642,11 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         } else {
             for m in self.det.env_candidate.find_iter(s) {
                 let name = m.as_str();
-                if name.bytes().any(|b| b.is_ascii_lowercase()) && name != s {
+                // Lower-case spellings only as a whole value (`getenv("openrouter_api_key")`),
+                // never with extra words (`your_openrouter_api_key` is a placeholder).
+                if name.bytes().any(|b| b.is_ascii_lowercase())
+                    && (name != s || !name.to_ascii_lowercase().starts_with("open"))
+                {
                     continue;
                 }
                 if self.is_env_name(name) {
@@ -935,16 +943,30 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             return;
         };
         // In a request: a sibling `model`/`messages`, or inside extra_body.
-        let in_request = lx
-            .keys_in(text, t.group)
-            .any(|k| REQUEST_KEYS.contains(&k.to_ascii_lowercase().as_str()))
-            || lx.ancestors(t.group).take(3).any(|g| {
-                lx.label(text, g)
-                    .map(|l| BODY_LABELS.contains(&l.to_ascii_lowercase().as_str()))
-                    .unwrap_or(false)
-            });
+        let in_body = lx.ancestors(t.group).take(3).any(|g| {
+            lx.label(text, g)
+                .map(|l| BODY_LABELS.contains(&l.to_ascii_lowercase().as_str()))
+                .unwrap_or(false)
+        });
+        let in_request = in_body
+            || lx
+                .keys_in(text, t.group)
+                .any(|k| REQUEST_KEYS.contains(&k.to_ascii_lowercase().as_str()));
         if !in_request {
             return;
+        }
+        if field.weak && !in_body {
+            let strong = |k: &str| {
+                let k = k.to_ascii_lowercase();
+                self.det
+                    .src
+                    .fields
+                    .iter()
+                    .any(|f| !f.weak && f.name.split('.').next() == Some(k.as_str()))
+            };
+            if !lx.keys_in(text, t.group).any(strong) {
+                return;
+            }
         }
         let vg = lx.value_group(i);
         let next_val = value_token(lx, i);
