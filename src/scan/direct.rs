@@ -105,6 +105,12 @@ impl FileCtx<'_, '_> {
     pub(super) fn classify_direct_url(&self, r: Range<usize>) -> Option<Finding> {
         let src = self.det.src;
         let tg = self.det.target;
+        // A shell `${VAR}` right after the URL is not part of it.
+        let mut r = r;
+        if self.source.text[r.clone()].ends_with('$') && self.source.text[r.end..].starts_with('{')
+        {
+            r.end -= 1;
+        }
         let m = &self.source.text[r.clone()];
         let (scheme, rest) = match m.find("://") {
             Some(i) => (&m[..i + 3], &m[i + 3..]),
@@ -383,6 +389,9 @@ impl FileCtx<'_, '_> {
         {
             return;
         }
+        if self.in_redirected_client(lx, i) {
+            return;
+        }
         let tg = self.det.target;
         let r = start..start + s.len();
         let f = match listed {
@@ -438,6 +447,9 @@ impl FileCtx<'_, '_> {
                 }
                 if m.status == Status::Unverified && to.is_none() {
                     msg = format!("model {s} ({slug} on OpenRouter): {}", m.why);
+                    if let Some(n) = &row.note {
+                        msg.push_str(&format!("; {n}"));
+                    }
                 }
                 self.finding(
                     Kind::ModelSlug,
@@ -451,6 +463,25 @@ impl FileCtx<'_, '_> {
             }
         };
         self.push(f, true);
+    }
+
+    /// Inside the arguments of a client constructor that already sets a
+    /// base URL: that model goes to the other gateway, not the provider.
+    fn in_redirected_client(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        lx.ancestors(t.group).take(2).any(|g| {
+            let Some(label) = lx.label(text, g) else {
+                return false;
+            };
+            self.det.src.clients.iter().any(|c| {
+                c.name == label
+                    && lx
+                        .keys_in(text, g)
+                        .chain(lx.keys_in(text, t.group))
+                        .any(|k| c.base_args.iter().any(|b| b == k))
+            })
+        })
     }
 
     /// The first argument of a call the table names as taking a model id
@@ -921,4 +952,60 @@ fn insertion(text: &str, lx: &Lexed, k: usize, args: &[String], wrap: bool) -> O
         range: at..at,
         text: new,
     })
+}
+
+/// `from google import genai`: a package whose import path is `A.B`
+/// imported as `from A import B` (the general import reader matches `A`
+/// only). Reported at `B`.
+pub fn python_from_imports(cx: &mut FileCtx, lx: &Lexed) {
+    let text = cx.source.text.as_str();
+    let pkgs: Vec<(String, String)> = cx
+        .det
+        .src
+        .sdk_packages
+        .iter()
+        .filter(|p| p.ecosystem == Ecosystem::Pypi)
+        .filter_map(|p| p.import.clone().map(|i| (p.name.clone(), i)))
+        .filter(|(_, i)| i.contains('.'))
+        .collect();
+    if pkgs.is_empty() {
+        return;
+    }
+    let toks = &lx.tokens;
+    let s = |k: usize| &text[toks[k].span.clone()];
+    let mut hits: Vec<(Range<usize>, String)> = Vec::new();
+    for k in 0..toks.len() {
+        if toks[k].tok != Tok::Ident || s(k) != "from" {
+            continue;
+        }
+        // `from A.B import C, D`
+        let mut j = k + 1;
+        let mut module = String::new();
+        while j < toks.len() && (toks[j].tok == Tok::Ident && s(j) != "import" || s(j) == ".") {
+            module.push_str(s(j));
+            j += 1;
+        }
+        if j >= toks.len() || s(j) != "import" || module.is_empty() {
+            continue;
+        }
+        let line_end = text[toks[j].span.end..]
+            .find('\n')
+            .map(|p| toks[j].span.end + p)
+            .unwrap_or(text.len());
+        let mut n = j + 1;
+        while n < toks.len() && (toks[n].span.start < line_end || toks[n].group != toks[k].group) {
+            if toks[n].tok == Tok::Ident && s(n) != "as" && s(n - 1) != "as" {
+                let full = format!("{module}.{}", s(n));
+                for (name, import) in &pkgs {
+                    if &full == import {
+                        hits.push((toks[n].span.clone(), name.clone()));
+                    }
+                }
+            }
+            n += 1;
+        }
+    }
+    for (r, name) in hits {
+        cx.package(r, Ecosystem::Pypi, &name);
+    }
 }

@@ -38,6 +38,7 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
             cx.tokens(&lx, false);
             python_imports(cx, &lx);
             if cx.det.direct.is_some() {
+                super::direct::python_from_imports(cx, &lx);
                 super::direct::clients(cx, &lx, super::direct::Lang::Python);
             }
         }
