@@ -808,12 +808,24 @@ fn client_finding(
         _ => fill("{base}", tg),
     };
     let rule = format!("{}:client:{}", src.id, c.name);
+    // What to write instead: the arguments to add where the client can be
+    // pointed at the target, else the table's replacement code.
+    let insert_code = template.filter(|_| ok).map(|t| {
+        let mut args = vec![fill(t, tg)];
+        if let Some(kt) = key_template.filter(|_| needs_key) {
+            args.push(fill(kt, tg));
+        }
+        let import_os = if lang == Lang::Python && needs_key && !has_os {
+            "import os; "
+        } else {
+            ""
+        };
+        format!("{import_os}{}(..., {})", c.name, args.join(", "))
+    });
     let manual = |cx: &FileCtx, why: String| -> Finding {
-        let code = c
-            .suggest
-            .as_deref()
-            .map(|s| fill(s, tg))
-            .or_else(|| template.map(|t| format!("{}(..., {})", c.name, fill(t, tg))))
+        let code = insert_code
+            .clone()
+            .or_else(|| c.suggest.as_deref().map(|s| fill(s, tg)))
             .unwrap_or_else(|| default_suggestion(Ecosystem::Pypi, tg));
         cx.finding(
             Kind::BaseUrl,
