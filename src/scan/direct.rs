@@ -424,8 +424,8 @@ impl FileCtx<'_, '_> {
                 let to = m.to.clone();
                 let mut msg = match (&to, same) {
                     (Some(_), true) => format!(
-                        "model {s} ({slug} on OpenRouter): same id on {} ({})",
-                        tg.name, m.why
+                        "model {s} ({slug} on OpenRouter): same id on {}",
+                        tg.name
                     ),
                     (Some(t), false) => format!(
                         "model {s} ({slug} on OpenRouter) -> {t} on {} ({})",
