@@ -384,7 +384,14 @@ impl FileCtx<'_, '_> {
         if listed.is_none() && !direct.model_re.as_ref().is_some_and(|re| re.is_match(s)) {
             return;
         }
-        if !(self.model_context(lx, i) || self.model_caller_arg(lx, i))
+        // A long listed id (`claude-3-haiku-20240307`, `gpt-4o-mini`) as a
+        // whole string literal is a model id wherever it is (a picker list,
+        // `useState(...)`); short or unlisted ones only where a model is expected.
+        let distinctive = listed.is_some() && s.len() >= 10;
+        if !(distinctive
+            || self.model_context(lx, i)
+            || self.model_caller_arg(lx, i)
+            || self.annotated_model_var(lx, i))
             || self.excluded_slug_context(lx, i)
         {
             return;
@@ -423,10 +430,9 @@ impl FileCtx<'_, '_> {
                 };
                 let to = m.to.clone();
                 let mut msg = match (&to, same) {
-                    (Some(_), true) => format!(
-                        "model {s} ({slug} on OpenRouter): same id on {}",
-                        tg.name
-                    ),
+                    (Some(_), true) => {
+                        format!("model {s} ({slug} on OpenRouter): same id on {}", tg.name)
+                    }
                     (Some(t), false) => format!(
                         "model {s} ({slug} on OpenRouter) -> {t} on {} ({})",
                         tg.name, m.why
@@ -482,6 +488,24 @@ impl FileCtx<'_, '_> {
                         .any(|k| c.base_args.iter().any(|b| b == k))
             })
         })
+    }
+
+    /// `model: str = "gpt-4o"` (a typed Python field or TS variable).
+    fn annotated_model_var(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let tok = |k: usize| &text[lx.tokens[k].span.clone()];
+        let Some(eq) = lx.prev_sig(i).filter(|&p| tok(p) == "=") else {
+            return false;
+        };
+        let Some(ty) = lx.prev_sig(eq) else {
+            return false;
+        };
+        let Some(colon) = lx.prev_sig(ty).filter(|&p| tok(p) == ":") else {
+            return false;
+        };
+        lx.prev_sig(colon)
+            .filter(|&n| lx.tokens[n].tok == Tok::Ident)
+            .is_some_and(|n| tok(n).to_ascii_lowercase().contains("model"))
     }
 
     /// The first argument of a call the table names as taking a model id
