@@ -667,9 +667,24 @@ fn imports(lx: &Lexed, text: &str, lang: Lang) -> HashMap<String, (String, Strin
                         let g = (1..lx.groups.len())
                             .find(|&g| lx.groups[g].span.end == toks[lhs].span.end);
                         if let Some(g) = g {
-                            for (n, x) in toks.iter().enumerate() {
-                                if x.group == g && x.tok == Tok::Ident && !x.key {
-                                    out.insert(s(n).to_owned(), (module.clone(), s(n).to_owned()));
+                            // `{ A }` or `{ A: B }` (B is the local name).
+                            let idents: Vec<usize> = (0..toks.len())
+                                .filter(|&n| toks[n].group == g && toks[n].tok == Tok::Ident)
+                                .collect();
+                            let mut n = 0;
+                            while n < idents.len() {
+                                let k = idents[n];
+                                let renamed = lx.next_sig(k).is_some_and(|c| s(c) == ":")
+                                    && n + 1 < idents.len();
+                                if renamed {
+                                    out.insert(
+                                        s(idents[n + 1]).to_owned(),
+                                        (module.clone(), s(k).to_owned()),
+                                    );
+                                    n += 2;
+                                } else {
+                                    out.insert(s(k).to_owned(), (module.clone(), s(k).to_owned()));
+                                    n += 1;
                                 }
                             }
                         }
@@ -804,17 +819,15 @@ fn client_finding(
     if keys.iter().any(|k| c.base_args.iter().any(|b| b == k)) {
         return;
     }
+    // `**kwargs`, `*args`, `...opts`: options from elsewhere may set the base.
     let spread = container.is_some_and(|k| {
         lx.tokens.iter().any(|t| {
             t.group == k
                 && t.tok == Tok::Punct
-                && matches!(&text[t.span.clone()], "**" | "..." | "*")
+                && (text[t.span.clone()].starts_with('*')
+                    || text[t.span.clone()].starts_with("...")
+                    || (&text[t.span.clone()] == "." && text[t.span.end..].starts_with("..")))
         })
-    }) || container.is_some_and(|k| {
-        // `**kwargs` lexes as two `*`.
-        lx.tokens
-            .iter()
-            .any(|t| t.group == k && t.tok == Tok::Punct && text[t.span.clone()].starts_with('*'))
     });
     let template = match lang {
         Lang::Python => c.insert.python.as_deref(),
@@ -967,6 +980,30 @@ fn insertion(text: &str, lx: &Lexed, k: usize, args: &[String], wrap: bool) -> O
     let comma = &text[last.clone()] == ",";
     let multiline = text[last.end..close].contains('\n');
     let at = last.end;
+    // A comment after the last argument would end up after ours: put ours
+    // first instead, on its own line with the first argument's indentation.
+    let commented = lx
+        .tokens
+        .iter()
+        .any(|t| t.tok == Tok::Comment && t.span.start >= last.end && t.span.end <= close);
+    if multiline && commented {
+        let first = lx
+            .tokens
+            .iter()
+            .filter(|t| t.group == k && t.tok != Tok::Comment && t.span.start > open)
+            .map(|t| t.span.start)
+            .min()?;
+        let line_start = text[..first].rfind('\n').map(|p| p + 1).unwrap_or(0);
+        let indent = &text[line_start..first];
+        if !indent.chars().all(|c| c == ' ' || c == '\t') {
+            return None;
+        }
+        let body: Vec<String> = args.iter().map(|a| format!("{a},\n{indent}")).collect();
+        return Some(Edit {
+            range: first..first,
+            text: body.concat(),
+        });
+    }
     let new = if multiline {
         let line_start = text[..last.start].rfind('\n').map(|p| p + 1).unwrap_or(0);
         let indent: String = text[line_start..]
