@@ -248,6 +248,21 @@ fn constructor_edits_read_like_hand_written_code() {
         lc.contains("new ChatOpenAI({ model: \"gpt-4o\", temperature: 0, configuration: { baseURL: \"https://api.llmgateway.io/v1\" }, apiKey: process.env.LLM_GATEWAY_API_KEY })"),
         "{lc}"
     );
+    // A comment after the last argument stays with it: ours goes first.
+    let factory = std::fs::read_to_string(tmp.path().join("app/factory.py")).unwrap();
+    assert!(
+        factory.contains("embedder = openai.OpenAI(\n    base_url=\"https://api.llmgateway.io/v1\",\n    api_key=os.environ[\"LLM_GATEWAY_API_KEY\"]  # separate key for embeddings billing\n)"),
+        "{factory}"
+    );
+    // Options spread from elsewhere (`**overrides`, `...shared`) are manual.
+    for (path, line) in [("app/factory.py", 8), ("web/src/legacy.js", 5)] {
+        let f = report
+            .findings()
+            .find(|f| f.path == path && f.line == line && f.kind == Kind::BaseUrl)
+            .unwrap();
+        assert_eq!(f.fix, Fix::Manual, "{path}:{line}");
+        assert!(f.message.contains("spread"), "{}", f.message);
+    }
     // LlamaIndex without `import os`: a manual item showing the argument, no edit.
     let rag = report
         .findings()
