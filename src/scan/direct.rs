@@ -47,9 +47,12 @@ impl Direct {
         }
         v.extend(src.clients.iter().map(|c| c.name.clone()));
         v.extend(src.models.iter().map(|m| m.id.value.clone()));
+        // Literals under four characters (`o1`, `o3`) match nearly every
+        // file and would make the prefilter pointless (3x slower on a
+        // crates.io tree); a file whose only trigger is one is skipped.
         let mut v: Vec<String> = v
             .into_iter()
-            .filter(|s| !s.is_empty())
+            .filter(|s| s.len() >= 4)
             .map(|s| s.to_ascii_lowercase())
             .collect();
         v.sort();
