@@ -1,5 +1,6 @@
 //! Glue between the command line and the engine: one function per command.
 
+mod rewrite;
 mod rules;
 pub mod scan;
 
@@ -26,7 +27,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Scan(args) => scan::run(args, cli.rules.as_deref(), color),
-        Command::Rewrite(_) | Command::Parity(_) => {
+        Command::Rewrite(args) => rewrite::run(args, cli.rules.as_deref(), color),
+        Command::Parity(_) => {
             anyhow::bail!("this command is not built yet")
         }
     }
