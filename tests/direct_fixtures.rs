@@ -289,3 +289,31 @@ fn secrets_are_redacted_in_direct_profiles() {
     assert!(!s.matched.contains("T3BlbkFJ"), "{}", s.matched);
     assert!(!s.message.contains("T3BlbkFJ"));
 }
+
+/// No target speaks Google's protocol: every Google item is manual except
+/// URLs of Google's own OpenAI-compatible endpoint, on every target.
+#[test]
+fn google_items_are_manual_except_the_openai_compatible_endpoint() {
+    for target in ["llmgateway", "ominigate", "phaseo"] {
+        let report = run(&root().join("fixtures/direct-google"), "google", target);
+        let mut auto = 0;
+        for f in report.findings() {
+            if f.kind == Kind::BaseUrl && f.matched.contains("/v1beta/openai") {
+                assert_eq!(f.fix, Fix::Auto, "{target}: {}", f.matched);
+                auto += 1;
+            } else {
+                assert_eq!(
+                    f.fix,
+                    Fix::Manual,
+                    "{target}: {}:{} {} {}",
+                    f.path,
+                    f.line,
+                    f.kind,
+                    f.matched
+                );
+                assert!(f.edit.is_none());
+            }
+        }
+        assert_eq!(auto, 1, "{target}");
+    }
+}
