@@ -263,6 +263,21 @@ fn constructor_edits_read_like_hand_written_code() {
         assert_eq!(f.fix, Fix::Manual, "{path}:{line}");
         assert!(f.message.contains("spread"), "{}", f.message);
     }
+    // In a Markdown fence the argument goes in at the right place.
+    let md = std::fs::read_to_string(tmp.path().join("docs/quickstart.md")).unwrap();
+    assert!(
+        md.contains("client = OpenAI(\n    api_key=os.environ[\"LLM_GATEWAY_API_KEY\"],\n    base_url=\"https://api.llmgateway.io/v1\",\n)"),
+        "{md}"
+    );
+    // In a notebook cell (a JSON string) it is a manual item: no edit.
+    let nb = report
+        .findings()
+        .find(|f| f.path == "notebooks/explore.ipynb" && f.kind == Kind::BaseUrl)
+        .unwrap();
+    assert_eq!(nb.fix, Fix::Manual);
+    assert!(nb.edit.is_none());
+    let nb_text = std::fs::read_to_string(tmp.path().join("notebooks/explore.ipynb")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&nb_text).expect("notebook still JSON");
     // LlamaIndex without `import os`: a manual item showing the argument, no edit.
     let rag = report
         .findings()

@@ -451,6 +451,7 @@ fn embedded(cx: &mut FileCtx, path: &str, kind: FileKind, vtext: String, map: &[
     let out = sub.finish();
     let orig = cx.source;
     let remap = |mut f: Finding| -> Finding {
+        let span_before = f.span.clone();
         let s = map[f.span.start.min(map.len() - 1)];
         let e_last = map[f.span.end.saturating_sub(1).min(map.len() - 1)];
         let e = e_last
@@ -464,7 +465,40 @@ fn embedded(cx: &mut FileCtx, path: &str, kind: FileKind, vtext: String, map: &[
         (f.line, f.column) = orig.line_col(s);
         (f.end_line, f.end_column) = orig.line_col(e);
         if let Some(ed) = f.edit.take() {
-            if contiguous {
+            // Direct profiles insert arguments next to the match rather than
+            // replace it: map the edit's own range. In a notebook the cell is a
+            // JSON string, so text that JSON escapes cannot go in as is.
+            let own_range = ed.range != span_before;
+            let json_host = path.ends_with(".ipynb")
+                && ed
+                    .text
+                    .contains(|c: char| c == '"' || c == '\\' || c.is_control());
+            if own_range && !json_host {
+                let rs = map[ed.range.start.min(map.len() - 1)];
+                let re = if ed.range.is_empty() {
+                    rs
+                } else {
+                    map[(ed.range.end - 1).min(map.len() - 1)]
+                        + vsrc.text[ed.range.clone()]
+                            .chars()
+                            .last()
+                            .map(char::len_utf8)
+                            .unwrap_or(0)
+                };
+                if re - rs == ed.range.len() {
+                    f.edit = Some(Edit {
+                        range: rs..re,
+                        text: ed.text,
+                    });
+                } else {
+                    f.fix = Fix::Manual;
+                    f.message.push_str(" (escaped text: edit by hand)");
+                }
+            } else if json_host {
+                f.fix = Fix::Manual;
+                f.message
+                    .push_str(" (inside a notebook cell: edit the cell by hand)");
+            } else if contiguous {
                 f.edit = Some(Edit {
                     range: s..e,
                     text: ed.text,
