@@ -176,3 +176,30 @@ fn anthropic_code_is_manual_where_the_target_cannot_take_it() {
         .iter()
         .any(|f| f.kind == Kind::SdkPackage && f.matched == "anthropic"));
 }
+
+#[test]
+fn rules_show_prints_a_source_profile() {
+    let out = bin()
+        .args(["rules", "show", "anthropic", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["protocol"], "anthropic");
+    assert!(v["table"].as_str().unwrap().starts_with("anthropic@"));
+    let models = v["models"].as_array().unwrap();
+    assert!(models
+        .iter()
+        .any(|m| m["id"] == "claude-3-5-sonnet-20241022"
+            && m["slug"] == "anthropic/claude-3.5-sonnet"));
+    let human = bin().args(["rules", "show", "openai"]).output().unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("gpt-4o") && text.contains("openai/gpt-4o"),
+        "{text}"
+    );
+}

@@ -19,6 +19,13 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
         }
         RulesCommand::Show { target, format } => {
             let rules = super::load_rules(dir)?;
+            // A source profile (`openai`, `anthropic`, ...) when no target has the name.
+            if rules.target(&target).is_none() {
+                if let Some(s) = rules.source(&target) {
+                    show_source(s, format)?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
             let t = rules.require_target(&target)?;
             match format {
                 HumanJson::Json => {
@@ -165,4 +172,34 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
             r.verified.as_ref().map(|v| v.value.as_str()).unwrap_or("")
         );
     }
+}
+
+fn show_source(
+    s: &crate::rules::Loaded<crate::rules::SourceTable>,
+    format: HumanJson,
+) -> anyhow::Result<()> {
+    let tb = &s.table;
+    match format {
+        HumanJson::Json => {
+            let mut v = serde_json::to_value(tb)?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("table".into(), json!(s.label()));
+            }
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        HumanJson::Human => {
+            println!("{} ({}), source profile", tb.name, s.label());
+            println!("hosts               {}", tb.hosts.join(", "));
+            println!("key_env             {}", tb.key_env.join(", "));
+            let clients: Vec<&str> = tb.clients.iter().map(|c| c.name.as_str()).collect();
+            println!("clients             {}", clients.join(", "));
+            let pkgs: Vec<&str> = tb.sdk_packages.iter().map(|p| p.name.as_str()).collect();
+            println!("sdk_packages        {}", pkgs.join(", "));
+            println!("models              {} rows", tb.models.len());
+            for m in &tb.models {
+                println!("  {:<28} -> {}", m.id.value, m.slug.value);
+            }
+        }
+    }
+    Ok(())
 }
