@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod commands;
 pub mod finding;
+pub mod parity;
 pub mod report;
 pub mod rules;
 pub mod scan;

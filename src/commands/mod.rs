@@ -1,5 +1,6 @@
 //! Glue between the command line and the engine: one function per command.
 
+mod parity;
 mod rules;
 
 use std::process::ExitCode;
@@ -24,7 +25,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Scan(_) | Command::Rewrite(_) | Command::Parity(_) => {
+        Command::Parity(args) => parity::run(args, cli.rules.as_deref(), color),
+        Command::Scan(_) | Command::Rewrite(_) => {
             anyhow::bail!("this command is not built yet")
         }
     }
