@@ -76,10 +76,15 @@ pub fn describe_error_body(body: &str) -> (String, bool) {
     let msg = pick(obj, &["message", "description", "detail"])
         .or_else(|| pick(top, &["message", "description", "detail"]))
         .or_else(|| e.and_then(Value::as_str).map(str::to_owned));
-    let kind = pick(obj, &["type", "code"]).or_else(|| match e {
-        Some(Value::String(s)) => Some(s.clone()),
-        _ => pick(top, &["reason", "code"]),
-    });
+    // A numeric `code` only repeats the HTTP status (OpenRouter); a string
+    // one names the error.
+    let string_of = |o: &Value, k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+    let kind = string_of(obj, "type")
+        .or_else(|| string_of(obj, "code"))
+        .or_else(|| match e {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => string_of(top, "reason"),
+        });
     let s = match (kind, msg) {
         (Some(k), Some(m)) if k != m => format!("{k}: {m}"),
         (_, Some(m)) => m,
