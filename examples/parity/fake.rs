@@ -65,6 +65,8 @@ pub struct Fake {
     pub shape: Shape,
     pub sw: Switches,
     pub hits: AtomicUsize,
+    pub in_flight: AtomicUsize,
+    pub max_in_flight: AtomicUsize,
     /// Every request: (authorization header present, body text).
     pub seen: Mutex<Vec<(HeaderMap, String)>>,
 }
@@ -109,6 +111,8 @@ pub async fn start_on(shape: Shape, sw: Switches, port: u16) -> Running {
         shape,
         sw,
         hits: AtomicUsize::new(0),
+        in_flight: AtomicUsize::new(0),
+        max_in_flight: AtomicUsize::new(0),
         seen: Mutex::new(Vec::new()),
     });
     let app = Router::new()
@@ -239,7 +243,19 @@ fn echo_model(shape: Shape, sent: &str) -> String {
     }
 }
 
+/// Counts requests in flight (until response headers are sent).
+struct InFlight(Arc<Fake>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Response {
+    let now = f.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    f.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let _guard = InFlight(f.clone());
     let n = f.hits.fetch_add(1, Ordering::SeqCst);
     f.seen.lock().unwrap().push((h.clone(), text.clone()));
     let sw = &f.sw;
@@ -447,6 +463,8 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
             tokio::time::sleep(delay).await;
         }
         if disconnect && i == cut {
+            // Let the headers and first frames reach the client first.
+            tokio::time::sleep(Duration::from_millis(50)).await;
             let e: Result<String, std::io::Error> =
                 Err(std::io::Error::other("fake gateway: connection dropped"));
             return Some((e, (frames, usize::MAX - 1)));
