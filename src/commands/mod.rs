@@ -2,6 +2,7 @@
 
 mod parity;
 mod rules;
+pub mod scan;
 
 use std::process::ExitCode;
 
@@ -25,8 +26,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Scan(args) => scan::run(args, cli.rules.as_deref(), color),
         Command::Parity(args) => parity::run(args, cli.rules.as_deref(), color),
-        Command::Scan(_) | Command::Rewrite(_) => {
+        Command::Rewrite(_) => {
             anyhow::bail!("this command is not built yet")
         }
     }

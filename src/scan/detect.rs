@@ -1,0 +1,991 @@
+//! Detectors: tokens of one file -> findings. Each detector looks at token
+//! kind and context (key, enclosing object or call, file markers) rather
+//! than at raw text, so a URL in a comment, an `org/name` path or a Referer
+//! header sent elsewhere is not reported.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::lex::{Lexed, Tok};
+use crate::finding::{redact, Finding, Fix, Kind};
+use crate::rules::schema::{Action, EndpointKind, Status};
+use crate::rules::{Rules, SourceTable, TargetTable};
+use crate::source::{Edit, SourceText};
+
+/// Everything compiled once per scan.
+pub struct Detector<'r> {
+    pub src: &'r SourceTable,
+    pub target: &'r TargetTable,
+    url: Regex,
+    secret: Regex,
+    env_name: Regex,
+    env_candidate: Regex,
+    slug: Regex,
+    known_slugs: HashSet<String>,
+    known_slug_re: Option<Regex>,
+    authors: HashSet<String>,
+    npm: Vec<(String, String)>,
+    pypi: Vec<(String, String)>,
+    crates: Vec<(String, String)>,
+    gomods: Vec<String>,
+}
+
+/// Per-file detection result. `gated` findings are kept only when the scan
+/// found an OpenRouter marker somewhere (an `openai/gpt-4o` string means
+/// nothing in a repository that never talks to OpenRouter).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub gated: Vec<Finding>,
+    pub has_marker: bool,
+}
+
+const HF_CONTEXT: &[&str] = &[
+    "pretrained",
+    "pipeline",
+    "hf_hub",
+    "snapshot_download",
+    "load_dataset",
+    "sentencetransformer",
+    "huggingface",
+    "inferenceclient",
+    "hfapi",
+    "automodel",
+    "autotokenizer",
+    "repo_id",
+];
+
+/// Keys whose values are never model ids even when they look like `org/name`.
+const NOT_MODEL_KEYS: &[&str] = &[
+    "image",
+    "uses",
+    "repo",
+    "repo_id",
+    "repository",
+    "path",
+    "dir",
+    "href",
+    "src",
+    "url",
+    "container",
+    "registry",
+    "package",
+    "module",
+    "extends",
+    "homepage",
+    "file",
+    "from",
+    "tokenizer",
+];
+
+const REQUEST_KEYS: &[&str] = &["model", "messages", "prompt"];
+const BODY_LABELS: &[&str] = &[
+    "extra_body",
+    "extrabody",
+    "extra_body_params",
+    "extra-body",
+    "extrabodyparams",
+    "body_extra",
+];
+
+impl<'r> Detector<'r> {
+    pub fn new(rules: &'r Rules, target: &'r TargetTable) -> Detector<'r> {
+        let src = &rules.source.table;
+        let hosts = src
+            .hosts
+            .iter()
+            .map(|h| regex::escape(h))
+            .collect::<Vec<_>>()
+            .join("|");
+        let url = Regex::new(&format!(
+            r#"(?i)(?:https?://)?(?:{hosts})(?::\d+)?(?:/[^\s"'`<>)\]{{}}\\,;|]*)?"#
+        ))
+        .expect("url regex");
+        let secret = Regex::new(&src.key_pattern).expect("validated key pattern");
+        let env_name =
+            Regex::new(&format!("(?i){}", src.env_name_pattern)).expect("validated env pattern");
+        let env_candidate = Regex::new(r"[A-Za-z0-9_]*(?i:open_?router)[A-Za-z0-9_]*")
+            .expect("env candidate regex");
+        let slug = Regex::new(
+            r"^(?:openrouter/)?~?[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9._-]*(?::[a-z0-9-]+)?(?:@preset/[a-z0-9-]+)?$",
+        )
+        .expect("slug regex");
+        let mut known_slugs: HashSet<String> = HashSet::new();
+        for t in &rules.targets {
+            for r in &t.table.models {
+                known_slugs.insert(r.from.value.clone());
+            }
+        }
+        let mut sorted: Vec<&String> = known_slugs.iter().filter(|s| s.contains('/')).collect();
+        sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let known_slug_re = (!sorted.is_empty()).then(|| {
+            let alts = sorted
+                .iter()
+                .map(|s| regex::escape(s))
+                .collect::<Vec<_>>()
+                .join("|");
+            Regex::new(&format!(
+                r"(?:^|[^A-Za-z0-9_./~-])((?:{alts})(?::[a-z0-9-]+)?)(?:$|[^A-Za-z0-9_./-])"
+            ))
+            .expect("known slug regex")
+        });
+        let pkgs = |eco: crate::rules::schema::Ecosystem| -> Vec<(String, String)> {
+            src.sdk_packages
+                .iter()
+                .filter(|p| p.ecosystem == eco)
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.import.clone().unwrap_or_else(|| p.name.clone()),
+                    )
+                })
+                .collect()
+        };
+        use crate::rules::schema::Ecosystem as E;
+        Detector {
+            src,
+            target,
+            url,
+            secret,
+            env_name,
+            env_candidate,
+            slug,
+            known_slugs,
+            known_slug_re,
+            authors: src.authors.iter().cloned().collect(),
+            npm: pkgs(E::Npm),
+            pypi: pkgs(E::Pypi),
+            crates: pkgs(E::Crates),
+            gomods: pkgs(E::Go).into_iter().map(|p| p.0).collect(),
+            // keep field order stable
+        }
+    }
+
+    /// The literal strings a file must contain to need tokenizing: anything
+    /// that can be a marker or a model slug.
+    pub fn trigger_literals(&self) -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "openrouter".into(),
+            "open_router".into(),
+            "open-router".into(),
+        ];
+        v.push(self.src.key_prefix.trim_end_matches("v1-").to_owned());
+        for a in &self.authors {
+            v.push(format!("{a}/"));
+        }
+        for (n, _) in &self.npm {
+            v.push(n.to_ascii_lowercase());
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Builder of findings for one file.
+pub struct FileCtx<'a, 'r> {
+    pub det: &'a Detector<'r>,
+    pub path: &'a str,
+    pub source: &'a SourceText,
+    pub out: Outcome,
+    /// Candidate headers, decided once the file's URLs are known.
+    headers: Vec<Finding>,
+    /// (offset, is_openrouter) of URL-ish tokens and OpenRouter markers.
+    anchors: Vec<(usize, bool)>,
+}
+
+impl<'a, 'r> FileCtx<'a, 'r> {
+    pub fn new(det: &'a Detector<'r>, path: &'a str, source: &'a SourceText) -> FileCtx<'a, 'r> {
+        FileCtx {
+            det,
+            path,
+            source,
+            out: Outcome::default(),
+            headers: Vec::new(),
+            anchors: Vec::new(),
+        }
+    }
+
+    pub fn det_pypi(&self) -> &[(String, String)] {
+        &self.det.pypi
+    }
+    pub fn det_npm(&self) -> &[(String, String)] {
+        &self.det.npm
+    }
+    pub fn det_crates(&self) -> &[(String, String)] {
+        &self.det.crates
+    }
+    pub fn det_gomods(&self) -> &[String] {
+        &self.det.gomods
+    }
+
+    /// Add findings from an embedded document (already mapped to this file).
+    pub fn merge(&mut self, findings: Vec<Finding>, gated: Vec<Finding>, has_marker: bool) {
+        self.out.has_marker |= has_marker;
+        self.out.findings.extend(findings);
+        self.out.gated.extend(gated);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        kind: Kind,
+        span: Range<usize>,
+        matched: String,
+        replacement: Option<String>,
+        fix: Fix,
+        message: String,
+        rule: String,
+    ) -> Finding {
+        let (line, column) = self.source.line_col(span.start);
+        let (end_line, end_column) = self.source.line_col(span.end);
+        let edit = match (&replacement, fix) {
+            (Some(r), Fix::Auto) if kind != Kind::AttributionHeader => Some(Edit {
+                range: span.clone(),
+                text: r.clone(),
+            }),
+            _ => None,
+        };
+        Finding {
+            path: self.path.to_owned(),
+            line,
+            column,
+            end_line,
+            end_column,
+            kind,
+            matched,
+            replacement,
+            fix,
+            message,
+            rule,
+            span,
+            edit,
+        }
+    }
+
+    fn push(&mut self, f: Finding, gated: bool) {
+        if gated {
+            self.out.gated.push(f);
+        } else {
+            if matches!(
+                f.kind,
+                Kind::BaseUrl | Kind::ApiKeyEnv | Kind::SdkPackage | Kind::Secret
+            ) {
+                self.out.has_marker = true;
+            }
+            self.out.findings.push(f);
+        }
+    }
+
+    /// Secrets anywhere in `range`, comments included.
+    pub fn secrets(&mut self, range: Range<usize>) {
+        let text = &self.source.text;
+        let hits: Vec<Range<usize>> = self
+            .det
+            .secret
+            .find_iter(&text[range.clone()])
+            .map(|m| range.start + m.start()..range.start + m.end())
+            .filter(|r| !text[r.end..].starts_with(|c: char| c.is_ascii_hexdigit()))
+            .collect();
+        for r in hits {
+            let red = redact(&text[r.clone()], &self.det.src.key_prefix);
+            let f = self.finding(
+                Kind::Secret,
+                r,
+                red,
+                None,
+                Fix::Manual,
+                format!(
+                    "hard-coded {} key: rotate it, then load the {} key from {}",
+                    self.det.src.name, self.det.target.name, self.det.target.key_env
+                ),
+                format!("{}:secret", self.det.src.id),
+            );
+            self.push(f, false);
+        }
+    }
+
+    /// Run the token detectors over a lexed region. `limited` (files of no
+    /// known kind) runs only the detectors that need no syntax.
+    pub fn tokens(&mut self, lx: &Lexed, limited: bool) {
+        let text = &self.source.text;
+        for i in 0..lx.tokens.len() {
+            let t = &lx.tokens[i];
+            if t.tok == Tok::Comment || t.tok == Tok::Punct {
+                continue;
+            }
+            let s = &text[t.inner.clone()];
+            if s.is_empty() {
+                continue;
+            }
+            // A JSON body inside a string (curl -d '...', Go/Rust raw strings):
+            // read it as JSON so keys and values keep their meaning.
+            if t.tok == Tok::Str && !limited && s.trim_start().starts_with('{') && s.contains("\":")
+            {
+                let sub = super::lex::lex(text, t.inner.clone(), super::lex::Syntax::json());
+                self.tokens(&sub, limited);
+                continue;
+            }
+            let lower_has = s.len() >= 10 && s.to_ascii_lowercase().contains("openrouter");
+            if lower_has {
+                self.anchors.push((t.span.start, true));
+                self.out.has_marker = true;
+            } else if s.contains("://") && !self.is_header_value(lx, i) {
+                self.anchors.push((t.span.start, false));
+            }
+            if matches!(t.tok, Tok::Str | Tok::Word) {
+                self.base_urls(t.inner.clone());
+            }
+            self.env_names(lx, i);
+            if limited {
+                continue;
+            }
+            self.header(lx, i);
+            if matches!(t.tok, Tok::Str | Tok::Word) && !t.key {
+                self.slug(lx, i);
+            }
+            if t.key {
+                self.field(lx, i);
+            }
+        }
+    }
+
+    /// A header's own value (an app URL sent as HTTP-Referer) says nothing
+    /// about where the request goes.
+    fn is_header_value(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let is_header = |s: &str| {
+            let s = s.trim();
+            self.det.src.attribution_headers.iter().any(|h| {
+                s.get(..h.len()).is_some_and(|p| p.eq_ignore_ascii_case(h))
+                    && (s.len() == h.len() || s.as_bytes()[h.len()] == b':')
+            })
+        };
+        is_header(&text[lx.tokens[i].inner.clone()])
+            || value_key(lx, text, i).is_some_and(is_header)
+            || lx.prev_sig(i).is_some_and(|p| {
+                // Rust/Go: .header("HTTP-Referer", "https://..")
+                let pt = &lx.tokens[p];
+                pt.tok == Tok::Punct
+                    && &text[pt.span.clone()] == ","
+                    && lx
+                        .prev_sig(p)
+                        .is_some_and(|q| is_header(&text[lx.tokens[q].inner.clone()]))
+            })
+    }
+
+    fn base_urls(&mut self, range: Range<usize>) {
+        let text = &self.source.text;
+        let hits: Vec<Range<usize>> = self
+            .det
+            .url
+            .find_iter(&text[range.clone()])
+            .map(|m| range.start + m.start()..range.start + m.end())
+            .collect();
+        for r in hits {
+            // Part of another host or an e-mail address: not OpenRouter's API.
+            if r.start > 0 {
+                let prev = text.as_bytes()[r.start - 1];
+                if prev.is_ascii_alphanumeric() || matches!(prev, b'.' | b'-' | b'@' | b'_') {
+                    continue;
+                }
+            }
+            let m = text[r.clone()].trim_end_matches(['.', ':']);
+            let r = r.start..r.start + m.len();
+            if let Some(f) = self.classify_url(r) {
+                self.anchors.push((f.span.start, true));
+                self.push(f, false);
+            }
+        }
+    }
+
+    fn classify_url(&self, r: Range<usize>) -> Option<Finding> {
+        let det = self.det;
+        let tg = det.target;
+        let m = &self.source.text[r.clone()];
+        let lower = m.to_ascii_lowercase();
+        let (scheme, rest) = match lower.find("://") {
+            Some(i) => (&m[..i + 3], &m[i + 3..]),
+            None => ("", m),
+        };
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        let host = rest[..host_end].to_ascii_lowercase();
+        let path_full = &rest[host_end..];
+        let (path, query) = match path_full.find(['?', '#']) {
+            Some(i) => (&path_full[..i], &path_full[i..]),
+            None => (path_full, ""),
+        };
+        let strip_scheme = |u: &str| -> String {
+            if scheme.is_empty() {
+                u.split_once("://")
+                    .map(|(_, r)| r.to_owned())
+                    .unwrap_or_else(|| u.to_owned())
+            } else {
+                u.to_owned()
+            }
+        };
+        let base = tg.base_url.trim_end_matches('/');
+        let src_id = &det.src.id;
+        let manual = |msg: String, repl: Option<String>, rule: &str| {
+            self.finding(
+                Kind::BaseUrl,
+                r.clone(),
+                m.to_owned(),
+                repl,
+                Fix::Manual,
+                msg,
+                format!("{src_id}:base-url:{rule}"),
+            )
+        };
+        let auto = |repl: String, msg: String, rule: &str| {
+            self.finding(
+                Kind::BaseUrl,
+                r.clone(),
+                m.to_owned(),
+                Some(repl),
+                Fix::Auto,
+                msg,
+                format!("{src_id}:base-url:{rule}"),
+            )
+        };
+        if host.starts_with("api.") {
+            return Some(manual(
+                format!("'{host}' is not an OpenRouter host (its API is openrouter.ai/api/v1); point this at {base}"),
+                Some(strip_scheme(base)),
+                "mistaken-host",
+            ));
+        }
+        let path_t = path.trim_end_matches('/');
+        if path_t.is_empty() {
+            return Some(manual(
+                format!(
+                    "OpenRouter host without a path: this client appends OpenRouter's own paths; configure {} with its base URL {base}",
+                    tg.name
+                ),
+                Some(strip_scheme(base)),
+                "host",
+            ));
+        }
+        let api = det.src.api_path.trim_end_matches('/');
+        if let Some(anth) = det.src.anthropic_path.as_deref() {
+            if path_t == anth.trim_end_matches('/') {
+                return Some(match &tg.anthropic_base_url {
+                    Some(a) => auto(
+                        strip_scheme(&format!(
+                            "{}{}{}",
+                            a.trim_end_matches('/'),
+                            &path[path_t.len()..],
+                            query
+                        )),
+                        format!(
+                            "OpenRouter Anthropic-compatible base -> {} Anthropic-compatible base",
+                            tg.name
+                        ),
+                        "anthropic",
+                    ),
+                    None => manual(
+                        format!("{} has no Anthropic-compatible surface", tg.name),
+                        None,
+                        "anthropic",
+                    ),
+                });
+            }
+        }
+        let Some(sub) = path_t.strip_prefix(api) else {
+            // Web pages (docs, keys, model pages) are links, not dependencies.
+            if path_t.starts_with("/api") {
+                return Some(manual(
+                    format!("OpenRouter API path '{path}' with no known equivalent"),
+                    None,
+                    "unknown",
+                ));
+            }
+            return None;
+        };
+        if !(sub.is_empty() || sub.starts_with('/')) {
+            return None;
+        }
+        let trailing = &path[path_t.len()..];
+        if sub.is_empty() {
+            return Some(auto(
+                strip_scheme(&format!("{base}{trailing}{query}")),
+                format!("OpenRouter API base URL -> {} base URL", tg.name),
+                "base",
+            ));
+        }
+        // Longest known endpoint that prefixes the sub-path.
+        let ep = det
+            .src
+            .endpoints
+            .iter()
+            .filter(|e| sub == e.path || sub.starts_with(&format!("{}/", e.path)))
+            .max_by_key(|e| e.path.len());
+        let Some(ep) = ep else {
+            return Some(manual(
+                format!(
+                    "OpenRouter endpoint '{sub}' is not in the table; check {} by hand",
+                    tg.name
+                ),
+                None,
+                "unknown",
+            ));
+        };
+        let mapped = tg.endpoints.iter().find(|e| e.path == ep.path);
+        match mapped.and_then(|e| e.to.as_ref().map(|to| (to, e.why.as_deref()))) {
+            Some((to, why)) => {
+                let repl = strip_scheme(&format!(
+                    "{base}{to}{}{trailing}{query}",
+                    &sub[ep.path.len()..]
+                ));
+                let mut msg = format!("OpenRouter endpoint {} -> {} {}", ep.path, tg.name, to);
+                if let Some(w) = why {
+                    msg.push_str(&format!(" ({w})"));
+                }
+                Some(auto(repl, msg, &ep.path))
+            }
+            None => {
+                let why = mapped.and_then(|e| e.why.clone());
+                let kind = match ep.kind {
+                    EndpointKind::Inference => "inference",
+                    EndpointKind::Catalog => "catalog",
+                    EndpointKind::Account => "account",
+                };
+                Some(manual(
+                    format!(
+                        "OpenRouter-only {kind} endpoint {}: no equivalent on {}{}",
+                        ep.path,
+                        tg.name,
+                        why.map(|w| format!(" ({w})")).unwrap_or_default()
+                    ),
+                    None,
+                    &ep.path,
+                ))
+            }
+        }
+    }
+
+    fn env_names(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let s = &text[t.inner.clone()];
+        // Whole identifiers and keys may be any case (pydantic fields, INI
+        // keys); inside strings only UPPER_CASE names count as variables.
+        let whole = matches!(t.tok, Tok::Ident) || t.key;
+        let mut hits: Vec<Range<usize>> = Vec::new();
+        if whole {
+            let name = s
+                .trim_start_matches("$env:")
+                .trim_start_matches('$')
+                .trim_start_matches("env:");
+            let off = s.len() - name.len();
+            if self.is_env_name(name) {
+                hits.push(t.inner.start + off..t.inner.end);
+            }
+        } else {
+            for m in self.det.env_candidate.find_iter(s) {
+                let name = m.as_str();
+                if name.bytes().any(|b| b.is_ascii_lowercase()) && name != s {
+                    continue;
+                }
+                if self.is_env_name(name) {
+                    hits.push(t.inner.start + m.start()..t.inner.start + m.end());
+                }
+            }
+        }
+        for r in hits {
+            let name = text[r.clone()].to_owned();
+            let f = self.env_finding(r, &name);
+            self.anchors.push((f.span.start, true));
+            self.push(f, false);
+        }
+    }
+
+    fn is_env_name(&self, name: &str) -> bool {
+        self.det.env_name.is_match(name)
+            || self
+                .det
+                .src
+                .key_env
+                .iter()
+                .chain(&self.det.src.base_url_env)
+                .any(|k| k == name)
+    }
+
+    fn env_finding(&self, r: Range<usize>, name: &str) -> Finding {
+        let tg = self.det.target;
+        let upper = name.to_ascii_uppercase();
+        let is_base = self.det.src.base_url_env.contains(&upper)
+            || ["BASE", "URL", "ENDPOINT", "HOST"]
+                .iter()
+                .any(|w| upper.ends_with(w));
+        // Keep a framework prefix such as NEXT_PUBLIC_ (it decides exposure).
+        let cut = upper
+            .find("OPENROUTER")
+            .or_else(|| upper.find("OPEN_ROUTER"))
+            .unwrap_or(0);
+        let prefix = &name[..cut];
+        let new = if is_base {
+            tg.base_url_env.clone()
+        } else {
+            Some(tg.key_env.clone())
+        };
+        let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
+        let src = &self.det.src.id;
+        match new {
+            Some(n) => {
+                let n = format!("{prefix}{n}");
+                let n = if lower { n.to_ascii_lowercase() } else { n };
+                let what = if is_base { "base URL" } else { "API key" };
+                self.finding(
+                    Kind::ApiKeyEnv,
+                    r,
+                    name.to_owned(),
+                    Some(n.clone()),
+                    Fix::Auto,
+                    format!("{} {what} variable -> {n}", self.det.src.name),
+                    format!("{src}:api-key-env"),
+                )
+            }
+            None => self.finding(
+                Kind::ApiKeyEnv,
+                r,
+                name.to_owned(),
+                None,
+                Fix::Manual,
+                format!(
+                    "{} base URL variable: {} documents no base-URL variable; set {} in code",
+                    self.det.src.name, tg.name, tg.base_url
+                ),
+                format!("{src}:api-key-env"),
+            ),
+        }
+    }
+
+    fn header(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let s = &text[t.inner.clone()];
+        let trimmed = s.trim();
+        for h in &self.det.src.attribution_headers {
+            let exact = trimmed.eq_ignore_ascii_case(h);
+            let prefixed = !exact
+                && trimmed.get(..h.len()).is_some_and(|p| p.eq_ignore_ascii_case(h))
+                && trimmed.as_bytes().get(h.len()) == Some(&b':');
+            if !(exact || prefixed) {
+                continue;
+            }
+            let start = t.inner.start + (s.len() - s.trim_start().len());
+            let r = start..start + h.len();
+            let disp = self
+                .det
+                .target
+                .headers
+                .iter()
+                .find(|d| d.name.value.eq_ignore_ascii_case(h));
+            let (fix, why) = match disp {
+                Some(d) => (
+                    match d.action {
+                        Action::Drop => Fix::Auto,
+                        Action::Keep => Fix::None,
+                        Action::Manual => Fix::Manual,
+                    },
+                    format!("{}: {}", action_word(d.action), d.why),
+                ),
+                None => (
+                    Fix::Manual,
+                    format!("{} says nothing about it", self.det.target.name),
+                ),
+            };
+            let f = self.finding(
+                Kind::AttributionHeader,
+                r,
+                text[start..start + h.len()].to_owned(),
+                None,
+                fix,
+                format!("OpenRouter attribution header {h}: {why}"),
+                format!("{}:headers:{h}", self.det.target.id),
+            );
+            self.headers.push(f);
+            return;
+        }
+    }
+
+    fn slug(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let raw = &text[t.inner.clone()];
+        let s = raw.trim();
+        let start = t.inner.start + (raw.len() - raw.trim_start().len());
+        if self.det.slug.is_match(s) {
+            if let Some(g) = self.slug_candidate(s) {
+                if !self.excluded_slug_context(lx, i) {
+                    self.emit_slug(start..start + s.len(), g);
+                }
+            }
+            return;
+        }
+        // Prompts and longer strings: only ids the tables know.
+        if s.len() > 6 && s.contains('/') {
+            if let Some(re) = &self.det.known_slug_re {
+                let hits: Vec<Range<usize>> = re
+                    .captures_iter(raw)
+                    .filter_map(|c| c.get(1))
+                    .map(|m| t.inner.start + m.start()..t.inner.start + m.end())
+                    .collect();
+                if !hits.is_empty() && !self.excluded_slug_context(lx, i) {
+                    for r in hits {
+                        self.emit_slug(r, true);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether `s` names an OpenRouter model; `Some(gated)`.
+    fn slug_candidate(&self, s: &str) -> Option<bool> {
+        let src = self.det.src;
+        let body = s.split("@preset/").next().unwrap_or(s);
+        let (litellm, body) = match src
+            .litellm_prefix
+            .as_deref()
+            .and_then(|p| body.strip_prefix(p))
+        {
+            Some(rest) if rest.contains('/') => (true, rest),
+            _ => (false, body),
+        };
+        let base = body.split(':').next().unwrap_or(body);
+        if src.routers.iter().any(|r| r == base) || (base.starts_with("openrouter/") && !litellm) {
+            return Some(false);
+        }
+        let author = base.trim_start_matches('~').split('/').next().unwrap_or("");
+        if !self.det.authors.contains(author) && !self.det.known_slugs.contains(base) {
+            return None;
+        }
+        Some(!litellm)
+    }
+
+    fn excluded_slug_context(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        if let Some(k) = value_key(lx, text, i) {
+            let k = k.to_ascii_lowercase();
+            if NOT_MODEL_KEYS.contains(&k.as_str()) {
+                return true;
+            }
+        }
+        for g in lx.ancestors(t.group).take(3) {
+            if let Some(l) = lx.label(text, g) {
+                let l = l.to_ascii_lowercase();
+                if HF_CONTEXT.iter().any(|h| l.contains(h))
+                    || NOT_MODEL_KEYS.contains(&l.as_str()) && g == t.group
+                {
+                    return true;
+                }
+            }
+        }
+        let (line, _) = self.source.line_col(t.span.start);
+        let lt = self.source.line_text(line).to_ascii_lowercase();
+        HF_CONTEXT.iter().any(|h| lt.contains(h)) || lt.contains("hf.co/")
+    }
+
+    fn emit_slug(&mut self, r: Range<usize>, gated: bool) {
+        let text = &self.source.text;
+        let s = &text[r.clone()];
+        let m = self.det.target.map_slug(self.det.src, s);
+        let repl = m.to.clone();
+        let mut msg = match m.fix {
+            Fix::Auto => format!(
+                "model {} -> {} ({})",
+                s,
+                repl.as_deref().unwrap_or("?"),
+                m.why
+            ),
+            Fix::None => format!("model {s}: {}", m.why),
+            Fix::Manual => format!("model {s}: {}", m.why),
+        };
+        if let Some(d) = &m.retires_on {
+            msg.push_str(&format!("; retires on {d}"));
+        }
+        if m.status == Status::Unverified && repl.is_none() {
+            msg = format!("model {s}: {}", m.why);
+        }
+        let f = self.finding(Kind::ModelSlug, r, s.to_owned(), repl, m.fix, msg, m.rule);
+        if !gated {
+            self.anchors.push((f.span.start, true));
+            self.out.has_marker = true;
+        }
+        self.push(f, gated);
+    }
+
+    fn field(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let name = text[t.inner.clone()].trim_matches(|c| c == '"' || c == '\'');
+        let Some(field) = self
+            .det
+            .src
+            .fields
+            .iter()
+            .find(|f| f.name.split('.').next() == Some(name))
+        else {
+            return;
+        };
+        // In a request: a sibling `model`/`messages`, or inside extra_body.
+        let in_request = lx.keys_in(text, t.group).any(|k| REQUEST_KEYS.contains(&k))
+            || lx.ancestors(t.group).take(3).any(|g| {
+                lx.label(text, g)
+                    .map(|l| BODY_LABELS.contains(&l.to_ascii_lowercase().as_str()))
+                    .unwrap_or(false)
+            });
+        if !in_request {
+            return;
+        }
+        let vg = lx.value_group(i);
+        let next_val = value_token(lx, i);
+        let shape_ok = match name {
+            "provider" | "debug" => vg.is_some(),
+            "usage" => vg.is_some_and(|g| lx.keys_in(text, g).any(|k| k == "include")),
+            "models" | "transforms" | "plugins" => {
+                vg.is_some() || next_val.is_some_and(|j| lx.tokens[j].tok == Tok::Ident)
+            }
+            "route" => next_val.is_some_and(|j| {
+                matches!(lx.tokens[j].tok, Tok::Str | Tok::Word)
+                    && matches!(text[lx.tokens[j].inner.clone()].trim(), "fallback" | "sort")
+            }),
+            _ => true,
+        };
+        if !shape_ok {
+            return;
+        }
+        let disp =
+            self.det.target.fields.iter().find(|d| {
+                d.name.value == field.name || d.name.value.split('.').next() == Some(name)
+            });
+        let (fix, why) = match disp {
+            Some(d) => (
+                match d.action {
+                    Action::Drop | Action::Manual => Fix::Manual,
+                    Action::Keep => Fix::None,
+                },
+                format!("{}: {}", action_word(d.action), d.why),
+            ),
+            None => (
+                Fix::Manual,
+                format!("{} says nothing about it", self.det.target.name),
+            ),
+        };
+        let f = self.finding(
+            Kind::OpenrouterField,
+            t.inner.clone(),
+            name.to_owned(),
+            None,
+            fix,
+            format!(
+                "OpenRouter-only field '{}' ({}): {why}",
+                field.name, field.why
+            ),
+            format!("{}:fields:{}", self.det.target.id, field.name),
+        );
+        self.push(f, true);
+    }
+
+    /// Package names: `name` as written at `r`.
+    pub fn package(&mut self, r: Range<usize>, eco: crate::rules::schema::Ecosystem, name: &str) {
+        let tg = self.det.target;
+        let swap = tg
+            .sdk_packages
+            .iter()
+            .find(|p| p.ecosystem == eco && p.from == name);
+        let matched = self.source.text[r.clone()].to_owned();
+        let f = match swap {
+            Some(s) => self.finding(
+                Kind::SdkPackage,
+                r,
+                matched,
+                Some(s.to.clone()),
+                Fix::Auto,
+                format!(
+                    "{} SDK {} -> {} ({})",
+                    self.det.src.name, name, s.to, s.source
+                ),
+                format!("{}:sdk:{}", tg.id, s.from),
+            ),
+            None => self.finding(
+                Kind::SdkPackage,
+                r,
+                matched,
+                None,
+                Fix::Manual,
+                format!(
+                    "{} SDK {name}: {} ships no equivalent; use the OpenAI SDK with base URL {}",
+                    self.det.src.name, tg.name, tg.base_url
+                ),
+                format!("{}:sdk:{name}", tg.id),
+            ),
+        };
+        self.push(f, false);
+    }
+
+    /// Decide candidate headers and return the outcome.
+    pub fn finish(mut self) -> Outcome {
+        let headers = std::mem::take(&mut self.headers);
+        if self.out.has_marker {
+            for h in headers {
+                let line_of = |off: usize| self.source.line_col(off).0 as i64;
+                let hl = line_of(h.span.start);
+                let dist = |want: bool| {
+                    self.anchors
+                        .iter()
+                        .filter(|a| a.1 == want)
+                        .map(|a| (line_of(a.0) - hl).abs())
+                        .min()
+                };
+                let keep = match (dist(true), dist(false)) {
+                    (Some(o), Some(x)) => o <= x,
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                };
+                if keep {
+                    self.out.findings.push(h);
+                }
+            }
+        }
+        self.out
+    }
+}
+
+fn action_word(a: Action) -> &'static str {
+    match a {
+        Action::Drop => "drop",
+        Action::Keep => "keep",
+        Action::Manual => "manual",
+    }
+}
+
+/// The key this value token belongs to (`key: value`, `key=value`).
+pub fn value_key<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
+    let p = lx.prev_sig(i)?;
+    let pt = &lx.tokens[p];
+    if pt.key {
+        return Some(text[pt.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
+    }
+    if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], ":" | "=") {
+        let k = lx.prev_sig(p)?;
+        let kt = &lx.tokens[k];
+        if matches!(kt.tok, Tok::Ident | Tok::Str) {
+            return Some(text[kt.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
+        }
+    }
+    None
+}
+
+/// The first value token after a key (skipping `:`/`=`).
+fn value_token(lx: &Lexed, i: usize) -> Option<usize> {
+    let mut j = lx.next_sig(i)?;
+    if lx.tokens[j].tok == Tok::Punct {
+        j = lx.next_sig(j)?;
+    }
+    Some(j)
+}

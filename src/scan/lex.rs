@@ -1,0 +1,829 @@
+//! Light lexers: just enough of each language to tell string literals,
+//! comments, identifiers and brackets apart, and to know which object or
+//! call each token sits in. Detection runs on these tokens, never on raw text,
+//! so a URL in a comment and a URL in a string are different things.
+
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tok {
+    /// A quoted string literal; `inner` is its contents.
+    Str,
+    Comment,
+    Ident,
+    Punct,
+    /// An unquoted value: a shell word, a YAML plain scalar, an .env value.
+    Word,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub tok: Tok,
+    pub span: Range<usize>,
+    /// Contents without delimiters (equals `span` for non-strings).
+    pub inner: Range<usize>,
+    /// Innermost enclosing group (0 = top level).
+    pub group: usize,
+    /// A mapping key: followed by `:` or `=` inside an object, call or mapping.
+    pub key: bool,
+}
+
+/// A bracketed region or a YAML/TOML mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// `{`, `(`, `[`, or `m` for an indentation/table mapping.
+    pub kind: u8,
+    pub parent: usize,
+    /// Text span of the key or callee that introduced the group, if any.
+    pub label: Option<Range<usize>>,
+    /// Span from opener to closer (to the end of text if unclosed).
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Lexed {
+    pub tokens: Vec<Token>,
+    pub groups: Vec<Group>,
+}
+
+impl Lexed {
+    pub fn with_len(len: usize) -> Lexed {
+        Lexed::new(len)
+    }
+
+    fn new(len: usize) -> Lexed {
+        Lexed {
+            tokens: Vec::new(),
+            groups: vec![Group {
+                kind: b'r',
+                parent: 0,
+                label: None,
+                span: 0..len,
+            }],
+        }
+    }
+
+    pub fn text<'a>(&self, text: &'a str, t: &Token) -> &'a str {
+        &text[t.inner.clone()]
+    }
+
+    pub fn label<'a>(&self, text: &'a str, g: usize) -> Option<&'a str> {
+        self.groups
+            .get(g)
+            .and_then(|g| g.label.clone())
+            .map(|r| text[r].trim_matches(|c| c == '"' || c == '\''))
+    }
+
+    /// Labels of the group and its ancestors, innermost first.
+    pub fn ancestors(&self, mut g: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut done = false;
+        std::iter::from_fn(move || {
+            if done {
+                return None;
+            }
+            let cur = g;
+            if g == 0 {
+                done = true;
+            }
+            g = self.groups[g].parent;
+            Some(cur)
+        })
+    }
+
+    /// Index of the next token after `i` that is not a comment.
+    pub fn next_sig(&self, i: usize) -> Option<usize> {
+        (i + 1..self.tokens.len()).find(|&j| self.tokens[j].tok != Tok::Comment)
+    }
+
+    pub fn prev_sig(&self, i: usize) -> Option<usize> {
+        (0..i).rev().find(|&j| self.tokens[j].tok != Tok::Comment)
+    }
+
+    /// Keys directly inside group `g`.
+    pub fn keys_in<'a>(&'a self, text: &'a str, g: usize) -> impl Iterator<Item = &'a str> + 'a {
+        self.tokens
+            .iter()
+            .filter(move |t| t.key && t.group == g)
+            .map(move |t| text[t.inner.clone()].trim_matches(|c: char| c == '"' || c == '\''))
+    }
+
+    /// The group a key's value opens, if its value is an object/list.
+    pub fn value_group(&self, key_index: usize) -> Option<usize> {
+        let t = &self.tokens[key_index];
+        self.groups
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find(|(_, g)| g.parent == t.group && g.label.as_ref() == Some(&t.span))
+            .map(|(i, _)| i)
+    }
+}
+
+/// Which constructs a C-family-like language has.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Syntax {
+    pub hash_comments: bool,
+    pub slash_comments: bool,
+    pub block_comments: bool,
+    pub nested_block_comments: bool,
+    pub single_quote_strings: bool,
+    /// Backtick strings (JS templates with `${}`; Go raw strings).
+    pub backtick_strings: bool,
+    pub template_interpolation: bool,
+    pub triple_quotes: bool,
+    pub rust_raw_strings: bool,
+    /// `'a` lifetimes: a `'` not closing within a char is not a string.
+    pub rust_lifetimes: bool,
+    /// Shell: `#` starts a comment only at a word start; bare words are values.
+    pub shell: bool,
+    /// PowerShell: `<# #>` comments, here-strings, backtick escapes.
+    pub powershell: bool,
+    /// `=` after a name in a group marks a key (Python kwargs, PowerShell
+    /// hashtables, TOML inline tables).
+    pub equals_keys: bool,
+}
+
+impl Syntax {
+    pub fn python() -> Syntax {
+        Syntax {
+            hash_comments: true,
+            single_quote_strings: true,
+            triple_quotes: true,
+            equals_keys: true,
+            ..Syntax::default()
+        }
+    }
+    pub fn javascript() -> Syntax {
+        Syntax {
+            slash_comments: true,
+            block_comments: true,
+            single_quote_strings: true,
+            backtick_strings: true,
+            template_interpolation: true,
+            ..Syntax::default()
+        }
+    }
+    pub fn go() -> Syntax {
+        Syntax {
+            slash_comments: true,
+            block_comments: true,
+            backtick_strings: true,
+            ..Syntax::default()
+        }
+    }
+    pub fn rust() -> Syntax {
+        Syntax {
+            slash_comments: true,
+            block_comments: true,
+            nested_block_comments: true,
+            rust_raw_strings: true,
+            rust_lifetimes: true,
+            ..Syntax::default()
+        }
+    }
+    pub fn json() -> Syntax {
+        Syntax {
+            slash_comments: true,
+            block_comments: true,
+            single_quote_strings: true,
+            ..Syntax::default()
+        }
+    }
+    pub fn shell() -> Syntax {
+        Syntax {
+            hash_comments: true,
+            single_quote_strings: true,
+            shell: true,
+            ..Syntax::default()
+        }
+    }
+    pub fn powershell() -> Syntax {
+        Syntax {
+            hash_comments: true,
+            single_quote_strings: true,
+            powershell: true,
+            equals_keys: true,
+            ..Syntax::default()
+        }
+    }
+}
+
+fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+fn is_ident_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+/// Lex `text[range]` (offsets stay absolute) with a C-family-like syntax.
+pub fn lex(text: &str, range: Range<usize>, syn: Syntax) -> Lexed {
+    let mut lx = Lexed::new(text.len());
+    lex_into(&mut lx, text, range, syn, 0);
+    mark_keys(&mut lx, text, syn);
+    lx
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+    end: usize,
+}
+
+impl Cursor<'_> {
+    fn at(&self, k: usize) -> u8 {
+        if self.i + k < self.end {
+            self.b[self.i + k]
+        } else {
+            0
+        }
+    }
+    fn starts(&self, s: &[u8]) -> bool {
+        self.i + s.len() <= self.end && &self.b[self.i..self.i + s.len()] == s
+    }
+}
+
+fn push(lx: &mut Lexed, tok: Tok, span: Range<usize>, inner: Range<usize>, group: usize) {
+    lx.tokens.push(Token {
+        tok,
+        span,
+        inner,
+        group,
+        key: false,
+    });
+}
+
+/// Find the end of a quoted string starting at `i` (the opening quote),
+/// honouring backslash escapes; returns the offset after the closing quote.
+fn scan_quoted(b: &[u8], i: usize, end: usize, q: &[u8], escapes: u8, multiline: bool) -> usize {
+    let mut j = i + q.len();
+    while j < end {
+        if escapes != 0 && b[j] == escapes {
+            j += 2;
+            continue;
+        }
+        if b[j..end].starts_with(q) {
+            return j + q.len();
+        }
+        if !multiline && b[j] == b'\n' {
+            return j;
+        }
+        j += 1;
+    }
+    end
+}
+
+fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_group: usize) {
+    let b = text.as_bytes();
+    let mut c = Cursor {
+        b,
+        i: range.start,
+        end: range.end.min(b.len()),
+    };
+    let mut stack: Vec<usize> = vec![base_group];
+    let mut word_start = true;
+    while c.i < c.end {
+        let ch = c.at(0);
+        let group = *stack.last().unwrap_or(&0);
+        let start = c.i;
+        // Comments.
+        if syn.powershell && c.starts(b"<#") {
+            let j = find(b, start + 2, c.end, b"#>")
+                .map(|j| j + 2)
+                .unwrap_or(c.end);
+            push(lx, Tok::Comment, start..j, start..j, group);
+            c.i = j;
+            continue;
+        }
+        if syn.hash_comments && ch == b'#' && (!syn.shell || word_start) {
+            let j = line_end(b, start, c.end);
+            push(lx, Tok::Comment, start..j, start..j, group);
+            c.i = j;
+            continue;
+        }
+        if syn.slash_comments && c.starts(b"//") {
+            let j = line_end(b, start, c.end);
+            push(lx, Tok::Comment, start..j, start..j, group);
+            c.i = j;
+            continue;
+        }
+        if syn.block_comments && c.starts(b"/*") {
+            let j = block_comment_end(b, start, c.end, syn.nested_block_comments);
+            push(lx, Tok::Comment, start..j, start..j, group);
+            c.i = j;
+            continue;
+        }
+        // Strings.
+        if syn.powershell
+            && (c.starts(b"@\"") || c.starts(b"@'"))
+            && matches!(c.at(2), b'\n' | b'\r')
+        {
+            let close: &[u8] = if ch == b'@' && c.at(1) == b'"' {
+                b"\"@"
+            } else {
+                b"'@"
+            };
+            let body = start + 2;
+            let j = find_line_start(b, body, c.end, close).unwrap_or(c.end);
+            let end = (j + 2).min(c.end);
+            push(lx, Tok::Str, start..end, body..j, group);
+            c.i = end;
+            word_start = false;
+            continue;
+        }
+        if syn.rust_raw_strings && (ch == b'r' || (ch == b'b' && c.at(1) == b'r')) {
+            let k = if ch == b'b' { 1 } else { 0 };
+            let mut hashes = 0;
+            while c.at(1 + k + hashes) == b'#' {
+                hashes += 1;
+            }
+            if c.at(1 + k + hashes) == b'"' {
+                let body = start + 2 + k + hashes;
+                let mut close = vec![b'"'];
+                close.extend(std::iter::repeat_n(b'#', hashes));
+                let j = find(b, body, c.end, &close).unwrap_or(c.end);
+                let end = (j + close.len()).min(c.end);
+                push(lx, Tok::Str, start..end, body..j.min(c.end), group);
+                c.i = end;
+                continue;
+            }
+        }
+        if syn.triple_quotes && (c.starts(b"\"\"\"") || c.starts(b"'''")) {
+            let q = &b[start..start + 3];
+            let j = scan_quoted(b, start, c.end, q, b'\\', true);
+            let inner_end = if j >= start + 6 && b[..j].ends_with(q) {
+                j - 3
+            } else {
+                j
+            };
+            push(lx, Tok::Str, start..j, start + 3..inner_end, group);
+            c.i = j;
+            word_start = false;
+            continue;
+        }
+        let quote = match ch {
+            b'"' => true,
+            b'\'' => syn.single_quote_strings || syn.rust_lifetimes,
+            b'`' => syn.backtick_strings,
+            _ => false,
+        };
+        if quote {
+            if syn.rust_lifetimes && ch == b'\'' {
+                // A char literal is 'x' or '\..'; otherwise a lifetime.
+                let is_char = (c.at(1) == b'\\') || (c.at(1) != 0 && c.at(2) == b'\'');
+                if !is_char {
+                    push(lx, Tok::Punct, start..start + 1, start..start + 1, group);
+                    c.i += 1;
+                    continue;
+                }
+            }
+            if ch == b'`' && syn.template_interpolation {
+                let j = lex_template(lx, text, start, c.end, syn, group);
+                c.i = j;
+                word_start = false;
+                continue;
+            }
+            let escapes = if syn.powershell {
+                if ch == b'"' {
+                    b'`'
+                } else {
+                    0
+                }
+            } else if (ch == b'`' && !syn.template_interpolation) || (syn.shell && ch == b'\'') {
+                0
+            } else {
+                b'\\'
+            };
+            let multiline = syn.shell || syn.powershell || ch == b'`';
+            let j = scan_quoted(b, start, c.end, &[ch], escapes, multiline);
+            let inner_end = if j > start + 1 && b[j - 1] == ch {
+                j - 1
+            } else {
+                j
+            };
+            push(lx, Tok::Str, start..j, start + 1..inner_end, group);
+            c.i = j;
+            word_start = false;
+            continue;
+        }
+        // Brackets.
+        if matches!(ch, b'{' | b'(' | b'[') {
+            let label = label_before(lx, text, group);
+            lx.groups.push(Group {
+                kind: ch,
+                parent: group,
+                label,
+                span: start..c.end,
+            });
+            let gid = lx.groups.len() - 1;
+            push(lx, Tok::Punct, start..start + 1, start..start + 1, group);
+            stack.push(gid);
+            c.i += 1;
+            word_start = true;
+            continue;
+        }
+        if matches!(ch, b'}' | b')' | b']') {
+            let open = match ch {
+                b'}' => b'{',
+                b')' => b'(',
+                _ => b'[',
+            };
+            if let Some(pos) = stack
+                .iter()
+                .rposition(|&g| g != base_group && lx.groups[g].kind == open)
+            {
+                let g = stack[pos];
+                lx.groups[g].span.end = start + 1;
+                stack.truncate(pos);
+            }
+            let group = *stack.last().unwrap_or(&0);
+            push(lx, Tok::Punct, start..start + 1, start..start + 1, group);
+            c.i += 1;
+            word_start = false;
+            continue;
+        }
+        if is_ident_start(ch) || (syn.shell && !ch.is_ascii_whitespace() && !b";|&<>".contains(&ch))
+        {
+            let mut j = start + 1;
+            if syn.shell {
+                // A shell word runs to whitespace or an operator; quotes inside
+                // (e.g. --data='..') end it so the string is lexed as a string.
+                while j < c.end && !b[j].is_ascii_whitespace() && !b";|&<>()'\"`".contains(&b[j]) {
+                    j += 1;
+                }
+                let word = &text[start..j];
+                let tok = if word.bytes().all(is_ident_char) {
+                    Tok::Ident
+                } else {
+                    Tok::Word
+                };
+                push(lx, tok, start..j, start..j, group);
+            } else {
+                while j < c.end
+                    && (is_ident_char(b[j])
+                        || (syn.powershell
+                            && b[j] == b'-'
+                            && j + 1 < c.end
+                            && is_ident_char(b[j + 1])))
+                {
+                    j += 1;
+                }
+                // PowerShell `$env:NAME` reads as one identifier.
+                if syn.powershell
+                    && text[start..j].eq_ignore_ascii_case("$env")
+                    && b.get(j) == Some(&b':')
+                {
+                    j += 1;
+                    while j < c.end && is_ident_char(b[j]) {
+                        j += 1;
+                    }
+                }
+                push(lx, Tok::Ident, start..j, start..j, group);
+            }
+            c.i = j;
+            word_start = false;
+            continue;
+        }
+        if ch.is_ascii_whitespace() {
+            c.i += 1;
+            word_start = true;
+            continue;
+        }
+        // Multi-byte UTF-8 continuation bytes never start a token.
+        let len = utf8_len(ch);
+        push(
+            lx,
+            Tok::Punct,
+            start..(start + len).min(c.end),
+            start..(start + len).min(c.end),
+            group,
+        );
+        c.i += len;
+        word_start = matches!(ch, b';' | b'|' | b'&' | b'(' | b'=');
+    }
+}
+
+/// Lex a range into an existing token list, inside group `group`.
+pub fn lex_into_public(
+    lx: &mut Lexed,
+    text: &str,
+    range: std::ops::Range<usize>,
+    syn: Syntax,
+    group: usize,
+) {
+    lex_into(lx, text, range, syn, group);
+}
+
+pub fn mark_keys_public(lx: &mut Lexed, text: &str, syn: Syntax) {
+    mark_keys(lx, text, syn);
+}
+
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => 1,
+    }
+}
+
+/// JS template literal: string pieces become Str tokens, `${...}` is lexed as code.
+fn lex_template(
+    lx: &mut Lexed,
+    text: &str,
+    start: usize,
+    end: usize,
+    syn: Syntax,
+    group: usize,
+) -> usize {
+    let b = text.as_bytes();
+    let mut j = start + 1;
+    let mut piece = j;
+    while j < end {
+        match b[j] {
+            b'\\' => j += 2,
+            b'`' => {
+                push(
+                    lx,
+                    Tok::Str,
+                    piece.saturating_sub(1).max(start)..j + 1,
+                    piece..j,
+                    group,
+                );
+                return j + 1;
+            }
+            b'$' if j + 1 < end && b[j + 1] == b'{' => {
+                push(
+                    lx,
+                    Tok::Str,
+                    piece.saturating_sub(1).max(start)..j,
+                    piece..j,
+                    group,
+                );
+                // Find the matching `}` counting nested braces (strings inside
+                // are rare enough in templates to ignore).
+                let mut depth = 0;
+                let mut k = j + 1;
+                while k < end {
+                    match b[k] {
+                        b'{' => depth += 1,
+                        b'}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    k += 1;
+                }
+                lex_into(lx, text, j + 2..k.min(end), syn, group);
+                j = (k + 1).min(end);
+                piece = j;
+            }
+            _ => j += 1,
+        }
+    }
+    push(lx, Tok::Str, piece..end, piece..end, group);
+    end
+}
+
+fn find(b: &[u8], from: usize, end: usize, pat: &[u8]) -> Option<usize> {
+    if from >= end {
+        return None;
+    }
+    b[from..end]
+        .windows(pat.len())
+        .position(|w| w == pat)
+        .map(|p| p + from)
+}
+
+/// A PowerShell here-string closes with `"@` at the start of a line.
+fn find_line_start(b: &[u8], from: usize, end: usize, pat: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(j) = find(b, i, end, pat) {
+        let line_start = b[..j]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map(|p| p + 1)
+            .unwrap_or(0);
+        if b[line_start..j].iter().all(|c| c.is_ascii_whitespace()) {
+            return Some(j);
+        }
+        i = j + 1;
+    }
+    None
+}
+
+fn line_end(b: &[u8], from: usize, end: usize) -> usize {
+    b[from..end]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map(|p| p + from)
+        .unwrap_or(end)
+}
+
+fn block_comment_end(b: &[u8], start: usize, end: usize, nested: bool) -> usize {
+    let mut depth = 0;
+    let mut j = start;
+    while j + 1 < end {
+        if b[j] == b'/' && b[j + 1] == b'*' {
+            if nested || depth == 0 {
+                depth += 1;
+            }
+            j += 2;
+        } else if b[j] == b'*' && b[j + 1] == b'/' {
+            depth -= 1;
+            j += 2;
+            if depth == 0 {
+                return j;
+            }
+        } else {
+            j += 1;
+        }
+    }
+    end
+}
+
+/// The key or callee right before an opener: `extra_body={`, `"headers": {`,
+/// `create(`, `json!(`.
+fn label_before(lx: &Lexed, text: &str, group: usize) -> Option<Range<usize>> {
+    let mut k = lx.tokens.len();
+    let mut skipped = 0;
+    while k > 0 {
+        k -= 1;
+        let t = &lx.tokens[k];
+        if t.tok == Tok::Comment {
+            continue;
+        }
+        if t.group != group {
+            return None;
+        }
+        match t.tok {
+            Tok::Punct
+                if skipped < 2
+                    && matches!(
+                        &text[t.span.clone()],
+                        ":" | "=" | "!" | "=>" | "@" | "<" | ">"
+                    ) =>
+            {
+                skipped += 1;
+            }
+            Tok::Ident | Tok::Str | Tok::Word => return Some(t.span.clone()),
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
+    for i in 0..lx.tokens.len() {
+        let t = &lx.tokens[i];
+        if !matches!(t.tok, Tok::Str | Tok::Ident) {
+            continue;
+        }
+        let gk = lx.groups[t.group].kind;
+        if !matches!(gk, b'{' | b'(') {
+            continue;
+        }
+        let Some(n) = lx.next_sig(i) else { continue };
+        let nt = &lx.tokens[n];
+        if nt.tok != Tok::Punct {
+            continue;
+        }
+        let p = &text[nt.span.clone()];
+        let next2 = lx.next_sig(n).map(|m| &text[lx.tokens[m].span.clone()]);
+        let is_key = match p {
+            ":" => gk == b'{',
+            // `a == b` is a comparison, `a = b` a keyword argument or entry.
+            "=" => syn.equals_keys && next2 != Some("=") && next2 != Some(">"),
+            _ => false,
+        };
+        if is_key {
+            lx.tokens[i].key = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strs(text: &str, syn: Syntax) -> Vec<String> {
+        let lx = lex(text, 0..text.len(), syn);
+        lx.tokens
+            .iter()
+            .filter(|t| t.tok == Tok::Str)
+            .map(|t| text[t.inner.clone()].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn python_strings_comments_and_kwargs() {
+        let text = "c = OpenAI(base_url=\"https://x\", default_headers={'A': 'b'})  # 'no'\ns = f'''multi\nline'''";
+        let lx = lex(text, 0..text.len(), Syntax::python());
+        assert_eq!(
+            strs(text, Syntax::python()),
+            vec!["https://x", "A", "b", "multi\nline"]
+        );
+        let keys: Vec<&str> = lx
+            .tokens
+            .iter()
+            .filter(|t| t.key)
+            .map(|t| &text[t.inner.clone()])
+            .collect();
+        assert_eq!(keys, vec!["base_url", "default_headers", "A"]);
+        let dict = lx
+            .tokens
+            .iter()
+            .find(|t| &text[t.inner.clone()] == "A")
+            .unwrap()
+            .group;
+        assert_eq!(lx.label(text, dict), Some("default_headers"));
+        assert!(lx
+            .tokens
+            .iter()
+            .any(|t| t.tok == Tok::Comment && text[t.span.clone()].contains("'no'")));
+    }
+
+    #[test]
+    fn js_template_literals_keep_interpolation_as_code() {
+        let text = "const u = `${BASE}/chat`; fetch(`https://openrouter.ai/api/v1`, { headers: { 'X-Title': t } })";
+        let s = strs(text, Syntax::javascript());
+        assert!(s.contains(&"/chat".to_owned()));
+        assert!(s.contains(&"https://openrouter.ai/api/v1".to_owned()));
+        let lx = lex(text, 0..text.len(), Syntax::javascript());
+        let base = lx
+            .tokens
+            .iter()
+            .find(|t| &text[t.span.clone()] == "BASE")
+            .unwrap();
+        assert_eq!(base.tok, Tok::Ident);
+    }
+
+    #[test]
+    fn rust_raw_strings_and_lifetimes() {
+        let text = "fn f<'a>(x: &'a str) { let s = r#\"{\"model\": \"a/b\"}\"#; let c = 'x'; }";
+        let s = strs(text, Syntax::rust());
+        assert_eq!(s, vec!["{\"model\": \"a/b\"}", "x"]);
+    }
+
+    #[test]
+    fn shell_words_and_hash_inside_word() {
+        let text = "curl https://openrouter.ai/api/v1/x#frag -H \"X-Title: a\" # comment\n";
+        let lx = lex(text, 0..text.len(), Syntax::shell());
+        let words: Vec<&str> = lx
+            .tokens
+            .iter()
+            .filter(|t| t.tok == Tok::Word)
+            .map(|t| &text[t.span.clone()])
+            .collect();
+        assert!(words.contains(&"https://openrouter.ai/api/v1/x#frag"));
+        assert_eq!(
+            lx.tokens.iter().filter(|t| t.tok == Tok::Comment).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn powershell_here_strings_and_env() {
+        let text = "$h = @{ 'X-Title' = 'a' }\n$b = @\"\n{\"model\": \"x\"}\n\"@\n$k = $env:OPENROUTER_API_KEY <# c #>";
+        let lx = lex(text, 0..text.len(), Syntax::powershell());
+        assert!(lx
+            .tokens
+            .iter()
+            .any(|t| t.tok == Tok::Ident && &text[t.span.clone()] == "$env:OPENROUTER_API_KEY"));
+        assert!(strs(text, Syntax::powershell())
+            .iter()
+            .any(|s| s.contains("\"model\"")));
+        assert!(lx
+            .tokens
+            .iter()
+            .any(|t| t.key && &text[t.inner.clone()] == "X-Title"));
+    }
+
+    #[test]
+    fn unterminated_input_never_panics() {
+        for text in [
+            "\"abc",
+            "`${",
+            "r#\"x",
+            "/* x",
+            "@\"\nx",
+            "{{{(((",
+            "'\\",
+            "\u{e9}\"\u{e9}",
+        ] {
+            for syn in [
+                Syntax::python(),
+                Syntax::javascript(),
+                Syntax::rust(),
+                Syntax::shell(),
+                Syntax::powershell(),
+                Syntax::go(),
+            ] {
+                let _ = lex(text, 0..text.len(), syn);
+            }
+        }
+    }
+}

@@ -1,0 +1,549 @@
+//! The shipped mapping tables and the `rules` command: coverage of every
+//! seed-named model, the retirement rows the issue requires, validation of
+//! broken tables with `file:line:col`, and `--rules DIR` overrides.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use llmgw_migrate::finding::Fix;
+use llmgw_migrate::rules::{parse_table, sha12, AnyTable, Rules, Status};
+use serde_json::Value;
+
+const TARGETS: [&str; 3] = ["llmgateway", "ominigate", "phaseo"];
+
+/// Every model the seed documents name, written as the OpenRouter reference a
+/// codebase would contain. Each must resolve to a row in every table so that
+/// coverage cannot silently regress.
+const SEED_MODELS: &[&str] = &[
+    // seed 000 (LLM Gateway: migrate from OpenRouter)
+    "anthropic/claude-3-5-sonnet",
+    "openai/gpt-5.2",
+    "anthropic/claude-opus-4.5",
+    "google/gemini-3-flash-preview",
+    "gemini/gemini-3-flash-preview",
+    "bedrock/claude-opus-4-5-20251101",
+    // seed 002 (direct SDKs): gpt-4o, claude-3-5-sonnet-20241022, gemini-2.0-flash-exp
+    "openai/gpt-4o",
+    "anthropic/claude-3.5-sonnet",
+    "google/gemini-2.0-flash-exp",
+    // seed 003 (OminiGate) Anthropic
+    "anthropic/claude-opus-4.7",
+    "anthropic/claude-opus-4.6",
+    "anthropic/claude-sonnet-4.6",
+    "anthropic/claude-sonnet-4.5",
+    "anthropic/claude-haiku-4.5",
+    "anthropic/claude-3.7-sonnet",
+    "anthropic/claude-3.5-haiku",
+    "anthropic/claude-sonnet-4",
+    "anthropic/claude-opus-4",
+    // seed 003 OpenAI
+    "openai/gpt-5.5",
+    "openai/gpt-5.5-pro",
+    "openai/gpt-5.4",
+    "openai/gpt-5.4-mini",
+    "openai/gpt-5.4-nano",
+    "openai/gpt-5.4-pro",
+    "openai/gpt-5",
+    "openai/gpt-5-pro",
+    "openai/gpt-5-mini",
+    "openai/o3",
+    "openai/o4-mini",
+    // seed 003 Google
+    "google/gemini-3.1-pro-preview",
+    "google/gemini-3.1-pro-preview-customtools",
+    "google/gemini-3.1-flash-lite-preview",
+    "google/gemini-3.1-flash-image-preview",
+    "google/gemini-3-pro",
+    "google/gemini-3.1-pro",
+    "google/gemini-2.5-pro",
+    // seed 003 DeepSeek
+    "deepseek/deepseek-v4-pro",
+    "deepseek/deepseek-v4-flash",
+    "deepseek/deepseek-v3.2",
+    "deepseek/deepseek-v3.2-exp",
+    "deepseek/deepseek-chat",
+    "deepseek/deepseek-reasoner",
+    // seed 003 Meta
+    "meta-llama/llama-4-maverick",
+    "meta-llama/llama-4-scout",
+    "meta-llama/llama-3.3-70b-instruct",
+    "meta-llama/llama-3.1-70b-instruct",
+    // seed 004 (AI Stats / Phaseo)
+    "openai/gpt-4.1-mini",
+    // OpenRouter routers and aliases the issue names
+    "openrouter/auto",
+    "~anthropic/claude-sonnet-latest",
+];
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run llmgw-migrate")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn is_date(s: &str) -> bool {
+    s.len() == 10
+        && s.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+fn is_hex12(s: &str) -> bool {
+    s.len() == 12
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_uppercase())
+}
+
+fn manifest(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+#[test]
+fn rules_list_shows_three_targets_with_versions_and_hashes() {
+    let o = run(&["rules", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rules = Rules::embedded().unwrap();
+    for id in TARGETS {
+        let t = rules.target(id).unwrap();
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("{id}@")))
+            .unwrap_or_else(|| panic!("no line for {id} in:\n{out}"));
+        let label = line
+            .split_whitespace()
+            .find(|w| w.starts_with(&format!("{id}@")))
+            .unwrap();
+        let (ver, hash) = label[id.len() + 1..].split_once("+sha256:").unwrap();
+        assert!(is_date(ver), "{label}");
+        assert!(is_hex12(hash), "{label}");
+        // The hash is that of the table file's bytes.
+        let bytes = std::fs::read(manifest(&format!("rules/{id}.yaml"))).unwrap();
+        assert_eq!(hash, sha12(&bytes), "{label}");
+        assert!(
+            line.contains(&format!("{} rows", t.table.models.len())),
+            "{line}"
+        );
+    }
+
+    let o = run(&["rules", "list", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let targets = v["targets"].as_array().unwrap();
+    let ids: Vec<&str> = targets.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, TARGETS);
+    for t in targets {
+        assert!(is_date(t["version"].as_str().unwrap()));
+        assert!(is_hex12(t["hash"].as_str().unwrap()));
+        assert!(t["rows"].as_u64().unwrap() > 100, "{t}");
+    }
+}
+
+fn show_json(target: &str) -> Value {
+    let o = run(&["rules", "show", target, "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+fn row<'a>(table: &'a Value, from: &str) -> &'a Value {
+    table["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["from"] == from)
+        .unwrap_or_else(|| panic!("no row {from}"))
+}
+
+#[test]
+fn show_ominigate_json_has_the_required_retirements() {
+    let v = show_json("ominigate");
+    assert!(v["table"].as_str().unwrap().starts_with("ominigate@"));
+    for old in ["anthropic/claude-3.5-sonnet", "anthropic/claude-3.7-sonnet"] {
+        let r = row(&v, old);
+        assert_eq!(r["to"], "anthropic/claude-sonnet-4.6", "{r}");
+        assert_eq!(r["status"], "retired", "{r}");
+    }
+    let r = row(&v, "deepseek/deepseek-chat");
+    assert_eq!(r["to"], "deepseek/deepseek-v4-flash");
+    assert_eq!(r["status"], "retired");
+    assert_eq!(r["retires_on"], "2026-07-24");
+    let r = row(&v, "anthropic/claude-3.5-haiku");
+    assert_eq!(
+        (&r["to"], &r["status"]),
+        (
+            &Value::from("anthropic/claude-haiku-4.5"),
+            &Value::from("retired")
+        )
+    );
+    for (old, new) in [
+        ("anthropic/claude-sonnet-4", "anthropic/claude-sonnet-4.6"),
+        ("anthropic/claude-opus-4", "anthropic/claude-opus-4.7"),
+    ] {
+        let r = row(&v, old);
+        assert_eq!(r["to"], new);
+        assert_eq!(r["status"], "retired");
+        assert_eq!(r["retires_on"], "2026-06-15");
+    }
+}
+
+#[test]
+fn every_row_of_every_table_has_a_source_and_a_date() {
+    for id in TARGETS {
+        let v = show_json(id);
+        let version = v["version"].as_str().unwrap().to_owned();
+        let rows = v["models"].as_array().unwrap();
+        assert!(rows.len() > 100, "{id}: {}", rows.len());
+        for r in rows {
+            let source = r["source"].as_str().unwrap_or("");
+            assert!(!source.trim().is_empty(), "{id}: {r}");
+            let date = r["verified"].as_str().unwrap_or("");
+            assert!(is_date(date), "{id}: {r}");
+            // A table cannot cite a check made after its own version.
+            assert!(date <= version.as_str(), "{id}: {r}");
+            match r["status"].as_str().unwrap() {
+                "renamed" | "retired" => assert!(r["to"].is_string(), "{id}: {r}"),
+                "same" => assert!(r["to"].is_null() || r["to"] == r["from"], "{id}: {r}"),
+                "unverified" => assert!(r["to"].is_null(), "unverified rows never guess: {r}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn aistats_alias_names_phaseo() {
+    let v = show_json("aistats");
+    assert_eq!(v["id"], "phaseo");
+    assert!(v["table"].as_str().unwrap().starts_with("phaseo@"));
+    let o = run(&["rules", "show", "no-such-gateway"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("phaseo"), "{}", stderr(&o));
+}
+
+#[test]
+fn every_seed_named_model_has_a_row_in_every_table() {
+    let rules = Rules::embedded().unwrap();
+    let src = &rules.source.table;
+    for id in TARGETS {
+        let t = &rules.target(id).unwrap().table;
+        let missing: Vec<&str> = SEED_MODELS
+            .iter()
+            .copied()
+            .filter(|s| t.row(s).is_none())
+            .collect();
+        assert!(missing.is_empty(), "{id} lacks rows for {missing:?}");
+        for s in SEED_MODELS {
+            let m = t.map_slug(src, s);
+            assert_eq!(m.rule, format!("{id}:models:{s}"), "{id} {s}: {m:?}");
+            assert!(m.source.is_some() && m.verified.is_some(), "{id} {s}");
+        }
+    }
+}
+
+#[test]
+fn routers_and_latest_aliases_are_never_pinned_automatically() {
+    let rules = Rules::embedded().unwrap();
+    let src = &rules.source.table;
+    for id in TARGETS {
+        let t = &rules.target(id).unwrap().table;
+        for r in &src.routers {
+            let m = t.map_slug(src, r);
+            assert_eq!(m.fix, Fix::Manual, "{id} {r}: {m:?}");
+            assert!(t.row(r).is_some(), "{id} lacks a row for {r}");
+        }
+        // A moving `~...-latest` alias may only be rewritten automatically
+        // to another moving alias, never silently pinned to one model.
+        for row in t.models.iter().filter(|r| r.from.value.starts_with('~')) {
+            let m = t.map_slug(src, &row.from.value);
+            if m.fix == Fix::Auto {
+                let to = m.to.as_deref().unwrap_or("");
+                assert!(to.contains("latest"), "{id}: {} -> {to}", row.from.value);
+            }
+        }
+        for a in ["~anthropic/claude-sonnet-latest", "~openai/gpt-latest"] {
+            assert_eq!(t.map_slug(src, a).fix, Fix::Manual, "{id} {a}");
+        }
+    }
+}
+
+#[test]
+fn llmgateway_uses_bare_catalogue_ids_with_anthropic_dashes() {
+    let rules = Rules::embedded().unwrap();
+    let t = &rules.target("llmgateway").unwrap().table;
+    for r in &t.models {
+        if let Some(to) = &r.to {
+            // One convention: bare ids, never an OpenRouter author prefix.
+            assert!(!to.value.contains('/'), "{} -> {}", r.from.value, to.value);
+            if to.value.starts_with("claude-") {
+                assert!(!to.value.contains('.'), "{} -> {}", r.from.value, to.value);
+            }
+        }
+    }
+    let src = &rules.source.table;
+    let m = t.map_slug(src, "anthropic/claude-sonnet-4.6");
+    assert_eq!(
+        (m.to.as_deref(), m.status, m.fix),
+        (Some("claude-sonnet-4-6"), Status::Renamed, Fix::Auto)
+    );
+    // A suffix LLM Gateway would misread as a region is dropped.
+    let m = t.map_slug(src, "google/gemini-3.1-pro-preview:nitro");
+    assert_eq!(
+        (m.to.as_deref(), m.fix),
+        (Some("gemini-3.1-pro-preview"), Fix::Auto)
+    );
+    // A model LLM Gateway deactivated is never rewritten silently.
+    let m = t.map_slug(src, "google/gemini-2.5-pro");
+    assert_eq!((m.status, m.fix), (Status::Unsupported, Fix::Manual));
+    assert_eq!(m.retires_on.as_deref(), Some("2026-10-16"));
+    let m = t.map_slug(src, "anthropic/claude-3.7-sonnet");
+    assert_eq!(
+        (m.to.as_deref(), m.status, m.retires_on.as_deref()),
+        (
+            Some("claude-sonnet-4-6"),
+            Status::Retired,
+            Some("2026-07-07")
+        )
+    );
+}
+
+const HEAD: &str = "kind: target\nid: broken\nname: Broken\nversion: \"2026-11-26\"\nbase_url: https://example.test/v1\nkey_env: BROKEN_KEY\ncite: []\nheaders: []\nfields: []\nsuffixes: []\nendpoints: []\nmodels:\n";
+
+const GOOD_A: &str =
+    "  - {from: acme/alpha, to: acme/beta, status: renamed, source: s, verified: \"2026-01-01\"}\n";
+
+/// One broken table per kind of problem: rows, the 1-based line expected in
+/// the diagnostic (None: any line), and a piece of the message.
+fn broken_cases() -> Vec<(&'static str, String, Option<usize>, &'static str)> {
+    let head_lines = HEAD.lines().count();
+    let row = |n: usize| Some(head_lines + n);
+    vec![
+        (
+            "unknown-field",
+            format!("{HEAD}  - {{from: acme/alpha, status: same, source: s, verified: \"2026-01-01\", colour: red}}\n"),
+            row(1),
+            "unknown field",
+        ),
+        (
+            "duplicate-from",
+            format!("{HEAD}{GOOD_A}  - {{from: acme/alpha, status: same, source: s, verified: \"2026-01-01\"}}\n"),
+            row(2),
+            "duplicate from 'acme/alpha'",
+        ),
+        (
+            "to-retired",
+            format!("{HEAD}{GOOD_A}  - {{from: acme/beta, to: acme/gamma, status: retired, source: s, verified: \"2026-01-01\"}}\n"),
+            row(1),
+            "to 'acme/beta' is itself retired",
+        ),
+        (
+            "to-unsupported",
+            format!("{HEAD}{GOOD_A}  - {{from: acme/beta, status: unsupported, source: s, verified: \"2026-01-01\"}}\n"),
+            row(1),
+            "to 'acme/beta' is itself unsupported",
+        ),
+        (
+            "chain",
+            format!("{HEAD}{GOOD_A}  - {{from: acme/beta, to: acme/gamma, status: renamed, source: s, verified: \"2026-01-01\"}}\n"),
+            row(1),
+            "chain: to 'acme/beta'",
+        ),
+        (
+            "cycle",
+            format!("{HEAD}{GOOD_A}  - {{from: acme/beta, to: acme/alpha, status: renamed, source: s, verified: \"2026-01-01\"}}\n"),
+            row(1),
+            "mapping cycle",
+        ),
+        (
+            "missing-source",
+            format!("{HEAD}  - {{from: acme/alpha, status: same, verified: \"2026-01-01\"}}\n"),
+            row(1),
+            "row 'acme/alpha' has no source",
+        ),
+        (
+            "missing-date",
+            format!("{HEAD}  - {{from: acme/alpha, status: same, source: s}}\n"),
+            row(1),
+            "has no verified date",
+        ),
+        (
+            "bad-date",
+            format!("{HEAD}  - {{from: acme/alpha, status: same, source: s, verified: \"spring 2026\"}}\n"),
+            row(1),
+            "is not a date",
+        ),
+        (
+            "malformed-slug",
+            format!("{HEAD}  - {{from: \"Acme Alpha\", status: same, source: s, verified: \"2026-01-01\"}}\n"),
+            row(1),
+            "malformed slug",
+        ),
+        (
+            "not-yaml",
+            "kind: target\nid: [unclosed\n".to_owned(),
+            None,
+            "",
+        ),
+    ]
+}
+
+#[test]
+fn validate_reports_each_broken_table_with_file_line_col_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, line, want) in broken_cases() {
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, &text).unwrap();
+        let p = path.display().to_string();
+        let o = run(&["rules", "validate", &p]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        let diag = err
+            .lines()
+            .find(|l| l.starts_with(&format!("{p}:")) && l.contains(want))
+            .unwrap_or_else(|| panic!("{name}: no '{p}:line:col: ..{want}..' in:\n{err}"));
+        let mut parts = diag[p.len() + 1..].splitn(3, ':');
+        let l: usize = parts.next().unwrap().parse().unwrap();
+        let c: usize = parts.next().unwrap().parse().unwrap();
+        assert!(c >= 1, "{name}: {diag}");
+        if let Some(expected) = line {
+            assert_eq!(l, expected, "{name}: {diag}");
+        }
+        assert!(!parts.next().unwrap().trim().is_empty(), "{name}: {diag}");
+    }
+}
+
+#[test]
+fn validate_accepts_good_tables_and_the_shipped_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.yaml");
+    std::fs::write(&good, format!("{HEAD}{GOOD_A}")).unwrap();
+    let mut args = vec![
+        "rules".to_owned(),
+        "validate".to_owned(),
+        good.display().to_string(),
+    ];
+    for f in ["llmgateway", "ominigate", "phaseo", "openrouter"] {
+        args.push(manifest(&format!("rules/{f}.yaml")).display().to_string());
+    }
+    let o = bin().args(&args).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().filter(|l| l.contains(": ok")).count(), 5);
+
+    // One bad file among good ones still fails the run.
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, broken_cases()[1].1.as_bytes()).unwrap();
+    args.push(bad.display().to_string());
+    let o = bin().args(&args).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn rules_dir_overrides_a_builtin_table_of_the_same_id() {
+    let original = std::fs::read_to_string(manifest("rules/ominigate.yaml")).unwrap();
+    let builtin = Rules::embedded()
+        .unwrap()
+        .target("ominigate")
+        .unwrap()
+        .label();
+    let text = original
+        .replacen("version: \"2026-11-26\"", "version: \"2027-01-15\"", 1)
+        .replacen(
+            "models:\n",
+            "models:\n  - {from: acme/private-model, status: same, source: internal model registry, verified: \"2027-01-15\"}\n",
+            1,
+        );
+    assert_ne!(text, original);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ominigate.yaml"), &text).unwrap();
+    let d = dir.path().display().to_string();
+
+    let o = run(&["--rules", &d, "rules", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let want = format!("ominigate@2027-01-15+sha256:{}", sha12(text.as_bytes()));
+    let out = stdout(&o);
+    assert!(out.contains(&want), "{want} not in:\n{out}");
+    assert!(!out.contains(&builtin), "{out}");
+    // The other targets are still the built-in ones.
+    assert!(
+        out.contains("llmgateway@") && out.contains("phaseo@"),
+        "{out}"
+    );
+
+    let o = run(&[
+        "rules",
+        "show",
+        "ominigate",
+        "--format",
+        "json",
+        "--rules",
+        &d,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["table"], want.as_str());
+    assert_eq!(row(&v, "acme/private-model")["status"], "same");
+
+    // Same through the library.
+    let rules = Rules::with_dir(dir.path()).unwrap();
+    assert_eq!(rules.target("ominigate").unwrap().label(), want);
+
+    // A broken override is reported with its path and stops the command.
+    std::fs::write(dir.path().join("zzz.yaml"), broken_cases()[1].1.as_bytes()).unwrap();
+    let o = run(&["--rules", &d, "rules", "list"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("zzz.yaml:"), "{}", stderr(&o));
+}
+
+#[test]
+fn shipped_tables_parse_as_targets_with_their_file_names() {
+    for id in TARGETS {
+        let path = manifest(&format!("rules/{id}.yaml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        match parse_table("x.yaml", &text) {
+            Ok(AnyTable::Target(t)) => assert_eq!(t.table.id, id),
+            Ok(AnyTable::Source(_)) => panic!("{id} parsed as a source table"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn every_target_decides_every_slug_any_target_lists() {
+    // A slug researched for one gateway must be decided (even as
+    // `unverified`) for the others too, so no table silently lags.
+    let rules = Rules::embedded().unwrap();
+    let sets: Vec<std::collections::BTreeSet<&str>> = TARGETS
+        .iter()
+        .map(|id| {
+            rules
+                .target(id)
+                .unwrap()
+                .table
+                .models
+                .iter()
+                .map(|r| r.from.value.as_str())
+                .collect()
+        })
+        .collect();
+    for (i, id) in TARGETS.iter().enumerate() {
+        for (j, other) in TARGETS.iter().enumerate() {
+            let missing: Vec<_> = sets[j].difference(&sets[i]).collect();
+            assert!(
+                missing.is_empty(),
+                "{id} has no row for slugs {other} lists: {missing:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Every fixture repository against its hand-written expectations
+//! (tests/expected/<repo>.txt: `path:line:kind:match` per finding; `#`
+//! lines are comments listing the planted near-misses).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use llmgw_migrate::rules::Rules;
+use llmgw_migrate::scan::{scan, ScanOptions};
+
+fn expected(file: &Path) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for line in std::fs::read_to_string(file).unwrap().lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        *m.entry(line.to_owned()).or_default() += 1;
+    }
+    m
+}
+
+fn actual(repo: &Path, target: &str) -> BTreeMap<String, usize> {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target(target).unwrap();
+    let opts = ScanOptions {
+        paths: vec![repo.to_path_buf()],
+        ..ScanOptions::default()
+    };
+    let report = scan(&rules, t, &opts);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut m = BTreeMap::new();
+    for f in report.findings() {
+        *m.entry(format!("{}:{}:{}:{}", f.path, f.line, f.kind, f.matched)).or_default() += 1;
+    }
+    m
+}
+
+fn diff(name: &str, want: &BTreeMap<String, usize>, got: &BTreeMap<String, usize>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, n) in want {
+        let g = got.get(k).copied().unwrap_or(0);
+        if g < *n {
+            out.push(format!("{name}: missing   {k} (x{})", n - g));
+        }
+    }
+    for (k, n) in got {
+        let w = want.get(k).copied().unwrap_or(0);
+        if *n > w {
+            out.push(format!("{name}: unexpected {k} (x{})", n - w));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_matches_its_expectations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(root.join("tests/expected"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    entries.sort();
+    for exp in entries {
+        let name = exp.file_stem().unwrap().to_string_lossy().into_owned();
+        let repo = root.join("fixtures").join(&name);
+        assert!(repo.is_dir(), "no fixture repo for {}", exp.display());
+        problems.extend(diff(&name, &expected(&exp), &actual(&repo, "llmgateway")));
+        checked += 1;
+    }
+    assert!(checked >= 8, "expected the fixture repos, found {checked}");
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
+
+#[test]
+fn findings_do_not_depend_on_the_target() {
+    // Detection is about OpenRouter; only replacements differ per target.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["python-app", "ts-app"] {
+        let repo = root.join("fixtures").join(name);
+        let a = actual(&repo, "llmgateway");
+        assert_eq!(a, actual(&repo, "ominigate"), "{name}");
+        assert_eq!(a, actual(&repo, "phaseo"), "{name}");
+    }
+}

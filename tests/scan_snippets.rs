@@ -1,0 +1,443 @@
+//! Detector behaviour on small snippets, one language or near-miss at a time.
+
+use llmgw_migrate::finding::{Fix, Kind};
+use llmgw_migrate::rules::Rules;
+use llmgw_migrate::scan::scan_source;
+use llmgw_migrate::source::SourceText;
+
+fn scan(path: &str, text: &str, target: &str) -> Vec<(usize, String, String, String)> {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target(target).unwrap();
+    let src = SourceText::decode(text.as_bytes().to_vec());
+    scan_source(&rules, t, path, &src, false)
+        .into_iter()
+        .map(|f| {
+            let fix = match f.fix {
+                Fix::Auto => "auto",
+                Fix::Manual => "manual",
+                Fix::None => "none",
+            };
+            (
+                f.line,
+                f.kind.as_str().to_owned(),
+                f.matched,
+                fix.to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn kinds(v: &[(usize, String, String, String)]) -> Vec<(usize, &str, &str)> {
+    v.iter()
+        .map(|(l, k, m, _)| (*l, k.as_str(), m.as_str()))
+        .collect()
+}
+
+#[test]
+fn python_client_with_headers_and_extra_body() {
+    let text = r#"import os
+from openai import OpenAI
+
+client = OpenAI(
+    base_url="https://openrouter.ai/api/v1",  # see https://openrouter.ai/docs
+    api_key=os.getenv("OPENROUTER_API_KEY"),
+    default_headers={
+        "HTTP-Referer": "https://example.com",
+        "X-Title": "Demo",
+    },
+)
+r = client.chat.completions.create(
+    model="anthropic/claude-3.5-sonnet",
+    messages=[{"role": "user", "content": "hi"}],
+    extra_body={"transforms": ["middle-out"], "route": "fallback"},
+)
+"#;
+    let got = scan("app.py", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (5, "base-url", "https://openrouter.ai/api/v1"),
+            (6, "api-key-env", "OPENROUTER_API_KEY"),
+            (8, "attribution-header", "HTTP-Referer"),
+            (9, "attribution-header", "X-Title"),
+            (13, "model-slug", "anthropic/claude-3.5-sonnet"),
+            (15, "openrouter-field", "transforms"),
+            (15, "openrouter-field", "route"),
+        ]
+    );
+}
+
+#[test]
+fn referer_to_another_api_is_not_a_finding() {
+    let text = r#"import requests
+OR = "https://openrouter.ai/api/v1/chat/completions"
+def call_openrouter(body):
+    return requests.post(OR, json=body)
+
+def call_partner():
+    return requests.post(
+        "https://partner.example.com/v2/events",
+        headers={"HTTP-Referer": "https://example.com", "X-Title": "Demo"},
+    )
+"#;
+    let got = scan("svc.py", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![(
+            2,
+            "base-url",
+            "https://openrouter.ai/api/v1/chat/completions"
+        )]
+    );
+}
+
+#[test]
+fn no_openrouter_marker_means_no_slugs_headers_or_fields() {
+    let text = r#"from openai import OpenAI
+client = OpenAI()
+client.chat.completions.create(model="openai/gpt-4o", messages=[], extra_body={"provider": {"order": ["x"]}})
+headers = {"HTTP-Referer": "https://example.com"}
+"#;
+    assert!(scan("plain.py", text, "llmgateway").is_empty());
+}
+
+#[test]
+fn huggingface_ids_and_paths_are_not_slugs() {
+    let text = r#"BASE = "https://openrouter.ai/api/v1"
+tok = AutoTokenizer.from_pretrained("meta-llama/llama-3.1-8b-instruct")
+pipe = pipeline("text-generation", model="google/gemma-2-9b-it")
+path = "src/models"
+img = {"image": "google/cloud-sdk"}
+"#;
+    let got = scan("hf.py", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![(1, "base-url", "https://openrouter.ai/api/v1")]
+    );
+}
+
+#[test]
+fn typescript_vercel_provider_and_fetch() {
+    let text = r#"import { createOpenRouter } from "@openrouter/ai-sdk-provider";
+const openrouter = createOpenRouter({ apiKey: process.env.OPENROUTER_API_KEY });
+const model = openrouter("anthropic/claude-sonnet-4.6");
+await fetch(`https://openrouter.ai/api/v1/chat/completions`, {
+  headers: { "X-OpenRouter-Title": "App", Authorization: `Bearer ${process.env.NEXT_PUBLIC_OPENROUTER_API_KEY}` },
+  body: JSON.stringify({ model: "openai/gpt-4o:floor", provider: { sort: "price" } }),
+});
+"#;
+    let got = scan("app.ts", text, "llmgateway");
+    let k = kinds(&got);
+    assert!(
+        k.contains(&(1, "sdk-package", "@openrouter/ai-sdk-provider")),
+        "{k:?}"
+    );
+    assert!(k.contains(&(2, "api-key-env", "OPENROUTER_API_KEY")));
+    assert!(k.contains(&(3, "model-slug", "anthropic/claude-sonnet-4.6")));
+    assert!(k.contains(&(
+        4,
+        "base-url",
+        "https://openrouter.ai/api/v1/chat/completions"
+    )));
+    assert!(k.contains(&(5, "attribution-header", "X-OpenRouter-Title")));
+    assert!(k.contains(&(5, "api-key-env", "NEXT_PUBLIC_OPENROUTER_API_KEY")));
+    assert!(k.contains(&(6, "model-slug", "openai/gpt-4o:floor")));
+    assert!(k.contains(&(6, "openrouter-field", "provider")));
+    // The SDK swap is automatic on LLM Gateway, which ships a provider.
+    let sdk = got.iter().find(|f| f.1 == "sdk-package").unwrap();
+    assert_eq!(sdk.3, "auto");
+    // NEXT_PUBLIC_ survives the rename.
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let f = scan_source(
+        &rules,
+        t,
+        "app.ts",
+        &SourceText::decode(text.as_bytes().to_vec()),
+        false,
+    );
+    let np = f
+        .iter()
+        .find(|f| f.matched == "NEXT_PUBLIC_OPENROUTER_API_KEY")
+        .unwrap();
+    assert_eq!(
+        np.replacement.as_deref(),
+        Some("NEXT_PUBLIC_LLM_GATEWAY_API_KEY")
+    );
+}
+
+#[test]
+fn bundler_plugins_are_not_fields() {
+    let text = r#"import react from "@vitejs/plugin-react";
+// talks to https://openrouter.ai/api/v1 at runtime
+export default { plugins: [react()], models: ["a"], provider: { name: "x" } };
+const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
+"#;
+    let got = scan("vite.config.ts", text, "llmgateway");
+    // A constant named like the variable holds the base URL: renamed too.
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (4, "api-key-env", "OPENROUTER_BASE_URL"),
+            (4, "base-url", "https://openrouter.ai/api/v1")
+        ]
+    );
+}
+
+#[test]
+fn rust_reqwest_chain_and_raw_strings() {
+    let text = r##"use std::env;
+fn main() {
+    let key = env::var("OPENROUTER_API_KEY").unwrap();
+    let body = r#"{"model": "deepseek/deepseek-chat", "messages": []}"#;
+    let _ = reqwest::Client::new()
+        .post("https://openrouter.ai/api/v1/chat/completions")
+        .header("HTTP-Referer", "https://example.com")
+        .header("X-Title", "demo")
+        .body(body);
+}
+"##;
+    let got = scan("main.rs", text, "ominigate");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (3, "api-key-env", "OPENROUTER_API_KEY"),
+            (4, "model-slug", "deepseek/deepseek-chat"),
+            (
+                6,
+                "base-url",
+                "https://openrouter.ai/api/v1/chat/completions"
+            ),
+            (7, "attribution-header", "HTTP-Referer"),
+            (8, "attribution-header", "X-Title"),
+        ]
+    );
+}
+
+#[test]
+fn rust_that_does_not_parse_falls_back_to_the_lexer() {
+    let text = "fn main( { let u = \"https://openrouter.ai/api/v1\"; \n";
+    let got = scan("broken.rs", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![(1, "base-url", "https://openrouter.ai/api/v1")]
+    );
+}
+
+#[test]
+fn shell_curl_with_continuations() {
+    let text = r#"#!/usr/bin/env bash
+# OpenRouter smoke test: https://openrouter.ai/docs
+curl -sS https://openrouter.ai/api/v1/chat/completions \
+  -H "Authorization: Bearer $OPENROUTER_API_KEY" \
+  -H "HTTP-Referer: https://example.com" \
+  -d '{"model": "openai/gpt-4o-mini", "messages": [], "route": "fallback"}'
+"#;
+    let got = scan("smoke.sh", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (
+                3,
+                "base-url",
+                "https://openrouter.ai/api/v1/chat/completions"
+            ),
+            (4, "api-key-env", "OPENROUTER_API_KEY"),
+            (5, "attribution-header", "HTTP-Referer"),
+            (6, "model-slug", "openai/gpt-4o-mini"),
+            (6, "openrouter-field", "route"),
+        ]
+    );
+}
+
+#[test]
+fn powershell_hashtable_and_env() {
+    let text = "$headers = @{\n  'Authorization' = \"Bearer $env:OPENROUTER_API_KEY\"\n  'X-Title' = 'Smoke'\n}\nInvoke-RestMethod -Uri 'https://openrouter.ai/api/v1/models' -Headers $headers\n";
+    let got = scan("smoke.ps1", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (2, "api-key-env", "OPENROUTER_API_KEY"),
+            (3, "attribution-header", "X-Title"),
+            (5, "base-url", "https://openrouter.ai/api/v1/models"),
+        ]
+    );
+}
+
+#[test]
+fn env_compose_and_workflow() {
+    let env = "# keys\nOPENROUTER_API_KEY=sk-or-v1-...\nOPENROUTER_BASE_URL=https://openrouter.ai/api/v1\nOPENROUTER_MODEL=anthropic/claude-3.7-sonnet\n";
+    let got = scan(".env.example", env, "ominigate");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (2, "api-key-env", "OPENROUTER_API_KEY"),
+            (3, "api-key-env", "OPENROUTER_BASE_URL"),
+            (3, "base-url", "https://openrouter.ai/api/v1"),
+            (4, "model-slug", "anthropic/claude-3.7-sonnet"),
+        ]
+    );
+    let wf = "jobs:\n  t:\n    steps:\n      - uses: actions/checkout@v4\n      - run: pytest\n        env:\n          OPENROUTER_API_KEY: ${{ secrets.OPENROUTER_API_KEY }}\n";
+    let got = scan(".github/workflows/ci.yml", wf, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (7, "api-key-env", "OPENROUTER_API_KEY"),
+            (7, "api-key-env", "OPENROUTER_API_KEY")
+        ]
+    );
+    let compose = "services:\n  app:\n    image: google/cloud-sdk:latest\n    environment:\n      - OPENROUTER_API_KEY=${OPENROUTER_API_KEY}\n";
+    let got = scan("docker-compose.yml", compose, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (5, "api-key-env", "OPENROUTER_API_KEY"),
+            (5, "api-key-env", "OPENROUTER_API_KEY")
+        ]
+    );
+}
+
+#[test]
+fn yaml_request_template_fields() {
+    let text = "llm:\n  base_url: https://openrouter.ai/api/v1\n  request:\n    model: mistralai/mistral-large\n    models:\n      - qwen/qwen3-max\n    provider:\n      order: [together]\nbuild:\n  plugins:\n    - name: x\n";
+    let got = scan("config.yaml", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (2, "base-url", "https://openrouter.ai/api/v1"),
+            (4, "model-slug", "mistralai/mistral-large"),
+            (5, "openrouter-field", "models"),
+            (6, "model-slug", "qwen/qwen3-max"),
+            (7, "openrouter-field", "provider"),
+        ]
+    );
+}
+
+#[test]
+fn manifests_and_lockfiles() {
+    let pkg = r#"{"dependencies": {"@openrouter/ai-sdk-provider": "^1.2.0", "ai": "^5"}, "scripts": {"x": "@openrouter/ai-sdk-provider"}}"#;
+    let got = scan("package.json", pkg, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![(1, "sdk-package", "@openrouter/ai-sdk-provider")]
+    );
+    let lock = r#"{"packages": {"node_modules/@openrouter/ai-sdk-provider": {"resolved": "https://openrouter.ai/api/v1"}}}"#;
+    assert!(scan("package-lock.json", lock, "llmgateway").is_empty());
+    let req = "requests==2.32\nOpenRouter>=0.1  # sdk\nlangchain_openrouter\n";
+    let got = scan("requirements.txt", req, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (2, "sdk-package", "OpenRouter"),
+            (3, "sdk-package", "langchain_openrouter")
+        ]
+    );
+    let cargo = "[package]\nname = \"x\"\n[dependencies]\nopenrouter-rs = \"0.4\"\nserde = \"1\"\n";
+    let got = scan("Cargo.toml", cargo, "llmgateway");
+    assert_eq!(kinds(&got), vec![(4, "sdk-package", "openrouter-rs")]);
+    let pyproject = "[project]\ndependencies = [\n  \"openrouter>=0.1\",\n  \"httpx\",\n]\n";
+    let got = scan("pyproject.toml", pyproject, "llmgateway");
+    assert_eq!(kinds(&got), vec![(3, "sdk-package", "openrouter")]);
+}
+
+#[test]
+fn markdown_prose_is_not_code_but_fences_are() {
+    let text = "# Setup\nWe use [OpenRouter](https://openrouter.ai/docs/quickstart) via `OPENROUTER_API_KEY`.\n\n```python\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\")\n```\n";
+    let got = scan("README.md", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![(5, "base-url", "https://openrouter.ai/api/v1")]
+    );
+}
+
+#[test]
+fn notebook_positions_map_to_the_ipynb_line() {
+    let text = r##"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "metadata": {},
+   "source": ["See [docs](https://openrouter.ai/docs)\n"]
+  },
+  {
+   "cell_type": "code",
+   "metadata": {},
+   "source": [
+    "import os\n",
+    "client = OpenAI(base_url=\"https://openrouter.ai/api/v1\",\n",
+    "                api_key=os.environ[\"OPENROUTER_API_KEY\"])\n"
+   ]
+  }
+ ],
+ "metadata": {"language_info": {"name": "python"}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let src = SourceText::decode(text.as_bytes().to_vec());
+    let got = scan_source(&rules, t, "nb.ipynb", &src, false);
+    let k: Vec<(usize, Kind, &str)> = got
+        .iter()
+        .map(|f| (f.line, f.kind, f.matched.as_str()))
+        .collect();
+    assert_eq!(
+        k,
+        vec![
+            (13, Kind::BaseUrl, "https://openrouter.ai/api/v1"),
+            (14, Kind::ApiKeyEnv, "OPENROUTER_API_KEY")
+        ]
+    );
+    // The edit lands on the exact bytes in the .ipynb file.
+    let e = got[0].edit.as_ref().unwrap();
+    assert_eq!(&text[e.range.clone()], "https://openrouter.ai/api/v1");
+}
+
+#[test]
+fn secrets_are_redacted_everywhere_even_in_comments() {
+    let key = format!("sk-or-v1-{}", "9f".repeat(32));
+    let text = format!("# old key: {key}\nKEY = '{key}'\n");
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let got = scan_source(
+        &rules,
+        t,
+        "k.py",
+        &SourceText::decode(text.into_bytes()),
+        false,
+    );
+    assert_eq!(got.len(), 2);
+    for f in &got {
+        assert_eq!(f.kind, Kind::Secret);
+        assert_eq!(f.matched, "sk-or-v1-...9f9f");
+        assert!(f.edit.is_none());
+        let json = serde_json::to_string(f).unwrap();
+        assert!(!json.contains(&key[9..40]));
+    }
+}
+
+#[test]
+fn endpoints_without_equivalent_are_manual() {
+    let text = "import requests\nrequests.get('https://openrouter.ai/api/v1/auth/key')\nrequests.get('https://openrouter.ai/api/v1/generation?id=gen-1')\nrequests.get('https://openrouter.ai/api/v1/models')\n";
+    let got = scan("acct.py", text, "ominigate");
+    assert_eq!(
+        got.iter().map(|f| (f.0, f.3.as_str())).collect::<Vec<_>>(),
+        vec![(2, "manual"), (3, "manual"), (4, "auto")]
+    );
+}
+
+#[test]
+fn litellm_router_and_alias_forms() {
+    let text = "import litellm\nlitellm.completion(model=\"openrouter/anthropic/claude-3.5-sonnet\", messages=[])\nm1 = \"openrouter/auto\"\nm2 = \"~anthropic/claude-sonnet-latest\"\n";
+    let got = scan("l.py", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (2, "model-slug", "openrouter/anthropic/claude-3.5-sonnet"),
+            (3, "model-slug", "openrouter/auto"),
+            (4, "model-slug", "~anthropic/claude-sonnet-latest"),
+        ]
+    );
+    assert!(got.iter().all(|f| f.3 == "manual"), "{got:?}");
+}
