@@ -117,9 +117,19 @@ async fn identical_gateways_pass_in_both_modes() {
             .map(|(_, b)| serde_json::from_str(b).unwrap())
             .collect();
     assert!(bodies.iter().any(|b| b["model"] == "gpt-4o"));
-    assert!(bodies
-        .iter()
-        .any(|b| b["model"] == "anthropic/claude-sonnet-4-6"));
+    // Whatever the llmgateway table says today.
+    let rules = Rules::embedded().unwrap();
+    let mapped = rules
+        .target("llmgateway")
+        .unwrap()
+        .table
+        .map_slug(&rules.source.table, "anthropic/claude-sonnet-4.6")
+        .to
+        .unwrap();
+    assert!(
+        bodies.iter().any(|b| b["model"] == mapped.as_str()),
+        "{mapped}"
+    );
     let streamed: Vec<_> = bodies.iter().filter(|b| b["stream"] == true).collect();
     assert_eq!(streamed.len(), 2);
     assert!(streamed

@@ -31,7 +31,8 @@ fn actual(repo: &Path, target: &str) -> BTreeMap<String, usize> {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let mut m = BTreeMap::new();
     for f in report.findings() {
-        *m.entry(format!("{}:{}:{}:{}", f.path, f.line, f.kind, f.matched)).or_default() += 1;
+        *m.entry(format!("{}:{}:{}:{}", f.path, f.line, f.kind, f.matched))
+            .or_default() += 1;
     }
     m
 }

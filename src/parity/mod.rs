@@ -330,10 +330,10 @@ async fn run_one(
                 _ => None,
             };
             if ex.failure.is_none() && ex.request.body.as_ref() != want {
-                r.error = Some(
-                    "recording is stale: the recorded request differs from what this golden set and config send now; record again"
-                        .into(),
-                );
+                r.error = Some(format!(
+                    "recording is stale: {}; record again",
+                    body_difference(ex.request.body.as_ref(), want)
+                ));
             }
         }
     }
@@ -355,6 +355,38 @@ async fn run_one(
         },
         [Some(rb), Some(rc)],
     )
+}
+
+/// Name what differs between a recorded request body and today's.
+fn body_difference(
+    recorded: Option<&serde_json::Value>,
+    now: Option<&serde_json::Value>,
+) -> String {
+    let (Some(serde_json::Value::Object(a)), Some(serde_json::Value::Object(b))) = (recorded, now)
+    else {
+        return "the recorded request differs from what would be sent now".into();
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let diff: Vec<String> = keys
+        .into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| {
+            let show = |v: Option<&serde_json::Value>| {
+                v.map_or("absent".to_owned(), |v| {
+                    let t = v.to_string();
+                    if t.chars().count() > 60 {
+                        format!("{}…", t.chars().take(60).collect::<String>())
+                    } else {
+                        t
+                    }
+                })
+            };
+            format!("{k} was {} and is now {}", show(a.get(k)), show(b.get(k)))
+        })
+        .collect();
+    format!("request differs from the recording: {}", diff.join(", "))
 }
 
 /// Run everything the options ask for and build the report.

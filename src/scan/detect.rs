@@ -671,7 +671,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for h in &self.det.src.attribution_headers {
             let exact = trimmed.eq_ignore_ascii_case(h);
             let prefixed = !exact
-                && trimmed.get(..h.len()).is_some_and(|p| p.eq_ignore_ascii_case(h))
+                && trimmed
+                    .get(..h.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(h))
                 && trimmed.as_bytes().get(h.len()) == Some(&b':');
             if !(exact || prefixed) {
                 continue;

@@ -137,7 +137,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
                     Err(_) => {
                         errs.lock().unwrap().push(ScanError {
                             path: entry.rel.clone(),
-                            message: "internal error while reading this file (please report it); skipped".into(),
+                            message:
+                                "internal error while reading this file (please report it); skipped"
+                                    .into(),
                         });
                         continue;
                     }
