@@ -113,6 +113,14 @@ pub fn judge(
         (_, Some(s)) => (Status::Fail, format!("HTTP {s} (expected a 4xx): {desc}")),
         (None, None) => (Status::Error, "no response".into()),
     };
+    // Any 4xx with JSON passes, but an auth failure that is not 401/403
+    // surprises clients that branch on the status, so say so.
+    let detail = match status {
+        Some(s) if case == "wrong-key" && st == Status::Pass && s != 401 && s != 403 => {
+            format!("{detail} (note: not 401/403)")
+        }
+        _ => detail,
+    };
     NegativeResult {
         case: case.to_owned(),
         side,
