@@ -99,6 +99,9 @@ pub struct Gateway {
     pub timeout_s: f64,
     /// Target table used to translate golden slugs, e.g. `llmgateway`.
     pub map_models: Option<String>,
+    /// `file:line:col` of `map_models`, for errors found later.
+    #[serde(skip)]
+    pub map_models_at: Option<String>,
 }
 
 impl Gateway {
@@ -291,6 +294,13 @@ fn side(file: &str, role: &str, s: SideFile) -> Result<Gateway, InputError> {
         auth,
         headers,
         timeout_s,
+        map_models_at: s.map_models.as_ref().map(|m| {
+            format!(
+                "{file}:{}:{}",
+                m.referenced.line().max(1),
+                m.referenced.column().max(1)
+            )
+        }),
         map_models: s.map_models.map(|m| m.value),
     })
 }

@@ -179,9 +179,10 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
     }
     for gw in [&cfg.baseline, &cfg.candidate] {
         if let Some(t) = &gw.map_models {
-            rules
-                .require_target(t)
-                .map_err(|e| anyhow::anyhow!("{} gateway map_models: {e}", gw.role))?;
+            rules.require_target(t).map_err(|e| {
+                let at = gw.map_models_at.as_deref().unwrap_or("config");
+                anyhow::anyhow!("{at}: {}.map_models: {e}", gw.role)
+            })?;
         }
     }
     let total_prompts = golden.prompts.len();

@@ -187,8 +187,9 @@ pub fn build(
         || negative
             .as_ref()
             .is_some_and(|n| n.iter().any(|x| x.status >= Status::Fail));
-    let verdict = if fail + error > 0 || extra_bad || !unreachable.is_empty() || prompts.is_empty()
-    {
+    // An empty shard of a small set is fine; an empty run otherwise is not.
+    let empty = prompts.is_empty() && opts.shard.is_none();
+    let verdict = if fail + error > 0 || extra_bad || !unreachable.is_empty() || empty {
         "fail"
     } else {
         "pass"

@@ -468,7 +468,7 @@ data: [DONE]\n\n";
             ),
             (
                 r#"{"error":{"code":401,"message":"No auth credentials found"}}"#,
-                "401: No auth credentials found",
+                "No auth credentials found",
             ),
             (
                 r#"{"error":true,"status":401,"message":"Invalid LLMGateway API token"}"#,
