@@ -62,7 +62,7 @@ async fn run(golden: &str, bsw: Switches, csw: Switches, extra: &str, opts: Opti
     let b = fake::start(Shape::OpenRouter, bsw).await;
     let c = fake::start(Shape::Target, csw).await;
     let cfg = format!(
-        "baseline:\n  base_url: {}\n  timeout_s: 5\ncandidate:\n  base_url: {}\n  map_models: llmgateway\n  timeout_s: 5\nretry_budget_s: 10\n{extra}",
+        "baseline:\n  base_url: {}\n  timeout_s: 5\n  headers: {{X-Parity-Test: baseline}}\ncandidate:\n  base_url: {}\n  map_models: llmgateway\n  timeout_s: 5\nretry_budget_s: 10\n{extra}",
         b.base_url(),
         c.base_url()
     );
@@ -100,6 +100,12 @@ async fn identical_gateways_pass_in_both_modes() {
     .await;
     assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
     assert_eq!(r.report.prompts.len(), 4);
+    // Configured extra headers reach the gateway.
+    let seen = r.b.state.seen.lock().unwrap();
+    assert!(seen
+        .iter()
+        .all(|(h, _)| h.get("x-parity-test").is_some_and(|v| v == "baseline")));
+    drop(seen);
     // Tool calls: same names and arguments although ids differ.
     let t = check(&r.report, "tool", "stream", "tool_calls");
     assert_eq!(t.status, Status::Pass, "{}", t.detail);

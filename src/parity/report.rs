@@ -332,6 +332,11 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
             checks.join(" "),
             lat.map_or(String::new(), |l| format!("  [{}]", l.detail))
         );
+        if p.status != Status::Pass {
+            for n in &p.notes {
+                let _ = writeln!(o, "    note: {n}");
+            }
+        }
         for c in p
             .checks
             .iter()
@@ -367,13 +372,18 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
             let _ = writeln!(o, "    {e}");
         }
         for e in &m.models {
+            // Long origin lists (a slug used all over a repo) are cut.
+            let from = if e.from.len() > 4 {
+                format!("{}, and {} more", e.from[..3].join(", "), e.from.len() - 3)
+            } else {
+                e.from.join(", ")
+            };
             let _ = writeln!(
                 o,
-                "  {} {} — {} ({})",
+                "  {} {} — {} ({from})",
                 mark(e.status, color),
                 e.slug,
                 e.detail,
-                e.from.join(", ")
             );
         }
     }

@@ -240,4 +240,44 @@ mod tests {
             "event type must not leak into the next event"
         );
     }
+
+    proptest::proptest! {
+        /// However the bytes are split into chunks, the same items come out.
+        #[test]
+        fn chunking_does_not_change_the_result(
+            events in proptest::collection::vec(("[a-z]{0,3}", "[ -~é]{0,12}", proptest::bool::ANY), 0..8),
+            cuts in proptest::collection::vec(0usize..400, 0..10),
+            crlf in proptest::bool::ANY,
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut body = String::new();
+            for (name, data, comment) in &events {
+                if *comment {
+                    body.push_str(&format!(": keep-alive{nl}"));
+                }
+                if !name.is_empty() {
+                    body.push_str(&format!("event: {name}{nl}"));
+                }
+                for line in data.split('é') {
+                    body.push_str(&format!("data: {line}{nl}"));
+                }
+                body.push_str(nl);
+            }
+            let bytes = body.as_bytes();
+            let (whole, partial) = parse_all(bytes);
+            proptest::prop_assert!(!partial);
+            let mut cuts: Vec<usize> = cuts.into_iter().filter(|c| *c < bytes.len()).collect();
+            cuts.sort_unstable();
+            let mut p = Parser::new();
+            let mut got = Vec::new();
+            let mut last = 0;
+            for c in cuts.into_iter().chain([bytes.len()]) {
+                got.extend(p.feed(&bytes[last..c]));
+                last = c;
+            }
+            proptest::prop_assert_eq!(&got, &whole);
+            let n = whole.iter().filter(|i| matches!(i, Item::Event(_))).count();
+            proptest::prop_assert_eq!(n, events.len());
+        }
+    }
 }
