@@ -513,3 +513,41 @@ fn shards_partition_the_set() {
     assert!(parity::parse_shard("3/2").is_err());
     assert_eq!(parity::parse_shard("2/4").unwrap(), (2, 4));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_models_includes_slugs_scan_finds() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("app.py"),
+        "import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\", api_key=os.environ[\"OPENROUTER_API_KEY\"])\nr = client.chat.completions.create(model=\"openai/gpt-4o\", messages=[])\nr = client.chat.completions.create(model=\"openai/gpt-5-mini\", messages=[])\n",
+    )
+    .unwrap();
+    let golden = GOLDEN.replace("stream: both", "stream: false");
+    let opts = Options {
+        check_models: true,
+        scan: Some(repo.path().to_owned()),
+        ..Default::default()
+    };
+    let r = run(&golden, Switches::default(), Switches::default(), "", opts).await;
+    let m = r.report.check_models.as_ref().unwrap();
+    assert_eq!(m.error, None, "{m:#?}");
+    let gpt4o = m
+        .models
+        .iter()
+        .find(|e| e.slug == "gpt-4o")
+        .expect("gpt-4o");
+    assert!(
+        gpt4o.from.iter().any(|f| f == "golden:capital"),
+        "{gpt4o:?}"
+    );
+    assert!(gpt4o.from.iter().any(|f| f == "scan:app.py:4"), "{gpt4o:?}");
+    assert_eq!(gpt4o.status, Status::Pass);
+    // The fake does not list gpt-5-mini (or its mapping needs a person).
+    let other = m
+        .models
+        .iter()
+        .find(|e| e.from.iter().any(|f| f == "scan:app.py:5"))
+        .expect("second slug found by scan");
+    assert_ne!(other.status, Status::Pass, "{other:?}");
+    assert_ne!(m.status, Status::Pass);
+}

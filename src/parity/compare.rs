@@ -465,14 +465,19 @@ pub fn compare(
         ));
     }
     let (bf, cf) = (b.finish_reason.as_deref(), c.finish_reason.as_deref());
+    let (nb, nc) = (bf.map(finish_key), cf.map(finish_key));
     out.push(if e.finish_reason {
         check(
             "finish_reason",
-            pass_fail(bf.is_some() && bf == cf),
+            pass_fail(nb.is_some() && nb == nc),
             json!(bf),
             json!(cf),
-            if bf.is_some() && bf == cf {
-                "same"
+            if nb.is_some() && nb == nc {
+                if bf == cf {
+                    "same"
+                } else {
+                    "same after mapping provider-native reasons"
+                }
             } else if bf.is_none() || cf.is_none() {
                 "missing on one side"
             } else {
@@ -517,6 +522,18 @@ pub fn compare(
     }
     out.push(latency(e, b, c, stream));
     out
+}
+
+/// OpenAI's finish reasons, with the provider-native ones some gateways
+/// pass through (Anthropic, Gemini) mapped onto them.
+pub fn finish_key(f: &str) -> &str {
+    match f.to_ascii_lowercase().as_str() {
+        "end_turn" | "stop_sequence" | "stop" | "eos" => "stop",
+        "max_tokens" | "length" | "max_output_tokens" => "length",
+        "tool_use" | "tool_calls" | "function_call" => "tool_calls",
+        "content_filter" | "safety" | "recitation" => "content_filter",
+        _ => f,
+    }
 }
 
 /// A prompt's status: the worst of its checks.
@@ -580,6 +597,16 @@ mod tests {
         let c = text(&re, "42", "forty-two");
         assert_eq!(c.status, Status::Fail);
         assert!(c.detail.contains("candidate does not match"));
+    }
+
+    #[test]
+    fn finish_reasons_map_native_values() {
+        assert_eq!(finish_key("end_turn"), "stop");
+        assert_eq!(finish_key("STOP"), "stop");
+        assert_eq!(finish_key("max_tokens"), "length");
+        assert_eq!(finish_key("tool_use"), "tool_calls");
+        assert_eq!(finish_key("error"), "error");
+        assert_ne!(finish_key("length"), finish_key("stop"));
     }
 
     #[test]

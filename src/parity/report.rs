@@ -467,7 +467,13 @@ pub fn markdown(r: &Report) -> String {
     );
     let _ = writeln!(o, "| prompt | mode | status | failing checks |");
     let _ = writeln!(o, "| --- | --- | --- | --- |");
-    for p in &r.prompts {
+    // Step summaries are size-limited: big runs list only what needs a look.
+    let long = r.prompts.len() > 50;
+    for p in r
+        .prompts
+        .iter()
+        .filter(|p| !long || p.status != Status::Pass)
+    {
         let bad: Vec<String> = p
             .checks
             .iter()
@@ -482,6 +488,9 @@ pub fn markdown(r: &Report) -> String {
             p.status.as_str(),
             bad.join("<br>")
         );
+    }
+    if long {
+        let _ = writeln!(o, "\n{} passing results not listed.", s.pass);
     }
     let _ = writeln!(
         o,
