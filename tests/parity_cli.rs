@@ -365,7 +365,11 @@ fn shipped_example_replays_out_of_the_box() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{v:#}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{v:#}\nIf a result says 'recording is stale', a mapping-table row the example uses changed: run scripts/parity-record-example.sh"
+    );
     assert_eq!(v["verdict"], "pass");
     assert_eq!(v["summary"]["source"], "replay");
     assert_eq!(v["prompts"].as_array().unwrap().len(), 8);

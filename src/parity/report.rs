@@ -297,7 +297,7 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} baseline {} ({}) vs candidate {} ({}) [{}{}]",
+        "{} baseline {} ({}) vs candidate {} ({}) [{}{}]; pairs read baseline / candidate",
         color.paint(style::bold(), "parity:"),
         s.baseline.name,
         s.baseline.base_url,
