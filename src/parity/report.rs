@@ -238,15 +238,41 @@ fn mark(s: Status, color: ColorChoice) -> String {
     color.paint(style::fg(c).bold(), &format!("{t:<5}"))
 }
 
-fn short_check(c: &Check) -> String {
-    let sym = match c.status {
-        Status::Pass => "✓",
-        Status::Fail => "✗",
-        Status::Error => "!",
-        Status::Skip => "-",
-        Status::Info => "·",
-    };
-    format!("{}{sym}", c.name)
+fn sym(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Pass) => "✓",
+        Some(Status::Fail) => "✗",
+        Some(Status::Error) => "!",
+        Some(Status::Info) => "·",
+        Some(Status::Skip) | None => "-",
+    }
+}
+
+/// The table's columns: one check, or the worst of several.
+const COLUMNS: [(&str, &[&str]); 6] = [
+    ("TEXT", &["text", "json"]),
+    ("FINISH", &["finish_reason"]),
+    ("MODEL", &["model", "model_mapping"]),
+    (
+        "TOKENS",
+        &["prompt_tokens", "completion_tokens", "total_tokens"],
+    ),
+    ("TOOLS", &["tool_calls"]),
+    ("RESP", &["response"]),
+];
+
+fn column(p: &PromptResult, names: &[&str]) -> Option<Status> {
+    p.checks
+        .iter()
+        .filter(|c| names.contains(&c.name.as_str()))
+        .map(|c| c.status)
+        .max_by_key(|s| match s {
+            Status::Skip => 0,
+            Status::Info => 1,
+            Status::Pass => 2,
+            Status::Fail => 3,
+            Status::Error => 4,
+        })
 }
 
 /// An inline diff of two texts: colored on a TTY, `-`/`+` lines otherwise.
@@ -315,22 +341,32 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
         .max()
         .unwrap_or(2)
         .clamp(2, 40);
-    for p in &r.prompts {
-        let checks: Vec<String> = p
-            .checks
+    let _ = writeln!(
+        o,
+        "{:<5} {:<idw$} {:<10} {}  LATENCY",
+        "",
+        "PROMPT",
+        "MODE",
+        COLUMNS
             .iter()
-            .filter(|c| c.name != "latency" && c.name != "response")
-            .map(short_check)
+            .map(|(h, _)| format!("{h:<6}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    for p in &r.prompts {
+        let cols: Vec<String> = COLUMNS
+            .iter()
+            .map(|(_, names)| format!("{:<6}", sym(column(p, names))))
             .collect();
         let lat = p.checks.iter().find(|c| c.name == "latency");
         let _ = writeln!(
             o,
-            "{} {:<idw$} {:<10} {}{}",
+            "{} {:<idw$} {:<10} {}  {}",
             mark(p.status, color),
             p.id,
             p.mode.as_str(),
-            checks.join(" "),
-            lat.map_or(String::new(), |l| format!("  [{}]", l.detail))
+            cols.join(" "),
+            lat.map_or(String::new(), |l| l.detail.clone())
         );
         if p.status != Status::Pass {
             for n in &p.notes {
