@@ -4,12 +4,16 @@
 //! Data flow: files -> detection -> findings -> edits -> diff or write;
 //! prompts -> requests -> responses -> comparisons -> report.
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod finding;
 pub mod parity;
 pub mod report;
+pub mod rewrite;
 pub mod rules;
 pub mod scan;
 pub mod source;
 pub mod style;
+pub mod suppress;

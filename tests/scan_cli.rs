@@ -262,3 +262,20 @@ fn human_output_has_no_color_when_not_a_tty() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
+
+#[test]
+fn a_file_named_on_the_command_line_keeps_its_path() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "src/app.py",
+        b"u = 'https://openrouter.ai/api/v1'\n",
+    );
+    let out = bin()
+        .current_dir(d.path())
+        .args(["scan", "./src/app.py", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["path"], "src/app.py");
+}

@@ -441,3 +441,38 @@ fn litellm_router_and_alias_forms() {
     );
     assert!(got.iter().all(|f| f.3 == "manual"), "{got:?}");
 }
+
+#[test]
+fn placeholders_common_field_names_and_prose_hosts_are_not_findings() {
+    // A placeholder value is not a variable name.
+    let env = "OPENROUTER_API_KEY=your_openrouter_api_key\n";
+    assert_eq!(
+        kinds(&scan(".env.template", env, "llmgateway")),
+        vec![(1, "api-key-env", "OPENROUTER_API_KEY")]
+    );
+    // `session_id` next to `model` is this app's own API unless the request
+    // also carries a distinctly OpenRouter field.
+    let ts = "const u = 'https://openrouter.ai/api/v1';\nsync({ model: 'openai/gpt-4o', messages: [], session_id: id });\nfetch(u, { body: JSON.stringify({ model: m, provider: { order: ['x'] }, session_id: s }) });\n";
+    let got = scan("sync.ts", ts, "llmgateway");
+    let fields: Vec<_> = kinds(&got)
+        .into_iter()
+        .filter(|k| k.1 == "openrouter-field")
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            (3, "openrouter-field", "provider"),
+            (3, "openrouter-field", "session_id")
+        ]
+    );
+    // A bare host in HTML prose is a mention, not a dependency.
+    let html = "<p>Get a key at OpenRouter.ai, then call https://openrouter.ai/api/v1/chat/completions</p>\n";
+    assert_eq!(
+        kinds(&scan("options.html", html, "llmgateway")),
+        vec![(
+            1,
+            "base-url",
+            "https://openrouter.ai/api/v1/chat/completions"
+        )]
+    );
+}

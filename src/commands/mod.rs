@@ -1,6 +1,7 @@
 //! Glue between the command line and the engine: one function per command.
 
 mod parity;
+mod rewrite;
 mod rules;
 pub mod scan;
 
@@ -27,10 +28,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Scan(args) => scan::run(args, cli.rules.as_deref(), color),
+        Command::Rewrite(args) => rewrite::run(args, cli.rules.as_deref(), color),
         Command::Parity(args) => parity::run(args, cli.rules.as_deref(), color),
-        Command::Rewrite(_) => {
-            anyhow::bail!("this command is not built yet")
-        }
     }
 }
 

@@ -1,5 +1,10 @@
 //! Reports: turning findings into the documented output formats.
 
+pub mod github;
+pub mod junit;
+pub mod sarif;
+pub mod step_summary;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -35,6 +40,16 @@ pub struct Summary<'a> {
     /// Every kind, zero included, so consumers need no defaults.
     pub findings_by_kind: BTreeMap<&'static str, usize>,
     pub errors: &'a [ScanError],
+    /// Findings hidden by `llmgw-migrate: ignore` comments (omitted when 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed: usize,
+    /// Findings hidden because the `--baseline` file lists them (omitted when 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baselined: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl<'a> ScanOutput<'a> {
@@ -55,6 +70,8 @@ impl<'a> ScanOutput<'a> {
                 files_skipped: report.files_skipped,
                 findings_by_kind: by_kind,
                 errors: &report.errors,
+                suppressed: 0,
+                baselined: 0,
             },
         }
     }

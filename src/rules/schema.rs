@@ -83,6 +83,10 @@ pub struct SourceField {
     /// Dotted path in the request body, e.g. `usage.include`.
     pub name: String,
     pub why: String,
+    /// A common name (`session_id`, `min_p`): reported only in a request
+    /// that also carries a distinctly OpenRouter field or sits in extra_body.
+    #[serde(default)]
+    pub weak: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -56,8 +56,14 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("invalid YAML")
-        .trim()
-        .to_owned();
+        .trim();
+    // serde-saphyr prefixes "error: line N column M: "; the location is ours.
+    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
+    let msg = match msg.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((pos, rest)) if pos.contains(" column ") => rest,
+        _ => msg,
+    }
+    .to_owned();
     match e.location() {
         Some(loc) => Diagnostic::at(file, &loc, msg),
         None => Diagnostic::plain(file, &msg),

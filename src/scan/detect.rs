@@ -127,7 +127,7 @@ impl<'r> Detector<'r> {
                 .collect::<Vec<_>>()
                 .join("|");
             Regex::new(&format!(
-                r"(?:^|[^A-Za-z0-9_./~-])((?:{alts})(?::[a-z0-9-]+)?)(?:$|[^A-Za-z0-9_./-])"
+                r"(?:^|[^A-Za-z0-9_./~])((?:{alts})(?::[a-z0-9-]+)?)(?:$|[^A-Za-z0-9_./-])"
             ))
             .expect("known slug regex")
         });
@@ -190,10 +190,16 @@ pub struct FileCtx<'a, 'r> {
     pub path: &'a str,
     pub source: &'a SourceText,
     pub out: Outcome,
-    /// Candidate headers, decided once the file's URLs are known.
-    headers: Vec<Finding>,
+    /// Candidate headers with the spans of their enclosing groups
+    /// (innermost first), decided once the file's URLs are known.
+    headers: Vec<(Finding, Vec<Range<usize>>)>,
+    /// Names assigned an OpenRouter URL (`const chatURL = "https://openrouter.ai/..."`):
+    /// their uses count as OpenRouter anchors.
+    url_names: HashSet<String>,
     /// (offset, is_openrouter) of URL-ish tokens and OpenRouter markers.
     anchors: Vec<(usize, bool)>,
+    /// Reading a file of no known kind: only unambiguous API URLs count.
+    limited: bool,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -205,6 +211,8 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             out: Outcome::default(),
             headers: Vec::new(),
             anchors: Vec::new(),
+            url_names: HashSet::new(),
+            limited: false,
         }
     }
 
@@ -310,6 +318,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// Run the token detectors over a lexed region. `limited` (files of no
     /// known kind) runs only the detectors that need no syntax.
     pub fn tokens(&mut self, lx: &Lexed, limited: bool) {
+        self.limited = limited;
         let text = &self.source.text;
         for i in 0..lx.tokens.len() {
             let t = &lx.tokens[i];
@@ -335,8 +344,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             } else if s.contains("://") && !self.is_header_value(lx, i) {
                 self.anchors.push((t.span.start, false));
             }
-            if matches!(t.tok, Tok::Str | Tok::Word) {
-                self.base_urls(t.inner.clone());
+            if matches!(t.tok, Tok::Str | Tok::Word) && self.base_urls(lx, i) {
+                if let Some(k) = value_key(lx, text, i) {
+                    self.url_names.insert(k.to_owned());
+                }
             }
             self.env_names(lx, i);
             if limited {
@@ -348,6 +359,13 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             }
             if t.key {
                 self.field(lx, i);
+            }
+        }
+        if !self.url_names.is_empty() {
+            for t in &lx.tokens {
+                if t.tok == Tok::Ident && !t.key && self.url_names.contains(&text[t.span.clone()]) {
+                    self.anchors.push((t.span.start, true));
+                }
             }
         }
     }
@@ -376,8 +394,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             })
     }
 
-    fn base_urls(&mut self, range: Range<usize>) {
+    /// Report OpenRouter URLs in token `i`; whether there was one.
+    fn base_urls(&mut self, lx: &Lexed, i: usize) -> bool {
+        let range = lx.tokens[i].inner.clone();
+        let whole = self.source.text[range.clone()].trim();
+        // Host-only mentions count only as a whole value, never inside prose.
+        let prose = whole.contains(char::is_whitespace);
         let text = &self.source.text;
+        let mut any = false;
         let hits: Vec<Range<usize>> = self
             .det
             .url
@@ -385,20 +409,35 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             .map(|m| range.start + m.start()..range.start + m.end())
             .collect();
         for r in hits {
-            // Part of another host or an e-mail address: not OpenRouter's API.
+            // Part of another host or an e-mail address: not OpenRouter's API
+            // (but `${VAR:-https://openrouter.ai/...}` is a default value).
             if r.start > 0 {
-                let prev = text.as_bytes()[r.start - 1];
-                if prev.is_ascii_alphanumeric() || matches!(prev, b'.' | b'-' | b'@' | b'_') {
+                let b = text.as_bytes();
+                let prev = b[r.start - 1];
+                let prev2 = if r.start > 1 { b[r.start - 2] } else { b' ' };
+                if prev.is_ascii_alphanumeric()
+                    || matches!(prev, b'.' | b'@' | b'_')
+                    || (prev == b'-' && prev2.is_ascii_alphanumeric())
+                {
                     continue;
                 }
             }
             let m = text[r.clone()].trim_end_matches(['.', ':']);
             let r = r.start..r.start + m.len();
+            let host_only = !m.contains("://") && !m.contains('/');
+            if host_only && (prose || m != whole || self.limited) {
+                continue;
+            }
             if let Some(f) = self.classify_url(r) {
+                if (prose || self.limited) && f.fix == Fix::Manual && f.rule.ends_with(":host") {
+                    continue;
+                }
                 self.anchors.push((f.span.start, true));
                 self.push(f, false);
+                any = true;
             }
         }
+        any
     }
 
     fn classify_url(&self, r: Range<usize>) -> Option<Finding> {
@@ -586,7 +625,11 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         } else {
             for m in self.det.env_candidate.find_iter(s) {
                 let name = m.as_str();
-                if name.bytes().any(|b| b.is_ascii_lowercase()) && name != s {
+                // Lower-case spellings only as a whole value (`getenv("openrouter_api_key")`),
+                // never with extra words (`your_openrouter_api_key` is a placeholder).
+                if name.bytes().any(|b| b.is_ascii_lowercase())
+                    && (name != s || !name.to_ascii_lowercase().starts_with("open"))
+                {
                     continue;
                 }
                 if self.is_env_name(name) {
@@ -709,7 +752,11 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 format!("OpenRouter attribution header {h}: {why}"),
                 format!("{}:headers:{h}", self.det.target.id),
             );
-            self.headers.push(f);
+            let spans = lx
+                .ancestors(t.group)
+                .map(|g| lx.groups[g].span.clone())
+                .collect();
+            self.headers.push((f, spans));
             return;
         }
     }
@@ -722,7 +769,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         let start = t.inner.start + (raw.len() - raw.trim_start().len());
         if self.det.slug.is_match(s) {
             if let Some(g) = self.slug_candidate(s) {
-                if !self.excluded_slug_context(lx, i) {
+                // An id no table knows counts only where a model is expected.
+                let known = self.det.known_slugs.contains(slug_base(self.det.src, s));
+                if (!g || known || self.model_context(lx, i)) && !self.excluded_slug_context(lx, i)
+                {
                     self.emit_slug(start..start + s.len(), g);
                 }
             }
@@ -743,6 +793,30 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 }
             }
         }
+    }
+
+    /// Whether token `i` sits where a model id is expected: the value of a
+    /// model-ish key or variable, an argument of a model/chat call, an item
+    /// of a fallback list, or a value in a request next to `messages`.
+    fn model_context(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let modelish = |s: &str| {
+            let l = s.to_ascii_lowercase();
+            l.contains("model") || l.contains("fallback") || l.contains("openrouter")
+        };
+        if value_key(lx, text, i).is_some_and(modelish) {
+            return true;
+        }
+        let t = &lx.tokens[i];
+        lx.ancestors(t.group).take(2).any(|g| {
+            lx.label(text, g).is_some_and(|l| {
+                let l = l.to_ascii_lowercase();
+                modelish(&l)
+                    || l.contains("completion")
+                    || l.contains("chat")
+                    || l.contains("generate")
+            }) || lx.keys_in(text, g).any(|k| k == "messages")
+        })
     }
 
     /// Whether `s` names an OpenRouter model; `Some(gated)`.
@@ -824,7 +898,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     fn field(&mut self, lx: &Lexed, i: usize) {
         let text = &self.source.text;
         let t = &lx.tokens[i];
-        let name = text[t.inner.clone()].trim_matches(|c| c == '"' || c == '\'');
+        let written = text[t.inner.clone()].trim_matches(|c| c == '"' || c == '\'');
+        // Go struct fields are capitalised: `Models: []string{...}`.
+        let lower = written.to_ascii_lowercase();
+        let name = lower.as_str();
         let Some(field) = self
             .det
             .src
@@ -835,20 +912,39 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             return;
         };
         // In a request: a sibling `model`/`messages`, or inside extra_body.
-        let in_request = lx.keys_in(text, t.group).any(|k| REQUEST_KEYS.contains(&k))
-            || lx.ancestors(t.group).take(3).any(|g| {
-                lx.label(text, g)
-                    .map(|l| BODY_LABELS.contains(&l.to_ascii_lowercase().as_str()))
-                    .unwrap_or(false)
-            });
+        let in_body = lx.ancestors(t.group).take(3).any(|g| {
+            lx.label(text, g)
+                .map(|l| BODY_LABELS.contains(&l.to_ascii_lowercase().as_str()))
+                .unwrap_or(false)
+        });
+        let in_request = in_body
+            || lx
+                .keys_in(text, t.group)
+                .any(|k| REQUEST_KEYS.contains(&k.to_ascii_lowercase().as_str()));
         if !in_request {
             return;
+        }
+        if field.weak && !in_body {
+            let strong = |k: &str| {
+                let k = k.to_ascii_lowercase();
+                self.det
+                    .src
+                    .fields
+                    .iter()
+                    .any(|f| !f.weak && f.name.split('.').next() == Some(k.as_str()))
+            };
+            if !lx.keys_in(text, t.group).any(strong) {
+                return;
+            }
         }
         let vg = lx.value_group(i);
         let next_val = value_token(lx, i);
         let shape_ok = match name {
             "provider" | "debug" => vg.is_some(),
-            "usage" => vg.is_some_and(|g| lx.keys_in(text, g).any(|k| k == "include")),
+            "usage" => vg.is_some_and(|g| {
+                lx.keys_in(text, g)
+                    .any(|k| k.eq_ignore_ascii_case("include"))
+            }),
             "models" | "transforms" | "plugins" => {
                 vg.is_some() || next_val.is_some_and(|j| lx.tokens[j].tok == Tok::Ident)
             }
@@ -881,7 +977,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         let f = self.finding(
             Kind::OpenrouterField,
             t.inner.clone(),
-            name.to_owned(),
+            written.to_owned(),
             None,
             fix,
             format!(
@@ -934,28 +1030,70 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     pub fn finish(mut self) -> Outcome {
         let headers = std::mem::take(&mut self.headers);
         if self.out.has_marker {
-            for h in headers {
-                let line_of = |off: usize| self.source.line_col(off).0 as i64;
-                let hl = line_of(h.span.start);
-                let dist = |want: bool| {
-                    self.anchors
-                        .iter()
-                        .filter(|a| a.1 == want)
-                        .map(|a| (line_of(a.0) - hl).abs())
-                        .min()
-                };
-                let keep = match (dist(true), dist(false)) {
-                    (Some(o), Some(x)) => o <= x,
-                    (Some(_), None) => true,
-                    (None, _) => false,
-                };
-                if keep {
+            for (h, spans) in headers {
+                if self.goes_to_openrouter(&h, &spans) {
                     self.out.findings.push(h);
                 }
             }
         }
         self.out
     }
+
+    /// Where does the request carrying header `h` go? Look outward from the
+    /// header through its enclosing objects and calls: the first one that
+    /// holds a URL or OpenRouter marker decides (the header map itself is
+    /// skipped: its values, like an app URL, say nothing about the
+    /// destination). When both kinds are equally close, the nearer line wins.
+    fn goes_to_openrouter(&self, h: &Finding, spans: &[Range<usize>]) -> bool {
+        let own = spans
+            .first()
+            .cloned()
+            .filter(|_| spans.len() > 1)
+            .unwrap_or(0..0);
+        let outer = if spans.len() > 1 { &spans[1..] } else { spans };
+        for g in outer {
+            let inside: Vec<&(usize, bool)> = self
+                .anchors
+                .iter()
+                .filter(|a| g.contains(&a.0) && !own.contains(&a.0))
+                .collect();
+            let or = inside.iter().any(|a| a.1);
+            let other = inside.iter().any(|a| !a.1);
+            match (or, other) {
+                (true, false) => return true,
+                (false, true) => return false,
+                (true, true) => {
+                    let line_of = |off: usize| self.source.line_col(off).0 as i64;
+                    let hl = line_of(h.span.start);
+                    let dist = |want: bool| {
+                        inside
+                            .iter()
+                            .filter(|a| a.1 == want)
+                            .map(|a| (line_of(a.0) - hl).abs())
+                            .min()
+                            .unwrap_or(i64::MAX)
+                    };
+                    return dist(true) <= dist(false);
+                }
+                (false, false) => {}
+            }
+        }
+        false
+    }
+}
+
+/// The table key of a model reference: no LiteLLM prefix, suffix or preset.
+fn slug_base<'s>(src: &SourceTable, s: &'s str) -> &'s str {
+    let s = s.split("@preset/").next().unwrap_or(s);
+    let s = match src
+        .litellm_prefix
+        .as_deref()
+        .and_then(|p| s.strip_prefix(p))
+    {
+        Some(rest) if rest.contains('/') => rest,
+        _ => s,
+    };
+    s.split(':').next().unwrap_or(s)
 }
 
 fn action_word(a: Action) -> &'static str {

@@ -221,7 +221,52 @@ pub fn lex(text: &str, range: Range<usize>, syn: Syntax) -> Lexed {
     let mut lx = Lexed::new(text.len());
     lex_into(&mut lx, text, range, syn, 0);
     mark_keys(&mut lx, text, syn);
+    if syn.triple_quotes {
+        docstrings_to_comments(&mut lx, text);
+    }
     lx
+}
+
+/// Python docstrings are documentation, not values: a triple-quoted string
+/// that starts a statement (nothing assigns, passes or returns it).
+fn docstrings_to_comments(lx: &mut Lexed, text: &str) {
+    for i in 0..lx.tokens.len() {
+        let t = &lx.tokens[i];
+        if t.tok != Tok::Str {
+            continue;
+        }
+        let raw = text[t.span.clone()].trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        if !(raw.starts_with("\"\"\"") || raw.starts_with("'''")) {
+            continue;
+        }
+        let starts_statement = match lx.prev_sig(i) {
+            None => true,
+            Some(p) => {
+                let pt = &lx.tokens[p];
+                let ptext = &text[pt.span.clone()];
+                let newline_between = text[pt.span.end..t.span.start].contains('\n');
+                (pt.tok == Tok::Punct && ptext == ":" && newline_between)
+                    || (newline_between
+                        && !(pt.tok == Tok::Punct && "=([{,+%*-<>|&".contains(ptext))
+                        && !matches!(
+                            ptext,
+                            "return"
+                                | "yield"
+                                | "await"
+                                | "in"
+                                | "and"
+                                | "or"
+                                | "not"
+                                | "else"
+                                | "lambda"
+                                | "print"
+                        ))
+            }
+        };
+        if starts_statement && lx.tokens[i].group == 0 {
+            lx.tokens[i].tok = Tok::Comment;
+        }
+    }
 }
 
 struct Cursor<'a> {
@@ -693,6 +738,15 @@ fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
         }
         let p = &text[nt.span.clone()];
         let next2 = lx.next_sig(n).map(|m| &text[lx.tokens[m].span.clone()]);
+        // JS shorthand properties: `{ model, messages, provider: {...} }`.
+        if syn.template_interpolation && t.tok == Tok::Ident && gk == b'{' && matches!(p, "," | "}")
+        {
+            let prev = lx.prev_sig(i).map(|q| &text[lx.tokens[q].span.clone()]);
+            if matches!(prev, Some("{") | Some(",")) {
+                lx.tokens[i].key = true;
+                continue;
+            }
+        }
         let is_key = match p {
             ":" => gk == b'{',
             // `a == b` is a comparison, `a = b` a keyword argument or entry.

@@ -29,10 +29,14 @@ pub fn collect(opts: &ScanOptions) -> (Vec<Entry>, Vec<ScanError>, usize) {
     };
     for root in &opts.paths {
         if root.is_file() {
+            // A file named on the command line is reported as it was given,
+            // so editors and pre-commit find it.
             let rel = root
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             files.push(Entry {
                 abs: root.clone(),
                 rel,

@@ -1,0 +1,205 @@
+//! SDK swaps beyond the package name: identifier renames in files that
+//! import a swapped package (createOpenRouter -> createLLMGateway), and the
+//! version requirement next to a swapped name in package.json.
+
+use regex::Regex;
+
+use super::lex::{Lang, Lexed};
+use super::plan::ManualItem;
+use crate::finding::{Finding, Kind};
+use crate::rules::schema::{Ecosystem, SdkSwap};
+use crate::rules::TargetTable;
+use crate::scan::FileKind;
+use crate::source::{Edit, SourceText};
+
+fn ecosystem_kind(e: Ecosystem) -> FileKind {
+    match e {
+        Ecosystem::Npm => FileKind::JavaScript,
+        Ecosystem::Pypi => FileKind::Python,
+        Ecosystem::Crates => FileKind::Rust,
+        Ecosystem::Go => FileKind::Go,
+    }
+}
+
+/// Whether `text` imports package `name` (quoted module specifiers for
+/// npm and Go; `import x` / `from x` for Python; `use x` for Rust).
+fn imports(e: Ecosystem, text: &str, name: &str) -> bool {
+    match e {
+        Ecosystem::Npm | Ecosystem::Go => {
+            text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'"))
+        }
+        Ecosystem::Pypi => {
+            let m = name.replace('-', "_");
+            Regex::new(&format!(r"(?m)^\s*(from|import)\s+{}\b", regex::escape(&m)))
+                .is_ok_and(|r| r.is_match(text))
+        }
+        Ecosystem::Crates => {
+            let m = name.replace('-', "_");
+            Regex::new(&format!(r"\b{}::", regex::escape(&m))).is_ok_and(|r| r.is_match(text))
+        }
+    }
+}
+
+pub fn renames(
+    kind: FileKind,
+    path: &str,
+    src: &SourceText,
+    findings: &[Finding],
+    target: &TargetTable,
+    manual: &mut Vec<ManualItem>,
+) -> Vec<(Edit, String)> {
+    let mut out = Vec::new();
+    for swap in &target.sdk_packages {
+        let rule = format!("{}:sdk:{}", target.id, swap.from);
+        if swap.ecosystem == Ecosystem::Npm && path.rsplit('/').next() == Some("package.json") {
+            out.extend(
+                manifest_versions(src, findings, swap)
+                    .into_iter()
+                    .map(|e| (e, rule.clone())),
+            );
+        }
+        // Code regions of the swap's language: the file, or Markdown fences.
+        let regions: Vec<std::ops::Range<usize>> = if kind == FileKind::Markdown {
+            super::headers::fences(&src.text)
+                .into_iter()
+                .filter(|(k, _)| *k == ecosystem_kind(swap.ecosystem))
+                .map(|(_, r)| r)
+                .collect()
+        } else if kind == ecosystem_kind(swap.ecosystem) {
+            std::iter::once(0..src.text.len()).collect()
+        } else {
+            vec![]
+        };
+        for region in regions {
+            let text = &src.text[region.clone()];
+            if !(imports(swap.ecosystem, text, &swap.from)
+                || imports(swap.ecosystem, text, &swap.to))
+            {
+                continue;
+            }
+            let lang = Lang::of(ecosystem_kind(swap.ecosystem)).unwrap_or(Lang::CLike);
+            let lx = Lexed::new(text, lang);
+            let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+            let b = text.as_bytes();
+            for id in &swap.idents {
+                for (at, m) in text.match_indices(id.from.as_str()) {
+                    let end = at + m.len();
+                    let bounded =
+                        (at == 0 || !word(b[at - 1])) && (end == b.len() || !word(b[end]));
+                    if bounded && lx.is_code(at) {
+                        out.push((
+                            Edit {
+                                range: region.start + at..region.start + end,
+                                text: id.to.clone(),
+                            },
+                            rule.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+        if kind != ecosystem_kind(swap.ecosystem) && kind != FileKind::Markdown {
+            continue;
+        }
+        if swap.ecosystem == Ecosystem::Npm {
+            check_imported_names(path, src, swap, manual);
+        }
+    }
+    out
+}
+
+/// Names imported from the old package that the table does not map: the
+/// new package may not export them.
+fn check_imported_names(
+    path: &str,
+    src: &SourceText,
+    swap: &SdkSwap,
+    manual: &mut Vec<ManualItem>,
+) {
+    let pkg = regex::escape(&swap.from);
+    let re = Regex::new(&format!(
+        r#"import\s+(?:type\s+)?(?:(\w+)\s*,?\s*)?(?:\{{([^}}]*)\}})?\s*from\s*['"]{pkg}['"]"#
+    ));
+    let Ok(re) = re else { return };
+    for c in re.captures_iter(&src.text) {
+        let mut names: Vec<&str> = Vec::new();
+        if let Some(d) = c.get(1) {
+            names.push(d.as_str());
+        }
+        if let Some(list) = c.get(2) {
+            names.extend(
+                list.as_str()
+                    .split(',')
+                    .filter_map(|n| n.split_whitespace().find(|w| *w != "type"))
+                    .filter(|n| !n.is_empty()),
+            );
+        }
+        let unknown: Vec<&str> = names
+            .into_iter()
+            .filter(|n| !swap.idents.iter().any(|i| i.from == *n || i.to == *n))
+            .collect();
+        if unknown.is_empty() {
+            continue;
+        }
+        let at = c.get(0).map_or(0, |m| m.start());
+        let (line, column) = src.line_col(at);
+        manual.push(ManualItem {
+            path: path.to_owned(),
+            line,
+            column,
+            kind: Kind::SdkPackage,
+            what: unknown.join(", "),
+            why: format!(
+                "imported from {} but the table maps no equivalent in {}",
+                swap.from, swap.to
+            ),
+            suggestion: format!(
+                "check what {} exports ({}) and rename by hand",
+                swap.to, swap.source
+            ),
+            rule: format!("sdk:{}", swap.from),
+            unapplied_auto: false,
+        });
+    }
+}
+
+/// `"@old/pkg": "^1.0.0"` in package.json: once scan renames the key, the
+/// version must be the new package's.
+fn manifest_versions(src: &SourceText, findings: &[Finding], swap: &SdkSwap) -> Vec<Edit> {
+    let Some(version) = &swap.version else {
+        return vec![];
+    };
+    let lx = Lexed::new(&src.text, Lang::CLike);
+    let b = src.text.as_bytes();
+    let mut out = Vec::new();
+    for f in findings {
+        let Some(e) = &f.edit else { continue };
+        if f.kind != Kind::SdkPackage || !e.text.contains(&swap.to) {
+            continue;
+        }
+        let Some(key) = lx.string_at(e.range.start) else {
+            continue;
+        };
+        let mut i = key.end;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b.get(i) != Some(&b':') {
+            continue;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if let Some(v) = lx.string_at(i).filter(|v| v.start == i && v.len() >= 2) {
+            let inner = v.start + 1..v.end - 1;
+            if &src.text[inner.clone()] != version {
+                out.push(Edit {
+                    range: inner,
+                    text: version.clone(),
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,24 @@
+//! `rewrite`: findings -> edits (plan) -> verify -> diff or write.
+//!
+//! - [`plan`]: every finding becomes an edit or a manual item; header
+//!   removals ([`headers`]), SDK identifier renames ([`idents`]) and
+//!   `--keep-old-env` insertions ([`envkeep`]) are computed here;
+//!   overlapping edits are dropped and reported.
+//! - [`verify`]: edits applied in memory; structured files must still parse.
+//! - [`diff`] / [`apply`]: a patch, or guarded atomic writes ([`write`], [`git`]).
+
+pub mod apply;
+pub mod diff;
+pub mod envkeep;
+pub mod git;
+pub mod headers;
+pub mod idents;
+pub mod lex;
+pub mod lines;
+pub mod notebook;
+pub mod plan;
+pub mod report;
+pub mod verify;
+pub mod write;
+
+pub use plan::{plan, FilePlan, ManualItem, Options, Plan, PlannedEdit};

@@ -1,0 +1,443 @@
+//! findings -> edits: every `auto` finding becomes an edit (scan's, or one
+//! computed here), every other one a manual item; conflicting edits are
+//! dropped together and reported.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{envkeep, headers, idents, verify};
+use crate::finding::{Finding, Fix, Kind};
+use crate::rules::TargetTable;
+use crate::scan::{FileKind, FileResult, ScanError, ScanReport};
+use crate::source::{Edit, SourceText};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// In env files, add the new variable next to the old one.
+    pub keep_old_env: bool,
+}
+
+/// One edit with where it is and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedEdit {
+    #[serde(skip)]
+    pub edit: Edit,
+    /// 1-based position of the replaced span (start and end).
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub kind: Kind,
+    pub rule: String,
+    /// The text replaced and its replacement.
+    pub before: String,
+    pub after: String,
+}
+
+/// Something a person must decide.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ManualItem {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub kind: Kind,
+    /// The source text (secrets redacted by scan).
+    #[serde(rename = "match")]
+    pub what: String,
+    pub why: String,
+    /// The suggested change.
+    pub suggestion: String,
+    pub rule: String,
+    /// Scan marked it automatic but no safe edit was found (or edits
+    /// conflicted): `--check` keeps failing until a person handles it.
+    pub unapplied_auto: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FilePlan {
+    pub path: String,
+    pub abs: PathBuf,
+    pub kind: FileKind,
+    /// The file as scan read it.
+    pub source: SourceText,
+    pub edits: Vec<PlannedEdit>,
+    /// The new bytes, when the edits apply and the result verifies.
+    pub output: Option<Vec<u8>>,
+    /// Why the file is left as it was despite its edits.
+    pub problem: Option<String>,
+}
+
+impl FilePlan {
+    /// Whether writing this file would change it.
+    pub fn changes(&self) -> bool {
+        self.output
+            .as_ref()
+            .is_some_and(|o| *o != self.source.bytes)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub table: String,
+    pub files: Vec<FilePlan>,
+    pub manual: Vec<ManualItem>,
+    pub errors: Vec<ScanError>,
+}
+
+impl Plan {
+    pub fn pending(&self) -> impl Iterator<Item = &FilePlan> {
+        self.files.iter().filter(|f| f.changes())
+    }
+
+    pub fn edit_count(&self) -> usize {
+        self.pending().map(|f| f.edits.len()).sum()
+    }
+
+    /// Automatic work left: edits to apply, or automatic findings that
+    /// could not be turned into a safe edit (what `--check` fails on).
+    pub fn auto_pending(&self) -> bool {
+        self.files.iter().any(|f| !f.edits.is_empty())
+            || self.manual.iter().any(|m| m.unapplied_auto)
+    }
+
+    /// Files whose edits cannot be applied (conflict, no longer parses).
+    pub fn refused(&self) -> impl Iterator<Item = &FilePlan> {
+        self.files.iter().filter(|f| f.problem.is_some())
+    }
+}
+
+/// A candidate edit before conflict checks.
+#[derive(Debug, Clone)]
+struct Cand {
+    edit: Edit,
+    kind: Kind,
+    rule: String,
+}
+
+pub fn plan(report: ScanReport, target: &TargetTable, opts: Options) -> Plan {
+    let mut files = Vec::new();
+    let mut manual = Vec::new();
+    for fr in report.files {
+        let (fp, mut m) = plan_file(fr, target, opts);
+        manual.append(&mut m);
+        if !fp.edits.is_empty() || fp.problem.is_some() {
+            files.push(fp);
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    manual.extend(files.iter().filter_map(lockfile_note));
+    manual.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    Plan {
+        table: report.table,
+        files,
+        manual,
+        errors: report.errors,
+    }
+}
+
+/// A package.json whose SDK package is swapped leaves its lockfile behind:
+/// only the package manager can update it.
+fn lockfile_note(fp: &FilePlan) -> Option<ManualItem> {
+    if !fp.path.ends_with("package.json") || !fp.edits.iter().any(|e| e.kind == Kind::SdkPackage) {
+        return None;
+    }
+    let dir = fp.abs.parent()?;
+    let lock = [
+        "package-lock.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+        "bun.lockb",
+    ]
+    .into_iter()
+    .find(|l| dir.join(l).is_file())?;
+    let e = fp.edits.iter().find(|e| e.kind == Kind::SdkPackage)?;
+    Some(ManualItem {
+        path: fp.path.clone(),
+        line: e.line,
+        column: e.column,
+        kind: Kind::SdkPackage,
+        what: e.before.clone(),
+        why: format!("{lock} still pins the old package"),
+        suggestion: "run the package manager's install after the rewrite and commit the lockfile"
+            .into(),
+        rule: "rewrite:lockfile".into(),
+        unapplied_auto: false,
+    })
+}
+
+fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
+    let suggestion = match (&f.replacement, f.kind) {
+        (_, Kind::Secret) => {
+            "remove the key from the code, rotate it at OpenRouter, and read the target's key from the environment".into()
+        }
+        (Some(r), _) => format!("replace with `{r}` once you have checked it fits"),
+        (None, Kind::ModelSlug) => {
+            "look the model up in the target's model list and set its id by hand".into()
+        }
+        (None, Kind::OpenrouterField) => {
+            "remove the field, or use the target's own mechanism for it (see why)".into()
+        }
+        (None, Kind::BaseUrl) => {
+            "no equivalent endpoint on the target: remove this call or rework it".into()
+        }
+        (None, Kind::SdkPackage) => {
+            "replace the package with an OpenAI-compatible client pointed at the target's base URL".into()
+        }
+        (None, Kind::AttributionHeader) => "remove the header by hand".into(),
+        (None, Kind::ApiKeyEnv) => "rename the variable to the target's by hand".into(),
+    };
+    ManualItem {
+        path: f.path.clone(),
+        line: f.line,
+        column: f.column,
+        kind: f.kind,
+        what: f.matched.clone(),
+        why: why.unwrap_or_else(|| f.message.clone()),
+        suggestion,
+        rule: f.rule.clone(),
+        unapplied_auto: f.fix == Fix::Auto,
+    }
+}
+
+pub fn plan_file(
+    fr: FileResult,
+    target: &TargetTable,
+    opts: Options,
+) -> (FilePlan, Vec<ManualItem>) {
+    let kind = FileKind::detect(Path::new(&fr.path));
+    let src = &fr.source;
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut manual = Vec::new();
+    let mut header_findings: Vec<&Finding> = Vec::new();
+    let keep_env = opts.keep_old_env && kind == FileKind::Env;
+    let mut kept_lines = Vec::new();
+    for f in &fr.findings {
+        match f.fix {
+            Fix::None => {}
+            Fix::Manual => manual.push(manual_from(f, None)),
+            Fix::Auto if keep_env && f.kind == Kind::ApiKeyEnv => {
+                match envkeep::insert(src, f, &fr.findings, target) {
+                    envkeep::Outcome::Insert(e) => {
+                        kept_lines.push(src.line_col(f.span.start).0);
+                        cands.push(Cand {
+                            edit: e,
+                            kind: f.kind,
+                            rule: format!("{} (keep-old-env)", f.rule),
+                        });
+                    }
+                    envkeep::Outcome::Done => kept_lines.push(src.line_col(f.span.start).0),
+                    envkeep::Outcome::Manual(why) => manual.push(manual_from(f, Some(why))),
+                }
+            }
+            Fix::Auto => match &f.edit {
+                Some(e) => cands.push(Cand {
+                    edit: e.clone(),
+                    kind: f.kind,
+                    rule: f.rule.clone(),
+                }),
+                None if f.kind == Kind::AttributionHeader => header_findings.push(f),
+                None => manual.push(manual_from(
+                    f,
+                    Some(format!("{} (no automatic edit was produced)", f.message)),
+                )),
+            },
+        }
+    }
+    if !kept_lines.is_empty() {
+        // --keep-old-env keeps the old line exactly as it is.
+        cands.retain(|c| {
+            !kept_lines.contains(&src.line_col(c.edit.range.start).0)
+                || c.rule.ends_with("(keep-old-env)")
+        });
+    }
+    if !header_findings.is_empty() {
+        let spans: Vec<_> = header_findings.iter().map(|f| f.span.clone()).collect();
+        let (groups, failed) = headers::removals(kind, &src.text, &spans);
+        for g in groups {
+            let f = header_findings[g.members[0]];
+            for e in g.edits {
+                cands.push(Cand {
+                    edit: e,
+                    kind: Kind::AttributionHeader,
+                    rule: f.rule.clone(),
+                });
+            }
+        }
+        for (i, why) in failed {
+            let f = header_findings[i];
+            manual.push(manual_from(f, Some(format!("{}: {why}", f.message))));
+        }
+    }
+    for (e, rule) in idents::renames(kind, &fr.path, src, &fr.findings, target, &mut manual) {
+        cands.push(Cand {
+            edit: e,
+            kind: Kind::SdkPackage,
+            rule,
+        });
+    }
+    // An edit that changes nothing is no edit (keeps a second run a no-op).
+    cands.retain(|c| src.text.get(c.edit.range.clone()) != Some(c.edit.text.as_str()));
+    let (kept, conflicts) = resolve(cands);
+    for group in conflicts {
+        let first = &group[0];
+        let (line, column) = src.line_col(first.edit.range.start);
+        let descr: Vec<String> = group
+            .iter()
+            .map(|c| format!("{} -> {:?} ({})", c.kind, c.edit.text, c.rule))
+            .collect();
+        manual.push(ManualItem {
+            path: fr.path.clone(),
+            line,
+            column,
+            kind: first.kind,
+            what: src.text[first.edit.range.clone()].to_string(),
+            why: format!(
+                "conflicting edits on one span; none applied: {}",
+                descr.join("; ")
+            ),
+            suggestion: "pick one of the changes and apply it by hand".into(),
+            rule: "rewrite:conflict".into(),
+            unapplied_auto: true,
+        });
+    }
+    let edits: Vec<PlannedEdit> = kept
+        .into_iter()
+        .map(|c| {
+            let (line, column) = src.line_col(c.edit.range.start);
+            let (end_line, end_column) = src.line_col(c.edit.range.end);
+            PlannedEdit {
+                before: src.text[c.edit.range.clone()].to_string(),
+                after: c.edit.text.clone(),
+                edit: c.edit,
+                line,
+                column,
+                end_line,
+                end_column,
+                kind: c.kind,
+                rule: c.rule,
+            }
+        })
+        .collect();
+    let mut fp = FilePlan {
+        path: fr.path,
+        abs: fr.abs,
+        kind,
+        source: fr.source,
+        edits,
+        output: None,
+        problem: None,
+    };
+    if !fp.edits.is_empty() {
+        match verify::verify(&fp) {
+            Ok(out) => fp.output = Some(out),
+            Err(why) => fp.problem = Some(why),
+        }
+    }
+    (fp, manual)
+}
+
+/// Split candidates into those that can all apply and groups that
+/// overlap (two insertions at one point count as overlapping).
+fn resolve(mut cands: Vec<Cand>) -> (Vec<Cand>, Vec<Vec<Cand>>) {
+    cands.sort_by(|a, b| {
+        (a.edit.range.start, a.edit.range.end, &a.edit.text).cmp(&(
+            b.edit.range.start,
+            b.edit.range.end,
+            &b.edit.text,
+        ))
+    });
+    cands.dedup_by(|b, a| a.edit == b.edit);
+    // An edit inside text that another edit deletes is moot (a URL in a
+    // header entry that goes away): drop it rather than call it a conflict.
+    let deletions: Vec<std::ops::Range<usize>> = cands
+        .iter()
+        .filter(|c| c.edit.text.is_empty() && !c.edit.range.is_empty())
+        .map(|c| c.edit.range.clone())
+        .collect();
+    cands.retain(|c| {
+        let r = &c.edit.range;
+        !deletions
+            .iter()
+            .any(|d| d.start <= r.start && r.end <= d.end && d != r)
+    });
+    let mut kept = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut cluster: Vec<Cand> = Vec::new();
+    let mut end = 0usize;
+    let overlaps = |c: &Cand, cluster: &[Cand], end: usize| {
+        let r = &c.edit.range;
+        cluster.iter().any(|o| {
+            let q = &o.edit.range;
+            (r.start < q.end && q.start < r.end)
+                || (r.start == q.start && (r.is_empty() || q.is_empty()))
+        }) || r.start < end
+    };
+    for c in cands {
+        if !cluster.is_empty() && !overlaps(&c, &cluster, end) {
+            flush(&mut cluster, &mut kept, &mut conflicts);
+        }
+        end = end.max(c.edit.range.end);
+        if cluster.is_empty() {
+            end = c.edit.range.end;
+        }
+        cluster.push(c);
+    }
+    flush(&mut cluster, &mut kept, &mut conflicts);
+    (kept, conflicts)
+}
+
+fn flush(cluster: &mut Vec<Cand>, kept: &mut Vec<Cand>, conflicts: &mut Vec<Vec<Cand>>) {
+    match cluster.len() {
+        0 => {}
+        1 => kept.append(cluster),
+        _ => conflicts.push(std::mem::take(cluster)),
+    }
+    cluster.clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(r: std::ops::Range<usize>, t: &str) -> Cand {
+        Cand {
+            edit: Edit {
+                range: r,
+                text: t.into(),
+            },
+            kind: Kind::BaseUrl,
+            rule: "t".into(),
+        }
+    }
+
+    #[test]
+    fn edits_inside_a_deletion_are_moot() {
+        let (kept, conflicts) = resolve(vec![cand(0..10, ""), cand(2..5, "x"), cand(8..12, "y")]);
+        assert_eq!(kept.len(), 0);
+        assert_eq!(conflicts.len(), 1, "a partial overlap is still a conflict");
+        let (kept, conflicts) = resolve(vec![cand(0..10, ""), cand(2..5, "x")]);
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].edit.text.is_empty());
+        assert!(conflicts.is_empty());
+    }
+
+    #[test]
+    fn overlapping_edits_are_all_dropped_identical_ones_merge() {
+        let (kept, conflicts) = resolve(vec![
+            cand(0..5, "a"),
+            cand(3..8, "b"),
+            cand(10..12, "c"),
+            cand(10..12, "c"),
+            cand(12..12, "d"),
+            cand(20..20, "x"),
+            cand(20..20, "y"),
+        ]);
+        let kept: Vec<_> = kept.iter().map(|c| c.edit.text.as_str()).collect();
+        assert_eq!(kept, ["c", "d"]);
+        assert_eq!(conflicts.len(), 2);
+        assert_eq!(conflicts[0].len(), 2);
+        assert_eq!(conflicts[1][0].edit.range, 20..20);
+    }
+}

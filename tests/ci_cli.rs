@@ -1,0 +1,105 @@
+//! `completions` and `man`: the scripts and the page name every command, and
+//! the bash script is valid shell.
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const COMMANDS: [&str; 6] = ["scan", "rewrite", "parity", "rules", "completions", "man"];
+
+#[test]
+fn completions_for_every_shell_name_the_commands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, err) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains("llmgw-migrate"), "{shell}");
+        for c in COMMANDS {
+            assert!(out.contains(c), "{shell} completion lacks {c}");
+        }
+        // Flags of scan are completed too.
+        assert!(
+            out.contains("write-baseline"),
+            "{shell} lacks --write-baseline"
+        );
+    }
+}
+
+#[test]
+fn bash_completion_is_valid_shell() {
+    let (_, out, _) = run(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("c.bash");
+    std::fs::write(&f, &out).unwrap();
+    match Command::new("bash").arg("-n").arg(&f).output() {
+        Ok(o) => assert!(
+            o.status.success(),
+            "bash -n: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(_) => eprintln!("bash not installed; syntax check skipped"),
+    }
+    // And defines the completion function for the binary.
+    assert!(out.contains("complete -F"), "no complete -F");
+}
+
+#[test]
+fn unknown_shell_is_a_usage_error() {
+    let (code, out, err) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("tcsh"), "{err}");
+}
+
+#[test]
+fn man_page_is_roff_with_every_command() {
+    let (code, out, err) = run(&["man"]);
+    assert_eq!(code, 0, "{err}");
+    // The title line comes before any section, after clap_mangen's string defs.
+    let th = out.find(".TH llmgw-migrate 1").expect("a .TH title line");
+    assert!(th < out.find(".SH").unwrap_or(usize::MAX));
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH DESCRIPTION",
+        ".SH SUBCOMMANDS",
+    ] {
+        assert!(out.contains(section), "man lacks {section}");
+    }
+    for c in COMMANDS {
+        assert!(
+            out.contains(&format!("llmgw\\-migrate\\-{c}")),
+            "man lacks {c}"
+        );
+    }
+    // Renders with man(1) when available: no roff warnings.
+    if let Ok(o) = Command::new("sh")
+        .arg("-c")
+        .arg("command -v groff >/dev/null && groff -man -Tutf8 -ww -z")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(out.as_bytes())?;
+            child.wait_with_output()
+        })
+    {
+        if o.status.success() {
+            assert!(
+                o.stderr.is_empty(),
+                "groff warnings: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! Before/after on copies of every fixture repository: `rewrite --write`
+//! leaves no automatic finding, every rewritten file still parses (where a
+//! checker exists), a second run is a no-op, and the dry-run patch applied
+//! with `git apply` gives the same files as `--write`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    assert!(v.len() >= 5, "fixtures missing");
+    v
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = e.file_type().unwrap();
+        let dest = to.join(e.file_name());
+        if t.is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else if t.is_file() {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file under `root` with its bytes, by relative path.
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn run(root: &Path, args: &[&str]) -> (i32, String, Vec<u8>) {
+    let o = bin()
+        .current_dir(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let msg = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.code().unwrap(), msg, o.stdout)
+}
+
+fn tool(name: &str) -> bool {
+    Command::new(name).arg("--version").output().is_ok()
+}
+
+/// Whether `path` (with these bytes) parses, or None when no checker applies.
+fn parses(path: &str, bytes: &[u8], scratch: &Path) -> Option<Result<(), String>> {
+    let ext = path.rsplit('.').next().unwrap_or("");
+    let text = || {
+        String::from_utf8_lossy(bytes)
+            .trim_start_matches('\u{feff}')
+            .to_string()
+    };
+    let external = |cmd: &str, args: &[&str], file_ext: &str| -> Option<Result<(), String>> {
+        if !tool(cmd) {
+            return None;
+        }
+        let f = scratch.join(format!("check.{file_ext}"));
+        std::fs::write(&f, bytes).unwrap();
+        let mut c = Command::new(cmd);
+        c.args(args).arg(&f);
+        let o = c.output().ok()?;
+        Some(if o.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&o.stderr).into_owned())
+        })
+    };
+    match ext {
+        "py" => external(
+            "python3",
+            &[
+                "-c",
+                "import py_compile,sys,tempfile,os; py_compile.compile(sys.argv[1], cfile=os.path.join(tempfile.mkdtemp(),'x.pyc'), doraise=True)",
+            ],
+            "py",
+        ),
+        "js" | "mjs" | "cjs" => external("node", &["--check"], ext),
+        "sh" | "bash" => external("bash", &["-n"], "sh"),
+        "json" | "ipynb" => Some(
+            serde_json::from_str::<serde_json::Value>(&text())
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        ),
+        "yaml" | "yml" => Some(
+            serde_saphyr::from_multiple::<serde::de::IgnoredAny>(&text())
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        ),
+        "toml" => Some(text().parse::<toml::Table>().map(drop).map_err(|e| e.to_string())),
+        "rs" => Some(syn::parse_file(&text()).map(drop).map_err(|e| e.to_string())),
+        _ => None,
+    }
+}
+
+fn auto_findings(root: &Path, target: &str) -> Vec<String> {
+    let (_, _, out) = run(root, &["scan", ".", "--to", target, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["fix"] == "auto")
+        .map(|f| format!("{}:{} {} {}", f["path"], f["line"], f["kind"], f["match"]))
+        .collect()
+}
+
+#[test]
+fn every_fixture_rewrites_cleanly_for_every_target() {
+    let scratch = tempfile::tempdir().unwrap();
+    let mut problems = Vec::new();
+    let mut rewritten = 0;
+    for fx in fixtures() {
+        let name = fx.file_name().unwrap().to_string_lossy().into_owned();
+        for target in ["llmgateway", "ominigate", "phaseo"] {
+            let d = tempfile::tempdir().unwrap();
+            copy_dir(&fx, d.path());
+            let before = tree(d.path());
+            let (code, msg, _) = run(d.path(), &["rewrite", ".", "--write", "--to", target]);
+            if code == 2 {
+                problems.push(format!("{name}/{target}: exit 2: {msg}"));
+                continue;
+            }
+            let (code3, msg3, _) = run(d.path(), &["rewrite", ".", "--check", "--to", target]);
+            if code3 != 0 {
+                problems.push(format!("{name}/{target}: --check after --write: {msg3}"));
+            }
+            if target != "llmgateway" {
+                // The other targets: written cleanly and nothing left (check).
+                continue;
+            }
+            for f in auto_findings(d.path(), target) {
+                problems.push(format!("{name}/{target}: auto finding left: {f}"));
+            }
+            let after = tree(d.path());
+            for (path, new) in &after {
+                let Some(old) = before.get(path) else {
+                    problems.push(format!("{name}/{target}: new file {path}"));
+                    continue;
+                };
+                if old == new {
+                    continue;
+                }
+                rewritten += 1;
+                if let Some(Ok(())) = parses(path, old, scratch.path()) {
+                    if let Some(Err(e)) = parses(path, new, scratch.path()) {
+                        problems.push(format!("{name}/{target}: {path} no longer parses: {e}"));
+                    }
+                }
+            }
+            // A second run is a no-op.
+            let (code2, msg2, _) = run(d.path(), &["rewrite", ".", "--write", "--to", target]);
+            if code2 == 2 || !msg2.contains("# wrote 0 file(s)") || tree(d.path()) != after {
+                problems.push(format!(
+                    "{name}/{target}: second run changed something: {msg2}"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(rewritten > 20, "only {rewritten} files rewritten");
+}
+
+#[test]
+fn dry_run_patch_equals_write_on_every_fixture() {
+    if !tool("git") {
+        return;
+    }
+    let key = regex::bytes::Regex::new(r"sk-or(-v\d+)?-[a-f0-9]{64}").unwrap();
+    let mut problems = Vec::new();
+    for fx in fixtures() {
+        let name = fx.file_name().unwrap().to_string_lossy().into_owned();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        copy_dir(&fx, a.path());
+        copy_dir(&fx, b.path());
+        let (code, msg, patch) = run(a.path(), &["rewrite", "."]);
+        if code == 2 {
+            problems.push(format!("{name}: dry-run exit 2: {msg}"));
+            continue;
+        }
+        // Files holding a key get a redacted (so unappliable) hunk by design.
+        let redacted: Vec<String> = tree(a.path())
+            .into_iter()
+            .filter(|(_, c)| key.is_match(c))
+            .map(|(p, _)| p)
+            .collect();
+        if !patch.starts_with(b"diff --git ") {
+            // Nothing to change: the dry-run prints only the report.
+            assert_eq!(
+                code,
+                u8::from(msg.contains("# manual attention")) as i32,
+                "{name}: {msg}"
+            );
+            continue;
+        }
+        let patch_file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(patch_file.path(), &patch).unwrap();
+        let mut apply = Command::new("git");
+        apply.current_dir(b.path()).arg("apply");
+        for r in &redacted {
+            apply.arg(format!("--exclude={r}"));
+        }
+        let o = apply.arg(patch_file.path()).output().unwrap();
+        if !o.status.success() {
+            problems.push(format!(
+                "{name}: git apply failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ));
+            continue;
+        }
+        let (code, msg, _) = run(a.path(), &["rewrite", ".", "--write"]);
+        if code == 2 {
+            problems.push(format!("{name}: write exit 2: {msg}"));
+            continue;
+        }
+        let (ta, tb) = (tree(a.path()), tree(b.path()));
+        for (path, x) in &ta {
+            if redacted.contains(path) {
+                continue;
+            }
+            if tb.get(path) != Some(x) {
+                problems.push(format!(
+                    "{name}: {path} differs between git apply and --write"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
