@@ -85,6 +85,18 @@ fn keys() -> Vec<(&'static str, String)> {
     vec![("T_OR_KEY", BKEY.into()), ("T_LLMG_KEY", CKEY.into())]
 }
 
+/// Validate a `--format json` document against docs/parity.schema.json.
+fn assert_schema(doc: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/parity.schema.json")).unwrap();
+    let v = jsonschema::draft7::new(&schema).unwrap();
+    let errs: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errs.is_empty(), "{errs:#?}");
+}
+
 fn base_args(st: &Setup) -> Vec<String> {
     vec![
         "parity".into(),
@@ -129,6 +141,7 @@ async fn record_has_no_keys_and_replays_offline() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_schema(&v);
     assert_eq!(v["schema"], 1);
     assert_eq!(v["verdict"], "pass");
     assert_eq!(v["prompts"].as_array().unwrap().len(), 4);
@@ -229,6 +242,19 @@ async fn mismatch_exits_1_with_junit_and_markdown() {
     let out = cli(args, keys()).await;
     let xml = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{xml}");
+    // The same failing run as JSON still follows the schema.
+    let mut args = base_args(&st);
+    args.extend(["--format".into(), "json".into(), "--negative".into()]);
+    let out = cli(args, keys()).await;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_schema(&v);
+    assert_eq!(v["verdict"], "fail");
+    // The schema is strict enough to notice a wrong document.
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/parity.schema.json")).unwrap();
+    let mut bad = v.clone();
+    bad["prompts"][0]["checks"][0]["status"] = "maybe".into();
+    assert!(!jsonschema::draft7::new(&schema).unwrap().is_valid(&bad));
     assert!(xml.contains("<testsuite name=\"parity\""), "{xml}");
     assert!(xml.contains("<failure"), "{xml}");
     assert!(xml.contains("capital [stream]"), "{xml}");
@@ -332,6 +358,7 @@ async fn shards_split_the_run() {
         ]);
         let out = cli(args, keys()).await;
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        assert_schema(&v);
         if let Some(ps) = v["prompts"].as_array() {
             assert_eq!(v["summary"]["shard"], format!("{i}/2"));
             ids.extend(ps.iter().map(|p| p["id"].as_str().unwrap().to_owned()));
@@ -365,6 +392,7 @@ fn shipped_example_replays_out_of_the_box() {
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_schema(&v);
     assert_eq!(
         out.status.code(),
         Some(0),
