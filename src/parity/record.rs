@@ -148,6 +148,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_key_echoed_by_a_gateway_is_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = "sk-or-v1-abcdefabcdefabcdefabcdef0123";
+        let cfg = crate::parity::config::parse(
+            "c.yaml",
+            "baseline: {base_url: 'http://a/v1', api_key_env: K}\ncandidate: {base_url: 'http://b/v1'}\n",
+        )
+        .unwrap();
+        let meta = Meta {
+            schema: 1,
+            tool: "t".into(),
+            golden: "g".into(),
+            config: cfg,
+        };
+        let rec = Recorder::new(dir.path(), vec![key.into()], &meta).unwrap();
+        let mut ex = read_exchange(
+            &dir.path().join("missing.json"),
+            SentRequest {
+                method: "POST".into(),
+                url: "http://a/v1/chat/completions".into(),
+                headers: vec![],
+                body: None,
+                raw_body: None,
+            },
+        );
+        ex.body = format!("{{\"error\":\"invalid key {key}\"}}");
+        ex.headers = vec![("x-echo".into(), key.into())];
+        let p = dir.path().join("prompts/p/stream.baseline.json");
+        rec.write(&p, &ex).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(!text.contains(key));
+        assert_eq!(text.matches(REDACTED).count(), 2);
+        let back = read_exchange(&p, ex.request.clone());
+        assert!(back.body.contains("invalid key [REDACTED]"));
+        // meta.json names the variable, never a value.
+        let meta = std::fs::read_to_string(dir.path().join("meta.json")).unwrap();
+        assert!(meta.contains("\"api_key_env\": \"K\""));
+    }
+
+    #[test]
     fn safe_names_stay_distinct() {
         assert_eq!(safe_name("hello-1"), "hello-1");
         let a = safe_name("a b");
