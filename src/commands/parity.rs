@@ -75,8 +75,11 @@ pub fn run(
         }
     };
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // `parity ... | head` is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
     if !rep.unreachable.is_empty() {
         for u in &rep.unreachable {
             eprintln!("llmgw-migrate: error: gateway unreachable: {u}");
