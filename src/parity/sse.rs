@@ -73,6 +73,19 @@ impl Parser {
         !self.line.is_empty() || self.pending
     }
 
+    /// End of body. Complete lines of an event that lacks only its final
+    /// blank line are dispatched, as the OpenAI SDK does, so a server that
+    /// ends with `data: [DONE]\n` is not called truncated. Returns those
+    /// items and whether an unterminated line was left (a cut stream).
+    pub fn finish(&mut self) -> (Vec<Item>, bool) {
+        let cut = !self.line.is_empty();
+        let mut out = Vec::new();
+        if self.pending {
+            self.dispatch(&mut out);
+        }
+        (out, cut)
+    }
+
     fn end_line(&mut self, out: &mut Vec<Item>) {
         let raw = std::mem::take(&mut self.line);
         let mut text = String::from_utf8_lossy(&raw).into_owned();
@@ -139,11 +152,14 @@ impl Parser {
     }
 }
 
-/// Parse a complete body. Returns the items and whether it ended mid-event.
+/// Parse a complete body. Returns the items and whether it ended in the
+/// middle of a line.
 pub fn parse_all(bytes: &[u8]) -> (Vec<Item>, bool) {
     let mut p = Parser::new();
-    let items = p.feed(bytes);
-    (items, p.has_partial())
+    let mut items = p.feed(bytes);
+    let (rest, cut) = p.finish();
+    items.extend(rest);
+    (items, cut)
 }
 
 #[cfg(test)]
@@ -215,11 +231,11 @@ mod tests {
         let (items, partial) = parse_all(b"data: {\"x\":1}\n\ndata: {\"y\"");
         assert!(partial);
         assert_eq!(events(&items).len(), 1);
-        let (_, partial) = parse_all(b"data: z\n");
-        assert!(
-            partial,
-            "a data line without the blank line is not dispatched"
-        );
+        // A complete last line without its blank line is accepted at the
+        // end of the body, as the OpenAI SDK accepts it.
+        let (items, partial) = parse_all(b"data: a\n\ndata: [DONE]\n");
+        assert!(!partial);
+        assert_eq!(events(&items)[1].data, "[DONE]");
     }
 
     #[test]
