@@ -516,7 +516,19 @@ fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError>
                 {
                     return Err(bad());
                 }
-                out.push((name.to_owned(), it.get("arguments").cloned()));
+                // Arguments may be written as a map or as the JSON string
+                // the wire format uses.
+                let args = match it.get("arguments") {
+                    Some(Value::String(js)) => Some(serde_json::from_str(js).map_err(|e| {
+                        at(
+                            file,
+                            &t.referenced,
+                            format!("arguments of '{name}' are not JSON: {e}"),
+                        )
+                    })?),
+                    other => other.cloned(),
+                };
+                out.push((name.to_owned(), args));
             }
             Ok(ToolExpect::List(out))
         }
@@ -550,6 +562,13 @@ prompts:
     messages: [{role: user, content: "Weather in Paris?"}]
     tools: [{type: function, function: {name: get_weather, parameters: {type: object}}}]
     expect: {tool_calls: names, text: ignore}
+  - id: listed
+    model: openai/gpt-4o
+    messages: [{role: user, content: "x"}]
+    expect:
+      tool_calls:
+        - {name: get_weather, arguments: '{"city": "Paris"}'}
+        - {name: get_time, arguments: {tz: UTC}}
 "#;
 
     #[test]
@@ -570,6 +589,13 @@ prompts:
         assert_eq!(w.modes, vec![Mode::NonStream]);
         assert!(matches!(w.expect.tool_calls, ToolExpect::Names));
         assert!(w.tools.is_some());
+        match &g.prompts[2].expect.tool_calls {
+            ToolExpect::List(l) => {
+                assert_eq!(l[0].1, Some(serde_json::json!({"city": "Paris"})));
+                assert_eq!(l[1].1, Some(serde_json::json!({"tz": "UTC"})));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
