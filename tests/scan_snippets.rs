@@ -476,3 +476,16 @@ fn placeholders_common_field_names_and_prose_hosts_are_not_findings() {
         )]
     );
 }
+
+#[test]
+fn workflow_run_blocks_are_read_as_shell() {
+    let wf = "jobs:\n  smoke:\n    steps:\n      - run: |\n          curl https://openrouter.ai/api/v1/models \\\n            -H \"X-Title: ci\"\n      - run: curl -H \"HTTP-Referer: https://x.example\" https://status.example.com\n";
+    let got = scan(".github/workflows/smoke.yml", wf, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (5, "base-url", "https://openrouter.ai/api/v1/models"),
+            (6, "attribution-header", "X-Title")
+        ]
+    );
+}

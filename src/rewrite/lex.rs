@@ -49,7 +49,7 @@ impl<'a> Lexed<'a> {
     pub fn new(text: &'a str, lang: Lang) -> Lexed<'a> {
         Lexed {
             text,
-            class: classify(text.as_bytes(), lang),
+            class: classify(text, lang),
         }
     }
 
@@ -171,193 +171,36 @@ impl<'a> Lexed<'a> {
     }
 }
 
-fn classify(b: &[u8], lang: Lang) -> Vec<Class> {
-    let mut out = vec![Class::Code; b.len()];
-    let mut i = 0;
-    let n = b.len();
-    let mark = |out: &mut Vec<Class>, s: usize, e: usize, c: Class| {
-        for x in &mut out[s..e.min(n)] {
-            *x = c;
-        }
+/// Byte classes from the scanner's lexers, so scan and rewrite agree on what
+/// is a string or a comment (one lexer per language in the whole tool).
+fn classify(text: &str, lang: Lang) -> Vec<Class> {
+    use crate::scan::lex::{lex, Syntax, Tok};
+    let syntax = match lang {
+        Lang::Python => Syntax::python(),
+        Lang::CLike => Syntax::javascript(),
+        Lang::Rust => Syntax::rust(),
+        Lang::Go => Syntax::go(),
+        Lang::Shell => Syntax::shell(),
+        Lang::PowerShell => Syntax::powershell(),
+        Lang::Yaml => Syntax::default(),
     };
-    while i < n {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        let prev_ws = i == 0 || b[i - 1].is_ascii_whitespace();
-        // Comments.
-        let line_comment = match lang {
-            Lang::Python | Lang::Shell | Lang::PowerShell => {
-                c == b'#' && (lang == Lang::Python || prev_ws || b[i - 1] == b';')
-            }
-            Lang::Yaml => c == b'#' && prev_ws,
-            Lang::CLike | Lang::Rust | Lang::Go => c == b'/' && next == Some(b'/'),
+    let lx = match lang {
+        Lang::Yaml => crate::scan::lex_config::yaml(text),
+        _ => lex(text, 0..text.len(), syntax),
+    };
+    let mut out = vec![Class::Code; text.len()];
+    for t in &lx.tokens {
+        let class = match t.tok {
+            Tok::Comment => Class::Comment,
+            // Quoted strings only: YAML keys and plain scalars are code.
+            Tok::Str if t.span.start < t.inner.start || t.span.end > t.inner.end => Class::Str,
+            _ => continue,
         };
-        if line_comment && !(lang == Lang::PowerShell && i > 0 && b[i - 1] == b'<') {
-            let e = memchr(b, i, b'\n');
-            mark(&mut out, i, e, Class::Comment);
-            i = e;
-            continue;
+        for x in &mut out[t.span.start.min(text.len())..t.span.end.min(text.len())] {
+            *x = class;
         }
-        if matches!(lang, Lang::CLike | Lang::Rust | Lang::Go) && c == b'/' && next == Some(b'*') {
-            let e = find(b, i + 2, b"*/").map_or(n, |p| p + 2);
-            mark(&mut out, i, e, Class::Comment);
-            i = e;
-            continue;
-        }
-        if lang == Lang::PowerShell && c == b'<' && next == Some(b'#') {
-            let e = find(b, i + 2, b"#>").map_or(n, |p| p + 2);
-            mark(&mut out, i, e, Class::Comment);
-            i = e;
-            continue;
-        }
-        // Strings.
-        let end = match (lang, c) {
-            (Lang::Python, b'"' | b'\'') => {
-                if b[i..].starts_with(&[c, c, c]) {
-                    let pat = [c, c, c];
-                    Some(find_escaped(b, i + 3, &pat).map_or(n, |p| p + 3))
-                } else {
-                    Some(quoted(b, i, c, b'\\'))
-                }
-            }
-            (Lang::CLike, b'"' | b'\'' | b'`') | (Lang::Go, b'"') => Some(quoted(b, i, c, b'\\')),
-            (Lang::Go, b'`') => Some(memchr(b, i + 1, b'`').min(n - 1) + 1),
-            (Lang::Go, b'\'') => Some(quoted(b, i, c, b'\\')),
-            (Lang::Rust, b'"') => {
-                // Raw string: r, br, or cr with hashes before the quote.
-                let mut s = i;
-                let mut hashes = 0;
-                while s > 0 && b[s - 1] == b'#' {
-                    s -= 1;
-                    hashes += 1;
-                }
-                if s > 0 && b[s - 1] == b'r' && out[s - 1] == Class::Code {
-                    let mut close = vec![b'"'];
-                    close.extend(std::iter::repeat_n(b'#', hashes));
-                    let e = find(b, i + 1, &close).map_or(n, |p| p + close.len());
-                    mark(&mut out, s - 1, i, Class::Str);
-                    Some(e)
-                } else {
-                    Some(quoted(b, i, c, b'\\'))
-                }
-            }
-            (Lang::Rust, b'\'') => rust_char(b, i),
-            (Lang::Shell, b'\'') => Some(memchr(b, i + 1, b'\'').min(n - 1) + 1),
-            (Lang::Shell, b'"') => Some(quoted(b, i, c, b'\\')),
-            (Lang::PowerShell, b'\'') => Some(doubled(b, i, b'\'', None)),
-            (Lang::PowerShell, b'"') => Some(doubled(b, i, b'"', Some(b'`'))),
-            (Lang::Yaml, b'\'') if yaml_quote_ok(b, i) => Some(doubled(b, i, b'\'', None)),
-            (Lang::Yaml, b'"') if yaml_quote_ok(b, i) => Some(quoted(b, i, c, b'\\')),
-            _ => None,
-        };
-        if let Some(e) = end {
-            let e = e.min(n).max(i + 1);
-            mark(&mut out, i, e, Class::Str);
-            i = e;
-            continue;
-        }
-        i += 1;
     }
     out
-}
-
-fn memchr(b: &[u8], from: usize, c: u8) -> usize {
-    b[from.min(b.len())..]
-        .iter()
-        .position(|&x| x == c)
-        .map_or(b.len(), |p| from + p)
-}
-
-fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    if from > b.len() {
-        return None;
-    }
-    b[from..]
-        .windows(pat.len())
-        .position(|w| w == pat)
-        .map(|p| from + p)
-}
-
-/// Like `find`, skipping backslash escapes.
-fn find_escaped(b: &[u8], mut from: usize, pat: &[u8]) -> Option<usize> {
-    while from < b.len() {
-        if b[from] == b'\\' {
-            from += 2;
-            continue;
-        }
-        if b[from..].starts_with(pat) {
-            return Some(from);
-        }
-        from += 1;
-    }
-    None
-}
-
-/// End (exclusive) of a string opened at `i` with quote `q` and escape `esc`.
-/// An unterminated single-line string ends at the newline.
-fn quoted(b: &[u8], i: usize, q: u8, esc: u8) -> usize {
-    let mut j = i + 1;
-    while j < b.len() {
-        if b[j] == esc {
-            j += 2;
-            continue;
-        }
-        if b[j] == q {
-            return j + 1;
-        }
-        if b[j] == b'\n' && q != b'`' {
-            return j;
-        }
-        j += 1;
-    }
-    b.len()
-}
-
-/// A string whose quote is escaped by doubling it (PowerShell, YAML).
-fn doubled(b: &[u8], i: usize, q: u8, esc: Option<u8>) -> usize {
-    let mut j = i + 1;
-    while j < b.len() {
-        if Some(b[j]) == esc {
-            j += 2;
-            continue;
-        }
-        if b[j] == q {
-            if b.get(j + 1) == Some(&q) {
-                j += 2;
-                continue;
-            }
-            return j + 1;
-        }
-        j += 1;
-    }
-    b.len()
-}
-
-/// YAML quotes start a scalar only at the start of a value.
-fn yaml_quote_ok(b: &[u8], i: usize) -> bool {
-    let mut j = i;
-    while j > 0 && (b[j - 1] == b' ' || b[j - 1] == b'\t') {
-        j -= 1;
-    }
-    j == 0 || matches!(b[j - 1], b'\n' | b':' | b'-' | b'[' | b'{' | b',' | b'?')
-}
-
-/// A Rust char literal at `i`, or None for a lifetime.
-fn rust_char(b: &[u8], i: usize) -> Option<usize> {
-    if b.get(i + 1) == Some(&b'\\') {
-        return Some(memchr(b, i + 2, b'\'') + 1);
-    }
-    let rest = std::str::from_utf8(&b[i + 1..b.len().min(i + 6)])
-        .ok()
-        .or_else(|| {
-            // Cut at the last char boundary.
-            (1..5)
-                .rev()
-                .find_map(|k| std::str::from_utf8(&b[i + 1..b.len().min(i + 1 + k)]).ok())
-        })?;
-    let ch = rest.chars().next()?;
-    let after = i + 1 + ch.len_utf8();
-    (b.get(after) == Some(&b'\'')).then_some(after + 1)
 }
 
 #[cfg(test)]
@@ -379,7 +222,9 @@ mod tests {
     #[test]
     fn python_strings_and_comments() {
         assert_eq!(classes("a='x,}' # c\n", Lang::Python), "ccsssssc###c");
-        assert_eq!(classes("\"\"\"a\"b\"\"\"", Lang::Python), "sssssssss");
+        assert_eq!(classes("x=\"\"\"a\"b\"\"\"", Lang::Python), "ccsssssssss");
+        // A docstring is documentation: a comment to the scanner too.
+        assert_eq!(classes("\"\"\"a\"\"\"", Lang::Python), "#######");
     }
 
     #[test]

@@ -752,10 +752,17 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 format!("OpenRouter attribution header {h}: {why}"),
                 format!("{}:headers:{h}", self.det.target.id),
             );
-            let spans = lx
+            // spans[0] is the header's own map or call, skipped when judging
+            // where the request goes (its values are the app's URL, not the
+            // API's); a YAML mapping or a shell script is no such map.
+            let own_is_map = t.group != 0 && matches!(lx.groups[t.group].kind, b'{' | b'(' | b'[');
+            let mut spans: Vec<Range<usize>> = lx
                 .ancestors(t.group)
                 .map(|g| lx.groups[g].span.clone())
                 .collect();
+            if !own_is_map {
+                spans.insert(0, 0..0);
+            }
             self.headers.push((f, spans));
             return;
         }
@@ -1045,12 +1052,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// skipped: its values, like an app URL, say nothing about the
     /// destination). When both kinds are equally close, the nearer line wins.
     fn goes_to_openrouter(&self, h: &Finding, spans: &[Range<usize>]) -> bool {
-        let own = spans
-            .first()
-            .cloned()
-            .filter(|_| spans.len() > 1)
-            .unwrap_or(0..0);
-        let outer = if spans.len() > 1 { &spans[1..] } else { spans };
+        let (own, outer) = match spans.split_first() {
+            Some((own, outer)) => (own.clone(), outer),
+            None => return false,
+        };
         for g in outer {
             let inside: Vec<&(usize, bool)> = self
                 .anchors

@@ -591,7 +591,7 @@ fn lex_template(
                 push(
                     lx,
                     Tok::Str,
-                    piece.saturating_sub(1).max(start)..j + 1,
+                    if piece == start + 1 { start } else { piece }..j + 1,
                     piece..j,
                     group,
                 );
@@ -601,7 +601,8 @@ fn lex_template(
                 push(
                     lx,
                     Tok::Str,
-                    piece.saturating_sub(1).max(start)..j,
+                    // `${` and its `}` stay code, so brackets balance.
+                    if piece == start + 1 { start } else { piece }..j,
                     piece..j,
                     group,
                 );

@@ -241,8 +241,10 @@ pub fn yaml(text: &str) -> Lexed {
     let b = text.as_bytes();
     // (indent of the key or dash that opened it, group)
     let mut stack: Vec<(usize, usize)> = Vec::new();
-    // Block scalar: lines indented more than this belong to it.
+    // Block scalar: lines indented more than this belong to it. Scripts
+    // (`run: |` in workflows, `script:` in CI files) are read as shell.
     let mut block: Option<(usize, usize)> = None;
+    let mut shell_block: Option<usize> = None;
     let mut skip_until = 0;
     let flow = Syntax::json();
     for (ls, le) in lines(text) {
@@ -254,7 +256,7 @@ pub fn yaml(text: &str) -> Lexed {
         let indent = line.len() - content.len();
         if let Some((bi, g)) = block {
             if content.is_empty() || indent > bi {
-                if !content.is_empty() {
+                if !content.is_empty() && shell_block.is_none() {
                     push(
                         &mut lx,
                         Tok::Word,
@@ -266,6 +268,10 @@ pub fn yaml(text: &str) -> Lexed {
                 }
                 continue;
             }
+            if let Some(start) = shell_block.take() {
+                lex_into_public(&mut lx, text, start..ls, Syntax::shell(), g);
+            }
+            lx.groups[g].span.end = ls;
             block = None;
         }
         if content.is_empty() || content.starts_with("---") || content.starts_with("...") {
@@ -283,7 +289,9 @@ pub fn yaml(text: &str) -> Lexed {
             continue;
         }
         while stack.last().is_some_and(|&(i, _)| i >= indent) {
-            stack.pop();
+            if let Some((_, g)) = stack.pop() {
+                lx.groups[g].span.end = ls;
+            }
         }
         let mut group = stack.last().map(|&(_, g)| g).unwrap_or(0);
         let mut s = ls + indent;
@@ -315,8 +323,16 @@ pub fn yaml(text: &str) -> Lexed {
                     push(&mut lx, Tok::Comment, vstart..le, vstart..le, g, false);
                 }
             } else if rest.starts_with('|') || rest.starts_with('>') {
+                let is_script = is_script_key(&text[kspan.clone()]);
                 let g = new_group(&mut lx, group, Some(kspan), ls, text.len());
                 block = Some((item_indent, g));
+                if is_script {
+                    shell_block = Some((le + 1).min(text.len()));
+                }
+            } else if is_script_key(&text[kspan.clone()])
+                && !rest.starts_with(['[', '{', '"', '\''])
+            {
+                lex_into_public(&mut lx, text, vstart..le, Syntax::shell(), group);
             } else {
                 let end = value(&mut lx, text, vstart, le, group, true, flow);
                 if end > le {
@@ -330,7 +346,25 @@ pub fn yaml(text: &str) -> Lexed {
             }
         }
     }
+    if let (Some(start), Some((_, g))) = (shell_block, block) {
+        lex_into_public(&mut lx, text, start..text.len(), Syntax::shell(), g);
+    }
     lx
+}
+
+/// Keys whose values are shell scripts in CI and compose files.
+fn is_script_key(key: &str) -> bool {
+    matches!(
+        key.trim_matches(['"', '\'']),
+        "run"
+            | "script"
+            | "before_script"
+            | "after_script"
+            | "command"
+            | "entrypoint"
+            | "cmd"
+            | "shell"
+    )
 }
 
 pub fn toml(text: &str) -> Lexed {
