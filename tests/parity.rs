@@ -106,6 +106,16 @@ async fn identical_gateways_pass_in_both_modes() {
         .iter()
         .all(|(h, _)| h.get("x-parity-test").is_some_and(|v| v == "baseline")));
     drop(seen);
+    // Usage schema drift is shown, never failed.
+    let u = check(&r.report, "capital", "stream", "usage_fields");
+    assert_eq!(u.status, Status::Info);
+    assert!(
+        u.detail
+            .contains("only baseline: [cost, is_byok, prompt_tokens_details.cached_tokens]")
+            && u.detail.contains("only candidate: [cost_usd_total]"),
+        "{}",
+        u.detail
+    );
     // Tool calls: same names and arguments although ids differ.
     let t = check(&r.report, "tool", "stream", "tool_calls");
     assert_eq!(t.status, Status::Pass, "{}", t.detail);

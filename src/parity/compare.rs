@@ -521,7 +521,39 @@ pub fn compare(
         out.push(tool_calls(&e.tool_calls, &b.tool_calls, &c.tool_calls));
     }
     out.push(latency(e, b, c, stream));
+    out.push(field_drift(
+        "usage_fields",
+        &b.usage_fields,
+        &c.usage_fields,
+    ));
+    out.push(field_drift(
+        "rate_limit_headers",
+        &b.rate_headers,
+        &c.rate_headers,
+    ));
     out
+}
+
+/// Informational: which field or header names only one side returns.
+fn field_drift(name: &str, b: &[String], c: &[String]) -> Check {
+    let only = |x: &[String], y: &[String]| -> Vec<String> {
+        x.iter().filter(|k| !y.contains(k)).cloned().collect()
+    };
+    let (ob, oc) = (only(b, c), only(c, b));
+    let detail = if ob.is_empty() && oc.is_empty() {
+        if b.is_empty() {
+            "none on either side".to_owned()
+        } else {
+            "same names".to_owned()
+        }
+    } else {
+        format!(
+            "only baseline: [{}]; only candidate: [{}]",
+            ob.join(", "),
+            oc.join(", ")
+        )
+    };
+    check(name, Status::Info, json!(b), json!(c), detail)
 }
 
 /// OpenAI's finish reasons, with the provider-native ones some gateways

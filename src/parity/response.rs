@@ -49,6 +49,13 @@ pub struct Response {
     pub attempts: u32,
     /// Stream facts worth showing: events, comments, terminator.
     pub notes: Vec<String>,
+    /// Usage field paths the gateway returned (`cost`,
+    /// `prompt_tokens_details.cached_tokens`, ...): schema drift in
+    /// non-billing fields (seed 003).
+    pub usage_fields: Vec<String>,
+    /// Rate-limit and retry header names on the response (seed 003: "diff
+    /// your assumed schema against actual response headers").
+    pub rate_headers: Vec<String>,
 }
 
 /// Summarise an error body of any gateway's shape: OpenAI
@@ -103,6 +110,46 @@ fn chunk_error(v: &Value) -> Option<String> {
         None | Some(Value::Null) | Some(Value::Bool(false)) => None,
         Some(_) => Some(describe_error_body(&v.to_string()).0),
     }
+}
+
+/// Dotted paths of the non-null leaves under `usage`.
+fn usage_fields(v: &Value) -> Vec<String> {
+    fn walk(prefix: &str, v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&p, x, out);
+                }
+            }
+            Value::Null => {}
+            _ => out.push(prefix.to_owned()),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(u) = v.get("usage") {
+        walk("", u, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn rate_headers(ex: &Exchange) -> Vec<String> {
+    let mut h: Vec<String> = ex
+        .headers
+        .iter()
+        .map(|(k, _)| k.to_ascii_lowercase())
+        .filter(|k| {
+            k.contains("ratelimit") || k.contains("rate-limit") || k.starts_with("retry-after")
+        })
+        .collect();
+    h.sort();
+    h.dedup();
+    h
 }
 
 fn usage(v: &Value) -> Option<Usage> {
@@ -163,6 +210,7 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
         r.error = Some(f.map_or("no response".into(), |f| f.message.clone()));
         return r;
     };
+    r.rate_headers = rate_headers(ex);
     if !(200..300).contains(&status) {
         let (d, _) = describe_error_body(&ex.body);
         r.error = Some(format!("HTTP {status}: {d}"));
@@ -208,6 +256,7 @@ fn parse_json(ex: &Exchange, r: &mut Response) {
     r.id = str_field(&v, "id");
     r.provider = str_field(&v, "provider");
     r.usage = usage(&v);
+    r.usage_fields = usage_fields(&v);
     let Some(choice) = v.get("choices").and_then(|c| c.get(0)) else {
         r.error = Some("response has no choices".into());
         return;
@@ -291,6 +340,7 @@ fn parse_stream(ex: &Exchange, r: &mut Response) {
             r.provider = str_field(&v, "provider");
         }
         if let Some(u) = usage(&v) {
+            r.usage_fields = usage_fields(&v);
             r.usage = Some(u);
             usage_chunk_choices = v["choices"].as_array().map(Vec::len);
         }
@@ -402,6 +452,10 @@ data: [DONE]\n\n";
         assert_eq!(r.usage.unwrap().total_tokens, 7);
         assert_eq!(r.provider.as_deref(), Some("OpenAI"));
         assert!(r.notes[0].contains("1 comments") && r.notes[0].contains("empty choices"));
+        assert_eq!(
+            r.usage_fields,
+            ["completion_tokens", "cost", "prompt_tokens", "total_tokens"]
+        );
     }
 
     #[test]
