@@ -283,27 +283,29 @@ async fn run_one(
         baseline: sent[0].clone(),
         candidate: sent[1].clone(),
     };
-    if !blocked.is_empty() {
-        let check = Check {
-            name: "model_mapping".into(),
-            status: Status::Error,
-            baseline: json!(sent[0]),
-            candidate: json!(sent[1]),
-            detail: blocked.join("; "),
-        };
-        return (
-            PromptResult {
-                id: prompt.id.clone(),
-                mode,
+    let (bm, cm) = match (&sent[0], &sent[1]) {
+        (Some(b), Some(c)) if blocked.is_empty() => (b.clone(), c.clone()),
+        _ => {
+            let check = Check {
+                name: "model_mapping".into(),
                 status: Status::Error,
-                models,
-                notes,
-                checks: vec![check],
-            },
-            [None, None],
-        );
-    }
-    let (bm, cm) = (sent[0].clone().unwrap(), sent[1].clone().unwrap());
+                baseline: json!(sent[0]),
+                candidate: json!(sent[1]),
+                detail: blocked.join("; "),
+            };
+            return (
+                PromptResult {
+                    id: prompt.id.clone(),
+                    mode,
+                    status: Status::Error,
+                    models,
+                    notes,
+                    checks: vec![check],
+                },
+                [None, None],
+            );
+        }
+    };
     let mk = |m: &str| Outgoing {
         method: reqwest::Method::POST,
         path: "/chat/completions".into(),
