@@ -139,7 +139,7 @@ async fn identical_gateways_pass_in_both_modes() {
         .target("llmgateway")
         .unwrap()
         .table
-        .map_slug(&rules.source.table, "anthropic/claude-sonnet-4.6")
+        .map_slug(&rules.source_default().table, "anthropic/claude-sonnet-4.6")
         .to
         .unwrap();
     assert!(

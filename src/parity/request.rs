@@ -58,7 +58,9 @@ pub fn choose_model(
         });
     };
     let table = rules.require_target(target)?;
-    let m = table.table.map_slug(&rules.source.table, &prompt.model);
+    let m = table
+        .table
+        .map_slug(&rules.source_default().table, &prompt.model);
     Ok(match (m.fix, &m.to) {
         (Fix::Manual, _) | (_, None) => ModelChoice {
             sent: None,
