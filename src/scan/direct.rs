@@ -843,10 +843,15 @@ fn client_finding(
         Lang::Js => t.js.as_deref(),
     });
     let matched = text[name_span.clone()].to_owned();
-    let base_value = match c.protocol {
-        Protocol::Anthropic if ok => fill("{anthropic_base}", tg),
-        _ => fill("{base}", tg),
-    };
+    // The URL the inserted argument carries (the AI SDK's Anthropic
+    // provider takes `<base>/v1`), else the surface the client needs.
+    let base_value = template
+        .filter(|_| ok)
+        .and_then(|t| fill(t, tg).split('"').nth(1).map(str::to_owned))
+        .unwrap_or_else(|| match c.protocol {
+            Protocol::Anthropic if ok => fill("{anthropic_base}", tg),
+            _ => fill("{base}", tg),
+        });
     let rule = format!("{}:client:{}", src.id, c.name);
     // What to write instead: the arguments to add where the client can be
     // pointed at the target, else the table's replacement code.
