@@ -137,7 +137,7 @@ fn bare_model_ids_only_where_a_model_is_expected() {
     }
     // Markdown prose never holds findings; a fenced block does.
     let md = "We use gpt-4o.\n\n```python\nr = c.chat.completions.create(model=\"gpt-4o\", messages=m)\n```\n";
-    let (f, _) = scan("openai", "README.md", &format!("{md}"));
+    let (f, _) = scan("openai", "README.md", md);
     let slugs: Vec<_> = f.iter().filter(|f| f.kind == Kind::ModelSlug).collect();
     assert_eq!(slugs.len(), 1, "{f:?}");
     assert_eq!(slugs[0].line, 4);
