@@ -156,3 +156,29 @@ fn mapped_ids_follow_the_target_table() {
         m.message
     );
 }
+
+#[test]
+fn module_level_clients_need_a_module_base_url() {
+    let call = "r = openai.chat.completions.create(model=\"gpt-4o\", messages=m)\n";
+    let (f, _) = scan("openai", "a.py", &format!("import openai\n{call}"));
+    let m = f.iter().find(|f| f.kind == Kind::BaseUrl).unwrap();
+    assert_eq!((m.matched.as_str(), m.fix), ("openai.chat", Fix::Manual));
+    assert!(
+        m.message
+            .contains("openai.base_url = \"https://api.llmgateway.io/v1\""),
+        "{}",
+        m.message
+    );
+    // Already pointed elsewhere on the module, or a client object: nothing.
+    for head in [
+        "import openai\nopenai.base_url = GATEWAY\n",
+        "import openai as oa\noa.api_base = GATEWAY\nopenai = oa\n",
+        "from openai import OpenAI\nopenai = OpenAI(base_url=GATEWAY)\n",
+    ] {
+        let (f, _) = scan("openai", "a.py", &format!("{head}{call}"));
+        assert!(
+            !f.iter().any(|f| f.kind == Kind::BaseUrl),
+            "{head:?}: {f:?}"
+        );
+    }
+}

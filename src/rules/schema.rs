@@ -73,6 +73,11 @@ pub struct SourceTable {
     /// SDK client constructors that talk to the provider unless given a base URL.
     #[serde(default)]
     pub clients: Vec<ClientCtor>,
+    /// Python modules whose module-level client (`openai.chat.completions.create`,
+    /// pre-1.0 `openai.ChatCompletion.create`) calls the provider unless a
+    /// base URL is assigned on the module.
+    #[serde(default)]
+    pub module_clients: Vec<ModuleClient>,
     /// Functions whose first string argument is a model id
     /// (`GenerativeModel("gemini-1.5-pro")`, AI SDK `openai("gpt-4o")`).
     #[serde(default)]
@@ -142,6 +147,20 @@ pub struct ClientCtor {
 pub struct ArgTemplates {
     pub python: Option<String>,
     pub js: Option<String>,
+}
+
+/// A module used as a client (`import openai; openai.ChatCompletion.create(...)`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleClient {
+    pub module: String,
+    /// First attribute after the module in a call that goes to the provider.
+    pub calls: Vec<String>,
+    /// Module attributes that set a base URL (`base_url`, `api_base`).
+    pub base_attrs: Vec<String>,
+    /// The lines to add, shown in the manual item.
+    pub suggest: String,
+    pub source: String,
 }
 
 /// A provider's bare model id and the OpenRouter slug of that model.

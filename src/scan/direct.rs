@@ -1090,3 +1090,72 @@ pub fn python_from_imports(cx: &mut FileCtx, lx: &Lexed) {
         cx.package(r, Ecosystem::Pypi, &name);
     }
 }
+
+/// `import openai` then `openai.chat.completions.create(...)` (or pre-1.0
+/// `openai.ChatCompletion.create(...)`) with no `openai.base_url = ...` in
+/// the file: the module-level client calls the provider. One manual item per
+/// file, at the first such call.
+pub fn module_clients(cx: &mut FileCtx, lx: &Lexed) {
+    let src = cx.det.src;
+    if src.module_clients.is_empty() {
+        return;
+    }
+    let text = cx.source.text.as_str();
+    let imps = imports(lx, text, Lang::Python);
+    let toks = &lx.tokens;
+    let s = |k: usize| &text[toks[k].span.clone()];
+    for mc in &src.module_clients {
+        let aliases: Vec<&str> = imps
+            .iter()
+            .filter(|(_, (m, orig))| m == &mc.module && orig.is_empty())
+            .map(|(local, _)| local.as_str())
+            .collect();
+        if aliases.is_empty() {
+            continue;
+        }
+        let mut first_call: Option<Range<usize>> = None;
+        let mut has_base = false;
+        for k in 0..toks.len() {
+            if toks[k].tok != Tok::Ident || !aliases.contains(&s(k)) {
+                continue;
+            }
+            let Some(dot) = lx.next_sig(k).filter(|&d| s(d) == ".") else {
+                continue;
+            };
+            let Some(attr) = lx.next_sig(dot).filter(|&a| toks[a].tok == Tok::Ident) else {
+                continue;
+            };
+            // Not `x.openai.chat`: the module itself.
+            if lx.prev_sig(k).is_some_and(|p| s(p) == ".") {
+                continue;
+            }
+            if mc.base_attrs.iter().any(|b| b == s(attr))
+                && lx.next_sig(attr).is_some_and(|e| s(e) == "=")
+            {
+                has_base = true;
+            }
+            if first_call.is_none() && mc.calls.iter().any(|c| c == s(attr)) {
+                first_call = Some(toks[k].span.start..toks[attr].span.end);
+            }
+        }
+        if has_base {
+            continue;
+        }
+        let Some(r) = first_call else { continue };
+        let tg = cx.det.target;
+        let code = fill(&mc.suggest, tg);
+        let f = cx.finding(
+            Kind::BaseUrl,
+            r.clone(),
+            text[r].to_owned(),
+            Some(fill("{base}", tg)),
+            Fix::Manual,
+            format!(
+                "module-level {} client with no base URL calls {} directly: set {code}",
+                mc.module, src.name
+            ),
+            format!("{}:module-client:{}", src.id, mc.module),
+        );
+        cx.push(f, false);
+    }
+}

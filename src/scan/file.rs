@@ -40,6 +40,7 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
             if cx.det.direct.is_some() {
                 super::direct::python_from_imports(cx, &lx);
                 super::direct::clients(cx, &lx, super::direct::Lang::Python);
+                super::direct::module_clients(cx, &lx);
             }
         }
         FileKind::JavaScript => {
