@@ -17,3 +17,4 @@ pub mod scan;
 pub mod source;
 pub mod style;
 pub mod suppress;
+pub mod yaml;

@@ -30,24 +30,9 @@ pub fn at(file: &str, loc: &Location, msg: impl std::fmt::Display) -> InputError
 }
 
 pub fn yaml_error(file: &str, e: &serde_saphyr::Error) -> InputError {
-    // The rendered error has a source snippet after its first line; the
-    // location is given separately.
-    let full = e.to_string();
-    let msg = full
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid YAML")
-        .trim();
-    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
-    // Drop serde-saphyr's own "line N column M: " prefix.
-    let msg = match msg.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") && head.contains(" column ") => rest,
-        _ => msg,
-    }
-    .to_owned();
-    match e.location() {
-        Some(loc) => at(file, &loc, msg),
-        None => InputError(format!("{file}: {msg}")),
+    match crate::yaml::error_parts(e) {
+        (Some((line, col)), msg) => InputError(format!("{file}:{line}:{col}: {msg}")),
+        (None, msg) => InputError(format!("{file}: {msg}")),
     }
 }
 

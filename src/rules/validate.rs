@@ -49,24 +49,13 @@ impl fmt::Display for Diagnostic {
 }
 
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
-    // The rendered error carries a source snippet; keep the first line only,
-    // since the location is given separately.
-    let full = e.to_string();
-    let msg = full
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid YAML")
-        .trim();
-    // serde-saphyr prefixes "error: line N column M: "; the location is ours.
-    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
-    let msg = match msg.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((pos, rest)) if pos.contains(" column ") => rest,
-        _ => msg,
-    }
-    .to_owned();
-    match e.location() {
-        Some(loc) => Diagnostic::at(file, &loc, msg),
-        None => Diagnostic::plain(file, &msg),
+    let (loc, message) = crate::yaml::error_parts(e);
+    let (line, column) = loc.unwrap_or((1, 1));
+    Diagnostic {
+        file: file.to_owned(),
+        line,
+        column,
+        message,
     }
 }
 

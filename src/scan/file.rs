@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use super::detect::{Detector, FileCtx, Outcome};
 use super::kind::FileKind;
-use super::lex::{lex, mark_keys_public, Group, Lexed, Syntax, Tok, Token};
+use super::lex::{lex, mark_keys_public, Group, Lexed, Syntax, Tok};
 use super::lex_config;
 use crate::finding::{Finding, Fix};
 use crate::rules::schema::Ecosystem;
@@ -142,13 +142,13 @@ fn walk_rust(lx: &mut Lexed, text: &str, ts: proc_macro2::TokenStream, group: us
                 let gid = lx.groups.len() - 1;
                 walk_rust(lx, text, g.stream(), gid);
             }
-            TokenTree::Ident(_) => push(lx, Tok::Ident, r.clone(), r, group),
-            TokenTree::Punct(_) => push(lx, Tok::Punct, r.clone(), r, group),
+            TokenTree::Ident(_) => lx.push(Tok::Ident, r.clone(), r, group, false),
+            TokenTree::Punct(_) => lx.push(Tok::Punct, r.clone(), r, group, false),
             TokenTree::Literal(_) => {
                 let s = &text[r.clone()];
                 // Doc comments arrive as `#[doc = "..."]` spanning the comment.
                 if s.starts_with("//") || s.starts_with("/*") {
-                    push(lx, Tok::Comment, r.clone(), r, group);
+                    lx.push(Tok::Comment, r.clone(), r, group, false);
                     continue;
                 }
                 let body = s.trim_start_matches('b').trim_start_matches('c');
@@ -162,24 +162,14 @@ fn walk_rust(lx: &mut Lexed, text: &str, ts: proc_macro2::TokenStream, group: us
                         r.start + pre + 1..r.end - 1
                     }
                     _ => {
-                        push(lx, Tok::Punct, r.clone(), r, group);
+                        lx.push(Tok::Punct, r.clone(), r, group, false);
                         continue;
                     }
                 };
-                push(lx, Tok::Str, r, inner, group);
+                lx.push(Tok::Str, r, inner, group, false);
             }
         }
     }
-}
-
-fn push(lx: &mut Lexed, tok: Tok, span: Range<usize>, inner: Range<usize>, group: usize) {
-    lx.tokens.push(Token {
-        tok,
-        span,
-        inner,
-        group,
-        key: false,
-    });
 }
 
 fn norm_pkg(s: &str) -> String {
