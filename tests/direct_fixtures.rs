@@ -114,11 +114,28 @@ fn every_direct_fixture_matches_its_expectations() {
 /// direct profile never reports OpenRouter's: the profiles do not leak.
 #[test]
 fn profiles_are_separate() {
-    for (source, repo, _) in cases() {
+    for (_, repo, _) in cases() {
         let path = root().join("fixtures").join(&repo);
         let f = lines(&run(&path, "openrouter", "llmgateway"));
         assert!(f.is_empty(), "openrouter on {repo}: {f:?}");
-        let _ = source;
+    }
+    // Each profile sees only its own provider's repo.
+    for (source, repo, _) in cases() {
+        for (other, other_repo, _) in cases() {
+            if other == source {
+                continue;
+            }
+            let f = lines(&run(
+                &root().join("fixtures").join(&other_repo),
+                &source,
+                "llmgateway",
+            ));
+            assert!(
+                !f.keys()
+                    .any(|k| k.contains(":secret:") || k.contains(":sdk-package:")),
+                "{source} profile on {other_repo} ({repo} is its own): {f:?}"
+            );
+        }
     }
     let f = lines(&run(
         &root().join("fixtures/python-app"),
