@@ -236,7 +236,7 @@ fn aistats_alias_names_phaseo() {
 #[test]
 fn every_seed_named_model_has_a_row_in_every_table() {
     let rules = Rules::embedded().unwrap();
-    let src = &rules.source.table;
+    let src = &rules.source_default().table;
     for id in TARGETS {
         let t = &rules.target(id).unwrap().table;
         let missing: Vec<&str> = SEED_MODELS
@@ -256,7 +256,7 @@ fn every_seed_named_model_has_a_row_in_every_table() {
 #[test]
 fn routers_and_latest_aliases_are_never_pinned_automatically() {
     let rules = Rules::embedded().unwrap();
-    let src = &rules.source.table;
+    let src = &rules.source_default().table;
     for id in TARGETS {
         let t = &rules.target(id).unwrap().table;
         for r in &src.routers {
@@ -292,7 +292,7 @@ fn llmgateway_uses_bare_catalogue_ids_with_anthropic_dashes() {
             }
         }
     }
-    let src = &rules.source.table;
+    let src = &rules.source_default().table;
     let m = t.map_slug(src, "anthropic/claude-sonnet-4.6");
     assert_eq!(
         (m.to.as_deref(), m.status, m.fix),

@@ -1,5 +1,6 @@
 //! Glue between the command line and the engine: one function per command.
 
+mod parity;
 mod rewrite;
 mod rules;
 pub mod scan;
@@ -28,9 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Scan(args) => scan::run(args, cli.rules.as_deref(), color),
         Command::Rewrite(args) => rewrite::run(args, cli.rules.as_deref(), color),
-        Command::Parity(_) => {
-            anyhow::bail!("this command is not built yet")
-        }
+        Command::Parity(args) => parity::run(args, cli.rules.as_deref(), color),
     }
 }
 

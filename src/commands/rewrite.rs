@@ -46,10 +46,11 @@ pub fn run(
         },
     );
 
-    let redactor = Redactor::new(
-        &rules.source.table.key_pattern,
-        &rules.source.table.key_prefix,
-    );
+    // Redact with the keys of the profile in effect (`--from`).
+    let src = rules
+        .source(&setup.opts.from)
+        .unwrap_or_else(|| rules.source_default());
+    let redactor = Redactor::new(&src.table.key_pattern, &src.table.key_prefix);
     for e in plan.files.iter_mut().flat_map(|f| f.edits.iter_mut()) {
         e.before = redactor.text(&e.before);
         e.after = redactor.text(&e.after);
@@ -95,9 +96,7 @@ pub fn run(
         ci.files.retain(|f| !f.findings.is_empty());
         let out = crate::report::ScanOutput::new(&ci);
         let text = match format {
-            RewriteFormat::Sarif => {
-                crate::report::sarif::render(&out, target, &rules.source.label())
-            }
+            RewriteFormat::Sarif => crate::report::sarif::render(&out, target, &src.label()),
             RewriteFormat::Github => crate::report::github::render(&out),
             _ => crate::report::junit::render(&out) + "\n",
         };

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::cli::{HumanJson, RulesCommand};
+use crate::rules::DEFAULT_SOURCE;
 use crate::rules::{parse_table, AnyTable, Rules, TargetTable};
 use crate::style::{bold, ColorChoice};
 
@@ -18,6 +19,13 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
         }
         RulesCommand::Show { target, format } => {
             let rules = super::load_rules(dir)?;
+            // A source profile (`openai`, `anthropic`, ...) when no target has the name.
+            if rules.target(&target).is_none() {
+                if let Some(s) = rules.source(&target) {
+                    show_source(s, format)?;
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
             let t = rules.require_target(&target)?;
             match format {
                 HumanJson::Json => {
@@ -78,11 +86,20 @@ fn list(rules: &Rules, format: HumanJson) {
                         "rows": t.table.models.len(), "file": t.file})
                 })
                 .collect();
-            let out = json!({"schema": 1, "source": rules.source.label(), "targets": targets});
+            let sources: Vec<String> = rules.sources.iter().map(|s| s.label()).collect();
+            let out = json!({"schema": 1, "source": rules.source_default().label(),
+                "sources": sources, "targets": targets});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         HumanJson::Human => {
-            println!("source  {}", rules.source.label());
+            println!("source  {}  (default)", rules.source_default().label());
+            for s in rules
+                .sources
+                .iter()
+                .filter(|s| s.table.id != DEFAULT_SOURCE)
+            {
+                println!("source  {}  (--from {})", s.label(), s.table.id);
+            }
             for t in &rules.targets {
                 let aliases = if t.table.aliases.is_empty() {
                     String::new()
@@ -105,7 +122,7 @@ fn show_json(rules: &Rules, t: &crate::rules::Loaded<TargetTable>) -> serde_json
     let mut v = serde_json::to_value(&t.table).unwrap_or_default();
     if let Some(o) = v.as_object_mut() {
         o.insert("table".into(), json!(t.label()));
-        o.insert("source_table".into(), json!(rules.source.label()));
+        o.insert("source_table".into(), json!(rules.source_default().label()));
     }
     v
 }
@@ -155,4 +172,34 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
             r.verified.as_ref().map(|v| v.value.as_str()).unwrap_or("")
         );
     }
+}
+
+fn show_source(
+    s: &crate::rules::Loaded<crate::rules::SourceTable>,
+    format: HumanJson,
+) -> anyhow::Result<()> {
+    let tb = &s.table;
+    match format {
+        HumanJson::Json => {
+            let mut v = serde_json::to_value(tb)?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("table".into(), json!(s.label()));
+            }
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        HumanJson::Human => {
+            println!("{} ({}), source profile", tb.name, s.label());
+            println!("hosts               {}", tb.hosts.join(", "));
+            println!("key_env             {}", tb.key_env.join(", "));
+            let clients: Vec<&str> = tb.clients.iter().map(|c| c.name.as_str()).collect();
+            println!("clients             {}", clients.join(", "));
+            let pkgs: Vec<&str> = tb.sdk_packages.iter().map(|p| p.name.as_str()).collect();
+            println!("sdk_packages        {}", pkgs.join(", "));
+            println!("models              {} rows", tb.models.len());
+            for m in &tb.models {
+                println!("  {:<28} -> {}", m.id.value, m.slug.value);
+            }
+        }
+    }
+    Ok(())
 }

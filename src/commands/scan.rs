@@ -55,7 +55,14 @@ pub fn run(
         ScanFormat::Sarif => write!(
             stdout,
             "{}",
-            report::sarif::render(&out, target, &rules.source.label())
+            report::sarif::render(
+                &out,
+                target,
+                &rules
+                    .source(&opts.from)
+                    .unwrap_or_else(|| rules.source_default())
+                    .label()
+            )
         )?,
         ScanFormat::Github => write!(stdout, "{}", report::github::render(&out))?,
         ScanFormat::Junit => writeln!(stdout, "{}", report::junit::render(&out))?,
@@ -94,6 +101,7 @@ impl Setup {
             .unwrap_or_else(|| DEFAULT_TARGET.to_owned());
         rules.require_target(&target_name)?;
         let mut opts = scan_options(walk, kinds)?;
+        rules.require_source(&opts.from)?;
         if let Some(m) = config.effective_max_filesize(walk.max_filesize) {
             opts.max_filesize = m;
         }
@@ -168,13 +176,10 @@ fn workspace_paths(report: &mut ScanReport) {
 
 /// Walk options from the command line.
 pub fn scan_options(walk: &WalkArgs, kinds: &[String]) -> anyhow::Result<ScanOptions> {
-    if walk.from != "openrouter" {
-        anyhow::bail!(
-            "unknown source '{}': only 'openrouter' is built in",
-            walk.from
-        );
-    }
-    let mut opts = ScanOptions::default();
+    let mut opts = ScanOptions {
+        from: walk.from.to_ascii_lowercase(),
+        ..ScanOptions::default()
+    };
     if !walk.paths.is_empty() {
         opts.paths = walk.paths.clone();
     }

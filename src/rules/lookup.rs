@@ -221,7 +221,7 @@ mod tests {
     #[test]
     fn parses_the_forms_code_uses() {
         let rules = Rules::embedded().unwrap();
-        let src = &rules.source.table;
+        let src = &rules.source_default().table;
         let r = parse_slug(src, "openrouter/anthropic/claude-3.5-sonnet:free").unwrap();
         assert!(r.litellm);
         assert_eq!(
@@ -243,7 +243,7 @@ mod tests {
     fn ominigate_maps_retired_claude_to_sonnet_46() {
         let rules = Rules::embedded().unwrap();
         let t = &rules.target("ominigate").unwrap().table;
-        let src = &rules.source.table;
+        let src = &rules.source_default().table;
         for old in ["anthropic/claude-3.5-sonnet", "anthropic/claude-3.7-sonnet"] {
             let m = t.map_slug(src, old);
             assert_eq!(
@@ -267,7 +267,7 @@ mod tests {
     fn llmgateway_uses_dashes_for_anthropic() {
         let rules = Rules::embedded().unwrap();
         let t = &rules.target("llmgateway").unwrap().table;
-        let m = t.map_slug(&rules.source.table, "anthropic/claude-sonnet-4.6");
+        let m = t.map_slug(&rules.source_default().table, "anthropic/claude-sonnet-4.6");
         assert_eq!(m.fix, Fix::Auto);
         assert!(
             m.to.as_deref().unwrap().ends_with("claude-sonnet-4-6"),

@@ -51,9 +51,13 @@ impl Loaded<SourceTable> {
 /// Every table in effect.
 #[derive(Debug, Clone)]
 pub struct Rules {
-    pub source: Loaded<SourceTable>,
+    /// Every source profile, sorted by id; OpenRouter is the default.
+    pub sources: Vec<Loaded<SourceTable>>,
     pub targets: Vec<Loaded<TargetTable>>,
 }
+
+/// The source used when `--from` is not given.
+pub const DEFAULT_SOURCE: &str = "openrouter";
 
 /// One or more table problems, each with file:line:col.
 #[derive(Debug)]
@@ -74,6 +78,8 @@ impl fmt::Display for RulesError {
 impl std::error::Error for RulesError {}
 
 /// A parsed table file of either kind.
+// Parsed a few times per run: size does not matter, the plain shape does.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum AnyTable {
     Source(Loaded<SourceTable>),
@@ -123,12 +129,15 @@ impl Rules {
     }
 
     fn assemble(files: impl Iterator<Item = (String, String)>) -> Result<Rules, RulesError> {
-        let mut source: Option<Loaded<SourceTable>> = None;
+        let mut sources: Vec<Loaded<SourceTable>> = Vec::new();
         let mut targets: Vec<Loaded<TargetTable>> = Vec::new();
         let mut errors = Vec::new();
         for (file, text) in files {
             match parse_table(&file, &text) {
-                Ok(AnyTable::Source(s)) => source = Some(s),
+                Ok(AnyTable::Source(s)) => {
+                    sources.retain(|x| x.table.id != s.table.id);
+                    sources.push(s);
+                }
                 Ok(AnyTable::Target(t)) => {
                     // A later file with the same id overrides the earlier one.
                     targets.retain(|x| x.table.id != t.table.id);
@@ -140,14 +149,39 @@ impl Rules {
         if !errors.is_empty() {
             return Err(RulesError(errors));
         }
-        let Some(source) = source else {
+        if !sources.iter().any(|s| s.table.id == DEFAULT_SOURCE) {
             return Err(RulesError(vec![Diagnostic::plain(
                 "rules",
-                "no source table (kind: source) found",
+                &format!("no source table (kind: source) with id '{DEFAULT_SOURCE}' found"),
             )]));
-        };
+        }
+        sources.sort_by(|a, b| a.table.id.cmp(&b.table.id));
         targets.sort_by(|a, b| a.table.id.cmp(&b.table.id));
-        Ok(Rules { source, targets })
+        Ok(Rules { sources, targets })
+    }
+
+    /// The default source table (OpenRouter).
+    pub fn source_default(&self) -> &Loaded<SourceTable> {
+        self.source(DEFAULT_SOURCE)
+            .expect("assemble() guarantees the default source")
+    }
+
+    /// Find a source profile by id (case-insensitive).
+    pub fn source(&self, name: &str) -> Option<&Loaded<SourceTable>> {
+        self.sources
+            .iter()
+            .find(|s| s.table.id.eq_ignore_ascii_case(name))
+    }
+
+    /// Like [`Rules::source`] but with an error listing the known sources.
+    pub fn require_source(&self, name: &str) -> anyhow::Result<&Loaded<SourceTable>> {
+        self.source(name).ok_or_else(|| {
+            let known: Vec<&str> = self.sources.iter().map(|s| s.table.id.as_str()).collect();
+            anyhow::anyhow!(
+                "unknown source '{name}'; known sources: {}",
+                known.join(", ")
+            )
+        })
     }
 
     /// Find a target by id or alias (case-insensitive).

@@ -57,6 +57,120 @@ pub struct SourceTable {
     /// Prefix LiteLLM uses to route through this gateway.
     pub litellm_prefix: Option<String>,
     pub sdk_packages: Vec<SdkPackage>,
+    /// Direct provider profiles (`--from openai|anthropic|google`) only:
+    /// the wire protocol of the provider's own API. Absent for a gateway
+    /// such as OpenRouter, whose code already speaks the OpenAI protocol.
+    #[serde(default)]
+    pub protocol: Option<Protocol>,
+    /// Literals a file must contain to be read at all (the prefilter);
+    /// the table's hosts, env names, packages and model ids are added.
+    #[serde(default)]
+    pub markers: Vec<String>,
+    /// Regex fragment for the source's word inside env-var names (`OPENAI`
+    /// in `NEXT_PUBLIC_OPENAI_API_KEY`); default `open_?router`.
+    #[serde(default)]
+    pub env_word: Option<String>,
+    /// SDK client constructors that talk to the provider unless given a base URL.
+    #[serde(default)]
+    pub clients: Vec<ClientCtor>,
+    /// Python modules whose module-level client (`openai.chat.completions.create`,
+    /// pre-1.0 `openai.ChatCompletion.create`) calls the provider unless a
+    /// base URL is assigned on the module.
+    #[serde(default)]
+    pub module_clients: Vec<ModuleClient>,
+    /// Functions whose first string argument is a model id
+    /// (`GenerativeModel("gemini-1.5-pro")`, AI SDK `openai("gpt-4o")`).
+    #[serde(default)]
+    pub model_callers: Vec<String>,
+    /// Regex of the provider's bare model ids: an unlisted id in model
+    /// context is reported for review.
+    #[serde(default)]
+    pub model_pattern: Option<String>,
+    /// Bare model ids and the OpenRouter slug of the same model, so the
+    /// target tables (keyed by OpenRouter slugs) map them onward.
+    #[serde(default)]
+    pub models: Vec<SourceModel>,
+}
+
+impl SourceTable {
+    /// A direct provider profile rather than a gateway.
+    pub fn is_direct(&self) -> bool {
+        self.protocol.is_some()
+    }
+
+    /// The OpenRouter slug of a bare model id, when the table lists it.
+    pub fn model(&self, id: &str) -> Option<&SourceModel> {
+        self.models.iter().find(|m| m.id.value == id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Protocol {
+    /// OpenAI chat completions: any OpenAI-compatible gateway serves it.
+    Openai,
+    /// Anthropic Messages: only gateways with an `anthropic_base_url`.
+    Anthropic,
+    /// Google Generative Language (`generateContent`): no gateway here serves it.
+    Google,
+}
+
+/// One SDK client constructor.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCtor {
+    /// Identifier as called: `OpenAI`, `ChatOpenAI`, `Anthropic`.
+    pub name: String,
+    /// Modules/packages it must be imported from in the same file
+    /// (`openai`, `@anthropic-ai/sdk`, `llama_index.llms.openai`).
+    pub modules: Vec<String>,
+    /// Keyword arguments / option keys that already set a base URL.
+    pub base_args: Vec<String>,
+    /// Keyword arguments / option keys that pass an API key.
+    #[serde(default)]
+    pub key_args: Vec<String>,
+    /// Which surface of the target the client needs.
+    pub protocol: Protocol,
+    /// Argument to insert, per language; `{base}` and `{key_env}` are filled in.
+    pub insert: ArgTemplates,
+    /// Key argument to insert when none is passed (the client would read
+    /// the provider's own key variable otherwise).
+    pub insert_key: Option<ArgTemplates>,
+    /// Code shown in the manual item when no argument can be inserted (or
+    /// the target has no compatible surface); placeholders as in `insert`.
+    pub suggest: Option<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArgTemplates {
+    pub python: Option<String>,
+    pub js: Option<String>,
+}
+
+/// A module used as a client (`import openai; openai.ChatCompletion.create(...)`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleClient {
+    pub module: String,
+    /// First attribute after the module in a call that goes to the provider.
+    pub calls: Vec<String>,
+    /// Module attributes that set a base URL (`base_url`, `api_base`).
+    pub base_attrs: Vec<String>,
+    /// The lines to add, shown in the manual item.
+    pub suggest: String,
+    pub source: String,
+}
+
+/// A provider's bare model id and the OpenRouter slug of that model.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceModel {
+    pub id: Spanned<String>,
+    pub slug: Spanned<String>,
+    pub source: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -97,6 +211,15 @@ pub struct SdkPackage {
     /// Module path used in imports, when it differs from the name.
     pub import: Option<String>,
     pub source: String,
+    /// Direct profiles: the protocol this SDK speaks. An OpenAI-protocol SDK
+    /// (or an Anthropic one, on a target with an Anthropic surface) stays;
+    /// its client constructors are what change.
+    #[serde(default)]
+    pub protocol: Option<Protocol>,
+    /// Direct profiles: the exact code to use instead, shown in the manual
+    /// item (`{base}`, `{anthropic_base}`, `{key_env}` are filled in).
+    #[serde(default)]
+    pub suggest: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -49,24 +49,13 @@ impl fmt::Display for Diagnostic {
 }
 
 fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
-    // The rendered error carries a source snippet; keep the first line only,
-    // since the location is given separately.
-    let full = e.to_string();
-    let msg = full
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid YAML")
-        .trim();
-    // serde-saphyr prefixes "error: line N column M: "; the location is ours.
-    let msg = msg.strip_prefix("error: ").unwrap_or(msg);
-    let msg = match msg.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((pos, rest)) if pos.contains(" column ") => rest,
-        _ => msg,
-    }
-    .to_owned();
-    match e.location() {
-        Some(loc) => Diagnostic::at(file, &loc, msg),
-        None => Diagnostic::plain(file, &msg),
+    let (loc, message) = crate::yaml::error_parts(e);
+    let (line, column) = loc.unwrap_or((1, 1));
+    Diagnostic {
+        file: file.to_owned(),
+        line,
+        column,
+        message,
     }
 }
 
@@ -150,6 +139,59 @@ fn check_source(file: &str, t: &SourceTable, probe: &KindProbe) -> Vec<Diagnosti
                 format!("{what} is not a valid regex: {e}"),
             ));
         }
+    }
+    for (what, pat) in [
+        ("model_pattern", t.model_pattern.as_ref()),
+        ("env_word", t.env_word.as_ref()),
+    ] {
+        if let Some(Err(e)) = pat.map(|p| Regex::new(p)) {
+            out.push(Diagnostic::at(
+                file,
+                &probe.kind.referenced,
+                format!("{what} is not a valid regex: {e}"),
+            ));
+        }
+    }
+    let mut seen = HashSet::new();
+    for m in &t.models {
+        if !seen.insert(m.id.value.as_str()) {
+            out.push(Diagnostic::at(
+                file,
+                &m.id.referenced,
+                format!("duplicate model id '{}'", m.id.value),
+            ));
+        }
+        if m.id.value.contains('/') || m.id.value.trim().is_empty() {
+            out.push(Diagnostic::at(
+                file,
+                &m.id.referenced,
+                format!("model id '{}' must be a bare provider id", m.id.value),
+            ));
+        }
+        if !slug_re().is_match(&m.slug.value) {
+            out.push(Diagnostic::at(
+                file,
+                &m.slug.referenced,
+                format!(
+                    "malformed OpenRouter slug '{}' (expected author/model)",
+                    m.slug.value
+                ),
+            ));
+        }
+        if m.source.trim().is_empty() {
+            out.push(Diagnostic::at(
+                file,
+                &m.id.referenced,
+                format!("model '{}' has no source", m.id.value),
+            ));
+        }
+    }
+    if !t.models.is_empty() && t.protocol.is_none() {
+        out.push(Diagnostic::at(
+            file,
+            &probe.kind.referenced,
+            "bare model ids need a 'protocol' (direct provider profiles only)".into(),
+        ));
     }
     out
 }

@@ -18,6 +18,8 @@ use crate::source::{Edit, SourceText};
 pub struct Detector<'r> {
     pub src: &'r SourceTable,
     pub target: &'r TargetTable,
+    /// Detectors only direct provider profiles need (`--from openai` ...).
+    pub direct: Option<super::direct::Direct>,
     url: Regex,
     secret: Regex,
     env_name: Regex,
@@ -91,8 +93,7 @@ const BODY_LABELS: &[&str] = &[
 ];
 
 impl<'r> Detector<'r> {
-    pub fn new(rules: &'r Rules, target: &'r TargetTable) -> Detector<'r> {
-        let src = &rules.source.table;
+    pub fn new(rules: &'r Rules, src: &'r SourceTable, target: &'r TargetTable) -> Detector<'r> {
         let hosts = src
             .hosts
             .iter()
@@ -106,8 +107,9 @@ impl<'r> Detector<'r> {
         let secret = Regex::new(&src.key_pattern).expect("validated key pattern");
         let env_name =
             Regex::new(&format!("(?i){}", src.env_name_pattern)).expect("validated env pattern");
-        let env_candidate = Regex::new(r"[A-Za-z0-9_]*(?i:open_?router)[A-Za-z0-9_]*")
-            .expect("env candidate regex");
+        let env_word = src.env_word.as_deref().unwrap_or("open_?router");
+        let env_candidate = Regex::new(&format!(r"[A-Za-z0-9_]*(?i:{env_word})[A-Za-z0-9_]*"))
+            .expect("validated env word");
         let slug = Regex::new(
             r"^(?:openrouter/)?~?[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9._-]*(?::[a-z0-9-]+)?(?:@preset/[a-z0-9-]+)?$",
         )
@@ -147,6 +149,7 @@ impl<'r> Detector<'r> {
         Detector {
             src,
             target,
+            direct: super::direct::Direct::new(src),
             url,
             secret,
             env_name,
@@ -166,6 +169,9 @@ impl<'r> Detector<'r> {
     /// The literal strings a file must contain to need tokenizing: anything
     /// that can be a marker or a model slug.
     pub fn trigger_literals(&self) -> Vec<String> {
+        if let Some(d) = &self.direct {
+            return d.trigger_literals(self.src);
+        }
         let mut v: Vec<String> = vec![
             "openrouter".into(),
             "open_router".into(),
@@ -237,7 +243,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn finding(
+    pub(super) fn finding(
         &self,
         kind: Kind,
         span: Range<usize>,
@@ -273,7 +279,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         }
     }
 
-    fn push(&mut self, f: Finding, gated: bool) {
+    pub(super) fn push(&mut self, f: Finding, gated: bool) {
         if gated {
             self.out.gated.push(f);
         } else {
@@ -337,7 +343,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 self.tokens(&sub, limited);
                 continue;
             }
-            let lower_has = s.len() >= 10 && s.to_ascii_lowercase().contains("openrouter");
+            let lower_has = self.det.direct.is_none()
+                && s.len() >= 10
+                && s.to_ascii_lowercase().contains("openrouter");
             if lower_has {
                 self.anchors.push((t.span.start, true));
                 self.out.has_marker = true;
@@ -355,7 +363,11 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             }
             self.header(lx, i);
             if matches!(t.tok, Tok::Str | Tok::Word) && !t.key {
-                self.slug(lx, i);
+                if self.det.direct.is_some() {
+                    self.bare_model(lx, i);
+                } else {
+                    self.slug(lx, i);
+                }
             }
             if t.key {
                 self.field(lx, i);
@@ -428,7 +440,12 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if host_only && (prose || m != whole || self.limited) {
                 continue;
             }
-            if let Some(f) = self.classify_url(r) {
+            let f = if self.det.direct.is_some() {
+                self.classify_direct_url(r)
+            } else {
+                self.classify_url(r)
+            };
+            if let Some(f) = f {
                 if (prose || self.limited) && f.fix == Fix::Manual && f.rule.ends_with(":host") {
                     continue;
                 }
@@ -646,6 +663,17 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     }
 
     fn is_env_name(&self, name: &str) -> bool {
+        if self.det.direct.is_some() {
+            // A provider SDK reads its own base-URL variable: the name stays,
+            // its value (a URL) is what changes.
+            // Lower-case spellings are SDK parameters here (`openai_api_key=`).
+            if name.bytes().any(|b| b.is_ascii_lowercase()) {
+                return false;
+            }
+            return self.det.env_name.is_match(name)
+                && !self.det.src.base_url_env.iter().any(|b| b == name)
+                || self.det.src.key_env.iter().any(|k| k == name);
+        }
         self.det.env_name.is_match(name)
             || self
                 .det
@@ -657,6 +685,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     }
 
     fn env_finding(&self, r: Range<usize>, name: &str) -> Finding {
+        if self.det.direct.is_some() {
+            return self.direct_env_finding(r, name);
+        }
         let tg = self.det.target;
         let upper = name.to_ascii_uppercase();
         let is_base = self.det.src.base_url_env.contains(&upper)
@@ -805,7 +836,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// Whether token `i` sits where a model id is expected: the value of a
     /// model-ish key or variable, an argument of a model/chat call, an item
     /// of a fallback list, or a value in a request next to `messages`.
-    fn model_context(&self, lx: &Lexed, i: usize) -> bool {
+    pub(super) fn model_context(&self, lx: &Lexed, i: usize) -> bool {
         let text = &self.source.text;
         let modelish = |s: &str| {
             let l = s.to_ascii_lowercase();
@@ -849,7 +880,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         Some(!litellm)
     }
 
-    fn excluded_slug_context(&self, lx: &Lexed, i: usize) -> bool {
+    pub(super) fn excluded_slug_context(&self, lx: &Lexed, i: usize) -> bool {
         let text = &self.source.text;
         let t = &lx.tokens[i];
         if let Some(k) = value_key(lx, text, i) {
@@ -998,6 +1029,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
 
     /// Package names: `name` as written at `r`.
     pub fn package(&mut self, r: Range<usize>, eco: crate::rules::schema::Ecosystem, name: &str) {
+        if self.det.direct.is_some() {
+            return self.direct_package(r, eco, name);
+        }
         let tg = self.det.target;
         let swap = tg
             .sdk_packages

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use super::detect::{Detector, FileCtx, Outcome};
 use super::kind::FileKind;
-use super::lex::{lex, mark_keys_public, Group, Lexed, Syntax, Tok, Token};
+use super::lex::{lex, mark_keys_public, Group, Lexed, Syntax, Tok};
 use super::lex_config;
 use crate::finding::{Finding, Fix};
 use crate::rules::schema::Ecosystem;
@@ -37,11 +37,19 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
             let lx = lex(text, all, Syntax::python());
             cx.tokens(&lx, false);
             python_imports(cx, &lx);
+            if cx.det.direct.is_some() {
+                super::direct::python_from_imports(cx, &lx);
+                super::direct::clients(cx, &lx, super::direct::Lang::Python);
+                super::direct::module_clients(cx, &lx);
+            }
         }
         FileKind::JavaScript => {
             let lx = lex(text, all, Syntax::javascript());
             cx.tokens(&lx, false);
             js_imports(cx, &lx);
+            if cx.det.direct.is_some() {
+                super::direct::clients(cx, &lx, super::direct::Lang::Js);
+            }
         }
         FileKind::Go => {
             let lx = lex(text, all, Syntax::go());
@@ -134,13 +142,13 @@ fn walk_rust(lx: &mut Lexed, text: &str, ts: proc_macro2::TokenStream, group: us
                 let gid = lx.groups.len() - 1;
                 walk_rust(lx, text, g.stream(), gid);
             }
-            TokenTree::Ident(_) => push(lx, Tok::Ident, r.clone(), r, group),
-            TokenTree::Punct(_) => push(lx, Tok::Punct, r.clone(), r, group),
+            TokenTree::Ident(_) => lx.push(Tok::Ident, r.clone(), r, group, false),
+            TokenTree::Punct(_) => lx.push(Tok::Punct, r.clone(), r, group, false),
             TokenTree::Literal(_) => {
                 let s = &text[r.clone()];
                 // Doc comments arrive as `#[doc = "..."]` spanning the comment.
                 if s.starts_with("//") || s.starts_with("/*") {
-                    push(lx, Tok::Comment, r.clone(), r, group);
+                    lx.push(Tok::Comment, r.clone(), r, group, false);
                     continue;
                 }
                 let body = s.trim_start_matches('b').trim_start_matches('c');
@@ -154,24 +162,14 @@ fn walk_rust(lx: &mut Lexed, text: &str, ts: proc_macro2::TokenStream, group: us
                         r.start + pre + 1..r.end - 1
                     }
                     _ => {
-                        push(lx, Tok::Punct, r.clone(), r, group);
+                        lx.push(Tok::Punct, r.clone(), r, group, false);
                         continue;
                     }
                 };
-                push(lx, Tok::Str, r, inner, group);
+                lx.push(Tok::Str, r, inner, group, false);
             }
         }
     }
-}
-
-fn push(lx: &mut Lexed, tok: Tok, span: Range<usize>, inner: Range<usize>, group: usize) {
-    lx.tokens.push(Token {
-        tok,
-        span,
-        inner,
-        group,
-        key: false,
-    });
 }
 
 fn norm_pkg(s: &str) -> String {
@@ -444,6 +442,7 @@ fn embedded(cx: &mut FileCtx, path: &str, kind: FileKind, vtext: String, map: &[
     let out = sub.finish();
     let orig = cx.source;
     let remap = |mut f: Finding| -> Finding {
+        let span_before = f.span.clone();
         let s = map[f.span.start.min(map.len() - 1)];
         let e_last = map[f.span.end.saturating_sub(1).min(map.len() - 1)];
         let e = e_last
@@ -457,7 +456,40 @@ fn embedded(cx: &mut FileCtx, path: &str, kind: FileKind, vtext: String, map: &[
         (f.line, f.column) = orig.line_col(s);
         (f.end_line, f.end_column) = orig.line_col(e);
         if let Some(ed) = f.edit.take() {
-            if contiguous {
+            // Direct profiles insert arguments next to the match rather than
+            // replace it: map the edit's own range. In a notebook the cell is a
+            // JSON string, so text that JSON escapes cannot go in as is.
+            let own_range = ed.range != span_before;
+            let json_host = path.ends_with(".ipynb")
+                && ed
+                    .text
+                    .contains(|c: char| c == '"' || c == '\\' || c.is_control());
+            if own_range && !json_host {
+                let rs = map[ed.range.start.min(map.len() - 1)];
+                let re = if ed.range.is_empty() {
+                    rs
+                } else {
+                    map[(ed.range.end - 1).min(map.len() - 1)]
+                        + vsrc.text[ed.range.clone()]
+                            .chars()
+                            .last()
+                            .map(char::len_utf8)
+                            .unwrap_or(0)
+                };
+                if re - rs == ed.range.len() {
+                    f.edit = Some(Edit {
+                        range: rs..re,
+                        text: ed.text,
+                    });
+                } else {
+                    f.fix = Fix::Manual;
+                    f.message.push_str(" (escaped text: edit by hand)");
+                }
+            } else if json_host {
+                f.fix = Fix::Manual;
+                f.message
+                    .push_str(" (inside a notebook cell: edit the cell by hand)");
+            } else if contiguous {
                 f.edit = Some(Edit {
                     range: s..e,
                     text: ed.text,

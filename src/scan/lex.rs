@@ -47,6 +47,23 @@ pub struct Lexed {
 }
 
 impl Lexed {
+    pub fn push(
+        &mut self,
+        tok: Tok,
+        span: Range<usize>,
+        inner: Range<usize>,
+        group: usize,
+        key: bool,
+    ) {
+        self.tokens.push(Token {
+            tok,
+            span,
+            inner,
+            group,
+            key,
+        });
+    }
+
     pub fn with_len(len: usize) -> Lexed {
         Lexed::new(len)
     }
@@ -288,16 +305,6 @@ impl Cursor<'_> {
     }
 }
 
-fn push(lx: &mut Lexed, tok: Tok, span: Range<usize>, inner: Range<usize>, group: usize) {
-    lx.tokens.push(Token {
-        tok,
-        span,
-        inner,
-        group,
-        key: false,
-    });
-}
-
 /// Find the end of a quoted string starting at `i` (the opening quote),
 /// honouring backslash escapes; returns the offset after the closing quote.
 fn scan_quoted(b: &[u8], i: usize, end: usize, q: &[u8], escapes: u8, multiline: bool) -> usize {
@@ -336,25 +343,25 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
             let j = find(b, start + 2, c.end, b"#>")
                 .map(|j| j + 2)
                 .unwrap_or(c.end);
-            push(lx, Tok::Comment, start..j, start..j, group);
+            lx.push(Tok::Comment, start..j, start..j, group, false);
             c.i = j;
             continue;
         }
         if syn.hash_comments && ch == b'#' && (!syn.shell || word_start) {
             let j = line_end(b, start, c.end);
-            push(lx, Tok::Comment, start..j, start..j, group);
+            lx.push(Tok::Comment, start..j, start..j, group, false);
             c.i = j;
             continue;
         }
         if syn.slash_comments && c.starts(b"//") {
             let j = line_end(b, start, c.end);
-            push(lx, Tok::Comment, start..j, start..j, group);
+            lx.push(Tok::Comment, start..j, start..j, group, false);
             c.i = j;
             continue;
         }
         if syn.block_comments && c.starts(b"/*") {
             let j = block_comment_end(b, start, c.end, syn.nested_block_comments);
-            push(lx, Tok::Comment, start..j, start..j, group);
+            lx.push(Tok::Comment, start..j, start..j, group, false);
             c.i = j;
             continue;
         }
@@ -371,7 +378,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
             let body = start + 2;
             let j = find_line_start(b, body, c.end, close).unwrap_or(c.end);
             let end = (j + 2).min(c.end);
-            push(lx, Tok::Str, start..end, body..j, group);
+            lx.push(Tok::Str, start..end, body..j, group, false);
             c.i = end;
             word_start = false;
             continue;
@@ -388,7 +395,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
                 close.extend(std::iter::repeat_n(b'#', hashes));
                 let j = find(b, body, c.end, &close).unwrap_or(c.end);
                 let end = (j + close.len()).min(c.end);
-                push(lx, Tok::Str, start..end, body..j.min(c.end), group);
+                lx.push(Tok::Str, start..end, body..j.min(c.end), group, false);
                 c.i = end;
                 continue;
             }
@@ -401,7 +408,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
             } else {
                 j
             };
-            push(lx, Tok::Str, start..j, start + 3..inner_end, group);
+            lx.push(Tok::Str, start..j, start + 3..inner_end, group, false);
             c.i = j;
             word_start = false;
             continue;
@@ -417,7 +424,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
                 // A char literal is 'x' or '\..'; otherwise a lifetime.
                 let is_char = (c.at(1) == b'\\') || (c.at(1) != 0 && c.at(2) == b'\'');
                 if !is_char {
-                    push(lx, Tok::Punct, start..start + 1, start..start + 1, group);
+                    lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
                     c.i += 1;
                     continue;
                 }
@@ -446,7 +453,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
             } else {
                 j
             };
-            push(lx, Tok::Str, start..j, start + 1..inner_end, group);
+            lx.push(Tok::Str, start..j, start + 1..inner_end, group, false);
             c.i = j;
             word_start = false;
             continue;
@@ -461,7 +468,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
                 span: start..c.end,
             });
             let gid = lx.groups.len() - 1;
-            push(lx, Tok::Punct, start..start + 1, start..start + 1, group);
+            lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
             stack.push(gid);
             c.i += 1;
             word_start = true;
@@ -482,7 +489,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
                 stack.truncate(pos);
             }
             let group = *stack.last().unwrap_or(&0);
-            push(lx, Tok::Punct, start..start + 1, start..start + 1, group);
+            lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
             c.i += 1;
             word_start = false;
             continue;
@@ -502,7 +509,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
                 } else {
                     Tok::Word
                 };
-                push(lx, tok, start..j, start..j, group);
+                lx.push(tok, start..j, start..j, group, false);
             } else {
                 while j < c.end
                     && (is_ident_char(b[j])
@@ -523,7 +530,7 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
                         j += 1;
                     }
                 }
-                push(lx, Tok::Ident, start..j, start..j, group);
+                lx.push(Tok::Ident, start..j, start..j, group, false);
             }
             c.i = j;
             word_start = false;
@@ -536,12 +543,12 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
         }
         // Multi-byte UTF-8 continuation bytes never start a token.
         let len = utf8_len(ch);
-        push(
-            lx,
+        lx.push(
             Tok::Punct,
             start..(start + len).min(c.end),
             start..(start + len).min(c.end),
             group,
+            false,
         );
         c.i += len;
         word_start = matches!(ch, b';' | b'|' | b'&' | b'(' | b'=');
@@ -588,23 +595,23 @@ fn lex_template(
         match b[j] {
             b'\\' => j += 2,
             b'`' => {
-                push(
-                    lx,
+                lx.push(
                     Tok::Str,
                     if piece == start + 1 { start } else { piece }..j + 1,
                     piece..j,
                     group,
+                    false,
                 );
                 return j + 1;
             }
             b'$' if j + 1 < end && b[j + 1] == b'{' => {
-                push(
-                    lx,
+                // `${` and its `}` stay code, so brackets balance.
+                lx.push(
                     Tok::Str,
-                    // `${` and its `}` stay code, so brackets balance.
                     if piece == start + 1 { start } else { piece }..j,
                     piece..j,
                     group,
+                    false,
                 );
                 // Find the matching `}` counting nested braces (strings inside
                 // are rare enough in templates to ignore).
@@ -630,7 +637,7 @@ fn lex_template(
             _ => j += 1,
         }
     }
-    push(lx, Tok::Str, piece..end, piece..end, group);
+    lx.push(Tok::Str, piece..end, piece..end, group, false);
     end
 }
 

@@ -5,24 +5,7 @@
 
 use std::ops::Range;
 
-use super::lex::{lex_into_public, Group, Lexed, Syntax, Tok, Token};
-
-fn push(
-    lx: &mut Lexed,
-    tok: Tok,
-    span: Range<usize>,
-    inner: Range<usize>,
-    group: usize,
-    key: bool,
-) {
-    lx.tokens.push(Token {
-        tok,
-        span,
-        inner,
-        group,
-        key,
-    });
-}
+use super::lex::{lex_into_public, Group, Lexed, Syntax, Tok};
 
 fn new_group(
     lx: &mut Lexed,
@@ -148,8 +131,7 @@ fn value(
                 j += 1;
             }
             let close = j.min(end);
-            push(
-                lx,
+            lx.push(
                 Tok::Str,
                 s..(close + 1).min(end),
                 s + 1..close,
@@ -158,7 +140,7 @@ fn value(
             );
             if let Some(c) = text[close.min(end)..end].find('#') {
                 let c = close + c;
-                push(lx, Tok::Comment, c..end, c..end, group, false);
+                lx.push(Tok::Comment, c..end, c..end, group, false);
             }
             end
         }
@@ -173,7 +155,7 @@ fn value(
                         || b[i - 1] == b'\t')
                 {
                     e = i;
-                    push(lx, Tok::Comment, i..end, i..end, group, false);
+                    lx.push(Tok::Comment, i..end, i..end, group, false);
                     break;
                 }
                 i += 1;
@@ -185,7 +167,7 @@ fn value(
             if we > s {
                 // Put the comment token after the value token.
                 let comment = if e < end { lx.tokens.pop() } else { None };
-                push(lx, Tok::Word, s..we, s..we, group, false);
+                lx.push(Tok::Word, s..we, s..we, group, false);
                 if let Some(c) = comment {
                     lx.tokens.push(c);
                 }
@@ -257,14 +239,7 @@ pub fn yaml(text: &str) -> Lexed {
         if let Some((bi, g)) = block {
             if content.is_empty() || indent > bi {
                 if !content.is_empty() && shell_block.is_none() {
-                    push(
-                        &mut lx,
-                        Tok::Word,
-                        ls + indent..le,
-                        ls + indent..le,
-                        g,
-                        false,
-                    );
+                    lx.push(Tok::Word, ls + indent..le, ls + indent..le, g, false);
                 }
                 continue;
             }
@@ -278,14 +253,7 @@ pub fn yaml(text: &str) -> Lexed {
             continue;
         }
         if content.starts_with('#') {
-            push(
-                &mut lx,
-                Tok::Comment,
-                ls + indent..le,
-                ls + indent..le,
-                0,
-                false,
-            );
+            lx.push(Tok::Comment, ls + indent..le, ls + indent..le, 0, false);
             continue;
         }
         while stack.last().is_some_and(|&(i, _)| i >= indent) {
@@ -308,7 +276,7 @@ pub fn yaml(text: &str) -> Lexed {
             item_indent = s - ls;
         }
         if let Some((kspan, kinner, after)) = yaml_key(text, s, le) {
-            push(&mut lx, Tok::Str, kspan.clone(), kinner, group, true);
+            lx.push(Tok::Str, kspan.clone(), kinner, group, true);
             let rest = text[after..le].trim_start_matches([' ', '\t']);
             let vstart = le - rest.len();
             let rest_clean = rest.split(" #").next().unwrap_or("").trim();
@@ -320,7 +288,7 @@ pub fn yaml(text: &str) -> Lexed {
                 let g = new_group(&mut lx, group, Some(kspan), ls, text.len());
                 stack.push((item_indent, g));
                 if rest.starts_with('#') {
-                    push(&mut lx, Tok::Comment, vstart..le, vstart..le, g, false);
+                    lx.push(Tok::Comment, vstart..le, vstart..le, g, false);
                 }
             } else if rest.starts_with('|') || rest.starts_with('>') {
                 let is_script = is_script_key(&text[kspan.clone()]);
@@ -390,14 +358,14 @@ pub fn toml(text: &str) -> Lexed {
             continue;
         }
         if content.starts_with('#') {
-            push(&mut lx, Tok::Comment, s..le, s..le, group, false);
+            lx.push(Tok::Comment, s..le, s..le, group, false);
             continue;
         }
         if content.starts_with('[') {
             let close = content.find(']').map(|i| s + i).unwrap_or(le);
             let name = s + content.chars().take_while(|&c| c == '[').count();
             group = new_group(&mut lx, 0, Some(name..close), ls, text.len());
-            push(&mut lx, Tok::Str, name..close, name..close, 0, false);
+            lx.push(Tok::Str, name..close, name..close, 0, false);
             continue;
         }
         // key = value, key may be quoted or dotted.
@@ -417,7 +385,7 @@ pub fn toml(text: &str) -> Lexed {
         } else {
             s..ke
         };
-        push(&mut lx, Tok::Str, s..ke, inner, group, true);
+        lx.push(Tok::Str, s..ke, inner, group, true);
         let vs = eq + 1;
         let rest = text[vs..le].trim_start();
         let vstart = le - rest.len();
@@ -427,8 +395,7 @@ pub fn toml(text: &str) -> Lexed {
                 .find(q)
                 .map(|i| vstart + 3 + i)
                 .unwrap_or(text.len());
-            push(
-                &mut lx,
+            lx.push(
                 Tok::Str,
                 vstart..(close + 3).min(text.len()),
                 vstart + 3..close,
@@ -481,7 +448,7 @@ pub fn env_ini(text: &str) -> Lexed {
             continue;
         }
         if content.starts_with('#') || content.starts_with(';') {
-            push(&mut lx, Tok::Comment, s..le, s..le, group, false);
+            lx.push(Tok::Comment, s..le, s..le, group, false);
             continue;
         }
         if content.starts_with('[') {
@@ -494,14 +461,14 @@ pub fn env_ini(text: &str) -> Lexed {
         }
         let sep = (s..le).find(|&i| b[i] == b'=' || b[i] == b':');
         let Some(sep) = sep else {
-            push(&mut lx, Tok::Word, s..le, s..le, group, false);
+            lx.push(Tok::Word, s..le, s..le, group, false);
             continue;
         };
         let mut ke = sep;
         while ke > s && b[ke - 1] == b' ' {
             ke -= 1;
         }
-        push(&mut lx, Tok::Str, s..ke, s..ke, group, true);
+        lx.push(Tok::Str, s..ke, s..ke, group, true);
         value(&mut lx, text, sep + 1, le, group, true, Syntax::json());
     }
     lx
@@ -538,7 +505,7 @@ pub fn dockerfile(text: &str) -> Lexed {
             .collect();
         let after = s + word.len();
         match word.to_ascii_uppercase().as_str() {
-            "" if content.starts_with('#') => push(&mut lx, Tok::Comment, s..end, s..end, 0, false),
+            "" if content.starts_with('#') => lx.push(Tok::Comment, s..end, s..end, 0, false),
             "FROM" | "" => {}
             "ENV" | "ARG" | "LABEL" => {
                 // Pairs `K=V K2="v 2"` or the legacy `K V`.
@@ -554,7 +521,7 @@ pub fn dockerfile(text: &str) -> Lexed {
                     if ks == i {
                         break;
                     }
-                    push(&mut lx, Tok::Str, ks..i, ks..i, 0, true);
+                    lx.push(Tok::Str, ks..i, ks..i, 0, true);
                     if i < end && b[i] == b'=' {
                         i += 1;
                         let vs = i;
@@ -565,21 +532,14 @@ pub fn dockerfile(text: &str) -> Lexed {
                                 i += if b[i] == b'\\' { 2 } else { 1 };
                             }
                             let close = i.min(end);
-                            push(
-                                &mut lx,
-                                Tok::Str,
-                                vs..(close + 1).min(end),
-                                vs + 1..close,
-                                0,
-                                false,
-                            );
+                            lx.push(Tok::Str, vs..(close + 1).min(end), vs + 1..close, 0, false);
                             i = close + 1;
                         } else {
                             while i < end && !b[i].is_ascii_whitespace() {
                                 i += 1;
                             }
                             if i > vs {
-                                push(&mut lx, Tok::Word, vs..i, vs..i, 0, false);
+                                lx.push(Tok::Word, vs..i, vs..i, 0, false);
                             }
                         }
                     } else {
@@ -587,8 +547,7 @@ pub fn dockerfile(text: &str) -> Lexed {
                         let rest = text[i..end].trim();
                         if !rest.is_empty() {
                             let vs = end - text[i..end].trim_start().len();
-                            push(
-                                &mut lx,
+                            lx.push(
                                 Tok::Word,
                                 vs..vs + rest.len(),
                                 vs..vs + rest.len(),

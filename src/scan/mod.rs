@@ -1,6 +1,7 @@
 //! `scan`: files -> detection -> findings.
 
 pub mod detect;
+mod direct;
 mod file;
 pub mod kind;
 pub mod lex;
@@ -17,7 +18,7 @@ pub use kind::FileKind;
 use prefilter::Prefilter;
 
 use crate::finding::{Finding, Kind};
-use crate::rules::{Loaded, Rules, TargetTable};
+use crate::rules::{Loaded, Rules, SourceTable, TargetTable};
 use crate::source::{self, SourceText};
 
 /// Default cap on file size: larger files are skipped and counted.
@@ -34,6 +35,8 @@ pub struct ScanOptions {
     /// Extra glob patterns to include / exclude (from the config file).
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// Source profile id (`--from`): what the code migrates away from.
+    pub from: String,
 }
 
 impl Default for ScanOptions {
@@ -46,6 +49,7 @@ impl Default for ScanOptions {
             kinds: Vec::new(),
             include: Vec::new(),
             exclude: Vec::new(),
+            from: crate::rules::DEFAULT_SOURCE.to_owned(),
         }
     }
 }
@@ -87,7 +91,19 @@ impl ScanReport {
 /// Scan the paths in `opts` for dependencies on the source surface, mapping
 /// each to what it becomes on `target`.
 pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> ScanReport {
-    let det = Detector::new(rules, &target.table);
+    let Some(src) = rules.source(&opts.from) else {
+        return ScanReport {
+            table: target.label(),
+            files: Vec::new(),
+            files_scanned: 0,
+            files_skipped: 0,
+            errors: vec![ScanError {
+                path: opts.from.clone(),
+                message: "unknown source profile (see `rules list`)".into(),
+            }],
+        };
+    };
+    let det = Detector::new(rules, &src.table, &target.table);
     let prefilter = Prefilter::new(&det.trigger_literals());
     let results: Mutex<Vec<(FileResult, Vec<Finding>, bool)>> = Mutex::new(Vec::new());
     let errs: Mutex<Vec<ScanError>> = Mutex::new(Vec::new());
@@ -183,7 +199,7 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     errors.extend(errs.into_inner().unwrap_or_default());
     let repo_marker = results.iter().any(|r| r.2);
     let mut files: Vec<FileResult> = Vec::new();
-    let keys = KeyRedactor::new(rules);
+    let keys = KeyRedactor::new(&src.table);
     for (mut fr, gated, _) in results.drain(..) {
         if repo_marker {
             fr.findings.extend(gated);
@@ -235,24 +251,27 @@ fn read_capped(
 /// the finding (fuzzing found a key glued to a model id reported whole in
 /// the model-slug finding).
 struct KeyRedactor {
-    re: regex::Regex,
+    /// None when the table has no usable pattern (one matching "" would
+    /// redact everywhere).
+    re: Option<regex::Regex>,
     prefix: String,
 }
 
 impl KeyRedactor {
-    fn new(rules: &Rules) -> KeyRedactor {
-        let src = &rules.source.table;
+    fn new(src: &SourceTable) -> KeyRedactor {
         KeyRedactor {
-            re: regex::Regex::new(&src.key_pattern).expect("validated key pattern"),
+            re: regex::Regex::new(&src.key_pattern)
+                .ok()
+                .filter(|r| !r.is_match("")),
             prefix: src.key_prefix.clone(),
         }
     }
 
     fn apply(&self, findings: &mut [Finding]) {
+        let Some(re) = &self.re else { return };
         let fix = |s: &mut String| {
-            if self.re.is_match(s) {
-                *s = self
-                    .re
+            if re.is_match(s) {
+                *s = re
                     .replace_all(s, |c: &regex::Captures| {
                         crate::finding::redact(&c[0], &self.prefix)
                     })
@@ -283,14 +302,33 @@ pub fn scan_source(
     source: &SourceText,
     repo_has_markers: bool,
 ) -> Vec<Finding> {
-    let det = Detector::new(rules, &target.table);
+    scan_source_from(
+        rules,
+        rules.source_default(),
+        target,
+        path,
+        source,
+        repo_has_markers,
+    )
+}
+
+/// [`scan_source`] for a given source profile (`--from`).
+pub fn scan_source_from(
+    rules: &Rules,
+    src: &Loaded<SourceTable>,
+    target: &Loaded<TargetTable>,
+    path: &str,
+    source: &SourceText,
+    repo_has_markers: bool,
+) -> Vec<Finding> {
+    let det = Detector::new(rules, &src.table, &target.table);
     let kind = FileKind::detect(std::path::Path::new(path));
     let out = file::detect(&det, path, kind, source);
     let mut f = out.findings;
     if repo_has_markers || out.has_marker {
         f.extend(out.gated);
     }
-    KeyRedactor::new(rules).apply(&mut f);
+    KeyRedactor::new(&src.table).apply(&mut f);
     f.sort_by_key(|f| (f.span.start, f.kind));
     f.dedup_by(|a, b| a.span == b.span && a.kind == b.kind);
     f

@@ -355,7 +355,11 @@ pub fn render_all(report: &ScanReport, t: usize) -> String {
     use llmgw_migrate::report::{github, junit, sarif, step_summary, ScanOutput};
     let out = ScanOutput::new(report);
     let mut s = serde_json::to_string_pretty(&out).expect("json");
-    s.push_str(&sarif::render(&out, target(t), &rules().source.label()));
+    s.push_str(&sarif::render(
+        &out,
+        target(t),
+        &rules().source_default().label(),
+    ));
     s.push_str(&github::render(&out));
     s.push_str(&junit::render(&out));
     s.push_str(&step_summary::markdown(&out));

@@ -1,0 +1,94 @@
+//! `parity`: run the golden set against both gateways and report.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::{ParityArgs, ParityFormat};
+use crate::parity::{self, report, Options};
+use crate::style::ColorChoice;
+
+pub fn run(
+    args: ParityArgs,
+    rules_dir: Option<&Path>,
+    color: ColorChoice,
+) -> anyhow::Result<ExitCode> {
+    let rules = super::load_rules(rules_dir)?;
+    if args.scan.is_some() && !args.check_models {
+        anyhow::bail!("--scan PATH needs --check-models");
+    }
+    let shard = args.shard.as_deref().map(parity::parse_shard).transpose()?;
+    let format = args.format.unwrap_or(ParityFormat::Human);
+    let opts = Options {
+        golden: args.golden,
+        config: args.config,
+        record: args.record,
+        replay: args.replay,
+        shard,
+        check_models: args.check_models,
+        scan: args.scan,
+        negative: args.negative,
+        concurrency: args.concurrency,
+        tags: args.tags,
+        progress: std::io::stderr().is_terminal(),
+    };
+    let prepared = parity::prepare(&opts, &rules)?;
+    if prepared.prompts.is_empty() {
+        if let Some((i, n)) = shard {
+            // Small sets leave some CI shards empty: not an error.
+            eprintln!(
+                "llmgw-migrate: shard {i}/{n} of {} has no prompts",
+                prepared.golden_file
+            );
+        } else {
+            anyhow::bail!(
+                "no prompts selected from {} (check --tag / --shard)",
+                prepared.golden_file
+            );
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let rep = rt.block_on(parity::run(&prepared, &rules, &opts));
+    let text = match format {
+        ParityFormat::Human => report::human(&rep, color),
+        ParityFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&rep)?;
+            s.push('\n');
+            s
+        }
+        ParityFormat::Junit => report::junit(&rep),
+        ParityFormat::Markdown => {
+            let md = report::markdown(&rep);
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .map_err(|e| {
+                        anyhow::anyhow!("GITHUB_STEP_SUMMARY {}: {e}", Path::new(&path).display())
+                    })?;
+                f.write_all(md.as_bytes())?;
+            }
+            md
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // `parity ... | head` is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    if !rep.unreachable.is_empty() {
+        for u in &rep.unreachable {
+            eprintln!("llmgw-migrate: error: gateway unreachable: {u}");
+        }
+        return Ok(ExitCode::from(2));
+    }
+    Ok(if rep.verdict == "pass" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(super::FOUND)
+    })
+}

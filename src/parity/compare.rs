@@ -1,0 +1,775 @@
+//! Responses -> comparisons: the checks run for one prompt in one mode.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::golden::{Expect, Prompt, TextExpect, Tolerance, ToolExpect};
+use super::request::wants_json;
+use super::response::{Response, ToolCall};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    /// Shown, never fails the run (e.g. latency without limits).
+    Info,
+    Skip,
+    Fail,
+    /// No comparison possible: a request failed or was not sent.
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Info => "info",
+            Status::Skip => "skip",
+            Status::Fail => "fail",
+            Status::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+    pub baseline: Value,
+    pub candidate: Value,
+    pub detail: String,
+}
+
+fn check(name: &str, status: Status, b: Value, c: Value, detail: impl Into<String>) -> Check {
+    Check {
+        name: name.to_owned(),
+        status,
+        baseline: b,
+        candidate: c,
+        detail: detail.into(),
+    }
+}
+
+fn pass_fail(ok: bool) -> Status {
+    if ok {
+        Status::Pass
+    } else {
+        Status::Fail
+    }
+}
+
+/// Whitespace-insensitive form used by `normalized`.
+pub fn normalize(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Character similarity ratio in 0..=1 (1 = identical).
+pub fn similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .timeout(std::time::Duration::from_millis(500))
+        .diff_chars(a, b)
+        .ratio() as f64
+}
+
+/// Parse model output as JSON, allowing a Markdown code fence around it.
+pub fn parse_json_text(s: &str) -> Option<Value> {
+    let t = s.trim();
+    let t = match t.strip_prefix("```") {
+        Some(rest) => {
+            let rest = rest.split_once('\n').map_or("", |(_, r)| r);
+            rest.trim_end().strip_suffix("```").unwrap_or(rest)
+        }
+        None => t,
+    };
+    serde_json::from_str(t.trim()).ok()
+}
+
+fn short(s: &str) -> Value {
+    const MAX: usize = 400;
+    if s.chars().count() <= MAX {
+        Value::String(s.to_owned())
+    } else {
+        let mut t: String = s.chars().take(MAX).collect();
+        t.push('…');
+        Value::String(t)
+    }
+}
+
+pub fn text(expect: &TextExpect, b: &str, c: &str) -> Check {
+    let (status, detail) = match expect {
+        TextExpect::Ignore => (Status::Skip, "not compared (expect: ignore)".to_owned()),
+        TextExpect::Exact => (
+            pass_fail(b == c),
+            if b == c {
+                "byte-equal".into()
+            } else {
+                format!("differ (similarity {:.3})", similarity(b, c))
+            },
+        ),
+        TextExpect::Normalized => {
+            let ok = normalize(b) == normalize(c);
+            (
+                pass_fail(ok),
+                if ok {
+                    "equal after whitespace normalisation".into()
+                } else {
+                    format!(
+                        "differ after whitespace normalisation (similarity {:.3})",
+                        similarity(b, c)
+                    )
+                },
+            )
+        }
+        TextExpect::Similarity(min) => {
+            let r = similarity(b, c);
+            (
+                pass_fail(r >= *min),
+                format!("similarity {r:.3} (need >= {min})"),
+            )
+        }
+        TextExpect::Json | TextExpect::JsonValid => {
+            let (jb, jc) = (parse_json_text(b), parse_json_text(c));
+            match (&jb, &jc) {
+                (Some(x), Some(y)) if matches!(expect, TextExpect::Json) => (
+                    pass_fail(x == y),
+                    if x == y {
+                        "equal as JSON".into()
+                    } else {
+                        "both valid JSON but the values differ".into()
+                    },
+                ),
+                (Some(_), Some(_)) => (Status::Pass, "both valid JSON".into()),
+                _ => (
+                    Status::Fail,
+                    format!(
+                        "not valid JSON: {}",
+                        [("baseline", jb.is_none()), ("candidate", jc.is_none())]
+                            .iter()
+                            .filter(|x| x.1)
+                            .map(|x| x.0)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }
+        }
+        TextExpect::Regex(re) => {
+            let (mb, mc) = (re.is_match(b), re.is_match(c));
+            (
+                pass_fail(mb && mc),
+                format!(
+                    "/{}/ baseline {}, candidate {}",
+                    re.as_str(),
+                    if mb { "matches" } else { "does not match" },
+                    if mc { "matches" } else { "does not match" }
+                ),
+            )
+        }
+    };
+    check(
+        "text",
+        status,
+        short(b),
+        short(c),
+        format!("[{}] {detail}", expect.describe()),
+    )
+}
+
+/// Reduce a model id to what both gateways should agree on: no
+/// `provider/` prefix, no `:variant` suffix, lowercase.
+pub fn model_key(m: &str) -> String {
+    let m = m.trim().to_ascii_lowercase();
+    let m = m.rsplit_once('/').map_or(m.as_str(), |(_, x)| x);
+    let m = m.split_once(':').map_or(m, |(x, _)| x);
+    m.to_owned()
+}
+
+/// A dated snapshot id (`gpt-4o-2024-08-06`, `claude-x-20250514`) counts as
+/// the undated id it resolves from.
+fn strip_date(m: &str) -> &str {
+    let b = m.as_bytes();
+    let is_digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if b.len() > 11 {
+        let tail = &m[m.len() - 11..];
+        if tail.starts_with('-')
+            && is_digits(&tail[1..5])
+            && &tail[5..6] == "-"
+            && is_digits(&tail[6..8])
+            && &tail[8..9] == "-"
+            && is_digits(&tail[9..11])
+        {
+            return &m[..m.len() - 11];
+        }
+    }
+    if b.len() > 9 {
+        let tail = &m[m.len() - 9..];
+        if tail.starts_with('-') && is_digits(&tail[1..]) {
+            return &m[..m.len() - 9];
+        }
+    }
+    m
+}
+
+/// Does the model a gateway reports match the id it was sent?
+pub fn model_matches(sent: &str, returned: &str) -> bool {
+    let (s, r) = (model_key(sent), model_key(returned));
+    s == r || strip_date(&s) == strip_date(&r)
+}
+
+fn model(expect: &Expect, sent: (&str, &str), b: &Response, c: &Response) -> Check {
+    let (bm, cm) = (b.model.as_deref(), c.model.as_deref());
+    let bv = json!(bm);
+    let cv = json!(cm);
+    if !expect.model {
+        return check(
+            "model",
+            Status::Skip,
+            bv,
+            cv,
+            "not compared (expect.model: false)",
+        );
+    }
+    let mut bad = Vec::new();
+    for (side, s, r) in [("baseline", sent.0, bm), ("candidate", sent.1, cm)] {
+        match r {
+            None => bad.push(format!("{side} returned no model")),
+            Some(r) if !model_matches(s, r) => {
+                bad.push(format!("{side} sent '{s}' but the response says '{r}'"))
+            }
+            Some(_) => {}
+        }
+    }
+    let detail = if bad.is_empty() {
+        format!(
+            "each gateway answered with the model it was sent ('{}' / '{}')",
+            sent.0, sent.1
+        )
+    } else {
+        bad.join("; ")
+    };
+    check("model", pass_fail(bad.is_empty()), bv, cv, detail)
+}
+
+fn tokens(name: &str, tol: &Tolerance, b: Option<u64>, c: Option<u64>) -> Check {
+    match (b, c) {
+        (Some(x), Some(y)) => {
+            let ok = tol.allows(x, y);
+            let d = y as i64 - x as i64;
+            check(
+                name,
+                if tol.ignore {
+                    Status::Info
+                } else {
+                    pass_fail(ok)
+                },
+                json!(x),
+                json!(y),
+                format!("difference {d:+} (tolerance {})", tol.describe()),
+            )
+        }
+        _ if tol.ignore => check(name, Status::Skip, json!(b), json!(c), "ignored"),
+        _ => check(
+            name,
+            Status::Fail,
+            json!(b),
+            json!(c),
+            "usage missing on one side",
+        ),
+    }
+}
+
+fn args_value(a: &str) -> Option<Value> {
+    if a.trim().is_empty() {
+        return Some(json!({}));
+    }
+    serde_json::from_str(a).ok()
+}
+
+fn tool_calls(expect: &ToolExpect, b: &[ToolCall], c: &[ToolCall]) -> Check {
+    let show = |calls: &[ToolCall]| -> Value {
+        Value::Array(
+            calls
+                .iter()
+                .map(|t| json!({"name": t.name, "arguments": args_value(&t.arguments).unwrap_or_else(|| Value::String(t.arguments.clone()))}))
+                .collect(),
+        )
+    };
+    let (bv, cv) = (show(b), show(c));
+    let mut problems = Vec::new();
+    match expect {
+        ToolExpect::Ignore => {
+            return check("tool_calls", Status::Skip, bv, cv, "not compared");
+        }
+        ToolExpect::Same | ToolExpect::Names => {
+            if b.len() != c.len() {
+                problems.push(format!("{} call(s) vs {}", b.len(), c.len()));
+            }
+            for (i, (x, y)) in b.iter().zip(c).enumerate() {
+                if x.name != y.name {
+                    problems.push(format!("call {i}: name '{}' vs '{}'", x.name, y.name));
+                } else if matches!(expect, ToolExpect::Same) {
+                    match (args_value(&x.arguments), args_value(&y.arguments)) {
+                        (Some(p), Some(q)) if p == q => {}
+                        (Some(_), Some(_)) => {
+                            problems.push(format!("call {i} ({}): arguments differ", x.name))
+                        }
+                        (bp, _) => problems.push(format!(
+                            "call {i} ({}): arguments not valid JSON on {}",
+                            x.name,
+                            if bp.is_none() {
+                                "baseline"
+                            } else {
+                                "candidate"
+                            }
+                        )),
+                    }
+                }
+            }
+        }
+        ToolExpect::List(want) => {
+            for (side, got) in [("baseline", b), ("candidate", c)] {
+                if got.len() != want.len() {
+                    problems.push(format!(
+                        "{side}: {} call(s), expected {}",
+                        got.len(),
+                        want.len()
+                    ));
+                    continue;
+                }
+                for (i, (g, (name, args))) in got.iter().zip(want).enumerate() {
+                    if &g.name != name {
+                        problems.push(format!("{side} call {i}: '{}' instead of '{name}'", g.name));
+                    } else if let Some(a) = args {
+                        if args_value(&g.arguments).as_ref() != Some(a) {
+                            problems.push(format!(
+                                "{side} call {i} ({name}): arguments differ from expected"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let detail = if problems.is_empty() {
+        match (b.len(), expect) {
+            (0, _) => "no tool calls on either side".to_owned(),
+            (_, ToolExpect::Names) => "same tool names (ids and arguments ignored)".into(),
+            _ => "same names, JSON-equal arguments (ids ignored)".into(),
+        }
+    } else {
+        problems.join("; ")
+    };
+    check("tool_calls", pass_fail(problems.is_empty()), bv, cv, detail)
+}
+
+fn latency(expect: &Expect, b: &Response, c: &Response, stream: bool) -> Check {
+    let l = &expect.latency;
+    let bt = if stream { b.ttft_ms } else { None };
+    let ct = if stream { c.ttft_ms } else { None };
+    let bv = json!({"ttft_ms": bt, "total_ms": b.total_ms});
+    let cv = json!({"ttft_ms": ct, "total_ms": c.total_ms});
+    let mut problems = Vec::new();
+    if let Some(r) = l.max_ratio {
+        if b.total_ms > 0.0 && c.total_ms > r * b.total_ms {
+            problems.push(format!(
+                "candidate total {:.0} ms is more than {r}x baseline {:.0} ms",
+                c.total_ms, b.total_ms
+            ));
+        }
+    }
+    if let Some(m) = l.max_total_ms {
+        if c.total_ms > m as f64 {
+            problems.push(format!("candidate total {:.0} ms > {m} ms", c.total_ms));
+        }
+    }
+    if let (Some(m), Some(t)) = (l.max_ttft_ms, ct) {
+        if t > m as f64 {
+            problems.push(format!("candidate time to first token {t:.0} ms > {m} ms"));
+        }
+    }
+    let limited = l.max_ratio.is_some() || l.max_total_ms.is_some() || l.max_ttft_ms.is_some();
+    let summary = match (bt, ct) {
+        (Some(x), Some(y)) => format!(
+            "ttft {x:.0} / {y:.0} ms, total {:.0} / {:.0} ms",
+            b.total_ms, c.total_ms
+        ),
+        _ => format!("total {:.0} / {:.0} ms", b.total_ms, c.total_ms),
+    };
+    let status = if !problems.is_empty() {
+        Status::Fail
+    } else if limited {
+        Status::Pass
+    } else {
+        Status::Info
+    };
+    let detail = if problems.is_empty() {
+        summary
+    } else {
+        format!("{summary}: {}", problems.join("; "))
+    };
+    check("latency", status, bv, cv, detail)
+}
+
+/// All checks for one prompt in one mode. `sent` is the model id each
+/// gateway was sent.
+pub fn compare(
+    prompt: &Prompt,
+    stream: bool,
+    sent: (&str, &str),
+    b: &Response,
+    c: &Response,
+) -> Vec<Check> {
+    let e = &prompt.expect;
+    let mut out = Vec::new();
+    let resp = |r: &Response| json!({"status": r.status, "error": r.error, "attempts": r.attempts});
+    if b.error.is_some() || c.error.is_some() {
+        let mut d = Vec::new();
+        if let Some(x) = &b.error {
+            d.push(format!("baseline: {x}"));
+        }
+        if let Some(x) = &c.error {
+            d.push(format!("candidate: {x}"));
+        }
+        out.push(check(
+            "response",
+            Status::Error,
+            resp(b),
+            resp(c),
+            d.join("; "),
+        ));
+        return out;
+    }
+    out.push(check(
+        "response",
+        Status::Pass,
+        resp(b),
+        resp(c),
+        "both complete",
+    ));
+    out.push(text(&e.text, &b.text, &c.text));
+    if wants_json(prompt) && !matches!(e.text, TextExpect::Json | TextExpect::JsonValid) {
+        let (vb, vc) = (
+            parse_json_text(&b.text).is_some(),
+            parse_json_text(&c.text).is_some(),
+        );
+        out.push(check(
+            "json",
+            pass_fail(vb && vc),
+            json!(vb),
+            json!(vc),
+            "response_format asks for JSON: is each answer valid JSON",
+        ));
+    }
+    let (bf, cf) = (b.finish_reason.as_deref(), c.finish_reason.as_deref());
+    let (nb, nc) = (bf.map(finish_key), cf.map(finish_key));
+    out.push(if e.finish_reason {
+        check(
+            "finish_reason",
+            pass_fail(nb.is_some() && nb == nc),
+            json!(bf),
+            json!(cf),
+            if nb.is_some() && nb == nc {
+                if bf == cf {
+                    "same"
+                } else {
+                    "same after mapping provider-native reasons"
+                }
+            } else if bf.is_none() || cf.is_none() {
+                "missing on one side"
+            } else {
+                "differ"
+            },
+        )
+    } else {
+        check(
+            "finish_reason",
+            Status::Skip,
+            json!(bf),
+            json!(cf),
+            "not compared",
+        )
+    });
+    out.push(model(e, sent, b, c));
+    let (bu, cu) = (b.usage, c.usage);
+    out.push(tokens(
+        "prompt_tokens",
+        &e.prompt_tokens,
+        bu.map(|u| u.prompt_tokens),
+        cu.map(|u| u.prompt_tokens),
+    ));
+    out.push(tokens(
+        "completion_tokens",
+        &e.completion_tokens,
+        bu.map(|u| u.completion_tokens),
+        cu.map(|u| u.completion_tokens),
+    ));
+    out.push(tokens(
+        "total_tokens",
+        &e.total_tokens,
+        bu.map(|u| u.total_tokens),
+        cu.map(|u| u.total_tokens),
+    ));
+    let has_tools = prompt.tools.is_some()
+        || !b.tool_calls.is_empty()
+        || !c.tool_calls.is_empty()
+        || matches!(e.tool_calls, ToolExpect::List(_));
+    if has_tools {
+        out.push(tool_calls(&e.tool_calls, &b.tool_calls, &c.tool_calls));
+    }
+    out.push(latency(e, b, c, stream));
+    out.push(field_drift(
+        "usage_fields",
+        &b.usage_fields,
+        &c.usage_fields,
+    ));
+    out.push(field_drift(
+        "rate_limit_headers",
+        &b.rate_headers,
+        &c.rate_headers,
+    ));
+    out
+}
+
+/// Informational: which field or header names only one side returns.
+fn field_drift(name: &str, b: &[String], c: &[String]) -> Check {
+    let only = |x: &[String], y: &[String]| -> Vec<String> {
+        x.iter().filter(|k| !y.contains(k)).cloned().collect()
+    };
+    let (ob, oc) = (only(b, c), only(c, b));
+    let detail = if ob.is_empty() && oc.is_empty() {
+        if b.is_empty() {
+            "none on either side".to_owned()
+        } else {
+            "same names".to_owned()
+        }
+    } else {
+        format!(
+            "only baseline: [{}]; only candidate: [{}]",
+            ob.join(", "),
+            oc.join(", ")
+        )
+    };
+    check(name, Status::Info, json!(b), json!(c), detail)
+}
+
+/// OpenAI's finish reasons, with the provider-native ones some gateways
+/// pass through (Anthropic, Gemini) mapped onto them.
+pub fn finish_key(f: &str) -> &str {
+    match f.to_ascii_lowercase().as_str() {
+        "end_turn" | "stop_sequence" | "stop" | "eos" => "stop",
+        "max_tokens" | "length" | "max_output_tokens" => "length",
+        "tool_use" | "tool_calls" | "function_call" => "tool_calls",
+        "content_filter" | "safety" | "recitation" => "content_filter",
+        _ => f,
+    }
+}
+
+/// A prompt's status: the worst of its checks.
+pub fn overall(checks: &[Check]) -> Status {
+    if checks.iter().any(|c| c.status == Status::Error) {
+        Status::Error
+    } else if checks.iter().any(|c| c.status == Status::Fail) {
+        Status::Fail
+    } else {
+        Status::Pass
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parity::response::Usage;
+
+    #[test]
+    fn text_modes() {
+        assert_eq!(text(&TextExpect::Exact, "a b", "a b").status, Status::Pass);
+        assert_eq!(text(&TextExpect::Exact, "a b", "a  b").status, Status::Fail);
+        assert_eq!(
+            text(&TextExpect::Normalized, " a\r\n b ", "a b").status,
+            Status::Pass
+        );
+        assert_eq!(
+            text(&TextExpect::Normalized, "a b", "a c").status,
+            Status::Fail
+        );
+        let s = text(
+            &TextExpect::Similarity(0.9),
+            "The capital is Paris.",
+            "The capital is Paris!",
+        );
+        assert_eq!(s.status, Status::Pass, "{}", s.detail);
+        let s = text(
+            &TextExpect::Similarity(0.9),
+            "Paris",
+            "Lyon, a city in France",
+        );
+        assert_eq!(s.status, Status::Fail);
+        assert_eq!(
+            text(&TextExpect::Json, "```json\n{\"a\": 1}\n```", "{\"a\":1}").status,
+            Status::Pass
+        );
+        assert_eq!(
+            text(&TextExpect::Json, "{\"a\":1}", "{\"a\":2}").status,
+            Status::Fail
+        );
+        assert_eq!(
+            text(&TextExpect::JsonValid, "{\"a\":1}", "{\"a\":2}").status,
+            Status::Pass
+        );
+        assert_eq!(
+            text(&TextExpect::JsonValid, "{\"a\":1}", "a: 2").status,
+            Status::Fail
+        );
+        let re = TextExpect::Regex(regex::Regex::new(r"^\d+$").unwrap());
+        assert_eq!(text(&re, "42", "17").status, Status::Pass);
+        let c = text(&re, "42", "forty-two");
+        assert_eq!(c.status, Status::Fail);
+        assert!(c.detail.contains("candidate does not match"));
+    }
+
+    #[test]
+    fn finish_reasons_map_native_values() {
+        assert_eq!(finish_key("end_turn"), "stop");
+        assert_eq!(finish_key("STOP"), "stop");
+        assert_eq!(finish_key("max_tokens"), "length");
+        assert_eq!(finish_key("tool_use"), "tool_calls");
+        assert_eq!(finish_key("error"), "error");
+        assert_ne!(finish_key("length"), finish_key("stop"));
+    }
+
+    #[test]
+    fn model_normalisation() {
+        assert!(model_matches("gpt-4o", "openai/gpt-4o"));
+        assert!(model_matches("openai/gpt-4o", "openai/gpt-4o-2024-08-06"));
+        assert!(model_matches(
+            "anthropic/claude-sonnet-4-6",
+            "anthropic/claude-sonnet-4-6-20250929"
+        ));
+        assert!(model_matches(
+            "meta-llama/llama-3.3-70b-instruct:free",
+            "meta-llama/llama-3.3-70b-instruct"
+        ));
+        assert!(!model_matches("openai/gpt-4o", "openai/gpt-4o-mini"));
+        assert!(!model_matches(
+            "anthropic/claude-sonnet-4-6",
+            "anthropic/claude-haiku-4-5"
+        ));
+    }
+
+    #[test]
+    fn token_tolerance_abs_and_rel() {
+        let t = Tolerance {
+            abs: 2,
+            rel: 0.0,
+            ignore: false,
+        };
+        assert_eq!(tokens("t", &t, Some(10), Some(12)).status, Status::Pass);
+        assert_eq!(tokens("t", &t, Some(10), Some(13)).status, Status::Fail);
+        let t = Tolerance {
+            abs: 0,
+            rel: 0.1,
+            ignore: false,
+        };
+        assert_eq!(tokens("t", &t, Some(100), Some(110)).status, Status::Pass);
+        assert_eq!(tokens("t", &t, Some(100), Some(112)).status, Status::Fail);
+        assert_eq!(tokens("t", &t, Some(100), None).status, Status::Fail);
+    }
+
+    fn call(name: &str, args: &str, id: &str) -> ToolCall {
+        ToolCall {
+            index: 0,
+            id: Some(id.into()),
+            name: name.into(),
+            arguments: args.into(),
+        }
+    }
+
+    #[test]
+    fn tool_calls_ignore_ids_and_key_order() {
+        let b = [call(
+            "get_weather",
+            r#"{"city":"Paris","unit":"c"}"#,
+            "call_a",
+        )];
+        let c = [call(
+            "get_weather",
+            r#"{ "unit": "c", "city": "Paris" }"#,
+            "toolu_b",
+        )];
+        assert_eq!(tool_calls(&ToolExpect::Same, &b, &c).status, Status::Pass);
+        let c2 = [call("get_weather", r#"{"city":"Lyon","unit":"c"}"#, "x")];
+        assert_eq!(tool_calls(&ToolExpect::Same, &b, &c2).status, Status::Fail);
+        assert_eq!(tool_calls(&ToolExpect::Names, &b, &c2).status, Status::Pass);
+        let c3 = [call("get_time", "{}", "x")];
+        assert_eq!(tool_calls(&ToolExpect::Names, &b, &c3).status, Status::Fail);
+        let want = ToolExpect::List(vec![(
+            "get_weather".into(),
+            Some(json!({"city":"Paris","unit":"c"})),
+        )]);
+        assert_eq!(tool_calls(&want, &b, &c).status, Status::Pass);
+        assert_eq!(tool_calls(&want, &b, &c2).status, Status::Fail);
+        let broken = [call("get_weather", "{\"city\":", "x")];
+        let r = tool_calls(&ToolExpect::Same, &b, &broken);
+        assert!(
+            r.detail.contains("not valid JSON on candidate"),
+            "{}",
+            r.detail
+        );
+    }
+
+    fn resp(text: &str, model: &str, usage: (u64, u64)) -> Response {
+        Response {
+            status: Some(200),
+            text: text.into(),
+            finish_reason: Some("stop".into()),
+            model: Some(model.into()),
+            usage: Some(Usage {
+                prompt_tokens: usage.0,
+                completion_tokens: usage.1,
+                total_tokens: usage.0 + usage.1,
+            }),
+            total_ms: 100.0,
+            ttft_ms: Some(20.0),
+            ..Default::default()
+        }
+    }
+
+    fn prompt() -> Prompt {
+        crate::parity::golden::parse(
+            "g.yaml",
+            "schema: 1\nprompts:\n  - id: p\n    model: openai/gpt-4o\n    messages: [{role: user, content: hi}]\n    expect: {latency: {max_ratio: 2.0}}\n",
+        )
+        .unwrap()
+        .prompts
+        .remove(0)
+    }
+
+    #[test]
+    fn full_compare_and_overall() {
+        let p = prompt();
+        let b = resp("Hello there", "openai/gpt-4o", (10, 3));
+        let c = resp("Hello there", "openai/gpt-4o-2024-08-06", (10, 3));
+        let checks = compare(&p, true, ("openai/gpt-4o", "gpt-4o"), &b, &c);
+        assert_eq!(overall(&checks), Status::Pass, "{checks:#?}");
+        let mut slow = c.clone();
+        slow.total_ms = 250.0;
+        let checks = compare(&p, true, ("openai/gpt-4o", "gpt-4o"), &b, &slow);
+        let l = checks.iter().find(|c| c.name == "latency").unwrap();
+        assert_eq!(l.status, Status::Fail);
+        let mut other = c.clone();
+        other.model = Some("openai/gpt-4o-mini".into());
+        let checks = compare(&p, false, ("openai/gpt-4o", "gpt-4o"), &b, &other);
+        let m = checks.iter().find(|c| c.name == "model").unwrap();
+        assert_eq!(m.status, Status::Fail);
+        assert!(m.detail.contains("candidate sent 'gpt-4o'"), "{}", m.detail);
+        let mut err = c.clone();
+        err.error = Some("HTTP 500: boom".into());
+        let checks = compare(&p, false, ("a", "b"), &b, &err);
+        assert_eq!(overall(&checks), Status::Error);
+        assert_eq!(checks.len(), 1);
+    }
+}

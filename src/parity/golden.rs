@@ -1,0 +1,632 @@
+//! The golden prompt set (`--golden FILE`): what to send and what "the same
+//! answer" means for each prompt.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use serde_saphyr::{Location, Spanned};
+
+use super::config::{at, yaml_error, InputError};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GoldenFile {
+    schema: Spanned<u32>,
+    #[serde(default)]
+    defaults: DefaultsFile,
+    prompts: Vec<PromptFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DefaultsFile {
+    params: Option<ParamsFile>,
+    stream: Option<Spanned<Value>>,
+    expect: Option<ExpectFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PromptFile {
+    id: Spanned<String>,
+    model: Spanned<String>,
+    /// Send this id to the baseline instead of `model`.
+    baseline_model: Option<Spanned<String>>,
+    /// Send this id to the candidate instead of mapping `model`.
+    candidate_model: Option<Spanned<String>>,
+    messages: Spanned<Value>,
+    params: Option<ParamsFile>,
+    tools: Option<Spanned<Value>>,
+    tool_choice: Option<Value>,
+    stream: Option<Spanned<Value>>,
+    expect: Option<ExpectFile>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParamsFile {
+    temperature: Option<f64>,
+    max_tokens: Option<u64>,
+    seed: Option<i64>,
+    top_p: Option<f64>,
+    stop: Option<Value>,
+    response_format: Option<Value>,
+    /// Anything else to put in the request body as is.
+    extra: Option<Map<String, Value>>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectFile {
+    text: Option<Spanned<Value>>,
+    tokens: Option<TokensFile>,
+    tool_calls: Option<Spanned<Value>>,
+    finish_reason: Option<bool>,
+    model: Option<bool>,
+    latency: Option<LatencyFile>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokensFile {
+    prompt: Option<Spanned<Value>>,
+    completion: Option<Spanned<Value>>,
+    total: Option<Spanned<Value>>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyFile {
+    /// Candidate total latency may be at most this multiple of the baseline's.
+    pub max_ratio: Option<f64>,
+    pub max_ttft_ms: Option<u64>,
+    pub max_total_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    NonStream,
+    Stream,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::NonStream => "non-stream",
+            Mode::Stream => "stream",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum TextExpect {
+    Exact,
+    /// Equal after trimming, collapsing whitespace and unifying line ends.
+    Normalized,
+    /// Character similarity ratio at least this (0..=1).
+    Similarity(f64),
+    /// Both are valid JSON (code fences allowed) and equal as values.
+    Json,
+    /// Both are valid JSON; values may differ.
+    JsonValid,
+    /// Both match this regex.
+    Regex(Regex),
+    Ignore,
+}
+
+impl TextExpect {
+    pub fn describe(&self) -> String {
+        match self {
+            TextExpect::Exact => "exact".into(),
+            TextExpect::Normalized => "normalized".into(),
+            TextExpect::Similarity(s) => format!("similarity >= {s}"),
+            TextExpect::Json => "json".into(),
+            TextExpect::JsonValid => "json-valid".into(),
+            TextExpect::Regex(r) => format!("regex {}", r.as_str()),
+            TextExpect::Ignore => "ignore".into(),
+        }
+    }
+}
+
+/// A token count difference passes when it is within `abs` tokens or within
+/// `rel` of the larger count.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tolerance {
+    pub abs: u64,
+    pub rel: f64,
+    pub ignore: bool,
+}
+
+impl Tolerance {
+    pub fn allows(&self, a: u64, b: u64) -> bool {
+        if self.ignore {
+            return true;
+        }
+        let d = a.abs_diff(b);
+        d <= self.abs || (d as f64) <= self.rel * (a.max(b) as f64)
+    }
+
+    pub fn describe(&self) -> String {
+        if self.ignore {
+            return "ignored".into();
+        }
+        match (self.abs, self.rel) {
+            (a, r) if r > 0.0 && a > 0 => format!("±{a} or ±{}%", r * 100.0),
+            (_, r) if r > 0.0 => format!("±{}%", r * 100.0),
+            (a, _) => format!("±{a}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum ToolExpect {
+    /// Same names and JSON-equal arguments on both sides.
+    Same,
+    /// Same names; arguments may differ.
+    Names,
+    /// Both sides must call exactly these.
+    List(Vec<(String, Option<Value>)>),
+    Ignore,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expect {
+    pub text: TextExpect,
+    pub prompt_tokens: Tolerance,
+    pub completion_tokens: Tolerance,
+    pub total_tokens: Tolerance,
+    pub tool_calls: ToolExpect,
+    pub finish_reason: bool,
+    pub model: bool,
+    pub latency: LatencyFile,
+}
+
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    pub id: String,
+    /// OpenRouter slug.
+    pub model: String,
+    pub baseline_model: Option<String>,
+    pub candidate_model: Option<String>,
+    pub messages: Vec<Value>,
+    /// Request parameters in a stable order.
+    pub params: Map<String, Value>,
+    pub tools: Option<Value>,
+    pub tool_choice: Option<Value>,
+    pub modes: Vec<Mode>,
+    pub expect: Expect,
+    pub tags: Vec<String>,
+    /// 1-based line of the prompt's id, for messages.
+    pub line: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Golden {
+    pub file: String,
+    pub prompts: Vec<Prompt>,
+}
+
+pub const DEFAULT_PROMPT_TOL: Tolerance = Tolerance {
+    abs: 2,
+    rel: 0.05,
+    ignore: false,
+};
+pub const DEFAULT_COMPLETION_TOL: Tolerance = Tolerance {
+    abs: 5,
+    rel: 0.15,
+    ignore: false,
+};
+pub const DEFAULT_TOTAL_TOL: Tolerance = Tolerance {
+    abs: 5,
+    rel: 0.10,
+    ignore: false,
+};
+
+pub fn load(path: &Path) -> Result<Golden, InputError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError(format!("{file}: cannot read golden set: {e}")))?;
+    parse(&file, &text)
+}
+
+pub fn parse(file: &str, text: &str) -> Result<Golden, InputError> {
+    let raw: GoldenFile = serde_saphyr::from_str(text).map_err(|e| yaml_error(file, &e))?;
+    if raw.schema.value != 1 {
+        return Err(at(
+            file,
+            &raw.schema.referenced,
+            format!(
+                "unsupported schema {} (this version reads 1)",
+                raw.schema.value
+            ),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut prompts = Vec::new();
+    for p in raw.prompts {
+        if !seen.insert(p.id.value.clone()) {
+            return Err(at(
+                file,
+                &p.id.referenced,
+                format!("duplicate prompt id '{}'", p.id.value),
+            ));
+        }
+        prompts.push(prompt(file, &raw.defaults, p)?);
+    }
+    if prompts.is_empty() {
+        return Err(InputError(format!("{file}: no prompts")));
+    }
+    Ok(Golden {
+        file: file.to_owned(),
+        prompts,
+    })
+}
+
+fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputError> {
+    let id = p.id.value.trim().to_owned();
+    if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+        // Ids name recording files, so they must be safe file names.
+        return Err(at(
+            file,
+            &p.id.referenced,
+            "prompt id must be non-empty and contain no '/' or '\\' nor start with '.'",
+        ));
+    }
+    if p.model.value.trim().is_empty() {
+        return Err(at(file, &p.model.referenced, "model is empty"));
+    }
+    let messages = match &p.messages.value {
+        Value::Array(items) if !items.is_empty() => {
+            for (i, m) in items.iter().enumerate() {
+                let ok = m
+                    .get("role")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| !r.is_empty());
+                if !ok {
+                    return Err(at(
+                        file,
+                        &p.messages.referenced,
+                        format!("messages[{i}] needs a 'role'"),
+                    ));
+                }
+            }
+            items.clone()
+        }
+        _ => {
+            return Err(at(
+                file,
+                &p.messages.referenced,
+                "messages must be a non-empty list of {role, content}",
+            ))
+        }
+    };
+    let tools = match p.tools {
+        Some(t) if !t.value.is_array() => {
+            return Err(at(file, &t.referenced, "tools must be a list"))
+        }
+        Some(t) => Some(t.value),
+        None => None,
+    };
+    let stream = p.stream.as_ref().or(d.stream.as_ref());
+    let modes = match stream {
+        None => vec![Mode::NonStream],
+        Some(s) => match &s.value {
+            Value::Bool(false) => vec![Mode::NonStream],
+            Value::Bool(true) => vec![Mode::Stream],
+            Value::String(x) if x == "both" => vec![Mode::NonStream, Mode::Stream],
+            Value::String(x) if x == "false" => vec![Mode::NonStream],
+            Value::String(x) if x == "true" => vec![Mode::Stream],
+            other => {
+                return Err(at(
+                    file,
+                    &s.referenced,
+                    format!("stream must be false, true or both (got {other})"),
+                ))
+            }
+        },
+    };
+    let params = merge_params(d.params.clone().unwrap_or_default(), p.params);
+    let expect = expect(file, d.expect.clone().unwrap_or_default(), p.expect)?;
+    Ok(Prompt {
+        id,
+        model: p.model.value.trim().to_owned(),
+        baseline_model: p.baseline_model.map(|m| m.value),
+        candidate_model: p.candidate_model.map(|m| m.value),
+        messages,
+        params,
+        tools,
+        tool_choice: p.tool_choice,
+        modes,
+        expect,
+        tags: p.tags,
+        line: p.id.referenced.line(),
+    })
+}
+
+fn merge_params(d: ParamsFile, p: Option<ParamsFile>) -> Map<String, Value> {
+    let p = p.unwrap_or_default();
+    let mut out = Map::new();
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            out.insert(k.to_owned(), v);
+        }
+    };
+    put(
+        "temperature",
+        p.temperature.or(d.temperature).map(Value::from),
+    );
+    put("max_tokens", p.max_tokens.or(d.max_tokens).map(Value::from));
+    put("seed", p.seed.or(d.seed).map(Value::from));
+    put("top_p", p.top_p.or(d.top_p).map(Value::from));
+    put("stop", p.stop.or(d.stop));
+    put("response_format", p.response_format.or(d.response_format));
+    let mut extra = d.extra.unwrap_or_default();
+    extra.extend(p.extra.unwrap_or_default());
+    for (k, v) in extra {
+        out.insert(k, v);
+    }
+    out
+}
+
+fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, InputError> {
+    let p = p.unwrap_or_default();
+    let dt = d.tokens.unwrap_or_default();
+    let pt = p.tokens.unwrap_or_default();
+    let text = match p.text.or(d.text) {
+        None => TextExpect::Normalized,
+        Some(t) => text_expect(file, &t)?,
+    };
+    let tol = |v: Option<Spanned<Value>>, def: Tolerance| match v {
+        None => Ok(def),
+        Some(s) => tolerance(file, &s),
+    };
+    let tool_calls = match p.tool_calls.or(d.tool_calls) {
+        None => ToolExpect::Same,
+        Some(t) => tool_expect(file, &t)?,
+    };
+    Ok(Expect {
+        text,
+        prompt_tokens: tol(pt.prompt.or(dt.prompt), DEFAULT_PROMPT_TOL)?,
+        completion_tokens: tol(pt.completion.or(dt.completion), DEFAULT_COMPLETION_TOL)?,
+        total_tokens: tol(pt.total.or(dt.total), DEFAULT_TOTAL_TOL)?,
+        tool_calls,
+        finish_reason: p.finish_reason.or(d.finish_reason).unwrap_or(true),
+        model: p.model.or(d.model).unwrap_or(true),
+        latency: p.latency.or(d.latency).unwrap_or_default(),
+    })
+}
+
+fn text_expect(file: &str, t: &Spanned<Value>) -> Result<TextExpect, InputError> {
+    let bad = |loc: &Location| {
+        at(
+            file,
+            loc,
+            "text must be exact, normalized, json, json-valid, ignore, {similarity: 0..1} or {regex: PATTERN}",
+        )
+    };
+    match &t.value {
+        Value::String(s) => match s.as_str() {
+            "exact" => Ok(TextExpect::Exact),
+            "normalized" => Ok(TextExpect::Normalized),
+            "json" => Ok(TextExpect::Json),
+            "json-valid" => Ok(TextExpect::JsonValid),
+            "ignore" => Ok(TextExpect::Ignore),
+            _ => Err(bad(&t.referenced)),
+        },
+        Value::Object(m) if m.len() == 1 => {
+            if let Some(v) = m.get("similarity") {
+                match v.as_f64() {
+                    Some(x) if (0.0..=1.0).contains(&x) => Ok(TextExpect::Similarity(x)),
+                    _ => Err(at(
+                        file,
+                        &t.referenced,
+                        "similarity must be a number from 0 to 1",
+                    )),
+                }
+            } else if let Some(v) = m.get("regex") {
+                let pat = v.as_str().ok_or_else(|| bad(&t.referenced))?;
+                Regex::new(pat)
+                    .map(TextExpect::Regex)
+                    .map_err(|e| at(file, &t.referenced, format!("invalid regex: {e}")))
+            } else {
+                Err(bad(&t.referenced))
+            }
+        }
+        _ => Err(bad(&t.referenced)),
+    }
+}
+
+/// `5` (tokens), `"10%"`, `{abs: 5, rel: "10%"}` or `ignore`.
+fn tolerance(file: &str, s: &Spanned<Value>) -> Result<Tolerance, InputError> {
+    let bad = || {
+        at(
+            file,
+            &s.referenced,
+            "tolerance must be a token count (5), a percentage (\"10%\"), {abs: N, rel: \"P%\"} or ignore",
+        )
+    };
+    let pct = |v: &Value| -> Option<f64> {
+        let x = match v {
+            Value::String(s) => s.trim().strip_suffix('%')?.trim().parse::<f64>().ok()? / 100.0,
+            Value::Number(n) => n.as_f64()?,
+            _ => return None,
+        };
+        (0.0..=10.0).contains(&x).then_some(x)
+    };
+    let zero = Tolerance {
+        abs: 0,
+        rel: 0.0,
+        ignore: false,
+    };
+    match &s.value {
+        Value::Number(n) => n
+            .as_u64()
+            .map(|abs| Tolerance { abs, ..zero })
+            .ok_or_else(bad),
+        Value::String(x) if x == "ignore" => Ok(Tolerance {
+            ignore: true,
+            ..zero
+        }),
+        Value::String(_) => pct(&s.value)
+            .map(|rel| Tolerance { rel, ..zero })
+            .ok_or_else(bad),
+        Value::Object(m) => {
+            let mut t = zero;
+            for (k, v) in m {
+                match k.as_str() {
+                    "abs" => t.abs = v.as_u64().ok_or_else(bad)?,
+                    "rel" => t.rel = pct(v).ok_or_else(bad)?,
+                    _ => return Err(bad()),
+                }
+            }
+            Ok(t)
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError> {
+    let bad = || {
+        at(
+            file,
+            &t.referenced,
+            "tool_calls must be same, names, ignore or a list of {name, arguments}",
+        )
+    };
+    match &t.value {
+        Value::String(s) => match s.as_str() {
+            "same" => Ok(ToolExpect::Same),
+            "names" => Ok(ToolExpect::Names),
+            "ignore" => Ok(ToolExpect::Ignore),
+            _ => Err(bad()),
+        },
+        Value::Array(items) => {
+            let mut out = Vec::new();
+            for it in items {
+                let name = it.get("name").and_then(Value::as_str).ok_or_else(bad)?;
+                if it
+                    .as_object()
+                    .is_some_and(|o| o.keys().any(|k| k != "name" && k != "arguments"))
+                {
+                    return Err(bad());
+                }
+                // Arguments may be written as a map or as the JSON string
+                // the wire format uses.
+                let args = match it.get("arguments") {
+                    Some(Value::String(js)) => Some(serde_json::from_str(js).map_err(|e| {
+                        at(
+                            file,
+                            &t.referenced,
+                            format!("arguments of '{name}' are not JSON: {e}"),
+                        )
+                    })?),
+                    other => other.cloned(),
+                };
+                out.push((name.to_owned(), args));
+            }
+            Ok(ToolExpect::List(out))
+        }
+        _ => Err(bad()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const G: &str = r#"schema: 1
+defaults:
+  params: {temperature: 0, max_tokens: 64}
+  stream: both
+  expect:
+    tokens: {completion: "20%"}
+prompts:
+  - id: hello
+    model: openai/gpt-4o-mini
+    messages:
+      - {role: user, content: "Say hello"}
+    params: {max_tokens: 16, extra: {frequency_penalty: 0.5}}
+    expect:
+      text: {similarity: 0.8}
+      tokens: {prompt: 3, total: {abs: 4, rel: "10%"}}
+    tags: [smoke]
+  - id: weather
+    model: anthropic/claude-sonnet-4.6
+    stream: false
+    messages: [{role: user, content: "Weather in Paris?"}]
+    tools: [{type: function, function: {name: get_weather, parameters: {type: object}}}]
+    expect: {tool_calls: names, text: ignore}
+  - id: listed
+    model: openai/gpt-4o
+    messages: [{role: user, content: "x"}]
+    expect:
+      tool_calls:
+        - {name: get_weather, arguments: '{"city": "Paris"}'}
+        - {name: get_time, arguments: {tz: UTC}}
+"#;
+
+    #[test]
+    fn parses_merges_defaults() {
+        let g = parse("g.yaml", G).unwrap();
+        let p = &g.prompts[0];
+        assert_eq!(p.modes, vec![Mode::NonStream, Mode::Stream]);
+        assert_eq!(p.params["max_tokens"], 16);
+        assert_eq!(p.params["temperature"], 0.0);
+        assert_eq!(p.params["frequency_penalty"], 0.5);
+        assert!(matches!(p.expect.text, TextExpect::Similarity(x) if x == 0.8));
+        assert_eq!(p.expect.prompt_tokens.abs, 3);
+        assert!((p.expect.completion_tokens.rel - 0.2).abs() < 1e-9);
+        assert!(p.expect.total_tokens.allows(100, 109));
+        assert!(!p.expect.total_tokens.allows(100, 112));
+        assert_eq!(p.line, 8);
+        let w = &g.prompts[1];
+        assert_eq!(w.modes, vec![Mode::NonStream]);
+        assert!(matches!(w.expect.tool_calls, ToolExpect::Names));
+        assert!(w.tools.is_some());
+        match &g.prompts[2].expect.tool_calls {
+            ToolExpect::List(l) => {
+                assert_eq!(l[0].1, Some(serde_json::json!({"city": "Paris"})));
+                assert_eq!(l[1].1, Some(serde_json::json!({"tz": "UTC"})));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_carry_file_line_col() {
+        let e = parse("g.yaml", &G.replace("tags: [smoke]", "tagz: [smoke]"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("g.yaml:16:"), "{e}");
+        assert!(!e.contains("error: line"), "location given once: {e}");
+        let e = parse("g.yaml", &G.replace("similarity: 0.8", "similarity: 8"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("g.yaml:14:"), "{e}");
+        let e = parse("g.yaml", &G.replace("id: weather", "id: hello"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("g.yaml:17:") && e.contains("duplicate"),
+            "{e}"
+        );
+        let e = parse("g.yaml", &G.replace("stream: false", "stream: sometimes"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("g.yaml:19:"), "{e}");
+        let e = parse("g.yaml", &G.replace("prompt: 3", "prompt: lots"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("g.yaml:15:"), "{e}");
+        let e = parse("g.yaml", &G.replace("schema: 1", "schema: 2"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("g.yaml:1:"), "{e}");
+    }
+}

@@ -1,0 +1,439 @@
+//! `parity`: prompts -> requests -> responses -> comparisons -> report.
+//!
+//! [`golden`] and [`config`] read the inputs, [`request`] builds each body
+//! and picks the model id per gateway, [`client`] sends it (or [`record`]
+//! reads it back), [`sse`] and [`response`] assemble the answer,
+//! [`compare`] runs the checks and [`report`] renders the result.
+
+pub mod client;
+pub mod compare;
+pub mod config;
+pub mod golden;
+pub mod models;
+pub mod negative;
+pub mod record;
+pub mod report;
+pub mod request;
+pub mod response;
+pub mod sse;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use serde_json::json;
+use tokio::sync::Semaphore;
+
+use client::{Body, Client, Exchange, Outgoing, RetryPolicy, SentRequest};
+use compare::{Check, Status};
+use config::{Config, InputError};
+use golden::{Mode, Prompt};
+use record::Recorder;
+use report::{PromptResult, Report};
+use request::Side;
+
+use crate::rules::Rules;
+
+/// What the command line asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub golden: PathBuf,
+    pub config: Option<PathBuf>,
+    pub record: Option<PathBuf>,
+    pub replay: Option<PathBuf>,
+    /// (i, n), 1-based.
+    pub shard: Option<(usize, usize)>,
+    pub check_models: bool,
+    pub scan: Option<PathBuf>,
+    pub negative: bool,
+    pub concurrency: Option<usize>,
+    pub tags: Vec<String>,
+    /// Show a progress bar (the caller decides: TTY only).
+    pub progress: bool,
+}
+
+/// Parse `i/n`.
+pub fn parse_shard(s: &str) -> Result<(usize, usize), InputError> {
+    let bad = || {
+        InputError(format!(
+            "--shard '{s}': expected I/N with 1 <= I <= N, e.g. 2/4"
+        ))
+    };
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// Which shard a prompt belongs to: by a hash of its id, so adding or
+/// removing prompts never moves the others between CI jobs.
+pub fn shard_of(id: &str, n: usize) -> usize {
+    let h = crate::rules::sha12(id.as_bytes());
+    let x = u64::from_str_radix(&h, 16).unwrap_or(0);
+    (x % n as u64) as usize + 1
+}
+
+/// Where exchanges come from.
+#[derive(Clone)]
+pub enum Transport {
+    Live {
+        baseline: Box<Client>,
+        candidate: Box<Client>,
+        recorder: Option<Recorder>,
+    },
+    Replay(PathBuf),
+}
+
+impl Transport {
+    pub fn gateway(&self, side: Side) -> Option<&Client> {
+        match self {
+            Transport::Live {
+                baseline,
+                candidate,
+                ..
+            } => Some(match side {
+                Side::Baseline => baseline,
+                Side::Candidate => candidate,
+            }),
+            Transport::Replay(_) => None,
+        }
+    }
+
+    /// Send (or read back) one exchange stored under `rel` in a recording.
+    pub async fn exchange(
+        &self,
+        cfg: &Config,
+        side: Side,
+        rel: &std::path::Path,
+        out: &Outgoing,
+    ) -> Exchange {
+        match self {
+            Transport::Live { recorder, .. } => {
+                let c = self.gateway(side).expect("live transport has clients");
+                let ex = c.send(out).await;
+                if let Some(r) = recorder {
+                    if let Err(e) = r.write(&r.dir.join(rel), &ex) {
+                        eprintln!("llmgw-migrate: warning: {e:#}");
+                    }
+                }
+                ex
+            }
+            Transport::Replay(dir) => {
+                let gw = match side {
+                    Side::Baseline => &cfg.baseline,
+                    Side::Candidate => &cfg.candidate,
+                };
+                let req = SentRequest {
+                    method: out.method.to_string(),
+                    url: format!("{}{}", gw.base_url, out.path),
+                    headers: Vec::new(),
+                    body: match &out.body {
+                        Some(Body::Json(v)) => Some(v.clone()),
+                        _ => None,
+                    },
+                    raw_body: match &out.body {
+                        Some(Body::Raw(s)) => Some(s.clone()),
+                        _ => None,
+                    },
+                };
+                record::read_exchange(&dir.join(rel), req)
+            }
+        }
+    }
+}
+
+fn rel_prompt(id: &str, mode: Mode, side: Side) -> PathBuf {
+    record::prompt_path(std::path::Path::new(""), id, mode.as_str(), side.as_str())
+}
+
+/// Everything needed to run: inputs loaded and validated.
+pub struct Prepared {
+    pub cfg: Config,
+    pub prompts: Vec<Prompt>,
+    pub total_prompts: usize,
+    pub transport: Transport,
+    pub golden_file: String,
+}
+
+/// Load inputs and set up the transport. Errors here are usage or
+/// configuration errors (exit 2).
+pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
+    let golden = golden::load(&opts.golden)?;
+    let cfg = match (&opts.config, &opts.replay) {
+        (Some(p), _) => config::load(p)?,
+        (None, Some(dir)) => record::read_meta(dir)?.config,
+        (None, None) => anyhow::bail!("--config FILE is required (except with --replay DIR)"),
+    };
+    let mut cfg = cfg;
+    if let Some(c) = opts.concurrency {
+        if c == 0 || c > 256 {
+            anyhow::bail!("--concurrency must be 1..=256");
+        }
+        cfg.concurrency = c;
+    }
+    for gw in [&cfg.baseline, &cfg.candidate] {
+        if let Some(t) = &gw.map_models {
+            rules.require_target(t).map_err(|e| {
+                let at = gw.map_models_at.as_deref().unwrap_or("config");
+                anyhow::anyhow!("{at}: {}.map_models: {e}", gw.role)
+            })?;
+        }
+    }
+    let total_prompts = golden.prompts.len();
+    let mut prompts: Vec<Prompt> = golden
+        .prompts
+        .into_iter()
+        .filter(|p| opts.tags.is_empty() || p.tags.iter().any(|t| opts.tags.contains(t)))
+        .collect();
+    if let Some((i, n)) = opts.shard {
+        prompts.retain(|p| shard_of(&p.id, n) == i);
+    }
+    let transport = match &opts.replay {
+        Some(dir) => {
+            record::read_meta(dir)?;
+            Transport::Replay(dir.clone())
+        }
+        None => {
+            let bk = cfg.baseline.key()?;
+            let ck = cfg.candidate.key()?;
+            let limit = Arc::new(Semaphore::new(cfg.concurrency));
+            let policy = RetryPolicy {
+                retries: cfg.retries,
+                budget: Duration::from_secs_f64(cfg.retry_budget_s),
+                base: Duration::from_millis(500),
+                cap: Duration::from_secs(8),
+            };
+            let mut secrets: Vec<String> = [&bk, &ck].into_iter().flatten().cloned().collect();
+            secrets.push(negative::WRONG_KEY.to_owned());
+            let recorder = match &opts.record {
+                Some(dir) => Some(Recorder::new(
+                    dir,
+                    secrets,
+                    &record::Meta {
+                        schema: 1,
+                        tool: concat!("llmgw-migrate ", env!("CARGO_PKG_VERSION")).into(),
+                        golden: golden.file.clone(),
+                        config: cfg.clone(),
+                    },
+                )?),
+                None => None,
+            };
+            Transport::Live {
+                baseline: Box::new(Client::new(
+                    cfg.baseline.clone(),
+                    bk,
+                    limit.clone(),
+                    policy.clone(),
+                )?),
+                candidate: Box::new(Client::new(cfg.candidate.clone(), ck, limit, policy)?),
+                recorder,
+            }
+        }
+    };
+    Ok(Prepared {
+        cfg,
+        prompts,
+        total_prompts,
+        transport,
+        golden_file: golden.file,
+    })
+}
+
+/// One prompt in one mode, both gateways.
+async fn run_one(
+    p: &Prepared,
+    rules: &Rules,
+    prompt: &Prompt,
+    mode: Mode,
+) -> (PromptResult, [Option<response::Response>; 2]) {
+    let mut notes = Vec::new();
+    let mut sent: [Option<String>; 2] = [None, None];
+    let mut blocked = Vec::new();
+    for (i, (side, gw)) in [
+        (Side::Baseline, &p.cfg.baseline),
+        (Side::Candidate, &p.cfg.candidate),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        match request::choose_model(rules, gw, prompt, side) {
+            Ok(ch) => {
+                if let Some(n) = &ch.note {
+                    notes.push(format!("{}: {n}", side.as_str()));
+                }
+                if ch.sent.is_none() {
+                    blocked.push(format!(
+                        "{}: not sent: {}",
+                        side.as_str(),
+                        ch.note.unwrap_or_default()
+                    ));
+                }
+                sent[i] = ch.sent;
+            }
+            Err(e) => blocked.push(format!("{}: {e:#}", side.as_str())),
+        }
+    }
+    let models = report::Models {
+        baseline: sent[0].clone(),
+        candidate: sent[1].clone(),
+    };
+    let (bm, cm) = match (&sent[0], &sent[1]) {
+        (Some(b), Some(c)) if blocked.is_empty() => (b.clone(), c.clone()),
+        _ => {
+            let check = Check {
+                name: "model_mapping".into(),
+                status: Status::Error,
+                baseline: json!(sent[0]),
+                candidate: json!(sent[1]),
+                detail: blocked.join("; "),
+            };
+            return (
+                PromptResult {
+                    id: prompt.id.clone(),
+                    mode,
+                    status: Status::Error,
+                    models,
+                    notes,
+                    checks: vec![check],
+                },
+                [None, None],
+            );
+        }
+    };
+    let mk = |m: &str| Outgoing {
+        method: reqwest::Method::POST,
+        path: "/chat/completions".into(),
+        body: Some(Body::Json(request::body(prompt, mode, m))),
+        stream: mode == Mode::Stream,
+        key_override: None,
+    };
+    let (ob, oc) = (mk(&bm), mk(&cm));
+    let (pb, pc) = (
+        rel_prompt(&prompt.id, mode, Side::Baseline),
+        rel_prompt(&prompt.id, mode, Side::Candidate),
+    );
+    let (eb, ec) = tokio::join!(
+        p.transport.exchange(&p.cfg, Side::Baseline, &pb, &ob),
+        p.transport.exchange(&p.cfg, Side::Candidate, &pc, &oc),
+    );
+    let mut rb = response::parse(&eb, mode);
+    let mut rc = response::parse(&ec, mode);
+    if matches!(p.transport, Transport::Replay(_)) {
+        // A recording made from another golden set or mapping would compare
+        // answers to questions that are no longer asked.
+        for (r, ex, out) in [(&mut rb, &eb, &ob), (&mut rc, &ec, &oc)] {
+            let want = match &out.body {
+                Some(Body::Json(v)) => Some(v),
+                _ => None,
+            };
+            if ex.failure.is_none() && ex.request.body.as_ref() != want {
+                r.error = Some(format!(
+                    "recording is stale: {}; record again",
+                    body_difference(ex.request.body.as_ref(), want)
+                ));
+            }
+        }
+    }
+    for (side, r) in [("baseline", &rb), ("candidate", &rc)] {
+        for n in &r.notes {
+            notes.push(format!("{side}: {n}"));
+        }
+    }
+    let checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
+    let status = compare::overall(&checks);
+    (
+        PromptResult {
+            id: prompt.id.clone(),
+            mode,
+            status,
+            models,
+            notes,
+            checks,
+        },
+        [Some(rb), Some(rc)],
+    )
+}
+
+/// Name what differs between a recorded request body and today's.
+fn body_difference(
+    recorded: Option<&serde_json::Value>,
+    now: Option<&serde_json::Value>,
+) -> String {
+    let (Some(serde_json::Value::Object(a)), Some(serde_json::Value::Object(b))) = (recorded, now)
+    else {
+        return "the recorded request differs from what would be sent now".into();
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let diff: Vec<String> = keys
+        .into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| {
+            let show = |v: Option<&serde_json::Value>| {
+                v.map_or("absent".to_owned(), |v| {
+                    let t = v.to_string();
+                    if t.chars().count() > 60 {
+                        format!("{}…", t.chars().take(60).collect::<String>())
+                    } else {
+                        t
+                    }
+                })
+            };
+            format!("{k} was {} and is now {}", show(a.get(k)), show(b.get(k)))
+        })
+        .collect();
+    format!("request differs from the recording: {}", diff.join(", "))
+}
+
+/// Run everything the options ask for and build the report.
+pub async fn run(p: &Prepared, rules: &Rules, opts: &Options) -> Report {
+    let jobs: Vec<(&Prompt, Mode)> = p
+        .prompts
+        .iter()
+        .flat_map(|pr| pr.modes.iter().map(move |m| (pr, *m)))
+        .collect();
+    let bar = if opts.progress {
+        let b = indicatif::ProgressBar::new(jobs.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} parity {pos}/{len} {wide_bar} {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let started = std::time::Instant::now();
+    // Concurrency is bounded by the clients' shared semaphore; creating all
+    // futures up front is cheap.
+    let results = join_all(jobs.iter().map(|(pr, m)| {
+        let bar = bar.clone();
+        async move {
+            let r = run_one(p, rules, pr, *m).await;
+            bar.inc(1);
+            r
+        }
+    }))
+    .await;
+    bar.finish_and_clear();
+    let wall_ms = client::ms(started.elapsed());
+    let models = if opts.check_models {
+        Some(models::check(p, rules, opts.scan.as_deref()).await)
+    } else {
+        None
+    };
+    let negative = if opts.negative {
+        Some(negative::run(p, rules).await)
+    } else {
+        None
+    };
+    report::build(p, opts, results, models, negative, wall_ms)
+}

@@ -1,0 +1,171 @@
+//! `--negative`: requests that must fail. A gateway passes a case when it
+//! answers with a 4xx and a JSON error body; the report says how it failed.
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::client::{Body, Outgoing};
+use super::compare::Status;
+use super::request::{self, Side};
+use super::response::describe_error_body;
+use super::Prepared;
+
+/// Sent as the key in the wrong-key case. Looks like no real key format.
+pub const WRONG_KEY: &str = "llmgw-migrate-parity-invalid-key-0000";
+pub const UNKNOWN_MODEL: &str = "llmgw-migrate/no-such-model-parity-check";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NegativeResult {
+    pub case: String,
+    pub side: Side,
+    pub status: Status,
+    pub http_status: Option<u16>,
+    pub json: bool,
+    /// The gateway's error as text, or why the case failed.
+    pub detail: String,
+}
+
+pub async fn run(p: &Prepared, rules: &crate::rules::Rules) -> Vec<NegativeResult> {
+    let first = p.prompts.first();
+    let messages = first.map_or(json!([{"role":"user","content":"Say OK."}]), |pr| {
+        json!(pr.messages)
+    });
+    let mut tasks = Vec::new();
+    for side in [Side::Baseline, Side::Candidate] {
+        let model = first
+            .and_then(|pr| {
+                let gw = match side {
+                    Side::Baseline => &p.cfg.baseline,
+                    Side::Candidate => &p.cfg.candidate,
+                };
+                request::choose_model(rules, gw, pr, side).ok()?.sent
+            })
+            .unwrap_or_else(|| "openai/gpt-4o-mini".into());
+        let good = json!({"model": model, "messages": messages, "max_tokens": 1});
+        let cases = [
+            (
+                "wrong-key",
+                Some(Body::Json(good.clone())),
+                Some(WRONG_KEY.to_owned()),
+            ),
+            (
+                "unknown-model",
+                Some(Body::Json(
+                    json!({"model": UNKNOWN_MODEL, "messages": messages, "max_tokens": 1}),
+                )),
+                None,
+            ),
+            (
+                "malformed-body",
+                // Cut off mid-object: not JSON at all.
+                Some(Body::Raw(format!(
+                    "{{\"model\": \"{model}\", \"messages\": [{{\"role\": "
+                ))),
+                None,
+            ),
+        ];
+        for (case, body, key) in cases {
+            let out = Outgoing {
+                method: reqwest::Method::POST,
+                path: "/chat/completions".into(),
+                body,
+                stream: false,
+                key_override: key,
+            };
+            tasks.push(async move {
+                let rel = super::record::check_path(
+                    std::path::Path::new(""),
+                    &format!("negative.{case}.{}", side.as_str()),
+                );
+                let ex = p.transport.exchange(&p.cfg, side, &rel, &out).await;
+                judge(
+                    case,
+                    side,
+                    ex.status,
+                    &ex.body,
+                    ex.failure.as_ref().map(|f| f.message.as_str()),
+                )
+            });
+        }
+    }
+    futures_util::future::join_all(tasks).await
+}
+
+pub fn judge(
+    case: &str,
+    side: Side,
+    status: Option<u16>,
+    body: &str,
+    failure: Option<&str>,
+) -> NegativeResult {
+    let (desc, is_json) = describe_error_body(body);
+    let (st, detail) = match (failure, status) {
+        (Some(f), None) => (Status::Error, format!("no response: {f}")),
+        (_, Some(s @ 400..=499)) if is_json => (Status::Pass, format!("HTTP {s}: {desc}")),
+        (_, Some(s @ 400..=499)) => (
+            Status::Fail,
+            format!("HTTP {s} but the error body is not JSON ({desc})"),
+        ),
+        (_, Some(s @ 200..=299)) => (
+            Status::Fail,
+            format!("HTTP {s}: accepted a request that must fail"),
+        ),
+        (_, Some(s)) => (Status::Fail, format!("HTTP {s} (expected a 4xx): {desc}")),
+        (None, None) => (Status::Error, "no response".into()),
+    };
+    // Any 4xx with JSON passes, but an auth failure that is not 401/403
+    // surprises clients that branch on the status, so say so.
+    let detail = match status {
+        Some(s) if case == "wrong-key" && st == Status::Pass && s != 401 && s != 403 => {
+            format!("{detail} (note: not 401/403)")
+        }
+        _ => detail,
+    };
+    NegativeResult {
+        case: case.to_owned(),
+        side,
+        status: st,
+        http_status: status,
+        json: is_json,
+        detail,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judging() {
+        let r = judge(
+            "wrong-key",
+            Side::Baseline,
+            Some(401),
+            r#"{"error":{"code":401,"message":"No auth"}}"#,
+            None,
+        );
+        assert_eq!(r.status, Status::Pass);
+        assert!(r.detail.contains("No auth"));
+        let r = judge(
+            "unknown-model",
+            Side::Candidate,
+            Some(400),
+            "Bad Request",
+            None,
+        );
+        assert_eq!(r.status, Status::Fail);
+        assert!(r.detail.contains("not JSON"));
+        let r = judge(
+            "malformed-body",
+            Side::Candidate,
+            Some(500),
+            "{\"error\":\"x\"}",
+            None,
+        );
+        assert_eq!(r.status, Status::Fail);
+        let r = judge("unknown-model", Side::Candidate, Some(200), "{}", None);
+        assert_eq!(r.status, Status::Fail);
+        let r = judge("wrong-key", Side::Candidate, None, "", Some("refused"));
+        assert_eq!(r.status, Status::Error);
+    }
+}

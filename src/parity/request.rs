@@ -1,0 +1,114 @@
+//! Prompts -> requests: which model id each gateway gets and the exact body.
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use super::config::Gateway;
+use super::golden::{Mode, Prompt};
+use crate::finding::Fix;
+use crate::rules::Rules;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Baseline,
+    Candidate,
+}
+
+impl Side {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Baseline => "baseline",
+            Side::Candidate => "candidate",
+        }
+    }
+}
+
+/// The model id a gateway gets for a prompt, or why none is sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelChoice {
+    /// Sent to the gateway; `None` when the mapping needs a person.
+    pub sent: Option<String>,
+    /// How the id was obtained (mapping rule and reason), when not verbatim.
+    pub note: Option<String>,
+}
+
+/// Translate the golden slug for one gateway: per-prompt override first,
+/// then the gateway's `map_models` table, else the slug as written.
+pub fn choose_model(
+    rules: &Rules,
+    gw: &Gateway,
+    prompt: &Prompt,
+    side: Side,
+) -> anyhow::Result<ModelChoice> {
+    let over = match side {
+        Side::Baseline => &prompt.baseline_model,
+        Side::Candidate => &prompt.candidate_model,
+    };
+    if let Some(m) = over {
+        return Ok(ModelChoice {
+            sent: Some(m.clone()),
+            note: Some(format!("{}_model set in the golden set", side.as_str())),
+        });
+    }
+    let Some(target) = &gw.map_models else {
+        return Ok(ModelChoice {
+            sent: Some(prompt.model.clone()),
+            note: None,
+        });
+    };
+    let table = rules.require_target(target)?;
+    let m = table
+        .table
+        .map_slug(&rules.source_default().table, &prompt.model);
+    Ok(match (m.fix, &m.to) {
+        (Fix::Manual, _) | (_, None) => ModelChoice {
+            sent: None,
+            note: Some(format!(
+                "{} -> {} needs a person ({}: {}){}; set {}_model on the prompt to choose",
+                m.from,
+                m.to.as_deref().unwrap_or("?"),
+                m.rule,
+                m.why,
+                format_args!(" [{}]", table.label()),
+                side.as_str()
+            )),
+        },
+        (_, Some(to)) => ModelChoice {
+            sent: Some(to.clone()),
+            note: (to != &prompt.model).then(|| format!("{} ({}: {})", to, m.rule, m.why)),
+        },
+    })
+}
+
+/// The chat-completions body for one prompt, mode and model.
+pub fn body(prompt: &Prompt, mode: Mode, model: &str) -> Value {
+    let mut b = Map::new();
+    b.insert("model".into(), Value::String(model.to_owned()));
+    b.insert("messages".into(), Value::Array(prompt.messages.clone()));
+    for (k, v) in &prompt.params {
+        b.insert(k.clone(), v.clone());
+    }
+    if let Some(t) = &prompt.tools {
+        b.insert("tools".into(), t.clone());
+    }
+    if let Some(t) = &prompt.tool_choice {
+        b.insert("tool_choice".into(), t.clone());
+    }
+    if mode == Mode::Stream {
+        b.insert("stream".into(), Value::Bool(true));
+        // Without it OpenAI-style servers send no usage on streams.
+        b.insert("stream_options".into(), json!({"include_usage": true}));
+    }
+    Value::Object(b)
+}
+
+/// True when the prompt asks for JSON output.
+pub fn wants_json(prompt: &Prompt) -> bool {
+    prompt
+        .params
+        .get("response_format")
+        .and_then(|r| r.get("type"))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "json_object" || t == "json_schema")
+}

@@ -1,0 +1,561 @@
+//! Raw exchanges -> responses: one shape for a JSON body or an SSE stream,
+//! with the gateway differences normalised (keep-alive comments, usage chunk
+//! with empty or non-empty choices, `event: done`, `event: error`,
+//! OpenRouter's mid-stream error chunk, error bodies of every shape).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::client::Exchange;
+use super::golden::Mode;
+use super::sse;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ToolCall {
+    pub index: u64,
+    pub id: Option<String>,
+    pub name: String,
+    pub arguments: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub total_tokens: u64,
+}
+
+/// One gateway's answer to one request, assembled.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Response {
+    pub status: Option<u16>,
+    pub text: String,
+    pub tool_calls: Vec<ToolCall>,
+    pub finish_reason: Option<String>,
+    pub usage: Option<Usage>,
+    pub model: Option<String>,
+    pub id: Option<String>,
+    /// OpenRouter's `provider` field, when present.
+    pub provider: Option<String>,
+    /// Why this is not a complete answer: HTTP error, stream error, broken
+    /// or truncated stream, unreadable body.
+    pub error: Option<String>,
+    /// The request never got an HTTP response (connection refused, DNS).
+    pub unreachable: bool,
+    pub ttft_ms: Option<f64>,
+    pub total_ms: f64,
+    pub attempts: u32,
+    /// Stream facts worth showing: events, comments, terminator.
+    pub notes: Vec<String>,
+    /// Usage field paths the gateway returned (`cost`,
+    /// `prompt_tokens_details.cached_tokens`, ...): schema drift in
+    /// non-billing fields (seed 003).
+    pub usage_fields: Vec<String>,
+    /// Rate-limit and retry header names on the response (seed 003: "diff
+    /// your assumed schema against actual response headers").
+    pub rate_headers: Vec<String>,
+}
+
+/// Summarise an error body of any gateway's shape: OpenAI
+/// `{error:{message,type,code}}`, OpenRouter `{error:{code:int,message}}`,
+/// LLM Gateway `{error:true,status,message}`, Phaseo
+/// `{error:"…",description}`. Returns the summary and whether it was JSON.
+pub fn describe_error_body(body: &str) -> (String, bool) {
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        let t: String = body.trim().chars().take(160).collect();
+        let t = if t.is_empty() { "empty body".into() } else { t };
+        return (format!("non-JSON body: {t}"), false);
+    };
+    let pick = |o: &Value, keys: &[&str]| -> Option<String> {
+        keys.iter().find_map(|k| match o.get(*k) {
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let e = v.get("error");
+    let (obj, top) = match e {
+        Some(o @ Value::Object(_)) => (o, &v),
+        _ => (&v, &v),
+    };
+    let msg = pick(obj, &["message", "description", "detail"])
+        .or_else(|| pick(top, &["message", "description", "detail"]))
+        .or_else(|| e.and_then(Value::as_str).map(str::to_owned));
+    // A numeric `code` only repeats the HTTP status (OpenRouter); a string
+    // one names the error.
+    let string_of = |o: &Value, k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+    let kind = string_of(obj, "type")
+        .or_else(|| string_of(obj, "code"))
+        .or_else(|| match e {
+            Some(Value::String(s)) => Some(s.clone()),
+            _ => string_of(top, "reason"),
+        });
+    let s = match (kind, msg) {
+        (Some(k), Some(m)) if k != m => format!("{k}: {m}"),
+        (_, Some(m)) => m,
+        (Some(k), None) => k,
+        (None, None) => {
+            let t: String = body.trim().chars().take(160).collect();
+            format!("JSON without an error message: {t}")
+        }
+    };
+    (s, true)
+}
+
+/// A data chunk's top-level `error` (truthy), as text.
+fn chunk_error(v: &Value) -> Option<String> {
+    match v.get("error") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => None,
+        Some(_) => Some(describe_error_body(&v.to_string()).0),
+    }
+}
+
+/// Dotted paths of the non-null leaves under `usage`.
+fn usage_fields(v: &Value) -> Vec<String> {
+    fn walk(prefix: &str, v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let p = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&p, x, out);
+                }
+            }
+            Value::Null => {}
+            _ => out.push(prefix.to_owned()),
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(u) = v.get("usage") {
+        walk("", u, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn rate_headers(ex: &Exchange) -> Vec<String> {
+    let mut h: Vec<String> = ex
+        .headers
+        .iter()
+        .map(|(k, _)| k.to_ascii_lowercase())
+        .filter(|k| {
+            k.contains("ratelimit") || k.contains("rate-limit") || k.starts_with("retry-after")
+        })
+        .collect();
+    h.sort();
+    h.dedup();
+    h
+}
+
+fn usage(v: &Value) -> Option<Usage> {
+    let u = v.get("usage")?;
+    let n = |k: &str| u.get(k).and_then(Value::as_u64);
+    let p = n("prompt_tokens");
+    let c = n("completion_tokens");
+    if p.is_none() && c.is_none() {
+        return None;
+    }
+    let (p, c) = (p.unwrap_or(0), c.unwrap_or(0));
+    Some(Usage {
+        prompt_tokens: p,
+        completion_tokens: c,
+        total_tokens: n("total_tokens").unwrap_or(p + c),
+    })
+}
+
+fn content_text(c: &Value) -> String {
+    match c {
+        Value::String(s) => s.clone(),
+        // Content parts: join the text ones.
+        Value::Array(parts) => parts
+            .iter()
+            .filter_map(|p| p.get("text").and_then(Value::as_str))
+            .collect(),
+        _ => String::new(),
+    }
+}
+
+fn str_field(v: &Value, k: &str) -> Option<String> {
+    v.get(k)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+pub fn parse(ex: &Exchange, mode: Mode) -> Response {
+    let mut r = Response {
+        status: ex.status,
+        ttft_ms: ex.ttft_ms,
+        total_ms: ex.total_ms,
+        attempts: ex.attempts,
+        ..Default::default()
+    };
+    if ex.attempts > 1 {
+        r.notes.push(format!(
+            "{} attempts: {}",
+            ex.attempts,
+            ex.retries.join("; ")
+        ));
+    } else if !ex.retries.is_empty() {
+        r.notes.extend(ex.retries.iter().cloned());
+    }
+    let Some(status) = ex.status else {
+        let f = ex.failure.as_ref();
+        r.unreachable = f.is_some_and(|f| f.kind == super::client::FailKind::Connect);
+        r.error = Some(f.map_or("no response".into(), |f| f.message.clone()));
+        return r;
+    };
+    r.rate_headers = rate_headers(ex);
+    if !(200..300).contains(&status) {
+        let (d, _) = describe_error_body(&ex.body);
+        r.error = Some(format!("HTTP {status}: {d}"));
+        return r;
+    }
+    let is_sse = ex
+        .header("content-type")
+        .is_some_and(|c| c.contains("text/event-stream"))
+        || (mode == Mode::Stream && !ex.body.trim_start().starts_with('{'));
+    if is_sse {
+        parse_stream(ex, &mut r);
+    } else {
+        if mode == Mode::Stream {
+            r.notes
+                .push("asked to stream but got a plain JSON body".into());
+        }
+        parse_json(ex, &mut r);
+    }
+    if r.error.is_none() {
+        if let Some(f) = &ex.failure {
+            r.error = Some(f.message.clone());
+        }
+    }
+    r
+}
+
+fn parse_json(ex: &Exchange, r: &mut Response) {
+    let v: Value = match serde_json::from_str(&ex.body) {
+        Ok(v) => v,
+        Err(e) => {
+            r.error = Some(match &ex.failure {
+                Some(f) => f.message.clone(),
+                None => format!("response body is not JSON ({e})"),
+            });
+            return;
+        }
+    };
+    if let Some(e) = chunk_error(&v) {
+        r.error = Some(format!("error in a 2xx body: {e}"));
+        return;
+    }
+    r.model = str_field(&v, "model");
+    r.id = str_field(&v, "id");
+    r.provider = str_field(&v, "provider");
+    r.usage = usage(&v);
+    r.usage_fields = usage_fields(&v);
+    let Some(choice) = v.get("choices").and_then(|c| c.get(0)) else {
+        r.error = Some("response has no choices".into());
+        return;
+    };
+    let msg = &choice["message"];
+    r.text = content_text(&msg["content"]);
+    r.finish_reason = str_field(choice, "finish_reason");
+    if let Some(calls) = msg.get("tool_calls").and_then(Value::as_array) {
+        for (i, c) in calls.iter().enumerate() {
+            r.tool_calls.push(ToolCall {
+                index: c.get("index").and_then(Value::as_u64).unwrap_or(i as u64),
+                id: str_field(c, "id"),
+                name: c["function"]["name"].as_str().unwrap_or("").to_owned(),
+                arguments: c["function"]["arguments"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| c["function"]["arguments"].to_string()),
+            });
+        }
+    }
+}
+
+fn parse_stream(ex: &Exchange, r: &mut Response) {
+    let (items, partial) = sse::parse_all(ex.body.as_bytes());
+    let mut events = 0usize;
+    let mut comments = 0usize;
+    let mut done = false;
+    let mut calls: BTreeMap<u64, ToolCall> = BTreeMap::new();
+    let mut usage_chunk_choices: Option<usize> = None;
+    for item in items {
+        let ev = match item {
+            sse::Item::Comment(_) => {
+                comments += 1;
+                continue;
+            }
+            sse::Item::Event(ev) => ev,
+        };
+        if done {
+            // Anything after [DONE] is ignored, as the OpenAI SDK does.
+            continue;
+        }
+        events += 1;
+        let data = ev.data.trim();
+        if data.starts_with("[DONE]") {
+            done = true;
+            continue;
+        }
+        let parsed = serde_json::from_str::<Value>(data);
+        if ev.event == "error" {
+            let msg = match &parsed {
+                Ok(v) => chunk_error(v).unwrap_or_else(|| describe_error_body(data).0),
+                Err(_) => data.chars().take(160).collect(),
+            };
+            r.error.get_or_insert(format!("stream error event: {msg}"));
+            continue;
+        }
+        let v = match parsed {
+            Ok(v) => v,
+            Err(_) if ev.event == "done" => {
+                done = true;
+                continue;
+            }
+            Err(e) => {
+                let t: String = data.chars().take(80).collect();
+                r.error
+                    .get_or_insert(format!("stream event {events} is not JSON ({e}): {t}"));
+                continue;
+            }
+        };
+        if let Some(e) = chunk_error(&v) {
+            r.error.get_or_insert(format!("mid-stream error: {e}"));
+            continue;
+        }
+        if r.model.is_none() {
+            r.model = str_field(&v, "model");
+        }
+        if r.id.is_none() {
+            r.id = str_field(&v, "id");
+        }
+        if r.provider.is_none() {
+            r.provider = str_field(&v, "provider");
+        }
+        if let Some(u) = usage(&v) {
+            r.usage_fields = usage_fields(&v);
+            r.usage = Some(u);
+            usage_chunk_choices = v["choices"].as_array().map(Vec::len);
+        }
+        let Some(choices) = v.get("choices").and_then(Value::as_array) else {
+            continue;
+        };
+        for c in choices {
+            if c.get("index").and_then(Value::as_u64).unwrap_or(0) != 0 {
+                continue;
+            }
+            let d = &c["delta"];
+            r.text.push_str(&content_text(&d["content"]));
+            if let Some(f) = str_field(c, "finish_reason") {
+                r.finish_reason = Some(f);
+            }
+            if let Some(tcs) = d.get("tool_calls").and_then(Value::as_array) {
+                for (pos, tc) in tcs.iter().enumerate() {
+                    let idx = tc
+                        .get("index")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(pos as u64);
+                    let e = calls.entry(idx).or_insert_with(|| ToolCall {
+                        index: idx,
+                        id: None,
+                        name: String::new(),
+                        arguments: String::new(),
+                    });
+                    if let Some(id) = str_field(tc, "id") {
+                        e.id = Some(id);
+                    }
+                    if let Some(n) = tc["function"]["name"].as_str() {
+                        // Names normally arrive once; some servers repeat
+                        // the whole name, a few send fragments.
+                        if e.name.is_empty() {
+                            e.name = n.to_owned();
+                        } else if e.name != n {
+                            e.name.push_str(n);
+                        }
+                    }
+                    if let Some(a) = tc["function"]["arguments"].as_str() {
+                        e.arguments.push_str(a);
+                    }
+                }
+            }
+        }
+    }
+    r.tool_calls = calls.into_values().collect();
+    let mut note = format!("{events} events");
+    if comments > 0 {
+        note.push_str(&format!(", {comments} comments"));
+    }
+    match usage_chunk_choices {
+        Some(0) => note.push_str(", usage chunk with empty choices"),
+        Some(n) => note.push_str(&format!(", usage chunk with {n} choice(s)")),
+        None => note.push_str(", no usage chunk"),
+    }
+    r.notes.push(note);
+    if r.error.is_none() {
+        if let Some(f) = &ex.failure {
+            r.error = Some(format!("{} (after {events} events)", f.message));
+        } else if !done {
+            r.error = Some(if partial {
+                format!("stream truncated: ended mid-event after {events} events, without [DONE]")
+            } else {
+                format!("stream ended without [DONE] after {events} events")
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parity::client::{FailKind, Failure, SentRequest};
+
+    fn ex(status: u16, ctype: &str, body: &str) -> Exchange {
+        Exchange {
+            request: SentRequest {
+                method: "POST".into(),
+                url: "http://x/chat/completions".into(),
+                headers: vec![],
+                body: None,
+                raw_body: None,
+            },
+            status: Some(status),
+            headers: vec![("content-type".into(), ctype.into())],
+            body: body.into(),
+            failure: None,
+            ttfb_ms: Some(1.0),
+            ttft_ms: Some(2.0),
+            total_ms: 3.0,
+            attempts: 1,
+            retries: vec![],
+        }
+    }
+
+    const OR_STREAM: &str = ": OPENROUTER PROCESSING\n\n\
+data: {\"id\":\"gen-1\",\"model\":\"openai/gpt-4o\",\"provider\":\"OpenAI\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n\
+data: {\"id\":\"gen-1\",\"model\":\"openai/gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n\
+data: {\"id\":\"gen-1\",\"model\":\"openai/gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7,\"cost\":0.0001}}\n\n\
+data: [DONE]\n\n";
+
+    #[test]
+    fn openrouter_stream_assembles() {
+        let r = parse(&ex(200, "text/event-stream", OR_STREAM), Mode::Stream);
+        assert_eq!(r.error, None);
+        assert_eq!(r.text, "Hello");
+        assert_eq!(r.finish_reason.as_deref(), Some("stop"));
+        assert_eq!(r.usage.unwrap().total_tokens, 7);
+        assert_eq!(r.provider.as_deref(), Some("OpenAI"));
+        assert!(r.notes[0].contains("1 comments") && r.notes[0].contains("empty choices"));
+        assert_eq!(
+            r.usage_fields,
+            ["completion_tokens", "cost", "prompt_tokens", "total_tokens"]
+        );
+    }
+
+    #[test]
+    fn llmgateway_stream_with_event_done_and_ids() {
+        let body = "id: 0\ndata: {\"model\":\"openai/gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}\n\n\
+id: 1\ndata: {\"model\":\"openai/gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n\
+id: 2\ndata: {\"model\":\"openai/gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":null}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n\
+event: done\nid: 3\ndata: [DONE]\n\n";
+        let r = parse(&ex(200, "text/event-stream", body), Mode::Stream);
+        assert_eq!(r.error, None);
+        assert_eq!(r.text, "Hi");
+        // The usage chunk's null finish_reason must not erase "stop".
+        assert_eq!(r.finish_reason.as_deref(), Some("stop"));
+        assert_eq!(r.usage.unwrap().prompt_tokens, 5);
+        assert!(r.notes[0].contains("1 choice"));
+    }
+
+    #[test]
+    fn stream_errors_surface() {
+        let mid = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n\
+data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n";
+        let r = parse(&ex(200, "text/event-stream", mid), Mode::Stream);
+        assert!(r.error.unwrap().contains("Provider disconnected"));
+        let ev = "event: error\ndata: {\"error\":{\"message\":\"boom\",\"type\":\"upstream_error\"}}\n\nevent: done\ndata: [DONE]\n\n";
+        let r = parse(&ex(200, "text/event-stream", ev), Mode::Stream);
+        assert_eq!(
+            r.error.as_deref(),
+            Some("stream error event: upstream_error: boom")
+        );
+        let cut =
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"choi";
+        let r = parse(&ex(200, "text/event-stream", cut), Mode::Stream);
+        assert!(r.error.unwrap().contains("truncated"));
+        let mut broken = ex(200, "text/event-stream", cut);
+        broken.failure = Some(Failure {
+            kind: FailKind::Body,
+            message: "connection broke".into(),
+        });
+        let r = parse(&broken, Mode::Stream);
+        assert!(r.error.unwrap().starts_with("connection broke"));
+    }
+
+    #[test]
+    fn tool_call_deltas_merge_per_index() {
+        let body = "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}},{\"index\":1,\"id\":\"call_2\",\"function\":{\"name\":\"get_time\",\"arguments\":\"{}\"}}]}}]}\n\n\
+data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}}]}}]}\n\n\
+data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n\
+data: [DONE]\n\n";
+        let r = parse(&ex(200, "text/event-stream", body), Mode::Stream);
+        assert_eq!(r.error, None);
+        assert_eq!(r.tool_calls.len(), 2);
+        assert_eq!(r.tool_calls[0].name, "get_weather");
+        assert_eq!(r.tool_calls[0].arguments, "{\"city\":\"Paris\"}");
+        assert_eq!(r.tool_calls[1].name, "get_time");
+        assert_eq!(r.finish_reason.as_deref(), Some("tool_calls"));
+    }
+
+    #[test]
+    fn error_bodies_of_each_shape() {
+        let cases = [
+            (
+                r#"{"error":{"message":"bad key","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#,
+                "invalid_request_error: bad key",
+            ),
+            (
+                r#"{"error":{"code":401,"message":"No auth credentials found"}}"#,
+                "No auth credentials found",
+            ),
+            (
+                r#"{"error":true,"status":401,"message":"Invalid LLMGateway API token"}"#,
+                "Invalid LLMGateway API token",
+            ),
+            (
+                r#"{"error":"validation_error","status_code":400,"description":"unknown model"}"#,
+                "validation_error: unknown model",
+            ),
+        ];
+        for (body, want) in cases {
+            let (d, json) = describe_error_body(body);
+            assert!(json);
+            assert_eq!(d, want);
+        }
+        let (d, json) = describe_error_body("<html>502 Bad Gateway</html>");
+        assert!(!json);
+        assert!(d.starts_with("non-JSON body: <html>"));
+    }
+
+    #[test]
+    fn non_stream_json() {
+        let body = r#"{"id":"gen-9","model":"openai/gpt-4o","provider":"OpenAI","choices":[{"index":0,"message":{"role":"assistant","content":"Paris","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4,"cost":0.1}}"#;
+        let r = parse(&ex(200, "application/json", body), Mode::NonStream);
+        assert_eq!(r.error, None);
+        assert_eq!(r.text, "Paris");
+        assert_eq!(r.tool_calls[0].arguments, "{\"a\":1}");
+        let r = parse(&ex(502, "text/html", "<html>oops</html>"), Mode::NonStream);
+        assert!(r.error.unwrap().starts_with("HTTP 502: non-JSON body"));
+        let r = parse(
+            &ex(200, "application/json", "{\"choices\":[{\"mess"),
+            Mode::NonStream,
+        );
+        assert!(r.error.unwrap().contains("not JSON"));
+    }
+}

@@ -1,0 +1,115 @@
+//! End to end: `rewrite --from anthropic|openai` on the direct fixture
+//! repos, as a user runs it (dry-run patch, write, second run).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap().filter_map(|e| e.ok()) {
+        let p = e.path();
+        let d = to.join(e.file_name());
+        if p.is_dir() {
+            std::fs::create_dir_all(&d).unwrap();
+            copy_tree(&p, &d);
+        } else {
+            std::fs::copy(&p, &d).unwrap();
+        }
+    }
+}
+
+fn rewrite(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .current_dir(dir)
+        .arg("rewrite")
+        .arg(".")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name),
+        tmp.path(),
+    );
+    tmp
+}
+
+#[test]
+fn rewrite_from_anthropic_dry_run_points_the_sdk_at_the_target() {
+    let tmp = fixture("direct-anthropic");
+    let before = std::fs::read_to_string(tmp.path().join("bot/claude.py")).unwrap();
+    let out = rewrite(tmp.path(), &["--from", "anthropic", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let patch = stdout(&out);
+    for want in [
+        "+client = anthropic.Anthropic(base_url=\"https://api.llmgateway.io\", api_key=os.environ[\"LLM_GATEWAY_API_KEY\"])",
+        "-        model=\"claude-3-5-sonnet-20241022\",",
+        "+        model=\"claude-sonnet-4-6\",",
+        "+  baseURL: \"https://api.llmgateway.io\",",
+        "+ANTHROPIC_BASE_URL=https://api.llmgateway.io",
+        "+curl https://api.llmgateway.io/v1/messages \\",
+    ] {
+        assert!(patch.contains(want), "missing {want:?} in:\n{patch}");
+    }
+    // The client already on OminiGate, the cars and the prose stay out.
+    assert!(
+        !patch.contains("api.ominigate.ai\", api_key=os.environ[\"LLM"),
+        "{patch}"
+    );
+    assert!(!patch.contains("Accord"));
+    assert!(!patch.contains("README.md"));
+    // Manual items: the batch endpoint and the client in a file without `import os`.
+    assert!(patch.contains("/v1/messages/batches"), "{patch}");
+    assert!(patch.contains("bot/lc.py"), "{patch}");
+    // A dry run changes nothing.
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("bot/claude.py")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn rewrite_from_openai_write_then_check_is_clean_and_idempotent() {
+    let tmp = fixture("direct-openai");
+    let w = rewrite(
+        tmp.path(),
+        &["--from", "openai", "--write", "--allow-dirty"],
+    );
+    assert!(
+        matches!(w.status.code(), Some(0) | Some(1)),
+        "{}{}",
+        stdout(&w),
+        String::from_utf8_lossy(&w.stderr)
+    );
+    let client = std::fs::read_to_string(tmp.path().join("app/client.py")).unwrap();
+    assert!(
+        client.contains("client = OpenAI(base_url=\"https://api.llmgateway.io/v1\""),
+        "{client}"
+    );
+    // No automatic edit remains.
+    let c = rewrite(tmp.path(), &["--from", "openai", "--check"]);
+    assert_eq!(c.status.code(), Some(0), "{}", stdout(&c));
+    // A second write changes nothing.
+    let again = std::fs::read_to_string(tmp.path().join("app/client.py")).unwrap();
+    rewrite(
+        tmp.path(),
+        &["--from", "openai", "--write", "--allow-dirty"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("app/client.py")).unwrap(),
+        again
+    );
+}

@@ -1,0 +1,563 @@
+//! End-to-end parity runs against in-process fake gateways on 127.0.0.1.
+//! Every misbehaviour must show up as the right failing check or error,
+//! never as a hang or a panic.
+
+#[path = "../examples/parity/fake.rs"]
+mod fake;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use fake::{Running, Shape, Switches};
+use llmgw_migrate::parity::{self, compare::Status, report::Report, Options};
+use llmgw_migrate::rules::Rules;
+
+const GOLDEN: &str = r#"schema: 1
+defaults:
+  params: {temperature: 0, max_tokens: 64}
+  stream: both
+prompts:
+  - id: capital
+    model: openai/gpt-4o
+    messages: [{role: user, content: "What is the capital of France?"}]
+  - id: tool
+    model: anthropic/claude-sonnet-4.6
+    messages: [{role: user, content: "Weather in Paris?"}]
+    tools: [{type: function, function: {name: get_weather, parameters: {type: object}}}]
+    expect: {text: ignore}
+"#;
+
+struct Run {
+    report: Report,
+    b: Running,
+    c: Running,
+    _dir: tempfile::TempDir,
+    elapsed: Duration,
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+async fn run_config(golden: &str, config: &str, opts: Options) -> (Report, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options {
+        golden: write(dir.path(), "golden.yaml", golden),
+        config: Some(write(dir.path(), "config.yaml", config)),
+        ..opts
+    };
+    let rules = Rules::embedded().unwrap();
+    let p = parity::prepare(&opts, &rules).unwrap();
+    let start = Instant::now();
+    // A hang is a test failure, not a stuck CI job.
+    let report = tokio::time::timeout(Duration::from_secs(60), parity::run(&p, &rules, &opts))
+        .await
+        .expect("parity run hung");
+    (report, start.elapsed())
+}
+
+async fn run(golden: &str, bsw: Switches, csw: Switches, extra: &str, opts: Options) -> Run {
+    let b = fake::start(Shape::OpenRouter, bsw).await;
+    let c = fake::start(Shape::Target, csw).await;
+    let cfg = format!(
+        "baseline:\n  base_url: {}\n  timeout_s: 5\n  headers: {{X-Parity-Test: baseline}}\ncandidate:\n  base_url: {}\n  map_models: llmgateway\n  timeout_s: 5\nretry_budget_s: 10\n{extra}",
+        b.base_url(),
+        c.base_url()
+    );
+    let (report, elapsed) = run_config(golden, &cfg, opts).await;
+    Run {
+        report,
+        b,
+        c,
+        _dir: tempfile::tempdir().unwrap(),
+        elapsed,
+    }
+}
+
+fn check<'a>(r: &'a Report, id: &str, mode: &str, name: &str) -> &'a parity::compare::Check {
+    let p = r
+        .prompts
+        .iter()
+        .find(|p| p.id == id && p.mode.as_str() == mode)
+        .unwrap_or_else(|| panic!("no result {id} {mode}"));
+    p.checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no check {name} in {id} {mode}: {:#?}", p.checks))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn identical_gateways_pass_in_both_modes() {
+    let r = run(
+        GOLDEN,
+        Switches::default(),
+        Switches::default(),
+        "",
+        Options::default(),
+    )
+    .await;
+    assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
+    assert_eq!(r.report.prompts.len(), 4);
+    // Configured extra headers reach the gateway.
+    let seen = r.b.state.seen.lock().unwrap();
+    assert!(seen
+        .iter()
+        .all(|(h, _)| h.get("x-parity-test").is_some_and(|v| v == "baseline")));
+    drop(seen);
+    // Usage schema drift is shown, never failed.
+    let u = check(&r.report, "capital", "stream", "usage_fields");
+    assert_eq!(u.status, Status::Info);
+    assert!(
+        u.detail
+            .contains("only baseline: [cost, is_byok, prompt_tokens_details.cached_tokens]")
+            && u.detail.contains("only candidate: [cost_usd_total]"),
+        "{}",
+        u.detail
+    );
+    // Tool calls: same names and arguments although ids differ.
+    let t = check(&r.report, "tool", "stream", "tool_calls");
+    assert_eq!(t.status, Status::Pass, "{}", t.detail);
+    // The candidate got the mapped id; the model check normalised the
+    // provider prefix LLM Gateway-style servers add.
+    let m = check(&r.report, "capital", "non-stream", "model");
+    assert_eq!(m.status, Status::Pass);
+    assert_eq!(m.candidate, "openai/gpt-4o");
+    let bodies: Vec<serde_json::Value> =
+        r.c.state
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, b)| serde_json::from_str(b).unwrap())
+            .collect();
+    assert!(bodies.iter().any(|b| b["model"] == "gpt-4o"));
+    // Whatever the llmgateway table says today.
+    let rules = Rules::embedded().unwrap();
+    let mapped = rules
+        .target("llmgateway")
+        .unwrap()
+        .table
+        .map_slug(&rules.source_default().table, "anthropic/claude-sonnet-4.6")
+        .to
+        .unwrap();
+    assert!(
+        bodies.iter().any(|b| b["model"] == mapped.as_str()),
+        "{mapped}"
+    );
+    let streamed: Vec<_> = bodies.iter().filter(|b| b["stream"] == true).collect();
+    assert_eq!(streamed.len(), 2);
+    assert!(streamed
+        .iter()
+        .all(|b| b["stream_options"]["include_usage"] == true));
+    let s = &r.report.summary;
+    assert_eq!(s.baseline.tokens.total, s.candidate.tokens.total);
+    assert!(s.baseline.tokens.total > 0);
+    assert!(s.candidate.latency_ms.p50.is_some());
+    assert!(s.candidate.ttft_ms.p95.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn differing_text_fails_the_text_check() {
+    let c = Switches {
+        text_suffix: Some(" Lyon is nice too.".into()),
+        ..Default::default()
+    };
+    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    assert_eq!(r.report.verdict, "fail");
+    for mode in ["non-stream", "stream"] {
+        let t = check(&r.report, "capital", mode, "text");
+        assert_eq!(t.status, Status::Fail, "{mode}");
+        assert_eq!(
+            t.candidate,
+            "The capital of France is Paris. Lyon is nice too."
+        );
+    }
+    // The tool prompt ignores text.
+    assert_eq!(
+        check(&r.report, "tool", "stream", "text").status,
+        Status::Skip
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn token_drift_fails_token_checks_but_small_drift_passes() {
+    let c = Switches {
+        token_drift: 40,
+        ..Default::default()
+    };
+    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let t = check(&r.report, "capital", "stream", "completion_tokens");
+    assert_eq!(t.status, Status::Fail, "{}", t.detail);
+    assert!(t.detail.contains("+40"), "{}", t.detail);
+    assert_eq!(
+        check(&r.report, "capital", "stream", "prompt_tokens").status,
+        Status::Pass
+    );
+    // Inside the default tolerance (±5 or 15%).
+    let c = Switches {
+        token_drift: 2,
+        ..Default::default()
+    };
+    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    assert_eq!(
+        check(&r.report, "capital", "stream", "completion_tokens").status,
+        Status::Pass
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn different_model_name_fails_the_model_check() {
+    let c = Switches {
+        model_override: Some("openai/gpt-4o-mini".into()),
+        ..Default::default()
+    };
+    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let m = check(&r.report, "capital", "non-stream", "model");
+    assert_eq!(m.status, Status::Fail);
+    assert!(m.detail.contains("candidate sent 'gpt-4o'"), "{}", m.detail);
+    assert!(m.detail.contains("openai/gpt-4o-mini"), "{}", m.detail);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limit_is_retried_after_retry_after() {
+    let c = Switches {
+        rate_limit_first: 1,
+        retry_after: Some("1".into()),
+        ..Default::default()
+    };
+    let golden = GOLDEN.replace("stream: both", "stream: false");
+    let r = run(
+        &golden,
+        Switches::default(),
+        c,
+        "concurrency: 1\n",
+        Options::default(),
+    )
+    .await;
+    assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
+    assert!(r.elapsed >= Duration::from_millis(950), "{:?}", r.elapsed);
+    let notes: Vec<&String> = r.report.prompts.iter().flat_map(|p| &p.notes).collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("HTTP 429: retry 1 after 1.00s (Retry-After)")),
+        "{notes:?}"
+    );
+    // 1 rate-limited + 2 real requests.
+    assert_eq!(r.c.hits(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retry_after_beyond_the_budget_is_an_error_not_a_wait() {
+    let c = Switches {
+        rate_limit_first: 100,
+        retry_after: Some("30".into()),
+        ..Default::default()
+    };
+    let golden = GOLDEN.replace("stream: both", "stream: false");
+    let r = run(&golden, Switches::default(), c, "", Options::default()).await;
+    assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
+    let resp = check(&r.report, "capital", "non-stream", "response");
+    assert_eq!(resp.status, Status::Error);
+    assert!(resp.detail.contains("HTTP 429"), "{}", resp.detail);
+    let notes = &r.report.prompts[0].notes;
+    assert!(
+        notes.iter().any(|n| n.contains("retry budget")),
+        "{notes:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn non_json_server_errors_are_retried_then_reported() {
+    let c = Switches {
+        non_json_error: true,
+        ..Default::default()
+    };
+    let golden = GOLDEN.replace("stream: both", "stream: false");
+    let r = run(
+        &golden,
+        Switches::default(),
+        c,
+        "retries: 1\n",
+        Options::default(),
+    )
+    .await;
+    let resp = check(&r.report, "capital", "non-stream", "response");
+    assert_eq!(resp.status, Status::Error);
+    assert!(
+        resp.detail
+            .contains("candidate: HTTP 502: non-JSON body: <html>"),
+        "{}",
+        resp.detail
+    );
+    assert_eq!(r.c.hits(), 4, "each of 2 prompts: first attempt + 1 retry");
+    assert_eq!(r.report.summary.candidate.errors, 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_first_byte_times_out() {
+    let b = fake::start(Shape::OpenRouter, Switches::default()).await;
+    let c = fake::start(
+        Shape::Target,
+        Switches {
+            first_byte_delay: Duration::from_secs(3),
+            ..Default::default()
+        },
+    )
+    .await;
+    let golden = GOLDEN.replace("stream: both", "stream: true");
+    let cfg = format!(
+        "baseline: {{base_url: '{}'}}\ncandidate: {{base_url: '{}', timeout_s: 0.5}}\nretries: 0\n",
+        b.base_url(),
+        c.base_url()
+    );
+    let (rep, elapsed) = run_config(&golden, &cfg, Options::default()).await;
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    let resp = check(&rep, "capital", "stream", "response");
+    assert_eq!(resp.status, Status::Error);
+    assert!(
+        resp.detail
+            .contains("no complete response within 0.5s (no response headers)"),
+        "{}",
+        resp.detail
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn truncated_stream_is_an_error() {
+    let c = Switches {
+        truncate_stream: true,
+        ..Default::default()
+    };
+    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let resp = check(&r.report, "capital", "stream", "response");
+    assert_eq!(resp.status, Status::Error);
+    assert!(
+        resp.detail.contains("candidate: stream truncated"),
+        "{}",
+        resp.detail
+    );
+    // Non-stream requests are unaffected.
+    assert_eq!(
+        check(&r.report, "capital", "non-stream", "text").status,
+        Status::Pass
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mid_stream_disconnect_is_an_error() {
+    let b = Switches {
+        disconnect_mid_stream: true,
+        ..Default::default()
+    };
+    let r = run(GOLDEN, b, Switches::default(), "", Options::default()).await;
+    let resp = check(&r.report, "capital", "stream", "response");
+    assert_eq!(resp.status, Status::Error);
+    assert!(
+        resp.detail
+            .contains("baseline: connection broke while reading the body"),
+        "{}",
+        resp.detail
+    );
+    // Not retried: a stream broken after its 200 is what a user would see.
+    assert_eq!(r.b.hits(), 4);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mid_stream_error_events_of_both_shapes() {
+    let sw = Switches {
+        error_mid_stream: true,
+        ..Default::default()
+    };
+    let r = run(GOLDEN, sw.clone(), sw, "", Options::default()).await;
+    let resp = check(&r.report, "capital", "stream", "response");
+    assert_eq!(resp.status, Status::Error);
+    assert!(
+        resp.detail
+            .contains("baseline: mid-stream error: Upstream provider disconnected"),
+        "{}",
+        resp.detail
+    );
+    assert!(
+        resp.detail
+            .contains("candidate: stream error event: upstream_error: upstream stream failed"),
+        "{}",
+        resp.detail
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_usage_fails_token_checks() {
+    let c = Switches {
+        no_usage: true,
+        ..Default::default()
+    };
+    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let t = check(&r.report, "capital", "stream", "total_tokens");
+    assert_eq!(t.status, Status::Fail);
+    assert!(t.detail.contains("usage missing"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrency_is_bounded() {
+    let sw = Switches {
+        latency: Duration::from_millis(100),
+        ..Default::default()
+    };
+    let mut golden = String::from("schema: 1\nprompts:\n");
+    for i in 0..6 {
+        golden.push_str(&format!(
+            "  - {{id: p{i}, model: openai/gpt-4o, messages: [{{role: user, content: 'q{i}'}}]}}\n"
+        ));
+    }
+    let r = run(
+        &golden,
+        sw.clone(),
+        sw,
+        "concurrency: 3\n",
+        Options::default(),
+    )
+    .await;
+    assert_eq!(r.report.verdict, "pass");
+    use std::sync::atomic::Ordering::SeqCst;
+    let (mb, mc) = (
+        r.b.state.max_in_flight.load(SeqCst),
+        r.c.state.max_in_flight.load(SeqCst),
+    );
+    assert!(mb <= 3 && mc <= 3 && mb + mc >= 3, "in flight {mb} + {mc}");
+    // 12 requests of 100 ms, 3 at a time: at least 400 ms.
+    assert!(r.elapsed >= Duration::from_millis(390), "{:?}", r.elapsed);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unmapped_model_is_reported_not_sent() {
+    let golden = r#"schema: 1
+prompts:
+  - id: auto
+    model: openrouter/auto
+    messages: [{role: user, content: hi}]
+  - id: ok
+    model: openai/gpt-4o
+    messages: [{role: user, content: hi}]
+"#;
+    let r = run(
+        golden,
+        Switches::default(),
+        Switches::default(),
+        "",
+        Options::default(),
+    )
+    .await;
+    let m = check(&r.report, "auto", "non-stream", "model_mapping");
+    assert_eq!(m.status, Status::Error);
+    assert!(m.detail.contains("candidate: not sent"), "{}", m.detail);
+    assert_eq!(
+        r.c.hits(),
+        1,
+        "only the mapped prompt reaches the candidate"
+    );
+    assert_eq!(r.report.verdict, "fail");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_models_and_negative() {
+    let golden = GOLDEN.replace("stream: both", "stream: false");
+    let opts = Options {
+        check_models: true,
+        negative: true,
+        ..Default::default()
+    };
+    let r = run(&golden, Switches::default(), Switches::default(), "", opts).await;
+    let m = r.report.check_models.as_ref().unwrap();
+    assert_eq!(m.status, Status::Pass, "{m:#?}");
+    assert_eq!(m.models.len(), 2);
+    let neg = r.report.negative.as_ref().unwrap();
+    assert_eq!(neg.len(), 6);
+    // These fakes take any key, so the wrong-key case must fail...
+    let wk: Vec<_> = neg.iter().filter(|n| n.case == "wrong-key").collect();
+    assert!(wk.iter().all(|n| n.status == Status::Fail), "{wk:#?}");
+    // ...while unknown model and malformed body fail cleanly with JSON.
+    for n in neg.iter().filter(|n| n.case != "wrong-key") {
+        assert_eq!(n.status, Status::Pass, "{n:#?}");
+        assert_eq!(n.http_status, Some(400));
+        assert!(n.json);
+    }
+    assert_eq!(r.report.verdict, "fail");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_gateway_is_flagged() {
+    let b = fake::start(Shape::OpenRouter, Switches::default()).await;
+    // Bind then drop: a port nothing listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let cfg = format!(
+        "baseline: {{base_url: '{}'}}\ncandidate: {{base_url: 'http://127.0.0.1:{port}/v1'}}\nretries: 1\n",
+        b.base_url()
+    );
+    let (rep, _) = run_config(GOLDEN, &cfg, Options::default()).await;
+    assert_eq!(rep.unreachable.len(), 1, "{:?}", rep.unreachable);
+    assert!(rep.unreachable[0].contains(&port.to_string()));
+    assert!(rep.prompts.iter().all(|p| p.status == Status::Error));
+}
+
+#[test]
+fn shards_partition_the_set() {
+    let ids: Vec<String> = (0..50).map(|i| format!("prompt-{i}")).collect();
+    let mut seen = vec![0; ids.len()];
+    for i in 1..=4 {
+        for (k, id) in ids.iter().enumerate() {
+            if parity::shard_of(id, 4) == i {
+                seen[k] += 1;
+            }
+        }
+    }
+    assert!(seen.iter().all(|&n| n == 1));
+    let first = ids.iter().filter(|id| parity::shard_of(id, 4) == 1).count();
+    assert!(first > 3 && first < 25, "{first}");
+    assert!(parity::parse_shard("0/2").is_err());
+    assert!(parity::parse_shard("3/2").is_err());
+    assert_eq!(parity::parse_shard("2/4").unwrap(), (2, 4));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn check_models_includes_slugs_scan_finds() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("app.py"),
+        "import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\", api_key=os.environ[\"OPENROUTER_API_KEY\"])\nr = client.chat.completions.create(model=\"openai/gpt-4o\", messages=[])\nr = client.chat.completions.create(model=\"openai/gpt-5-mini\", messages=[])\n",
+    )
+    .unwrap();
+    let golden = GOLDEN.replace("stream: both", "stream: false");
+    let opts = Options {
+        check_models: true,
+        scan: Some(repo.path().to_owned()),
+        ..Default::default()
+    };
+    let r = run(&golden, Switches::default(), Switches::default(), "", opts).await;
+    let m = r.report.check_models.as_ref().unwrap();
+    assert_eq!(m.error, None, "{m:#?}");
+    let gpt4o = m
+        .models
+        .iter()
+        .find(|e| e.slug == "gpt-4o")
+        .expect("gpt-4o");
+    assert!(
+        gpt4o.from.iter().any(|f| f == "golden:capital"),
+        "{gpt4o:?}"
+    );
+    assert!(gpt4o.from.iter().any(|f| f == "scan:app.py:4"), "{gpt4o:?}");
+    assert_eq!(gpt4o.status, Status::Pass);
+    // The fake does not list gpt-5-mini (or its mapping needs a person).
+    let other = m
+        .models
+        .iter()
+        .find(|e| e.from.iter().any(|f| f == "scan:app.py:5"))
+        .expect("second slug found by scan");
+    assert_ne!(other.status, Status::Pass, "{other:?}");
+    assert_ne!(m.status, Status::Pass);
+}
