@@ -5,12 +5,14 @@
 #   scripts/bench-scan.sh            # build corpora if needed, then measure
 #   BENCH_RUNS=10 scripts/bench-scan.sh
 #
-# Corpus: the crate sources in $BENCH_SRC (default ~/.cargo/registry/src) are
-# snapshotted once into target/bench-corpus/base (so later downloads do not
-# change it), then copied $BENCH_COPIES times into numbered directories
-# (large corpus) and the first half of those copies are hard-linked into a
-# second tree (small corpus, for the linearity check). OpenRouter occurrences
-# are appended to $BENCH_PLANT files chosen with a fixed seed.
+# Corpus: the sources of every registry crate in this commit's Cargo.lock
+# (`cargo fetch --locked` puts them in ~/.cargo/registry/src, all platforms)
+# are copied into target/bench-corpus/base, then copied N times into
+# numbered directories (large corpus: N is the smallest even number giving
+# >= 500 MB and >= 50,000 files, or $BENCH_COPIES) and the first half of
+# those copies are hard-linked into a second tree (small corpus, for the
+# linearity check). OpenRouter occurrences are appended to $BENCH_PLANT
+# files chosen with a fixed seed.
 #
 # Needs: rg, jq, /usr/bin/time (GNU time). Figures go to stdout and to
 # target/bench-corpus/results/.
@@ -18,8 +20,6 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SRC=${BENCH_SRC:-$HOME/.cargo/registry/src}
-COPIES=${BENCH_COPIES:-6}
 PLANT=${BENCH_PLANT:-300}
 SEED=${BENCH_SEED:-20261126}
 RUNS=${BENCH_RUNS:-5}
@@ -41,13 +41,27 @@ mkdir -p "$RES"
 # Detector::trigger_literals().
 "$ROOT/target/release/examples/trigger_literals" >"$RES/literals.txt"
 
-stamp="copies=$COPIES plant=$PLANT seed=$SEED"
+# The crate list, from Cargo.lock (registry packages only).
+awk '/^\[\[package\]\]/ {n = ""; v = ""} /^name = / {n = $3} /^version = / {v = $3}
+     /^source = "registry/ {gsub(/"/, "", n); gsub(/"/, "", v); print n "-" v}' Cargo.lock |
+  LC_ALL=C sort -u >"$RES/crates.txt"
+if [[ ! -f $OUT/base.crates ]] || ! cmp -s "$OUT/base.crates" "$RES/crates.txt"; then
+  echo "snapshotting $(wc -l <"$RES/crates.txt") crates from Cargo.lock" >&2
+  cargo fetch --locked >&2
+  rm -rf "$OUT/base" && mkdir -p "$OUT/base"
+  while IFS= read -r c; do
+    d=$(ls -d "$HOME"/.cargo/registry/src/*/"$c" | head -1)
+    cp -r "$d" "$OUT/base/$c"
+  done <"$RES/crates.txt"
+  cp "$RES/crates.txt" "$OUT/base.crates"
+fi
+read -r bf bb < <(find "$OUT/base" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d %d\n", n, s}')
+COPIES=${BENCH_COPIES:-$(awk -v f="$bf" -v b="$bb" 'BEGIN {
+  c = 2; while (c * f < 50000 || c * b < 500e6) c += 2; print c }')}
+
+stamp="crates=$(md5sum <"$RES/crates.txt" | cut -c1-12) copies=$COPIES plant=$PLANT seed=$SEED"
 if [[ ! -f $OUT/stamp || $(cat "$OUT/stamp") != "$stamp" ]]; then
   echo "building corpus ($stamp)" >&2
-  if [[ ! -d $OUT/base ]]; then
-    mkdir -p "$OUT/base"
-    cp -r "$SRC"/. "$OUT/base/"
-  fi
   rm -rf "$LARGE" "$SMALL"
   mkdir -p "$LARGE" "$SMALL"
   for i in $(seq -w 1 "$COPIES"); do
