@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${FUZZ_SECONDS:-600}
 TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(lex_code lex_config scan_source parse_table source_apply redaction rewrite)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(lex_code lex_config scan_source parse_table source_apply redaction rewrite parity_inputs sse_chunking)
 C=fuzz/corpus
 mkdir -p "$C"
 i=0
@@ -24,8 +24,15 @@ while IFS= read -r f; do
   mkdir -p "$C/scan_source"
   { printf '\xff%s\0' "$rel"; cat "$f"; } >"$C/scan_source/fx$i"
 done < <(find fixtures -type f -size -64k | LC_ALL=C sort)
-mkdir -p "$C/parse_table"
+mkdir -p "$C/parse_table" "$C/parity_inputs" "$C/sse_chunking"
 for f in rules/*.yaml; do cp "$f" "$C/parse_table/"; done
+n=0
+for f in $(find examples/parity -name '*.yaml' | LC_ALL=C sort); do
+  n=$((n + 1))
+  { printf '\x00'; cat "$f"; } >"$C/parity_inputs/g$n"
+  { printf '\x01'; cat "$f"; } >"$C/parity_inputs/c$n"
+done
+printf '\x05data: {"choices":[{"delta":{"content":"Hi"}}]}\n\n: keep-alive\n\ndata: [DONE]\n\n' >"$C/sse_chunking/s1"
 cd fuzz
 for t in "${TARGETS[@]}"; do
   echo "== $t ($SECS s)"

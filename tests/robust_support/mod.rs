@@ -434,3 +434,48 @@ pub fn rewrite_any(data: &[u8]) {
         check_rewritten(name, rest, out, t);
     }
 }
+
+/// The golden-set and gateway-config loaders answer with an error that
+/// names the file, never a panic.
+pub fn parity_inputs(data: &[u8]) {
+    let (sel, rest) = split(data);
+    let text = String::from_utf8_lossy(rest);
+    let err = if sel & 1 == 0 {
+        llmgw_migrate::parity::golden::parse("golden.yaml", &text)
+            .err()
+            .map(|e| (e.to_string(), "golden.yaml"))
+    } else {
+        llmgw_migrate::parity::config::parse("parity.yaml", &text)
+            .err()
+            .map(|e| (e.to_string(), "parity.yaml"))
+    };
+    if let Some((msg, file)) = err {
+        assert!(msg.contains(file), "error does not name the file: {msg}");
+    }
+}
+
+/// SSE: any split of the same bytes into chunks yields the same events and
+/// the same truncation flag as parsing them whole.
+pub fn sse_chunking(data: &[u8]) {
+    use llmgw_migrate::parity::sse::{parse_all, Parser};
+    let (step, body) = split(data);
+    let whole = parse_all(body);
+    let mut p = Parser::new();
+    let mut items = Vec::new();
+    let mut i = 0;
+    let mut k = step as usize;
+    while i < body.len() {
+        k = k.wrapping_mul(31).wrapping_add(7);
+        let n = 1 + k % 17;
+        let end = (i + n).min(body.len());
+        items.extend(p.feed(&body[i..end]));
+        i = end;
+    }
+    let (rest, cut) = p.finish();
+    items.extend(rest);
+    assert_eq!(
+        (items, cut),
+        whole,
+        "chunked parse differs from whole parse"
+    );
+}
