@@ -199,9 +199,9 @@ pub enum ParityFormat {
 
 #[derive(Debug, Clone, Args)]
 pub struct ParityArgs {
-    /// Golden prompt set (YAML).
+    /// Golden prompt set (YAML); default: `[parity] golden` in llmgw-migrate.toml.
     #[arg(long, value_name = "FILE")]
-    pub golden: PathBuf,
+    pub golden: Option<PathBuf>,
 
     /// Gateways to compare (YAML with baseline: and candidate:).
     #[arg(long, value_name = "FILE")]

@@ -408,3 +408,52 @@ fn shipped_example_replays_out_of_the_box() {
     .unwrap();
     assert_eq!(cfg.candidate.map_models.as_deref(), Some("llmgateway"));
 }
+
+#[test]
+fn parity_defaults_come_from_the_config_file_and_flags_win() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("llmgw-migrate.toml"),
+        format!(
+            "[parity]\ngolden = {:?}\nformat = \"markdown\"\n",
+            root.join("examples/parity/golden.yaml")
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    let replay = root.join("examples/parity/recorded");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
+            .current_dir(d.path())
+            .arg("parity")
+            .arg("--replay")
+            .arg(&replay)
+            .args(extra)
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("### llmgw-migrate parity"));
+    let out = run(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "pass");
+    // Without the file there is no golden set: a usage error.
+    let empty = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
+        .current_dir(empty.path())
+        .args(["parity", "--replay"])
+        .arg(&replay)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--golden FILE is required"));
+}

@@ -18,17 +18,30 @@ pub fn run(
         anyhow::bail!("--scan PATH needs --check-models");
     }
     let shard = args.shard.as_deref().map(parity::parse_shard).transpose()?;
-    let format = args.format.unwrap_or(ParityFormat::Human);
+    // Flags win over `[parity]` in llmgw-migrate.toml (found from the
+    // working directory, as for scan).
+    let defaults = crate::config::Config::resolve(None, Path::new("."))?
+        .map(|c| c.parity)
+        .unwrap_or_default();
+    let format = match (args.format, defaults.format.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some(s)) => <ParityFormat as clap::ValueEnum>::from_str(s, true)
+            .map_err(|_| anyhow::anyhow!("llmgw-migrate.toml: [parity] format '{s}' is not one of human, json, junit, markdown"))?,
+        (None, None) => ParityFormat::Human,
+    };
+    let golden = args.golden.or(defaults.golden).ok_or_else(|| {
+        anyhow::anyhow!("--golden FILE is required (or set [parity] golden in llmgw-migrate.toml)")
+    })?;
     let opts = Options {
-        golden: args.golden,
-        config: args.config,
+        golden,
+        config: args.config.or(defaults.config),
         record: args.record,
         replay: args.replay,
         shard,
         check_models: args.check_models,
         scan: args.scan,
         negative: args.negative,
-        concurrency: args.concurrency,
+        concurrency: args.concurrency.or(defaults.concurrency),
         tags: args.tags,
         progress: std::io::stderr().is_terminal(),
     };
