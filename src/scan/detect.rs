@@ -461,27 +461,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         let det = self.det;
         let tg = det.target;
         let m = &self.source.text[r.clone()];
-        let lower = m.to_ascii_lowercase();
-        let (scheme, rest) = match lower.find("://") {
-            Some(i) => (&m[..i + 3], &m[i + 3..]),
-            None => ("", m),
-        };
-        let host_end = rest.find('/').unwrap_or(rest.len());
-        let host = rest[..host_end].to_ascii_lowercase();
-        let path_full = &rest[host_end..];
-        let (path, query) = match path_full.find(['?', '#']) {
-            Some(i) => (&path_full[..i], &path_full[i..]),
-            None => (path_full, ""),
-        };
-        let strip_scheme = |u: &str| -> String {
-            if scheme.is_empty() {
-                u.split_once("://")
-                    .map(|(_, r)| r.to_owned())
-                    .unwrap_or_else(|| u.to_owned())
-            } else {
-                u.to_owned()
-            }
-        };
+        let url = super::url::UrlParts::parse(m);
+        let (host, path, query) = (url.host.as_str(), url.path, url.query);
+        let strip_scheme = |u: &str| url.like_written(u);
         let base = tg.base_url.trim_end_matches('/');
         let src_id = &det.src.id;
         let manual = |msg: String, repl: Option<String>, rule: &str| {

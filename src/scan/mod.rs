@@ -7,6 +7,7 @@ pub mod kind;
 pub mod lex;
 pub mod lex_config;
 mod prefilter;
+mod url;
 mod walk;
 
 use std::path::PathBuf;

@@ -22,27 +22,11 @@ impl FileCtx<'_, '_> {
             r.end -= 1;
         }
         let m = &self.source.text[r.clone()];
-        let (scheme, rest) = match m.find("://") {
-            Some(i) => (&m[..i + 3], &m[i + 3..]),
-            None => ("", m),
-        };
-        let host_end = rest.find('/').unwrap_or(rest.len());
-        let path_full = &rest[host_end..];
-        let (path, query) = match path_full.find(['?', '#']) {
-            Some(i) => (&path_full[..i], &path_full[i..]),
-            None => (path_full, ""),
-        };
+        let url = crate::scan::url::UrlParts::parse(m);
+        let (path, query) = (url.path, url.query);
         let path_t = path.trim_end_matches('/');
         let trailing = &path[path_t.len()..];
-        let strip_scheme = |u: &str| -> String {
-            if scheme.is_empty() {
-                u.split_once("://")
-                    .map(|(_, r)| r.to_owned())
-                    .unwrap_or_else(|| u.to_owned())
-            } else {
-                u.to_owned()
-            }
-        };
+        let strip_scheme = |u: &str| url.like_written(u);
         let base = tg.base_url.trim_end_matches('/');
         let make = |fix: Fix, repl: Option<String>, msg: String, rule: &str| {
             let mut f = self.finding(
