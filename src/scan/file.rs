@@ -100,8 +100,10 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
 /// included) and groups; `None` when the file does not parse, so the caller
 /// falls back to the lexer.
 fn rust_tokens(text: &str) -> Option<Lexed> {
-    syn::parse_file(text).ok()?;
+    // Lex once; syn parses those tokens (a shebang line makes it fail,
+    // and the lexer fallback reads such a script just as well).
     let ts = proc_macro2::TokenStream::from_str(text).ok()?;
+    syn::parse2::<syn::File>(ts.clone()).ok()?;
     let mut lx = Lexed::with_len(text.len());
     walk_rust(&mut lx, text, ts, 0);
     // Spans are kept per thread until invalidated; free them per file.
