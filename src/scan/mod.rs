@@ -200,17 +200,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     errors.extend(errs.into_inner().unwrap_or_default());
     let repo_marker = results.iter().any(|r| r.2);
     let mut files: Vec<FileResult> = Vec::new();
-    let keys = KeyRedactor::new(&src.table);
     for (mut fr, gated, _) in results.drain(..) {
-        if repo_marker {
-            fr.findings.extend(gated);
-        }
-        keys.apply(&mut fr.findings);
-        fr.findings
-            .retain(|f| opts.kinds.is_empty() || opts.kinds.contains(&f.kind));
-        fr.findings.sort_by_key(|f| (f.span.start, f.kind));
-        fr.findings
-            .dedup_by(|a, b| a.span == b.span && a.kind == b.kind);
+        let findings = std::mem::take(&mut fr.findings);
+        fr.findings = finish(&det, findings, gated, repo_marker, &opts.kinds);
         if !fr.findings.is_empty() {
             files.push(fr);
         }
@@ -247,55 +239,33 @@ fn read_capped(
     Ok(cap.is_none_or(|c| buf.len() as u64 <= c))
 }
 
-/// Last line of defence for "no output ever holds a whole key": key-shaped
-/// text inside any finding's fields is redacted, whichever detector made
-/// the finding (fuzzing found a key glued to a model id reported whole in
-/// the model-slug finding).
-struct KeyRedactor {
-    /// None when the table has no usable pattern (one matching "" would
-    /// redact everywhere).
-    re: Option<regex::Regex>,
-    prefix: String,
-}
-
-impl KeyRedactor {
-    fn new(src: &SourceTable) -> KeyRedactor {
-        KeyRedactor {
-            re: regex::Regex::new(&src.key_pattern)
-                .ok()
-                .filter(|r| !r.is_match("")),
-            prefix: src.key_prefix.clone(),
-        }
-    }
-
-    fn apply(&self, findings: &mut [Finding]) {
-        let Some(re) = &self.re else { return };
-        let fix = |s: &mut String| {
-            if re.is_match(s) {
-                *s = re
-                    .replace_all(s, |c: &regex::Captures| {
-                        crate::finding::redact(&c[0], &self.prefix)
-                    })
-                    .into_owned();
-            }
-        };
-        for f in findings {
-            fix(&mut f.matched);
-            fix(&mut f.message);
-            if let Some(r) = &mut f.replacement {
-                fix(r);
-            }
-        }
-    }
-}
-
 fn is_utf16(b: &[u8]) -> bool {
     b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF])
 }
 
-/// Scan one file's text as if it were at `path` (used by rewrite to re-check
-/// its output, and by fuzzing). `repo_has_markers` turns on detectors that
-/// need an OpenRouter marker somewhere in the repository.
+/// A file's findings as reported: gated ones only when the tree talks to the
+/// source somewhere, keys redacted, only the kinds asked for, in file order,
+/// each span reported once per kind.
+fn finish(
+    det: &Detector,
+    mut findings: Vec<Finding>,
+    gated: Vec<Finding>,
+    gates_open: bool,
+    kinds: &[Kind],
+) -> Vec<Finding> {
+    if gates_open {
+        findings.extend(gated);
+    }
+    det.redact_keys(&mut findings);
+    findings.retain(|f| kinds.is_empty() || kinds.contains(&f.kind));
+    findings.sort_by_key(|f| (f.span.start, f.kind));
+    findings.dedup_by(|a, b| a.span == b.span && a.kind == b.kind);
+    findings
+}
+
+/// Scan one file's text as if it were at `path` (used by tests and fuzzing).
+/// `repo_has_markers` turns on detectors that need an OpenRouter marker
+/// somewhere in the repository.
 pub fn scan_source(
     rules: &Rules,
     target: &Loaded<TargetTable>,
@@ -325,12 +295,11 @@ pub fn scan_source_from(
     let det = Detector::new(rules, &src.table, &target.table);
     let kind = FileKind::detect(std::path::Path::new(path));
     let out = file::detect(&det, path, kind, source);
-    let mut f = out.findings;
-    if repo_has_markers || out.has_marker {
-        f.extend(out.gated);
-    }
-    KeyRedactor::new(&src.table).apply(&mut f);
-    f.sort_by_key(|f| (f.span.start, f.kind));
-    f.dedup_by(|a, b| a.span == b.span && a.kind == b.kind);
-    f
+    finish(
+        &det,
+        out.findings,
+        out.gated,
+        repo_has_markers || out.has_marker,
+        &[],
+    )
 }
