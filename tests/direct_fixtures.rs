@@ -3,10 +3,12 @@
 //! tests/expected-direct/<source>/<repo>.txt (same `path:line:kind:match`
 //! format as tests/expected), and the edits they produce.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::{copy_tree, diff, expected, found};
 use llmgw_migrate::finding::{Finding, Fix, Kind};
 use llmgw_migrate::rules::Rules;
 use llmgw_migrate::scan::{scan, ScanOptions, ScanReport};
@@ -26,44 +28,6 @@ fn run(repo: &Path, from: &str, target: &str) -> ScanReport {
     let report = scan(&rules, t, &opts);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     report
-}
-
-fn lines(report: &ScanReport) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for f in report.findings() {
-        *m.entry(format!("{}:{}:{}:{}", f.path, f.line, f.kind, f.matched))
-            .or_default() += 1;
-    }
-    m
-}
-
-fn expected(file: &Path) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for line in std::fs::read_to_string(file).unwrap().lines() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        *m.entry(line.to_owned()).or_default() += 1;
-    }
-    m
-}
-
-fn diff(name: &str, want: &BTreeMap<String, usize>, got: &BTreeMap<String, usize>) -> Vec<String> {
-    let mut out = Vec::new();
-    for (k, n) in want {
-        let g = got.get(k).copied().unwrap_or(0);
-        if g < *n {
-            out.push(format!("{name}: missing   {k} (x{})", n - g));
-        }
-    }
-    for (k, n) in got {
-        let w = want.get(k).copied().unwrap_or(0);
-        if *n > w {
-            out.push(format!("{name}: unexpected {k} (x{})", n - w));
-        }
-    }
-    out
 }
 
 /// (source, repo, expectations file) for every tests/expected-direct/<source>/<repo>.txt.
@@ -104,7 +68,7 @@ fn every_direct_fixture_matches_its_expectations() {
     for (source, repo, exp) in &cases {
         let path = root().join("fixtures").join(repo);
         assert!(path.is_dir(), "no fixture repo for {}", exp.display());
-        let got = lines(&run(&path, source, "llmgateway"));
+        let got = found(&run(&path, source, "llmgateway"));
         problems.extend(diff(&format!("{source}/{repo}"), &expected(exp), &got));
     }
     assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
@@ -116,7 +80,7 @@ fn every_direct_fixture_matches_its_expectations() {
 fn profiles_are_separate() {
     for (_, repo, _) in cases() {
         let path = root().join("fixtures").join(&repo);
-        let f = lines(&run(&path, "openrouter", "llmgateway"));
+        let f = found(&run(&path, "openrouter", "llmgateway"));
         assert!(f.is_empty(), "openrouter on {repo}: {f:?}");
     }
     // Each profile sees only its own provider's repo.
@@ -125,7 +89,7 @@ fn profiles_are_separate() {
             if other == source {
                 continue;
             }
-            let f = lines(&run(
+            let f = found(&run(
                 &root().join("fixtures").join(&other_repo),
                 &source,
                 "llmgateway",
@@ -137,7 +101,7 @@ fn profiles_are_separate() {
             );
         }
     }
-    let f = lines(&run(
+    let f = found(&run(
         &root().join("fixtures/python-app"),
         "openai",
         "llmgateway",
@@ -167,19 +131,6 @@ fn apply(report: &ScanReport, dir: &Path) -> Vec<PathBuf> {
         written.push(dest);
     }
     written
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap().filter_map(|e| e.ok()) {
-        let p = e.path();
-        let d = to.join(e.file_name());
-        if p.is_dir() {
-            std::fs::create_dir_all(&d).unwrap();
-            copy_tree(&p, &d);
-        } else {
-            std::fs::copy(&p, &d).unwrap();
-        }
-    }
 }
 
 fn auto(report: &ScanReport) -> Vec<&Finding> {

@@ -4,21 +4,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
+use common::copy_tree;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap().filter_map(|e| e.ok()) {
-        let p = e.path();
-        let d = to.join(e.file_name());
-        if p.is_dir() {
-            std::fs::create_dir_all(&d).unwrap();
-            copy_tree(&p, &d);
-        } else {
-            std::fs::copy(&p, &d).unwrap();
-        }
-    }
 }
 
 fn rewrite(dir: &Path, args: &[&str]) -> Output {

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
+use common::copy_tree;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
 }
@@ -21,20 +25,6 @@ fn fixtures() -> Vec<PathBuf> {
     v.sort();
     assert!(v.len() >= 5, "fixtures missing");
     v
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = e.file_type().unwrap();
-        let dest = to.join(e.file_name());
-        if t.is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else if t.is_file() {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// Every file under `root` with its bytes, by relative path.
@@ -149,7 +139,7 @@ fn every_fixture_rewrites_cleanly_for_every_target() {
         let name = fx.file_name().unwrap().to_string_lossy().into_owned();
         for target in ["llmgateway", "ominigate", "phaseo"] {
             let d = tempfile::tempdir().unwrap();
-            copy_dir(&fx, d.path());
+            copy_tree(&fx, d.path());
             let before = tree(d.path());
             let (code, msg, _) = run(d.path(), &["rewrite", ".", "--write", "--to", target]);
             if code == 2 {
@@ -206,8 +196,8 @@ fn dry_run_patch_equals_write_on_every_fixture() {
     for fx in fixtures() {
         let name = fx.file_name().unwrap().to_string_lossy().into_owned();
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        copy_dir(&fx, a.path());
-        copy_dir(&fx, b.path());
+        copy_tree(&fx, a.path());
+        copy_tree(&fx, b.path());
         let (code, msg, patch) = run(a.path(), &["rewrite", "."]);
         if code == 2 {
             problems.push(format!("{name}: dry-run exit 2: {msg}"));

@@ -62,25 +62,13 @@ fn text_file() -> impl Strategy<Value = Vec<u8>> {
         })
 }
 
-fn utf16(text: &str, le: bool) -> Vec<u8> {
-    let mut out = if le {
-        vec![0xFF, 0xFE]
-    } else {
-        vec![0xFE, 0xFF]
-    };
-    for u in text.encode_utf16() {
-        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
-    }
-    out
-}
-
 /// UTF-8, UTF-8 with BOM, UTF-16 LE/BE, or Latin-1.
 fn encode(text: &str, how: u8) -> Vec<u8> {
     match how % 5 {
         0 => text.as_bytes().to_vec(),
         1 => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-        2 => utf16(text, true),
-        3 => utf16(text, false),
+        2 => h::utf16(text, true),
+        3 => h::utf16(text, false),
         _ => text
             .chars()
             .map(|c| {

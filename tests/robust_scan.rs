@@ -128,25 +128,13 @@ fn name() -> impl Strategy<Value = String> {
     ]
 }
 
-fn utf16(text: &str, le: bool) -> Vec<u8> {
-    let mut out = if le {
-        vec![0xFF, 0xFE]
-    } else {
-        vec![0xFE, 0xFF]
-    };
-    for u in text.encode_utf16() {
-        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
-    }
-    out
-}
-
 /// Files as they come: raw, UTF-8 with BOM, UTF-16 LE/BE, CRLF.
 fn encoded(bytes: Vec<u8>, how: u8) -> Vec<u8> {
     match how % 5 {
         0 => bytes,
         1 => [b"\xEF\xBB\xBF".as_slice(), &bytes].concat(),
-        2 => utf16(&String::from_utf8_lossy(&bytes), true),
-        3 => utf16(&String::from_utf8_lossy(&bytes), false),
+        2 => h::utf16(&String::from_utf8_lossy(&bytes), true),
+        3 => h::utf16(&String::from_utf8_lossy(&bytes), false),
         _ => String::from_utf8_lossy(&bytes)
             .replace('\n', "\r\n")
             .into_bytes(),

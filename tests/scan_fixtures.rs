@@ -5,20 +5,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod common;
+
+use common::{diff, expected, found};
 use llmgw_migrate::rules::Rules;
 use llmgw_migrate::scan::{scan, ScanOptions};
-
-fn expected(file: &Path) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for line in std::fs::read_to_string(file).unwrap().lines() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        *m.entry(line.to_owned()).or_default() += 1;
-    }
-    m
-}
 
 fn actual(repo: &Path, target: &str) -> BTreeMap<String, usize> {
     let rules = Rules::embedded().unwrap();
@@ -29,29 +20,7 @@ fn actual(repo: &Path, target: &str) -> BTreeMap<String, usize> {
     };
     let report = scan(&rules, t, &opts);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let mut m = BTreeMap::new();
-    for f in report.findings() {
-        *m.entry(format!("{}:{}:{}:{}", f.path, f.line, f.kind, f.matched))
-            .or_default() += 1;
-    }
-    m
-}
-
-fn diff(name: &str, want: &BTreeMap<String, usize>, got: &BTreeMap<String, usize>) -> Vec<String> {
-    let mut out = Vec::new();
-    for (k, n) in want {
-        let g = got.get(k).copied().unwrap_or(0);
-        if g < *n {
-            out.push(format!("{name}: missing   {k} (x{})", n - g));
-        }
-    }
-    for (k, n) in got {
-        let w = want.get(k).copied().unwrap_or(0);
-        if *n > w {
-            out.push(format!("{name}: unexpected {k} (x{})", n - w));
-        }
-    }
-    out
+    found(&report)
 }
 
 #[test]

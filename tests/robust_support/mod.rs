@@ -479,3 +479,16 @@ pub fn sse_chunking(data: &[u8]) {
         "chunked parse differs from whole parse"
     );
 }
+
+/// `text` encoded as UTF-16 with a byte-order mark.
+pub fn utf16(text: &str, le: bool) -> Vec<u8> {
+    let mut out = if le {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    out
+}

@@ -1,0 +1,67 @@
+//! Helpers shared by the integration tests that work on fixture repositories.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use llmgw_migrate::scan::ScanReport;
+
+/// Copy a directory tree (files and directories; links are skipped).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = e.file_type().unwrap();
+        let dest = to.join(e.file_name());
+        if t.is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else if t.is_file() {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Hand-written expectations: `path:line:kind:match` a line, `#` comments.
+pub fn expected(file: &Path) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for line in std::fs::read_to_string(file).unwrap().lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        *m.entry(line.to_owned()).or_default() += 1;
+    }
+    m
+}
+
+/// A report's findings in the expectations' format, counted.
+pub fn found(report: &ScanReport) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for f in report.findings() {
+        *m.entry(format!("{}:{}:{}:{}", f.path, f.line, f.kind, f.matched))
+            .or_default() += 1;
+    }
+    m
+}
+
+/// What is missing from `got` and what it has too much of, one line each.
+pub fn diff(
+    name: &str,
+    want: &BTreeMap<String, usize>,
+    got: &BTreeMap<String, usize>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, n) in want {
+        let g = got.get(k).copied().unwrap_or(0);
+        if g < *n {
+            out.push(format!("{name}: missing   {k} (x{})", n - g));
+        }
+    }
+    for (k, n) in got {
+        let w = want.get(k).copied().unwrap_or(0);
+        if *n > w {
+            out.push(format!("{name}: unexpected {k} (x{})", n - w));
+        }
+    }
+    out
+}
