@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use super::detect::{Detector, FileCtx, Outcome};
 use super::kind::FileKind;
-use super::lex::{lex, mark_keys_public, Group, Lexed, Syntax, Tok};
+use super::lex::{lex, mark_keys, Group, Lexed, Syntax, Tok};
 use super::lex_config;
 use crate::finding::{Finding, Fix};
 use crate::rules::schema::Ecosystem;
@@ -108,7 +108,7 @@ fn rust_tokens(text: &str) -> Option<Lexed> {
     walk_rust(&mut lx, text, ts, 0);
     // Spans are kept per thread until invalidated; free them per file.
     proc_macro2::extra::invalidate_current_thread_spans();
-    mark_keys_public(&mut lx, text, Syntax::rust());
+    mark_keys(&mut lx, text, Syntax::rust());
     Some(lx)
 }
 

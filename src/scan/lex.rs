@@ -325,7 +325,7 @@ fn scan_quoted(b: &[u8], i: usize, end: usize, q: &[u8], escapes: u8, multiline:
     end
 }
 
-fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_group: usize) {
+pub fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_group: usize) {
     let b = text.as_bytes();
     let mut c = Cursor {
         b,
@@ -555,21 +555,6 @@ fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_g
     }
 }
 
-/// Lex a range into an existing token list, inside group `group`.
-pub fn lex_into_public(
-    lx: &mut Lexed,
-    text: &str,
-    range: std::ops::Range<usize>,
-    syn: Syntax,
-    group: usize,
-) {
-    lex_into(lx, text, range, syn, group);
-}
-
-pub fn mark_keys_public(lx: &mut Lexed, text: &str, syn: Syntax) {
-    mark_keys(lx, text, syn);
-}
-
 fn utf8_len(b: u8) -> usize {
     match b {
         0xC0..=0xDF => 2,
@@ -729,7 +714,7 @@ fn label_before(lx: &Lexed, text: &str, group: usize) -> Option<Range<usize>> {
     None
 }
 
-fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
+pub fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
     for i in 0..lx.tokens.len() {
         let t = &lx.tokens[i];
         if !matches!(t.tok, Tok::Str | Tok::Ident) {

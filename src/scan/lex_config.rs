@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::lex::{lex_into_public, Group, Lexed, Syntax, Tok};
+use super::lex::{lex_into, Group, Lexed, Syntax, Tok};
 
 fn new_group(
     lx: &mut Lexed,
@@ -109,7 +109,7 @@ fn value(
     match b[s] {
         b'{' | b'[' => {
             let e = balanced_end(text, s);
-            lex_into_public(lx, text, s..e, syntax, group);
+            lex_into(lx, text, s..e, syntax, group);
             e.max(end)
         }
         b'"' | b'\'' => {
@@ -244,7 +244,7 @@ pub fn yaml(text: &str) -> Lexed {
                 continue;
             }
             if let Some(start) = shell_block.take() {
-                lex_into_public(&mut lx, text, start..ls, Syntax::shell(), g);
+                lex_into(&mut lx, text, start..ls, Syntax::shell(), g);
             }
             lx.groups[g].span.end = ls;
             block = None;
@@ -300,7 +300,7 @@ pub fn yaml(text: &str) -> Lexed {
             } else if is_script_key(&text[kspan.clone()])
                 && !rest.starts_with(['[', '{', '"', '\''])
             {
-                lex_into_public(&mut lx, text, vstart..le, Syntax::shell(), group);
+                lex_into(&mut lx, text, vstart..le, Syntax::shell(), group);
             } else {
                 let end = value(&mut lx, text, vstart, le, group, true, flow);
                 if end > le {
@@ -315,7 +315,7 @@ pub fn yaml(text: &str) -> Lexed {
         }
     }
     if let (Some(start), Some((_, g))) = (shell_block, block) {
-        lex_into_public(&mut lx, text, start..text.len(), Syntax::shell(), g);
+        lex_into(&mut lx, text, start..text.len(), Syntax::shell(), g);
     }
     lx
 }
@@ -410,7 +410,7 @@ pub fn toml(text: &str) -> Lexed {
             skip_until = end;
         }
     }
-    super::lex::mark_keys_public(&mut lx, text, syntax);
+    super::lex::mark_keys(&mut lx, text, syntax);
     lx
 }
 
@@ -559,7 +559,7 @@ pub fn dockerfile(text: &str) -> Lexed {
                     }
                 }
             }
-            _ => lex_into_public(&mut lx, text, after..end, Syntax::shell(), 0),
+            _ => lex_into(&mut lx, text, after..end, Syntax::shell(), 0),
         }
         pos = end + 1;
     }
