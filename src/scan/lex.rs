@@ -325,6 +325,8 @@ fn scan_quoted(b: &[u8], i: usize, end: usize, q: &[u8], escapes: u8, multiline:
     end
 }
 
+/// Lex `range` into an existing token list, inside group `base_group`
+/// (offsets stay absolute: embedded documents keep file positions).
 pub fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_group: usize) {
     let b = text.as_bytes();
     let mut c = Cursor {
@@ -714,6 +716,8 @@ fn label_before(lx: &Lexed, text: &str, group: usize) -> Option<Range<usize>> {
     None
 }
 
+/// Mark the tokens followed by `:` (or `=`, where the syntax says so)
+/// inside objects and calls as keys.
 pub fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
     for i in 0..lx.tokens.len() {
         let t = &lx.tokens[i];
