@@ -8,6 +8,7 @@
 //! - [`diff`] / [`apply`]: a patch, or guarded atomic writes ([`write`], [`git`]).
 
 pub mod apply;
+pub mod blocks;
 pub mod diff;
 pub mod envkeep;
 pub mod git;

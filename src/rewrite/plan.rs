@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{envkeep, headers, idents, verify};
+use super::{blocks, envkeep, headers, idents, verify};
 use crate::finding::{Finding, Fix, Kind};
 use crate::rules::TargetTable;
 use crate::scan::{FileKind, FileResult, ScanError, ScanReport};
@@ -254,16 +254,28 @@ pub fn plan_file(
     }
     if !header_findings.is_empty() {
         let spans: Vec<_> = header_findings.iter().map(|f| f.span.clone()).collect();
-        let (groups, failed) = headers::removals(kind, &src.text, &spans);
+        let (groups, mut failed) = headers::removals(kind, &src.text, &spans);
+        let mut header_edits: Vec<(Edit, String)> = Vec::new();
         for g in groups {
             let f = header_findings[g.members[0]];
-            for e in g.edits {
-                cands.push(Cand {
-                    edit: e,
-                    kind: Kind::AttributionHeader,
-                    rule: f.rule.clone(),
-                });
+            if g.edits
+                .iter()
+                .any(|e| blocks::orphans_a_body(kind, &src.text, e))
+            {
+                let why = "removing this statement would leave a brace-less if/else/loop without its body";
+                failed.extend(g.members.iter().map(|&i| (i, why.to_string())));
+                continue;
             }
+            header_edits.extend(g.edits.into_iter().map(|e| (e, f.rule.clone())));
+        }
+        let mut edits: Vec<Edit> = header_edits.iter().map(|(e, _)| e.clone()).collect();
+        blocks::fill_emptied(kind, &src.text, &mut edits);
+        for (edit, (_, rule)) in edits.into_iter().zip(header_edits) {
+            cands.push(Cand {
+                edit,
+                kind: Kind::AttributionHeader,
+                rule,
+            });
         }
         for (i, why) in failed {
             let f = header_findings[i];

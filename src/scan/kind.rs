@@ -87,14 +87,6 @@ impl FileKind {
             _ => FileKind::Text,
         }
     }
-
-    /// Kinds whose result `rewrite` re-parses before writing.
-    pub fn is_structured(self) -> bool {
-        matches!(
-            self,
-            FileKind::Rust | FileKind::Json | FileKind::Yaml | FileKind::Toml | FileKind::Notebook
-        )
-    }
 }
 
 #[cfg(test)]
