@@ -187,6 +187,12 @@ pub struct RewriteArgs {
     /// In .env files, add the new variable next to the old one instead of renaming it.
     #[arg(long)]
     pub keep_old_env: bool,
+
+    /// Also rename program identifiers named after OpenRouter
+    /// (`self.openrouter_api_key`), in every place they are used, f-strings
+    /// and template literals included. Off by default: such renames are cosmetic.
+    #[arg(long)]
+    pub rename_identifiers: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

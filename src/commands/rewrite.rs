@@ -43,6 +43,8 @@ pub fn run(
         &target.table,
         Options {
             keep_old_env: args.keep_old_env,
+            rename_identifiers: args.rename_identifiers,
+            ..Options::default()
         },
     );
 

@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod blocks;
+pub mod checklist;
 pub mod diff;
 pub mod envkeep;
 pub mod git;

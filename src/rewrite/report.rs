@@ -23,6 +23,9 @@ pub struct RewriteOutput<'a> {
     pub mode: Mode,
     pub files: Vec<FileOut<'a>>,
     pub manual: &'a [ManualItem],
+    /// What no edit can do: variables to set in deployments, keys to
+    /// revoke, config keys set outside the tree, behaviour changes.
+    pub checklist: &'a [super::checklist::Item],
     pub summary: Summary<'a>,
 }
 
@@ -88,6 +91,7 @@ pub fn json_doc<'a>(
         },
         files,
         manual: &plan.manual,
+        checklist: &plan.checklist,
     }
 }
 
@@ -126,6 +130,7 @@ pub fn manual_report(plan: &Plan) -> String {
             ));
         }
     }
+    s.push_str(&super::checklist::render(&plan.checklist));
     s
 }
 

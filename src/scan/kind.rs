@@ -87,6 +87,21 @@ impl FileKind {
             _ => FileKind::Text,
         }
     }
+
+    /// Files that set environment variables (.env files, compose and CI
+    /// YAML, Dockerfiles, config files) rather than read them in code.
+    pub fn sets_variables(self) -> bool {
+        !matches!(
+            self,
+            FileKind::Python
+                | FileKind::JavaScript
+                | FileKind::Rust
+                | FileKind::Go
+                | FileKind::Shell
+                | FileKind::PowerShell
+                | FileKind::Notebook
+        )
+    }
 }
 
 #[cfg(test)]

@@ -208,6 +208,7 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    mark_still_read(&mut files);
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     ScanReport {
         table: target.label(),
@@ -261,6 +262,42 @@ fn finish(
     findings.sort_by_key(|f| (f.span.start, f.kind));
     findings.dedup_by(|a, b| a.span == b.span && a.kind == b.kind);
     findings
+}
+
+/// A key variable that some request staying on OpenRouter still reads
+/// (a finding marked `:stays`) must stay where it is set (.env files,
+/// compose, CI, Dockerfiles): those findings become manual, and rewrite adds
+/// the target's variable next to the old one in .env files.
+fn mark_still_read(files: &mut [FileResult]) {
+    let names: std::collections::HashSet<String> = files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|f| f.kind == Kind::ApiKeyEnv && f.rule.ends_with(":stays"))
+        .map(|f| f.matched.clone())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    for fr in files {
+        if !FileKind::detect(std::path::Path::new(&fr.path)).sets_variables() {
+            continue;
+        }
+        for f in &mut fr.findings {
+            if f.kind == Kind::ApiKeyEnv
+                && f.fix == crate::finding::Fix::Auto
+                && names.contains(&f.matched)
+            {
+                f.fix = crate::finding::Fix::Manual;
+                f.edit = None;
+                f.message = format!(
+                    "{} is still read by a request that stays on OpenRouter (see the findings marked 'stays'): keep it, and set {} next to it",
+                    f.matched,
+                    f.replacement.as_deref().unwrap_or("the target's variable")
+                );
+                f.rule = format!("{}:still-read", f.rule);
+            }
+        }
+    }
 }
 
 /// Scan one file's text as if it were at `path` (used by tests and fuzzing).
