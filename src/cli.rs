@@ -145,6 +145,19 @@ pub struct ScanArgs {
     /// Write the current findings as a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Fix classes that fail the gate (exit 1); other findings are informational.
+    /// Default: auto,manual (also `[scan] fail_on` in llmgw-migrate.toml).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FIX")]
+    pub fail_on: Vec<FailOn>,
+}
+
+/// A fix class for `scan --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Auto,
+    Manual,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

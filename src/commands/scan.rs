@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::{ScanArgs, ScanFormat, WalkArgs};
+use crate::cli::{FailOn, ScanArgs, ScanFormat, WalkArgs};
 use crate::config::Config;
 use crate::finding::{Fix, Kind};
 use crate::report::{self, ScanOutput};
@@ -71,7 +71,18 @@ pub fn run(
     if let Err(e) = report::step_summary::append_if_set(&report::step_summary::markdown(&out)) {
         eprintln!("llmgw-migrate: warning: {e}");
     }
-    Ok(exit_code(&report))
+    let fail_on: Vec<Fix> = setup.config.effective_fail_on(
+        &args
+            .fail_on
+            .iter()
+            .map(|f| match f {
+                FailOn::Auto => Fix::Auto,
+                FailOn::Manual => Fix::Manual,
+                FailOn::None => Fix::None,
+            })
+            .collect::<Vec<_>>(),
+    );
+    Ok(exit_code(&report, &fail_on))
 }
 
 /// What a scan runs with once flags and `llmgw-migrate.toml` are merged
@@ -198,8 +209,10 @@ pub fn scan_options(walk: &WalkArgs, kinds: &[String]) -> anyhow::Result<ScanOpt
     Ok(opts)
 }
 
-pub fn exit_code(report: &ScanReport) -> ExitCode {
-    if report.findings().next().is_some() {
+/// 1 when a finding's fix class is in `fail_on`; findings outside it are
+/// informational.
+pub fn exit_code(report: &ScanReport, fail_on: &[Fix]) -> ExitCode {
+    if report.findings().any(|f| fail_on.contains(&f.fix)) {
         ExitCode::from(super::FOUND)
     } else if !report.errors.is_empty() && report.files_scanned == 0 {
         ExitCode::from(2)
