@@ -116,3 +116,69 @@ fn fail_on_in_the_config_file_and_the_flag_wins() {
         r.stderr
     );
 }
+
+const APP: &str = r#"import os
+from openai import OpenAI
+
+client = OpenAI(base_url="https://openrouter.ai/api/v1", api_key=os.environ["OPENROUTER_API_KEY"])
+"#;
+
+#[test]
+fn a_missing_path_exits_two_after_printing_the_findings() {
+    let dir = repo(&[("svc1/app.py", APP)]);
+    let r = run(dir.path(), &["scan", "svc1", "nonexistent"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("base-url"), "{}", r.stdout);
+    assert!(r.stderr.contains("nonexistent"), "{}", r.stderr);
+    let r = run(
+        dir.path(),
+        &["scan", "svc1", "nonexistent", "--format", "json"],
+    );
+    assert_eq!(r.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(v["summary"]["errors"][0]["path"], "nonexistent");
+
+    // rewrite: the patch for what was read is printed, then exit 2.
+    let r = run(dir.path(), &["rewrite", "svc1", "nonexistent"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("+client = OpenAI(base_url=\"https://api.llmgateway.io/v1\""),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("nonexistent"), "{}", r.stderr);
+    let r = run(dir.path(), &["rewrite", "--check", "svc1", "nonexistent"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // Without the missing path, the usual codes.
+    assert_eq!(run(dir.path(), &["scan", "svc1"]).code, 1);
+    assert_eq!(run(dir.path(), &["rewrite", "--check", "svc1"]).code, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_incomplete_walk_or_an_unreadable_file_exits_two() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo(&[("svc1/app.py", APP)]);
+    // A dangling link followed with --follow is a walk error.
+    std::os::unix::fs::symlink("nowhere.py", dir.path().join("svc1/gone.py")).unwrap();
+    let r = run(dir.path(), &["scan", "--follow", "svc1"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("base-url"), "{}", r.stdout);
+    assert!(r.stderr.contains("gone.py"), "{}", r.stderr);
+    fs::remove_file(dir.path().join("svc1/gone.py")).unwrap();
+
+    let secret = dir.path().join("svc1/locked.py");
+    fs::write(&secret, APP).unwrap();
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&secret).is_ok() {
+        eprintln!("running with rights that read any file; unreadable-file case skipped");
+        return;
+    }
+    let r = run(dir.path(), &["scan", "svc1"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("locked.py"), "{}", r.stderr);
+    let r = run(dir.path(), &["rewrite", "svc1"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+}

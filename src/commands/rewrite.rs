@@ -109,6 +109,9 @@ pub fn run(
                 return Err(e.into());
             }
         }
+        if !plan.errors.is_empty() {
+            return Ok(ExitCode::from(2));
+        }
         return Ok(ExitCode::from(u8::from(plan.auto_pending())));
     }
     let printed = print(
@@ -131,10 +134,10 @@ pub fn run(
         eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
     }
     let refused = plan.refused().count() > 0;
-    // Like scan: unreadable files are reported; only a run that could
-    // read nothing, or a failed write, is an error.
-    let nothing_read = !plan.errors.is_empty() && plan.files.is_empty() && plan.manual.is_empty();
-    let code = if nothing_read || !failed.is_empty() {
+    // Like scan: a run that could not read everything it was given (a
+    // missing path, an unreadable file), or a failed write, is an error,
+    // after the rest has been printed (and written).
+    let code = if !plan.errors.is_empty() || !failed.is_empty() {
         2
     } else {
         match mode {

@@ -209,13 +209,14 @@ pub fn scan_options(walk: &WalkArgs, kinds: &[String]) -> anyhow::Result<ScanOpt
     Ok(opts)
 }
 
-/// 1 when a finding's fix class is in `fail_on`; findings outside it are
-/// informational.
+/// 2 when the scan is incomplete (a missing path, an unreadable file, a
+/// walk error), even with findings (they are printed first, as ripgrep
+/// does); else 1 when a finding's fix class is in `fail_on`; else 0.
 pub fn exit_code(report: &ScanReport, fail_on: &[Fix]) -> ExitCode {
-    if report.findings().any(|f| fail_on.contains(&f.fix)) {
-        ExitCode::from(super::FOUND)
-    } else if !report.errors.is_empty() && report.files_scanned == 0 {
+    if !report.errors.is_empty() {
         ExitCode::from(2)
+    } else if report.findings().any(|f| fail_on.contains(&f.fix)) {
+        ExitCode::from(super::FOUND)
     } else {
         ExitCode::SUCCESS
     }
