@@ -83,7 +83,7 @@ impl Fix {
 /// One OpenRouter dependency found in a file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// Relative to the scanned root, with `/`.
+    /// The scanned root as given joined to the path below it, with `/`.
     pub path: String,
     /// 1-based; columns count characters.
     pub line: usize,

@@ -182,3 +182,128 @@ fn an_incomplete_walk_or_an_unreadable_file_exits_two() {
     let r = run(dir.path(), &["rewrite", "svc1"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
 }
+
+/// A git work tree with two services holding the same file name, committed.
+fn two_services() -> Option<tempfile::TempDir> {
+    let dir = tempfile::tempdir().unwrap();
+    for svc in ["svc1", "svc2"] {
+        let p = dir.path().join(svc).join("app.py");
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, APP).unwrap();
+    }
+    git(dir.path(), &["init", "-q"])?;
+    git(dir.path(), &["add", "-A"])?;
+    git(dir.path(), &["commit", "-qm", "init"])?;
+    Some(dir)
+}
+
+/// Runs git with a fixed identity; None when git is not installed.
+fn git(dir: &Path, args: &[&str]) -> Option<()> {
+    let out = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(())
+}
+
+fn json_paths(stdout: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(stdout).expect("json");
+    let mut p: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_owned())
+        .collect();
+    p.dedup();
+    p
+}
+
+#[test]
+fn several_roots_keep_their_prefixes_in_every_format() {
+    let Some(dir) = two_services() else {
+        eprintln!("git not available; skipped");
+        return;
+    };
+    let d = dir.path();
+    let r = run(d, &["scan", "svc1", "./svc2/", "--format", "json"]);
+    assert_eq!(json_paths(&r.stdout), ["svc1/app.py", "svc2/app.py"]);
+    let r = run(d, &["scan", "svc1", "svc2"]);
+    assert!(r.stdout.contains("\n  svc2/app.py:4:"), "{}", r.stdout);
+    assert!(r.stdout.starts_with("svc1/app.py\n"), "{}", r.stdout);
+    // `.` adds no prefix; a file is named as given.
+    let r = run(d, &["scan", ".", "--format", "json"]);
+    assert_eq!(json_paths(&r.stdout), ["svc1/app.py", "svc2/app.py"]);
+    let r = run(d, &["scan", "./svc1/app.py", "--format", "json"]);
+    assert_eq!(json_paths(&r.stdout), ["svc1/app.py"]);
+    for format in ["github", "sarif", "junit"] {
+        let r = run(d, &["scan", "svc1", "svc2", "--format", format]);
+        for svc in ["svc1/app.py", "svc2/app.py"] {
+            assert!(r.stdout.contains(svc), "{format}: {}", r.stdout);
+        }
+    }
+    // Suppressions and the baseline still match across roots.
+    let r = run(
+        d,
+        &["scan", "svc1", "svc2", "--write-baseline", "base.json"],
+    );
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let r = run(d, &["scan", "svc1", "svc2", "--baseline", "base.json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    fs::remove_file(d.join("base.json")).unwrap();
+
+    // The patch of two roots applies from the working directory.
+    let r = run(d, &["rewrite", "svc1", "svc2"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("--- a/svc2/app.py\n+++ b/svc2/app.py\n"),
+        "{}",
+        r.stdout
+    );
+    let patch = d.join("../paths-cli-two-roots.patch");
+    fs::write(&patch, r.stdout.as_bytes()).unwrap();
+    let applied = Command::new("git")
+        .args(["apply", "--check"])
+        .arg(&patch)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    fs::remove_file(&patch).unwrap();
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+}
+
+#[test]
+fn an_absolute_file_argument_gives_a_sane_patch_path() {
+    let Some(dir) = two_services() else {
+        eprintln!("git not available; skipped");
+        return;
+    };
+    let d = dir.path();
+    let abs = d.join("svc1/app.py");
+    let abs = abs.to_str().unwrap();
+    // Inside the working directory: named from it, so the patch applies.
+    let r = run(d, &["rewrite", abs]);
+    assert!(
+        r.stdout
+            .starts_with("diff --git a/svc1/app.py b/svc1/app.py\n"),
+        "{}",
+        r.stdout
+    );
+    // Elsewhere: the JSON names the file as given, the patch like `git diff --no-index`.
+    let r = run(Path::new("/"), &["scan", abs, "--format", "json"]);
+    assert_eq!(json_paths(&r.stdout), [abs]);
+    let r = run(Path::new("/"), &["rewrite", abs]);
+    let want = format!("--- a/{}\n", abs.trim_start_matches('/'));
+    assert!(r.stdout.contains(&want), "{}", r.stdout);
+    assert!(!r.stdout.contains("a//"), "{}", r.stdout);
+}

@@ -58,7 +58,7 @@ impl Default for ScanOptions {
 /// One scanned file that has findings.
 #[derive(Debug, Clone)]
 pub struct FileResult {
-    /// Relative to the scan root, with `/`.
+    /// The scanned root as given joined to the path below it, with `/`.
     pub path: String,
     pub abs: PathBuf,
     /// The file as read: rewrite applies edits to exactly these bytes and
