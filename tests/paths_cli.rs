@@ -307,3 +307,53 @@ fn an_absolute_file_argument_gives_a_sane_patch_path() {
     assert!(r.stdout.contains(&want), "{}", r.stdout);
     assert!(!r.stdout.contains("a//"), "{}", r.stdout);
 }
+
+#[test]
+fn tracked_files_are_scanned_even_when_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = format!("sk-or-v1-{}", "0a1b2c3d".repeat(8));
+    let settings = format!("{{\"OpenRouter\": {{\"ApiKey\": \"{key}\"}}}}\n");
+    fs::create_dir_all(d.join("svc/obj")).unwrap();
+    fs::write(d.join(".gitignore"), "obj/\n").unwrap();
+    fs::write(d.join("svc/obj/appsettings.json"), &settings).unwrap();
+    fs::write(d.join("svc/obj/untracked.json"), &settings).unwrap();
+    fs::write(d.join("svc/app.py"), APP).unwrap();
+    if git(d, &["init", "-q"]).is_none() {
+        eprintln!("git not available; skipped");
+        return;
+    }
+    git(d, &["add", "-A"]).unwrap();
+    git(d, &["add", "-f", "svc/obj/appsettings.json"]).unwrap();
+    git(d, &["commit", "-qm", "init"]).unwrap();
+
+    let paths = |args: &[&str]| {
+        let mut a = vec!["scan", "--format", "json"];
+        a.extend_from_slice(args);
+        json_paths(&run(d, &a).stdout)
+    };
+    // Tracked and ignored: scanned; untracked and ignored: not.
+    assert_eq!(paths(&[]), ["svc/app.py", "svc/obj/appsettings.json"]);
+    // From a subdirectory root too.
+    assert_eq!(paths(&["svc"]), ["svc/app.py", "svc/obj/appsettings.json"]);
+    // Config excludes still apply to tracked files.
+    fs::write(d.join("llmgw-migrate.toml"), "exclude = [\"**/obj/**\"]\n").unwrap();
+    assert_eq!(paths(&[]), ["svc/app.py"]);
+    fs::remove_file(d.join("llmgw-migrate.toml")).unwrap();
+    // --no-ignore: everything.
+    assert_eq!(
+        paths(&["--no-ignore"]),
+        [
+            "svc/app.py",
+            "svc/obj/appsettings.json",
+            "svc/obj/untracked.json"
+        ]
+    );
+    // Outside a work tree, .gitignore alone decides, as before.
+    fs::remove_dir_all(d.join(".git")).unwrap();
+    assert_eq!(paths(&[]), ["svc/app.py"]);
+    // The key itself is never printed.
+    let r = run(d, &["scan", "--no-ignore", "--format", "json"]);
+    assert!(r.stdout.contains("sk-or-v1-..."), "{}", r.stdout);
+    assert!(!r.stdout.contains(&key[9..40]), "{}", r.stdout);
+}

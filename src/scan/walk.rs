@@ -86,16 +86,30 @@ pub fn for_each(
                 message: format!("bad include/exclude glob: {e}"),
             }),
         }
+        // In a git work tree, tracked files count even when ignored: they
+        // are visited after the walk, unless the walk met them itself.
+        let tracked = if opts.no_ignore {
+            Vec::new()
+        } else {
+            super::gitls::tracked_but_ignored(root)
+        };
+        let walked = Mutex::new(std::collections::HashSet::new());
         wb.build_parallel().run(|| {
             Box::new(|r| {
                 match r {
                     // The size cap is checked by the reader on the open file
                     // (one fstat) rather than with a separate stat here.
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => visit(Entry {
-                        rel: join(&prefix, &relative(root, e.path())),
-                        abs: e.into_path(),
-                        capped: true,
-                    }),
+                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                        if !tracked.is_empty() {
+                            let mut w = walked.lock().unwrap_or_else(|p| p.into_inner());
+                            w.insert(e.path().to_path_buf());
+                        }
+                        visit(Entry {
+                            rel: join(&prefix, &relative(root, e.path())),
+                            abs: e.into_path(),
+                            capped: true,
+                        })
+                    }
                     Ok(_) => {}
                     Err(e) => push_err(ScanError {
                         path: root.display().to_string(),
@@ -105,6 +119,31 @@ pub fn for_each(
                 WalkState::Continue
             })
         });
+        if !tracked.is_empty() {
+            let walked = walked.into_inner().unwrap_or_else(|p| p.into_inner());
+            let globs = overrides(root).ok();
+            for rel in tracked {
+                let abs = root.join(&rel);
+                let excluded = globs
+                    .as_ref()
+                    .is_some_and(|g| g.matched(&rel, false).is_ignore());
+                let meta = if opts.follow {
+                    std::fs::metadata(&abs)
+                } else {
+                    std::fs::symlink_metadata(&abs)
+                };
+                // Deleted in the work tree, a submodule, or a link not followed.
+                let is_file = meta.is_ok_and(|m| m.is_file());
+                if excluded || !is_file || walked.contains(&abs) {
+                    continue;
+                }
+                visit(Entry {
+                    rel: join(&prefix, &relative(root, &abs)),
+                    abs,
+                    capped: true,
+                });
+            }
+        }
     }
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
