@@ -308,6 +308,66 @@ fn an_absolute_file_argument_gives_a_sane_patch_path() {
     assert!(!r.stdout.contains("a//"), "{}", r.stdout);
 }
 
+fn findings_of(stdout: &str, path: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(stdout).expect("json");
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path)
+        .map(|f| format!("{}:{}:{}:{}", f["line"], f["kind"], f["match"], f["fix"]))
+        .collect()
+}
+
+#[test]
+fn a_single_named_file_gets_the_findings_of_a_full_scan() {
+    // The OpenRouter marker lives in one file; the model ids in another
+    // only count once the tree is known to talk to OpenRouter.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("app")).unwrap();
+    fs::write(d.join("app/client.py"), APP).unwrap();
+    fs::write(
+        d.join("app/models.py"),
+        "FAST = {\"model\": \"openai/gpt-4o-mini\"}\nSMART = {\"model\": \"anthropic/claude-3.5-sonnet\"}\n",
+    )
+    .unwrap();
+    if git(d, &["init", "-q"]).is_none() {
+        eprintln!("git not available; skipped");
+        return;
+    }
+    let full = run(d, &["scan", ".", "--format", "json"]);
+    let want = findings_of(&full.stdout, "app/models.py");
+    assert!(want.len() >= 2, "{}", full.stdout);
+
+    // A pre-commit-style call: only the staged file, from the top or below.
+    git(d, &["add", "app/models.py"]).unwrap();
+    let r = run(d, &["scan", "app/models.py", "--format", "json"]);
+    assert_eq!(
+        findings_of(&r.stdout, "app/models.py"),
+        want,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.code, 1);
+    let r = run(&d.join("app"), &["scan", "models.py", "--format", "json"]);
+    assert_eq!(findings_of(&r.stdout, "models.py"), want);
+    // Only the files given are reported.
+    assert!(findings_of(&r.stdout, "client.py").is_empty());
+
+    // Outside git, the directory holding llmgw-migrate.toml bounds the repository.
+    fs::remove_dir_all(d.join(".git")).unwrap();
+    let r = run(d, &["scan", "app/models.py", "--format", "json"]);
+    assert!(
+        findings_of(&r.stdout, "app/models.py").is_empty(),
+        "{}",
+        r.stdout
+    );
+    fs::write(d.join("llmgw-migrate.toml"), "target = \"llmgateway\"\n").unwrap();
+    let r = run(d, &["scan", "app/models.py", "--format", "json"]);
+    assert_eq!(findings_of(&r.stdout, "app/models.py"), want);
+}
+
 #[test]
 fn tracked_files_are_scanned_even_when_ignored() {
     let dir = tempfile::tempdir().unwrap();

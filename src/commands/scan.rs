@@ -121,6 +121,8 @@ impl Setup {
         }
         opts.include.extend(config.include.iter().cloned());
         opts.exclude.extend(config.exclude.iter().cloned());
+        let config_file = (!config.file.as_os_str().is_empty()).then_some(config.file.as_path());
+        opts.context = crate::scan::context_root(&opts.paths, config_file);
         Ok(Setup {
             config,
             rules,
