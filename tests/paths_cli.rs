@@ -417,3 +417,115 @@ fn tracked_files_are_scanned_even_when_ignored() {
     assert!(r.stdout.contains("sk-or-v1-..."), "{}", r.stdout);
     assert!(!r.stdout.contains(&key[9..40]), "{}", r.stdout);
 }
+
+const ROOT_PACKAGE: &str = r#"{
+  "name": "mono",
+  "private": true,
+  "workspaces": {
+    "packages": ["apps/*"],
+    "catalog": {
+      "@openrouter/ai-sdk-provider": "^1.2.0",
+      "ai": "^5.0.0"
+    },
+    "catalogs": {
+      "openrouter": {
+        "@openrouter/ai-sdk-provider": "1.1.0"
+      }
+    }
+  }
+}
+"#;
+
+const APP_PACKAGE: &str = r#"{
+  "name": "web",
+  "dependencies": {
+    "@openrouter/ai-sdk-provider": "catalog:",
+    "ai": "catalog:"
+  },
+  "devDependencies": {
+    "@openrouter/ai-sdk-provider": "catalog:openrouter"
+  }
+}
+"#;
+
+const PNPM_WORKSPACE: &str = r#"packages:
+  - apps/*
+catalog:
+  "@openrouter/ai-sdk-provider": ^1.2.0
+  react: ^18
+catalogs:
+  legacy:
+    '@openrouter/ai-sdk-provider': "1.0.0"
+"#;
+
+#[test]
+fn workspace_catalogs_keep_their_references_and_the_entries_move_with_them() {
+    let dir = repo(&[
+        ("package.json", ROOT_PACKAGE),
+        ("apps/web/package.json", APP_PACKAGE),
+        ("pnpm-workspace.yaml", PNPM_WORKSPACE),
+    ]);
+    let d = dir.path();
+    // Every catalog entry is reported where it lives.
+    let r = run(d, &["scan", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut at: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap(), f["line"]))
+        .collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            "apps/web/package.json:4",
+            "apps/web/package.json:8",
+            "package.json:12",
+            "package.json:7",
+            "pnpm-workspace.yaml:4",
+            "pnpm-workspace.yaml:8"
+        ]
+    );
+
+    let r = run(d, &["rewrite", "--write", "--to", "llmgateway"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // The reference keeps naming the catalog; only the package name changes.
+    let app = fs::read_to_string(d.join("apps/web/package.json")).unwrap();
+    assert!(
+        app.contains(r#""@llmgateway/ai-sdk-provider": "catalog:","#),
+        "{app}"
+    );
+    assert!(
+        app.contains(r#""@llmgateway/ai-sdk-provider": "catalog:openrouter""#),
+        "{app}"
+    );
+    // The entries the references resolve to carry the new name and version.
+    let root: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.join("package.json")).unwrap()).unwrap();
+    let ws = &root["workspaces"];
+    assert_eq!(ws["catalog"]["@llmgateway/ai-sdk-provider"], "^2.0.0");
+    assert_eq!(ws["catalog"]["ai"], "^5.0.0");
+    assert_eq!(
+        ws["catalogs"]["openrouter"]["@llmgateway/ai-sdk-provider"],
+        "^2.0.0"
+    );
+    assert!(ws["catalog"].get("@openrouter/ai-sdk-provider").is_none());
+    let pnpm = fs::read_to_string(d.join("pnpm-workspace.yaml")).unwrap();
+    assert_eq!(
+        pnpm,
+        PNPM_WORKSPACE
+            .replace(
+                "\"@openrouter/ai-sdk-provider\": ^1.2.0",
+                "\"@llmgateway/ai-sdk-provider\": ^2.0.0"
+            )
+            .replace(
+                "'@openrouter/ai-sdk-provider': \"1.0.0\"",
+                "'@llmgateway/ai-sdk-provider': \"^2.0.0\""
+            )
+    );
+    // Settled: nothing left to find.
+    let r = run(d, &["scan"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
