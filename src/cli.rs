@@ -18,7 +18,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
-    /// When to use colors (never when NO_COLOR is set).
+    /// When to use colors (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 
@@ -88,7 +88,7 @@ pub struct WalkArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Skip files larger than this many bytes.
+    /// Skip files larger than this many bytes (0: no limit; default 4 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_filesize: Option<u64>,
 

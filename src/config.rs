@@ -187,8 +187,11 @@ impl Config {
             cfg.kinds = Some(v);
         }
         if let Some(m) = &raw.max_filesize {
-            if *m.get_ref() <= 0 {
-                return Err(cx.err(m.span(), "max_filesize must be a positive number of bytes"));
+            if *m.get_ref() < 0 {
+                return Err(cx.err(
+                    m.span(),
+                    "max_filesize must be a number of bytes (0: no limit)",
+                ));
             }
             cfg.max_filesize = Some(*m.get_ref() as u64);
         }

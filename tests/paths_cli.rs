@@ -529,3 +529,48 @@ fn workspace_catalogs_keep_their_references_and_the_entries_move_with_them() {
     let r = run(d, &["scan"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
+
+#[test]
+fn an_empty_rules_directory_is_an_error_naming_it() {
+    let dir = repo(&[("app.py", APP)]);
+    fs::create_dir_all(dir.path().join("my-rules")).unwrap();
+    for cmd in ["scan", "rewrite"] {
+        let r = run(dir.path(), &["--rules", "my-rules", cmd]);
+        assert_eq!(r.code, 2, "{cmd}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert!(
+            r.stderr
+                .contains("my-rules: rules directory holds no tables"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn max_filesize_zero_means_no_limit_on_the_command_line_and_in_the_config() {
+    // Just over the 4 MiB default cap, with a finding on its last line.
+    let mut big = "# padding\n".repeat(420_000);
+    big.push_str("BASE = \"https://openrouter.ai/api/v1\"\n");
+    let dir = repo(&[("big.py", &big)]);
+    let count = |args: &[&str]| {
+        let mut a = vec!["scan", "--format", "json"];
+        a.extend_from_slice(args);
+        let r = run(dir.path(), &a);
+        let v: serde_json::Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{a:?}: {e}: {}", r.stderr));
+        (
+            v["findings"].as_array().unwrap().len(),
+            v["summary"]["files_skipped"].clone(),
+        )
+    };
+    assert_eq!(count(&[]), (0, serde_json::json!(1)));
+    assert_eq!(count(&["--max-filesize", "0"]), (1, serde_json::json!(0)));
+    fs::write(dir.path().join("llmgw-migrate.toml"), "max_filesize = 0\n").unwrap();
+    assert_eq!(count(&[]), (1, serde_json::json!(0)));
+    // The flag still wins over the file.
+    assert_eq!(
+        count(&["--max-filesize", "1000"]),
+        (0, serde_json::json!(1))
+    );
+}

@@ -261,6 +261,15 @@ fn human_output_has_no_color_when_not_a_tty() {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
+    // The explicit flag wins over NO_COLOR; NO_COLOR alone turns colors off.
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    let out = bin()
+        .arg("scan")
+        .arg(d.path())
+        .args(["--color", "auto"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
 

@@ -24,6 +24,19 @@ pub fn run(
     let target = setup.target();
     let mut report = scan::scan(rules, target, opts);
     let (suppressed, baselined) = filter(&mut report, &args)?;
+    if let Some(p) = &args.write_baseline {
+        // Recording a baseline is not a gate: one line, not every finding.
+        for e in &report.errors {
+            eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+        }
+        println!(
+            "wrote {} finding(s) to baseline {}",
+            report.findings().count(),
+            p.display()
+        );
+        let incomplete = !report.errors.is_empty();
+        return Ok(ExitCode::from(if incomplete { 2 } else { 0 }));
+    }
     let format = args.format.unwrap_or(ScanFormat::Human);
     if matches!(
         format,
@@ -114,7 +127,8 @@ impl Setup {
         let mut opts = scan_options(walk, kinds)?;
         rules.require_source(&opts.from)?;
         if let Some(m) = config.effective_max_filesize(walk.max_filesize) {
-            opts.max_filesize = m;
+            // 0 means no limit, on the command line and in the file alike.
+            opts.max_filesize = if m == 0 { u64::MAX } else { m };
         }
         if kinds.is_empty() {
             opts.kinds = config.kinds.clone().unwrap_or_default();
@@ -155,11 +169,6 @@ fn filter(report: &mut ScanReport, args: &ScanArgs) -> anyhow::Result<(usize, us
     let suppressed = suppress::apply_report(report);
     if let Some(p) = &args.write_baseline {
         baseline::write(p, report)?;
-        eprintln!(
-            "llmgw-migrate: wrote {} finding(s) to baseline {}",
-            report.findings().count(),
-            p.display()
-        );
     }
     let baselined = match &args.baseline {
         Some(p) => baseline::load(p)?.filter_report(report),

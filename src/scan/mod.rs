@@ -310,7 +310,7 @@ fn read_capped(
     }
     buf.reserve(len as usize + 1);
     // `take` keeps a file that grows while being read inside the cap.
-    let limit = cap.map_or(u64::MAX, |c| c + 1);
+    let limit = cap.map_or(u64::MAX, |c| c.saturating_add(1));
     f.take(limit).read_to_end(buf)?;
     Ok(cap.is_none_or(|c| buf.len() as u64 <= c))
 }
