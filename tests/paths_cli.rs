@@ -574,3 +574,52 @@ fn max_filesize_zero_means_no_limit_on_the_command_line_and_in_the_config() {
         (0, serde_json::json!(1))
     );
 }
+
+#[test]
+fn a_file_whose_diff_would_show_a_key_is_left_out_of_the_patch() {
+    let Some(dir) = two_services() else {
+        eprintln!("git not available; skipped");
+        return;
+    };
+    let d = dir.path();
+    let key = format!("sk-or-v1-{}", "5e6f7a8b".repeat(8));
+    fs::write(
+        d.join("svc2/keys.py"),
+        format!("KEY = \"{key}\"\nBASE = \"https://openrouter.ai/api/v1\"\n"),
+    )
+    .unwrap();
+    git(d, &["add", "-A"]).unwrap();
+    git(d, &["commit", "-qm", "keys"]).unwrap();
+    let r = run(d, &["rewrite"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains(&key[9..]), "key printed");
+    assert!(!r.stdout.contains("a/svc2/keys.py"), "{}", r.stdout);
+    assert!(r.stdout.contains("--- a/svc1/app.py"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("svc2/keys.py:2:9  secret  1 edit(s) left out of the patch"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("use --write or edit by hand"));
+    // The rest of the patch applies as printed (the report is `#` lines).
+    let patch = d.join("../paths-cli-key.patch");
+    fs::write(&patch, r.stdout.as_bytes()).unwrap();
+    let applied = Command::new("git")
+        .args(["apply", "--check"])
+        .arg(&patch)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    fs::remove_file(&patch).unwrap();
+    assert!(
+        applied.status.success(),
+        "{}",
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    // --write still edits it, in place.
+    let r = run(d, &["rewrite", "--write"]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let keys = fs::read_to_string(d.join("svc2/keys.py")).unwrap();
+    assert!(keys.contains("https://api.llmgateway.io/v1"), "{keys}");
+}
