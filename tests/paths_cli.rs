@@ -623,3 +623,50 @@ fn a_file_whose_diff_would_show_a_key_is_left_out_of_the_patch() {
     let keys = fs::read_to_string(d.join("svc2/keys.py")).unwrap();
     assert!(keys.contains("https://api.llmgateway.io/v1"), "{keys}");
 }
+
+#[test]
+fn model_ids_inside_prose_strings_are_manual_not_rewritten() {
+    let cli = r#"import argparse
+BASE = "https://openrouter.ai/api/v1"
+p = argparse.ArgumentParser()
+p.add_argument("--model", default="openai/gpt-4o", help="model id (e.g., openai/gpt-4o or openai/gpt-4o-2024-11-20)")
+SYSTEM = "You are openai/gpt-4o, answer briefly."
+"#;
+    let dir = repo(&[("cli.py", cli)]);
+    let r = run(dir.path(), &["scan", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let fixes: Vec<(u64, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "model-slug")
+        .map(|f| {
+            let fix = f["fix"].as_str().unwrap().to_owned();
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                fix,
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            (4, 36, "auto".to_owned()),
+            (4, 74, "manual".to_owned()),
+            (4, 91, "manual".to_owned()),
+            (5, 19, "manual".to_owned())
+        ],
+        "{v}"
+    );
+    let r = run(dir.path(), &["rewrite", "--write"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("inside a longer string"), "{}", r.stdout);
+    let after = fs::read_to_string(dir.path().join("cli.py")).unwrap();
+    // The argument is rewritten; the prose stays as written.
+    assert!(after.contains(r#"default="gpt-4o", help="model id (e.g., openai/gpt-4o or openai/gpt-4o-2024-11-20)")"#), "{after}");
+    assert!(
+        after.contains(r#"SYSTEM = "You are openai/gpt-4o, answer briefly.""#),
+        "{after}"
+    );
+}
