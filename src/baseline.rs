@@ -205,7 +205,24 @@ pub fn write(path: &Path, report: &ScanReport) -> anyhow::Result<()> {
     let b = Baseline::from_report(report);
     let mut text = serde_json::to_string_pretty(&b)?;
     text.push('\n');
-    std::fs::write(path, text).with_context(|| format!("{}: cannot write baseline", path.display()))
+    // Atomically: a temp file next to it, then a rename, so an interrupted
+    // run never leaves half a baseline.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".llmgw-migrate.")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write().with_context(|| format!("{}: cannot write baseline", path.display()))
 }
 
 pub fn load(path: &Path) -> anyhow::Result<Baseline> {

@@ -18,7 +18,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
-    /// When to use colors (never when NO_COLOR is set).
+    /// When to use colors (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 
@@ -88,7 +88,7 @@ pub struct WalkArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Skip files larger than this many bytes.
+    /// Skip files larger than this many bytes (0: no limit; default 4 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_filesize: Option<u64>,
 
@@ -145,6 +145,19 @@ pub struct ScanArgs {
     /// Write the current findings as a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Fix classes that fail the gate (exit 1); other findings are informational.
+    /// Default: auto,manual (also `[scan] fail_on` in llmgw-migrate.toml).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FIX")]
+    pub fail_on: Vec<FailOn>,
+}
+
+/// A fix class for `scan --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Auto,
+    Manual,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -64,10 +64,26 @@ pub enum Fix {
     None,
 }
 
+impl Fix {
+    pub const ALL: [Fix; 3] = [Fix::Auto, Fix::Manual, Fix::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fix::Auto => "auto",
+            Fix::Manual => "manual",
+            Fix::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Fix> {
+        Fix::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
 /// One OpenRouter dependency found in a file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
-    /// Relative to the scanned root, with `/`.
+    /// The scanned root as given joined to the path below it, with `/`.
     pub path: String,
     /// 1-based; columns count characters.
     pub line: usize,

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
+use crate::rewrite::plan::ManualItem;
 use crate::rewrite::report::{json_doc, manual_report, Mode, Redactor};
 use crate::rewrite::{apply, diff, Options};
 use crate::scan::ScanError;
@@ -111,16 +112,24 @@ pub fn run(
                 return Err(e.into());
             }
         }
+        if !plan.errors.is_empty() {
+            return Ok(ExitCode::from(2));
+        }
         return Ok(ExitCode::from(u8::from(plan.auto_pending())));
     }
+    let patch = if mode == Mode::DryRun && format == RewriteFormat::Diff {
+        appliable_patch(&mut plan, &redactor)
+    } else {
+        Vec::new()
+    };
     let printed = print(
         &plan,
+        &patch,
         mode,
         format,
         &written,
         &failed,
         &write_errors,
-        &redactor,
         color,
     );
     if let Err(e) = printed {
@@ -133,10 +142,10 @@ pub fn run(
         eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
     }
     let refused = plan.refused().count() > 0;
-    // Like scan: unreadable files are reported; only a run that could
-    // read nothing, or a failed write, is an error.
-    let nothing_read = !plan.errors.is_empty() && plan.files.is_empty() && plan.manual.is_empty();
-    let code = if nothing_read || !failed.is_empty() {
+    // Like scan: a run that could not read everything it was given (a
+    // missing path, an unreadable file), or a failed write, is an error,
+    // after the rest has been printed (and written).
+    let code = if !plan.errors.is_empty() || !failed.is_empty() {
         2
     } else {
         match mode {
@@ -148,15 +157,45 @@ pub fn run(
     Ok(ExitCode::from(code))
 }
 
+/// The dry-run patch, without the files whose diff would show a key: a key
+/// is printed redacted, and one redacted line makes `git apply` reject the
+/// whole patch. Each such file becomes a manual item instead.
+fn appliable_patch(plan: &mut crate::rewrite::Plan, redactor: &Redactor) -> Vec<u8> {
+    let mut patch = Vec::new();
+    let mut held = Vec::new();
+    for fp in plan.pending() {
+        let mut d = Vec::new();
+        diff::file_diff(fp, &mut d);
+        if redactor.bytes(&d).1 {
+            let first = fp.edits.first();
+            held.push(ManualItem {
+                path: fp.path.clone(),
+                line: first.map_or(1, |e| e.line),
+                column: first.map_or(1, |e| e.column),
+                kind: crate::finding::Kind::Secret,
+                what: format!("{} edit(s) left out of the patch", fp.edits.len()),
+                why: "file holds a key, which is never printed, so its diff would not apply".into(),
+                suggestion: "use --write or edit by hand".into(),
+                rule: "llmgw-migrate:patch-holds-key".into(),
+                unapplied_auto: false,
+            });
+        } else {
+            patch.extend_from_slice(&d);
+        }
+    }
+    plan.manual.extend(held);
+    patch
+}
+
 #[allow(clippy::too_many_arguments)]
 fn print(
     plan: &crate::rewrite::Plan,
+    patch: &[u8],
     mode: Mode,
     format: RewriteFormat,
     written: &[String],
     failed: &[(String, String)],
     write_errors: &[ScanError],
-    redactor: &Redactor,
     color: ColorChoice,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -168,11 +207,7 @@ fn print(
         }
         _ => match mode {
             Mode::DryRun => {
-                let (patch, redacted) = redactor.bytes(&diff::patch(plan.pending()));
-                out.write_all(&paint_patch(&patch, color))?;
-                if redacted {
-                    writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
-                }
+                out.write_all(&paint_patch(patch, color))?;
                 out.write_all(manual_report(plan).as_bytes())?;
                 writeln!(
                     out,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::{ScanArgs, ScanFormat, WalkArgs};
+use crate::cli::{FailOn, ScanArgs, ScanFormat, WalkArgs};
 use crate::config::Config;
 use crate::finding::{Fix, Kind};
 use crate::report::{self, ScanOutput};
@@ -24,6 +24,19 @@ pub fn run(
     let target = setup.target();
     let mut report = scan::scan(rules, target, opts);
     let (suppressed, baselined) = filter(&mut report, &args)?;
+    if let Some(p) = &args.write_baseline {
+        // Recording a baseline is not a gate: one line, not every finding.
+        for e in &report.errors {
+            eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+        }
+        println!(
+            "wrote {} finding(s) to baseline {}",
+            report.findings().count(),
+            p.display()
+        );
+        let incomplete = !report.errors.is_empty();
+        return Ok(ExitCode::from(if incomplete { 2 } else { 0 }));
+    }
     let format = args.format.unwrap_or(ScanFormat::Human);
     if matches!(
         format,
@@ -71,7 +84,18 @@ pub fn run(
     if let Err(e) = report::step_summary::append_if_set(&report::step_summary::markdown(&out)) {
         eprintln!("llmgw-migrate: warning: {e}");
     }
-    Ok(exit_code(&report))
+    let fail_on: Vec<Fix> = setup.config.effective_fail_on(
+        &args
+            .fail_on
+            .iter()
+            .map(|f| match f {
+                FailOn::Auto => Fix::Auto,
+                FailOn::Manual => Fix::Manual,
+                FailOn::None => Fix::None,
+            })
+            .collect::<Vec<_>>(),
+    );
+    Ok(exit_code(&report, &fail_on))
 }
 
 /// What a scan runs with once flags and `llmgw-migrate.toml` are merged
@@ -103,13 +127,16 @@ impl Setup {
         let mut opts = scan_options(walk, kinds)?;
         rules.require_source(&opts.from)?;
         if let Some(m) = config.effective_max_filesize(walk.max_filesize) {
-            opts.max_filesize = m;
+            // 0 means no limit, on the command line and in the file alike.
+            opts.max_filesize = if m == 0 { u64::MAX } else { m };
         }
         if kinds.is_empty() {
             opts.kinds = config.kinds.clone().unwrap_or_default();
         }
         opts.include.extend(config.include.iter().cloned());
         opts.exclude.extend(config.exclude.iter().cloned());
+        let config_file = (!config.file.as_os_str().is_empty()).then_some(config.file.as_path());
+        opts.context = crate::scan::context_root(&opts.paths, config_file);
         Ok(Setup {
             config,
             rules,
@@ -142,11 +169,6 @@ fn filter(report: &mut ScanReport, args: &ScanArgs) -> anyhow::Result<(usize, us
     let suppressed = suppress::apply_report(report);
     if let Some(p) = &args.write_baseline {
         baseline::write(p, report)?;
-        eprintln!(
-            "llmgw-migrate: wrote {} finding(s) to baseline {}",
-            report.findings().count(),
-            p.display()
-        );
     }
     let baselined = match &args.baseline {
         Some(p) => baseline::load(p)?.filter_report(report),
@@ -198,11 +220,14 @@ pub fn scan_options(walk: &WalkArgs, kinds: &[String]) -> anyhow::Result<ScanOpt
     Ok(opts)
 }
 
-pub fn exit_code(report: &ScanReport) -> ExitCode {
-    if report.findings().next().is_some() {
-        ExitCode::from(super::FOUND)
-    } else if !report.errors.is_empty() && report.files_scanned == 0 {
+/// 2 when the scan is incomplete (a missing path, an unreadable file, a
+/// walk error), even with findings (they are printed first, as ripgrep
+/// does); else 1 when a finding's fix class is in `fail_on`; else 0.
+pub fn exit_code(report: &ScanReport, fail_on: &[Fix]) -> ExitCode {
+    if !report.errors.is_empty() {
         ExitCode::from(2)
+    } else if report.findings().any(|f| fail_on.contains(&f.fix)) {
+        ExitCode::from(super::FOUND)
     } else {
         ExitCode::SUCCESS
     }

@@ -17,7 +17,8 @@ pub fn file_diff(fp: &FilePlan, out: &mut Vec<u8>) {
     }
     let (ol, nl) = (split_lines(old), split_lines(new));
     let ops = capture_diff_slices(Algorithm::Myers, &ol, &nl);
-    let (a, b) = (git_name("a/", &fp.path), git_name("b/", &fp.path));
+    let name = patch_path(fp);
+    let (a, b) = (git_name("a/", &name), git_name("b/", &name));
     let _ = writeln!(out, "diff --git {a} {b}");
     let _ = writeln!(out, "--- {a}");
     let _ = writeln!(out, "+++ {b}");
@@ -57,6 +58,18 @@ pub fn patch<'a>(files: impl IntoIterator<Item = &'a FilePlan>) -> Vec<u8> {
         file_diff(fp, &mut out);
     }
     out
+}
+
+/// The name a patch gives a file: its path as reported, so the patch
+/// applies from the working directory. An absolute path is named relative
+/// to the working directory when it is inside it; else, as `git diff
+/// --no-index` does, without its leading `/` (the patch then applies from `/`).
+fn patch_path(fp: &FilePlan) -> String {
+    if !fp.path.starts_with('/') {
+        return fp.path.clone();
+    }
+    crate::baseline::workspace_path(&fp.abs)
+        .unwrap_or_else(|| fp.path.trim_start_matches('/').to_owned())
 }
 
 /// `prefix` + path, quoted the way git does when the path holds control

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::scan::gitls::toplevel;
+
 /// Of `files`, those with uncommitted changes (untracked included) in the
 /// git work tree holding them. Files outside any work tree are never dirty.
 pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
@@ -48,18 +50,4 @@ pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
         }
     }
     Ok(out)
-}
-
-fn toplevel(dir: &Path) -> Option<PathBuf> {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .output()
-        .ok()?;
-    if !o.status.success() {
-        return None;
-    }
-    let top = String::from_utf8(o.stdout).ok()?;
-    std::fs::canonicalize(top.trim()).ok()
 }

@@ -250,7 +250,9 @@ fn manifest_versions(src: &SourceText, findings: &[Finding], swap: &SdkSwap) -> 
         }
         if let Some(v) = lx.string_at(i).filter(|v| v.start == i && v.len() >= 2) {
             let inner = v.start + 1..v.end - 1;
-            if &src.text[inner.clone()] != version {
+            // `catalog:` references stay: the version lives in the catalog.
+            let current = &src.text[inner.clone()];
+            if current != version && !current.starts_with("catalog:") {
                 out.push(Edit {
                     range: inner,
                     text: version.clone(),

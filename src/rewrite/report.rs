@@ -102,21 +102,7 @@ pub fn manual_report(plan: &Plan) -> String {
     if !plan.manual.is_empty() {
         s.push_str(&format!("# manual attention ({}):\n", plan.manual.len()));
         for m in &plan.manual {
-            s.push_str(&format!(
-                "#   {}:{}:{}  {}  {}{}\n#       why: {}\n#       suggested: {}\n",
-                m.path,
-                m.line,
-                m.column,
-                m.kind,
-                m.what,
-                if m.unapplied_auto {
-                    "  (automatic, no safe edit)"
-                } else {
-                    ""
-                },
-                m.why,
-                m.suggestion
-            ));
+            s.push_str(&manual_item(m));
         }
     }
     let refused: Vec<_> = plan.refused().collect();
@@ -126,12 +112,41 @@ pub fn manual_report(plan: &Plan) -> String {
             s.push_str(&format!(
                 "#   {}: {}\n",
                 f.path,
-                f.problem.as_deref().unwrap_or("")
+                commented(f.problem.as_deref().unwrap_or(""), "       ")
             ));
         }
     }
     s.push_str(&super::checklist::render(&plan.checklist));
     s
+}
+
+/// One manual item, three or more `#` lines.
+fn manual_item(m: &ManualItem) -> String {
+    format!(
+        "#   {}:{}:{}  {}  {}{}\n#       why: {}\n#       suggested: {}\n",
+        m.path,
+        m.line,
+        m.column,
+        m.kind,
+        commented(&m.what, "         "),
+        if m.unapplied_auto {
+            "  (automatic, no safe edit)"
+        } else {
+            ""
+        },
+        commented(&m.why, "            "),
+        commented(&m.suggestion, "                  ")
+    )
+}
+
+/// `text` with every line after the first prefixed by `#` and `pad`: a
+/// multi-line match (a string spanning lines) must not end the comment
+/// block and break the saved patch.
+fn commented(text: &str, pad: &str) -> String {
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join(&format!("\n#{pad}"))
 }
 
 /// Hide every key matching `pattern` (the source table's key regex) in
@@ -166,5 +181,32 @@ impl Redactor {
 
     pub fn text(&self, s: &str) -> String {
         String::from_utf8_lossy(&self.bytes(s.as_bytes()).0).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Kind;
+
+    #[test]
+    fn every_line_of_the_manual_report_is_a_comment() {
+        let r = manual_item(&ManualItem {
+            path: "a.py".into(),
+            line: 3,
+            column: 5,
+            kind: Kind::BaseUrl,
+            what: "\"\"\"https://openrouter.ai/api/v1\r\n/credits\"\"\"".into(),
+            why: "first\nsecond".into(),
+            suggestion: "one\n\ntwo".into(),
+            rule: "r".into(),
+            unapplied_auto: false,
+        });
+        assert_eq!(r.lines().count(), 7, "{r}");
+        for l in r.lines() {
+            assert!(l.starts_with('#'), "{l:?} in\n{r}");
+        }
+        assert!(r.contains("#         /credits\"\"\""), "{r}");
+        assert!(!r.contains('\r'));
     }
 }

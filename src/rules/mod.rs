@@ -119,6 +119,13 @@ impl Rules {
             .map(|e| e.path())
             .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
             .collect();
+        if entries.is_empty() {
+            // A typo'd or empty directory must not silently mean "no overlay".
+            anyhow::bail!(
+                "{}: rules directory holds no tables (*.yaml, *.yml)",
+                dir.display()
+            );
+        }
         entries.sort();
         for p in entries {
             let text = std::fs::read_to_string(&p)

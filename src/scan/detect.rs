@@ -1013,6 +1013,16 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 if !hits.is_empty() && !self.excluded_slug_context(lx, i) {
                     for r in hits {
                         self.emit_slug(r, true);
+                        // An id inside prose (help text, a prompt) is a
+                        // person's call: a rewrite could read "gpt-4o or
+                        // gpt-4o" or change what a prompt says.
+                        if let Some(f) = self.out.gated.last_mut().filter(|f| f.fix == Fix::Auto) {
+                            f.fix = Fix::Manual;
+                            f.edit = None;
+                            f.message.push_str(
+                                "; inside a longer string (help text, a prompt): change it by hand",
+                            );
+                        }
                     }
                 }
             }
