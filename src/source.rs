@@ -165,13 +165,7 @@ impl SourceText {
                     pos = e.range.end;
                 }
                 text.push_str(&self.text[pos..]);
-                let le = self.encoding == Encoding::Utf16Le;
-                let mut out = Vec::with_capacity(text.len() * 2 + 2);
-                out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
-                for u in text.encode_utf16() {
-                    out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
-                }
-                Ok(out)
+                Ok(encode_utf16(&text, self.encoding))
             }
             _ => {
                 let mut out = Vec::with_capacity(self.bytes.len());
@@ -201,6 +195,18 @@ impl SourceText {
             _ => true,
         }
     }
+}
+
+/// `text` as UTF-16 with its byte-order mark: little-endian for
+/// [`Encoding::Utf16Le`], big-endian otherwise.
+pub fn encode_utf16(text: &str, enc: Encoding) -> Vec<u8> {
+    let le = enc == Encoding::Utf16Le;
+    let mut out = Vec::with_capacity(text.len() * 2 + 2);
+    out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    out
 }
 
 fn floor_char(s: &str, mut off: usize) -> usize {

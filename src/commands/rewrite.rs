@@ -4,7 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
-use crate::rewrite::report::{json_doc, manual_report, Mode, Redactor};
+use crate::redact::Redactor;
+use crate::rewrite::report::{json_doc, manual_report, Mode};
 use crate::rewrite::{apply, diff, Options};
 use crate::scan::ScanError;
 use crate::style::ColorChoice;
@@ -46,15 +47,13 @@ pub fn run(
         },
     );
 
-    // Redact with the keys of the profile in effect (`--from`).
+    // Every provider's keys, whatever `--from` is.
     let src = rules
         .source(&setup.opts.from)
         .unwrap_or_else(|| rules.source_default());
-    let redactor = Redactor::new(&src.table.key_pattern, &src.table.key_prefix);
-    for e in plan.files.iter_mut().flat_map(|f| f.edits.iter_mut()) {
-        e.before = redactor.text(&e.before);
-        e.after = redactor.text(&e.after);
-    }
+    let redactor = Redactor::for_rules(rules);
+    crate::rewrite::report::redact(&mut plan, &redactor);
+    apply::refuse_outside(&mut plan, &setup.opts.paths);
 
     let mut written = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
@@ -65,6 +64,10 @@ pub fn run(
         let w = apply::write_plan(&plan);
         written = w.written;
         failed = w.failed;
+    }
+    for (p, m) in &mut failed {
+        redactor.fix(p);
+        redactor.fix(m);
     }
     let write_errors: Vec<ScanError> = failed
         .iter()
@@ -102,7 +105,7 @@ pub fn run(
         };
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = stdout
-            .write_all(text.as_bytes())
+            .write_all(redactor.text(&text).as_bytes())
             .and_then(|_| stdout.flush())
         {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -128,6 +131,7 @@ pub fn run(
         }
     }
     for e in plan.errors.iter().chain(&write_errors) {
+        // Already redacted; the messages are ours or our dependencies'.
         eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
     }
     let refused = plan.refused().count() > 0;
@@ -157,7 +161,9 @@ fn print(
     redactor: &Redactor,
     color: ColorChoice,
 ) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Everything goes to a buffer that is redacted once more as a whole
+    // before it reaches stdout: no path to the terminal skips redaction.
+    let mut out: Vec<u8> = Vec::new();
     match format {
         RewriteFormat::Json => {
             let doc = json_doc(plan, mode, written, failed, write_errors);
@@ -166,7 +172,7 @@ fn print(
         }
         _ => match mode {
             Mode::DryRun => {
-                let (patch, redacted) = redactor.bytes(&diff::patch(plan.pending()));
+                let (patch, redacted) = diff::patch(plan.pending(), redactor);
                 out.write_all(&paint_patch(&patch, color))?;
                 if redacted {
                     writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
@@ -219,7 +225,9 @@ fn print(
             }
         },
     }
-    out.flush()
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&redactor.bytes(&out))?;
+    stdout.flush()
 }
 
 /// Color a patch for a terminal (never when piped, so it stays appliable).

@@ -34,7 +34,9 @@ pub fn run(
     let mut out = ScanOutput::new(&report);
     out.summary.suppressed = suppressed;
     out.summary.baselined = baselined;
-    let mut stdout = std::io::stdout().lock();
+    // Rendered into a buffer that is redacted as a whole before printing.
+    let redactor = crate::redact::Redactor::for_rules(rules);
+    let mut stdout: Vec<u8> = Vec::new();
     match format {
         ScanFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
         ScanFormat::Human => {
@@ -67,8 +69,11 @@ pub fn run(
         ScanFormat::Github => write!(stdout, "{}", report::github::render(&out))?,
         ScanFormat::Junit => writeln!(stdout, "{}", report::junit::render(&out))?,
     }
-    stdout.flush()?;
-    if let Err(e) = report::step_summary::append_if_set(&report::step_summary::markdown(&out)) {
+    let mut real = std::io::stdout().lock();
+    real.write_all(&redactor.bytes(&stdout))?;
+    real.flush()?;
+    let md = report::step_summary::markdown(&out);
+    if let Err(e) = report::step_summary::append_if_set(&redactor.text(&md)) {
         eprintln!("llmgw-migrate: warning: {e}");
     }
     Ok(exit_code(&report))

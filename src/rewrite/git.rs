@@ -38,12 +38,7 @@ pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
                     String::from_utf8_lossy(&o.stderr).trim()
                 );
             }
-            let listed: BTreeSet<PathBuf> = o
-                .stdout
-                .split(|&b| b == 0)
-                .filter(|e| e.len() > 3)
-                .map(|e| top.join(String::from_utf8_lossy(&e[3..]).as_ref()))
-                .collect();
+            let listed: BTreeSet<PathBuf> = listed_paths(&o.stdout).map(|p| top.join(p)).collect();
             out.extend(chunk.iter().filter(|f| listed.contains(*f)).cloned());
         }
     }
@@ -60,6 +55,51 @@ fn toplevel(dir: &Path) -> Option<PathBuf> {
     if !o.status.success() {
         return None;
     }
-    let top = String::from_utf8(o.stdout).ok()?;
-    std::fs::canonicalize(top.trim()).ok()
+    let top = o.stdout.strip_suffix(b"\n").unwrap_or(&o.stdout);
+    std::fs::canonicalize(bytes_path(top)).ok()
+}
+
+/// The paths in `git status --porcelain -z` output, as the bytes git gave
+/// (names that are not UTF-8 included). A rename or copy entry is followed
+/// by its original path, which is listed too.
+fn listed_paths(out: &[u8]) -> impl Iterator<Item = PathBuf> + '_ {
+    let mut fields = out.split(|&b| b == 0).filter(|e| !e.is_empty());
+    let mut pending_orig = false;
+    std::iter::from_fn(move || {
+        let e = fields.next()?;
+        if std::mem::take(&mut pending_orig) {
+            return Some(bytes_path(e));
+        }
+        if e.len() < 4 {
+            return Some(PathBuf::new());
+        }
+        pending_orig = matches!(e[0], b'R' | b'C') || matches!(e[1], b'R' | b'C');
+        Some(bytes_path(&e[3..]))
+    })
+}
+
+#[cfg(unix)]
+fn bytes_path(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn bytes_path(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn porcelain_paths_are_bytes_and_renames_list_both() {
+        let out = b" M a.py\0R  new.py\0old.py\0?? caf\xe9.py\0";
+        let got: Vec<PathBuf> = listed_paths(out).collect();
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[1], PathBuf::from("new.py"));
+        assert_eq!(got[2], PathBuf::from("old.py"));
+        assert_eq!(got[3], bytes_path(b"caf\xe9.py"));
+    }
 }

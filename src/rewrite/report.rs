@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::plan::{ManualItem, Plan, PlannedEdit};
+use crate::redact::Redactor;
 use crate::report::{Tool, TOOL};
 use crate::scan::ScanError;
 
@@ -129,37 +130,27 @@ pub fn manual_report(plan: &Plan) -> String {
     s
 }
 
-/// Hide every key matching `pattern` (the source table's key regex) in
-/// printed text: a patch line holding a key is redacted, so such a hunk
-/// no longer applies, which is the price of never printing a key.
-pub struct Redactor {
-    re: Option<regex::bytes::Regex>,
-    prefix: String,
-}
-
-impl Redactor {
-    pub fn new(pattern: &str, prefix: &str) -> Redactor {
-        Redactor {
-            re: regex::bytes::Regex::new(pattern).ok(),
-            prefix: prefix.to_owned(),
+/// Hide keys in everything the plan quotes from files: edit texts,
+/// refusal reasons (parser errors of our dependencies quote the line),
+/// manual items and read errors. Only what is printed; the bytes to write
+/// are untouched.
+pub fn redact(plan: &mut Plan, r: &Redactor) {
+    for f in &mut plan.files {
+        for e in &mut f.edits {
+            r.fix(&mut e.before);
+            r.fix(&mut e.after);
+        }
+        if let Some(p) = &mut f.problem {
+            r.fix(p);
         }
     }
-
-    pub fn bytes(&self, b: &[u8]) -> (Vec<u8>, bool) {
-        let Some(re) = &self.re else {
-            return (b.to_vec(), false);
-        };
-        if !re.is_match(b) {
-            return (b.to_vec(), false);
-        }
-        let out = re.replace_all(b, |c: &regex::bytes::Captures| {
-            let m = String::from_utf8_lossy(&c[0]).into_owned();
-            crate::finding::redact(&m, &self.prefix).into_bytes()
-        });
-        (out.into_owned(), true)
+    for m in &mut plan.manual {
+        r.fix(&mut m.what);
+        r.fix(&mut m.why);
+        r.fix(&mut m.suggestion);
     }
-
-    pub fn text(&self, s: &str) -> String {
-        String::from_utf8_lossy(&self.bytes(s.as_bytes()).0).into_owned()
+    for e in &mut plan.errors {
+        r.fix(&mut e.path);
+        r.fix(&mut e.message);
     }
 }
