@@ -120,10 +120,13 @@ pub fn manual_report(plan: &Plan) -> String {
     if !refused.is_empty() {
         s.push_str(&format!("# left unchanged ({}):\n", refused.len()));
         for f in refused {
+            // A parser's error spans lines: each stays a `#` comment so a
+            // saved dry-run still applies.
+            let why = f.problem.as_deref().unwrap_or("").trim_end();
             s.push_str(&format!(
                 "#   {}: {}\n",
                 f.path,
-                f.problem.as_deref().unwrap_or("")
+                why.replace('\n', "\n#     ")
             ));
         }
     }
