@@ -145,6 +145,11 @@ pub struct ScanArgs {
     /// Write the current findings as a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Also read every blob in the git history for hard-coded keys
+    /// (human or json format).
+    #[arg(long)]
+    pub history: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -147,8 +147,8 @@ impl Redactor {
     }
 
     /// The mask of one key: its known prefix and at most its last 4
-    /// characters. Text that does not look random (no digit and not mixed
-    /// case, e.g. `sk-some-long-kebab-name`) is no key and stays.
+    /// characters. Short text that does not look random (no digit and not
+    /// mixed case, e.g. `sk-some-long-kebab-name`) is no key and stays.
     pub fn mask_match(&self, m: &str) -> String {
         let prefix = self
             .0
@@ -157,7 +157,10 @@ impl Redactor {
             .find(|p| m.starts_with(p.as_str()))
             .map_or("", |p| p.as_str());
         let tail = &m[prefix.len()..];
-        let random = tail.bytes().any(|c| c.is_ascii_digit())
+        // A run as long as a real key's random part counts whatever it
+        // looks like (`sk-or-v1-feedface...` matches OpenRouter's pattern).
+        let random = tail.len() >= 32
+            || tail.bytes().any(|c| c.is_ascii_digit())
             || (tail.bytes().any(|c| c.is_ascii_uppercase())
                 && tail.bytes().any(|c| c.is_ascii_lowercase()));
         if !random && !prefix.is_empty() {
@@ -223,6 +226,8 @@ mod tests {
             format!("sk-{}", "Zz8".repeat(16)),
             // Cut short by an error snippet.
             format!("sk-or-v1-{}", hex(30)),
+            // Hex without a digit is still a key.
+            format!("sk-or-v1-{}", "feedface".repeat(8)),
         ];
         for k in &keys {
             let line = format!("key = \"{k}\" # and more");

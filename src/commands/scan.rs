@@ -31,6 +31,18 @@ pub fn run(
     ) {
         workspace_paths(&mut report);
     }
+    let history = if args.history {
+        if !matches!(format, ScanFormat::Human | ScanFormat::Json) {
+            anyhow::bail!("--history goes with --format human or json");
+        }
+        Some(scan::history::scan_history(
+            rules,
+            &history_dir(opts),
+            opts.max_filesize,
+        )?)
+    } else {
+        None
+    };
     let mut out = ScanOutput::new(&report);
     out.summary.suppressed = suppressed;
     out.summary.baselined = baselined;
@@ -38,9 +50,19 @@ pub fn run(
     let redactor = crate::redact::Redactor::for_rules(rules);
     let mut stdout: Vec<u8> = Vec::new();
     match format {
-        ScanFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
+        ScanFormat::Json => {
+            let mut v = serde_json::to_value(&out)?;
+            if let Some(h) = &history {
+                // Additive: `history` after `summary`, still schema 1.
+                v["history"] = serde_json::to_value(h)?;
+            }
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&v)?)?
+        }
         ScanFormat::Human => {
             human(&mut stdout, &report, color)?;
+            if let Some(h) = &history {
+                stdout.extend_from_slice(scan::history::human(h).as_bytes());
+            }
             let mut hidden = Vec::new();
             if suppressed > 0 {
                 hidden.push(format!(
@@ -76,7 +98,22 @@ pub fn run(
     if let Err(e) = report::step_summary::append_if_set(&redactor.text(&md)) {
         eprintln!("llmgw-migrate: warning: {e}");
     }
+    if history.as_ref().is_some_and(|h| !h.findings.is_empty()) {
+        return Ok(ExitCode::from(super::FOUND));
+    }
     Ok(exit_code(&report))
+}
+
+/// The repository `--history` reads: the one holding the first path.
+fn history_dir(opts: &ScanOptions) -> std::path::PathBuf {
+    let p = opts.paths.first().cloned().unwrap_or_else(|| ".".into());
+    if p.is_file() {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| ".".into(), |d| d.to_path_buf())
+    } else {
+        p
+    }
 }
 
 /// What a scan runs with once flags and `llmgw-migrate.toml` are merged

@@ -296,6 +296,26 @@ mod tests {
     }
 
     #[test]
+    fn a_rewrite_with_the_same_bytes_is_still_a_change() {
+        // The last check before the rename sees writes that keep the size
+        // and even the content (an editor saving the same text).
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.txt");
+        fs::write(&p, b"same").unwrap();
+        let before = fs::metadata(&p).unwrap();
+        assert!(unchanged(&p, &before));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&p, b"same").unwrap();
+        assert!(!unchanged(&p, &before));
+        // Replaced by another file (rename over it): another inode.
+        let q = d.path().join("b.txt");
+        fs::write(&q, b"same").unwrap();
+        let before = fs::metadata(&p).unwrap();
+        fs::rename(&q, &p).unwrap();
+        assert!(!unchanged(&p, &before));
+    }
+
+    #[test]
     fn temp_names_and_stale_removal() {
         assert!(is_temp_name(".llmgw-migrate.123.abc.tmp"));
         assert!(!is_temp_name("llmgw-migrate.toml"));

@@ -3,6 +3,7 @@
 pub mod detect;
 mod direct;
 mod file;
+pub mod history;
 pub mod kind;
 pub mod lex;
 pub mod lex_config;
