@@ -93,12 +93,10 @@ impl Redactor {
                 } else {
                     MIN_TAIL
                 };
-                // A word boundary keeps `task-...` or `disk-...` out.
-                let b = if p.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-                    r"\b"
-                } else {
-                    ""
-                };
+                // A word boundary keeps `task-...` or `disk-...` out of the
+                // generic shape; a distinctive prefix counts even when glued
+                // to a word (`gpt-5sk-or-v1-...`).
+                let b = if p == "sk-" { r"\b" } else { "" };
                 format!("{b}{}[A-Za-z0-9_-]{{{min},}}", regex::escape(p))
             })
             .collect();
@@ -228,6 +226,8 @@ mod tests {
             format!("sk-or-v1-{}", hex(30)),
             // Hex without a digit is still a key.
             format!("sk-or-v1-{}", "feedface".repeat(8)),
+            // Glued to a word.
+            format!("gpt-5sk-or-v1-{}", hex(64)),
         ];
         for k in &keys {
             let line = format!("key = \"{k}\" # and more");

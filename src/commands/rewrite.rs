@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
 use crate::redact::Redactor;
-use crate::rewrite::report::{json_doc, manual_report, Mode};
-use crate::rewrite::{apply, diff, Options};
+use crate::rewrite::report::{render, Mode};
+use crate::rewrite::{apply, Options};
 use crate::scan::ScanError;
 use crate::style::ColorChoice;
 
@@ -161,104 +161,17 @@ fn print(
     redactor: &Redactor,
     color: ColorChoice,
 ) -> std::io::Result<()> {
-    // Everything goes to a buffer that is redacted once more as a whole
-    // before it reaches stdout: no path to the terminal skips redaction.
-    let mut out: Vec<u8> = Vec::new();
-    match format {
-        RewriteFormat::Json => {
-            let doc = json_doc(plan, mode, written, failed, write_errors);
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
-            writeln!(out)?;
-        }
-        _ => match mode {
-            Mode::DryRun => {
-                let (patch, redacted) = diff::patch(plan.pending(), redactor);
-                out.write_all(&paint_patch(&patch, color))?;
-                if redacted {
-                    writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
-                }
-                out.write_all(manual_report(plan).as_bytes())?;
-                writeln!(
-                    out,
-                    "# {} edit(s) in {} file(s) pending; {} manual item(s); target {}",
-                    plan.edit_count(),
-                    plan.pending().count(),
-                    plan.manual.len(),
-                    plan.table
-                )?;
-            }
-            Mode::Check => {
-                for f in plan.files.iter().filter(|f| !f.edits.is_empty()) {
-                    writeln!(
-                        out,
-                        "{}: {} automatic edit(s) pending",
-                        f.path,
-                        f.edits.len()
-                    )?;
-                }
-                out.write_all(manual_report(plan).as_bytes())?;
-                writeln!(
-                    out,
-                    "# {} automatic edit(s) pending in {} file(s); {} automatic finding(s) with no safe edit; {} manual item(s)",
-                    plan.files.iter().map(|f| f.edits.len()).sum::<usize>(),
-                    plan.files.iter().filter(|f| !f.edits.is_empty()).count(),
-                    plan.manual.iter().filter(|m| m.unapplied_auto).count(),
-                    plan.manual.len()
-                )?;
-            }
-            Mode::Write => {
-                for p in written {
-                    let n = plan
-                        .files
-                        .iter()
-                        .find(|f| &f.path == p)
-                        .map_or(0, |f| f.edits.len());
-                    writeln!(out, "wrote {p} ({n} edit(s))")?;
-                }
-                out.write_all(manual_report(plan).as_bytes())?;
-                writeln!(
-                    out,
-                    "# wrote {} file(s); {} manual item(s) remain",
-                    written.len(),
-                    plan.manual.len()
-                )?;
-            }
-        },
-    }
+    let out = render(
+        plan,
+        mode,
+        format,
+        written,
+        failed,
+        write_errors,
+        redactor,
+        color,
+    )?;
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&redactor.bytes(&out))?;
+    stdout.write_all(&out)?;
     stdout.flush()
-}
-
-/// Color a patch for a terminal (never when piped, so it stays appliable).
-fn paint_patch(patch: &[u8], color: ColorChoice) -> Vec<u8> {
-    if !color.0 {
-        return patch.to_vec();
-    }
-    let mut out = Vec::with_capacity(patch.len() + patch.len() / 4);
-    for line in patch.split_inclusive(|&c| c == b'\n') {
-        let style = match line.first() {
-            Some(b'+') if !line.starts_with(b"+++") => {
-                Some(crate::style::fg(anstyle::AnsiColor::Green))
-            }
-            Some(b'-') if !line.starts_with(b"---") => {
-                Some(crate::style::fg(anstyle::AnsiColor::Red))
-            }
-            Some(b'@') => Some(crate::style::fg(anstyle::AnsiColor::Cyan)),
-            _ => None,
-        };
-        match style {
-            Some(s) => {
-                let body = line.strip_suffix(b"\n").unwrap_or(line);
-                let _ = write!(out, "{}", s.render());
-                out.extend_from_slice(body);
-                let _ = write!(out, "{}", s.render_reset());
-                if body.len() < line.len() {
-                    out.push(b'\n');
-                }
-            }
-            None => out.extend_from_slice(line),
-        }
-    }
-    out
 }

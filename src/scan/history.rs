@@ -323,16 +323,22 @@ pub fn human(h: &HistoryReport) -> String {
     s
 }
 
+/// Where to run git: the work tree's top, or the repository itself when
+/// it is bare (a mirror).
 fn toplevel(dir: &Path) -> Result<PathBuf, HistoryError> {
     let o = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
+        .args(["rev-parse", "--is-bare-repository", "--absolute-git-dir"])
         .output()
         .map_err(HistoryError::Spawn)?;
     if !o.status.success() {
         return Err(HistoryError::NotARepo(dir.display().to_string()));
     }
     let s = String::from_utf8_lossy(&o.stdout);
-    Ok(PathBuf::from(s.trim_end_matches('\n')))
+    let mut lines = s.lines();
+    match (lines.next(), lines.next()) {
+        (Some("true"), Some(git_dir)) => Ok(PathBuf::from(git_dir)),
+        _ => Ok(dir.to_path_buf()),
+    }
 }
