@@ -228,20 +228,9 @@ fn read_capped(
 ) -> std::io::Result<bool> {
     use std::io::Read;
     buf.clear();
-    // Non-blocking, so a FIFO cannot hang the scan; only a regular file
-    // (checked on the open file, not before) is read.
-    let mut o = std::fs::OpenOptions::new();
-    o.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(libc::O_NONBLOCK);
-    }
-    let f = o.open(path)?;
-    let meta = f.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
+    // A FIFO or device named on the command line or swapped in is an
+    // error item, never a hang or an endless read.
+    let (f, meta) = source::open_regular(path)?;
     let len = meta.len();
     if cap.is_some_and(|c| len > c) {
         return Ok(false);
