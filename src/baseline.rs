@@ -226,7 +226,7 @@ pub fn write(path: &Path, report: &ScanReport) -> anyhow::Result<()> {
 }
 
 pub fn load(path: &Path) -> anyhow::Result<Baseline> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
         .with_context(|| format!("{}: cannot read baseline", path.display()))?;
     let b: Baseline = serde_json::from_str(&text).map_err(|e| {
         let msg = e.to_string();

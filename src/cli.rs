@@ -150,6 +150,11 @@ pub struct ScanArgs {
     /// Default: auto,manual (also `[scan] fail_on` in llmgw-migrate.toml).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FIX")]
     pub fail_on: Vec<FailOn>,
+
+    /// Also read every blob in the git history for hard-coded keys
+    /// (human or json format).
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// A fix class for `scan --fail-on`.

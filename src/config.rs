@@ -238,7 +238,7 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
             .with_context(|| format!("{}: cannot read config file", path.display()))?;
         Config::parse(path, &text)
     }

@@ -39,7 +39,7 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
             let mut bad = false;
             for f in files {
                 let name = f.display().to_string();
-                let text = match std::fs::read(&f) {
+                let text = match crate::source::read_regular(&f, crate::source::INPUT_CAP) {
                     Ok(b) => match String::from_utf8(b) {
                         Ok(t) => t,
                         Err(_) => {

@@ -44,14 +44,38 @@ pub fn run(
     ) {
         workspace_paths(&mut report);
     }
+    let history = if args.history {
+        if !matches!(format, ScanFormat::Human | ScanFormat::Json) {
+            anyhow::bail!("--history goes with --format human or json");
+        }
+        Some(scan::history::scan_history(
+            rules,
+            &history_dir(opts),
+            opts.max_filesize,
+        )?)
+    } else {
+        None
+    };
     let mut out = ScanOutput::new(&report);
     out.summary.suppressed = suppressed;
     out.summary.baselined = baselined;
-    let mut stdout = std::io::stdout().lock();
+    // Rendered into a buffer that is redacted as a whole before printing.
+    let redactor = crate::redact::Redactor::for_rules(rules);
+    let mut stdout: Vec<u8> = Vec::new();
     match format {
-        ScanFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
+        ScanFormat::Json => {
+            let mut v = serde_json::to_value(&out)?;
+            if let Some(h) = &history {
+                // Additive: `history` after `summary`, still schema 1.
+                v["history"] = serde_json::to_value(h)?;
+            }
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&v)?)?
+        }
         ScanFormat::Human => {
             human(&mut stdout, &report, color)?;
+            if let Some(h) = &history {
+                stdout.extend_from_slice(scan::history::human(h).as_bytes());
+            }
             let mut hidden = Vec::new();
             if suppressed > 0 {
                 hidden.push(format!(
@@ -80,8 +104,11 @@ pub fn run(
         ScanFormat::Github => write!(stdout, "{}", report::github::render(&out))?,
         ScanFormat::Junit => writeln!(stdout, "{}", report::junit::render(&out))?,
     }
-    stdout.flush()?;
-    if let Err(e) = report::step_summary::append_if_set(&report::step_summary::markdown(&out)) {
+    let mut real = std::io::stdout().lock();
+    real.write_all(&redactor.bytes(&stdout))?;
+    real.flush()?;
+    let md = report::step_summary::markdown(&out);
+    if let Err(e) = report::step_summary::append_if_set(&redactor.text(&md)) {
         eprintln!("llmgw-migrate: warning: {e}");
     }
     let fail_on: Vec<Fix> = setup.config.effective_fail_on(
@@ -95,7 +122,27 @@ pub fn run(
             })
             .collect::<Vec<_>>(),
     );
-    Ok(exit_code(&report, &fail_on))
+    let code = exit_code(&report, &fail_on);
+    // Keys in the history are secrets: manual items.
+    if code == ExitCode::SUCCESS
+        && fail_on.contains(&Fix::Manual)
+        && history.as_ref().is_some_and(|h| !h.findings.is_empty())
+    {
+        return Ok(ExitCode::from(super::FOUND));
+    }
+    Ok(code)
+}
+
+/// The repository `--history` reads: the one holding the first path.
+fn history_dir(opts: &ScanOptions) -> std::path::PathBuf {
+    let p = opts.paths.first().cloned().unwrap_or_else(|| ".".into());
+    if p.is_file() {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| ".".into(), |d| d.to_path_buf())
+    } else {
+        p
+    }
 }
 
 /// What a scan runs with once flags and `llmgw-migrate.toml` are merged

@@ -1,10 +1,15 @@
 //! What rewrite prints: the manual-attention report and the JSON document.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use super::plan::{ManualItem, Plan, PlannedEdit};
+use crate::cli::RewriteFormat;
+use crate::redact::Redactor;
 use crate::report::{Tool, TOOL};
 use crate::scan::ScanError;
+use crate::style::ColorChoice;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -109,11 +114,10 @@ pub fn manual_report(plan: &Plan) -> String {
     if !refused.is_empty() {
         s.push_str(&format!("# left unchanged ({}):\n", refused.len()));
         for f in refused {
-            s.push_str(&format!(
-                "#   {}: {}\n",
-                f.path,
-                commented(f.problem.as_deref().unwrap_or(""), "       ")
-            ));
+            // A parser's error spans lines: each stays a `#` comment so a
+            // saved dry-run still applies.
+            let why = f.problem.as_deref().unwrap_or("").trim_end();
+            s.push_str(&format!("#   {}: {}\n", f.path, commented(why, "     ")));
         }
     }
     s.push_str(&super::checklist::render(&plan.checklist));
@@ -149,39 +153,168 @@ fn commented(text: &str, pad: &str) -> String {
         .join(&format!("\n#{pad}"))
 }
 
-/// Hide every key matching `pattern` (the source table's key regex) in
-/// printed text: a patch line holding a key is redacted, so such a hunk
-/// no longer applies, which is the price of never printing a key.
-pub struct Redactor {
-    re: Option<regex::bytes::Regex>,
-    prefix: String,
+/// Hide keys in everything the plan quotes from files: edit texts,
+/// refusal reasons (parser errors of our dependencies quote the line),
+/// manual items and read errors. Only what is printed; the bytes to write
+/// are untouched.
+pub fn redact(plan: &mut Plan, r: &Redactor) {
+    for f in &mut plan.files {
+        for e in &mut f.edits {
+            r.fix(&mut e.before);
+            r.fix(&mut e.after);
+        }
+        if let Some(p) = &mut f.problem {
+            r.fix(p);
+        }
+    }
+    for m in &mut plan.manual {
+        r.fix(&mut m.what);
+        r.fix(&mut m.why);
+        r.fix(&mut m.suggestion);
+    }
+    for e in &mut plan.errors {
+        r.fix(&mut e.path);
+        r.fix(&mut e.message);
+    }
 }
 
-impl Redactor {
-    pub fn new(pattern: &str, prefix: &str) -> Redactor {
-        Redactor {
-            re: regex::bytes::Regex::new(pattern).ok(),
-            prefix: prefix.to_owned(),
+/// Files whose diff would show a key are left out of the dry-run patch: a
+/// key is printed redacted, and one redacted line makes `git apply` reject
+/// the whole patch. Each such file becomes a manual item instead.
+pub fn hold_key_files(plan: &mut Plan, redactor: &Redactor) {
+    let mut held = Vec::new();
+    for fp in plan.files.iter_mut().filter(|f| f.changes()) {
+        if !super::diff::file_diff(fp, redactor, &mut Vec::new()) {
+            continue;
         }
-    }
-
-    pub fn bytes(&self, b: &[u8]) -> (Vec<u8>, bool) {
-        let Some(re) = &self.re else {
-            return (b.to_vec(), false);
-        };
-        if !re.is_match(b) {
-            return (b.to_vec(), false);
-        }
-        let out = re.replace_all(b, |c: &regex::bytes::Captures| {
-            let m = String::from_utf8_lossy(&c[0]).into_owned();
-            crate::finding::redact(&m, &self.prefix).into_bytes()
+        let first = fp.edits.first();
+        held.push(ManualItem {
+            path: fp.path.clone(),
+            line: first.map_or(1, |e| e.line),
+            column: first.map_or(1, |e| e.column),
+            kind: crate::finding::Kind::Secret,
+            what: format!("{} edit(s) left out of the patch", fp.edits.len()),
+            why: "file holds a key, which is never printed, so its diff would not apply".into(),
+            suggestion: "use --write or edit by hand".into(),
+            rule: "llmgw-migrate:patch-holds-key".into(),
+            unapplied_auto: false,
         });
-        (out.into_owned(), true)
+        fp.output = None;
     }
+    plan.manual.extend(held);
+}
 
-    pub fn text(&self, s: &str) -> String {
-        String::from_utf8_lossy(&self.bytes(s.as_bytes()).0).into_owned()
+/// Everything `rewrite` prints in the diff and JSON formats, redacted as a
+/// whole (what the command writes to stdout; tests and fuzzing call it).
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    plan: &Plan,
+    mode: Mode,
+    format: RewriteFormat,
+    written: &[String],
+    failed: &[(String, String)],
+    write_errors: &[ScanError],
+    redactor: &Redactor,
+    color: ColorChoice,
+) -> std::io::Result<Vec<u8>> {
+    // Everything goes to a buffer that is redacted once more as a whole
+    // before it reaches stdout: no path to the terminal skips redaction.
+    let mut out: Vec<u8> = Vec::new();
+    match format {
+        RewriteFormat::Json => {
+            let doc = json_doc(plan, mode, written, failed, write_errors);
+            serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
+            writeln!(out)?;
+        }
+        _ => match mode {
+            Mode::DryRun => {
+                let (patch, redacted) = super::diff::patch(plan.pending(), redactor);
+                out.write_all(&paint_patch(&patch, color))?;
+                if redacted {
+                    writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
+                }
+                out.write_all(manual_report(plan).as_bytes())?;
+                writeln!(
+                    out,
+                    "# {} edit(s) in {} file(s) pending; {} manual item(s); target {}",
+                    plan.edit_count(),
+                    plan.pending().count(),
+                    plan.manual.len(),
+                    plan.table
+                )?;
+            }
+            Mode::Check => {
+                for f in plan.files.iter().filter(|f| !f.edits.is_empty()) {
+                    writeln!(
+                        out,
+                        "{}: {} automatic edit(s) pending",
+                        f.path,
+                        f.edits.len()
+                    )?;
+                }
+                out.write_all(manual_report(plan).as_bytes())?;
+                writeln!(
+                    out,
+                    "# {} automatic edit(s) pending in {} file(s); {} automatic finding(s) with no safe edit; {} manual item(s)",
+                    plan.files.iter().map(|f| f.edits.len()).sum::<usize>(),
+                    plan.files.iter().filter(|f| !f.edits.is_empty()).count(),
+                    plan.manual.iter().filter(|m| m.unapplied_auto).count(),
+                    plan.manual.len()
+                )?;
+            }
+            Mode::Write => {
+                for p in written {
+                    let n = plan
+                        .files
+                        .iter()
+                        .find(|f| &f.path == p)
+                        .map_or(0, |f| f.edits.len());
+                    writeln!(out, "wrote {p} ({n} edit(s))")?;
+                }
+                out.write_all(manual_report(plan).as_bytes())?;
+                writeln!(
+                    out,
+                    "# wrote {} file(s); {} manual item(s) remain",
+                    written.len(),
+                    plan.manual.len()
+                )?;
+            }
+        },
     }
+    Ok(redactor.bytes(&out).into_owned())
+}
+
+/// Color a patch for a terminal (never when piped, so it stays appliable).
+fn paint_patch(patch: &[u8], color: ColorChoice) -> Vec<u8> {
+    if !color.0 {
+        return patch.to_vec();
+    }
+    let mut out = Vec::with_capacity(patch.len() + patch.len() / 4);
+    for line in patch.split_inclusive(|&c| c == b'\n') {
+        let style = match line.first() {
+            Some(b'+') if !line.starts_with(b"+++") => {
+                Some(crate::style::fg(anstyle::AnsiColor::Green))
+            }
+            Some(b'-') if !line.starts_with(b"---") => {
+                Some(crate::style::fg(anstyle::AnsiColor::Red))
+            }
+            Some(b'@') => Some(crate::style::fg(anstyle::AnsiColor::Cyan)),
+            _ => None,
+        };
+        match style {
+            Some(s) => {
+                let body = line.strip_suffix(b"\n").unwrap_or(line);
+                let _ = write!(out, "{}", s.render());
+                out.extend_from_slice(body);
+                let _ = write!(out, "{}", s.render_reset());
+                if body.len() < line.len() {
+                    out.push(b'\n');
+                }
+            }
+            None => out.extend_from_slice(line),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ impl Rules {
         }
         entries.sort();
         for p in entries {
-            let text = std::fs::read_to_string(&p)
+            let text = crate::source::read_regular_text(&p, crate::source::INPUT_CAP)
                 .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
             files.push((p.display().to_string(), text));
         }

@@ -9,7 +9,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::lex::{Lexed, Tok};
-use crate::finding::{redact, Finding, Fix, Kind};
+use crate::finding::{Finding, Fix, Kind};
+use crate::redact::{mask, Redactor};
 use crate::rules::schema::{Action, EndpointKind, Status};
 use crate::rules::{Rules, SourceTable, TargetTable};
 use crate::source::{Edit, SourceText};
@@ -20,6 +21,8 @@ pub struct Detector<'r> {
     pub target: &'r TargetTable,
     /// Detectors only direct provider profiles need (`--from openai` ...).
     pub direct: Option<super::direct::Direct>,
+    /// Hides every known key shape in what findings quote.
+    pub redactor: Redactor,
     url: Regex,
     secret: Regex,
     env_name: Regex,
@@ -157,6 +160,7 @@ impl<'r> Detector<'r> {
             src,
             target,
             direct: super::direct::Direct::new(src),
+            redactor: Redactor::for_rules(rules),
             url,
             secret,
             env_name,
@@ -176,26 +180,14 @@ impl<'r> Detector<'r> {
 
     /// Last line of defence for "no output ever holds a whole key":
     /// key-shaped text inside any finding's fields is redacted, whichever
-    /// detector made the finding (fuzzing found a key glued to a model id
-    /// reported whole in the model-slug finding).
+    /// detector made the finding and whichever provider the key is for
+    /// (fuzzing found a key glued to a model id reported whole).
     pub fn redact_keys(&self, findings: &mut [Finding]) {
-        // A pattern matching "" would redact everywhere.
-        if self.secret.is_match("") {
-            return;
-        }
-        let fix = |s: &mut String| {
-            if self.secret.is_match(s) {
-                *s = self
-                    .secret
-                    .replace_all(s, |c: &regex::Captures| redact(&c[0], &self.src.key_prefix))
-                    .into_owned();
-            }
-        };
         for f in findings {
-            fix(&mut f.matched);
-            fix(&mut f.message);
+            self.redactor.fix(&mut f.matched);
+            self.redactor.fix(&mut f.message);
             if let Some(r) = &mut f.replacement {
-                fix(r);
+                self.redactor.fix(r);
             }
         }
     }
@@ -348,7 +340,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             .filter(|r| !text[r.end..].starts_with(|c: char| c.is_ascii_hexdigit()))
             .collect();
         for r in hits {
-            let red = redact(&text[r.clone()], &self.det.src.key_prefix);
+            let red = mask(&text[r.clone()], &self.det.src.key_prefix);
             let f = self.finding(
                 Kind::Secret,
                 r,

@@ -45,17 +45,18 @@ pub fn toplevel(dir: &Path) -> Option<PathBuf> {
     if !o.status.success() {
         return None;
     }
-    let top = String::from_utf8(o.stdout).ok()?;
-    std::fs::canonicalize(top.trim_end_matches(['\n', '\r'])).ok()
+    // The top may not be UTF-8: keep its bytes.
+    let top = o.stdout.strip_suffix(b"\n").unwrap_or(&o.stdout);
+    std::fs::canonicalize(path_from_bytes(top)).ok()
 }
 
 #[cfg(unix)]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
+pub(crate) fn path_from_bytes(b: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
 #[cfg(not(unix))]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
+pub(crate) fn path_from_bytes(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }

@@ -4,6 +4,7 @@ pub mod detect;
 mod direct;
 mod file;
 pub(crate) mod gitls;
+pub mod history;
 pub mod kind;
 pub mod lex;
 pub mod lex_config;
@@ -304,8 +305,10 @@ fn read_capped(
 ) -> std::io::Result<bool> {
     use std::io::Read;
     buf.clear();
-    let f = std::fs::File::open(path)?;
-    let len = f.metadata()?.len();
+    // A FIFO or device named on the command line or swapped in is an
+    // error item, never a hang or an endless read.
+    let (f, meta) = source::open_regular(path)?;
+    let len = meta.len();
     if cap.is_some_and(|c| len > c) {
         return Ok(false);
     }

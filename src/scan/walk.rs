@@ -15,8 +15,8 @@ pub struct Entry {
     pub abs: PathBuf,
     /// The root as given joined to the path below it, with `/`.
     pub rel: String,
-    /// Files found by walking a directory are subject to the size cap; a file
-    /// named on the command line is scanned whatever its size.
+    /// Subject to `--max-filesize`: files named on the command line too
+    /// (a named `/dev/zero` or huge file must not be read whole).
     pub capped: bool,
 }
 
@@ -50,7 +50,7 @@ pub fn for_each(
             visit(Entry {
                 abs: root.clone(),
                 rel: prefix,
-                capped: false,
+                capped: true,
             });
             continue;
         }
@@ -72,10 +72,11 @@ pub fn for_each(
             .parents(!opts.no_ignore)
             .threads(threads)
             .filter_entry(|e| {
+                let name = e.file_name().to_str();
                 !matches!(
-                    e.file_name().to_str(),
+                    name,
                     Some(".git" | ".hg" | ".svn" | ".jj" | "_darcs" | ".bzr")
-                )
+                ) && !name.is_some_and(crate::rewrite::write::is_temp_name)
             });
         match overrides(root) {
             Ok(o) => {
