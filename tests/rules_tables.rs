@@ -547,3 +547,100 @@ fn every_target_decides_every_slug_any_target_lists() {
         }
     }
 }
+
+/// Every shipped table file (targets and sources) with its text.
+fn shipped_tables() -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(manifest("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "{files:?}");
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect()
+}
+
+/// The prose a user reads: `why`, `note`, `suggest` and `source` values
+/// anywhere in a table, with the key they sit under.
+fn prose(v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("why" | "note" | "suggest" | "source", Value::String(s)) => {
+                        out.push((k.clone(), s.clone()))
+                    }
+                    _ => prose(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| prose(v, out)),
+        _ => {}
+    }
+}
+
+/// References only the project's own notes understand: the seed documents,
+/// the research file and its section numbers, its short source names.
+fn internal_reference(s: &str) -> Option<String> {
+    let re = regex::Regex::new(
+        r"(?i)\bseeds?\b|\bresearch\b|\bB\d|gateways\.md|\bOR-(docs|models|aisdk)\b|\bLLMG-|\bAIS-(old|idx)\b|\bOAI-py\b",
+    )
+    .unwrap();
+    re.find(s).map(|m| m.as_str().to_owned())
+}
+
+#[test]
+fn internal_references_are_recognised() {
+    for bad in [
+        "not needed (seed 000)",
+        "Seeds 000/001",
+        "silently dropped (research B3)",
+        "research gateways.md B10",
+        "see B5",
+        "OR-models d3aa1049",
+    ] {
+        assert!(internal_reference(bad).is_some(), "{bad}");
+    }
+    for good in [
+        "https://ominigate.ai/en/blog/migrate-from-openrouter",
+        "OpenRouter-only attribution header",
+        "retired by Anthropic 2025-10-28",
+    ] {
+        assert!(internal_reference(good).is_none(), "{good}");
+    }
+}
+
+#[test]
+fn shipped_table_text_cites_public_sources_only() {
+    let mut problems = Vec::new();
+    for (name, text) in shipped_tables() {
+        for (i, line) in text.lines().enumerate() {
+            let comment = line.trim_start();
+            if comment.starts_with('#') {
+                if let Some(m) = internal_reference(comment) {
+                    problems.push(format!("{name}:{}: comment cites '{m}'", i + 1));
+                }
+            }
+        }
+        let v: Value = serde_saphyr::from_str(&text).unwrap();
+        let mut texts = Vec::new();
+        prose(&v, &mut texts);
+        assert!(!texts.is_empty(), "{name}");
+        for (key, s) in texts {
+            if let Some(m) = internal_reference(&s) {
+                problems.push(format!("{name}: {key} cites '{m}': {s}"));
+            }
+            // A citation is something a user can open.
+            if key == "source" && !s.contains("https://") {
+                problems.push(format!("{name}: source without a URL: {s}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
