@@ -644,3 +644,395 @@ fn shipped_table_text_cites_public_sources_only() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+// ---- rules check: a fake catalogue served in-process, one route per shape.
+
+mod catalogue {
+    use std::collections::HashMap;
+    use std::net::SocketAddr;
+    use std::time::Duration;
+
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::get;
+    use axum::Router;
+
+    pub const KEY: &str = "sk-cat-0123456789abcdef0123456789abcdef";
+
+    /// Serve `routes` (path -> JSON body) plus `/slow` (never answers in
+    /// time) and `/private` (needs `Bearer KEY`) until the process exits.
+    pub fn serve(routes: HashMap<&'static str, String>) -> SocketAddr {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let mut app = Router::new()
+                    .route(
+                        "/slow",
+                        get(|| async {
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            "{}"
+                        }),
+                    )
+                    .route(
+                        "/private",
+                        get(|h: HeaderMap| async move {
+                            let ok = h
+                                .get("authorization")
+                                .and_then(|v| v.to_str().ok())
+                                .is_some_and(|v| v == format!("Bearer {KEY}"));
+                            if ok {
+                                (StatusCode::OK, r#"{"data":[{"id":"a/b"}]}"#.to_string())
+                            } else {
+                                let echoed = h
+                                    .get("authorization")
+                                    .and_then(|v| v.to_str().ok())
+                                    .unwrap_or("")
+                                    .to_string();
+                                (StatusCode::UNAUTHORIZED, format!("bad key: {echoed}"))
+                            }
+                        }),
+                    );
+                for (path, body) in routes {
+                    app = app.route(path, get(move || async move { body }));
+                }
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        rx.recv().unwrap()
+    }
+}
+
+/// Where a target table sends each row, as `rules check` reads it.
+fn destinations(target: &str) -> Vec<(String, String)> {
+    let rules = Rules::embedded().unwrap();
+    rules
+        .target(target)
+        .unwrap()
+        .table
+        .models
+        .iter()
+        .filter_map(|r| {
+            let to = match r.status {
+                Status::Same => Some(r.from.value.clone()),
+                Status::Unverified => None,
+                _ => r.to.as_ref().map(|t| t.value.clone()),
+            }?;
+            Some((r.from.value.clone(), to))
+        })
+        .collect()
+}
+
+fn unverified(target: &str) -> Vec<String> {
+    let rules = Rules::embedded().unwrap();
+    rules
+        .target(target)
+        .unwrap()
+        .table
+        .models
+        .iter()
+        .filter(|r| r.status == Status::Unverified)
+        .map(|r| r.from.value.clone())
+        .collect()
+}
+
+fn check(args: &[&str]) -> (Output, Value) {
+    let mut all = vec!["rules", "check"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let o = run(&all);
+    let v = serde_json::from_str(&stdout(&o)).unwrap_or(Value::Null);
+    (o, v)
+}
+
+fn ids(v: &Value, key: &str, field: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {v}"))
+        .iter()
+        .map(|x| {
+            if field.is_empty() {
+                x.as_str().unwrap().to_owned()
+            } else {
+                x[field].as_str().unwrap().to_owned()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn rules_check_reads_each_catalogue_shape_over_http() {
+    use std::collections::{BTreeSet, HashMap};
+
+    // OminiGate, OpenAI shape: everything served but one mapped model; one
+    // unverified slug now served; one model no row knows.
+    let dest = destinations("ominigate");
+    let dropped = "anthropic/claude-opus-4.5";
+    assert!(dest.iter().any(|(_, to)| to == dropped));
+    let newly = unverified("ominigate")[0].clone();
+    let mut served: BTreeSet<String> = dest.iter().map(|(_, to)| to.clone()).collect();
+    served.remove(dropped);
+    served.insert(newly.clone());
+    served.insert("brandnew/model-x".into());
+    let data: Vec<Value> = served
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "object": "model"}))
+        .collect();
+    let openai = serde_json::json!({"object": "list", "data": data}).to_string();
+
+    // Phaseo, its own shape: every destination served.
+    let phaseo: Vec<Value> = destinations("phaseo")
+        .into_iter()
+        .map(|(_, to)| serde_json::json!({"id": to, "status": "active", "providers": []}))
+        .collect();
+    let phaseo = serde_json::json!({"ok": true, "models": phaseo}).to_string();
+
+    // OpenRouter's shape for the source table: one author scan does not know.
+    let or: Vec<Value> = ["anthropic/claude-sonnet-4.6", "neverheard/model-1", "openai/gpt-5.5:batch"]
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "canonical_slug": id, "pricing": {}, "context_length": 1, "architecture": {}}))
+        .collect();
+    let openrouter = serde_json::json!({"data": or}).to_string();
+
+    let addr = catalogue::serve(HashMap::from([
+        ("/openai", openai),
+        ("/phaseo", phaseo),
+        ("/openrouter", openrouter),
+    ]));
+
+    let (o, v) = check(&["ominigate", "--catalog", &format!("http://{addr}/openai")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["catalog"]["shape"], "openai");
+    let stale_to = ids(&v, "stale", "to");
+    assert!(
+        !stale_to.is_empty() && stale_to.iter().all(|t| t == dropped),
+        "{stale_to:?}"
+    );
+    assert!(ids(&v, "now_served", "from").contains(&newly), "{v}");
+    assert!(ids(&v, "unmapped", "").contains(&"brandnew/model-x".to_string()));
+
+    let (o, v) = check(&["aistats", "--catalog", &format!("http://{addr}/phaseo")]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    assert_eq!(v["catalog"]["shape"], "phaseo");
+    assert_eq!(v["target"], "phaseo");
+    assert!(ids(&v, "stale", "to").is_empty());
+
+    let (o, v) = check(&[
+        "openrouter",
+        "--catalog",
+        &format!("http://{addr}/openrouter"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(v["catalog"]["shape"], "openrouter");
+    let authors: Vec<&String> = v["unknown_authors"].as_object().unwrap().keys().collect();
+    assert_eq!(authors, ["neverheard"]);
+
+    // Human output names the stale row and says what to do.
+    let o = run(&[
+        "rules",
+        "check",
+        "ominigate",
+        "--catalog",
+        &format!("http://{addr}/openai"),
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(dropped) && out.contains("update the table"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_check_reads_a_file_and_honours_deactivation_dates() {
+    let d = tempfile::tempdir().unwrap();
+    let dest = destinations("llmgateway");
+    let gone = dest[0].1.clone();
+    let unique: std::collections::BTreeSet<&String> = dest.iter().map(|(_, to)| to).collect();
+    let data: Vec<Value> = unique
+        .into_iter()
+        .map(|to| {
+            let id = to.split_once('/').map_or(to.as_str(), |(_, b)| b);
+            if *to == gone {
+                serde_json::json!({"id": id, "deactivated_at": "2026-01-01T00:00:00.000Z"})
+            } else {
+                serde_json::json!({"id": id, "deactivated_at": null})
+            }
+        })
+        .collect();
+    let file = d.path().join("llmg.json");
+    std::fs::write(&file, serde_json::json!({"data": data}).to_string()).unwrap();
+    let (o, v) = check(&["llmgateway", "--catalog", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(v["catalog"]["deactivated"], 1);
+    let stale = ids(&v, "stale", "to");
+    assert!(
+        !stale.is_empty() && stale.iter().all(|t| *t == gone),
+        "{stale:?}"
+    );
+
+    // Malformed input: exit 2 with the file, line and what is wrong.
+    let bad = d.path().join("bad.json");
+    std::fs::write(&bad, "{\n \"data\": [\n").unwrap();
+    let o = run(&[
+        "rules",
+        "check",
+        "llmgateway",
+        "--catalog",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("{}:3:", bad.display())),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&bad, r#"{"items": []}"#).unwrap();
+    let o = run(&[
+        "rules",
+        "check",
+        "llmgateway",
+        "--catalog",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a models list"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_check_times_out_and_never_prints_the_key() {
+    let addr = catalogue::serve(Default::default());
+    let t0 = std::time::Instant::now();
+    let o = run(&[
+        "rules",
+        "check",
+        "ominigate",
+        "--catalog",
+        &format!("http://{addr}/slow"),
+        "--timeout",
+        "0.3",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no complete response within"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(t0.elapsed() < std::time::Duration::from_secs(20));
+
+    let url = format!("http://{addr}/private");
+    let o = bin()
+        .args([
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &url,
+            "--key-env",
+            "CAT_KEY",
+        ])
+        .env("CAT_KEY", catalogue::KEY)
+        .output()
+        .unwrap();
+    // Served, so the check itself ran (the table maps nothing to a/b).
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let wrong = format!("{}-wrong", catalogue::KEY);
+    let o = bin()
+        .args([
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &url,
+            "--key-env",
+            "CAT_KEY",
+        ])
+        .env("CAT_KEY", &wrong)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("HTTP 401"), "{all}");
+    assert!(
+        !all.contains(&wrong) && !all.contains(catalogue::KEY),
+        "{all}"
+    );
+    let o = bin()
+        .args([
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &url,
+            "--key-env",
+            "UNSET_CAT_KEY",
+        ])
+        .env_remove("UNSET_CAT_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("UNSET_CAT_KEY"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_check_overlay_holds_back_stale_rows_and_proposes_new_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let dest = destinations("ominigate");
+    let dropped = "anthropic/claude-opus-4.5";
+    let mut data: Vec<Value> = dest
+        .iter()
+        .filter(|(_, to)| to != dropped)
+        .map(|(_, to)| serde_json::json!({"id": to}))
+        .collect();
+    data.push(serde_json::json!({"id": "brandnew/model-x"}));
+    let file = d.path().join("omg.json");
+    std::fs::write(&file, serde_json::json!({"data": data}).to_string()).unwrap();
+    let overlay = d.path().join("overlay");
+    let o = run(&[
+        "rules",
+        "check",
+        "ominigate",
+        "--catalog",
+        file.to_str().unwrap(),
+        "--write-overlay",
+        overlay.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let written = overlay.join("ominigate.yaml");
+    let o = run(&["rules", "validate", written.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = run(&[
+        "--rules",
+        overlay.to_str().unwrap(),
+        "rules",
+        "show",
+        "ominigate",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let row = |from: &str| {
+        t["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["from"] == from)
+            .cloned()
+            .unwrap_or_else(|| panic!("no row {from}"))
+    };
+    assert_eq!(row(dropped)["status"], "unverified");
+    let new = row("brandnew/model-x");
+    assert_eq!(new["status"], "unverified");
+    assert!(new["source"]
+        .as_str()
+        .unwrap()
+        .starts_with(file.to_str().unwrap()));
+    // A row the catalogue still serves is untouched.
+    assert_eq!(row("anthropic/claude-sonnet-4.6")["status"], "same");
+}

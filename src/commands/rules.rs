@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::cli::{HumanJson, RulesCommand};
+use check::CheckOpts;
+
+mod check;
 use crate::rules::DEFAULT_SOURCE;
 use crate::rules::{parse_table, AnyTable, Rules, TargetTable};
 use crate::style::{bold, ColorChoice};
@@ -70,6 +73,24 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        RulesCommand::Check {
+            target,
+            catalog,
+            format,
+            write_overlay,
+            key_env,
+            timeout,
+        } => {
+            let rules = super::load_rules(dir)?;
+            let opts = CheckOpts {
+                catalog,
+                format,
+                write_overlay,
+                key_env,
+                timeout,
+            };
+            check::run(&rules, &target, &opts, color)
         }
     }
 }

@@ -203,6 +203,11 @@ fn slug_re() -> &'static Regex {
     })
 }
 
+/// A well-formed OpenRouter reference (`author/model[:variant]`).
+pub(crate) fn is_slug(s: &str) -> bool {
+    slug_re().is_match(s)
+}
+
 fn target_id_re() -> &'static Regex {
     static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {

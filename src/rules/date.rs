@@ -1,0 +1,46 @@
+//! The run date, as tables write dates (`YYYY-MM-DD`, UTC). Honours
+//! `SOURCE_DATE_EPOCH` so that reproducible builds and tests see a fixed day.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Today in UTC, or the day of `SOURCE_DATE_EPOCH` when it is set to a
+/// number of seconds.
+pub fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    from_unix(secs)
+}
+
+/// `YYYY-MM-DD` of a Unix time (civil-from-days, Howard Hinnant's algorithm).
+pub fn from_unix(secs: i64) -> String {
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(from_unix(0), "1970-01-01");
+        assert_eq!(from_unix(951_782_400), "2000-02-29");
+        assert_eq!(from_unix(1_798_675_200), "2026-12-31");
+        assert_eq!(from_unix(1_798_761_599), "2026-12-31");
+        assert_eq!(from_unix(1_798_761_600), "2027-01-01");
+    }
+}
