@@ -1036,3 +1036,53 @@ fn rules_check_overlay_holds_back_stale_rows_and_proposes_new_ones() {
     // A row the catalogue still serves is untouched.
     assert_eq!(row("anthropic/claude-sonnet-4.6")["status"], "same");
 }
+
+#[test]
+fn retirement_dates_read_relative_to_the_run_date() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("app.py"),
+        "from openai import OpenAI\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\")\nclient.chat.completions.create(model=\"deepseek/deepseek-chat\", messages=[])\n",
+    )
+    .unwrap();
+    let message = |epoch: &str| {
+        let o = bin()
+            .args([
+                "scan",
+                d.path().to_str().unwrap(),
+                "--to",
+                "ominigate",
+                "--format",
+                "json",
+            ])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "model-slug")
+            .unwrap_or_else(|| panic!("no model finding: {v}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // The table says DeepSeek retires the alias on 2026-07-24.
+    let before = message("1767225600"); // 2026-01-01
+    assert!(before.contains("retires on 2026-07-24"), "{before}");
+    let after = message("1798675200"); // 2026-12-31
+    assert!(after.contains("retired on 2026-07-24"), "{after}");
+
+    let o = bin()
+        .args(["rules", "show", "ominigate"])
+        .env("SOURCE_DATE_EPOCH", "1798675200")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("retired on 2026-07-24"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -178,12 +178,13 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
         }
     }
     println!();
+    let today = crate::rules::date::today();
     for r in &tb.models {
         let to = r.to.as_ref().map(|s| s.value.as_str()).unwrap_or("-");
         let extra = r
             .retires_on
             .as_ref()
-            .map(|d| format!(" retires {}", d.value))
+            .map(|d| format!(" {}", crate::rules::date::retirement(&d.value, &today)))
             .unwrap_or_default();
         println!(
             "{:<44} -> {:<40} {:<11} {}{extra}",

@@ -31,9 +31,35 @@ pub fn from_unix(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// "retired on D" for a day before or on `today`, "retires on D" after it.
+pub fn retirement(day: &str, today: &str) -> String {
+    // Both are YYYY-MM-DD, so text order is date order.
+    if day <= today {
+        format!("retired on {day}")
+    } else {
+        format!("retires on {day}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retirement_reads_relative_to_the_run_date() {
+        assert_eq!(
+            retirement("2026-07-24", "2026-11-29"),
+            "retired on 2026-07-24"
+        );
+        assert_eq!(
+            retirement("2026-11-29", "2026-11-29"),
+            "retired on 2026-11-29"
+        );
+        assert_eq!(
+            retirement("2027-01-08", "2026-11-29"),
+            "retires on 2027-01-08"
+        );
+    }
 
     #[test]
     fn civil_dates() {
