@@ -93,6 +93,14 @@ pub enum RulesCommand {
         #[arg(long, value_name = "SECS", default_value_t = 30.0)]
         timeout: f64,
     },
+    /// Rows added, removed and changed between two versions of a target
+    /// table (each a file or a built-in target id); exit 1 when they differ.
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = HumanJson::Human)]
+        format: HumanJson,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

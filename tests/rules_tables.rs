@@ -1086,3 +1086,72 @@ fn retirement_dates_read_relative_to_the_run_date() {
         stdout(&o)
     );
 }
+
+#[test]
+fn rules_diff_shows_added_removed_and_changed_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(manifest("rules/ominigate.yaml")).unwrap();
+    // An older version: one row missing, one row with another target, one
+    // row that the new version dropped.
+    let mut lines: Vec<String> = shipped.lines().map(str::to_owned).collect();
+    let gone = lines
+        .iter()
+        .position(|l| l.contains("from: \"anthropic/claude-opus-4.6\""))
+        .unwrap();
+    lines.remove(gone);
+    let moved = lines
+        .iter()
+        .position(|l| l.contains("from: \"anthropic/claude-3.7-sonnet\""))
+        .unwrap();
+    lines[moved] = lines[moved].replace(
+        "to: \"anthropic/claude-sonnet-4.6\"",
+        "to: \"anthropic/claude-sonnet-4.5\"",
+    );
+    let models = lines.iter().position(|l| l == "models:").unwrap();
+    lines.insert(
+        models + 1,
+        "  - {from: \"old/dropped-model\", status: unverified, source: \"https://example.test\", verified: \"2026-01-01\"}".into(),
+    );
+    let old = d.path().join("ominigate-old.yaml");
+    std::fs::write(&old, lines.join("\n") + "\n").unwrap();
+
+    let o = run(&[
+        "rules",
+        "diff",
+        old.to_str().unwrap(),
+        "ominigate",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(ids(&v, "added", "from"), ["anthropic/claude-opus-4.6"]);
+    assert_eq!(ids(&v, "removed", "from"), ["old/dropped-model"]);
+    let changed = &v["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{v}");
+    assert_eq!(changed[0]["key"], "models:anthropic/claude-3.7-sonnet");
+    assert_eq!(changed[0]["changes"][0]["field"], "to");
+    assert_eq!(
+        changed[0]["changes"][0]["old"],
+        "anthropic/claude-sonnet-4.5"
+    );
+    assert_eq!(
+        changed[0]["changes"][0]["new"],
+        "anthropic/claude-sonnet-4.6"
+    );
+    assert!(v["new"].as_str().unwrap().starts_with("ominigate@"));
+
+    let o = run(&["rules", "diff", "ominigate", old.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("+ old/dropped-model") && out.contains("- anthropic/claude-opus-4.6"),
+        "{out}"
+    );
+
+    let shipped_file = manifest("rules/ominigate.yaml");
+    let o = run(&["rules", "diff", shipped_file.to_str().unwrap(), "ominigate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(&["rules", "diff", "nosuchfile.yaml", "ominigate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nosuchfile.yaml: neither a table file nor a known target"));
+}

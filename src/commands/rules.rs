@@ -9,6 +9,7 @@ use crate::cli::{HumanJson, RulesCommand};
 use check::CheckOpts;
 
 mod check;
+mod diff;
 use crate::rules::DEFAULT_SOURCE;
 use crate::rules::{parse_table, AnyTable, Rules, TargetTable};
 use crate::style::{bold, ColorChoice};
@@ -91,6 +92,10 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
                 timeout,
             };
             check::run(&rules, &target, &opts, color)
+        }
+        RulesCommand::Diff { old, new, format } => {
+            let rules = super::load_rules(dir)?;
+            diff::run(&rules, &old, &new, format)
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod check;
 pub mod date;
+pub mod diff;
 pub mod lookup;
 pub mod schema;
 mod validate;
