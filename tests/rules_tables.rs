@@ -1155,3 +1155,47 @@ fn rules_diff_shows_added_removed_and_changed_rows() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("nosuchfile.yaml: neither a table file nor a known target"));
 }
+
+/// A catalogue copy recorded in tests/data/catalogues (CI has no network).
+fn recorded(name: &str) -> String {
+    manifest(&format!("tests/data/catalogues/{name}"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn openrouter_source_table_knows_every_author_of_the_recorded_catalogue() {
+    let (o, v) = check(&[
+        "openrouter",
+        "--catalog",
+        &recorded("openrouter-2026-08-22.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    assert_eq!(v["catalog"]["models"], 415);
+    assert!(v["unknown_authors"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn embedding_models_have_a_row_in_every_target_table() {
+    let rules = Rules::embedded().unwrap();
+    for id in TARGETS {
+        let t = &rules.target(id).unwrap().table;
+        for slug in [
+            "openai/text-embedding-3-small",
+            "openai/text-embedding-3-large",
+            "openai/text-embedding-ada-002",
+        ] {
+            let row = t
+                .models
+                .iter()
+                .find(|r| r.from.value == slug)
+                .unwrap_or_else(|| panic!("{id}: no row for {slug}"));
+            // Never an automatic rewrite: no target's sources confirm one.
+            assert!(
+                matches!(row.status, Status::Unverified | Status::Unsupported),
+                "{id}: {slug} is {:?}",
+                row.status
+            );
+        }
+    }
+}

@@ -65,7 +65,13 @@ impl Catalog {
             column: e.column(),
             message: e.to_string(),
         })?;
-        let (shape, items) = match (&v.get("data"), &v.get("models")) {
+        // A saved `data` array alone (some scripts keep only that) reads
+        // like the envelope it came from.
+        let data = match &v {
+            Value::Array(_) => Some(&v),
+            _ => v.get("data"),
+        };
+        let (shape, items) = match (data, v.get("models")) {
             (Some(Value::Array(items)), _) => {
                 let openrouter = items.iter().any(|m| {
                     m.get("canonical_slug").is_some()
@@ -152,7 +158,7 @@ fn describe(v: &Value) -> String {
             let keys: Vec<&str> = o.keys().take(6).map(String::as_str).collect();
             format!("an object with keys {}", keys.join(", "))
         }
-        Value::Array(_) => "a bare array".into(),
+        Value::Array(_) => "an array".into(),
         Value::String(_) => "a string".into(),
         Value::Number(_) => "a number".into(),
         Value::Bool(_) => "a boolean".into(),
@@ -220,6 +226,10 @@ mod tests {
         assert!(e.to_string().starts_with("c.json:2:"), "{e}");
         let e = Catalog::parse("c.json", r#"{"items":[]}"#, "2026-06-01").unwrap_err();
         assert!(e.to_string().contains("keys items"), "{e}");
+        let bare = Catalog::parse("c.json", r#"[{"id":"a/b"}]"#, "2026-06-01").unwrap();
+        assert_eq!((bare.shape, bare.ids.len()), (Shape::Openai, 1));
+        let e = Catalog::parse("c.json", r#"{"data":{"id":"a/b"}}"#, "2026-06-01").unwrap_err();
+        assert!(e.to_string().contains("keys data"), "{e}");
         let e = Catalog::parse(
             "c.json",
             r#"{"data":[{"id":"a"},{"name":"b"}]}"#,
