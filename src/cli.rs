@@ -92,6 +92,9 @@ pub enum RulesCommand {
         /// Seconds to wait for the URL.
         #[arg(long, value_name = "SECS", default_value_t = 30.0)]
         timeout: f64,
+        /// Day a saved catalogue was read (YYYY-MM-DD; default: today).
+        #[arg(long, value_name = "DATE")]
+        read_on: Option<String>,
     },
     /// Rows added, removed and changed between two versions of a target
     /// table (each a file or a built-in target id); exit 1 when they differ.

@@ -1173,6 +1173,43 @@ fn openrouter_source_table_knows_every_author_of_the_recorded_catalogue() {
     assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
     assert_eq!(v["catalog"]["models"], 415);
     assert!(v["unknown_authors"].as_object().unwrap().is_empty());
+    // Every model of that list has a row in every target table.
+    assert_eq!(ids(&v, "unlisted", ""), Vec::<String>::new());
+}
+
+#[test]
+fn phaseo_table_agrees_with_its_recorded_public_catalogue() {
+    let catalog = recorded("phaseo-2025-12-21.json");
+    let (o, v) = check(&["phaseo", "--catalog", &catalog, "--read-on", "2025-12-21"]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    // Whatever the catalogue serves under an OpenRouter slug is verified.
+    assert_eq!(ids(&v, "now_served", "from"), Vec::<String>::new());
+    // Rows checked against newer docs are not judged by the older list...
+    let newer = ids(&v, "newer_than_catalog", "from");
+    assert!(
+        newer.contains(&"anthropic/claude-sonnet-4.6".to_string()),
+        "{v}"
+    );
+    // ...but had it been read later, it would show them missing.
+    let (o, v) = check(&["phaseo", "--catalog", &catalog, "--read-on", "2026-11-29"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(ids(&v, "stale", "from").contains(&"anthropic/claude-sonnet-4.6".to_string()));
+
+    let o = run(&[
+        "rules",
+        "check",
+        "phaseo",
+        "--catalog",
+        &catalog,
+        "--read-on",
+        "last week",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--read-on 'last week' is not a date"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

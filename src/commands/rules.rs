@@ -82,6 +82,7 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
             write_overlay,
             key_env,
             timeout,
+            read_on,
         } => {
             let rules = super::load_rules(dir)?;
             let opts = CheckOpts {
@@ -90,6 +91,7 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
                 write_overlay,
                 key_env,
                 timeout,
+                read_on,
             };
             check::run(&rules, &target, &opts, color)
         }

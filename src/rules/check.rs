@@ -19,6 +19,15 @@ pub struct Stale {
     pub status: &'static str,
 }
 
+/// A row checked against a source newer than the catalogue: an older list
+/// cannot tell it is wrong.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Newer {
+    pub from: String,
+    pub to: String,
+    pub verified: String,
+}
+
 /// An `unverified` row whose model the catalogue now serves.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct NowServed {
@@ -55,6 +64,8 @@ pub struct TargetCheck {
     pub catalog: CatalogInfo,
     /// Rows whose `to` (or, for `same`, whose own id) is not served: exit 1.
     pub stale: Vec<Stale>,
+    /// Not listed, but the row was verified after the catalogue was read.
+    pub newer_than_catalog: Vec<Newer>,
     pub now_served: Vec<NowServed>,
     /// Catalogue ids no row maps to (informational).
     pub unmapped: Vec<String>,
@@ -86,6 +97,7 @@ fn candidates(from: &str) -> Vec<String> {
 
 pub fn check_target(table: &TargetTable, catalog: &Catalog) -> TargetCheck {
     let mut stale = Vec::new();
+    let mut newer = Vec::new();
     let mut now_served = Vec::new();
     let mut mapped: BTreeSet<&str> = BTreeSet::new();
     for row in &table.models {
@@ -94,11 +106,19 @@ pub fn check_target(table: &TargetTable, catalog: &Catalog) -> TargetCheck {
                 Some(id) => {
                     mapped.insert(id);
                 }
-                None => stale.push(Stale {
-                    from: row.from.value.clone(),
-                    to: to.to_owned(),
-                    status: row.status.as_str(),
-                }),
+                None => match row.verified.as_ref().map(|v| v.value.as_str()) {
+                    // Dates are YYYY-MM-DD, so text order is date order.
+                    Some(v) if v > catalog.read_on.as_str() => newer.push(Newer {
+                        from: row.from.value.clone(),
+                        to: to.to_owned(),
+                        verified: v.to_owned(),
+                    }),
+                    _ => stale.push(Stale {
+                        from: row.from.value.clone(),
+                        to: to.to_owned(),
+                        status: row.status.as_str(),
+                    }),
+                },
             }
         } else if let Some(id) = candidates(&row.from.value)
             .iter()
@@ -121,6 +141,7 @@ pub fn check_target(table: &TargetTable, catalog: &Catalog) -> TargetCheck {
         target: table.id.clone(),
         catalog: CatalogInfo::of(catalog),
         stale,
+        newer_than_catalog: newer,
         now_served,
         unmapped,
     }
@@ -280,7 +301,7 @@ mod tests {
     use super::*;
     use crate::rules::{parse_table, AnyTable};
 
-    const TABLE: &str = "kind: target\nid: t\nname: T\nversion: \"2026-11-01\"\nbase_url: https://x/v1\nkey_env: T_KEY\ncite: []\nheaders: []\nfields: []\nsuffixes: []\nendpoints: []\nmodels:\n  - {from: a/kept, status: same, source: s, verified: \"2026-01-01\"}\n  - {from: a/gone, to: a/new, status: renamed, source: s, verified: \"2026-01-01\"}\n  - {from: anthropic/claude-x-4.6, status: unverified, source: s, verified: \"2026-01-01\"}\n  - {from: a/maybe, status: unverified, source: s, verified: \"2026-01-01\"}\n";
+    const TABLE: &str = "kind: target\nid: t\nname: T\nversion: \"2026-11-01\"\nbase_url: https://x/v1\nkey_env: T_KEY\ncite: []\nheaders: []\nfields: []\nsuffixes: []\nendpoints: []\nmodels:\n  - {from: a/kept, status: same, source: s, verified: \"2026-01-01\"}\n  - {from: a/gone, to: a/new, status: renamed, source: s, verified: \"2026-01-01\"}\n  - {from: anthropic/claude-x-4.6, status: unverified, source: s, verified: \"2026-01-01\"}\n  - {from: a/maybe, status: unverified, source: s, verified: \"2026-01-01\"}\n  - {from: a/late, status: same, source: s, verified: \"2027-01-01\"}\n";
 
     fn table() -> TargetTable {
         match parse_table("t.yaml", TABLE).unwrap() {
@@ -314,6 +335,9 @@ mod tests {
             }]
         );
         assert_eq!(r.unmapped, ["gpt-9", "zzz"]);
+        // Verified after the catalogue was read: not stale, reported apart.
+        assert_eq!(r.newer_than_catalog.len(), 1);
+        assert_eq!(r.newer_than_catalog[0].from, "a/late");
 
         let o = overlay(&table(), &r, &c);
         let text = serde_saphyr::to_string(&o).unwrap();

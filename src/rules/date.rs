@@ -31,6 +31,21 @@ pub fn from_unix(secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `YYYY-MM-DD` with a plausible year, month and day.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            (1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
+        }
+        _ => false,
+    }
+}
+
 /// "retired on D" for a day before or on `today`, "retires on D" after it.
 pub fn retirement(day: &str, today: &str) -> String {
     // Both are YYYY-MM-DD, so text order is date order.

@@ -25,6 +25,7 @@ pub struct CheckOpts {
     pub write_overlay: Option<PathBuf>,
     pub key_env: Option<String>,
     pub timeout: f64,
+    pub read_on: Option<String>,
 }
 
 pub fn run(
@@ -45,9 +46,13 @@ pub fn run(
     } else {
         Some(rules.require_target(target)?)
     };
-    let today = date::today();
+    let read_on = match &opts.read_on {
+        Some(d) if date::is_date(d) => d.clone(),
+        Some(d) => bail!("--read-on '{d}' is not a date (YYYY-MM-DD)"),
+        None => date::today(),
+    };
     let text = read_catalog(opts)?;
-    let catalog = Catalog::parse(&opts.catalog, &text, &today)?;
+    let catalog = Catalog::parse(&opts.catalog, &text, &read_on)?;
 
     let Some(t) = table else {
         let src = rules.source_default();
@@ -225,6 +230,15 @@ fn print_target(label: &str, r: &TargetCheck, color: ColorChoice) {
     );
     for s in &r.stale {
         println!("  {:<44} -> {:<40} {}", s.from, s.to, s.status);
+    }
+    if !r.newer_than_catalog.is_empty() {
+        println!(
+            "\nverified after the catalogue was read ({}): not listed there, not judged",
+            r.newer_than_catalog.len()
+        );
+        for s in &r.newer_than_catalog {
+            println!("  {:<44} -> {:<40} {}", s.from, s.to, s.verified);
+        }
     }
     println!(
         "\nnow served ({}): unverified rows the catalogue lists",
