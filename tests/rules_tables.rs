@@ -458,7 +458,11 @@ fn rules_dir_overrides_a_builtin_table_of_the_same_id() {
         .unwrap()
         .label();
     let text = original
-        .replacen("version: \"2026-11-26\"", "version: \"2027-01-15\"", 1)
+        .replacen(
+            &original.lines().find(|l| l.starts_with("version:")).unwrap().to_owned(),
+            "version: \"2027-01-15\"",
+            1,
+        )
         .replacen(
             "models:\n",
             "models:\n  - {from: acme/private-model, status: same, source: internal model registry, verified: \"2027-01-15\"}\n",
