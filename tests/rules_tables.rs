@@ -1089,6 +1089,15 @@ fn retirement_dates_read_relative_to_the_run_date() {
         "{}",
         stdout(&o)
     );
+    let out = stdout(&o);
+    // Each row's citation is printed under it, the table's own at the top.
+    assert!(
+        out.lines().any(|l| l
+            .trim_start()
+            .starts_with("source: https://ominigate.ai/en/blog/migrate-from-openrouter")),
+        "{out}"
+    );
+    assert!(out.contains("cite                https://"), "{out}");
 }
 
 #[test]

@@ -169,6 +169,12 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
     if let Some(p) = &tb.key_prefix {
         println!("key_prefix          {p}");
     }
+    for c in &tb.cite {
+        println!(
+            "cite                {} ({})",
+            c.source.value, c.verified.value
+        );
+    }
     println!();
     for (what, list) in [
         ("header", &tb.headers),
@@ -200,6 +206,10 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
             r.status.as_str(),
             r.verified.as_ref().map(|v| v.value.as_str()).unwrap_or("")
         );
+        // The citation a user can open, under the row it supports.
+        if let Some(s) = &r.source {
+            println!("    source: {}", s.value);
+        }
     }
 }
 
