@@ -73,6 +73,37 @@ pub enum RulesCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Hold a table against a gateway's models list: exit 1 when rows map
+    /// to models it does not serve (for `openrouter`: authors scan misses).
+    Check {
+        /// Target id or alias, or `openrouter` for the source table.
+        target: String,
+        /// The models list: a JSON file, or an http(s) URL.
+        #[arg(long, value_name = "FILE|URL")]
+        catalog: String,
+        #[arg(long, value_enum, default_value_t = HumanJson::Human)]
+        format: HumanJson,
+        /// Write a `--rules` overlay with the proposed (unverified) rows to DIR.
+        #[arg(long, value_name = "DIR")]
+        write_overlay: Option<PathBuf>,
+        /// Environment variable holding a key for the URL (never printed).
+        #[arg(long, value_name = "NAME")]
+        key_env: Option<String>,
+        /// Seconds to wait for the URL.
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+        /// Day a saved catalogue was read (YYYY-MM-DD; default: today).
+        #[arg(long, value_name = "DATE")]
+        read_on: Option<String>,
+    },
+    /// Rows added, removed and changed between two versions of a target
+    /// table (each a file or a built-in target id); exit 1 when they differ.
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = HumanJson::Human)]
+        format: HumanJson,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

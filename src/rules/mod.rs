@@ -2,6 +2,10 @@
 //! gateway, what each piece becomes. Tables are data (rules/*.yaml), compiled
 //! into the binary and overridable with `--rules DIR`.
 
+pub mod catalog;
+pub mod check;
+pub mod date;
+pub mod diff;
 pub mod lookup;
 pub mod schema;
 mod validate;

@@ -1112,7 +1112,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             Fix::Manual => format!("model {s}: {}", m.why),
         };
         if let Some(d) = &m.retires_on {
-            msg.push_str(&format!("; retires on {d}"));
+            msg.push_str(&format!(
+                "; {}",
+                crate::rules::date::retirement(d, &crate::rules::date::today())
+            ));
         }
         if m.status == Status::Unverified && repl.is_none() {
             msg = format!("model {s}: {}", m.why);
