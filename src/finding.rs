@@ -1,11 +1,12 @@
 //! What detection produces and every report and rewrite consumes.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::source::Edit;
 
 /// The kinds of OpenRouter dependency `scan` reports (stable names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     BaseUrl,
@@ -52,7 +53,7 @@ impl std::fmt::Display for Kind {
 }
 
 /// Whether a finding can be rewritten without a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Fix {
     /// `rewrite` changes it.
@@ -65,7 +66,7 @@ pub enum Fix {
 }
 
 /// One OpenRouter dependency found in a file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
     /// Relative to the scanned root, with `/`.
     pub path: String,

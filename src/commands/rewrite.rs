@@ -96,7 +96,12 @@ pub fn run(
         ci.files.retain(|f| !f.findings.is_empty());
         let out = crate::report::ScanOutput::new(&ci);
         let text = match format {
-            RewriteFormat::Sarif => crate::report::sarif::render(&out, target, &src.label()),
+            RewriteFormat::Sarif => crate::report::sarif::render(
+                &out,
+                target,
+                &src.label(),
+                &crate::baseline::fingerprints(&ci),
+            ),
             RewriteFormat::Github => crate::report::github::render(&out),
             _ => crate::report::junit::render(&out) + "\n",
         };

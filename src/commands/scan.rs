@@ -61,7 +61,8 @@ pub fn run(
                 &rules
                     .source(&opts.from)
                     .unwrap_or_else(|| rules.source_default())
-                    .label()
+                    .label(),
+                &baseline::fingerprints(&report)
             )
         )?,
         ScanFormat::Github => write!(stdout, "{}", report::github::render(&out))?,

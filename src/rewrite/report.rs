@@ -6,7 +6,7 @@ use super::plan::{ManualItem, Plan, PlannedEdit};
 use crate::report::{Tool, TOOL};
 use crate::scan::ScanError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     DryRun,
@@ -15,10 +15,12 @@ pub enum Mode {
 }
 
 /// The stable JSON document of `rewrite --format json` (see docs/rewrite.md).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RewriteOutput<'a> {
+    #[schemars(extend("const" = 1))]
     pub schema: u32,
     pub tool: Tool,
+    #[schemars(extend("pattern" = crate::report::TABLE_PATTERN))]
     pub table: &'a str,
     pub mode: Mode,
     pub files: Vec<FileOut<'a>>,
@@ -26,17 +28,18 @@ pub struct RewriteOutput<'a> {
     pub summary: Summary<'a>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FileOut<'a> {
     pub path: &'a str,
     /// pending | written | refused | failed
+    #[schemars(extend("enum" = ["pending", "written", "refused", "failed"]))]
     pub status: &'static str,
     /// Why the file was not (or will not be) written.
     pub problem: Option<String>,
     pub edits: &'a [PlannedEdit],
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary<'a> {
     pub files: usize,
     pub edits: usize,

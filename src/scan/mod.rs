@@ -67,7 +67,7 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ScanError {
     pub path: String,
     pub message: String,
