@@ -145,6 +145,19 @@ pub struct ScanArgs {
     /// Write the current findings as a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    // Output modes with ripgrep's meanings (human output only).
+    /// Print nothing on stdout; the exit status tells (0 nothing found, 1 findings, 2 error).
+    #[arg(short, long, conflicts_with_all = ["count", "files_with_findings", "format"])]
+    pub quiet: bool,
+
+    /// Print each file with findings and how many, as PATH:COUNT.
+    #[arg(short, long, conflicts_with_all = ["files_with_findings", "format"])]
+    pub count: bool,
+
+    /// Print only the paths of files with findings, one per line.
+    #[arg(short = 'l', long, conflicts_with = "format")]
+    pub files_with_findings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

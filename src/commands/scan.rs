@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::finding::{Fix, Kind};
 use crate::report::{self, ScanOutput};
 use crate::scan::{self, ScanOptions, ScanReport};
-use crate::style::{bold, fg, ColorChoice};
+use crate::style::ColorChoice;
 use crate::{baseline, suppress};
 
 pub const DEFAULT_TARGET: &str = "llmgateway";
@@ -37,8 +37,18 @@ pub fn run(
     let mut stdout = std::io::stdout().lock();
     match format {
         ScanFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
+        ScanFormat::Human if args.quiet => {}
+        ScanFormat::Human if args.files_with_findings || args.count => {
+            for file in &report.files {
+                if args.count {
+                    writeln!(stdout, "{}:{}", file.path, file.findings.len())?;
+                } else {
+                    writeln!(stdout, "{}", file.path)?;
+                }
+            }
+        }
         ScanFormat::Human => {
-            human(&mut stdout, &report, color)?;
+            human(&mut stdout, &report, rules, color)?;
             let mut hidden = Vec::new();
             if suppressed > 0 {
                 hidden.push(format!(
@@ -69,6 +79,11 @@ pub fn run(
         ScanFormat::Junit => writeln!(stdout, "{}", report::junit::render(&out))?,
     }
     stdout.flush()?;
+    if format == ScanFormat::Human {
+        for e in &report.errors {
+            eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+        }
+    }
     if let Err(e) = report::step_summary::append_if_set(&report::step_summary::markdown(&out)) {
         eprintln!("llmgw-migrate: warning: {e}");
     }
@@ -209,34 +224,16 @@ pub fn exit_code(report: &ScanReport) -> ExitCode {
     }
 }
 
-fn human(w: &mut impl Write, report: &ScanReport, color: ColorChoice) -> std::io::Result<()> {
-    use anstyle::AnsiColor::*;
+fn human(
+    w: &mut impl Write,
+    report: &ScanReport,
+    rules: &crate::rules::Rules,
+    color: ColorChoice,
+) -> std::io::Result<()> {
+    let keys = report::human::Keys::new(rules);
+    let renderer = report::human::renderer(color.0);
     for file in &report.files {
-        writeln!(w, "{}", color.paint(bold(), &file.path))?;
-        for f in &file.findings {
-            let fix = match f.fix {
-                Fix::Auto => color.paint(fg(Green), "auto"),
-                Fix::Manual => color.paint(fg(Yellow), "manual"),
-                Fix::None => color.paint(fg(Blue), "none"),
-            };
-            let arrow = match &f.replacement {
-                Some(r) if *r != f.matched => format!(" -> {r}"),
-                _ => String::new(),
-            };
-            writeln!(
-                w,
-                "  {}:{}:{}  {}  {}{arrow}  [{fix}]",
-                file.path,
-                f.line,
-                f.column,
-                color.paint(fg(Cyan), f.kind.as_str()),
-                f.matched
-            )?;
-            writeln!(w, "      {}", f.message)?;
-        }
-    }
-    for e in &report.errors {
-        eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+        w.write_all(report::human::file_reports(file, &keys, &renderer).as_bytes())?;
     }
     let mut by_fix: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = 0;

@@ -1,6 +1,7 @@
 //! Reports: turning findings into the documented output formats.
 
 pub mod github;
+pub mod human;
 pub mod junit;
 pub mod sarif;
 pub mod schema;
