@@ -152,3 +152,46 @@ fn quiet_count_and_files_with_findings_mean_what_they_mean_in_ripgrep() {
         assert!(r.stderr.contains("cannot be used with"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn a_long_scan_on_a_terminal_shows_a_progress_line_on_stderr() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: script(1) is not installed to give the scan a terminal");
+        return;
+    }
+    // Enough files that a scan takes well over a second in a debug build.
+    let body: String = (0..150).map(|i| format!("x{i} = call({i})\n")).collect();
+    let d = repo(&[]);
+    for i in 0..3000 {
+        fs::write(
+            d.path().join(format!("f{i:04}.py")),
+            format!("URL = \"https://openrouter.ai/api/v1\"\n{body}"),
+        )
+        .unwrap();
+    }
+    let bin = env!("CARGO_BIN_EXE_llmgw-migrate");
+    // script(1) runs the scan on a pseudo-terminal; stdout goes to a file,
+    // so what the terminal shows is stderr.
+    let out_file = d.path().join("out.txt");
+    let o = Command::new("script")
+        .args(["-qec"])
+        .arg(format!(
+            "{bin} scan -c {} > {}",
+            d.path().display(),
+            out_file.display()
+        ))
+        .arg("/dev/null")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let tty = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        tty.contains("scanning: ") && tty.contains(" files read, "),
+        "no progress line on the terminal: {tty:?}"
+    );
+    let counts = fs::read_to_string(&out_file).unwrap();
+    assert_eq!(counts.lines().count(), 3000, "stdout is the report alone");
+    // Not a terminal: no progress line.
+    let r = scan(d.path(), &["-c", "."]);
+    assert!(!r.stderr.contains("scanning"), "{}", r.stderr);
+}

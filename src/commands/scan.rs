@@ -1,7 +1,7 @@
 //! `scan`: walk, detect, report.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::cli::{ScanArgs, ScanFormat, WalkArgs};
@@ -19,10 +19,15 @@ pub fn run(
     rules_dir: Option<&std::path::Path>,
     color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
-    let setup = Setup::new(&args.walk, args.to.as_deref(), &args.kinds, rules_dir)?;
+    let mut setup = Setup::new(&args.walk, args.to.as_deref(), &args.kinds, rules_dir)?;
+    let progress = (!args.quiet && std::io::stderr().is_terminal())
+        .then(|| std::sync::Arc::new(scan::Progress::default()));
+    setup.opts.progress = progress.clone();
     let (rules, opts) = (&setup.rules, &setup.opts);
     let target = setup.target();
+    let line = progress.map(report::progress::start);
     let mut report = scan::scan(rules, target, opts);
+    drop(line);
     let (suppressed, baselined) = filter(&mut report, &args)?;
     let format = args.format.unwrap_or(ScanFormat::Human);
     if matches!(

@@ -3,6 +3,7 @@
 pub mod github;
 pub mod human;
 pub mod junit;
+pub mod progress;
 pub mod sarif;
 pub mod schema;
 pub mod step_summary;

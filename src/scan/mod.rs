@@ -38,6 +38,15 @@ pub struct ScanOptions {
     pub exclude: Vec<String>,
     /// Source profile id (`--from`): what the code migrates away from.
     pub from: String,
+    /// Counters a progress line reads while the scan runs.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// Files read and findings so far (before suppressions and baselines).
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub files: AtomicUsize,
+    pub findings: AtomicUsize,
 }
 
 impl Default for ScanOptions {
@@ -51,6 +60,7 @@ impl Default for ScanOptions {
             include: Vec::new(),
             exclude: Vec::new(),
             from: crate::rules::DEFAULT_SOURCE.to_owned(),
+            progress: None,
         }
     }
 }
@@ -144,6 +154,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
                 return None;
             }
             scanned.fetch_add(1, Relaxed);
+            if let Some(p) = &opts.progress {
+                p.files.fetch_add(1, Relaxed);
+            }
             // Most files hold no trigger at all: never decode or lex them.
             if !prefilter.is_match(&buf) && !is_utf16(&buf) {
                 if buf.capacity() > 2 * DEFAULT_MAX_FILESIZE as usize {
@@ -181,6 +194,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
                 return;
             }
         };
+        if let Some(p) = &opts.progress {
+            p.findings.fetch_add(out.findings.len(), Relaxed);
+        }
         if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker {
             return;
         }
