@@ -195,3 +195,38 @@ fn a_long_scan_on_a_terminal_shows_a_progress_line_on_stderr() {
     let r = scan(d.path(), &["-c", "."]);
     assert!(!r.stderr.contains("scanning"), "{}", r.stderr);
 }
+
+#[test]
+fn rewrite_manual_items_show_the_line_with_the_match_underlined() {
+    let key = format!("sk-or-v1-{}", "c3d4".repeat(16));
+    let text = format!(
+        "import requests\n\
+         KEY = \"{key}\"\n\
+         r = requests.get(\"https://openrouter.ai/api/v1/credits\")\n"
+    );
+    let d = repo(&[("billing.py", &text)]);
+    let o = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
+        .args(["rewrite", "--to", "ominigate", "."])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let expected = "\
+#   billing.py:3:19  base-url  https://openrouter.ai/api/v1/credits
+#       |
+#     3 | r = requests.get(\"https://openrouter.ai/api/v1/credits\")
+#       |                   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+#       why: ";
+    assert!(out.contains(expected), "{out}");
+    // The secret's line is shown redacted, underlined where the key is.
+    assert!(!out.contains(&key[9..]), "key leaked:\n{out}");
+    assert!(
+        out.contains("#     2 | KEY = \"sk-or-v1-...c3d4\"\n#       |        ^^^^^^^^^^^^^^^^\n"),
+        "{out}"
+    );
+    // Every report line is a patch comment, so the output stays a patch.
+    let report = out.split("# manual attention").nth(1).unwrap();
+    assert!(report.lines().skip(1).all(|l| l.starts_with('#')), "{report}");
+}

@@ -38,6 +38,18 @@ pub fn run(
     crate::suppress::apply_report(&mut report);
     report.files.retain(|f| !f.findings.is_empty());
     let ci_report = ci_format.then(|| report.clone());
+    // The lines manual items point at, for the report (plan keeps only
+    // the files it edits).
+    let sources: std::collections::HashMap<String, crate::source::SourceText> = report
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.source.clone()))
+        .collect();
+    let keys = crate::report::human::Keys::new(rules);
+    let code = |m: &crate::rewrite::plan::ManualItem| {
+        let src = sources.get(&m.path)?;
+        crate::report::human::code_at(src, m.line, m.column, &m.what, &keys)
+    };
     let mut plan = crate::rewrite::plan(
         report,
         &target.table,
@@ -124,6 +136,7 @@ pub fn run(
         &failed,
         &write_errors,
         &redactor,
+        &code,
         color,
     );
     if let Err(e) = printed {
@@ -160,6 +173,7 @@ fn print(
     failed: &[(String, String)],
     write_errors: &[ScanError],
     redactor: &Redactor,
+    code: &dyn Fn(&crate::rewrite::plan::ManualItem) -> Option<String>,
     color: ColorChoice,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -176,7 +190,7 @@ fn print(
                 if redacted {
                     writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
                 }
-                out.write_all(manual_report(plan).as_bytes())?;
+                out.write_all(manual_report(plan, code).as_bytes())?;
                 writeln!(
                     out,
                     "# {} edit(s) in {} file(s) pending; {} manual item(s); target {}",
@@ -195,7 +209,7 @@ fn print(
                         f.edits.len()
                     )?;
                 }
-                out.write_all(manual_report(plan).as_bytes())?;
+                out.write_all(manual_report(plan, code).as_bytes())?;
                 writeln!(
                     out,
                     "# {} automatic edit(s) pending in {} file(s); {} automatic finding(s) with no safe edit; {} manual item(s)",
@@ -214,7 +228,7 @@ fn print(
                         .map_or(0, |f| f.edits.len());
                     writeln!(out, "wrote {p} ({n} edit(s))")?;
                 }
-                out.write_all(manual_report(plan).as_bytes())?;
+                out.write_all(manual_report(plan, code).as_bytes())?;
                 writeln!(
                     out,
                     "# wrote {} file(s); {} manual item(s) remain",

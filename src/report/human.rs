@@ -174,6 +174,34 @@ pub fn file_reports(file: &FileResult, keys: &Keys, renderer: &Renderer) -> Stri
     out
 }
 
+/// The line of a rewrite manual item with `what` underlined at `column`
+/// (1-based characters), as plain text; None when the line no longer holds
+/// `what` there (e.g. a note about a lockfile).
+pub fn code_at(
+    source: &SourceText,
+    line: usize,
+    column: usize,
+    what: &str,
+    keys: &Keys,
+) -> Option<String> {
+    let raw = source.line_text(line);
+    let from = raw
+        .char_indices()
+        .nth(column.checked_sub(1)?)
+        .map(|(i, _)| i)?;
+    // A secret's `what` is already redacted: compare after redacting.
+    let (text, map) = keys.redact(raw);
+    let start = map.map(from);
+    if what.is_empty() || !text[start..].starts_with(what) {
+        return None;
+    }
+    let snippet = Snippet::source(text.as_str())
+        .line_start(line)
+        .annotation(AnnotationKind::Primary.span(start..start + what.len()));
+    let group = Group::with_level(Level::NOTE).element(snippet);
+    Some(Renderer::plain().render(&[group]))
+}
+
 /// Plain text, or ANSI styles when colors are on.
 pub fn renderer(color: bool) -> Renderer {
     if color {

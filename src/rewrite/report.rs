@@ -95,14 +95,20 @@ pub fn json_doc<'a>(
 }
 
 /// The manual-attention report, each line starting with `#` so that a
-/// saved dry-run stays a patch `git apply` accepts.
-pub fn manual_report(plan: &Plan) -> String {
+/// saved dry-run stays a patch `git apply` accepts. `code` gives an item's
+/// source line with the match underlined, when there is one to show.
+pub fn manual_report(plan: &Plan, code: &dyn Fn(&ManualItem) -> Option<String>) -> String {
     let mut s = String::new();
     if !plan.manual.is_empty() {
         s.push_str(&format!("# manual attention ({}):\n", plan.manual.len()));
         for m in &plan.manual {
+            let code: String = code(m)
+                .unwrap_or_default()
+                .lines()
+                .map(|l| format!("#     {l}\n").replace(" \n", "\n"))
+                .collect();
             s.push_str(&format!(
-                "#   {}:{}:{}  {}  {}{}\n#       why: {}\n#       suggested: {}\n",
+                "#   {}:{}:{}  {}  {}{}\n{code}#       why: {}\n#       suggested: {}\n",
                 m.path,
                 m.line,
                 m.column,
