@@ -228,5 +228,8 @@ fn rewrite_manual_items_show_the_line_with_the_match_underlined() {
     );
     // Every report line is a patch comment, so the output stays a patch.
     let report = out.split("# manual attention").nth(1).unwrap();
-    assert!(report.lines().skip(1).all(|l| l.starts_with('#')), "{report}");
+    assert!(
+        report.lines().skip(1).all(|l| l.starts_with('#')),
+        "{report}"
+    );
 }
