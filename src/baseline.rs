@@ -65,7 +65,7 @@ fn fingerprint_at(f: &Finding, path: &str, line_text: &str) -> String {
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub fingerprint: String,
@@ -80,9 +80,10 @@ pub struct Entry {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
+    #[schemars(extend("const" = 1))]
     pub schema: u32,
     pub tool: String,
     pub table: String,
@@ -198,6 +199,17 @@ impl Baseline {
         }
         n
     }
+}
+
+/// `fingerprint:occurrence` of every finding of `report`, in report order:
+/// the baseline's identity of a finding, which SARIF carries as its
+/// partial fingerprint so code scanning follows it across commits.
+pub fn fingerprints(report: &ScanReport) -> Vec<String> {
+    Baseline::from_report(report)
+        .findings
+        .into_iter()
+        .map(|e| format!("{}:{}", e.fingerprint, e.occurrence))
+        .collect()
 }
 
 /// Write the baseline of `report` to `path` (pretty JSON, stable order).

@@ -59,12 +59,15 @@ pub enum Command {
 pub enum RulesCommand {
     /// Targets with their versions, hashes and row counts.
     List {
+        /// Output format.
         #[arg(long, value_enum, default_value_t = HumanJson::Human)]
         format: HumanJson,
     },
-    /// One target's table.
+    /// Print one table: a target or source id or alias from `rules list`.
     Show {
+        /// Table to print, e.g. llmgateway, aistats (an alias) or openai (a source).
         target: String,
+        /// Output format.
         #[arg(long, value_enum, default_value_t = HumanJson::Human)]
         format: HumanJson,
     },
@@ -108,7 +111,9 @@ pub enum RulesCommand {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum HumanJson {
+    /// Aligned text for people.
     Human,
+    /// The table as JSON.
     Json,
 }
 
@@ -139,17 +144,22 @@ pub struct WalkArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Source surface to migrate from.
+    /// Source surface to migrate from (a source table; `rules list` shows them).
     #[arg(long, value_name = "SOURCE", default_value = "openrouter")]
     pub from: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ScanFormat {
+    /// Each finding with its source line, then a summary (default).
     Human,
+    /// One JSON document, schema 1 (schemas/scan.schema.json).
     Json,
+    /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// GitHub Actions annotations (workflow commands).
     Github,
+    /// JUnit XML: one failing test case per finding.
     Junit,
 }
 
@@ -158,15 +168,16 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub walk: WalkArgs,
 
-    /// Target gateway: llmgateway, ominigate, phaseo (alias aistats).
+    /// Target gateway (a target table; `rules list` shows them) [default: llmgateway].
     #[arg(long, value_name = "TARGET")]
     pub to: Option<String>,
 
+    /// Output format.
     #[arg(long, value_enum)]
     pub format: Option<ScanFormat>,
 
     /// Only report these kinds (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "KIND")]
+    #[arg(long, value_delimiter = ',', value_name = "KIND", value_parser = kind_values())]
     pub kinds: Vec<String>,
 
     /// Suppress findings recorded in this baseline file.
@@ -176,6 +187,19 @@ pub struct ScanArgs {
     /// Write the current findings as a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    // Output modes with ripgrep's meanings (human output only).
+    /// Print nothing on stdout; the exit status tells (0 nothing found, 1 findings, 2 error).
+    #[arg(short, long, conflicts_with_all = ["count", "files_with_findings", "format"])]
+    pub quiet: bool,
+
+    /// Print each file with findings and how many, as PATH:COUNT.
+    #[arg(short, long, conflicts_with_all = ["files_with_findings", "format"])]
+    pub count: bool,
+
+    /// Print only the paths of files with findings, one per line.
+    #[arg(short = 'l', long, conflicts_with = "format")]
+    pub files_with_findings: bool,
 
     /// Fix classes that fail the gate (exit 1); other findings are informational.
     /// Default: auto,manual (also `[scan] fail_on` in llmgw-migrate.toml).
@@ -198,10 +222,15 @@ pub enum FailOn {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RewriteFormat {
+    /// A patch `git apply` accepts, then the manual-attention report (default).
     Diff,
+    /// One JSON document, schema 1 (schemas/rewrite.schema.json).
     Json,
+    /// With --check: pending automatic findings as SARIF 2.1.0.
     Sarif,
+    /// With --check: pending automatic findings as GitHub annotations.
     Github,
+    /// With --check: pending automatic findings as JUnit XML.
     Junit,
 }
 
@@ -210,7 +239,7 @@ pub struct RewriteArgs {
     #[command(flatten)]
     pub walk: WalkArgs,
 
-    /// Target gateway: llmgateway, ominigate, phaseo (alias aistats).
+    /// Target gateway (a target table; `rules list` shows them) [default: llmgateway].
     #[arg(long, value_name = "TARGET")]
     pub to: Option<String>,
 
@@ -226,6 +255,7 @@ pub struct RewriteArgs {
     #[arg(long)]
     pub check: bool,
 
+    /// Output format.
     #[arg(long, value_enum)]
     pub format: Option<RewriteFormat>,
 
@@ -246,9 +276,13 @@ pub struct RewriteArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ParityFormat {
+    /// An aligned table per prompt, then latency, tokens and a verdict (default).
     Human,
+    /// One JSON document (docs/parity.schema.json).
     Json,
+    /// JUnit XML: one test case per prompt.
     Junit,
+    /// Markdown, e.g. for a job summary.
     Markdown,
 }
 
@@ -262,6 +296,7 @@ pub struct ParityArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Output format.
     #[arg(long, value_enum)]
     pub format: Option<ParityFormat>,
 
@@ -296,4 +331,85 @@ pub struct ParityArgs {
     /// Only run prompts with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+}
+
+// Help that lists values known only at run time: the finding kinds with a
+// line each, and the targets and sources of the embedded tables.
+
+/// `--kinds` values, each with its one-line description.
+fn kind_values() -> clap::builder::PossibleValuesParser {
+    crate::finding::Kind::ALL
+        .iter()
+        .map(|k| {
+            clap::builder::PossibleValue::new(k.as_str())
+                .help(crate::report::sarif::kind_help(*k).0)
+        })
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// The command with `--to` and `--from` help listing the embedded tables.
+/// Reading the tables takes a moment, so this is only for help, completions
+/// and the man page; `--rules DIR` may add more, so values are not checked.
+pub fn command_with_tables() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let Ok(rules) = crate::rules::Rules::embedded() else {
+        return cmd;
+    };
+    let aliases = |a: &[String]| {
+        if a.is_empty() {
+            String::new()
+        } else {
+            format!(", alias {}", a.join(", "))
+        }
+    };
+    let mut targets: Vec<String> = rules
+        .targets
+        .iter()
+        .map(|t| {
+            let default = if t.table.id == crate::commands::scan::DEFAULT_TARGET {
+                ", the default"
+            } else {
+                ""
+            };
+            format!(
+                "{}: {}{}{default}",
+                t.table.id,
+                t.table.name,
+                aliases(&t.table.aliases)
+            )
+        })
+        .collect();
+    targets.sort();
+    let default_source = rules.source_default().table.id.clone();
+    let mut sources: Vec<String> = rules
+        .sources
+        .iter()
+        .map(|s| {
+            let default = if s.table.id == default_source {
+                ", the default"
+            } else {
+                ""
+            };
+            format!("{}: {}{default}", s.table.id, s.table.name)
+        })
+        .collect();
+    sources.sort();
+    let to_help = format!(
+        "Target gateway: a table id or alias. Built in:\n- {}\nMore with --rules DIR.",
+        targets.join("\n- ")
+    );
+    let from_help = format!(
+        "Source surface to migrate from. Built in:\n- {}",
+        sources.join("\n- ")
+    );
+    let mut cmd = cmd;
+    for sub in ["scan", "rewrite"] {
+        cmd = cmd.mut_subcommand(sub, |s| {
+            s.mut_arg("to", |a| a.long_help(to_help.clone()))
+                .mut_arg("from", |a| a.long_help(from_help.clone()))
+        });
+    }
+    cmd
 }

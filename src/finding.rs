@@ -1,11 +1,12 @@
 //! What detection produces and every report and rewrite consumes.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::source::Edit;
 
 /// The kinds of OpenRouter dependency `scan` reports (stable names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     BaseUrl,
@@ -52,7 +53,7 @@ impl std::fmt::Display for Kind {
 }
 
 /// Whether a finding can be rewritten without a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Fix {
     /// `rewrite` changes it.
@@ -81,7 +82,7 @@ impl Fix {
 }
 
 /// One OpenRouter dependency found in a file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
     /// The scanned root as given joined to the path below it, with `/`.
     pub path: String,

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{FromArgMatches, Parser};
 use llmgw_migrate::cli::Cli;
 
 fn main() -> ExitCode {
@@ -10,7 +10,16 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    // Help lists the embedded tables, which takes reading them: only then.
+    let wants_help = std::env::args_os()
+        .skip(1)
+        .any(|a| a == "-h" || a == "--help" || a == "help");
+    let cli = if wants_help {
+        let matches = llmgw_migrate::cli::command_with_tables().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    } else {
+        Cli::parse()
+    };
     match llmgw_migrate::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {

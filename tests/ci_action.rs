@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -110,9 +112,14 @@ fn run_step(
         .env("NO_COLOR", "1");
     if let Some(env) = s["env"].as_object() {
         for (k, v) in env {
-            let expr = v.as_str().unwrap();
+            let expr = v.as_str().unwrap().trim();
+            // The github context is not the test's to know: empty, as
+            // runners leave `action_ref` in composite actions; extra_env sets it.
+            if expr.starts_with("${{ github.") {
+                cmd.env(k, "");
+                continue;
+            }
             let input = expr
-                .trim()
                 .strip_prefix("${{ inputs.")
                 .and_then(|r| r.strip_suffix(" }}"))
                 .unwrap_or_else(|| panic!("env {k} is not an input: {expr}"));
@@ -249,6 +256,199 @@ fn install_step_uses_a_binary_already_on_path() {
     let r = run_step(&a, "Install llmgw-migrate", &[], dir.path(), &[]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("Using "), "{}", r.stdout);
+}
+
+/// A release server on 127.0.0.1 serving `dir` (as
+/// `github.com/OWNER/NAME/releases/download`), counting requests.
+fn serve(dir: PathBuf) -> (String, Arc<AtomicUsize>) {
+    use axum::http::{StatusCode, Uri};
+    use axum::response::IntoResponse;
+    let hits = Arc::new(AtomicUsize::new(0));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let app = axum::Router::new().fallback(move |uri: Uri| {
+                counter.fetch_add(1, Ordering::SeqCst);
+                let file = dir.join(uri.path().trim_start_matches('/'));
+                async move {
+                    match fs::read(file) {
+                        Ok(body) => (StatusCode::OK, body).into_response(),
+                        Err(_) => StatusCode::NOT_FOUND.into_response(),
+                    }
+                }
+            });
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (format!("http://{addr}"), hits)
+}
+
+/// What the install step sees: a PATH without llmgw-migrate and with a
+/// fake `cargo` that logs its arguments and "builds" the real binary.
+struct InstallEnv {
+    _dir: tempfile::TempDir,
+    path: String,
+    cargo_log: PathBuf,
+    github_path: PathBuf,
+}
+
+fn install_env() -> InstallEnv {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("bin");
+    fs::create_dir_all(&fake).unwrap();
+    let cargo_log = dir.path().join("cargo.log");
+    fs::write(
+        fake.join("cargo"),
+        format!(
+            "#!/usr/bin/env bash\necho \"$*\" >> '{}'\n\
+             while [ $# -gt 0 ]; do [ \"$1\" = --root ] && root=$2; shift; done\n\
+             mkdir -p \"$root/bin\" && cp '{}' \"$root/bin/llmgw-migrate\"\n",
+            cargo_log.display(),
+            env!("CARGO_BIN_EXE_llmgw-migrate")
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(fake.join("cargo"), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let github_path = dir.path().join("github_path");
+    fs::write(&github_path, "").unwrap();
+    InstallEnv {
+        path: format!("{}:/usr/bin:/bin", fake.display()),
+        cargo_log,
+        github_path,
+        _dir: dir,
+    }
+}
+
+/// The release asset name the install script looks for on this machine.
+fn release_target() -> Option<String> {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => "x86_64",
+        "aarch64" => "aarch64",
+        _ => return None,
+    };
+    (std::env::consts::OS == "linux").then(|| format!("{arch}-unknown-linux-musl"))
+}
+
+/// A release directory `v<version>/` holding this build packed by the
+/// release script; returns the archive's file name.
+fn release_dir(dir: &Path) -> Option<String> {
+    let target = release_target()?;
+    let version = env!("CARGO_PKG_VERSION");
+    let out = dir.join(format!("v{version}"));
+    let o = Command::new("bash")
+        .arg(root().join("scripts/release-archive.sh"))
+        .args([&target, version, env!("CARGO_BIN_EXE_llmgw-migrate")])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(format!("llmgw-migrate-{version}-{target}.tar.gz"))
+}
+
+fn install(ref_: &str, base: &str, env: &InstallEnv) -> StepRun {
+    let a = yaml("action.yml");
+    let cwd = tempfile::tempdir().unwrap();
+    run_step(
+        &a,
+        "Install llmgw-migrate",
+        &[],
+        cwd.path(),
+        &[
+            ("PATH", &env.path),
+            ("GITHUB_PATH", env.github_path.to_str().unwrap()),
+            ("LLMGW_ACTION_REF", ref_),
+            ("LLMGW_RELEASE_BASE", base),
+        ],
+    )
+}
+
+fn installed(env: &InstallEnv) -> PathBuf {
+    let dir = fs::read_to_string(&env.github_path).unwrap();
+    PathBuf::from(dir.trim()).join("llmgw-migrate")
+}
+
+#[test]
+fn install_step_downloads_the_release_of_its_tag_and_checks_the_sha256() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("skipped: curl not available");
+        return;
+    }
+    let releases = tempfile::tempdir().unwrap();
+    let Some(asset) = release_dir(releases.path()) else {
+        eprintln!("skipped: no release archive for this platform");
+        return;
+    };
+    let (base, hits) = serve(releases.path().to_path_buf());
+    let version = env!("CARGO_PKG_VERSION");
+    // At the release tag, and with the ref left empty by the runner.
+    for ref_ in [format!("v{version}"), String::new()] {
+        let env = install_env();
+        let r = install(&ref_, &base, &env);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        assert!(r.stdout.contains(&format!("/v{version}/{asset}")));
+        assert!(r.stdout.contains("verified"), "{}", r.stdout);
+        assert!(!env.cargo_log.exists(), "no build when a release exists");
+        let bin = installed(&env);
+        let v = Command::new(&bin).arg("--version").output().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&v.stdout).trim(),
+            format!("llmgw-migrate {version}")
+        );
+    }
+    assert!(hits.load(Ordering::SeqCst) >= 4);
+
+    // A tampered archive fails the step; nothing is installed or built.
+    let sum = releases.path().join(format!("v{version}/{asset}.sha256"));
+    fs::write(&sum, format!("{}  {asset}\n", "0".repeat(64))).unwrap();
+    let env = install_env();
+    let r = install(&format!("v{version}"), &base, &env);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r
+        .stdout
+        .contains("::error title=llmgw-migrate::sha256 mismatch"));
+    assert!(!env.cargo_log.exists());
+    assert_eq!(fs::read_to_string(&env.github_path).unwrap(), "");
+}
+
+#[test]
+fn install_step_builds_from_source_without_a_matching_release() {
+    if Command::new("curl").arg("--version").output().is_err() || release_target().is_none() {
+        eprintln!("skipped: curl not available or no release target for this platform");
+        return;
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let (base, hits) = serve(empty.path().to_path_buf());
+    let version = env!("CARGO_PKG_VERSION");
+    // The tag has no release (404): cargo install of the action's sources.
+    let env = install_env();
+    let r = install(&format!("v{version}"), &base, &env);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("No release archive"), "{}", r.stdout);
+    let log = fs::read_to_string(&env.cargo_log).unwrap();
+    assert!(log.starts_with("install --locked"), "{log}");
+    assert!(log.contains(&format!("--path {}", root().display())));
+    assert!(installed(&env).exists());
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+
+    // A branch is not a release: built without asking the server.
+    let env = install_env();
+    let r = install("main", &base, &env);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("not a release tag"));
+    assert!(env.cargo_log.exists());
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
 }
 
 #[test]

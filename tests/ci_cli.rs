@@ -72,13 +72,14 @@ fn man_page_is_roff_with_every_command() {
         ".SH NAME",
         ".SH SYNOPSIS",
         ".SH DESCRIPTION",
-        ".SH SUBCOMMANDS",
+        ".SH COMMANDS",
+        ".SH \"EXIT STATUS\"",
     ] {
         assert!(out.contains(section), "man lacks {section}");
     }
     for c in COMMANDS {
         assert!(
-            out.contains(&format!("llmgw\\-migrate\\-{c}")),
+            out.contains(&format!(".SS \"llmgw\\-migrate {c}")),
             "man lacks {c}"
         );
     }

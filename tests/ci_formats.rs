@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use llmgw_migrate::baseline;
 use llmgw_migrate::finding::{Finding, Fix, Kind};
 use llmgw_migrate::report::{github, junit, sarif, step_summary, ScanOutput};
 use llmgw_migrate::rules::{Loaded, Rules, TargetTable};
@@ -147,7 +148,12 @@ fn schema_errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
 fn sarif_is_valid_against_the_official_schema() {
     let report = report();
     let out = ScanOutput::new(&report);
-    let text = sarif::render(&out, &target(), "openrouter@2026-01-01+sha256:aaaaaaaaaaaa");
+    let text = sarif::render(
+        &out,
+        &target(),
+        "openrouter@2026-01-01+sha256:aaaaaaaaaaaa",
+        &baseline::fingerprints(&report),
+    );
     let doc: Value = serde_json::from_str(&text).expect("SARIF is JSON");
     let v = schema_validator();
     let errs = schema_errors(&v, &doc);
@@ -175,7 +181,13 @@ fn sarif_carries_rules_table_regions_and_fix() {
     let report = report();
     let out = ScanOutput::new(&report);
     let t = target();
-    let doc: Value = serde_json::from_str(&sarif::render(&out, &t, "openrouter@x")).unwrap();
+    let doc: Value = serde_json::from_str(&sarif::render(
+        &out,
+        &t,
+        "openrouter@x",
+        &baseline::fingerprints(&report),
+    ))
+    .unwrap();
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -214,6 +226,20 @@ fn sarif_carries_rules_table_regions_and_fix() {
         );
         assert!(!r["message"]["text"].as_str().unwrap().is_empty());
     }
+    // Each result carries the baseline's identity of its finding.
+    let fps = baseline::fingerprints(&report);
+    let entries = baseline::Baseline::from_report(&report).findings;
+    for ((r, fp), e) in results.iter().zip(&fps).zip(&entries) {
+        assert_eq!(
+            r["partialFingerprints"][sarif::FINGERPRINT_KEY],
+            fp.as_str()
+        );
+        assert_eq!(*fp, format!("{}:{}", e.fingerprint, e.occurrence));
+    }
+    let mut unique = fps.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), results.len(), "one identity per finding");
     // The secret is an error; the region of the key points at line 4.
     let secret = results.iter().find(|r| r["ruleId"] == "secret").unwrap();
     assert_eq!(secret["level"], "error");
@@ -238,7 +264,12 @@ fn sarif_carries_rules_table_regions_and_fix() {
 fn sarif_snapshot() {
     let report = report();
     let out = ScanOutput::new(&report);
-    let text = sarif::render(&out, &target(), "openrouter@2026-01-01+sha256:aaaaaaaaaaaa");
+    let text = sarif::render(
+        &out,
+        &target(),
+        "openrouter@2026-01-01+sha256:aaaaaaaaaaaa",
+        &baseline::fingerprints(&report),
+    );
     let mut doc: Value = serde_json::from_str(&text).unwrap();
     doc["runs"][0]["tool"]["driver"]["version"] = "[version]".into();
     doc["runs"][0]["tool"]["driver"]["semanticVersion"] = "[version]".into();
@@ -255,7 +286,7 @@ fn sarif_of_a_clean_scan_is_valid() {
         errors: vec![],
     };
     let out = ScanOutput::new(&report);
-    let doc: Value = serde_json::from_str(&sarif::render(&out, &target(), "o@1")).unwrap();
+    let doc: Value = serde_json::from_str(&sarif::render(&out, &target(), "o@1", &[])).unwrap();
     assert!(schema_errors(&schema_validator(), &doc).is_empty());
     assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 0);
 }

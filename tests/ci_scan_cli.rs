@@ -309,3 +309,65 @@ fn fixtures_render_in_every_ci_format() {
     let parsed = quick_junit::Report::deserialize_from_str(&r.stdout).expect("junit parses");
     assert_eq!(parsed.test_suites[0].failures, n);
 }
+
+fn sarif_fingerprints(dir: &Path) -> Vec<(String, u64)> {
+    let r = scan(dir, &["--format", "sarif"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["partialFingerprints"]["llmgwMigrate/v1"]
+                    .as_str()
+                    .expect("every result has a partial fingerprint")
+                    .to_owned(),
+                r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sarif_fingerprints_follow_a_finding_that_moves_and_match_the_baseline() {
+    let dir = repo();
+    let before = sarif_fingerprints(dir.path());
+    assert!(before.len() >= 2);
+    // Lines added above and re-indentation: same identities, new lines.
+    let moved = format!(
+        "# a comment\n\n{}",
+        APP.replace("    base_url", "        base_url")
+    );
+    fs::write(dir.path().join("services/api/app.py"), moved).unwrap();
+    let after = sarif_fingerprints(dir.path());
+    let ids = |v: &[(String, u64)]| v.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&before), ids(&after));
+    assert_eq!(after[0].1, before[0].1 + 2);
+    // The identity is the baseline's: fingerprint and occurrence.
+    let r = scan(dir.path(), &["--write-baseline", "b.json"]);
+    assert_eq!(r.code, 1);
+    let b: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("b.json")).unwrap()).unwrap();
+    let from_baseline: Vec<String> = b["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}:{}", e["fingerprint"].as_str().unwrap(), e["occurrence"]))
+        .collect();
+    assert_eq!(ids(&after), from_baseline);
+    fs::remove_file(dir.path().join("b.json")).unwrap();
+    // A changed line is a new finding; the others keep their identity.
+    fs::write(
+        dir.path().join("services/api/app.py"),
+        APP.replace("base_url=", "base_url = "),
+    )
+    .unwrap();
+    let changed = sarif_fingerprints(dir.path());
+    assert_eq!(changed.len(), before.len());
+    assert_ne!(changed[0].0, before[0].0);
+    assert_eq!(changed[1..], before[1..]);
+}

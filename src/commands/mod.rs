@@ -1,5 +1,6 @@
 //! Glue between the command line and the engine: one function per command.
 
+mod man;
 mod parity;
 mod rewrite;
 mod rules;
@@ -18,13 +19,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Rules { command } => rules::run(command, cli.rules.as_deref(), color),
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = crate::cli::command_with_tables();
             clap_complete::generate(shell, &mut cmd, "llmgw-migrate", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            std::io::Write::write_all(&mut std::io::stdout(), &man::render()?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Scan(args) => scan::run(args, cli.rules.as_deref(), color),

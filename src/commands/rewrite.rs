@@ -39,6 +39,18 @@ pub fn run(
     crate::suppress::apply_report(&mut report);
     report.files.retain(|f| !f.findings.is_empty());
     let ci_report = ci_format.then(|| report.clone());
+    // The lines manual items point at, for the report (plan keeps only
+    // the files it edits).
+    let sources: std::collections::HashMap<String, crate::source::SourceText> = report
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.source.clone()))
+        .collect();
+    let keys = crate::report::human::Keys::new(rules);
+    let code = |m: &crate::rewrite::plan::ManualItem| {
+        let src = sources.get(&m.path)?;
+        crate::report::human::code_at(src, m.line, m.column, &m.what, &keys)
+    };
     let mut plan = crate::rewrite::plan(
         report,
         &target.table,
@@ -101,7 +113,12 @@ pub fn run(
         ci.files.retain(|f| !f.findings.is_empty());
         let out = crate::report::ScanOutput::new(&ci);
         let text = match format {
-            RewriteFormat::Sarif => crate::report::sarif::render(&out, target, &src.label()),
+            RewriteFormat::Sarif => crate::report::sarif::render(
+                &out,
+                target,
+                &src.label(),
+                &crate::baseline::fingerprints(&ci),
+            ),
             RewriteFormat::Github => crate::report::github::render(&out),
             _ => crate::report::junit::render(&out) + "\n",
         };
@@ -130,6 +147,7 @@ pub fn run(
         &failed,
         &write_errors,
         &redactor,
+        &code,
         color,
     );
     if let Err(e) = printed {
@@ -169,6 +187,7 @@ fn print(
     failed: &[(String, String)],
     write_errors: &[ScanError],
     redactor: &Redactor,
+    code: &dyn Fn(&crate::rewrite::plan::ManualItem) -> Option<String>,
     color: ColorChoice,
 ) -> std::io::Result<()> {
     let out = render(
@@ -179,6 +198,7 @@ fn print(
         failed,
         write_errors,
         redactor,
+        code,
         color,
     )?;
     let mut stdout = std::io::stdout().lock();

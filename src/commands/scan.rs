@@ -1,7 +1,7 @@
 //! `scan`: walk, detect, report.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use crate::cli::{FailOn, ScanArgs, ScanFormat, WalkArgs};
@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::finding::{Fix, Kind};
 use crate::report::{self, ScanOutput};
 use crate::scan::{self, ScanOptions, ScanReport};
-use crate::style::{bold, fg, ColorChoice};
+use crate::style::ColorChoice;
 use crate::{baseline, suppress};
 
 pub const DEFAULT_TARGET: &str = "llmgateway";
@@ -19,10 +19,15 @@ pub fn run(
     rules_dir: Option<&std::path::Path>,
     color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
-    let setup = Setup::new(&args.walk, args.to.as_deref(), &args.kinds, rules_dir)?;
+    let mut setup = Setup::new(&args.walk, args.to.as_deref(), &args.kinds, rules_dir)?;
+    let progress = (!args.quiet && std::io::stderr().is_terminal())
+        .then(|| std::sync::Arc::new(scan::Progress::default()));
+    setup.opts.progress = progress.clone();
     let (rules, opts) = (&setup.rules, &setup.opts);
     let target = setup.target();
+    let line = progress.map(report::progress::start);
     let mut report = scan::scan(rules, target, opts);
+    drop(line);
     let (suppressed, baselined) = filter(&mut report, &args)?;
     if let Some(p) = &args.write_baseline {
         // Recording a baseline is not a gate: one line, not every finding.
@@ -71,8 +76,18 @@ pub fn run(
             }
             writeln!(stdout, "{}", serde_json::to_string_pretty(&v)?)?
         }
+        ScanFormat::Human if args.quiet => {}
+        ScanFormat::Human if args.files_with_findings || args.count => {
+            for file in &report.files {
+                if args.count {
+                    writeln!(stdout, "{}:{}", file.path, file.findings.len())?;
+                } else {
+                    writeln!(stdout, "{}", file.path)?;
+                }
+            }
+        }
         ScanFormat::Human => {
-            human(&mut stdout, &report, color)?;
+            human(&mut stdout, &report, rules, color)?;
             if let Some(h) = &history {
                 stdout.extend_from_slice(scan::history::human(h).as_bytes());
             }
@@ -98,7 +113,8 @@ pub fn run(
                 &rules
                     .source(&opts.from)
                     .unwrap_or_else(|| rules.source_default())
-                    .label()
+                    .label(),
+                &baseline::fingerprints(&report)
             )
         )?,
         ScanFormat::Github => write!(stdout, "{}", report::github::render(&out))?,
@@ -107,6 +123,15 @@ pub fn run(
     let mut real = std::io::stdout().lock();
     real.write_all(&redactor.bytes(&stdout))?;
     real.flush()?;
+    if format == ScanFormat::Human {
+        for e in &report.errors {
+            eprintln!(
+                "llmgw-migrate: {}: {}",
+                redactor.text(&e.path),
+                redactor.text(&e.message)
+            );
+        }
+    }
     let md = report::step_summary::markdown(&out);
     if let Err(e) = report::step_summary::append_if_set(&redactor.text(&md)) {
         eprintln!("llmgw-migrate: warning: {e}");
@@ -280,34 +305,16 @@ pub fn exit_code(report: &ScanReport, fail_on: &[Fix]) -> ExitCode {
     }
 }
 
-fn human(w: &mut impl Write, report: &ScanReport, color: ColorChoice) -> std::io::Result<()> {
-    use anstyle::AnsiColor::*;
+fn human(
+    w: &mut impl Write,
+    report: &ScanReport,
+    rules: &crate::rules::Rules,
+    color: ColorChoice,
+) -> std::io::Result<()> {
+    let keys = report::human::Keys::new(rules);
+    let renderer = report::human::renderer(color.0);
     for file in &report.files {
-        writeln!(w, "{}", color.paint(bold(), &file.path))?;
-        for f in &file.findings {
-            let fix = match f.fix {
-                Fix::Auto => color.paint(fg(Green), "auto"),
-                Fix::Manual => color.paint(fg(Yellow), "manual"),
-                Fix::None => color.paint(fg(Blue), "none"),
-            };
-            let arrow = match &f.replacement {
-                Some(r) if *r != f.matched => format!(" -> {r}"),
-                _ => String::new(),
-            };
-            writeln!(
-                w,
-                "  {}:{}:{}  {}  {}{arrow}  [{fix}]",
-                file.path,
-                f.line,
-                f.column,
-                color.paint(fg(Cyan), f.kind.as_str()),
-                f.matched
-            )?;
-            writeln!(w, "      {}", f.message)?;
-        }
-    }
-    for e in &report.errors {
-        eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+        w.write_all(report::human::file_reports(file, &keys, &renderer).as_bytes())?;
     }
     let mut by_fix: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = 0;

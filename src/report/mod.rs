@@ -1,28 +1,38 @@
 //! Reports: turning findings into the documented output formats.
 
 pub mod github;
+pub mod human;
 pub mod junit;
+pub mod progress;
 pub mod sarif;
+pub mod schema;
 pub mod step_summary;
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::finding::{Finding, Kind};
 use crate::scan::{ScanError, ScanReport};
 
 /// The stable JSON document of `scan --format json` (schema 1, see README).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScanOutput<'a> {
+    #[schemars(extend("const" = 1))]
     pub schema: u32,
     pub tool: Tool,
+    /// `target@version+sha256:<first 12 hex of the table file>`.
+    #[schemars(extend("pattern" = TABLE_PATTERN))]
     pub table: &'a str,
     pub findings: Vec<&'a Finding>,
     pub summary: Summary<'a>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What `table` fields look like (JSON Schema `pattern`).
+pub const TABLE_PATTERN: &str = r"^[a-z0-9][a-z0-9-]*@[^+]+\+sha256:[0-9a-f]{12}$";
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Tool {
     pub name: &'static str,
     pub version: &'static str,
@@ -33,7 +43,7 @@ pub const TOOL: Tool = Tool {
     version: env!("CARGO_PKG_VERSION"),
 };
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Summary<'a> {
     pub files_scanned: usize,
     pub files_skipped: usize,

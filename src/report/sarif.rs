@@ -18,6 +18,8 @@ use crate::report::ScanOutput;
 use crate::rules::{Loaded, TargetTable};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+/// Key of the partial fingerprint in each result (see baseline::fingerprints).
+pub const FINGERPRINT_KEY: &str = "llmgwMigrate/v1";
 /// Base id results' relative paths are resolved against (the scanned root).
 pub const SRCROOT: &str = "%SRCROOT%";
 
@@ -173,7 +175,7 @@ fn fix_str(fix: Fix) -> &'static str {
     }
 }
 
-fn result(f: &Finding) -> SarifResult {
+fn result(f: &Finding, fingerprint: Option<&String>) -> SarifResult {
     let start_line = f.line.max(1);
     let start_col = f.column.max(1);
     // SARIF regions end before end_column; never before the start.
@@ -213,18 +215,29 @@ fn result(f: &Finding) -> SarifResult {
         ("rule", json!(f.rule)),
     ];
     let index = Kind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0);
-    SarifResult::builder()
+    let builder = SarifResult::builder()
         .rule_id(f.kind.as_str())
         .rule_index(to_i64(index))
         .level(level(f.kind))
         .message(Message::builder().text(text).build())
         .locations(vec![location])
-        .properties(bag(props, Vec::new()))
-        .build()
+        .properties(bag(props, Vec::new()));
+    match fingerprint {
+        Some(fp) => builder
+            .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_owned(), fp.clone())]))
+            .build(),
+        None => builder.build(),
+    }
 }
 
-/// The SARIF log of one scan.
-pub fn render(out: &ScanOutput, target: &Loaded<TargetTable>, source_table_label: &str) -> String {
+/// The SARIF log of one scan. `fingerprints` are those of `out.findings`, in
+/// the same order (`baseline::fingerprints` of the report).
+pub fn render(
+    out: &ScanOutput,
+    target: &Loaded<TargetTable>,
+    source_table_label: &str,
+    fingerprints: &[String],
+) -> String {
     let driver = ToolComponent::builder()
         .name(out.tool.name)
         .version(out.tool.version)
@@ -278,7 +291,13 @@ pub fn render(out: &ScanOutput, target: &Loaded<TargetTable>, source_table_label
     ];
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .results(out.findings.iter().map(|f| result(f)).collect::<Vec<_>>())
+        .results(
+            out.findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| result(f, fingerprints.get(i)))
+                .collect::<Vec<_>>(),
+        )
         .invocations(vec![invocation])
         .column_kind(json!("unicodeCodePoints"))
         .properties(bag(run_props, Vec::new()))

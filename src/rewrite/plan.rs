@@ -23,7 +23,7 @@ pub struct Options {
 }
 
 /// One edit with where it is and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlannedEdit {
     #[serde(skip)]
     pub edit: Edit,
@@ -40,7 +40,7 @@ pub struct PlannedEdit {
 }
 
 /// Something a person must decide.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ManualItem {
     pub path: String,
     pub line: usize,

@@ -11,7 +11,7 @@ use crate::report::{Tool, TOOL};
 use crate::scan::ScanError;
 use crate::style::ColorChoice;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     DryRun,
@@ -20,10 +20,12 @@ pub enum Mode {
 }
 
 /// The stable JSON document of `rewrite --format json` (see docs/rewrite.md).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct RewriteOutput<'a> {
+    #[schemars(extend("const" = 1))]
     pub schema: u32,
     pub tool: Tool,
+    #[schemars(extend("pattern" = crate::report::TABLE_PATTERN))]
     pub table: &'a str,
     pub mode: Mode,
     pub files: Vec<FileOut<'a>>,
@@ -34,17 +36,18 @@ pub struct RewriteOutput<'a> {
     pub summary: Summary<'a>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FileOut<'a> {
     pub path: &'a str,
     /// pending | written | refused | failed
+    #[schemars(extend("enum" = ["pending", "written", "refused", "failed"]))]
     pub status: &'static str,
     /// Why the file was not (or will not be) written.
     pub problem: Option<String>,
     pub edits: &'a [PlannedEdit],
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary<'a> {
     pub files: usize,
     pub edits: usize,
@@ -101,13 +104,19 @@ pub fn json_doc<'a>(
 }
 
 /// The manual-attention report, each line starting with `#` so that a
-/// saved dry-run stays a patch `git apply` accepts.
-pub fn manual_report(plan: &Plan) -> String {
+/// saved dry-run stays a patch `git apply` accepts. `code` gives an item's
+/// source line with the match underlined, when there is one to show.
+pub fn manual_report(plan: &Plan, code: &dyn Fn(&ManualItem) -> Option<String>) -> String {
     let mut s = String::new();
     if !plan.manual.is_empty() {
         s.push_str(&format!("# manual attention ({}):\n", plan.manual.len()));
         for m in &plan.manual {
-            s.push_str(&manual_item(m));
+            let code: String = code(m)
+                .unwrap_or_default()
+                .lines()
+                .map(|l| format!("#     {l}\n").replace(" \n", "\n"))
+                .collect();
+            s.push_str(&manual_item(m, &code));
         }
     }
     let refused: Vec<_> = plan.refused().collect();
@@ -124,10 +133,11 @@ pub fn manual_report(plan: &Plan) -> String {
     s
 }
 
-/// One manual item, three or more `#` lines.
-fn manual_item(m: &ManualItem) -> String {
+/// One manual item, three or more `#` lines (`code`: the source lines,
+/// already commented).
+fn manual_item(m: &ManualItem, code: &str) -> String {
     format!(
-        "#   {}:{}:{}  {}  {}{}\n#       why: {}\n#       suggested: {}\n",
+        "#   {}:{}:{}  {}  {}{}\n{code}#       why: {}\n#       suggested: {}\n",
         m.path,
         m.line,
         m.column,
@@ -215,6 +225,7 @@ pub fn render(
     failed: &[(String, String)],
     write_errors: &[ScanError],
     redactor: &Redactor,
+    code: &dyn Fn(&ManualItem) -> Option<String>,
     color: ColorChoice,
 ) -> std::io::Result<Vec<u8>> {
     // Everything goes to a buffer that is redacted once more as a whole
@@ -233,7 +244,7 @@ pub fn render(
                 if redacted {
                     writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
                 }
-                out.write_all(manual_report(plan).as_bytes())?;
+                out.write_all(manual_report(plan, code).as_bytes())?;
                 writeln!(
                     out,
                     "# {} edit(s) in {} file(s) pending; {} manual item(s); target {}",
@@ -252,7 +263,7 @@ pub fn render(
                         f.edits.len()
                     )?;
                 }
-                out.write_all(manual_report(plan).as_bytes())?;
+                out.write_all(manual_report(plan, code).as_bytes())?;
                 writeln!(
                     out,
                     "# {} automatic edit(s) pending in {} file(s); {} automatic finding(s) with no safe edit; {} manual item(s)",
@@ -271,7 +282,7 @@ pub fn render(
                         .map_or(0, |f| f.edits.len());
                     writeln!(out, "wrote {p} ({n} edit(s))")?;
                 }
-                out.write_all(manual_report(plan).as_bytes())?;
+                out.write_all(manual_report(plan, code).as_bytes())?;
                 writeln!(
                     out,
                     "# wrote {} file(s); {} manual item(s) remain",
@@ -324,17 +335,20 @@ mod tests {
 
     #[test]
     fn every_line_of_the_manual_report_is_a_comment() {
-        let r = manual_item(&ManualItem {
-            path: "a.py".into(),
-            line: 3,
-            column: 5,
-            kind: Kind::BaseUrl,
-            what: "\"\"\"https://openrouter.ai/api/v1\r\n/credits\"\"\"".into(),
-            why: "first\nsecond".into(),
-            suggestion: "one\n\ntwo".into(),
-            rule: "r".into(),
-            unapplied_auto: false,
-        });
+        let r = manual_item(
+            &ManualItem {
+                path: "a.py".into(),
+                line: 3,
+                column: 5,
+                kind: Kind::BaseUrl,
+                what: "\"\"\"https://openrouter.ai/api/v1\r\n/credits\"\"\"".into(),
+                why: "first\nsecond".into(),
+                suggestion: "one\n\ntwo".into(),
+                rule: "r".into(),
+                unapplied_auto: false,
+            },
+            "",
+        );
         assert_eq!(r.lines().count(), 7, "{r}");
         for l in r.lines() {
             assert!(l.starts_with('#'), "{l:?} in\n{r}");

@@ -45,6 +45,15 @@ pub struct ScanOptions {
     /// is decided over all of it, so a file gets the same findings however
     /// it is named. See [`context_root`].
     pub context: Option<PathBuf>,
+    /// Counters a progress line reads while the scan runs.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// Files read and findings so far (before suppressions and baselines).
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub files: AtomicUsize,
+    pub findings: AtomicUsize,
 }
 
 impl Default for ScanOptions {
@@ -59,6 +68,7 @@ impl Default for ScanOptions {
             exclude: Vec::new(),
             from: crate::rules::DEFAULT_SOURCE.to_owned(),
             context: None,
+            progress: None,
         }
     }
 }
@@ -75,7 +85,7 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ScanError {
     pub path: String,
     pub message: String,
@@ -152,6 +162,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
                 return None;
             }
             scanned.fetch_add(1, Relaxed);
+            if let Some(p) = &opts.progress {
+                p.files.fetch_add(1, Relaxed);
+            }
             // Most files hold no trigger at all: never decode or lex them.
             if !prefilter.is_match(&buf) && !is_utf16(&buf) {
                 if buf.capacity() > 2 * DEFAULT_MAX_FILESIZE as usize {
@@ -179,6 +192,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
                 return;
             }
         };
+        if let Some(p) = &opts.progress {
+            p.findings.fetch_add(out.findings.len(), Relaxed);
+        }
         if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker {
             return;
         }

@@ -405,6 +405,7 @@ pub fn render_all(report: &ScanReport, t: usize) -> String {
         &out,
         target(t),
         &rules().source_default().label(),
+        &llmgw_migrate::baseline::fingerprints(report),
     ));
     s.push_str(&github::render(&out));
     s.push_str(&junit::render(&out));
