@@ -41,6 +41,11 @@ pub enum Command {
     Rewrite(RewriteArgs),
     /// Replay a golden prompt set against two gateways and compare the answers.
     Parity(ParityArgs),
+    /// Combine the JSON reports of many repositories (fleet migrations).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// List, show and validate the mapping tables.
     Rules {
         #[command(subcommand)]
@@ -73,6 +78,29 @@ pub enum RulesCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+}
+
+// Fleet migrations (docs/fleet.md): `report merge`, and `--repo-name`,
+// `--branch`, `--pr-body` below.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge scan, rewrite and parity JSON reports into one view: a row per
+    /// repository, manual items by rule, parity verdicts, stale tables.
+    /// Exit 2 when a file cannot be merged (the others still are).
+    Merge {
+        /// JSON reports (`--format json` of scan, rewrite, parity).
+        #[arg(required = true, value_name = "REPORT.json")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = MergeFormat::Markdown)]
+        format: MergeFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Json,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -145,6 +173,10 @@ pub struct ScanArgs {
     /// Write the current findings as a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -187,6 +219,18 @@ pub struct RewriteArgs {
     /// In .env files, add the new variable next to the old one instead of renaming it.
     #[arg(long)]
     pub keep_old_env: bool,
+
+    /// Commit the rewrite of HEAD to this new branch; work tree, index and current branch stay as they are.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "write", "check"])]
+    pub branch: Option<String>,
+
+    /// With --branch, write a Markdown pull-request description to FILE.
+    #[arg(long, value_name = "FILE", requires = "branch")]
+    pub pr_body: Option<PathBuf>,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -241,4 +285,8 @@ pub struct ParityArgs {
     /// Only run prompts with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
 }

@@ -56,6 +56,23 @@ pub fn run(
         e.after = redactor.text(&e.after);
     }
 
+    // Only the JSON document and --branch name the repository.
+    let repository = if format == RewriteFormat::Json || args.branch.is_some() {
+        crate::fleet::repository::resolve(
+            args.repo_name.as_deref(),
+            setup
+                .opts
+                .paths
+                .first()
+                .map_or(std::path::Path::new("."), |p| p),
+        )
+    } else {
+        String::new()
+    };
+    if let Some(name) = args.branch.as_deref() {
+        return super::branch::run(&args, &setup, &plan, name, &redactor, &repository);
+    }
+
     let mut written = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
     if mode == Mode::Write && plan.pending().next().is_some() {
@@ -119,6 +136,7 @@ pub fn run(
         &failed,
         &write_errors,
         &redactor,
+        &repository,
         color,
     );
     if let Err(e) = printed {
@@ -140,7 +158,7 @@ pub fn run(
         match mode {
             Mode::Check => u8::from(plan.auto_pending()),
             Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
-            Mode::Write => u8::from(!plan.manual.is_empty() || refused),
+            Mode::Write | Mode::Branch => u8::from(!plan.manual.is_empty() || refused),
         }
     };
     Ok(ExitCode::from(code))
@@ -155,12 +173,15 @@ fn print(
     failed: &[(String, String)],
     write_errors: &[ScanError],
     redactor: &Redactor,
+    repository: &str,
     color: ColorChoice,
 ) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         RewriteFormat::Json => {
             let doc = json_doc(plan, mode, written, failed, write_errors);
+            let doc = serde_json::to_value(&doc).map_err(std::io::Error::other)?;
+            let doc = crate::fleet::repository::tag(doc, repository);
             serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
             writeln!(out)?;
         }
@@ -200,7 +221,7 @@ fn print(
                     plan.manual.len()
                 )?;
             }
-            Mode::Write => {
+            Mode::Write | Mode::Branch => {
                 for p in written {
                     let n = plan
                         .files

@@ -36,7 +36,14 @@ pub fn run(
     out.summary.baselined = baselined;
     let mut stdout = std::io::stdout().lock();
     match format {
-        ScanFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
+        ScanFormat::Json => {
+            let repo = crate::fleet::repository::resolve(
+                args.repo_name.as_deref(),
+                opts.paths.first().map_or(std::path::Path::new("."), |p| p),
+            );
+            let doc = crate::fleet::repository::tag(serde_json::to_value(&out)?, &repo);
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&doc)?)?
+        }
         ScanFormat::Human => {
             human(&mut stdout, &report, color)?;
             let mut hidden = Vec::new();

@@ -12,6 +12,8 @@ pub enum Mode {
     DryRun,
     Write,
     Check,
+    /// `--branch`: committed to a new branch, the work tree untouched.
+    Branch,
 }
 
 /// The stable JSON document of `rewrite --format json` (see docs/rewrite.md).
@@ -29,7 +31,7 @@ pub struct RewriteOutput<'a> {
 #[derive(Debug, Serialize)]
 pub struct FileOut<'a> {
     pub path: &'a str,
-    /// pending | written | refused | failed
+    /// pending | written | committed | refused | failed
     pub status: &'static str,
     /// Why the file was not (or will not be) written.
     pub problem: Option<String>,
@@ -62,7 +64,14 @@ pub fn json_doc<'a>(
             } else if let Some((_, why)) = fail {
                 ("failed", Some(why.clone()))
             } else if written.contains(&f.path) {
-                ("written", None)
+                (
+                    if mode == Mode::Branch {
+                        "committed"
+                    } else {
+                        "written"
+                    },
+                    None,
+                )
             } else {
                 ("pending", None)
             };
