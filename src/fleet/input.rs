@@ -9,12 +9,29 @@ use std::path::Path;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-/// Why a file could not be merged (shown as `file: message`).
+/// Why a file could not be merged (shown as `file:line:col: message`, or
+/// `file: message` when no position applies).
 #[derive(Debug, Clone, serde::Serialize, thiserror::Error)]
-#[error("{file}: {message}")]
+#[error("{file}{}: {message}", .at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
 pub struct InputError {
     pub file: String,
+    /// Line and column (1-based) of a JSON syntax or shape error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<(usize, usize)>,
     pub message: String,
+}
+
+/// What is wrong with a document, and where when known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub at: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(message: String) -> Problem {
+        Problem { at: None, message }
+    }
 }
 
 /// One report, by the command that wrote it.
@@ -132,17 +149,17 @@ struct ToolProbe {
 
 /// Read and classify one report file.
 pub fn read(path: &Path) -> Result<Report, InputError> {
-    let file = path.display().to_string();
-    let err = |message: String| InputError {
-        file: file.clone(),
-        message,
+    let err = |p: Problem| InputError {
+        file: path.display().to_string(),
+        at: p.at,
+        message: p.message,
     };
-    let text = std::fs::read(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    let text = std::fs::read(path).map_err(|e| err(Problem::new(format!("cannot read: {e}"))))?;
     parse(&text).map_err(err)
 }
 
-/// Classify and parse a report's bytes; the error is the message only.
-pub fn parse(text: &[u8]) -> Result<Report, String> {
+/// Classify and parse a report's bytes.
+pub fn parse(text: &[u8]) -> Result<Report, Problem> {
     let probe: Probe =
         serde_json::from_slice(text).map_err(|e| json_error("not valid JSON", &e))?;
     let ours = probe.tool.as_ref().and_then(|t| t.name.as_deref()) == Some(env!("CARGO_PKG_NAME"));
@@ -153,18 +170,18 @@ pub fn parse(text: &[u8]) -> Result<Report, String> {
     } else if ours && probe.mode.is_some() {
         "rewrite"
     } else {
-        return Err(
+        return Err(Problem::new(
             "not a llmgw-migrate scan, rewrite or parity JSON report (--format json)".to_owned(),
-        );
+        ));
     };
     match &probe.schema {
         Some(v) if v.as_u64() == Some(1) => {}
         Some(v) => {
-            return Err(format!(
+            return Err(Problem::new(format!(
                 "{what} report schema {v} is not supported (expected 1)"
-            ))
+            )))
         }
-        None => return Err(format!("{what} report has no schema field")),
+        None => return Err(Problem::new(format!("{what} report has no schema field"))),
     }
     let bad = |e: serde_json::Error| json_error(&format!("malformed {what} report"), &e);
     Ok(match what {
@@ -174,13 +191,16 @@ pub fn parse(text: &[u8]) -> Result<Report, String> {
     })
 }
 
-/// `line:col: what: reason`, the position leading as in other messages.
-fn json_error(what: &str, e: &serde_json::Error) -> String {
+/// serde_json's error with its position taken out of the text.
+fn json_error(what: &str, e: &serde_json::Error) -> Problem {
     let msg = e.to_string();
     let msg = msg
         .rsplit_once(" at line ")
         .map_or(msg.as_str(), |(m, _)| m);
-    format!("{}:{}: {what}: {msg}", e.line(), e.column())
+    Problem {
+        at: Some((e.line(), e.column())),
+        message: format!("{what}: {msg}"),
+    }
 }
 
 /// A table label, `target@version+sha256:hash`, taken apart.
@@ -228,18 +248,21 @@ mod tests {
             "summary":{"results":3,"pass":2,"fail":1,"error":0},"unreachable":[]}"#;
         assert!(matches!(parse(parity), Ok(Report::Parity(d)) if d.summary.fail == 1));
         let e = parse(br#"{"name":"web","version":"1.0.0"}"#).unwrap_err();
-        assert!(e.contains("not a llmgw-migrate"), "{e}");
+        assert!(e.message.contains("not a llmgw-migrate"), "{e:?}");
         let e = parse(b"{\"schema\":1,\n\"tool\":").unwrap_err();
-        assert!(e.starts_with("2:7: not valid JSON"), "{e}");
+        assert_eq!(e.at, Some((2, 7)));
+        assert!(e.message.starts_with("not valid JSON"), "{e:?}");
         let e =
             parse(br#"{"schema":2,"tool":{"name":"llmgw-migrate"},"findings":[]}"#).unwrap_err();
-        assert!(e.contains("schema 2"), "{e}");
+        assert!(e.message.contains("schema 2"), "{e:?}");
         let e = parse(br#"{"schema":1,"tool":{"name":"llmgw-migrate"},"table":"t","findings":[{"kind":"x"}]}"#)
             .unwrap_err();
+        let m = e.message;
         assert!(
-            e.contains("malformed scan report") && e.contains("missing field"),
-            "{e}"
+            m.contains("malformed scan report") && m.contains("missing field"),
+            "{m}"
         );
+        assert!(e.at.is_some());
     }
 
     #[test]

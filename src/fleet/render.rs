@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::input::InputError;
 use super::merge::{Fleet, ManualGroup, Row, TableStatus};
 use crate::finding::Kind;
 use crate::report::step_summary::{cell, code};
@@ -117,6 +118,11 @@ fn parity_text(r: &Row) -> String {
     s
 }
 
+/// `:line:col` of an input error, when known.
+fn at(e: &InputError) -> String {
+    e.at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default()
+}
+
 fn names_md(g: &ManualGroup) -> String {
     let shown: Vec<String> = g.names.iter().take(MD_NAMES).map(|n| cell(n)).collect();
     let more = g.names.len().saturating_sub(MD_NAMES);
@@ -208,7 +214,7 @@ pub fn markdown(f: &Fleet) -> String {
     if !f.errors.is_empty() {
         let _ = writeln!(o, "#### Not merged ({})\n", f.errors.len());
         for e in &f.errors {
-            let _ = writeln!(o, "- {}: {}", code(&e.file), cell(&e.message));
+            let _ = writeln!(o, "- {}{}: {}", code(&e.file), at(e), cell(&e.message));
         }
         o.push('\n');
     }
@@ -385,8 +391,9 @@ pub fn html(f: &Fleet) -> String {
         for e in &f.errors {
             let _ = writeln!(
                 o,
-                "<li><code>{}</code>: {}</li>",
+                "<li><code>{}</code>{}: {}</li>",
                 esc(&e.file),
+                at(e),
                 esc(&e.message)
             );
         }
