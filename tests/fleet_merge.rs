@@ -268,7 +268,7 @@ fn an_older_table_is_flagged_in_every_format() {
 
     let html = String::from_utf8(merge(&f.files(), "html").stdout).unwrap();
     assert!(
-        html.contains("<tr class=\"older\"><td>acme/go-client</td>"),
+        html.contains("<tr class=\"older\"><td class=\"repo\">acme/go-client</td>"),
         "{html}"
     );
 }

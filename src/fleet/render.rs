@@ -141,6 +141,13 @@ pub fn markdown(f: &Fleet) -> String {
         plural(f.totals.repositories as u64, "repository", "repositories")
     );
     let _ = writeln!(o, "{}\n", headline(f));
+    if !f.errors.is_empty() {
+        let _ = writeln!(o, "#### Not merged ({})\n", f.errors.len());
+        for e in &f.errors {
+            let _ = writeln!(o, "- {}{}: {}", code(&e.file), at(e), cell(&e.message));
+        }
+        o.push('\n');
+    }
     let kinds = kinds(f);
     let has_rewrite = f.repositories.iter().any(|r| r.rewrite.is_some());
     let has_parity = f.repositories.iter().any(|r| r.parity.is_some());
@@ -211,13 +218,6 @@ pub fn markdown(f: &Fleet) -> String {
         }
         o.push('\n');
     }
-    if !f.errors.is_empty() {
-        let _ = writeln!(o, "#### Not merged ({})\n", f.errors.len());
-        for e in &f.errors {
-            let _ = writeln!(o, "- {}{}: {}", code(&e.file), at(e), cell(&e.message));
-        }
-        o.push('\n');
-    }
     if !f.reference_tables.is_empty() {
         let refs: Vec<String> = f.reference_tables.iter().map(|t| code(t)).collect();
         let _ = writeln!(o, "Reference tables: {}.", refs.join(", "));
@@ -247,6 +247,7 @@ p.lead{margin:.2em 0 1em;color:#333}
 table{border-collapse:collapse;margin:.4em 0}
 th,td{border:1px solid #d0d7de;padding:.25em .55em;text-align:left;vertical-align:top}
 th{background:#f3f5f7;position:sticky;top:0}
+td.repo{white-space:nowrap}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 td.zero{color:#9aa3ab}
 tr.older td{background:#fff4e5}tr.differs td{background:#fffbe0}
@@ -278,6 +279,23 @@ pub fn html(f: &Fleet) -> String {
         )),
         esc(&headline(f))
     );
+    if !f.errors.is_empty() {
+        let _ = writeln!(
+            o,
+            "<h2>Not merged ({})</h2>\n<ul class=\"errors\">",
+            f.errors.len()
+        );
+        for e in &f.errors {
+            let _ = writeln!(
+                o,
+                "<li><code>{}</code>{}: {}</li>",
+                esc(&e.file),
+                at(e),
+                esc(&e.message)
+            );
+        }
+        o.push_str("</ul>\n");
+    }
     let kinds = kinds(f);
     let has_rewrite = f.repositories.iter().any(|r| r.rewrite.is_some());
     let has_parity = f.repositories.iter().any(|r| r.parity.is_some());
@@ -300,7 +318,7 @@ pub fn html(f: &Fleet) -> String {
         for r in &f.repositories {
             let _ = write!(
                 o,
-                "<tr class=\"{}\"><td>{}</td><td>",
+                "<tr class=\"{}\"><td class=\"repo\">{}</td><td>",
                 r.table_status.as_str(),
                 esc(&r.repository)
             );
@@ -381,23 +399,6 @@ pub fn html(f: &Fleet) -> String {
             );
         }
         o.push_str("</tbody>\n</table>\n");
-    }
-    if !f.errors.is_empty() {
-        let _ = writeln!(
-            o,
-            "<h2>Not merged ({})</h2>\n<ul class=\"errors\">",
-            f.errors.len()
-        );
-        for e in &f.errors {
-            let _ = writeln!(
-                o,
-                "<li><code>{}</code>{}: {}</li>",
-                esc(&e.file),
-                at(e),
-                esc(&e.message)
-            );
-        }
-        o.push_str("</ul>\n");
     }
     let refs: Vec<String> = f
         .reference_tables
