@@ -135,7 +135,7 @@ pub struct ParityRow {
 pub struct ManualGroup {
     pub rule: String,
     pub kind: String,
-    /// The text of one occurrence (the smallest, for stable output).
+    /// The most frequent text among the occurrences (ties: the smallest).
     #[serde(rename = "match")]
     pub example: String,
     pub repositories: usize,
@@ -143,10 +143,11 @@ pub struct ManualGroup {
     pub names: Vec<String>,
 }
 
-/// Manual occurrences per rule in one repository.
+/// Manual occurrences per rule in one repository: the kind, and how often
+/// each text occurs.
 #[derive(Default)]
 struct ManualAcc {
-    by_rule: BTreeMap<String, (String, String, u64)>,
+    by_rule: BTreeMap<String, (String, BTreeMap<String, u64>)>,
 }
 
 impl ManualAcc {
@@ -154,11 +155,8 @@ impl ManualAcc {
         let e = self
             .by_rule
             .entry(rule.to_owned())
-            .or_insert_with(|| (kind.to_owned(), matched.to_owned(), 0));
-        if matched < e.1.as_str() {
-            e.1 = matched.to_owned();
-        }
-        e.2 += 1;
+            .or_insert_with(|| (kind.to_owned(), BTreeMap::new()));
+        *e.1.entry(matched.to_owned()).or_default() += 1;
     }
 }
 
@@ -285,6 +283,7 @@ impl Merger {
             ..Totals::default()
         };
         let mut groups: BTreeMap<String, ManualGroup> = BTreeMap::new();
+        let mut texts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
         let mut rows = Vec::with_capacity(self.rows.len());
         for (name, acc) in self.rows {
             let table_status = acc
@@ -319,21 +318,22 @@ impl Merger {
             } else {
                 &acc.scan_manual
             };
-            for (rule, (kind, example, n)) in &manual.by_rule {
+            for (rule, (kind, matches)) in &manual.by_rule {
                 let g = groups.entry(rule.clone()).or_insert_with(|| ManualGroup {
                     rule: rule.clone(),
                     kind: kind.clone(),
-                    example: example.clone(),
+                    example: String::new(),
                     repositories: 0,
                     occurrences: 0,
                     names: Vec::new(),
                 });
-                if example < &g.example {
-                    g.example = example.clone();
-                }
                 g.repositories += 1;
-                g.occurrences += n;
                 g.names.push(name.clone());
+                let t = texts.entry(rule.clone()).or_default();
+                for (m, n) in matches {
+                    g.occurrences += n;
+                    *t.entry(m.clone()).or_default() += n;
+                }
             }
             rows.push(Row {
                 repository: name,
@@ -345,6 +345,15 @@ impl Merger {
             });
         }
         totals.repositories = rows.len();
+        for (rule, t) in texts {
+            if let (Some(g), Some((m, _))) = (
+                groups.get_mut(&rule),
+                // Most frequent; among equals the first (smallest) text.
+                t.iter().rev().max_by_key(|(_, n)| **n),
+            ) {
+                g.example = m.clone();
+            }
+        }
         let mut manual: Vec<ManualGroup> = groups.into_values().collect();
         manual.sort_by(|a, b| {
             b.repositories
@@ -489,8 +498,32 @@ mod tests {
         assert_eq!(f.manual[0].repositories, 3);
         assert_eq!(f.manual[0].occurrences, 6);
         assert_eq!(f.manual[0].names, ["a/1", "a/2", "a/3"]);
+        assert_eq!(f.manual[0].example, "m-ominigate:models:x");
         assert_eq!(f.totals.manual, 7);
         assert_eq!(f.totals.auto, 3);
+    }
+
+    #[test]
+    fn a_group_shows_its_most_frequent_text() {
+        let doc = |repo: &str, matches: &[&str]| {
+            let findings: Vec<serde_json::Value> = matches
+                .iter()
+                .map(|m| {
+                    serde_json::json!({"kind": "openrouter-field", "match": m, "fix": "manual",
+                        "rule": "t:fields:models"})
+                })
+                .collect();
+            let v = serde_json::json!({"schema": 1, "tool": {"name": "llmgw-migrate"},
+                "repository": repo, "table": "t@1+sha256:a", "findings": findings});
+            parse(v.to_string().as_bytes()).unwrap()
+        };
+        let mut m = Merger::default();
+        m.add(doc("a/1", &["Models", "models"]), "x");
+        m.add(doc("a/2", &["models"]), "x");
+        assert_eq!(m.finish(&[]).manual[0].example, "models");
+        let mut m = Merger::default();
+        m.add(doc("a/1", &["b", "a"]), "x");
+        assert_eq!(m.finish(&[]).manual[0].example, "a");
     }
 
     #[test]
