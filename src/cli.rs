@@ -41,6 +41,11 @@ pub enum Command {
     Rewrite(RewriteArgs),
     /// Replay a golden prompt set against two gateways and compare the answers.
     Parity(ParityArgs),
+    /// Combine the JSON reports of many repositories (fleet migrations).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// List, show and validate the mapping tables.
     Rules {
         #[command(subcommand)]
@@ -107,6 +112,29 @@ pub enum RulesCommand {
         #[arg(long, value_enum, default_value_t = HumanJson::Human)]
         format: HumanJson,
     },
+}
+
+// Fleet migrations (docs/fleet.md): `report merge`, and `--repo-name`,
+// `--branch`, `--pr-body` below.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge scan, rewrite and parity JSON reports into one view: a row per
+    /// repository, manual items by rule, parity verdicts, stale tables.
+    /// Exit 2 when a file cannot be merged (the others still are).
+    Merge {
+        /// JSON reports (`--format json` of scan, rewrite, parity).
+        #[arg(required = true, value_name = "REPORT.json")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = MergeFormat::Markdown)]
+        format: MergeFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Json,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,6 +229,10 @@ pub struct ScanArgs {
     #[arg(short = 'l', long, conflicts_with = "format")]
     pub files_with_findings: bool,
 
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
+
     /// Fix classes that fail the gate (exit 1); other findings are informational.
     /// Default: auto,manual (also `[scan] fail_on` in llmgw-migrate.toml).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FIX")]
@@ -272,6 +304,18 @@ pub struct RewriteArgs {
     /// and template literals included. Off by default: such renames are cosmetic.
     #[arg(long)]
     pub rename_identifiers: bool,
+
+    /// Commit the rewrite of HEAD to this new branch; work tree, index and current branch stay as they are.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "write", "check"])]
+    pub branch: Option<String>,
+
+    /// With --branch, write a Markdown pull-request description to FILE.
+    #[arg(long, value_name = "FILE", requires = "branch")]
+    pub pr_body: Option<PathBuf>,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -331,6 +375,10 @@ pub struct ParityArgs {
     /// Only run prompts with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
 }
 
 // Help that lists values known only at run time: the finding kinds with a

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod finding;
+pub mod fleet;
 pub mod parity;
 pub mod redact;
 pub mod report;

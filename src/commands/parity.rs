@@ -67,7 +67,9 @@ pub fn run(
     let text = match format {
         ParityFormat::Human => report::human(&rep, color),
         ParityFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&rep)?;
+            let repo = crate::fleet::repository::resolve(args.repo_name.as_deref(), Path::new("."));
+            let doc = crate::fleet::repository::tag(serde_json::to_value(&rep)?, &repo);
+            let mut s = serde_json::to_string_pretty(&doc)?;
             s.push('\n');
             s
         }

@@ -69,6 +69,23 @@ pub fn run(
     crate::rewrite::report::redact(&mut plan, &redactor);
     apply::refuse_outside(&mut plan, &setup.opts.paths);
 
+    // Only the JSON document and --branch name the repository.
+    let repository = if format == RewriteFormat::Json || args.branch.is_some() {
+        crate::fleet::repository::resolve(
+            args.repo_name.as_deref(),
+            setup
+                .opts
+                .paths
+                .first()
+                .map_or(std::path::Path::new("."), |p| p),
+        )
+    } else {
+        String::new()
+    };
+    if let Some(name) = args.branch.as_deref() {
+        return super::branch::run(&args, &setup, &plan, name, &redactor, &repository);
+    }
+
     let mut written = Vec::new();
     let mut failed: Vec<(String, String)> = Vec::new();
     if mode == Mode::Write && plan.pending().next().is_some() {
@@ -148,6 +165,7 @@ pub fn run(
         &write_errors,
         &redactor,
         &code,
+        &repository,
         color,
     );
     if let Err(e) = printed {
@@ -172,7 +190,7 @@ pub fn run(
         match mode {
             Mode::Check => u8::from(plan.auto_pending()),
             Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
-            Mode::Write => u8::from(!plan.manual.is_empty() || refused),
+            Mode::Write | Mode::Branch => u8::from(!plan.manual.is_empty() || refused),
         }
     };
     Ok(ExitCode::from(code))
@@ -188,6 +206,7 @@ fn print(
     write_errors: &[ScanError],
     redactor: &Redactor,
     code: &dyn Fn(&crate::rewrite::plan::ManualItem) -> Option<String>,
+    repository: &str,
     color: ColorChoice,
 ) -> std::io::Result<()> {
     let out = render(
@@ -199,6 +218,7 @@ fn print(
         write_errors,
         redactor,
         code,
+        repository,
         color,
     )?;
     let mut stdout = std::io::stdout().lock();

@@ -74,6 +74,11 @@ pub fn run(
                 // Additive: `history` after `summary`, still schema 1.
                 v["history"] = serde_json::to_value(h)?;
             }
+            let repo = crate::fleet::repository::resolve(
+                args.repo_name.as_deref(),
+                opts.paths.first().map_or(std::path::Path::new("."), |p| p),
+            );
+            let v = crate::fleet::repository::tag(v, &repo);
             writeln!(stdout, "{}", serde_json::to_string_pretty(&v)?)?
         }
         ScanFormat::Human if args.quiet => {}

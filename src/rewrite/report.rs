@@ -17,6 +17,8 @@ pub enum Mode {
     DryRun,
     Write,
     Check,
+    /// `--branch`: committed to a new branch, the work tree untouched.
+    Branch,
 }
 
 /// The stable JSON document of `rewrite --format json` (see docs/rewrite.md).
@@ -39,8 +41,8 @@ pub struct RewriteOutput<'a> {
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct FileOut<'a> {
     pub path: &'a str,
-    /// pending | written | refused | failed
-    #[schemars(extend("enum" = ["pending", "written", "refused", "failed"]))]
+    /// pending | written | committed | refused | failed
+    #[schemars(extend("enum" = ["pending", "written", "committed", "refused", "failed"]))]
     pub status: &'static str,
     /// Why the file was not (or will not be) written.
     pub problem: Option<String>,
@@ -73,7 +75,14 @@ pub fn json_doc<'a>(
             } else if let Some((_, why)) = fail {
                 ("failed", Some(why.clone()))
             } else if written.contains(&f.path) {
-                ("written", None)
+                (
+                    if mode == Mode::Branch {
+                        "committed"
+                    } else {
+                        "written"
+                    },
+                    None,
+                )
             } else {
                 ("pending", None)
             };
@@ -226,6 +235,7 @@ pub fn render(
     write_errors: &[ScanError],
     redactor: &Redactor,
     code: &dyn Fn(&ManualItem) -> Option<String>,
+    repository: &str,
     color: ColorChoice,
 ) -> std::io::Result<Vec<u8>> {
     // Everything goes to a buffer that is redacted once more as a whole
@@ -234,6 +244,8 @@ pub fn render(
     match format {
         RewriteFormat::Json => {
             let doc = json_doc(plan, mode, written, failed, write_errors);
+            let doc = serde_json::to_value(&doc).map_err(std::io::Error::other)?;
+            let doc = crate::fleet::repository::tag(doc, repository);
             serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
             writeln!(out)?;
         }
@@ -273,7 +285,7 @@ pub fn render(
                     plan.manual.len()
                 )?;
             }
-            Mode::Write => {
+            Mode::Write | Mode::Branch => {
                 for p in written {
                     let n = plan
                         .files
