@@ -12,6 +12,7 @@ pub mod golden;
 pub mod models;
 pub mod negative;
 pub mod record;
+pub mod redact;
 pub mod report;
 pub mod request;
 pub mod response;
@@ -30,6 +31,7 @@ use compare::{Check, Status};
 use config::{Config, InputError};
 use golden::{Mode, Prompt};
 use record::Recorder;
+use redact::Redactor;
 use report::{PromptResult, Report};
 use request::Side;
 
@@ -86,8 +88,22 @@ pub enum Transport {
         baseline: Box<Client>,
         candidate: Box<Client>,
         recorder: Option<Recorder>,
+        redactor: Redactor,
     },
-    Replay(PathBuf),
+    Replay(PathBuf, Redactor),
+}
+
+/// Remove keys from everything a report or recording could show of an
+/// exchange: a gateway may echo the key it was sent.
+fn redact_exchange(r: &Redactor, ex: &mut Exchange) {
+    r.in_place(&mut ex.body);
+    r.in_place(&mut ex.request.url);
+    for (_, v) in &mut ex.headers {
+        r.in_place(v);
+    }
+    if let Some(f) = &mut ex.failure {
+        r.in_place(&mut f.message);
+    }
 }
 
 impl Transport {
@@ -101,7 +117,13 @@ impl Transport {
                 Side::Baseline => baseline,
                 Side::Candidate => candidate,
             }),
-            Transport::Replay(_) => None,
+            Transport::Replay(..) => None,
+        }
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        match self {
+            Transport::Live { redactor, .. } | Transport::Replay(_, redactor) => redactor,
         }
     }
 
@@ -114,9 +136,12 @@ impl Transport {
         out: &Outgoing,
     ) -> Exchange {
         match self {
-            Transport::Live { recorder, .. } => {
+            Transport::Live {
+                recorder, redactor, ..
+            } => {
                 let c = self.gateway(side).expect("live transport has clients");
-                let ex = c.send(out).await;
+                let mut ex = c.send(out).await;
+                redact_exchange(redactor, &mut ex);
                 if let Some(r) = recorder {
                     if let Err(e) = r.write(&r.dir.join(rel), &ex) {
                         eprintln!("llmgw-migrate: warning: {e:#}");
@@ -124,7 +149,7 @@ impl Transport {
                 }
                 ex
             }
-            Transport::Replay(dir) => {
+            Transport::Replay(dir, redactor) => {
                 let gw = match side {
                     Side::Baseline => &cfg.baseline,
                     Side::Candidate => &cfg.candidate,
@@ -142,7 +167,10 @@ impl Transport {
                         _ => None,
                     },
                 };
-                record::read_exchange(&dir.join(rel), req)
+                let limit = record::file_limit(cfg.max_response_bytes);
+                let mut ex = record::read_exchange(&dir.join(rel), req, limit);
+                redact_exchange(redactor, &mut ex);
+                ex
             }
         }
     }
@@ -194,10 +222,25 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
     if let Some((i, n)) = opts.shard {
         prompts.retain(|p| shard_of(&p.id, n) == i);
     }
+    // Keys are redacted from reports whatever their shape: also the values
+    // of the configured variables when they are set for a replay.
+    let prefixes: Vec<String> = rules
+        .targets
+        .iter()
+        .filter_map(|t| t.table.key_prefix.clone())
+        .collect();
+    let env_values = || -> Vec<String> {
+        [&cfg.baseline, &cfg.candidate]
+            .into_iter()
+            .filter_map(|g| g.api_key_env.as_ref())
+            .filter_map(|v| std::env::var(v).ok())
+            .map(|v| v.trim().to_owned())
+            .collect()
+    };
     let transport = match &opts.replay {
         Some(dir) => {
             record::read_meta(dir)?;
-            Transport::Replay(dir.clone())
+            Transport::Replay(dir.clone(), Redactor::new(env_values(), &prefixes))
         }
         None => {
             let bk = cfg.baseline.key()?;
@@ -210,11 +253,11 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
                 cap: Duration::from_secs(8),
             };
             let mut secrets: Vec<String> = [&bk, &ck].into_iter().flatten().cloned().collect();
+            secrets.extend(env_values());
             secrets.push(negative::WRONG_KEY.to_owned());
             let recorder = match &opts.record {
                 Some(dir) => Some(Recorder::new(
                     dir,
-                    secrets,
                     &record::Meta {
                         schema: 1,
                         tool: concat!("llmgw-migrate ", env!("CARGO_PKG_VERSION")).into(),
@@ -230,9 +273,17 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
                     bk,
                     limit.clone(),
                     policy.clone(),
+                    cfg.max_response_bytes,
                 )?),
-                candidate: Box::new(Client::new(cfg.candidate.clone(), ck, limit, policy)?),
+                candidate: Box::new(Client::new(
+                    cfg.candidate.clone(),
+                    ck,
+                    limit,
+                    policy,
+                    cfg.max_response_bytes,
+                )?),
                 recorder,
+                redactor: Redactor::new(secrets, &prefixes),
             }
         }
     };
@@ -324,7 +375,7 @@ async fn run_one(
     );
     let mut rb = response::parse(&eb, mode);
     let mut rc = response::parse(&ec, mode);
-    if matches!(p.transport, Transport::Replay(_)) {
+    if matches!(p.transport, Transport::Replay(..)) {
         // A recording made from another golden set or mapping would compare
         // answers to questions that are no longer asked.
         for (r, ex, out) in [(&mut rb, &eb, &ob), (&mut rc, &ec, &oc)] {

@@ -199,7 +199,7 @@ pub fn build(
         verdict: verdict.into(),
         summary: Summary {
             source: match p.transport {
-                Transport::Replay(_) => "replay".into(),
+                Transport::Replay(..) => "replay".into(),
                 Transport::Live { .. } => "live".into(),
             },
             golden: p.golden_file.clone(),

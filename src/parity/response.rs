@@ -204,6 +204,18 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
     } else if !ex.retries.is_empty() {
         r.notes.extend(ex.retries.iter().cloned());
     }
+    if let Some(f) = ex
+        .failure
+        .as_ref()
+        .filter(|f| f.kind == super::client::FailKind::TooLarge)
+    {
+        // Parsing a body cut at the limit would only cost memory.
+        r.error = Some(match ex.status {
+            Some(s) => format!("HTTP {s}: {}", f.message),
+            None => f.message.clone(),
+        });
+        return r;
+    }
     let Some(status) = ex.status else {
         let f = ex.failure.as_ref();
         r.unreachable = f.is_some_and(|f| f.kind == super::client::FailKind::Connect);
