@@ -289,7 +289,51 @@ fn args_value(a: &str) -> Option<Value> {
     serde_json::from_str(a).ok()
 }
 
-fn tool_calls(expect: &ToolExpect, b: &[ToolCall], c: &[ToolCall]) -> Check {
+/// Whether a call matches: the name, and for `Same` JSON-equal arguments.
+fn call_matches(x: &ToolCall, y: &ToolCall, names_only: bool) -> bool {
+    x.name == y.name
+        && (names_only
+            || matches!((args_value(&x.arguments), args_value(&y.arguments)), (Some(p), Some(q)) if p == q))
+}
+
+fn call_label(t: &ToolCall) -> String {
+    let args = args_value(&t.arguments).map_or_else(|| t.arguments.clone(), |v| v.to_string());
+    let args: String = if args.chars().count() > 60 {
+        format!("{}…", args.chars().take(60).collect::<String>())
+    } else {
+        args
+    };
+    format!("{}({args})", t.name)
+}
+
+/// Parallel calls in any order: pair each baseline call with an unused
+/// equal candidate call and name what is left on either side.
+fn unordered_problems(b: &[ToolCall], c: &[ToolCall], names_only: bool) -> Vec<String> {
+    let mut used = vec![false; c.len()];
+    let mut missing = Vec::new();
+    for x in b {
+        match (0..c.len()).find(|&j| !used[j] && call_matches(x, &c[j], names_only)) {
+            Some(j) => used[j] = true,
+            None => missing.push(call_label(x)),
+        }
+    }
+    let extra: Vec<String> = c
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(y, _)| call_label(y))
+        .collect();
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("only baseline: {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        problems.push(format!("only candidate: {}", extra.join(", ")));
+    }
+    problems
+}
+
+fn tool_calls(expect: &ToolExpect, ordered: bool, b: &[ToolCall], c: &[ToolCall]) -> Check {
     let show = |calls: &[ToolCall]| -> Value {
         Value::Array(
             calls
@@ -303,6 +347,9 @@ fn tool_calls(expect: &ToolExpect, b: &[ToolCall], c: &[ToolCall]) -> Check {
     match expect {
         ToolExpect::Ignore => {
             return check("tool_calls", Status::Skip, bv, cv, "not compared");
+        }
+        ToolExpect::Same | ToolExpect::Names if !ordered => {
+            problems = unordered_problems(b, c, matches!(expect, ToolExpect::Names));
         }
         ToolExpect::Same | ToolExpect::Names => {
             if b.len() != c.len() {
@@ -340,25 +387,45 @@ fn tool_calls(expect: &ToolExpect, b: &[ToolCall], c: &[ToolCall]) -> Check {
                     ));
                     continue;
                 }
-                for (i, (g, (name, args))) in got.iter().zip(want).enumerate() {
-                    if &g.name != name {
-                        problems.push(format!("{side} call {i}: '{}' instead of '{name}'", g.name));
-                    } else if let Some(a) = args {
-                        if args_value(&g.arguments).as_ref() != Some(a) {
+                let fits = |g: &ToolCall, (name, args): &(String, Option<Value>)| {
+                    &g.name == name
+                        && args
+                            .as_ref()
+                            .is_none_or(|a| args_value(&g.arguments).as_ref() == Some(a))
+                };
+                if ordered {
+                    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+                        if !fits(g, w) {
                             problems.push(format!(
-                                "{side} call {i} ({name}): arguments differ from expected"
+                                "{side} call {i}: {} instead of '{}' with the expected arguments",
+                                call_label(g),
+                                w.0
                             ));
+                        }
+                    }
+                } else {
+                    let mut used = vec![false; got.len()];
+                    for w in want {
+                        match (0..got.len()).find(|&j| !used[j] && fits(&got[j], w)) {
+                            Some(j) => used[j] = true,
+                            None => problems.push(format!(
+                                "{side}: no call to '{}' with the expected arguments",
+                                w.0
+                            )),
                         }
                     }
                 }
             }
         }
     }
+    let order = if ordered { "in order" } else { "in any order" };
     let detail = if problems.is_empty() {
         match (b.len(), expect) {
             (0, _) => "no tool calls on either side".to_owned(),
-            (_, ToolExpect::Names) => "same tool names (ids and arguments ignored)".into(),
-            _ => "same names, JSON-equal arguments (ids ignored)".into(),
+            (_, ToolExpect::Names) => {
+                format!("same tool names {order} (ids and arguments ignored)")
+            }
+            _ => format!("same names, JSON-equal arguments, {order} (ids ignored)"),
         }
     } else {
         problems.join("; ")
@@ -518,7 +585,12 @@ pub fn compare(
         || !c.tool_calls.is_empty()
         || matches!(e.tool_calls, ToolExpect::List(_));
     if has_tools {
-        out.push(tool_calls(&e.tool_calls, &b.tool_calls, &c.tool_calls));
+        out.push(tool_calls(
+            &e.tool_calls,
+            e.tool_calls_ordered,
+            &b.tool_calls,
+            &c.tool_calls,
+        ));
     }
     out.push(latency(e, b, c, stream));
     out.push(field_drift(
@@ -700,25 +772,93 @@ mod tests {
             r#"{ "unit": "c", "city": "Paris" }"#,
             "toolu_b",
         )];
-        assert_eq!(tool_calls(&ToolExpect::Same, &b, &c).status, Status::Pass);
+        assert_eq!(
+            tool_calls(&ToolExpect::Same, false, &b, &c).status,
+            Status::Pass
+        );
         let c2 = [call("get_weather", r#"{"city":"Lyon","unit":"c"}"#, "x")];
-        assert_eq!(tool_calls(&ToolExpect::Same, &b, &c2).status, Status::Fail);
-        assert_eq!(tool_calls(&ToolExpect::Names, &b, &c2).status, Status::Pass);
+        assert_eq!(
+            tool_calls(&ToolExpect::Same, false, &b, &c2).status,
+            Status::Fail
+        );
+        assert_eq!(
+            tool_calls(&ToolExpect::Names, false, &b, &c2).status,
+            Status::Pass
+        );
         let c3 = [call("get_time", "{}", "x")];
-        assert_eq!(tool_calls(&ToolExpect::Names, &b, &c3).status, Status::Fail);
+        assert_eq!(
+            tool_calls(&ToolExpect::Names, false, &b, &c3).status,
+            Status::Fail
+        );
         let want = ToolExpect::List(vec![(
             "get_weather".into(),
             Some(json!({"city":"Paris","unit":"c"})),
         )]);
-        assert_eq!(tool_calls(&want, &b, &c).status, Status::Pass);
-        assert_eq!(tool_calls(&want, &b, &c2).status, Status::Fail);
+        assert_eq!(tool_calls(&want, false, &b, &c).status, Status::Pass);
+        assert_eq!(tool_calls(&want, false, &b, &c2).status, Status::Fail);
         let broken = [call("get_weather", "{\"city\":", "x")];
-        let r = tool_calls(&ToolExpect::Same, &b, &broken);
+        let r = tool_calls(&ToolExpect::Same, true, &b, &broken);
         assert!(
             r.detail.contains("not valid JSON on candidate"),
             "{}",
             r.detail
         );
+    }
+
+    #[test]
+    fn parallel_tool_calls_match_in_any_order_unless_ordered() {
+        let b = [
+            call("get_weather", r#"{"city":"Paris"}"#, "a"),
+            call("get_weather", r#"{"city":"Lyon"}"#, "b"),
+            call("get_time", "{}", "c"),
+        ];
+        let c = [
+            call("get_time", "", "x"),
+            call("get_weather", r#"{"city":"Lyon"}"#, "y"),
+            call("get_weather", r#"{"city":"Paris"}"#, "z"),
+        ];
+        let r = tool_calls(&ToolExpect::Same, false, &b, &c);
+        assert_eq!(r.status, Status::Pass, "{}", r.detail);
+        assert!(r.detail.contains("in any order"), "{}", r.detail);
+        let r = tool_calls(&ToolExpect::Same, true, &b, &c);
+        assert_eq!(r.status, Status::Fail);
+        assert!(
+            r.detail
+                .contains("call 0: name 'get_weather' vs 'get_time'"),
+            "{}",
+            r.detail
+        );
+        // One call differs: both leftovers are named.
+        let c2 = [
+            c[0].clone(),
+            c[1].clone(),
+            call("get_weather", r#"{"city":"Nice"}"#, "z"),
+        ];
+        let r = tool_calls(&ToolExpect::Same, false, &b, &c2);
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(
+            r.detail,
+            r#"only baseline: get_weather({"city":"Paris"}); only candidate: get_weather({"city":"Nice"})"#
+        );
+        // Names only: the same multiset of names passes.
+        assert_eq!(
+            tool_calls(&ToolExpect::Names, false, &b, &c2).status,
+            Status::Pass
+        );
+        // A duplicate is not matched twice.
+        let c3 = [c[0].clone(), c[1].clone(), c[1].clone()];
+        assert_eq!(
+            tool_calls(&ToolExpect::Same, false, &b, &c3).status,
+            Status::Fail
+        );
+        // Expected lists match in any order too.
+        let want = ToolExpect::List(vec![
+            ("get_time".into(), None),
+            ("get_weather".into(), Some(json!({"city":"Lyon"}))),
+            ("get_weather".into(), Some(json!({"city":"Paris"}))),
+        ]);
+        assert_eq!(tool_calls(&want, false, &b, &c).status, Status::Pass);
+        assert_eq!(tool_calls(&want, true, &b, &c).status, Status::Fail);
     }
 
     fn resp(text: &str, model: &str, usage: (u64, u64)) -> Response {

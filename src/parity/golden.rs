@@ -182,6 +182,9 @@ pub struct Expect {
     pub completion_tokens: Tolerance,
     pub total_tokens: Tolerance,
     pub tool_calls: ToolExpect,
+    /// Compare parallel tool calls by position (`{ordered: true}`); by
+    /// default they are matched in any order.
+    pub tool_calls_ordered: bool,
     pub finish_reason: bool,
     pub model: bool,
     pub latency: LatencyFile,
@@ -386,8 +389,8 @@ fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, In
         None => Ok(def),
         Some(s) => tolerance(file, &s),
     };
-    let tool_calls = match p.tool_calls.or(d.tool_calls) {
-        None => ToolExpect::Same,
+    let (tool_calls, tool_calls_ordered) = match p.tool_calls.or(d.tool_calls) {
+        None => (ToolExpect::Same, false),
         Some(t) => tool_expect(file, &t)?,
     };
     Ok(Expect {
@@ -396,6 +399,7 @@ fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, In
         completion_tokens: tol(pt.completion.or(dt.completion), DEFAULT_COMPLETION_TOL)?,
         total_tokens: tol(pt.total.or(dt.total), DEFAULT_TOTAL_TOL)?,
         tool_calls,
+        tool_calls_ordered,
         finish_reason: p.finish_reason.or(d.finish_reason).unwrap_or(true),
         model: p.model.or(d.model).unwrap_or(true),
         latency: p.latency.or(d.latency).unwrap_or_default(),
@@ -491,7 +495,45 @@ fn tolerance(file: &str, s: &Spanned<Value>) -> Result<Tolerance, InputError> {
     }
 }
 
-fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError> {
+/// The expectation and whether calls are compared by position.
+fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<(ToolExpect, bool), InputError> {
+    let bad = || {
+        at(
+            file,
+            &t.referenced,
+            "tool_calls must be same, names, ignore, a list of {name, arguments}, or {match: same|names|[...], ordered: true|false}",
+        )
+    };
+    let kind = |v: &Value| -> Result<ToolExpect, InputError> {
+        match v {
+            Value::String(s) => match s.as_str() {
+                "same" => Ok(ToolExpect::Same),
+                "names" => Ok(ToolExpect::Names),
+                "ignore" => Ok(ToolExpect::Ignore),
+                _ => Err(bad()),
+            },
+            Value::Array(items) => tool_list(file, t, items),
+            _ => Err(bad()),
+        }
+    };
+    match &t.value {
+        Value::Object(m) => {
+            if m.keys().any(|k| k != "match" && k != "ordered") {
+                return Err(bad());
+            }
+            let ordered = match m.get("ordered") {
+                None => false,
+                Some(Value::Bool(b)) => *b,
+                Some(_) => return Err(bad()),
+            };
+            let k = m.get("match").map_or(Ok(ToolExpect::Same), kind)?;
+            Ok((k, ordered))
+        }
+        v => Ok((kind(v)?, false)),
+    }
+}
+
+fn tool_list(file: &str, t: &Spanned<Value>, items: &[Value]) -> Result<ToolExpect, InputError> {
     let bad = || {
         at(
             file,
@@ -499,14 +541,8 @@ fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError>
             "tool_calls must be same, names, ignore or a list of {name, arguments}",
         )
     };
-    match &t.value {
-        Value::String(s) => match s.as_str() {
-            "same" => Ok(ToolExpect::Same),
-            "names" => Ok(ToolExpect::Names),
-            "ignore" => Ok(ToolExpect::Ignore),
-            _ => Err(bad()),
-        },
-        Value::Array(items) => {
+    {
+        {
             let mut out = Vec::new();
             for it in items {
                 let name = it.get("name").and_then(Value::as_str).ok_or_else(bad)?;
@@ -532,7 +568,6 @@ fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError>
             }
             Ok(ToolExpect::List(out))
         }
-        _ => Err(bad()),
     }
 }
 
@@ -588,6 +623,7 @@ prompts:
         let w = &g.prompts[1];
         assert_eq!(w.modes, vec![Mode::NonStream]);
         assert!(matches!(w.expect.tool_calls, ToolExpect::Names));
+        assert!(!w.expect.tool_calls_ordered);
         assert!(w.tools.is_some());
         match &g.prompts[2].expect.tool_calls {
             ToolExpect::List(l) => {
@@ -596,6 +632,23 @@ prompts:
             }
             other => panic!("{other:?}"),
         }
+        let g = parse(
+            "g.yaml",
+            &G.replace(
+                "{tool_calls: names,",
+                "{tool_calls: {match: names, ordered: true},",
+            ),
+        )
+        .unwrap();
+        assert!(matches!(g.prompts[1].expect.tool_calls, ToolExpect::Names));
+        assert!(g.prompts[1].expect.tool_calls_ordered);
+        let e = parse(
+            "g.yaml",
+            &G.replace("{tool_calls: names,", "{tool_calls: {ordered: yes please},"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("g.yaml:22:"), "{e}");
     }
 
     #[test]
