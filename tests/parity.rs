@@ -182,6 +182,56 @@ async fn differing_text_fails_the_text_check() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn reference_checks_judge_each_answer() {
+    let golden = r#"schema: 1
+defaults: {params: {temperature: 0}, stream: both}
+prompts:
+  - id: capital
+    model: openai/gpt-4o
+    messages: [{role: user, content: "What is the capital of France?"}]
+    expect: {text: ignore, contains: [paris], not_contains: [lyon]}
+  - id: structured
+    model: openai/gpt-4o
+    messages: [{role: user, content: "Capital of France as JSON"}]
+    params: {response_format: {type: json_object}}
+    expect:
+      text: ignore
+      json_schema: {type: object, required: [answer, country], properties: {answer: {enum: [Paris]}}}
+"#;
+    let c = Switches {
+        text_suffix: Some(" Lyon is nice too.".into()),
+        ..Default::default()
+    };
+    let r = run(golden, Switches::default(), c, "", Options::default()).await;
+    for mode in ["non-stream", "stream"] {
+        assert_eq!(
+            check(&r.report, "capital", mode, "contains").status,
+            Status::Pass
+        );
+        let n = check(&r.report, "capital", mode, "not_contains");
+        assert_eq!(n.status, Status::Fail);
+        assert_eq!(n.detail, r#"candidate contains ["lyon"]"#);
+        // The suffix breaks the JSON on the candidate only.
+        let j = check(&r.report, "structured", mode, "json_schema");
+        assert_eq!(j.status, Status::Fail);
+        assert_eq!(j.detail, "candidate not JSON", "{mode}");
+    }
+    let r = run(
+        golden,
+        Switches::default(),
+        Switches::default(),
+        "",
+        Options::default(),
+    )
+    .await;
+    assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
+    assert_eq!(
+        check(&r.report, "structured", "stream", "json_schema").status,
+        Status::Pass
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn token_drift_fails_token_checks_but_small_drift_passes() {
     let c = Switches {
         token_drift: 40,

@@ -289,6 +289,94 @@ fn args_value(a: &str) -> Option<Value> {
     serde_json::from_str(a).ok()
 }
 
+/// Checks of each answer on its own against the golden set's reference:
+/// `contains`, `not_contains` (case-insensitive) and `json_schema`.
+fn reference_checks(e: &Expect, b: &str, c: &str, out: &mut Vec<Check>) {
+    let (lb, lc) = (b.to_lowercase(), c.to_lowercase());
+    for (name, list, want) in [
+        ("contains", &e.contains, true),
+        ("not_contains", &e.not_contains, false),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        // The strings that break the rule on each side.
+        let bad = |text: &str| -> Vec<&String> {
+            list.iter()
+                .filter(|s| text.contains(&s.to_lowercase()) != want)
+                .collect()
+        };
+        let (xb, xc) = (bad(&lb), bad(&lc));
+        let verb = if want { "lacks" } else { "contains" };
+        let mut d = Vec::new();
+        for (side, x) in [("baseline", &xb), ("candidate", &xc)] {
+            if !x.is_empty() {
+                d.push(format!("{side} {verb} {}", json!(x)));
+            }
+        }
+        let ok = d.is_empty();
+        let detail = if ok {
+            if want {
+                format!("both contain {}", json!(list))
+            } else {
+                format!("neither contains any of {}", json!(list))
+            }
+        } else {
+            d.join("; ")
+        };
+        out.push(check(name, pass_fail(ok), json!(xb), json!(xc), detail));
+    }
+    let Some(schema) = &e.json_schema else {
+        return;
+    };
+    let validator = match jsonschema::validator_for(schema) {
+        Ok(v) => v,
+        Err(err) => {
+            out.push(check(
+                "json_schema",
+                Status::Error,
+                Value::Null,
+                Value::Null,
+                format!("invalid json_schema: {err}"),
+            ));
+            return;
+        }
+    };
+    // The first violation per side, with the path where it is.
+    let verdict = |text: &str| -> Option<String> {
+        let Some(v) = parse_json_text(text) else {
+            return Some("not JSON".into());
+        };
+        let first = validator.iter_errors(&v).next().map(|err| {
+            let path = err.instance_path().to_string();
+            format!(
+                "at {}: {err}",
+                if path.is_empty() { "/" } else { path.as_str() }
+            )
+        });
+        first
+    };
+    let (vb, vc) = (verdict(b), verdict(c));
+    let mut d = Vec::new();
+    for (side, v) in [("baseline", &vb), ("candidate", &vc)] {
+        if let Some(v) = v {
+            d.push(format!("{side} {v}"));
+        }
+    }
+    let ok = d.is_empty();
+    out.push(check(
+        "json_schema",
+        pass_fail(ok),
+        json!(vb.is_none()),
+        json!(vc.is_none()),
+        if ok {
+            "both answers are valid against the schema".to_owned()
+        } else {
+            d.join("; ")
+        },
+    ));
+}
+
 /// Whether a call matches: the name, and for `Same` JSON-equal arguments.
 fn call_matches(x: &ToolCall, y: &ToolCall, names_only: bool) -> bool {
     x.name == y.name
@@ -531,6 +619,7 @@ pub fn compare(
             "response_format asks for JSON: is each answer valid JSON",
         ));
     }
+    reference_checks(e, &b.text, &c.text, &mut out);
     let (bf, cf) = (b.finish_reason.as_deref(), c.finish_reason.as_deref());
     let (nb, nc) = (bf.map(finish_key), cf.map(finish_key));
     out.push(if e.finish_reason {
@@ -802,6 +891,74 @@ mod tests {
             r.detail.contains("not valid JSON on candidate"),
             "{}",
             r.detail
+        );
+    }
+
+    fn exp(contains: &[&str], not: &[&str], schema: Option<Value>) -> Expect {
+        let g = super::super::golden::parse(
+            "g.yaml",
+            "schema: 1\nprompts:\n  - {id: a, model: m, messages: [{role: user, content: x}]}\n",
+        )
+        .unwrap();
+        let mut e = g.prompts[0].expect.clone();
+        e.contains = contains.iter().map(|s| s.to_string()).collect();
+        e.not_contains = not.iter().map(|s| s.to_string()).collect();
+        e.json_schema = schema;
+        e
+    }
+
+    #[test]
+    fn contains_and_not_contains_are_case_insensitive_per_side() {
+        let e = exp(&["paris", "France"], &["I cannot"], None);
+        let mut out = Vec::new();
+        reference_checks(
+            &e,
+            "PARIS is in france.",
+            "Paris, I CANNOT say more.",
+            &mut out,
+        );
+        assert_eq!(out[0].name, "contains");
+        assert_eq!(out[0].status, Status::Fail);
+        assert_eq!(out[0].detail, r#"candidate lacks ["France"]"#);
+        assert_eq!(out[1].name, "not_contains");
+        assert_eq!(out[1].status, Status::Fail);
+        assert_eq!(out[1].detail, r#"candidate contains ["I cannot"]"#);
+        let mut out = Vec::new();
+        reference_checks(&e, "Paris, France", "paris (france)", &mut out);
+        assert!(out.iter().all(|c| c.status == Status::Pass), "{out:#?}");
+    }
+
+    #[test]
+    fn json_schema_reports_the_failing_path() {
+        let schema = json!({"type": "object", "required": ["answer"],
+            "properties": {"answer": {"type": "string"}, "items": {"type": "array", "items": {"type": "integer"}}}});
+        let e = exp(&[], &[], Some(schema));
+        let mut out = Vec::new();
+        reference_checks(
+            &e,
+            "```json\n{\"answer\": \"Paris\", \"items\": [1, 2]}\n```",
+            r#"{"answer": "Paris", "items": [1, "two"]}"#,
+            &mut out,
+        );
+        assert_eq!(out[0].name, "json_schema");
+        assert_eq!(out[0].status, Status::Fail);
+        assert!(
+            out[0].detail.starts_with("candidate at /items/1: ")
+                && !out[0].detail.contains("baseline"),
+            "{}",
+            out[0].detail
+        );
+        let mut out = Vec::new();
+        reference_checks(&e, "not json", r#"{"answer": 4}"#, &mut out);
+        assert!(
+            out[0].detail.contains("baseline not JSON"),
+            "{}",
+            out[0].detail
+        );
+        assert!(
+            out[0].detail.contains("candidate at /answer: "),
+            "{}",
+            out[0].detail
         );
     }
 

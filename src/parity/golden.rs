@@ -69,6 +69,9 @@ struct ExpectFile {
     finish_reason: Option<bool>,
     model: Option<bool>,
     latency: Option<LatencyFile>,
+    contains: Option<Vec<String>>,
+    not_contains: Option<Vec<String>>,
+    json_schema: Option<Spanned<Value>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -188,6 +191,13 @@ pub struct Expect {
     pub finish_reason: bool,
     pub model: bool,
     pub latency: LatencyFile,
+    /// Each answer must contain every one of these (case-insensitive).
+    pub contains: Vec<String>,
+    /// No answer may contain any of these (case-insensitive).
+    pub not_contains: Vec<String>,
+    /// Each answer must be JSON valid against this schema (checked to
+    /// compile when the golden set is loaded).
+    pub json_schema: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -403,6 +413,16 @@ fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, In
         finish_reason: p.finish_reason.or(d.finish_reason).unwrap_or(true),
         model: p.model.or(d.model).unwrap_or(true),
         latency: p.latency.or(d.latency).unwrap_or_default(),
+        contains: p.contains.or(d.contains).unwrap_or_default(),
+        not_contains: p.not_contains.or(d.not_contains).unwrap_or_default(),
+        json_schema: match p.json_schema.or(d.json_schema) {
+            None => None,
+            Some(s) => {
+                jsonschema::validator_for(&s.value)
+                    .map_err(|e| at(file, &s.referenced, format!("invalid json_schema: {e}")))?;
+                Some(s.value)
+            }
+        },
     })
 }
 
@@ -653,6 +673,16 @@ prompts:
 
     #[test]
     fn errors_carry_file_line_col() {
+        let e = parse(
+            "g.yaml",
+            &G.replace("text: {similarity: 0.8}", "json_schema: {type: 12}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("g.yaml:14:") && e.contains("invalid json_schema"),
+            "{e}"
+        );
         let e = parse("g.yaml", &G.replace("tags: [smoke]", "tagz: [smoke]"))
             .unwrap_err()
             .to_string();
