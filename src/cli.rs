@@ -241,4 +241,9 @@ pub struct ParityArgs {
     /// Only run prompts with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+
+    // Meaning-aware parity (docs/parity.md).
+    /// Ask each side N times per prompt and mode (overrides `samples:`).
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
 }

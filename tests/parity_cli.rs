@@ -457,3 +457,78 @@ fn parity_defaults_come_from_the_config_file_and_flags_win() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--golden FILE is required"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn samples_ask_each_side_n_times_and_replay() {
+    let st = setup(Switches::default()).await;
+    let rec = st.dir.path().join("rec");
+    let mut args = base_args(&st);
+    args.extend([
+        "--samples".into(),
+        "3".into(),
+        "--record".into(),
+        s(&rec),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let out = cli(args, keys()).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_schema(&v);
+    // 2 prompts x 2 modes x 3 samples per side, no extra calls.
+    assert_eq!(v["summary"]["baseline"]["requests"], 12, "{}", v["summary"]);
+    let p = &v["prompts"][0];
+    assert_eq!(p["samples"]["n"], 3);
+    assert_eq!(p["samples"]["baseline_pairs"], 3);
+    assert_eq!(p["samples"]["candidate_pairs"], 9);
+    assert_eq!(p["samples"]["candidate_agreement"], 1.0);
+    let text = p["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "text")
+        .unwrap();
+    assert!(
+        text["detail"]
+            .as_str()
+            .unwrap()
+            .contains("candidate agrees with baseline 9/9 (100%), baseline with itself 3/3 (100%)"),
+        "{text}"
+    );
+    assert!(rec
+        .join("prompts/capital/stream.candidate.s3.json")
+        .is_file());
+    // Replayed offline with the same samples: the same verdict and rates.
+    let mut args = vec![
+        "parity".into(),
+        "--golden".into(),
+        s(&st.dir.path().join("golden.yaml")),
+        "--replay".into(),
+        s(&rec),
+        "--samples".into(),
+        "3".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    let out = cli(args.clone(), vec![]).await;
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["prompts"][0]["samples"], p["samples"]);
+    // Asking for more samples than were recorded says so.
+    args[6] = "4".into();
+    let out = cli(args, vec![]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        r["prompts"][0]["checks"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not in the recording"),
+        "{}",
+        r["prompts"][0]
+    );
+}

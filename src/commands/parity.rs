@@ -43,6 +43,7 @@ pub fn run(
         negative: args.negative,
         concurrency: args.concurrency.or(defaults.concurrency),
         tags: args.tags,
+        samples: args.samples,
         progress: std::io::stderr().is_terminal(),
     };
     let prepared = parity::prepare(&opts, &rules)?;

@@ -289,6 +289,98 @@ fn args_value(a: &str) -> Option<Value> {
     serde_json::from_str(a).ok()
 }
 
+/// How far the candidate may agree less often with the baseline than the
+/// baseline agrees with itself: one disagreement in ten pairs is noise at
+/// the sample sizes people afford.
+pub const SAMPLE_MARGIN: f64 = 0.1;
+
+/// Agreement rates over samples, by the prompt's text check.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SampleRates {
+    pub n: usize,
+    /// Baseline answers that agree with each other (pairs i < j): the noise floor.
+    pub baseline_agreement: f64,
+    pub baseline_pairs: usize,
+    /// Baseline × candidate answers that agree (all pairs).
+    pub candidate_agreement: f64,
+    pub candidate_pairs: usize,
+    pub margin: f64,
+}
+
+impl SampleRates {
+    pub fn describe(&self) -> String {
+        format!(
+            "samples: {} per side; candidate agrees with baseline {:.0}% ({} pairs), baseline with itself {:.0}% ({} pairs); margin {:.0}%",
+            self.n,
+            self.candidate_agreement * 100.0,
+            self.candidate_pairs,
+            self.baseline_agreement * 100.0,
+            self.baseline_pairs,
+            self.margin * 100.0
+        )
+    }
+}
+
+/// The text check over N samples per side: it passes when the candidate
+/// agrees with the baseline at least as often as the baseline agrees with
+/// itself, less [`SAMPLE_MARGIN`]. Baseline vs baseline is the noise floor:
+/// at temperature > 0 a gateway does not agree with itself every time.
+pub fn sampled_text(expect: &TextExpect, b: &[&str], c: &[&str]) -> (Check, Option<SampleRates>) {
+    let first = text(expect, b[0], c[0]);
+    if matches!(expect, TextExpect::Ignore) || b.len() < 2 {
+        return (first, None);
+    }
+    let agree = |x: &str, y: &str| text(expect, x, y).status == Status::Pass;
+    let mut base = (0usize, 0usize);
+    for i in 0..b.len() {
+        for j in i + 1..b.len() {
+            base.1 += 1;
+            base.0 += usize::from(agree(b[i], b[j]));
+        }
+    }
+    let mut cand = (0usize, 0usize);
+    for x in b {
+        for y in c {
+            cand.1 += 1;
+            cand.0 += usize::from(agree(x, y));
+        }
+    }
+    let rate = |(k, n): (usize, usize)| k as f64 / n.max(1) as f64;
+    let rates = SampleRates {
+        n: b.len(),
+        baseline_agreement: rate(base),
+        baseline_pairs: base.1,
+        candidate_agreement: rate(cand),
+        candidate_pairs: cand.1,
+        margin: SAMPLE_MARGIN,
+    };
+    // A small epsilon keeps 0.7 + 0.1 >= 0.8 true in floating point.
+    let ok = rates.candidate_agreement + rates.margin + 1e-9 >= rates.baseline_agreement;
+    let detail = format!(
+        "[{}] candidate agrees with baseline {}/{} ({:.0}%), baseline with itself {}/{} ({:.0}%): {}",
+        expect.describe(),
+        cand.0,
+        cand.1,
+        rates.candidate_agreement * 100.0,
+        base.0,
+        base.1,
+        rates.baseline_agreement * 100.0,
+        if ok {
+            format!("within the noise floor (margin {:.0}%)", rates.margin * 100.0)
+        } else {
+            format!("below the noise floor by more than {:.0}%", rates.margin * 100.0)
+        }
+    );
+    (
+        Check {
+            status: pass_fail(ok),
+            detail,
+            ..first
+        },
+        Some(rates),
+    )
+}
+
 /// Checks of each answer on its own against the golden set's reference:
 /// `contains`, `not_contains` (case-insensitive) and `json_schema`.
 fn reference_checks(e: &Expect, b: &str, c: &str, out: &mut Vec<Check>) {
@@ -960,6 +1052,38 @@ mod tests {
             "{}",
             out[0].detail
         );
+    }
+
+    #[test]
+    fn samples_compare_with_the_baselines_own_spread() {
+        let e = TextExpect::Normalized;
+        // The baseline itself varies: 1 of 3 pairs agree (33%).
+        let b = ["Paris.", "Paris.", "It is Paris."];
+        // The candidate agrees in 2 of 9 pairs (22%): within the margin.
+        let c = ["Paris.", "Lyon.", "It is Lyon."];
+        let (chk, r) = sampled_text(&e, &b, &c);
+        let r = r.unwrap();
+        assert_eq!((r.baseline_pairs, r.candidate_pairs), (3, 9));
+        assert!((r.baseline_agreement - 1.0 / 3.0).abs() < 1e-9);
+        assert!((r.candidate_agreement - 2.0 / 9.0).abs() < 1e-9);
+        assert_eq!(chk.status, Status::Pass, "{}", chk.detail);
+        // A baseline that always agrees with itself and a candidate that
+        // never does: fail, and the detail gives both rates.
+        let b = ["Paris.", "Paris.", "Paris."];
+        let c = ["Lyon.", "Lyon.", "Paris."];
+        let (chk, _) = sampled_text(&e, &b, &c);
+        assert_eq!(chk.status, Status::Fail);
+        assert!(
+            chk.detail.contains(
+                "candidate agrees with baseline 3/9 (33%), baseline with itself 3/3 (100%)"
+            ),
+            "{}",
+            chk.detail
+        );
+        // One sample: the plain check.
+        let (chk, r) = sampled_text(&e, &["a"], &["b"]);
+        assert!(r.is_none());
+        assert_eq!(chk.status, Status::Fail);
     }
 
     #[test]

@@ -26,6 +26,7 @@ struct DefaultsFile {
     params: Option<ParamsFile>,
     stream: Option<Spanned<Value>>,
     expect: Option<ExpectFile>,
+    samples: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +46,7 @@ struct PromptFile {
     expect: Option<ExpectFile>,
     #[serde(default)]
     tags: Vec<String>,
+    samples: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -215,9 +217,15 @@ pub struct Prompt {
     pub modes: Vec<Mode>,
     pub expect: Expect,
     pub tags: Vec<String>,
+    /// Requests per side and mode; above 1 the text check compares the
+    /// candidate with the baseline's own spread (see `compare::sampled_text`).
+    pub samples: usize,
     /// 1-based line of the prompt's id, for messages.
     pub line: u64,
 }
+
+/// Most samples per prompt: each one is a paid request on both sides.
+pub const MAX_SAMPLES: usize = 100;
 
 #[derive(Debug, Clone)]
 pub struct Golden {
@@ -346,6 +354,13 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
     };
     let params = merge_params(d.params.clone().unwrap_or_default(), p.params);
     let expect = expect(file, d.expect.clone().unwrap_or_default(), p.expect)?;
+    let samples = match p.samples.as_ref().or(d.samples.as_ref()) {
+        None => 1,
+        Some(n) if n.value == 0 || n.value > MAX_SAMPLES as u64 => {
+            return Err(at(file, &n.referenced, "samples must be 1..=100"))
+        }
+        Some(n) => n.value as usize,
+    };
     Ok(Prompt {
         id,
         model: p.model.value.trim().to_owned(),
@@ -358,6 +373,7 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
         modes,
         expect,
         tags: p.tags,
+        samples,
         line: p.id.referenced.line(),
     })
 }

@@ -51,6 +51,8 @@ pub struct Options {
     pub negative: bool,
     pub concurrency: Option<usize>,
     pub tags: Vec<String>,
+    /// `--samples N`: overrides every prompt's `samples`.
+    pub samples: Option<usize>,
     /// Show a progress bar (the caller decides: TTY only).
     pub progress: bool,
 }
@@ -176,8 +178,14 @@ impl Transport {
     }
 }
 
-fn rel_prompt(id: &str, mode: Mode, side: Side) -> PathBuf {
-    record::prompt_path(std::path::Path::new(""), id, mode.as_str(), side.as_str())
+/// Where sample `k` (0-based) of a prompt is recorded: the first keeps the
+/// name recordings always had.
+fn rel_prompt(id: &str, mode: Mode, side: Side, k: usize) -> PathBuf {
+    let side = match k {
+        0 => side.as_str().to_owned(),
+        k => format!("{}.s{}", side.as_str(), k + 1),
+    };
+    record::prompt_path(std::path::Path::new(""), id, mode.as_str(), &side)
 }
 
 /// Everything needed to run: inputs loaded and validated.
@@ -221,6 +229,14 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
         .collect();
     if let Some((i, n)) = opts.shard {
         prompts.retain(|p| shard_of(&p.id, n) == i);
+    }
+    if let Some(n) = opts.samples {
+        if n == 0 || n > golden::MAX_SAMPLES {
+            anyhow::bail!("--samples must be 1..={}", golden::MAX_SAMPLES);
+        }
+        for p in &mut prompts {
+            p.samples = n;
+        }
     }
     // Keys are redacted from reports whatever their shape: also the values
     // of the configured variables when they are set for a replay.
@@ -302,7 +318,7 @@ async fn run_one(
     rules: &Rules,
     prompt: &Prompt,
     mode: Mode,
-) -> (PromptResult, [Option<response::Response>; 2]) {
+) -> (PromptResult, [Vec<response::Response>; 2]) {
     let mut notes = Vec::new();
     let mut sent: [Option<String>; 2] = [None, None];
     let mut blocked = Vec::new();
@@ -352,8 +368,9 @@ async fn run_one(
                     models,
                     notes,
                     checks: vec![check],
+                    samples: None,
                 },
-                [None, None],
+                [Vec::new(), Vec::new()],
             );
         }
     };
@@ -365,38 +382,73 @@ async fn run_one(
         key_override: None,
     };
     let (ob, oc) = (mk(&bm), mk(&cm));
-    let (pb, pc) = (
-        rel_prompt(&prompt.id, mode, Side::Baseline),
-        rel_prompt(&prompt.id, mode, Side::Candidate),
-    );
-    let (eb, ec) = tokio::join!(
-        p.transport.exchange(&p.cfg, Side::Baseline, &pb, &ob),
-        p.transport.exchange(&p.cfg, Side::Candidate, &pc, &oc),
-    );
-    let mut rb = response::parse(&eb, mode);
-    let mut rc = response::parse(&ec, mode);
-    if matches!(p.transport, Transport::Replay(..)) {
-        // A recording made from another golden set or mapping would compare
-        // answers to questions that are no longer asked.
-        for (r, ex, out) in [(&mut rb, &eb, &ob), (&mut rc, &ec, &oc)] {
-            let want = match &out.body {
-                Some(Body::Json(v)) => Some(v),
-                _ => None,
-            };
-            if ex.failure.is_none() && ex.request.body.as_ref() != want {
-                r.error = Some(format!(
-                    "recording is stale: {}; record again",
-                    body_difference(ex.request.body.as_ref(), want)
-                ));
+    let n = prompt.samples.max(1);
+    let pairs = join_all((0..n).map(|k| {
+        let (pb, pc) = (
+            rel_prompt(&prompt.id, mode, Side::Baseline, k),
+            rel_prompt(&prompt.id, mode, Side::Candidate, k),
+        );
+        let (ob, oc) = (&ob, &oc);
+        async move {
+            let (eb, ec) = tokio::join!(
+                p.transport.exchange(&p.cfg, Side::Baseline, &pb, ob),
+                p.transport.exchange(&p.cfg, Side::Candidate, &pc, oc),
+            );
+            let mut rb = response::parse(&eb, mode);
+            let mut rc = response::parse(&ec, mode);
+            if matches!(p.transport, Transport::Replay(..)) {
+                // A recording made from another golden set or mapping would
+                // compare answers to questions that are no longer asked.
+                for (r, ex, out) in [(&mut rb, &eb, ob), (&mut rc, &ec, oc)] {
+                    let want = match &out.body {
+                        Some(Body::Json(v)) => Some(v),
+                        _ => None,
+                    };
+                    if ex.failure.is_none() && ex.request.body.as_ref() != want {
+                        r.error = Some(format!(
+                            "recording is stale: {}; record again",
+                            body_difference(ex.request.body.as_ref(), want)
+                        ));
+                    }
+                }
             }
+            (rb, rc)
         }
+    }))
+    .await;
+    // The wire checks run on one pair: the first that went wrong, if any.
+    let k = pairs
+        .iter()
+        .position(|(b, c)| b.error.is_some() || c.error.is_some())
+        .unwrap_or(0);
+    let mut pairs = pairs;
+    let (rb, rc) = pairs.swap_remove(k);
+    if k > 0 {
+        notes.push(format!("sample {} of {n} is shown: it failed", k + 1));
     }
     for (side, r) in [("baseline", &rb), ("candidate", &rc)] {
         for n in &r.notes {
             notes.push(format!("{side}: {n}"));
         }
     }
-    let checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
+    let mut checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
+    let mut rates = None;
+    if n > 1 && rb.error.is_none() && rc.error.is_none() {
+        let bs: Vec<&str> = std::iter::once(rb.text.as_str())
+            .chain(pairs.iter().map(|(b, _)| b.text.as_str()))
+            .collect();
+        let cs: Vec<&str> = std::iter::once(rc.text.as_str())
+            .chain(pairs.iter().map(|(_, c)| c.text.as_str()))
+            .collect();
+        if let Some(t) = checks.iter_mut().find(|c| c.name == "text") {
+            let (check, r) = compare::sampled_text(&prompt.expect.text, &bs, &cs);
+            *t = check;
+            if let Some(r) = &r {
+                notes.push(r.describe());
+            }
+            rates = r;
+        }
+    }
     let status = compare::overall(&checks);
     (
         PromptResult {
@@ -406,8 +458,16 @@ async fn run_one(
             models,
             notes,
             checks,
+            samples: rates,
         },
-        [Some(rb), Some(rc)],
+        {
+            let (mut all_b, mut all_c) = (vec![rb], vec![rc]);
+            for (b, c) in pairs {
+                all_b.push(b);
+                all_c.push(c);
+            }
+            [all_b, all_c]
+        },
     )
 }
 

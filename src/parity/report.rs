@@ -29,6 +29,9 @@ pub struct PromptResult {
     pub models: Models,
     pub notes: Vec<String>,
     pub checks: Vec<Check>,
+    /// With `samples` > 1: how often the answers agree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<crate::parity::compare::SampleRates>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -141,7 +144,7 @@ fn stats(gw: &super::config::Gateway, rs: &[&Response]) -> GatewayStats {
 pub fn build(
     p: &Prepared,
     opts: &Options,
-    results: Vec<(PromptResult, [Option<Response>; 2])>,
+    results: Vec<(PromptResult, [Vec<Response>; 2])>,
     check_models: Option<ModelsReport>,
     negative: Option<Vec<NegativeResult>>,
     wall_ms: f64,
