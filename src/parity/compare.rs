@@ -1059,14 +1059,17 @@ mod tests {
         let e = TextExpect::Normalized;
         // The baseline itself varies: 1 of 3 pairs agree (33%).
         let b = ["Paris.", "Paris.", "It is Paris."];
-        // The candidate agrees in 2 of 9 pairs (22%): within the margin.
-        let c = ["Paris.", "Lyon.", "It is Lyon."];
+        // The candidate agrees in 4 of 9 pairs (44%): not worse.
+        let c = ["Paris.", "Paris.", "Lyon."];
         let (chk, r) = sampled_text(&e, &b, &c);
         let r = r.unwrap();
         assert_eq!((r.baseline_pairs, r.candidate_pairs), (3, 9));
         assert!((r.baseline_agreement - 1.0 / 3.0).abs() < 1e-9);
-        assert!((r.candidate_agreement - 2.0 / 9.0).abs() < 1e-9);
+        assert!((r.candidate_agreement - 4.0 / 9.0).abs() < 1e-9);
         assert_eq!(chk.status, Status::Pass, "{}", chk.detail);
+        // 2 of 9 (22%) is more than the margin below 33%.
+        let (chk, _) = sampled_text(&e, &b, &["Paris.", "Lyon.", "It is Lyon."]);
+        assert_eq!(chk.status, Status::Fail, "{}", chk.detail);
         // A baseline that always agrees with itself and a candidate that
         // never does: fail, and the detail gives both rates.
         let b = ["Paris.", "Paris.", "Paris."];
