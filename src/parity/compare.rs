@@ -102,6 +102,10 @@ fn short(s: &str) -> Value {
 pub fn text(expect: &TextExpect, b: &str, c: &str) -> Check {
     let (status, detail) = match expect {
         TextExpect::Ignore => (Status::Skip, "not compared (expect: ignore)".to_owned()),
+        // Decided by a model after the answers arrive (`meaning.rs`).
+        TextExpect::Judge(_) | TextExpect::Embedding(_) => {
+            (Status::Skip, format!("[{}] not decided", expect.describe()))
+        }
         TextExpect::Exact => (
             pass_fail(b == c),
             if b == c {
@@ -331,23 +335,47 @@ pub fn sampled_text(expect: &TextExpect, b: &[&str], c: &[&str]) -> (Check, Opti
         return (first, None);
     }
     let agree = |x: &str, y: &str| text(expect, x, y).status == Status::Pass;
-    let mut base = (0usize, 0usize);
+    let (base, cand) = sample_pairs(b, c);
+    let count = |pairs: &[(&str, &str)]| {
+        (
+            pairs.iter().filter(|(x, y)| agree(x, y)).count(),
+            pairs.len(),
+        )
+    };
+    let (check, rates) = sampled_from_counts(expect, first, b.len(), count(&base), count(&cand));
+    (check, Some(rates))
+}
+
+/// Two answers compared with each other.
+pub type Pair<'a> = (&'a str, &'a str);
+
+/// The pairs compared over samples: baseline i < j (the noise floor) and
+/// every baseline × candidate pair.
+pub fn sample_pairs<'a>(b: &[&'a str], c: &[&'a str]) -> (Vec<Pair<'a>>, Vec<Pair<'a>>) {
+    let mut base = Vec::new();
     for i in 0..b.len() {
         for j in i + 1..b.len() {
-            base.1 += 1;
-            base.0 += usize::from(agree(b[i], b[j]));
+            base.push((b[i], b[j]));
         }
     }
-    let mut cand = (0usize, 0usize);
-    for x in b {
-        for y in c {
-            cand.1 += 1;
-            cand.0 += usize::from(agree(x, y));
-        }
-    }
+    let cand = b
+        .iter()
+        .flat_map(|x| c.iter().map(move |y| (*x, *y)))
+        .collect();
+    (base, cand)
+}
+
+/// The sampled text check from agreement counts `(agreeing, pairs)`.
+pub fn sampled_from_counts(
+    expect: &TextExpect,
+    first: Check,
+    n: usize,
+    base: (usize, usize),
+    cand: (usize, usize),
+) -> (Check, SampleRates) {
     let rate = |(k, n): (usize, usize)| k as f64 / n.max(1) as f64;
     let rates = SampleRates {
-        n: b.len(),
+        n,
         baseline_agreement: rate(base),
         baseline_pairs: base.1,
         candidate_agreement: rate(cand),
@@ -377,7 +405,7 @@ pub fn sampled_text(expect: &TextExpect, b: &[&str], c: &[&str]) -> (Check, Opti
             detail,
             ..first
         },
-        Some(rates),
+        rates,
     )
 }
 

@@ -52,6 +52,22 @@ struct ConfigFile {
     retries: Option<Spanned<u32>>,
     retry_budget_s: Option<Spanned<f64>>,
     max_response_bytes: Option<Spanned<u64>>,
+    judge: Option<ServiceFile>,
+    embeddings: Option<ServiceFile>,
+}
+
+/// A judge model or an embeddings server: any OpenAI-compatible endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceFile {
+    name: Option<String>,
+    base_url: Spanned<String>,
+    api_key_env: Option<Spanned<String>>,
+    auth: Option<Spanned<String>>,
+    #[serde(default)]
+    headers: HashMap<Spanned<String>, Spanned<String>>,
+    timeout_s: Option<Spanned<f64>>,
+    model: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +146,19 @@ pub struct Config {
     /// limit existed get the default).
     #[serde(default = "default_max_response_bytes")]
     pub max_response_bytes: usize,
+    /// Decides whether two answers mean the same (`expect.text: {judge: ...}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<Service>,
+    /// Embeds answers for `expect.text: {embedding: X}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeddings: Option<Service>,
+}
+
+/// A helper endpoint and the model to ask.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Service {
+    pub gateway: Gateway,
+    pub model: String,
 }
 
 fn default_max_response_bytes() -> usize {
@@ -195,6 +224,33 @@ pub fn parse(file: &str, text: &str) -> Result<Config, InputError> {
         Some(m) => m.value as usize,
         None => DEFAULT_MAX_RESPONSE_BYTES,
     };
+    let service = |role: &str, f: Option<ServiceFile>| -> Result<Option<Service>, InputError> {
+        let Some(f) = f else { return Ok(None) };
+        if f.model.value.trim().is_empty() {
+            return Err(at(
+                file,
+                &f.model.referenced,
+                format!("{role}.model is empty"),
+            ));
+        }
+        let gateway = side(
+            file,
+            role,
+            SideFile {
+                name: f.name,
+                base_url: f.base_url,
+                api_key_env: f.api_key_env,
+                auth: f.auth,
+                headers: f.headers,
+                timeout_s: f.timeout_s,
+                map_models: None,
+            },
+        )?;
+        Ok(Some(Service {
+            gateway,
+            model: f.model.value.trim().to_owned(),
+        }))
+    };
     Ok(Config {
         baseline,
         candidate,
@@ -202,6 +258,8 @@ pub fn parse(file: &str, text: &str) -> Result<Config, InputError> {
         retries,
         retry_budget_s,
         max_response_bytes,
+        judge: service("judge", raw.judge)?,
+        embeddings: service("embeddings", raw.embeddings)?,
     })
 }
 
@@ -350,6 +408,31 @@ concurrency: 8
         assert_eq!(c.concurrency, 8);
         assert_eq!(c.retries, DEFAULT_RETRIES);
         assert_eq!(c.max_response_bytes, 16 << 20);
+        assert!(c.judge.is_none());
+        let j = parse(
+            "c.yaml",
+            &format!("{OK}judge: {{base_url: 'http://j/v1', api_key_env: JUDGE_KEY, model: gpt-4o-mini, headers: {{X-Team: a}}}}\n"),
+        )
+        .unwrap()
+        .judge
+        .unwrap();
+        assert_eq!(j.model, "gpt-4o-mini");
+        assert_eq!(j.gateway.role, "judge");
+        assert_eq!(j.gateway.auth, Auth::Bearer);
+        assert_eq!(
+            j.gateway.headers,
+            vec![("X-Team".to_owned(), "a".to_owned())]
+        );
+        let e = parse(
+            "c.yaml",
+            &format!("{OK}embeddings: {{base_url: 'http://e/v1', api_key_env: llmgtwy_0123456789abcdefXYZ, model: m}}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("c.yaml:10:") && !e.contains("abcdefXYZ"),
+            "{e}"
+        );
         let c = parse("c.yaml", &format!("{OK}max_response_bytes: 2048\n")).unwrap();
         assert_eq!(c.max_response_bytes, 2048);
         let e = parse("c.yaml", &format!("{OK}max_response_bytes: 10\n"))

@@ -122,6 +122,10 @@ pub enum TextExpect {
     JsonValid,
     /// Both match this regex.
     Regex(Regex),
+    /// The judge model says both answers say the same (optional rubric).
+    Judge(Option<String>),
+    /// Cosine of the answers' embeddings at least this.
+    Embedding(f64),
     Ignore,
 }
 
@@ -134,6 +138,8 @@ impl TextExpect {
             TextExpect::Json => "json".into(),
             TextExpect::JsonValid => "json-valid".into(),
             TextExpect::Regex(r) => format!("regex {}", r.as_str()),
+            TextExpect::Judge(_) => "judge".into(),
+            TextExpect::Embedding(x) => format!("embedding >= {x}"),
             TextExpect::Ignore => "ignore".into(),
         }
     }
@@ -447,7 +453,7 @@ fn text_expect(file: &str, t: &Spanned<Value>) -> Result<TextExpect, InputError>
         at(
             file,
             loc,
-            "text must be exact, normalized, json, json-valid, ignore, {similarity: 0..1} or {regex: PATTERN}",
+            "text must be exact, normalized, json, json-valid, ignore, {similarity: 0..1}, {regex: PATTERN}, {judge: true | {rubric: TEXT}} or {embedding: 0..1}",
         )
     };
     match &t.value {
@@ -467,6 +473,25 @@ fn text_expect(file: &str, t: &Spanned<Value>) -> Result<TextExpect, InputError>
                         file,
                         &t.referenced,
                         "similarity must be a number from 0 to 1",
+                    )),
+                }
+            } else if let Some(v) = m.get("judge") {
+                match v {
+                    Value::Bool(true) => Ok(TextExpect::Judge(None)),
+                    Value::Object(o)
+                        if o.len() == 1 && o.get("rubric").is_some_and(Value::is_string) =>
+                    {
+                        Ok(TextExpect::Judge(o["rubric"].as_str().map(str::to_owned)))
+                    }
+                    _ => Err(bad(&t.referenced)),
+                }
+            } else if let Some(v) = m.get("embedding") {
+                match v.as_f64() {
+                    Some(x) if (-1.0..=1.0).contains(&x) => Ok(TextExpect::Embedding(x)),
+                    _ => Err(at(
+                        file,
+                        &t.referenced,
+                        "embedding must be a cosine threshold from -1 to 1",
                     )),
                 }
             } else if let Some(v) = m.get("regex") {

@@ -9,6 +9,7 @@ pub mod client;
 pub mod compare;
 pub mod config;
 pub mod golden;
+pub mod meaning;
 pub mod models;
 pub mod negative;
 pub mod record;
@@ -91,6 +92,8 @@ pub enum Transport {
         candidate: Box<Client>,
         recorder: Option<Recorder>,
         redactor: Redactor,
+        judge: Option<Box<Client>>,
+        embeddings: Option<Box<Client>>,
     },
     Replay(PathBuf, Redactor),
 }
@@ -137,11 +140,59 @@ impl Transport {
         rel: &std::path::Path,
         out: &Outgoing,
     ) -> Exchange {
-        match self {
+        let gw = match side {
+            Side::Baseline => &cfg.baseline,
+            Side::Candidate => &cfg.candidate,
+        };
+        self.exchange_with(cfg, gw, self.gateway(side), rel, out)
+            .await
+    }
+
+    /// One exchange with the judge or the embeddings server.
+    pub async fn helper_exchange(
+        &self,
+        cfg: &Config,
+        which: meaning::Helper,
+        rel: &std::path::Path,
+        out: &Outgoing,
+    ) -> Result<Exchange, String> {
+        let svc = match which {
+            meaning::Helper::Judge => cfg.judge.as_ref(),
+            meaning::Helper::Embeddings => cfg.embeddings.as_ref(),
+        }
+        .ok_or_else(|| format!("no {} configured", which.as_str()))?;
+        let client = match self {
             Transport::Live {
-                recorder, redactor, ..
-            } => {
-                let c = self.gateway(side).expect("live transport has clients");
+                judge, embeddings, ..
+            } => Some(
+                match which {
+                    meaning::Helper::Judge => judge.as_deref(),
+                    meaning::Helper::Embeddings => embeddings.as_deref(),
+                }
+                .ok_or_else(|| format!("no {} client", which.as_str()))?,
+            ),
+            Transport::Replay(..) => None,
+        };
+        Ok(self
+            .exchange_with(cfg, &svc.gateway, client, rel, out)
+            .await)
+    }
+
+    async fn exchange_with(
+        &self,
+        cfg: &Config,
+        gw: &config::Gateway,
+        client: Option<&Client>,
+        rel: &std::path::Path,
+        out: &Outgoing,
+    ) -> Exchange {
+        match (self, client) {
+            (
+                Transport::Live {
+                    recorder, redactor, ..
+                },
+                Some(c),
+            ) => {
                 let mut ex = c.send(out).await;
                 redact_exchange(redactor, &mut ex);
                 if let Some(r) = recorder {
@@ -151,11 +202,7 @@ impl Transport {
                 }
                 ex
             }
-            Transport::Replay(dir, redactor) => {
-                let gw = match side {
-                    Side::Baseline => &cfg.baseline,
-                    Side::Candidate => &cfg.candidate,
-                };
+            (Transport::Live { redactor, .. }, None) | (Transport::Replay(_, redactor), _) => {
                 let req = SentRequest {
                     method: out.method.to_string(),
                     url: format!("{}{}", gw.base_url, out.path),
@@ -169,8 +216,13 @@ impl Transport {
                         _ => None,
                     },
                 };
+                let path = match self {
+                    Transport::Replay(dir, _) => dir.join(rel),
+                    // Unreachable in practice: live transports have clients.
+                    Transport::Live { .. } => PathBuf::from("/nonexistent").join(rel),
+                };
                 let limit = record::file_limit(cfg.max_response_bytes);
-                let mut ex = record::read_exchange(&dir.join(rel), req, limit);
+                let mut ex = record::read_exchange(&path, req, limit);
                 redact_exchange(redactor, &mut ex);
                 ex
             }
@@ -221,6 +273,21 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
             })?;
         }
     }
+    for pr in &golden.prompts {
+        let (need, have) = match pr.expect.text {
+            golden::TextExpect::Judge(_) => ("judge", cfg.judge.is_some()),
+            golden::TextExpect::Embedding(_) => ("embeddings", cfg.embeddings.is_some()),
+            _ => continue,
+        };
+        if !have {
+            anyhow::bail!(
+                "{}:{}: prompt '{}' uses a {need} check but the config has no {need}: section",
+                golden.file,
+                pr.line,
+                pr.id
+            );
+        }
+    }
     let total_prompts = golden.prompts.len();
     let mut prompts: Vec<Prompt> = golden
         .prompts
@@ -248,6 +315,8 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
     let env_values = || -> Vec<String> {
         [&cfg.baseline, &cfg.candidate]
             .into_iter()
+            .chain(cfg.judge.iter().map(|s| &s.gateway))
+            .chain(cfg.embeddings.iter().map(|s| &s.gateway))
             .filter_map(|g| g.api_key_env.as_ref())
             .filter_map(|v| std::env::var(v).ok())
             .map(|v| v.trim().to_owned())
@@ -268,6 +337,18 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
                 base: Duration::from_millis(500),
                 cap: Duration::from_secs(8),
             };
+            let helper = |svc: &Option<config::Service>| -> anyhow::Result<Option<Box<Client>>> {
+                let Some(svc) = svc else { return Ok(None) };
+                let key = svc.gateway.key()?;
+                Ok(Some(Box::new(Client::new(
+                    svc.gateway.clone(),
+                    key,
+                    limit.clone(),
+                    policy.clone(),
+                    cfg.max_response_bytes,
+                )?)))
+            };
+            let (judge, embeddings) = (helper(&cfg.judge)?, helper(&cfg.embeddings)?);
             let mut secrets: Vec<String> = [&bk, &ck].into_iter().flatten().cloned().collect();
             secrets.extend(env_values());
             secrets.push(negative::WRONG_KEY.to_owned());
@@ -300,6 +381,8 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
                 )?),
                 recorder,
                 redactor: Redactor::new(secrets, &prefixes),
+                judge,
+                embeddings,
             }
         }
     };
@@ -433,7 +516,11 @@ async fn run_one(
     }
     let mut checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
     let mut rates = None;
-    if n > 1 && rb.error.is_none() && rc.error.is_none() {
+    let meaning = matches!(
+        prompt.expect.text,
+        golden::TextExpect::Judge(_) | golden::TextExpect::Embedding(_)
+    );
+    if rb.error.is_none() && rc.error.is_none() && (n > 1 || meaning) {
         let bs: Vec<&str> = std::iter::once(rb.text.as_str())
             .chain(pairs.iter().map(|(b, _)| b.text.as_str()))
             .collect();
@@ -441,12 +528,19 @@ async fn run_one(
             .chain(pairs.iter().map(|(_, c)| c.text.as_str()))
             .collect();
         if let Some(t) = checks.iter_mut().find(|c| c.name == "text") {
-            let (check, r) = compare::sampled_text(&prompt.expect.text, &bs, &cs);
-            *t = check;
-            if let Some(r) = &r {
+            if meaning {
+                let (check, r) =
+                    meaning_check(p, prompt, mode, t.clone(), &bs, &cs, &mut notes).await;
+                *t = check;
+                rates = r;
+            } else {
+                let (check, r) = compare::sampled_text(&prompt.expect.text, &bs, &cs);
+                *t = check;
+                rates = r;
+            }
+            if let Some(r) = &rates {
                 notes.push(r.describe());
             }
-            rates = r;
         }
     }
     let status = compare::overall(&checks);
@@ -469,6 +563,66 @@ async fn run_one(
             [all_b, all_c]
         },
     )
+}
+
+/// The judge or embedding check: on the one pair, or with samples over
+/// every pair (identical pairs are asked once).
+async fn meaning_check(
+    p: &Prepared,
+    prompt: &Prompt,
+    mode: Mode,
+    first: Check,
+    bs: &[&str],
+    cs: &[&str],
+    notes: &mut Vec<String>,
+) -> (Check, Option<compare::SampleRates>) {
+    let expect = &prompt.expect.text;
+    let (base, cand) = compare::sample_pairs(bs, cs);
+    let mut unique: Vec<(&str, &str)> = vec![(bs[0], cs[0])];
+    if bs.len() > 1 {
+        for pair in base.iter().chain(&cand) {
+            if !unique.contains(pair) {
+                unique.push(*pair);
+            }
+        }
+    }
+    let answers = join_all(
+        unique
+            .iter()
+            .map(|(x, y)| meaning::agree(p, &prompt.id, mode, expect, x, y)),
+    )
+    .await;
+    let error = |detail: String| Check {
+        status: Status::Error,
+        detail,
+        ..first.clone()
+    };
+    // Any undecided pair leaves the check undecided: never a guess.
+    let mut verdicts = Vec::new();
+    for a in answers {
+        match a {
+            Ok(v) => verdicts.push(v),
+            Err(e) => return (error(format!("[{}] {e}", expect.describe())), None),
+        }
+    }
+    let (ok0, why0) = verdicts[0].clone();
+    notes.push(why0.clone());
+    if bs.len() < 2 {
+        let check = Check {
+            status: if ok0 { Status::Pass } else { Status::Fail },
+            detail: format!("[{}] {why0}", expect.describe()),
+            ..first
+        };
+        return (check, None);
+    }
+    let agrees = |pair: &(&str, &str)| {
+        let i = unique.iter().position(|u| u == pair).unwrap_or(0);
+        verdicts[i].0
+    };
+    let count = |pairs: &[(&str, &str)]| (pairs.iter().filter(|x| agrees(x)).count(), pairs.len());
+    let (check, rates) =
+        compare::sampled_from_counts(expect, first, bs.len(), count(&base), count(&cand));
+    (check, Some(rates))
 }
 
 /// Name what differs between a recorded request body and today's.
