@@ -444,7 +444,14 @@ async fn missing_usage_fails_token_checks() {
         no_usage: true,
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(
+        GOLDEN,
+        Switches::default(),
+        c.clone(),
+        "",
+        Options::default(),
+    )
+    .await;
     let t = check(&r.report, "capital", "stream", "total_tokens");
     assert_eq!(t.status, Status::Fail);
     assert_eq!(t.detail, "usage missing on the candidate");
