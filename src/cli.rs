@@ -379,6 +379,11 @@ pub struct ParityArgs {
     /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
     #[arg(long, value_name = "NAME")]
     pub repo_name: Option<String>,
+
+    // Meaning-aware parity (docs/parity.md).
+    /// Ask each side N times per prompt and mode (overrides `samples:`).
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
 }
 
 // Help that lists values known only at run time: the finding kinds with a
