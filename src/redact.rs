@@ -13,9 +13,11 @@ use std::sync::{Arc, LazyLock};
 use crate::rules::Rules;
 
 /// Key prefixes the tool ships, longest first where one extends another.
-/// A unit test checks every shipped table's prefix is here.
-const PREFIXES: &[&str] = &[
+/// A unit test checks every shipped table's prefix is here. Parity's
+/// report redaction uses the same list.
+pub const PREFIXES: &[&str] = &[
     "sk-or-v1-",
+    "sk-or-",
     "sk-ant-api03-",
     "sk-ant-admin01-",
     "sk-ant-",
@@ -131,6 +133,17 @@ impl Redactor {
             self.mask_match(&String::from_utf8_lossy(&c[0]))
                 .into_bytes()
         })
+    }
+
+    /// Each key in `s`: its byte range and its mask (for output that must
+    /// know where text moved, such as underlines).
+    pub fn keys_in(&self, s: &str) -> Vec<(std::ops::Range<usize>, String)> {
+        self.0
+            .text
+            .find_iter(s)
+            .map(|m| (m.range(), self.mask_match(m.as_str())))
+            .filter(|(r, masked)| *masked != s[r.clone()])
+            .collect()
     }
 
     /// Redact a `String` in place; whether anything was hidden.

@@ -8,22 +8,9 @@ use std::borrow::Cow;
 
 use regex::Regex;
 
-/// Key prefixes of the providers and gateways the tool knows, longest first
-/// so that a key shows its most specific prefix. Target tables may add more
-/// (their `key_prefix`), see [`Redactor::new`].
-pub const KEY_PREFIXES: &[&str] = &[
-    "phaseo_v1_sk_",
-    "sk-svcacct-",
-    "sk-or-v1-",
-    "sk-admin-",
-    "sk-proj-",
-    "llmgtwy_",
-    "sk-ant-",
-    "sk-omg-",
-    "sk-or-",
-    "AIza",
-    "sk-",
-];
+/// The key prefixes the tool knows: one list for every output
+/// ([`crate::redact`]); target tables may add more (see [`Redactor::new`]).
+use crate::redact::PREFIXES as KEY_PREFIXES;
 
 /// Whether `s` looks like a key rather than an environment variable name:
 /// a known key prefix, or long and mixing lower case and digits as random

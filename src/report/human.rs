@@ -3,53 +3,32 @@
 //! one file with the same kind and message are one report listing every
 //! place, so a file that uses one slug forty times reads as one item.
 //!
-//! Printed lines are redacted with every source table's key pattern: a
+//! Printed lines are redacted with every key shape the tool knows: a
 //! line holding a base URL may also hold a provider key that is not itself
 //! a finding.
 
 use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-use regex::Regex;
 
 use crate::finding::{Finding, Fix, Kind};
-use crate::redact::mask as redact;
+use crate::redact::Redactor;
 use crate::rules::Rules;
 use crate::scan::FileResult;
 use crate::source::SourceText;
 
-/// Key patterns (with their kept prefixes) of every source table.
-pub struct Keys(Vec<(Regex, String)>);
+/// Every key shape the tool knows (the shared [`Redactor`]).
+pub struct Keys(Redactor);
 
 impl Keys {
     pub fn new(rules: &Rules) -> Keys {
-        Keys(
-            rules
-                .sources
-                .iter()
-                .filter_map(|s| {
-                    let re = Regex::new(&s.table.key_pattern).ok()?;
-                    // A pattern matching "" would redact everywhere.
-                    (!re.is_match("")).then(|| (re, s.table.key_prefix.clone()))
-                })
-                .collect(),
-        )
+        Keys(Redactor::for_rules(rules))
     }
 
     /// `line` with every key redacted, and a map from byte offsets in
     /// `line` to offsets in the result.
     fn redact(&self, line: &str) -> (String, OffsetMap) {
-        let mut spans: Vec<(Range<usize>, String)> = Vec::new();
-        for (re, prefix) in &self.0 {
-            for m in re.find_iter(line) {
-                if !spans
-                    .iter()
-                    .any(|(r, _)| r.start < m.end() && m.start() < r.end)
-                {
-                    spans.push((m.range(), redact(m.as_str(), prefix)));
-                }
-            }
-        }
+        let mut spans = self.0.keys_in(line);
         spans.sort_by_key(|(r, _)| r.start);
         let mut out = String::with_capacity(line.len());
         let mut map = Vec::new();
