@@ -257,6 +257,28 @@ fn several_roots_keep_their_prefixes_in_every_format() {
     let r = run(d, &["scan", "svc1", "svc2", "--baseline", "base.json"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     fs::remove_file(d.join("base.json")).unwrap();
+    // The config applies to every root; so do inline suppressions.
+    fs::write(d.join("llmgw-migrate.toml"), "kinds = [\"base-url\"]\n").unwrap();
+    let r = run(d, &["scan", "svc1", "svc2", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["kind"] == "base-url"),
+        "{v}"
+    );
+    assert_eq!(json_paths(&r.stdout), ["svc1/app.py", "svc2/app.py"]);
+    fs::remove_file(d.join("llmgw-migrate.toml")).unwrap();
+    let quiet = APP.replace(
+        "client = OpenAI(",
+        "# llmgw-migrate: ignore\nclient = OpenAI(",
+    );
+    fs::write(d.join("svc2/app.py"), quiet).unwrap();
+    let r = run(d, &["scan", "svc1", "svc2", "--format", "json"]);
+    assert_eq!(json_paths(&r.stdout), ["svc1/app.py"], "{}", r.stdout);
+    git(d, &["checkout", "--", "svc2/app.py"]).unwrap();
 
     // The patch of two roots applies from the working directory.
     let r = run(d, &["rewrite", "svc1", "svc2"]);
