@@ -92,7 +92,7 @@ fn printed_lines_never_hold_a_key() {
     let all = format!("{}{}", r.stdout, r.stderr);
     assert!(!all.contains(&or_key[9..]), "OpenRouter key leaked:\n{all}");
     assert!(!all.contains("Ab1Ab1Ab1Ab1"), "OpenAI key leaked:\n{all}");
-    assert!(all.contains("api_key=\"sk-...9Zz9\""), "{all}");
+    assert!(all.contains("api_key=\"sk-proj-...9Zz9\""), "{all}");
     // After the key on line 2 was shortened, each underline still sits
     // under its own match: the key's under the redacted key, the URL's
     // under the URL.

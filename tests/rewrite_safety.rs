@@ -373,3 +373,103 @@ fn the_gate_stays_red_while_openrouter_only_ids_remain() {
         assert!(!found.iter().any(|f| f.1 == "auto"), "{target}: {found:?}");
     }
 }
+
+/// Rewrite a one-file tree and return (scan findings as (line, match, fix,
+/// rule), the file after `--write`, the JSON checklist).
+fn one_file(name: &str, text: &str, target: &str) -> (Vec<(u64, String, String, String)>, String, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, text).unwrap();
+    let doc = json(&run(dir.path(), &["scan", ".", "--to", target, "--format", "json"]));
+    let found = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["match"].as_str().unwrap().to_owned(),
+                f["fix"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let plan = json(&run(dir.path(), &["rewrite", ".", "--to", target, "--format", "json"]));
+    run(dir.path(), &["rewrite", ".", "--to", target, "--write"]);
+    (found, read(dir.path(), name), plan["checklist"].clone())
+}
+
+#[test]
+fn a_variable_interpolated_in_a_string_is_an_identifier_not_an_environment_name() {
+    let py = "import os\nimport requests\n\nOPENROUTER_API_KEY = os.environ.get(\"OPENROUTER_API_KEY\")\n\
+              URL = \"https://openrouter.ai/api/v1/chat/completions\"\n\
+              H = {\"Authorization\": f\"Bearer {OPENROUTER_API_KEY}\"}\n\
+              E = f\"{os.environ['OPENROUTER_API_KEY']}\"\n\
+              requests.post(URL, headers=H)\n";
+    let (found, after, _) = one_file("app.py", py, "llmgateway");
+    let f6 = found.iter().find(|f| f.0 == 6 && f.1 == "OPENROUTER_API_KEY").unwrap();
+    assert_eq!(f6.2, "none", "{found:?}");
+    // The definition and its use keep one name; the environment reads change.
+    assert!(after.contains("OPENROUTER_API_KEY = os.environ.get(\"LLM_GATEWAY_API_KEY\")"), "{after}");
+    assert!(after.contains("f\"Bearer {OPENROUTER_API_KEY}\""), "{after}");
+    assert!(after.contains("os.environ['LLM_GATEWAY_API_KEY']"), "{after}");
+}
+
+#[test]
+fn a_litellm_call_left_on_openrouter_keeps_its_key() {
+    let py = "import os\nfrom litellm import completion\n\n\
+              completion(api_key=os.environ.get(\"OPENROUTER_API_KEY\"),\n\
+              \x20          model=\"openrouter/openrouter/auto\", messages=[])\n";
+    let (found, after, _) = one_file("app.py", py, "llmgateway");
+    let key = found.iter().find(|f| f.1 == "OPENROUTER_API_KEY").unwrap();
+    assert_eq!(key.2, "manual", "{found:?}");
+    assert!(key.3.ends_with(":stays"), "{found:?}");
+    assert!(after.contains("\"OPENROUTER_API_KEY\""), "{after}");
+}
+
+#[test]
+fn a_provider_sdk_with_no_equivalent_keeps_its_key() {
+    let ts = "import { createOpenRouter } from \"@openrouter/ai-sdk-provider\";\n\
+              const apiKey = process.env.OPENROUTER_API_KEY;\n\
+              export const openRouter = createOpenRouter({ apiKey });\n";
+    for target in ["ominigate", "phaseo"] {
+        let (found, after, _) = one_file("src/ai.ts", ts, target);
+        let key = found.iter().find(|f| f.1 == "OPENROUTER_API_KEY").unwrap();
+        assert!(key.3.ends_with(":stays"), "{target}: {found:?}");
+        assert!(after.contains("process.env.OPENROUTER_API_KEY"), "{target}: {after}");
+    }
+}
+
+#[test]
+fn a_reusable_workflow_keeps_the_secret_its_callers_pass() {
+    let wf = "on:\n  workflow_call:\n    secrets:\n      OPENROUTER_API_KEY:\n        required: false\n\
+              jobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./agent\n        env:\n          OPENROUTER_API_KEY: ${{ secrets.OPENROUTER_API_KEY }}\n";
+    let (found, after, _) = one_file(".github/workflows/agent.yml", wf, "llmgateway");
+    assert!(!found.is_empty());
+    assert!(
+        found.iter().all(|f| f.2 == "manual" && f.3.ends_with(":workflow-call")),
+        "{found:?}"
+    );
+    assert_eq!(after, wf);
+}
+
+#[test]
+fn the_checklist_names_the_key_and_the_override_variable_of_a_moved_request() {
+    let js = "const baseURL = process.env.OPENAI_BASE_URL || \"https://openrouter.ai/api/v1\";\n\
+              const apiKey = process.env.LLM_API_KEY;\n\
+              export const client = new OpenAI({ baseURL, apiKey });\n";
+    let (_, after, checklist) = one_file("src/client.js", js, "llmgateway");
+    assert!(after.contains("https://api.llmgateway.io/v1"), "{after}");
+    let steps: Vec<(String, String)> = checklist
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["step"].as_str().unwrap().into(), i["what"].as_str().unwrap().into()))
+        .collect();
+    assert!(
+        steps.iter().any(|s| s.0 == "set-variable" && s.1.contains("OPENAI_BASE_URL")),
+        "{steps:?}"
+    );
+    assert!(steps.iter().any(|s| s.0 == "replace-key"), "{steps:?}");
+}

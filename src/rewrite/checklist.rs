@@ -19,6 +19,8 @@ pub enum Step {
     RevokeKey,
     /// A config key set outside the repository, to rename there.
     RenameConfigKey,
+    /// Requests now go to the target: the key they send must be the target's.
+    ReplaceKey,
     /// A retired model replaced by another one: run parity on it.
     BehaviourChange,
 }
@@ -61,6 +63,11 @@ pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) ->
                             "create the secret {} (it replaces {}) where these files read secrets from (for CI: the repository or organization settings)",
                             e.after, e.before
                         )
+                    } else if looks_like_base_url_var(&e.after) {
+                        format!(
+                            "set {} to {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files); do not copy the old OpenRouter URL",
+                            e.after, target.base_url, e.before
+                        )
                     } else {
                         format!(
                             "set {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files)",
@@ -68,6 +75,36 @@ pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) ->
                         )
                     };
                     add(Step::SetVariable, what, place);
+                }
+                Kind::BaseUrl => {
+                    let line = f.source.line_text(e.line);
+                    // A variable that overrides the URL rewritten here
+                    // (`process.env.OPENAI_BASE_URL || "https://openrouter.ai/..."`).
+                    for var in override_vars(line) {
+                        add(
+                            Step::SetVariable,
+                            format!(
+                                "deployments that set {var} override the URL rewritten here: set it to {} or unset it",
+                                target.base_url
+                            ),
+                            place.clone(),
+                        );
+                    }
+                    // The key these requests send: renamed with them only
+                    // when its variable was named after OpenRouter.
+                    let renamed_key = f.edits.iter().any(|o| {
+                        o.kind == Kind::ApiKeyEnv && !looks_like_base_url_var(&o.after)
+                    });
+                    if !renamed_key {
+                        add(
+                            Step::ReplaceKey,
+                            format!(
+                                "requests from these files now go to {}: make sure the key they send (whatever its name, e.g. an OPENAI_API_KEY or a config value) is a {} key, not an OpenRouter one",
+                                target.base_url, target.name
+                            ),
+                            place,
+                        );
+                    }
                 }
                 Kind::ModelSlug => {
                     let from = e.rule.rsplit_once(":models:").map(|(_, s)| s);
@@ -113,6 +150,30 @@ pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) ->
     }
     items.sort();
     items
+}
+
+fn looks_like_base_url_var(name: &str) -> bool {
+    let u = name.to_ascii_uppercase();
+    ["BASE", "URL", "ENDPOINT", "HOST"].iter().any(|w| u.contains(w))
+}
+
+/// Upper-case variable names on `line` that hold a base URL.
+fn override_vars(line: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        let upper = w.len() >= 4
+            && w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            && w.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
+        if upper
+            && looks_like_base_url_var(w)
+            && !w.contains("OPENROUTER")
+            && !w.contains("OPEN_ROUTER")
+            && !out.iter().any(|o| o == w)
+        {
+            out.push(w.to_owned());
+        }
+    }
+    out
 }
 
 /// The checklist as `#` lines for the manual report.

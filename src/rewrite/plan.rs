@@ -184,7 +184,18 @@ fn lockfile_note(fp: &FilePlan) -> Option<ManualItem> {
 }
 
 fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
+    let new = f.replacement.as_deref().unwrap_or("the target's variable");
+    let rule_says = |suffix: &str| f.rule.ends_with(suffix);
     let suggestion = match (&f.replacement, f.kind) {
+        _ if rule_says(":stays") => {
+            "keep it while the request's URL stays on OpenRouter; change both together".into()
+        }
+        _ if rule_says(":still-read") => {
+            format!("keep it, and set {new} next to it (rewrite adds it to .env files)")
+        }
+        _ if rule_says(":holds-key") => format!(
+            "create a key on the target gateway, set it as {new} (not this value), and revoke the OpenRouter key"
+        ),
         (_, Kind::Secret) => {
             "remove the key from the code, rotate it at OpenRouter, and read the target's key from the environment".into()
         }

@@ -703,6 +703,8 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         let identifier = whole && self.det.direct.is_none() && self.is_program_identifier(lx, i);
         for r in hits {
             let name = text[r.clone()].to_owned();
+            let identifier =
+                identifier || (!whole && self.det.direct.is_none() && self.interpolated(t, &r));
             let mut f = self.env_finding(r, &name);
             if identifier && f.fix == Fix::Auto {
                 f = self.identifier_finding(f);
@@ -790,6 +792,29 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                     | super::FileKind::Yaml
                     | super::FileKind::Json
             )
+    }
+
+    /// Whether `r`, inside string token `t`, is a program variable
+    /// interpolated into it (`f"Bearer {OPENROUTER_API_KEY}"`,
+    /// `"%(OPENROUTER_URL)s"`, `` `${OPENROUTER_KEY}` ``) rather than an
+    /// environment variable's name (`f"{os.environ['OPENROUTER_API_KEY']}"`,
+    /// `${process.env.OPENROUTER_API_KEY}`). Python and JS only: in shell
+    /// and config files `${X}` is the environment.
+    fn interpolated(&self, t: &super::lex::Token, r: &Range<usize>) -> bool {
+        let kind = super::FileKind::detect(std::path::Path::new(self.path));
+        if !matches!(kind, super::FileKind::Python | super::FileKind::JavaScript) {
+            return false;
+        }
+        let text = &self.source.text;
+        let before = &text[t.inner.start..r.start];
+        let open_brace = before.rfind('{').is_some_and(|o| !before[o..].contains('}'));
+        let open_pct = before.rfind("%(").is_some_and(|o| !before[o..].contains(')'));
+        if !(open_brace || open_pct) {
+            return false;
+        }
+        let quoted = before.ends_with(['"', '\'']);
+        let env = before.ends_with("env.") || before.ends_with("env?.");
+        !quoted && !env
     }
 
     fn builds_requests(&self) -> bool {
@@ -1122,7 +1147,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         }
         let f = self.finding(Kind::ModelSlug, r, s.to_owned(), repl, m.fix, msg, m.rule);
         if !gated {
-            self.anchors.push((f.span.start, Anchor::Marker));
+            // In a LiteLLM/aider file the id is the route: one left to a
+            // person keeps its request on OpenRouter.
+            let a = match (self.prefix_routed, f.fix) {
+                (false, _) => Anchor::Marker,
+                (true, Fix::Auto) => Anchor::Url,
+                (true, _) => Anchor::Kept,
+            };
+            self.anchors.push((f.span.start, a));
             self.out.has_marker = true;
         }
         self.push(f, gated);
@@ -1259,6 +1291,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 format!("{}:sdk:{name}", tg.id),
             ),
         };
+        // The SDK's built-in base URL is the request's URL: one the target
+        // has no equivalent for keeps calling openrouter.ai.
+        let a = if f.fix == Fix::Auto {
+            Anchor::Url
+        } else {
+            Anchor::Kept
+        };
+        self.anchors.push((f.span.start, a));
         self.push(f, false);
     }
 
@@ -1284,7 +1324,20 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             .filter(|f| f.kind == Kind::Secret)
             .map(|f| f.line)
             .collect();
+        // A reusable workflow's secrets are passed by name by its callers.
+        let reusable = self.path.contains(".github/workflows/")
+            && self.source.text.contains("workflow_call");
         for f in &mut self.out.findings {
+            if reusable && f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto {
+                f.fix = Fix::Manual;
+                f.edit = None;
+                f.message = format!(
+                    "{} in a reusable workflow (on: workflow_call): its callers pass it by name; rename it here and in every caller together",
+                    f.matched
+                );
+                f.rule = format!("{}:workflow-call", f.rule);
+                continue;
+            }
             if f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto && key_lines.contains(&f.line) {
                 let new = f.replacement.clone().unwrap_or_default();
                 f.fix = Fix::Manual;

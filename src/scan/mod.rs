@@ -374,7 +374,15 @@ fn mark_still_read(files: &mut [FileResult]) {
         return;
     }
     for fr in files {
-        if !FileKind::detect(std::path::Path::new(&fr.path)).sets_variables() {
+        let kind = FileKind::detect(std::path::Path::new(&fr.path));
+        // Scripts set variables for the programs they start (`docker run -e
+        // X=$X`) unless they make a migrated request themselves, whose
+        // reads scan has already decided.
+        let script = matches!(kind, FileKind::Shell | FileKind::PowerShell)
+            && !fr.findings.iter().any(|f| {
+                f.kind == Kind::BaseUrl && f.fix == crate::finding::Fix::Auto
+            });
+        if !kind.sets_variables() && !script {
             continue;
         }
         for f in &mut fr.findings {
