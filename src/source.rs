@@ -397,7 +397,10 @@ mod tests {
         let f = d.path().join("f");
         std::fs::write(&f, b"12345").unwrap();
         assert_eq!(read_regular(&f, 5).unwrap(), b"12345");
-        assert!(read_regular(&f, 4).unwrap_err().to_string().contains("larger than 4"));
+        assert!(read_regular(&f, 4)
+            .unwrap_err()
+            .to_string()
+            .contains("larger than 4"));
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub struct HistoryReport {
     /// are left out by git itself.
     pub blobs: u64,
     pub bytes: u64,
+    /// Objects the history names but the repository lacks (a partial or
+    /// damaged clone): not read, counted.
+    pub missing: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +106,9 @@ pub fn scan_history(
             "--objects",
             "--all",
             "--filter=object:type=blob",
+            // A partial or damaged clone lacks some objects: count them
+            // (they come back from cat-file as `?<id> missing`), go on.
+            "--missing=print",
         ])
         .arg(format!("--filter=blob:limit={max_blob}"))
         .stdout(Stdio::piped())
@@ -140,6 +146,7 @@ pub fn scan_history(
             continue;
         };
         if kind == b"missing" {
+            report.missing += 1;
             continue;
         }
         let path = parts.next().unwrap_or_default();
@@ -305,11 +312,15 @@ fn introducing_commits(
 /// The human report section.
 pub fn human(h: &HistoryReport) -> String {
     let mut s = format!(
-        "history: {} key(s) in {} blob(s) read ({:.1} MiB)\n",
+        "history: {} key(s) in {} blob(s) read ({:.1} MiB)",
         h.findings.len(),
         h.blobs,
         h.bytes as f64 / (1024.0 * 1024.0)
     );
+    if h.missing > 0 {
+        s.push_str(&format!("; {} object(s) missing from the clone", h.missing));
+    }
+    s.push('\n');
     for f in &h.findings {
         let commit = f
             .commit
