@@ -142,13 +142,14 @@ pub fn scan_history(
         }
         let line = header.strip_suffix(b"\n").unwrap_or(&header);
         let mut parts = line.splitn(4, |&b| b == b' ');
-        let (Some(sha), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
-            continue;
-        };
-        if kind == b"missing" {
+        let (sha, kind) = (parts.next().unwrap_or_default(), parts.next());
+        if kind == Some(b"missing".as_slice()) {
             report.missing += 1;
             continue;
         }
+        let (Some(kind), Some(size)) = (kind, parts.next()) else {
+            continue;
+        };
         let path = parts.next().unwrap_or_default();
         let size: u64 = std::str::from_utf8(size)
             .ok()
