@@ -8,7 +8,7 @@
 # so page cache and machine load hit both alike; medians of $BENCH_RUNS.
 #
 #   scripts/bench-history.sh REPO        # a clone or a bare mirror
-#   BENCH_RUNS=3 BENCH_BIN=target/debug/llmgw-migrate scripts/bench-history.sh REPO
+#   BENCH_RUNS=3 BENCH_WARMUP=0 BENCH_BIN=target/debug/llmgw-migrate scripts/bench-history.sh REPO
 #
 # Needs: git, jq, /usr/bin/time (GNU time).
 set -euo pipefail
@@ -17,6 +17,7 @@ REPO=${1:?usage: scripts/bench-history.sh REPO}
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${BENCH_RUNS:-5}
+WARMUP=${BENCH_WARMUP:-1}
 BIN=${BENCH_BIN:-$ROOT/target/release/llmgw-migrate}
 CAP=4194304
 if [[ -z ${BENCH_BIN:-} ]]; then
@@ -54,8 +55,10 @@ reference() {
   cat "$RES/t"
 }
 
-tool >/dev/null
-reference >/dev/null
+if ((WARMUP)); then
+  tool >/dev/null
+  reference >/dev/null
+fi
 : >"$RES/tool"
 : >"$RES/ref"
 for i in $(seq "$RUNS"); do
