@@ -2,7 +2,7 @@
 # `scan --history` benchmark: wall time, CPU time and peak RSS of
 #   llmgw-migrate scan --history --format json --kinds secret REPO/<empty dir>
 # against the reference cost of reading the same blobs with git alone:
-#   git rev-list --objects --all --filter=object:type=blob --filter=blob:limit=4194304 |
+#   git rev-list --objects --all --missing=print --filter=object:type=blob --filter=blob:limit=4194304 |
 #     git cat-file --batch >/dev/null
 # Runs alternate between the two (order flipped each round) after a warm-up,
 # so page cache and machine load hit both alike; medians of $BENCH_RUNS.
@@ -50,7 +50,7 @@ tool() {
   echo "$(cat "$RES/t") $hwm"
 }
 reference() {
-  /usr/bin/time -f '%e %U %S %M' -o "$RES/t" sh -c "git -C '$REPO' rev-list --objects --all \
+  /usr/bin/time -f '%e %U %S %M' -o "$RES/t" sh -c "git -C '$REPO' rev-list --objects --all --missing=print \
     --filter=object:type=blob --filter=blob:limit=$CAP | git -C '$REPO' cat-file --batch >/dev/null"
   cat "$RES/t"
 }
