@@ -123,3 +123,21 @@ fn outside_a_repository_is_a_clear_error() {
     let o = scan(d.path(), &["--format", "sarif"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn objects_missing_from_the_clone_are_counted_not_fatal() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    git(p, &["init", "-q"]);
+    std::fs::write(p.join("a.txt"), "kept\n").unwrap();
+    std::fs::write(p.join("b.txt"), "lost\n").unwrap();
+    git(p, &["add", "-A"]);
+    git(p, &["commit", "-qm", "init"]);
+    // Delete one blob's loose object, as a damaged or partial clone lacks it.
+    let lost = git(p, &["rev-parse", "HEAD:b.txt"]);
+    std::fs::remove_file(p.join(".git/objects").join(&lost[..2]).join(&lost[2..])).unwrap();
+    let o = scan(p, &["--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["history"]["missing"], 1, "{doc}");
+    assert_eq!(doc["history"]["blobs"], 1);
+}

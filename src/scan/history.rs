@@ -43,6 +43,9 @@ pub struct HistoryReport {
     /// are left out by git itself.
     pub blobs: u64,
     pub bytes: u64,
+    /// Objects the history names but the repository lacks (a partial or
+    /// damaged clone): not read, counted.
+    pub missing: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +106,9 @@ pub fn scan_history(
             "--objects",
             "--all",
             "--filter=object:type=blob",
+            // A partial or damaged clone lacks some objects: count them
+            // (they come back from cat-file as `?<id> missing`), go on.
+            "--missing=print",
         ])
         .arg(format!("--filter=blob:limit={max_blob}"))
         .stdout(Stdio::piped())
@@ -136,12 +142,14 @@ pub fn scan_history(
         }
         let line = header.strip_suffix(b"\n").unwrap_or(&header);
         let mut parts = line.splitn(4, |&b| b == b' ');
-        let (Some(sha), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
-            continue;
-        };
-        if kind == b"missing" {
+        let (sha, kind) = (parts.next().unwrap_or_default(), parts.next());
+        if kind == Some(b"missing".as_slice()) {
+            report.missing += 1;
             continue;
         }
+        let (Some(kind), Some(size)) = (kind, parts.next()) else {
+            continue;
+        };
         let path = parts.next().unwrap_or_default();
         let size: u64 = std::str::from_utf8(size)
             .ok()
@@ -305,11 +313,15 @@ fn introducing_commits(
 /// The human report section.
 pub fn human(h: &HistoryReport) -> String {
     let mut s = format!(
-        "history: {} key(s) in {} blob(s) read ({:.1} MiB)\n",
+        "history: {} key(s) in {} blob(s) read ({:.1} MiB)",
         h.findings.len(),
         h.blobs,
         h.bytes as f64 / (1024.0 * 1024.0)
     );
+    if h.missing > 0 {
+        s.push_str(&format!("; {} object(s) missing from the clone", h.missing));
+    }
+    s.push('\n');
     for f in &h.findings {
         let commit = f
             .commit
