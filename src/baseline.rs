@@ -217,11 +217,28 @@ pub fn write(path: &Path, report: &ScanReport) -> anyhow::Result<()> {
     let b = Baseline::from_report(report);
     let mut text = serde_json::to_string_pretty(&b)?;
     text.push('\n');
-    std::fs::write(path, text).with_context(|| format!("{}: cannot write baseline", path.display()))
+    // Atomically: a temp file next to it, then a rename, so an interrupted
+    // run never leaves half a baseline.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".llmgw-migrate.")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write().with_context(|| format!("{}: cannot write baseline", path.display()))
 }
 
 pub fn load(path: &Path) -> anyhow::Result<Baseline> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
         .with_context(|| format!("{}: cannot read baseline", path.display()))?;
     let b: Baseline = serde_json::from_str(&text).map_err(|e| {
         let msg = e.to_string();

@@ -18,7 +18,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
-    /// When to use colors (never when NO_COLOR is set).
+    /// When to use colors (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
 
@@ -41,6 +41,11 @@ pub enum Command {
     Rewrite(RewriteArgs),
     /// Replay a golden prompt set against two gateways and compare the answers.
     Parity(ParityArgs),
+    /// Combine the JSON reports of many repositories (fleet migrations).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// List, show and validate the mapping tables.
     Rules {
         #[command(subcommand)]
@@ -76,6 +81,60 @@ pub enum RulesCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Hold a table against a gateway's models list: exit 1 when rows map
+    /// to models it does not serve (for `openrouter`: authors scan misses).
+    Check {
+        /// Target id or alias, or `openrouter` for the source table.
+        target: String,
+        /// The models list: a JSON file, or an http(s) URL.
+        #[arg(long, value_name = "FILE|URL")]
+        catalog: String,
+        #[arg(long, value_enum, default_value_t = HumanJson::Human)]
+        format: HumanJson,
+        /// Write a `--rules` overlay with the proposed (unverified) rows to DIR.
+        #[arg(long, value_name = "DIR")]
+        write_overlay: Option<PathBuf>,
+        /// Environment variable holding a key for the URL (never printed).
+        #[arg(long, value_name = "NAME")]
+        key_env: Option<String>,
+        /// Seconds to wait for the URL.
+        #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+        timeout: f64,
+        /// Day a saved catalogue was read (YYYY-MM-DD; default: today).
+        #[arg(long, value_name = "DATE")]
+        read_on: Option<String>,
+    },
+    /// Rows added, removed and changed between two versions of a target
+    /// table (each a file or a built-in target id); exit 1 when they differ.
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_enum, default_value_t = HumanJson::Human)]
+        format: HumanJson,
+    },
+}
+
+// Fleet migrations (docs/fleet.md): `report merge`, and `--repo-name`,
+// `--branch`, `--pr-body` below.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Merge scan, rewrite and parity JSON reports into one view: a row per
+    /// repository, manual items by rule, parity verdicts, stale tables.
+    /// Exit 2 when a file cannot be merged (the others still are).
+    Merge {
+        /// JSON reports (`--format json` of scan, rewrite, parity).
+        #[arg(required = true, value_name = "REPORT.json")]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = MergeFormat::Markdown)]
+        format: MergeFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MergeFormat {
+    Json,
+    Markdown,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,7 +152,7 @@ pub struct WalkArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Skip files larger than this many bytes.
+    /// Skip files larger than this many bytes (0: no limit; default 4 MiB).
     #[arg(long, value_name = "BYTES")]
     pub max_filesize: Option<u64>,
 
@@ -169,6 +228,28 @@ pub struct ScanArgs {
     /// Print only the paths of files with findings, one per line.
     #[arg(short = 'l', long, conflicts_with = "format")]
     pub files_with_findings: bool,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
+
+    /// Fix classes that fail the gate (exit 1); other findings are informational.
+    /// Default: auto,manual (also `[scan] fail_on` in llmgw-migrate.toml).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FIX")]
+    pub fail_on: Vec<FailOn>,
+
+    /// Also read every blob in the git history for hard-coded keys
+    /// (human or json format).
+    #[arg(long)]
+    pub history: bool,
+}
+
+/// A fix class for `scan --fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Auto,
+    Manual,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -217,6 +298,24 @@ pub struct RewriteArgs {
     /// In .env files, add the new variable next to the old one instead of renaming it.
     #[arg(long)]
     pub keep_old_env: bool,
+
+    /// Also rename program identifiers named after OpenRouter
+    /// (`self.openrouter_api_key`), in every place they are used, f-strings
+    /// and template literals included. Off by default: such renames are cosmetic.
+    #[arg(long)]
+    pub rename_identifiers: bool,
+
+    /// Commit the rewrite of HEAD to this new branch; work tree, index and current branch stay as they are.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "write", "check"])]
+    pub branch: Option<String>,
+
+    /// With --branch, write a Markdown pull-request description to FILE.
+    #[arg(long, value_name = "FILE", requires = "branch")]
+    pub pr_body: Option<PathBuf>,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -276,6 +375,15 @@ pub struct ParityArgs {
     /// Only run prompts with this tag (repeatable).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+
+    /// `repository` field of the JSON report (default: origin's owner/name, else the directory name).
+    #[arg(long, value_name = "NAME")]
+    pub repo_name: Option<String>,
+
+    // Meaning-aware parity (docs/parity.md).
+    /// Ask each side N times per prompt and mode (overrides `samples:`).
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
 }
 
 // Help that lists values known only at run time: the finding kinds with a

@@ -9,6 +9,9 @@
 //! kinds = ["base-url", "model-slug"]
 //! max_filesize = 2097152
 //!
+//! [scan]
+//! fail_on = ["auto", "manual"]       # fix classes that fail the gate
+//!
 //! [parity]
 //! golden = "parity/golden.yaml"
 //! config = "parity/gateways.yaml"
@@ -23,7 +26,7 @@ use anyhow::{anyhow, Context};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::finding::Kind;
+use crate::finding::{Fix, Kind};
 use crate::rules::Rules;
 
 pub const FILE_NAME: &str = "llmgw-migrate.toml";
@@ -42,7 +45,14 @@ struct Raw {
     exclude: Vec<Spanned<String>>,
     kinds: Option<Vec<Spanned<String>>>,
     max_filesize: Option<Spanned<i64>>,
+    scan: Option<RawScan>,
     parity: Option<RawParity>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScan {
+    fail_on: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -66,6 +76,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub kinds: Option<Vec<Kind>>,
     pub max_filesize: Option<u64>,
+    /// `[scan] fail_on`: fix classes that fail the gate.
+    pub fail_on: Option<Vec<Fix>>,
     pub parity: ParityDefaults,
     /// Where `target` was written, to point at it if it names no table.
     target_at: Option<(usize, usize)>,
@@ -175,10 +187,29 @@ impl Config {
             cfg.kinds = Some(v);
         }
         if let Some(m) = &raw.max_filesize {
-            if *m.get_ref() <= 0 {
-                return Err(cx.err(m.span(), "max_filesize must be a positive number of bytes"));
+            if *m.get_ref() < 0 {
+                return Err(cx.err(
+                    m.span(),
+                    "max_filesize must be a number of bytes (0: no limit)",
+                ));
             }
             cfg.max_filesize = Some(*m.get_ref() as u64);
+        }
+        if let Some(list) = raw.scan.as_ref().and_then(|s| s.fail_on.as_ref()) {
+            let mut v = Vec::new();
+            for f in list {
+                let fix = Fix::parse(f.get_ref().trim()).ok_or_else(|| {
+                    cx.err(
+                        f.span(),
+                        format!(
+                            "unknown fail_on value {:?}; expected auto, manual or none",
+                            f.get_ref()
+                        ),
+                    )
+                })?;
+                v.push(fix);
+            }
+            cfg.fail_on = Some(v);
         }
         if let Some(p) = &raw.parity {
             cfg.parity.golden = p.golden.as_deref().map(resolve);
@@ -207,7 +238,7 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
             .with_context(|| format!("{}: cannot read config file", path.display()))?;
         Config::parse(path, &text)
     }
@@ -266,6 +297,17 @@ impl Config {
             return parse_kinds(cli);
         }
         Ok(self.kinds.clone().unwrap_or_default())
+    }
+
+    /// Fix classes that fail the gate: the flag's when given, else the
+    /// file's, else `auto` and `manual`.
+    pub fn effective_fail_on(&self, cli: &[Fix]) -> Vec<Fix> {
+        if !cli.is_empty() {
+            return cli.to_vec();
+        }
+        self.fail_on
+            .clone()
+            .unwrap_or_else(|| vec![Fix::Auto, Fix::Manual])
     }
 
     pub fn effective_max_filesize(&self, cli: Option<u64>) -> Option<u64> {

@@ -65,10 +65,26 @@ pub enum Fix {
     None,
 }
 
+impl Fix {
+    pub const ALL: [Fix; 3] = [Fix::Auto, Fix::Manual, Fix::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fix::Auto => "auto",
+            Fix::Manual => "manual",
+            Fix::None => "none",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Fix> {
+        Fix::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
 /// One OpenRouter dependency found in a file.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Finding {
-    /// Relative to the scanned root, with `/`.
+    /// The scanned root as given joined to the path below it, with `/`.
     pub path: String,
     /// 1-based; columns count characters.
     pub line: usize,
@@ -94,35 +110,9 @@ pub struct Finding {
     pub edit: Option<Edit>,
 }
 
-/// Redact a secret: keep a known prefix and at most the last 4 characters.
-pub fn redact(secret: &str, prefix: &str) -> String {
-    let keep_prefix = if secret.starts_with(prefix) {
-        prefix
-    } else {
-        ""
-    };
-    let rest = &secret[keep_prefix.len()..];
-    let n = rest.chars().count();
-    // Short secrets would leak most of themselves through the tail: show none.
-    let tail: String = if n >= 16 {
-        rest.chars().skip(n - 4).collect()
-    } else {
-        String::new()
-    };
-    format!("{keep_prefix}...{tail}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redaction_keeps_prefix_and_last_four() {
-        let key = format!("sk-or-v1-{}", "ab12".repeat(16));
-        assert_eq!(redact(&key, "sk-or-v1-"), "sk-or-v1-...ab12");
-        assert_eq!(redact("short", "sk-or-v1-"), "...");
-        assert!(!redact(&key, "sk-or-v1-").contains(&key[9..30]));
-    }
 
     #[test]
     fn kind_names_round_trip() {

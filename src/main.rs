@@ -23,7 +23,12 @@ fn main() -> ExitCode {
     match llmgw_migrate::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("llmgw-migrate: error: {e:#}");
+            // Errors can quote a config or table line holding a key.
+            let msg = format!("{e:#}");
+            let msg = llmgw_migrate::redact::Redactor::builtin()
+                .text(&msg)
+                .into_owned();
+            eprintln!("llmgw-migrate: error: {msg}");
             ExitCode::from(2)
         }
     }

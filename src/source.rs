@@ -165,13 +165,7 @@ impl SourceText {
                     pos = e.range.end;
                 }
                 text.push_str(&self.text[pos..]);
-                let le = self.encoding == Encoding::Utf16Le;
-                let mut out = Vec::with_capacity(text.len() * 2 + 2);
-                out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
-                for u in text.encode_utf16() {
-                    out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
-                }
-                Ok(out)
+                Ok(encode_utf16(&text, self.encoding))
             }
             _ => {
                 let mut out = Vec::with_capacity(self.bytes.len());
@@ -203,12 +197,70 @@ impl SourceText {
     }
 }
 
+/// `text` as UTF-16 with its byte-order mark: little-endian for
+/// [`Encoding::Utf16Le`], big-endian otherwise.
+pub fn encode_utf16(text: &str, enc: Encoding) -> Vec<u8> {
+    let le = enc == Encoding::Utf16Le;
+    let mut out = Vec::with_capacity(text.len() * 2 + 2);
+    out.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    out
+}
+
 fn floor_char(s: &str, mut off: usize) -> usize {
     off = off.min(s.len());
     while !s.is_char_boundary(off) {
         off -= 1;
     }
     off
+}
+
+/// Cap on the tool's own input files (config, baseline, tables).
+pub const INPUT_CAP: u64 = 16 * 1024 * 1024;
+
+/// Open `path` for reading only if it is a regular file, checked on the
+/// open file (no race with a swap); non-blocking, so a FIFO cannot hang.
+pub fn open_regular(path: &std::path::Path) -> std::io::Result<(std::fs::File, std::fs::Metadata)> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = o.open(path)?;
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok((f, meta))
+}
+
+/// A regular file's bytes, refused when larger than `cap`.
+pub fn read_regular(path: &std::path::Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let (f, meta) = open_regular(path)?;
+    if meta.len() > cap {
+        return Err(std::io::Error::other(format!(
+            "larger than {cap} bytes; not read"
+        )));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    f.take(cap + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > cap {
+        return Err(std::io::Error::other(format!(
+            "larger than {cap} bytes; not read"
+        )));
+    }
+    Ok(buf)
+}
+
+/// [`read_regular`] as UTF-8 text.
+pub fn read_regular_text(path: &std::path::Path, cap: u64) -> std::io::Result<String> {
+    String::from_utf8(read_regular(path, cap)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// Whether bytes look binary: a NUL in the first 8 KiB, unless the file
@@ -329,6 +381,26 @@ mod tests {
         ));
         assert!(s.apply(&[e(0..2), e(2..4)]).is_ok());
         assert!(matches!(s.apply(&[e(4..9)]), Err(ApplyError::BadRange(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_within_the_cap_are_read() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        // Would block forever (FIFO) or never end (/dev/zero) if read.
+        let e = read_regular(&fifo, 100).unwrap_err();
+        assert!(e.to_string().contains("not a regular file"), "{e}");
+        assert!(read_regular(std::path::Path::new("/dev/zero"), 100).is_err());
+        let f = d.path().join("f");
+        std::fs::write(&f, b"12345").unwrap();
+        assert_eq!(read_regular(&f, 5).unwrap(), b"12345");
+        assert!(read_regular(&f, 4)
+            .unwrap_err()
+            .to_string()
+            .contains("larger than 4"));
     }
 
     #[test]

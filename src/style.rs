@@ -1,4 +1,4 @@
-//! Terminal colors: only on a TTY, never with NO_COLOR.
+//! Terminal colors: on a TTY unless NO_COLOR is set, or when asked with `--color always`.
 
 use std::io::IsTerminal;
 
@@ -10,11 +10,12 @@ pub struct ColorChoice(pub bool);
 impl ColorChoice {
     pub fn resolve(when: ColorWhen) -> ColorChoice {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        // An explicit `--color always` wins over NO_COLOR (no-color.org:
+        // the variable sets the default, flags override it).
         ColorChoice(match when {
-            _ if no_color => false,
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => std::io::stdout().is_terminal(),
+            ColorWhen::Auto => !no_color && std::io::stdout().is_terminal(),
         })
     }
 

@@ -164,7 +164,7 @@ fn bad_files_are_errors_with_file_line_col() {
         22,
         "unknown kind \"modelslug\"",
     );
-    error_at("\n\nmax_filesize = 0\n", 3, 16, "positive");
+    error_at("\n\nmax_filesize = -1\n", 3, 16, "0: no limit");
     error_at("[parity]\nconcurrency = 0\n", 2, 15, "between 1 and 1024");
     error_at(
         "[parity]\nformat = \"xml\"\n",

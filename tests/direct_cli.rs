@@ -163,7 +163,9 @@ fn anthropic_code_is_manual_where_the_target_cannot_take_it() {
     }
     let client = all
         .iter()
-        .find(|f| f.path == "bot/claude.py" && f.kind == Kind::BaseUrl)
+        .find(|f| {
+            f.path.ends_with("fixtures/direct-anthropic/bot/claude.py") && f.kind == Kind::BaseUrl
+        })
         .unwrap();
     assert!(
         client.message.contains("from openai import OpenAI")

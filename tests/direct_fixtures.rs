@@ -25,8 +25,9 @@ fn run(repo: &Path, from: &str, target: &str) -> ScanReport {
         from: from.to_owned(),
         ..ScanOptions::default()
     };
-    let report = scan(&rules, t, &opts);
+    let mut report = scan(&rules, t, &opts);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+    common::relative_to(&mut report, repo);
     report
 }
 

@@ -182,6 +182,94 @@ async fn differing_text_fails_the_text_check() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn reference_checks_judge_each_answer() {
+    let golden = r#"schema: 1
+defaults: {params: {temperature: 0}, stream: both}
+prompts:
+  - id: capital
+    model: openai/gpt-4o
+    messages: [{role: user, content: "What is the capital of France?"}]
+    expect: {text: ignore, contains: [paris], not_contains: [lyon]}
+  - id: structured
+    model: openai/gpt-4o
+    messages: [{role: user, content: "Capital of France as JSON"}]
+    params: {response_format: {type: json_object}}
+    expect:
+      text: ignore
+      json_schema: {type: object, required: [answer, country], properties: {answer: {enum: [Paris]}}}
+"#;
+    let c = Switches {
+        text_suffix: Some(" Lyon is nice too.".into()),
+        ..Default::default()
+    };
+    let r = run(golden, Switches::default(), c, "", Options::default()).await;
+    for mode in ["non-stream", "stream"] {
+        assert_eq!(
+            check(&r.report, "capital", mode, "contains").status,
+            Status::Pass
+        );
+        let n = check(&r.report, "capital", mode, "not_contains");
+        assert_eq!(n.status, Status::Fail);
+        assert_eq!(n.detail, r#"candidate contains ["lyon"]"#);
+        // The suffix breaks the JSON on the candidate only.
+        let j = check(&r.report, "structured", mode, "json_schema");
+        assert_eq!(j.status, Status::Fail);
+        assert_eq!(j.detail, "candidate not JSON", "{mode}");
+    }
+    let r = run(
+        golden,
+        Switches::default(),
+        Switches::default(),
+        "",
+        Options::default(),
+    )
+    .await;
+    assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
+    assert_eq!(
+        check(&r.report, "structured", "stream", "json_schema").status,
+        Status::Pass
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cost_is_reported_per_prompt_and_in_total_never_invented() {
+    let golden = GOLDEN.replace(
+        "  stream: both\n",
+        "  stream: both\n  expect: {cost: {max_ratio: 1.2}}\n",
+    );
+    // The OpenRouter-shaped fake reports usage.cost; the target does not.
+    let r = run(
+        &golden,
+        Switches::default(),
+        Switches::default(),
+        "",
+        Options::default(),
+    )
+    .await;
+    let p = &r.report.prompts[0];
+    assert_eq!(p.cost.baseline, Some(0.000042));
+    assert_eq!(p.cost.candidate, None);
+    let total = r.report.summary.cost.baseline.unwrap();
+    assert!((total - 4.0 * 0.000042).abs() < 1e-12, "{total}");
+    assert_eq!(r.report.summary.cost.candidate, None);
+    let c = check(&r.report, "capital", "stream", "cost");
+    assert_eq!(c.status, Status::Skip);
+    assert_eq!(c.detail, "no cost returned by the candidate");
+    // Both OpenRouter-shaped: equal cost passes the ratio.
+    let b = fake::start(Shape::OpenRouter, Switches::default()).await;
+    let c2 = fake::start(Shape::OpenRouter, Switches::default()).await;
+    let cfg = format!(
+        "baseline: {{base_url: '{}'}}\ncandidate: {{base_url: '{}'}}\n",
+        b.base_url(),
+        c2.base_url()
+    );
+    let (rep, _) = run_config(&golden, &cfg, Options::default()).await;
+    let c = check(&rep, "capital", "stream", "cost");
+    assert_eq!(c.status, Status::Pass);
+    assert_eq!(c.detail, "candidate/baseline 1.00x (max 1.2x)");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn token_drift_fails_token_checks_but_small_drift_passes() {
     let c = Switches {
         token_drift: 40,
@@ -394,10 +482,20 @@ async fn missing_usage_fails_token_checks() {
         no_usage: true,
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(
+        GOLDEN,
+        Switches::default(),
+        c.clone(),
+        "",
+        Options::default(),
+    )
+    .await;
     let t = check(&r.report, "capital", "stream", "total_tokens");
     assert_eq!(t.status, Status::Fail);
-    assert!(t.detail.contains("usage missing"));
+    assert_eq!(t.detail, "usage missing on the candidate");
+    let r = run(GOLDEN, c.clone(), c, "", Options::default()).await;
+    let t = check(&r.report, "capital", "non-stream", "total_tokens");
+    assert_eq!(t.detail, "usage missing on both sides");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -550,14 +648,197 @@ async fn check_models_includes_slugs_scan_finds() {
         gpt4o.from.iter().any(|f| f == "golden:capital"),
         "{gpt4o:?}"
     );
-    assert!(gpt4o.from.iter().any(|f| f == "scan:app.py:4"), "{gpt4o:?}");
+    // Files are named from the path given to --scan.
+    let at = |line: usize| format!("scan:{}/app.py:{line}", repo.path().display());
+    assert!(gpt4o.from.iter().any(|f| *f == at(4)), "{gpt4o:?}");
     assert_eq!(gpt4o.status, Status::Pass);
     // The fake does not list gpt-5-mini (or its mapping needs a person).
     let other = m
         .models
         .iter()
-        .find(|e| e.from.iter().any(|f| f == "scan:app.py:5"))
+        .find(|e| e.from.iter().any(|f| *f == at(5)))
         .expect("second slug found by scan");
     assert_ne!(other.status, Status::Pass, "{other:?}");
     assert_ne!(m.status, Status::Pass);
+}
+
+/// A fake judge and embeddings server. The judge says two answers are the
+/// same unless exactly one mentions Lyon; embeddings count words.
+async fn meaning_server() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, serde_json::Value)>>>,
+) {
+    use axum::routing::post;
+    use serde_json::{json, Value};
+    let seen: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Value)>>> =
+        Default::default();
+    let s1 = seen.clone();
+    let s2 = seen.clone();
+    let app = axum::Router::new()
+        .route(
+            "/v1/chat/completions",
+            post(move |h: axum::http::HeaderMap, body: axum::Json<Value>| {
+                let seen = s1.clone();
+                async move {
+                    let user = body["messages"][1]["content"].as_str().unwrap_or("").to_owned();
+                    seen.lock().unwrap().push((h, body.0));
+                    let (_, answers) = user.split_once("Baseline answer:").unwrap_or(("", ""));
+                    let (b, c) = answers.split_once("Candidate answer:").unwrap_or(("", ""));
+                    let same = b.contains("Lyon") == c.contains("Lyon");
+                    let verdict = json!({"same": same, "reason": if same { "both name Paris" } else { "only one mentions Lyon" }});
+                    axum::Json(json!({"id": "j", "object": "chat.completion", "model": "judge-1",
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": verdict.to_string()}, "finish_reason": "stop"}]}))
+                }
+            }),
+        )
+        .route(
+            "/v1/embeddings",
+            post(move |h: axum::http::HeaderMap, body: axum::Json<Value>| {
+                let seen = s2.clone();
+                async move {
+                    seen.lock().unwrap().push((h, body.0.clone()));
+                    let data: Vec<Value> = body["input"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| {
+                            let t = t.as_str().unwrap_or("");
+                            json!({"index": i, "embedding": [t.matches("Paris").count() as f64, t.matches("Lyon").count() as f64, 1.0]})
+                        })
+                        .collect();
+                    axum::Json(json!({"object": "list", "data": data, "model": "embed-1", "usage": {"prompt_tokens": 4, "total_tokens": 4}}))
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (addr, seen)
+}
+
+const MEANING: &str = r#"schema: 1
+defaults: {params: {temperature: 0}, stream: both}
+prompts:
+  - id: judged
+    model: openai/gpt-4o
+    messages: [{role: user, content: "What is the capital of France?"}]
+    expect: {text: {judge: {rubric: "The city named must be the same."}}}
+  - id: embedded
+    model: openai/gpt-4o
+    messages: [{role: user, content: "What is the capital of France?"}]
+    expect: {text: {embedding: 0.9}}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
+    let (addr, seen) = meaning_server().await;
+    let extra = format!(
+        "judge: {{base_url: 'http://{addr}/v1', model: judge-1, headers: {{X-Judge-Team: qa}}}}\nembeddings: {{base_url: 'http://{addr}/v1', model: embed-1}}\n"
+    );
+    // A paraphrase-like difference the normalized check would fail.
+    let c = Switches {
+        text_suffix: Some(" Indeed.".into()),
+        ..Default::default()
+    };
+    let r = run(MEANING, Switches::default(), c, &extra, Options::default()).await;
+    for mode in ["non-stream", "stream"] {
+        let t = check(&r.report, "judged", mode, "text");
+        assert_eq!(t.status, Status::Pass, "{}", t.detail);
+        assert_eq!(t.detail, "[judge] judge: same (both name Paris)");
+        let e = check(&r.report, "embedded", mode, "text");
+        assert_eq!(e.status, Status::Pass, "{}", e.detail);
+        assert!(
+            e.detail.starts_with("[embedding >= 0.9] cosine 1.000"),
+            "{}",
+            e.detail
+        );
+    }
+    {
+        let seen = seen.lock().unwrap();
+        let judge: Vec<_> = seen
+            .iter()
+            .filter(|(_, b)| b.get("messages").is_some())
+            .collect();
+        assert_eq!(judge.len(), 2);
+        let (h, b) = judge[0];
+        assert_eq!(h.get("x-judge-team").unwrap(), "qa");
+        assert_eq!(b["temperature"], 0);
+        assert_eq!(b["response_format"]["type"], "json_object");
+        let user = b["messages"][1]["content"].as_str().unwrap();
+        assert!(user.contains("The city named must be the same."), "{user}");
+        assert!(
+            user.contains("The capital of France is Paris. Indeed."),
+            "{user}"
+        );
+    }
+    // A contradiction: the judge says different and the cosine drops.
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("rec");
+    let c = Switches {
+        text_suffix: Some(" Or Lyon.".into()),
+        ..Default::default()
+    };
+    let opts = Options {
+        record: Some(rec.clone()),
+        ..Options::default()
+    };
+    let r = run(MEANING, Switches::default(), c, &extra, opts).await;
+    assert_eq!(r.report.verdict, "fail");
+    let t = check(&r.report, "judged", "stream", "text");
+    assert_eq!(t.status, Status::Fail);
+    assert!(t.detail.contains("only one mentions Lyon"), "{}", t.detail);
+    let p = r.report.prompts.iter().find(|p| p.id == "judged").unwrap();
+    assert!(
+        p.notes.iter().any(|n| n.contains("judge: different")),
+        "{:?}",
+        p.notes
+    );
+    let e = check(&r.report, "embedded", "stream", "text");
+    assert_eq!(e.status, Status::Fail);
+    assert!(e.detail.contains("cosine 0.816"), "{}", e.detail);
+    // Offline: the recorded judge and embeddings give the same verdicts
+    // with the helper server gone.
+    drop(seen);
+    let calls_before = Instant::now();
+    let opts = Options {
+        replay: Some(rec.clone()),
+        ..Options::default()
+    };
+    let bogus = "judge: {base_url: 'http://127.0.0.1:9/v1', model: judge-1}\nembeddings: {base_url: 'http://127.0.0.1:9/v1', model: embed-1}\n";
+    let r2 = run(
+        MEANING,
+        Switches::default(),
+        Switches::default(),
+        bogus,
+        opts,
+    )
+    .await;
+    assert!(calls_before.elapsed() < Duration::from_secs(30));
+    for (a, b) in r.report.prompts.iter().zip(&r2.report.prompts) {
+        let ta = a.checks.iter().find(|c| c.name == "text").unwrap();
+        let tb = b.checks.iter().find(|c| c.name == "text").unwrap();
+        assert_eq!((ta.status, &ta.detail), (tb.status, &tb.detail), "{}", a.id);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_meaning_check_without_its_server_is_a_config_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options {
+        golden: write(dir.path(), "golden.yaml", MEANING),
+        config: Some(write(
+            dir.path(),
+            "config.yaml",
+            "baseline: {base_url: 'http://127.0.0.1:9/v1'}\ncandidate: {base_url: 'http://127.0.0.1:9/v1'}\n",
+        )),
+        ..Options::default()
+    };
+    let rules = Rules::embedded().unwrap();
+    let e = parity::prepare(&opts, &rules).err().unwrap().to_string();
+    assert!(e.contains("golden.yaml:4: prompt 'judged' uses a judge check but the config has no judge: section"), "{e}");
 }

@@ -457,3 +457,116 @@ fn parity_defaults_come_from_the_config_file_and_flags_win() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--golden FILE is required"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn samples_ask_each_side_n_times_and_replay() {
+    let st = setup(Switches::default()).await;
+    let rec = st.dir.path().join("rec");
+    let mut args = base_args(&st);
+    args.extend([
+        "--samples".into(),
+        "3".into(),
+        "--record".into(),
+        s(&rec),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let out = cli(args, keys()).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_schema(&v);
+    // 2 prompts x 2 modes x 3 samples per side, no extra calls.
+    assert_eq!(v["summary"]["baseline"]["requests"], 12, "{}", v["summary"]);
+    let p = &v["prompts"][0];
+    assert_eq!(p["samples"]["n"], 3);
+    assert_eq!(p["samples"]["baseline_pairs"], 3);
+    assert_eq!(p["samples"]["candidate_pairs"], 9);
+    assert_eq!(p["samples"]["candidate_agreement"], 1.0);
+    let text = p["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "text")
+        .unwrap();
+    assert!(
+        text["detail"]
+            .as_str()
+            .unwrap()
+            .contains("candidate agrees with baseline 9/9 (100%), baseline with itself 3/3 (100%)"),
+        "{text}"
+    );
+    assert!(rec
+        .join("prompts/capital/stream.candidate.s3.json")
+        .is_file());
+    // Replayed offline with the same samples: the same verdict and rates.
+    let mut args = vec![
+        "parity".into(),
+        "--golden".into(),
+        s(&st.dir.path().join("golden.yaml")),
+        "--replay".into(),
+        s(&rec),
+        "--samples".into(),
+        "3".into(),
+        "--format".into(),
+        "json".into(),
+    ];
+    let out = cli(args.clone(), vec![]).await;
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["prompts"][0]["samples"], p["samples"]);
+    // Asking for more samples than were recorded says so.
+    args[6] = "4".into();
+    let out = cli(args, vec![]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        r["prompts"][0]["checks"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not in the recording"),
+        "{}",
+        r["prompts"][0]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_shards_say_so_and_junit_cases_have_times() {
+    let st = setup(Switches::default()).await;
+    let mut empty = 0;
+    for i in 1..=5 {
+        let mut args = base_args(&st);
+        args.extend(["--shard".into(), format!("{i}/5")]);
+        let out = cli(args, keys()).await;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if stdout.contains("nothing was compared") {
+            empty += 1;
+            assert_eq!(out.status.code(), Some(0));
+            assert!(
+                stdout.contains(&format!(
+                    "verdict: PASS (shard {i}/5 has no prompts: nothing was compared)"
+                )),
+                "{stdout}"
+            );
+            assert!(String::from_utf8_lossy(&out.stderr).contains("has no prompts"));
+        }
+    }
+    assert!(empty >= 3, "2 prompts over 5 shards leave 3 empty");
+    let mut args = base_args(&st);
+    args.extend(["--format".into(), "junit".into()]);
+    let out = cli(args, keys()).await;
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let cases: Vec<&str> = xml.split("<testcase ").skip(1).collect();
+    assert_eq!(cases.len(), 4, "{xml}");
+    for c in cases {
+        let t = c
+            .split("time=\"")
+            .nth(1)
+            .expect("time= on every prompt case");
+        let secs: f64 = t.split('"').next().unwrap().parse().unwrap();
+        assert!(secs > 0.0 && secs < 30.0, "{c}");
+    }
+}

@@ -88,7 +88,7 @@ fn conflicting_edits_are_reported_and_none_applied() {
             ]
         },
     );
-    let (fp, manual) = plan_file(fr, target(&r), Options::default());
+    let (fp, manual) = plan_file(fr, target(&r), &Options::default());
     // The two overlapping edits are dropped; the unrelated one stays.
     assert_eq!(fp.edits.len(), 1);
     assert_eq!(fp.edits[0].after, "k = 2");
@@ -120,10 +120,13 @@ fn a_result_that_no_longer_parses_is_left_alone() {
             )]
         },
     );
-    let (fp, _) = plan_file(fr, target(&r), Options::default());
+    let (fp, _) = plan_file(fr, target(&r), &Options::default());
     assert!(fp.output.is_none());
     assert!(
-        fp.problem.as_deref().unwrap().contains("no longer parses"),
+        fp.problem
+            .as_deref()
+            .unwrap()
+            .contains("would no longer parse as JSON"),
         "{:?}",
         fp.problem
     );
@@ -152,7 +155,7 @@ fn a_result_that_no_longer_parses_is_left_alone() {
         let fr = file(path, body.as_bytes(), |s| {
             vec![finding(s, at(s, needle), Kind::BaseUrl, Some(bad))]
         });
-        let (fp, _) = plan_file(fr, target(&r), Options::default());
+        let (fp, _) = plan_file(fr, target(&r), &Options::default());
         assert!(fp.output.is_none(), "{path}");
         assert!(fp.problem.is_some(), "{path}");
     }
@@ -164,7 +167,7 @@ fn a_header_without_a_safe_removal_becomes_manual() {
     let fr = file("a.py", b"print('X-Title is sent')\n", |s| {
         vec![finding(s, at(s, "X-Title"), Kind::AttributionHeader, None)]
     });
-    let (fp, manual) = plan_file(fr, target(&r), Options::default());
+    let (fp, manual) = plan_file(fr, target(&r), &Options::default());
     assert!(fp.edits.is_empty());
     assert_eq!(manual.len(), 1);
     assert_eq!(manual[0].kind, Kind::AttributionHeader);
@@ -174,6 +177,7 @@ fn a_header_without_a_safe_removal_becomes_manual() {
         table: String::new(),
         files: vec![fp],
         manual,
+        checklist: vec![],
         errors: vec![],
     };
     assert!(plan.auto_pending());
@@ -437,12 +441,12 @@ proptest! {
         let findings = scan::scan_source(&r, t, path, &source, true);
         let fr = FileResult { path: path.into(), abs: PathBuf::from(path), source, findings };
         for keep_old_env in [false, true] {
-            let (fp, _) = plan_file(fr.clone(), &t.table, Options { keep_old_env });
+            let (fp, _) = plan_file(fr.clone(), &t.table, &Options { keep_old_env, ..Options::default() });
             if let Some(out) = &fp.output {
                 // Whatever was planned applies, and for parsed kinds parses.
                 let after = SourceText::decode(out.clone());
-                if rewrite::verify::parses(fp.kind, &fr.source.text).is_ok() {
-                    prop_assert!(rewrite::verify::parses(fp.kind, &after.text).is_ok());
+                if rewrite::verify::parses(fp.kind, &fp.path, &fr.source.text).is_ok() {
+                    prop_assert!(rewrite::verify::parses(fp.kind, &fp.path, &after.text).is_ok());
                 }
             }
         }

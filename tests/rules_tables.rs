@@ -458,7 +458,11 @@ fn rules_dir_overrides_a_builtin_table_of_the_same_id() {
         .unwrap()
         .label();
     let text = original
-        .replacen("version: \"2026-11-26\"", "version: \"2027-01-15\"", 1)
+        .replacen(
+            &original.lines().find(|l| l.starts_with("version:")).unwrap().to_owned(),
+            "version: \"2027-01-15\"",
+            1,
+        )
         .replacen(
             "models:\n",
             "models:\n  - {from: acme/private-model, status: same, source: internal model registry, verified: \"2027-01-15\"}\n",
@@ -543,6 +547,704 @@ fn every_target_decides_every_slug_any_target_lists() {
             assert!(
                 missing.is_empty(),
                 "{id} has no row for slugs {other} lists: {missing:?}"
+            );
+        }
+    }
+}
+
+/// Every shipped table file (targets and sources) with its text.
+fn shipped_tables() -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(manifest("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 7, "{files:?}");
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect()
+}
+
+/// The prose a user reads: `why`, `note`, `suggest` and `source` values
+/// anywhere in a table, with the key they sit under.
+fn prose(v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match (k.as_str(), v) {
+                    ("why" | "note" | "suggest" | "source", Value::String(s)) => {
+                        out.push((k.clone(), s.clone()))
+                    }
+                    _ => prose(v, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| prose(v, out)),
+        _ => {}
+    }
+}
+
+/// References only the project's own notes understand: the seed documents,
+/// the research file and its section numbers, its short source names.
+fn internal_reference(s: &str) -> Option<String> {
+    let re = regex::Regex::new(
+        r"(?i)\bseeds?\b|\bresearch\b|\bB\d|gateways\.md|\bOR-(docs|models|aisdk)\b|\bLLMG-|\bAIS-(old|idx)\b|\bOAI-py\b",
+    )
+    .unwrap();
+    re.find(s).map(|m| m.as_str().to_owned())
+}
+
+#[test]
+fn internal_references_are_recognised() {
+    for bad in [
+        "not needed (seed 000)",
+        "Seeds 000/001",
+        "silently dropped (research B3)",
+        "research gateways.md B10",
+        "see B5",
+        "OR-models d3aa1049",
+    ] {
+        assert!(internal_reference(bad).is_some(), "{bad}");
+    }
+    for good in [
+        "https://ominigate.ai/en/blog/migrate-from-openrouter",
+        "OpenRouter-only attribution header",
+        "retired by Anthropic 2025-10-28",
+    ] {
+        assert!(internal_reference(good).is_none(), "{good}");
+    }
+}
+
+#[test]
+fn shipped_table_text_cites_public_sources_only() {
+    let mut problems = Vec::new();
+    for (name, text) in shipped_tables() {
+        for (i, line) in text.lines().enumerate() {
+            let comment = line.trim_start();
+            if comment.starts_with('#') {
+                if let Some(m) = internal_reference(comment) {
+                    problems.push(format!("{name}:{}: comment cites '{m}'", i + 1));
+                }
+            }
+        }
+        let v: Value = serde_saphyr::from_str(&text).unwrap();
+        let mut texts = Vec::new();
+        prose(&v, &mut texts);
+        assert!(!texts.is_empty(), "{name}");
+        for (key, s) in texts {
+            if let Some(m) = internal_reference(&s) {
+                problems.push(format!("{name}: {key} cites '{m}': {s}"));
+            }
+            // A citation is something a user can open.
+            if key == "source" && !s.contains("https://") {
+                problems.push(format!("{name}: source without a URL: {s}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---- rules check: a fake catalogue served in-process, one route per shape.
+
+mod catalogue {
+    use std::collections::HashMap;
+    use std::net::SocketAddr;
+    use std::time::Duration;
+
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::routing::get;
+    use axum::Router;
+
+    pub const KEY: &str = "sk-cat-0123456789abcdef0123456789abcdef";
+
+    /// Serve `routes` (path -> JSON body) plus `/slow` (never answers in
+    /// time) and `/private` (needs `Bearer KEY`) until the process exits.
+    pub fn serve(routes: HashMap<&'static str, String>) -> SocketAddr {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let mut app = Router::new()
+                    .route(
+                        "/slow",
+                        get(|| async {
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            "{}"
+                        }),
+                    )
+                    .route(
+                        "/private",
+                        get(|h: HeaderMap| async move {
+                            let ok = h
+                                .get("authorization")
+                                .and_then(|v| v.to_str().ok())
+                                .is_some_and(|v| v == format!("Bearer {KEY}"));
+                            if ok {
+                                (StatusCode::OK, r#"{"data":[{"id":"a/b"}]}"#.to_string())
+                            } else {
+                                let echoed = h
+                                    .get("authorization")
+                                    .and_then(|v| v.to_str().ok())
+                                    .unwrap_or("")
+                                    .to_string();
+                                (StatusCode::UNAUTHORIZED, format!("bad key: {echoed}"))
+                            }
+                        }),
+                    );
+                for (path, body) in routes {
+                    app = app.route(path, get(move || async move { body }));
+                }
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        rx.recv().unwrap()
+    }
+}
+
+/// Where a target table sends each row, as `rules check` reads it.
+fn destinations(target: &str) -> Vec<(String, String)> {
+    let rules = Rules::embedded().unwrap();
+    rules
+        .target(target)
+        .unwrap()
+        .table
+        .models
+        .iter()
+        .filter_map(|r| {
+            let to = match r.status {
+                Status::Same => Some(r.from.value.clone()),
+                Status::Unverified => None,
+                _ => r.to.as_ref().map(|t| t.value.clone()),
+            }?;
+            Some((r.from.value.clone(), to))
+        })
+        .collect()
+}
+
+fn unverified(target: &str) -> Vec<String> {
+    let rules = Rules::embedded().unwrap();
+    rules
+        .target(target)
+        .unwrap()
+        .table
+        .models
+        .iter()
+        .filter(|r| r.status == Status::Unverified)
+        .map(|r| r.from.value.clone())
+        .collect()
+}
+
+fn check(args: &[&str]) -> (Output, Value) {
+    let mut all = vec!["rules", "check"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let o = run(&all);
+    let v = serde_json::from_str(&stdout(&o)).unwrap_or(Value::Null);
+    (o, v)
+}
+
+fn ids(v: &Value, key: &str, field: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {v}"))
+        .iter()
+        .map(|x| {
+            if field.is_empty() {
+                x.as_str().unwrap().to_owned()
+            } else {
+                x[field].as_str().unwrap().to_owned()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn rules_check_reads_each_catalogue_shape_over_http() {
+    use std::collections::{BTreeSet, HashMap};
+
+    // OminiGate, OpenAI shape: everything served but one mapped model; one
+    // unverified slug now served; one model no row knows.
+    let dest = destinations("ominigate");
+    let dropped = "anthropic/claude-opus-4.5";
+    assert!(dest.iter().any(|(_, to)| to == dropped));
+    let newly = unverified("ominigate")[0].clone();
+    let mut served: BTreeSet<String> = dest.iter().map(|(_, to)| to.clone()).collect();
+    served.remove(dropped);
+    served.insert(newly.clone());
+    served.insert("brandnew/model-x".into());
+    let data: Vec<Value> = served
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "object": "model"}))
+        .collect();
+    let openai = serde_json::json!({"object": "list", "data": data}).to_string();
+
+    // Phaseo, its own shape: every destination served.
+    let phaseo: Vec<Value> = destinations("phaseo")
+        .into_iter()
+        .map(|(_, to)| serde_json::json!({"id": to, "status": "active", "providers": []}))
+        .collect();
+    let phaseo = serde_json::json!({"ok": true, "models": phaseo}).to_string();
+
+    // OpenRouter's shape for the source table: one author scan does not know.
+    let or: Vec<Value> = ["anthropic/claude-sonnet-4.6", "neverheard/model-1", "openai/gpt-5.5:batch"]
+        .iter()
+        .map(|id| serde_json::json!({"id": id, "canonical_slug": id, "pricing": {}, "context_length": 1, "architecture": {}}))
+        .collect();
+    let openrouter = serde_json::json!({"data": or}).to_string();
+
+    let addr = catalogue::serve(HashMap::from([
+        ("/openai", openai),
+        ("/phaseo", phaseo),
+        ("/openrouter", openrouter),
+    ]));
+
+    let (o, v) = check(&["ominigate", "--catalog", &format!("http://{addr}/openai")]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["catalog"]["shape"], "openai");
+    let stale_to = ids(&v, "stale", "to");
+    assert!(
+        !stale_to.is_empty() && stale_to.iter().all(|t| t == dropped),
+        "{stale_to:?}"
+    );
+    assert!(ids(&v, "now_served", "from").contains(&newly), "{v}");
+    assert!(ids(&v, "unmapped", "").contains(&"brandnew/model-x".to_string()));
+
+    let (o, v) = check(&["aistats", "--catalog", &format!("http://{addr}/phaseo")]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    assert_eq!(v["catalog"]["shape"], "phaseo");
+    assert_eq!(v["target"], "phaseo");
+    assert!(ids(&v, "stale", "to").is_empty());
+
+    let (o, v) = check(&[
+        "openrouter",
+        "--catalog",
+        &format!("http://{addr}/openrouter"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(v["catalog"]["shape"], "openrouter");
+    let authors: Vec<&String> = v["unknown_authors"].as_object().unwrap().keys().collect();
+    assert_eq!(authors, ["neverheard"]);
+
+    // Human output names the stale row and says what to do.
+    let o = run(&[
+        "rules",
+        "check",
+        "ominigate",
+        "--catalog",
+        &format!("http://{addr}/openai"),
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(dropped) && out.contains("update the table"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_check_reads_a_file_and_honours_deactivation_dates() {
+    let d = tempfile::tempdir().unwrap();
+    let dest = destinations("llmgateway");
+    let gone = dest[0].1.clone();
+    let unique: std::collections::BTreeSet<&String> = dest.iter().map(|(_, to)| to).collect();
+    let data: Vec<Value> = unique
+        .into_iter()
+        .map(|to| {
+            let id = to.split_once('/').map_or(to.as_str(), |(_, b)| b);
+            if *to == gone {
+                serde_json::json!({"id": id, "deactivated_at": "2026-01-01T00:00:00.000Z"})
+            } else {
+                serde_json::json!({"id": id, "deactivated_at": null})
+            }
+        })
+        .collect();
+    let file = d.path().join("llmg.json");
+    std::fs::write(&file, serde_json::json!({"data": data}).to_string()).unwrap();
+    let (o, v) = check(&["llmgateway", "--catalog", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(v["catalog"]["deactivated"], 1);
+    let stale = ids(&v, "stale", "to");
+    assert!(
+        !stale.is_empty() && stale.iter().all(|t| *t == gone),
+        "{stale:?}"
+    );
+
+    // Malformed input: exit 2 with the file, line and what is wrong.
+    let bad = d.path().join("bad.json");
+    std::fs::write(&bad, "{\n \"data\": [\n").unwrap();
+    let o = run(&[
+        "rules",
+        "check",
+        "llmgateway",
+        "--catalog",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("{}:3:", bad.display())),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&bad, r#"{"items": []}"#).unwrap();
+    let o = run(&[
+        "rules",
+        "check",
+        "llmgateway",
+        "--catalog",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a models list"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_check_times_out_and_never_prints_the_key() {
+    let addr = catalogue::serve(Default::default());
+    let t0 = std::time::Instant::now();
+    let o = run(&[
+        "rules",
+        "check",
+        "ominigate",
+        "--catalog",
+        &format!("http://{addr}/slow"),
+        "--timeout",
+        "0.3",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no complete response within"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(t0.elapsed() < std::time::Duration::from_secs(20));
+
+    let url = format!("http://{addr}/private");
+    let o = bin()
+        .args([
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &url,
+            "--key-env",
+            "CAT_KEY",
+        ])
+        .env("CAT_KEY", catalogue::KEY)
+        .output()
+        .unwrap();
+    // Served, so the check itself ran (the table maps nothing to a/b).
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let wrong = format!("{}-wrong", catalogue::KEY);
+    let o = bin()
+        .args([
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &url,
+            "--key-env",
+            "CAT_KEY",
+        ])
+        .env("CAT_KEY", &wrong)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("HTTP 401"), "{all}");
+    assert!(
+        !all.contains(&wrong) && !all.contains(catalogue::KEY),
+        "{all}"
+    );
+    let o = bin()
+        .args([
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &url,
+            "--key-env",
+            "UNSET_CAT_KEY",
+        ])
+        .env_remove("UNSET_CAT_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("UNSET_CAT_KEY"), "{}", stderr(&o));
+}
+
+#[test]
+fn rules_check_overlay_holds_back_stale_rows_and_proposes_new_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let dest = destinations("ominigate");
+    let dropped = "anthropic/claude-opus-4.5";
+    let mut data: Vec<Value> = dest
+        .iter()
+        .filter(|(_, to)| to != dropped)
+        .map(|(_, to)| serde_json::json!({"id": to}))
+        .collect();
+    data.push(serde_json::json!({"id": "brandnew/model-x"}));
+    let file = d.path().join("omg.json");
+    std::fs::write(&file, serde_json::json!({"data": data}).to_string()).unwrap();
+    let overlay = d.path().join("overlay");
+    let o = run(&[
+        "rules",
+        "check",
+        "ominigate",
+        "--catalog",
+        file.to_str().unwrap(),
+        "--write-overlay",
+        overlay.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let written = overlay.join("ominigate.yaml");
+    let o = run(&["rules", "validate", written.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = run(&[
+        "--rules",
+        overlay.to_str().unwrap(),
+        "rules",
+        "show",
+        "ominigate",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let row = |from: &str| {
+        t["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["from"] == from)
+            .cloned()
+            .unwrap_or_else(|| panic!("no row {from}"))
+    };
+    assert_eq!(row(dropped)["status"], "unverified");
+    let new = row("brandnew/model-x");
+    assert_eq!(new["status"], "unverified");
+    assert!(new["source"]
+        .as_str()
+        .unwrap()
+        .starts_with(file.to_str().unwrap()));
+    // A row the catalogue still serves is untouched.
+    assert_eq!(row("anthropic/claude-sonnet-4.6")["status"], "same");
+}
+
+#[test]
+fn retirement_dates_read_relative_to_the_run_date() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("app.py"),
+        "from openai import OpenAI\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\")\nclient.chat.completions.create(model=\"deepseek/deepseek-chat\", messages=[])\n",
+    )
+    .unwrap();
+    let message = |epoch: &str| {
+        let o = bin()
+            .args([
+                "scan",
+                d.path().to_str().unwrap(),
+                "--to",
+                "ominigate",
+                "--format",
+                "json",
+            ])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "model-slug")
+            .unwrap_or_else(|| panic!("no model finding: {v}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // The table says DeepSeek retires the alias on 2026-07-24.
+    let before = message("1767225600"); // 2026-01-01
+    assert!(before.contains("retires on 2026-07-24"), "{before}");
+    let after = message("1798675200"); // 2026-12-31
+    assert!(after.contains("retired on 2026-07-24"), "{after}");
+
+    let o = bin()
+        .args(["rules", "show", "ominigate"])
+        .env("SOURCE_DATE_EPOCH", "1798675200")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("retired on 2026-07-24"),
+        "{}",
+        stdout(&o)
+    );
+    let out = stdout(&o);
+    // Each row's citation is printed under it, the table's own at the top.
+    assert!(
+        out.lines().any(|l| l
+            .trim_start()
+            .starts_with("source: https://ominigate.ai/en/blog/migrate-from-openrouter")),
+        "{out}"
+    );
+    assert!(out.contains("cite                https://"), "{out}");
+}
+
+#[test]
+fn rules_diff_shows_added_removed_and_changed_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(manifest("rules/ominigate.yaml")).unwrap();
+    // An older version: one row missing, one row with another target, one
+    // row that the new version dropped.
+    let mut lines: Vec<String> = shipped.lines().map(str::to_owned).collect();
+    let gone = lines
+        .iter()
+        .position(|l| l.contains("from: \"anthropic/claude-opus-4.6\""))
+        .unwrap();
+    lines.remove(gone);
+    let moved = lines
+        .iter()
+        .position(|l| l.contains("from: \"anthropic/claude-3.7-sonnet\""))
+        .unwrap();
+    lines[moved] = lines[moved].replace(
+        "to: \"anthropic/claude-sonnet-4.6\"",
+        "to: \"anthropic/claude-sonnet-4.5\"",
+    );
+    let models = lines.iter().position(|l| l == "models:").unwrap();
+    lines.insert(
+        models + 1,
+        "  - {from: \"old/dropped-model\", status: unverified, source: \"https://example.test\", verified: \"2026-01-01\"}".into(),
+    );
+    let old = d.path().join("ominigate-old.yaml");
+    std::fs::write(&old, lines.join("\n") + "\n").unwrap();
+
+    let o = run(&[
+        "rules",
+        "diff",
+        old.to_str().unwrap(),
+        "ominigate",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(ids(&v, "added", "from"), ["anthropic/claude-opus-4.6"]);
+    assert_eq!(ids(&v, "removed", "from"), ["old/dropped-model"]);
+    let changed = &v["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{v}");
+    assert_eq!(changed[0]["key"], "models:anthropic/claude-3.7-sonnet");
+    assert_eq!(changed[0]["changes"][0]["field"], "to");
+    assert_eq!(
+        changed[0]["changes"][0]["old"],
+        "anthropic/claude-sonnet-4.5"
+    );
+    assert_eq!(
+        changed[0]["changes"][0]["new"],
+        "anthropic/claude-sonnet-4.6"
+    );
+    assert!(v["new"].as_str().unwrap().starts_with("ominigate@"));
+
+    let o = run(&["rules", "diff", "ominigate", old.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("+ old/dropped-model") && out.contains("- anthropic/claude-opus-4.6"),
+        "{out}"
+    );
+
+    let shipped_file = manifest("rules/ominigate.yaml");
+    let o = run(&["rules", "diff", shipped_file.to_str().unwrap(), "ominigate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(&["rules", "diff", "nosuchfile.yaml", "ominigate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nosuchfile.yaml: neither a table file nor a known target"));
+}
+
+/// A catalogue copy recorded in tests/data/catalogues (CI has no network).
+fn recorded(name: &str) -> String {
+    manifest(&format!("tests/data/catalogues/{name}"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn openrouter_source_table_knows_every_author_of_the_recorded_catalogue() {
+    let (o, v) = check(&[
+        "openrouter",
+        "--catalog",
+        &recorded("openrouter-2026-08-22.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    assert_eq!(v["catalog"]["models"], 415);
+    assert!(v["unknown_authors"].as_object().unwrap().is_empty());
+    // Every model of that list has a row in every target table.
+    assert_eq!(ids(&v, "unlisted", ""), Vec::<String>::new());
+}
+
+#[test]
+fn phaseo_table_agrees_with_its_recorded_public_catalogue() {
+    let catalog = recorded("phaseo-2025-12-21.json");
+    let (o, v) = check(&["phaseo", "--catalog", &catalog, "--read-on", "2025-12-21"]);
+    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    // Whatever the catalogue serves under an OpenRouter slug is verified.
+    assert_eq!(ids(&v, "now_served", "from"), Vec::<String>::new());
+    // Rows checked against newer docs are not judged by the older list...
+    let newer = ids(&v, "newer_than_catalog", "from");
+    assert!(
+        newer.contains(&"anthropic/claude-sonnet-4.6".to_string()),
+        "{v}"
+    );
+    // ...but had it been read later, it would show them missing.
+    let (o, v) = check(&["phaseo", "--catalog", &catalog, "--read-on", "2026-11-29"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(ids(&v, "stale", "from").contains(&"anthropic/claude-sonnet-4.6".to_string()));
+
+    let o = run(&[
+        "rules",
+        "check",
+        "phaseo",
+        "--catalog",
+        &catalog,
+        "--read-on",
+        "last week",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--read-on 'last week' is not a date"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn embedding_models_have_a_row_in_every_target_table() {
+    let rules = Rules::embedded().unwrap();
+    for id in TARGETS {
+        let t = &rules.target(id).unwrap().table;
+        for slug in [
+            "openai/text-embedding-3-small",
+            "openai/text-embedding-3-large",
+            "openai/text-embedding-ada-002",
+        ] {
+            let row = t
+                .models
+                .iter()
+                .find(|r| r.from.value == slug)
+                .unwrap_or_else(|| panic!("{id}: no row for {slug}"));
+            // Never an automatic rewrite: no target's sources confirm one.
+            assert!(
+                matches!(row.status, Status::Unverified | Status::Unsupported),
+                "{id}: {slug} is {:?}",
+                row.status
             );
         }
     }

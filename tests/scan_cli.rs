@@ -17,10 +17,10 @@ fn write(root: &Path, rel: &str, bytes: &[u8]) {
 }
 
 fn scan_json(root: &Path, extra: &[&str]) -> (i32, Value) {
+    // From the root, so files are named relative to it.
     let out = bin()
-        .arg("scan")
-        .arg(root)
-        .args(["--format", "json"])
+        .current_dir(root)
+        .args(["scan", ".", "--format", "json"])
         .args(extra)
         .output()
         .unwrap();
@@ -217,7 +217,8 @@ fn unreadable_file_is_reported_and_scan_goes_on() {
     #[cfg(unix)]
     std::os::unix::fs::symlink(d.path().join("missing.py"), d.path().join("dangling.py")).unwrap();
     let (code, v) = scan_json(d.path(), &["--follow"]);
-    assert_eq!(code, 1);
+    // The findings are reported, and the incomplete scan exits 2.
+    assert_eq!(code, if cfg!(unix) { 2 } else { 1 });
     assert_eq!(findings(&v).len(), 1);
     #[cfg(unix)]
     assert!(!v["summary"]["errors"].as_array().unwrap().is_empty());
@@ -258,6 +259,15 @@ fn human_output_has_no_color_when_not_a_tty() {
         .arg("scan")
         .arg(d.path())
         .args(["--color", "always"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    // The explicit flag wins over NO_COLOR; NO_COLOR alone turns colors off.
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    let out = bin()
+        .arg("scan")
+        .arg(d.path())
+        .args(["--color", "auto"])
         .env("NO_COLOR", "1")
         .output()
         .unwrap();

@@ -7,19 +7,25 @@ use std::path::Path;
 
 mod common;
 
-use common::{diff, expected, found};
+use common::{copy_tree, diff, expected, found, relative_to};
 use llmgw_migrate::rules::Rules;
 use llmgw_migrate::scan::{scan, ScanOptions};
 
 fn actual(repo: &Path, target: &str) -> BTreeMap<String, usize> {
     let rules = Rules::embedded().unwrap();
     let t = rules.target(target).unwrap();
+    // Each fixture stands for a repository of its own: scanned in place, the
+    // files this project commits under its ignored directories (build/,
+    // node_modules/) would count as tracked.
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(repo, tmp.path());
     let opts = ScanOptions {
-        paths: vec![repo.to_path_buf()],
+        paths: vec![tmp.path().to_path_buf()],
         ..ScanOptions::default()
     };
-    let report = scan(&rules, t, &opts);
+    let mut report = scan(&rules, t, &opts);
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+    relative_to(&mut report, tmp.path());
     found(&report)
 }
 

@@ -4,9 +4,12 @@
 //!     Serve a fake OpenRouter on P and a fake LLM Gateway-like target on P+1 until killed.
 //! cargo run --example parity -- record GOLDEN OUTDIR
 //!     Record GOLDEN against both fakes into OUTDIR (how examples/parity/recorded was made).
+//! cargo run --example parity -- hostile MODE [--port-base P]
+//!     Serve a hostile gateway on P (endless-sse, big-body or huge-event) until killed.
 
 #[path = "fake.rs"]
 mod fake;
+mod hostile;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -49,6 +52,16 @@ async fn real_main() -> anyhow::Result<()> {
             println!("baseline {}", b.base_url());
             println!("candidate {}", c.base_url());
             tokio::signal::ctrl_c().await?;
+            Ok(())
+        }
+        Some("hostile") if args.len() >= 2 => {
+            let port = arg_u64(&args, "--port-base", 18090) as u16;
+            let Some(app) = hostile::app(&args[1]) else {
+                anyhow::bail!("hostile MODE: endless-sse, big-body or huge-event");
+            };
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+            println!("hostile http://{}/v1", listener.local_addr()?);
+            axum::serve(listener, app).await?;
             Ok(())
         }
         Some("record") if args.len() == 3 => {
@@ -109,7 +122,7 @@ async fn real_main() -> anyhow::Result<()> {
             Ok(())
         }
         _ => {
-            eprintln!("usage: parity serve [--port-base P] [--latency-ms N] [--chunk-delay-ms N]\n       parity record GOLDEN OUTDIR");
+            eprintln!("usage: parity serve [--port-base P] [--latency-ms N] [--chunk-delay-ms N]\n       parity record GOLDEN OUTDIR\n       parity hostile endless-sse|big-body|huge-event [--port-base P]");
             std::process::exit(2);
         }
     }

@@ -1,7 +1,9 @@
 //! Glue between the command line and the engine: one function per command.
 
+mod branch;
 mod man;
 mod parity;
+mod report;
 mod rewrite;
 mod rules;
 pub mod scan;
@@ -18,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let color = crate::style::ColorChoice::resolve(cli.color);
     match cli.command {
         Command::Rules { command } => rules::run(command, cli.rules.as_deref(), color),
+        Command::Report { command } => report::run(command, cli.rules.as_deref()),
         Command::Completions { shell } => {
             let mut cmd = crate::cli::command_with_tables();
             clap_complete::generate(shell, &mut cmd, "llmgw-migrate", &mut std::io::stdout());

@@ -43,6 +43,7 @@ pub fn run(
         negative: args.negative,
         concurrency: args.concurrency.or(defaults.concurrency),
         tags: args.tags,
+        samples: args.samples,
         progress: std::io::stderr().is_terminal(),
     };
     let prepared = parity::prepare(&opts, &rules)?;
@@ -64,29 +65,22 @@ pub fn run(
         .enable_all()
         .build()?;
     let rep = rt.block_on(parity::run(&prepared, &rules, &opts));
-    let text = match format {
-        ParityFormat::Human => report::human(&rep, color),
-        ParityFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&rep)?;
-            s.push('\n');
-            s
+    let text = render(&rep, format, args.repo_name.as_deref(), color)?;
+    // Reports quote what gateways said; a key echoed back must not reach
+    // stdout or the step summary, whatever the format.
+    let text = prepared.transport.redactor().text(&text).into_owned();
+    if format == ParityFormat::Markdown {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| {
+                    anyhow::anyhow!("GITHUB_STEP_SUMMARY {}: {e}", Path::new(&path).display())
+                })?;
+            f.write_all(text.as_bytes())?;
         }
-        ParityFormat::Junit => report::junit(&rep),
-        ParityFormat::Markdown => {
-            let md = report::markdown(&rep);
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)
-                    .map_err(|e| {
-                        anyhow::anyhow!("GITHUB_STEP_SUMMARY {}: {e}", Path::new(&path).display())
-                    })?;
-                f.write_all(md.as_bytes())?;
-            }
-            md
-        }
-    };
+    }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         // `parity ... | head` is not an error.
@@ -95,7 +89,10 @@ pub fn run(
     }
     if !rep.unreachable.is_empty() {
         for u in &rep.unreachable {
-            eprintln!("llmgw-migrate: error: gateway unreachable: {u}");
+            eprintln!(
+                "llmgw-migrate: error: gateway unreachable: {}",
+                prepared.transport.redactor().text(u)
+            );
         }
         return Ok(ExitCode::from(2));
     }
@@ -103,5 +100,25 @@ pub fn run(
         ExitCode::SUCCESS
     } else {
         ExitCode::from(super::FOUND)
+    })
+}
+
+fn render(
+    rep: &report::Report,
+    format: ParityFormat,
+    repo_name: Option<&str>,
+    color: ColorChoice,
+) -> anyhow::Result<String> {
+    Ok(match format {
+        ParityFormat::Human => report::human(rep, color),
+        ParityFormat::Json => {
+            let repo = crate::fleet::repository::resolve(repo_name, Path::new("."));
+            let doc = crate::fleet::repository::tag(serde_json::to_value(rep)?, &repo);
+            let mut s = serde_json::to_string_pretty(&doc)?;
+            s.push('\n');
+            s
+        }
+        ParityFormat::Junit => report::junit(rep),
+        ParityFormat::Markdown => report::markdown(rep),
     })
 }

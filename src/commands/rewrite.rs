@@ -4,8 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
-use crate::rewrite::report::{json_doc, manual_report, Mode, Redactor};
-use crate::rewrite::{apply, diff, Options};
+use crate::redact::Redactor;
+use crate::rewrite::report::{render, Mode};
+use crate::rewrite::{apply, Options};
 use crate::scan::ScanError;
 use crate::style::ColorChoice;
 
@@ -55,17 +56,34 @@ pub fn run(
         &target.table,
         Options {
             keep_old_env: args.keep_old_env,
+            rename_identifiers: args.rename_identifiers,
+            ..Options::default()
         },
     );
 
-    // Redact with the keys of the profile in effect (`--from`).
+    // Every provider's keys, whatever `--from` is.
     let src = rules
         .source(&setup.opts.from)
         .unwrap_or_else(|| rules.source_default());
-    let redactor = Redactor::new(&src.table.key_pattern, &src.table.key_prefix);
-    for e in plan.files.iter_mut().flat_map(|f| f.edits.iter_mut()) {
-        e.before = redactor.text(&e.before);
-        e.after = redactor.text(&e.after);
+    let redactor = Redactor::for_rules(rules);
+    crate::rewrite::report::redact(&mut plan, &redactor);
+    apply::refuse_outside(&mut plan, &setup.opts.paths);
+
+    // Only the JSON document and --branch name the repository.
+    let repository = if format == RewriteFormat::Json || args.branch.is_some() {
+        crate::fleet::repository::resolve(
+            args.repo_name.as_deref(),
+            setup
+                .opts
+                .paths
+                .first()
+                .map_or(std::path::Path::new("."), |p| p),
+        )
+    } else {
+        String::new()
+    };
+    if let Some(name) = args.branch.as_deref() {
+        return super::branch::run(&args, &setup, &plan, name, &redactor, &repository);
     }
 
     let mut written = Vec::new();
@@ -77,6 +95,10 @@ pub fn run(
         let w = apply::write_plan(&plan);
         written = w.written;
         failed = w.failed;
+    }
+    for (p, m) in &mut failed {
+        redactor.fix(p);
+        redactor.fix(m);
     }
     let write_errors: Vec<ScanError> = failed
         .iter()
@@ -119,14 +141,20 @@ pub fn run(
         };
         let mut stdout = std::io::stdout().lock();
         if let Err(e) = stdout
-            .write_all(text.as_bytes())
+            .write_all(redactor.text(&text).as_bytes())
             .and_then(|_| stdout.flush())
         {
             if e.kind() != std::io::ErrorKind::BrokenPipe {
                 return Err(e.into());
             }
         }
+        if !plan.errors.is_empty() {
+            return Ok(ExitCode::from(2));
+        }
         return Ok(ExitCode::from(u8::from(plan.auto_pending())));
+    }
+    if mode == Mode::DryRun && format == RewriteFormat::Diff {
+        crate::rewrite::report::hold_key_files(&mut plan, &redactor);
     }
     let printed = print(
         &plan,
@@ -137,6 +165,7 @@ pub fn run(
         &write_errors,
         &redactor,
         &code,
+        &repository,
         color,
     );
     if let Err(e) = printed {
@@ -146,19 +175,22 @@ pub fn run(
         }
     }
     for e in plan.errors.iter().chain(&write_errors) {
+        // Already redacted; the messages are ours or our dependencies'.
         eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
     }
     let refused = plan.refused().count() > 0;
     // Like scan: unreadable files are reported; only a run that could
     // read nothing, or a failed write, is an error.
-    let nothing_read = !plan.errors.is_empty() && plan.files.is_empty() && plan.manual.is_empty();
-    let code = if nothing_read || !failed.is_empty() {
+    // Like scan: a run that could not read everything it was given (a
+    // missing path, an unreadable file), or a failed write, is an error,
+    // after the rest has been printed (and written).
+    let code = if !plan.errors.is_empty() || !failed.is_empty() {
         2
     } else {
         match mode {
             Mode::Check => u8::from(plan.auto_pending()),
             Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
-            Mode::Write => u8::from(!plan.manual.is_empty() || refused),
+            Mode::Write | Mode::Branch => u8::from(!plan.manual.is_empty() || refused),
         }
     };
     Ok(ExitCode::from(code))
@@ -174,102 +206,22 @@ fn print(
     write_errors: &[ScanError],
     redactor: &Redactor,
     code: &dyn Fn(&crate::rewrite::plan::ManualItem) -> Option<String>,
+    repository: &str,
     color: ColorChoice,
 ) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match format {
-        RewriteFormat::Json => {
-            let doc = json_doc(plan, mode, written, failed, write_errors);
-            serde_json::to_writer_pretty(&mut out, &doc).map_err(std::io::Error::other)?;
-            writeln!(out)?;
-        }
-        _ => match mode {
-            Mode::DryRun => {
-                let (patch, redacted) = redactor.bytes(&diff::patch(plan.pending()));
-                out.write_all(&paint_patch(&patch, color))?;
-                if redacted {
-                    writeln!(out, "# note: lines holding a key are redacted above; those hunks do not apply (use --write)")?;
-                }
-                out.write_all(manual_report(plan, code).as_bytes())?;
-                writeln!(
-                    out,
-                    "# {} edit(s) in {} file(s) pending; {} manual item(s); target {}",
-                    plan.edit_count(),
-                    plan.pending().count(),
-                    plan.manual.len(),
-                    plan.table
-                )?;
-            }
-            Mode::Check => {
-                for f in plan.files.iter().filter(|f| !f.edits.is_empty()) {
-                    writeln!(
-                        out,
-                        "{}: {} automatic edit(s) pending",
-                        f.path,
-                        f.edits.len()
-                    )?;
-                }
-                out.write_all(manual_report(plan, code).as_bytes())?;
-                writeln!(
-                    out,
-                    "# {} automatic edit(s) pending in {} file(s); {} automatic finding(s) with no safe edit; {} manual item(s)",
-                    plan.files.iter().map(|f| f.edits.len()).sum::<usize>(),
-                    plan.files.iter().filter(|f| !f.edits.is_empty()).count(),
-                    plan.manual.iter().filter(|m| m.unapplied_auto).count(),
-                    plan.manual.len()
-                )?;
-            }
-            Mode::Write => {
-                for p in written {
-                    let n = plan
-                        .files
-                        .iter()
-                        .find(|f| &f.path == p)
-                        .map_or(0, |f| f.edits.len());
-                    writeln!(out, "wrote {p} ({n} edit(s))")?;
-                }
-                out.write_all(manual_report(plan, code).as_bytes())?;
-                writeln!(
-                    out,
-                    "# wrote {} file(s); {} manual item(s) remain",
-                    written.len(),
-                    plan.manual.len()
-                )?;
-            }
-        },
-    }
-    out.flush()
-}
-
-/// Color a patch for a terminal (never when piped, so it stays appliable).
-fn paint_patch(patch: &[u8], color: ColorChoice) -> Vec<u8> {
-    if !color.0 {
-        return patch.to_vec();
-    }
-    let mut out = Vec::with_capacity(patch.len() + patch.len() / 4);
-    for line in patch.split_inclusive(|&c| c == b'\n') {
-        let style = match line.first() {
-            Some(b'+') if !line.starts_with(b"+++") => {
-                Some(crate::style::fg(anstyle::AnsiColor::Green))
-            }
-            Some(b'-') if !line.starts_with(b"---") => {
-                Some(crate::style::fg(anstyle::AnsiColor::Red))
-            }
-            Some(b'@') => Some(crate::style::fg(anstyle::AnsiColor::Cyan)),
-            _ => None,
-        };
-        match style {
-            Some(s) => {
-                let body = line.strip_suffix(b"\n").unwrap_or(line);
-                let _ = write!(out, "{}", s.render());
-                out.extend_from_slice(body);
-                let _ = write!(out, "{}", s.render_reset());
-                if body.len() < line.len() {
-                    out.push(b'\n');
-                }
-            }
-            None => out.extend_from_slice(line),
-        }
-    }
-    out
+    let out = render(
+        plan,
+        mode,
+        format,
+        written,
+        failed,
+        write_errors,
+        redactor,
+        code,
+        repository,
+        color,
+    )?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&out)?;
+    stdout.flush()
 }

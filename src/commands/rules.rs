@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::cli::{HumanJson, RulesCommand};
+use check::CheckOpts;
+
+mod check;
+mod diff;
 use crate::rules::DEFAULT_SOURCE;
 use crate::rules::{parse_table, AnyTable, Rules, TargetTable};
 use crate::style::{bold, ColorChoice};
@@ -39,7 +43,7 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
             let mut bad = false;
             for f in files {
                 let name = f.display().to_string();
-                let text = match std::fs::read(&f) {
+                let text = match crate::source::read_regular(&f, crate::source::INPUT_CAP) {
                     Ok(b) => match String::from_utf8(b) {
                         Ok(t) => t,
                         Err(_) => {
@@ -70,6 +74,30 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        RulesCommand::Check {
+            target,
+            catalog,
+            format,
+            write_overlay,
+            key_env,
+            timeout,
+            read_on,
+        } => {
+            let rules = super::load_rules(dir)?;
+            let opts = CheckOpts {
+                catalog,
+                format,
+                write_overlay,
+                key_env,
+                timeout,
+                read_on,
+            };
+            check::run(&rules, &target, &opts, color)
+        }
+        RulesCommand::Diff { old, new, format } => {
+            let rules = super::load_rules(dir)?;
+            diff::run(&rules, &old, &new, format)
         }
     }
 }
@@ -141,6 +169,12 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
     if let Some(p) = &tb.key_prefix {
         println!("key_prefix          {p}");
     }
+    for c in &tb.cite {
+        println!(
+            "cite                {} ({})",
+            c.source.value, c.verified.value
+        );
+    }
     println!();
     for (what, list) in [
         ("header", &tb.headers),
@@ -157,12 +191,13 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
         }
     }
     println!();
+    let today = crate::rules::date::today();
     for r in &tb.models {
         let to = r.to.as_ref().map(|s| s.value.as_str()).unwrap_or("-");
         let extra = r
             .retires_on
             .as_ref()
-            .map(|d| format!(" retires {}", d.value))
+            .map(|d| format!(" {}", crate::rules::date::retirement(&d.value, &today)))
             .unwrap_or_default();
         println!(
             "{:<44} -> {:<40} {:<11} {}{extra}",
@@ -171,6 +206,10 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
             r.status.as_str(),
             r.verified.as_ref().map(|v| v.value.as_str()).unwrap_or("")
         );
+        // The citation a user can open, under the row it supports.
+        if let Some(s) = &r.source {
+            println!("    source: {}", s.value);
+        }
     }
 }
 

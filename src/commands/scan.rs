@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use crate::cli::{ScanArgs, ScanFormat, WalkArgs};
+use crate::cli::{FailOn, ScanArgs, ScanFormat, WalkArgs};
 use crate::config::Config;
 use crate::finding::{Fix, Kind};
 use crate::report::{self, ScanOutput};
@@ -29,6 +29,19 @@ pub fn run(
     let mut report = scan::scan(rules, target, opts);
     drop(line);
     let (suppressed, baselined) = filter(&mut report, &args)?;
+    if let Some(p) = &args.write_baseline {
+        // Recording a baseline is not a gate: one line, not every finding.
+        for e in &report.errors {
+            eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+        }
+        println!(
+            "wrote {} finding(s) to baseline {}",
+            report.findings().count(),
+            p.display()
+        );
+        let incomplete = !report.errors.is_empty();
+        return Ok(ExitCode::from(if incomplete { 2 } else { 0 }));
+    }
     let format = args.format.unwrap_or(ScanFormat::Human);
     if matches!(
         format,
@@ -36,12 +49,38 @@ pub fn run(
     ) {
         workspace_paths(&mut report);
     }
+    let history = if args.history {
+        if !matches!(format, ScanFormat::Human | ScanFormat::Json) {
+            anyhow::bail!("--history goes with --format human or json");
+        }
+        Some(scan::history::scan_history(
+            rules,
+            &history_dir(opts),
+            opts.max_filesize,
+        )?)
+    } else {
+        None
+    };
     let mut out = ScanOutput::new(&report);
     out.summary.suppressed = suppressed;
     out.summary.baselined = baselined;
-    let mut stdout = std::io::stdout().lock();
+    // Rendered into a buffer that is redacted as a whole before printing.
+    let redactor = crate::redact::Redactor::for_rules(rules);
+    let mut stdout: Vec<u8> = Vec::new();
     match format {
-        ScanFormat::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&out)?)?,
+        ScanFormat::Json => {
+            let mut v = serde_json::to_value(&out)?;
+            if let Some(h) = &history {
+                // Additive: `history` after `summary`, still schema 1.
+                v["history"] = serde_json::to_value(h)?;
+            }
+            let repo = crate::fleet::repository::resolve(
+                args.repo_name.as_deref(),
+                opts.paths.first().map_or(std::path::Path::new("."), |p| p),
+            );
+            let v = crate::fleet::repository::tag(v, &repo);
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&v)?)?
+        }
         ScanFormat::Human if args.quiet => {}
         ScanFormat::Human if args.files_with_findings || args.count => {
             for file in &report.files {
@@ -54,6 +93,9 @@ pub fn run(
         }
         ScanFormat::Human => {
             human(&mut stdout, &report, rules, color)?;
+            if let Some(h) = &history {
+                stdout.extend_from_slice(scan::history::human(h).as_bytes());
+            }
             let mut hidden = Vec::new();
             if suppressed > 0 {
                 hidden.push(format!(
@@ -83,16 +125,54 @@ pub fn run(
         ScanFormat::Github => write!(stdout, "{}", report::github::render(&out))?,
         ScanFormat::Junit => writeln!(stdout, "{}", report::junit::render(&out))?,
     }
-    stdout.flush()?;
+    let mut real = std::io::stdout().lock();
+    real.write_all(&redactor.bytes(&stdout))?;
+    real.flush()?;
     if format == ScanFormat::Human {
         for e in &report.errors {
-            eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+            eprintln!(
+                "llmgw-migrate: {}: {}",
+                redactor.text(&e.path),
+                redactor.text(&e.message)
+            );
         }
     }
-    if let Err(e) = report::step_summary::append_if_set(&report::step_summary::markdown(&out)) {
+    let md = report::step_summary::markdown(&out);
+    if let Err(e) = report::step_summary::append_if_set(&redactor.text(&md)) {
         eprintln!("llmgw-migrate: warning: {e}");
     }
-    Ok(exit_code(&report))
+    let fail_on: Vec<Fix> = setup.config.effective_fail_on(
+        &args
+            .fail_on
+            .iter()
+            .map(|f| match f {
+                FailOn::Auto => Fix::Auto,
+                FailOn::Manual => Fix::Manual,
+                FailOn::None => Fix::None,
+            })
+            .collect::<Vec<_>>(),
+    );
+    let code = exit_code(&report, &fail_on);
+    // Keys in the history are secrets: manual items.
+    if code == ExitCode::SUCCESS
+        && fail_on.contains(&Fix::Manual)
+        && history.as_ref().is_some_and(|h| !h.findings.is_empty())
+    {
+        return Ok(ExitCode::from(super::FOUND));
+    }
+    Ok(code)
+}
+
+/// The repository `--history` reads: the one holding the first path.
+fn history_dir(opts: &ScanOptions) -> std::path::PathBuf {
+    let p = opts.paths.first().cloned().unwrap_or_else(|| ".".into());
+    if p.is_file() {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| ".".into(), |d| d.to_path_buf())
+    } else {
+        p
+    }
 }
 
 /// What a scan runs with once flags and `llmgw-migrate.toml` are merged
@@ -124,13 +204,16 @@ impl Setup {
         let mut opts = scan_options(walk, kinds)?;
         rules.require_source(&opts.from)?;
         if let Some(m) = config.effective_max_filesize(walk.max_filesize) {
-            opts.max_filesize = m;
+            // 0 means no limit, on the command line and in the file alike.
+            opts.max_filesize = if m == 0 { u64::MAX } else { m };
         }
         if kinds.is_empty() {
             opts.kinds = config.kinds.clone().unwrap_or_default();
         }
         opts.include.extend(config.include.iter().cloned());
         opts.exclude.extend(config.exclude.iter().cloned());
+        let config_file = (!config.file.as_os_str().is_empty()).then_some(config.file.as_path());
+        opts.context = crate::scan::context_root(&opts.paths, config_file);
         Ok(Setup {
             config,
             rules,
@@ -163,11 +246,6 @@ fn filter(report: &mut ScanReport, args: &ScanArgs) -> anyhow::Result<(usize, us
     let suppressed = suppress::apply_report(report);
     if let Some(p) = &args.write_baseline {
         baseline::write(p, report)?;
-        eprintln!(
-            "llmgw-migrate: wrote {} finding(s) to baseline {}",
-            report.findings().count(),
-            p.display()
-        );
     }
     let baselined = match &args.baseline {
         Some(p) => baseline::load(p)?.filter_report(report),
@@ -219,11 +297,14 @@ pub fn scan_options(walk: &WalkArgs, kinds: &[String]) -> anyhow::Result<ScanOpt
     Ok(opts)
 }
 
-pub fn exit_code(report: &ScanReport) -> ExitCode {
-    if report.findings().next().is_some() {
-        ExitCode::from(super::FOUND)
-    } else if !report.errors.is_empty() && report.files_scanned == 0 {
+/// 2 when the scan is incomplete (a missing path, an unreadable file, a
+/// walk error), even with findings (they are printed first, as ripgrep
+/// does); else 1 when a finding's fix class is in `fail_on`; else 0.
+pub fn exit_code(report: &ScanReport, fail_on: &[Fix]) -> ExitCode {
+    if !report.errors.is_empty() {
         ExitCode::from(2)
+    } else if report.findings().any(|f| fail_on.contains(&f.fix)) {
+        ExitCode::from(super::FOUND)
     } else {
         ExitCode::SUCCESS
     }

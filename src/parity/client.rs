@@ -24,6 +24,10 @@ pub enum FailKind {
     Timeout,
     /// The connection broke while the body was being read.
     Body,
+    /// The body passed `max_response_bytes`; what came before is kept.
+    TooLarge,
+    /// A redirect to another origin was refused: it would carry credentials.
+    Redirect,
     Other,
 }
 
@@ -106,6 +110,8 @@ pub struct Client {
     key: Option<String>,
     limit: Arc<Semaphore>,
     policy: RetryPolicy,
+    /// Most bytes read from one response body.
+    max_bytes: usize,
 }
 
 impl Client {
@@ -114,9 +120,11 @@ impl Client {
         key: Option<String>,
         limit: Arc<Semaphore>,
         policy: RetryPolicy,
+        max_bytes: usize,
     ) -> anyhow::Result<Client> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs_f64(gw.timeout_s.min(30.0)))
+            .redirect(redirect_policy())
             .user_agent(concat!(
                 "llmgw-migrate/",
                 env!("CARGO_PKG_VERSION"),
@@ -129,6 +137,7 @@ impl Client {
             key,
             limit,
             policy,
+            max_bytes,
         })
     }
 
@@ -242,7 +251,9 @@ impl Client {
         let start = Instant::now();
         let mut st = AttemptState::default();
         let timeout = self.gw.timeout();
-        let res = tokio::time::timeout(timeout, run(rb, out.stream, start, &mut st)).await;
+        let res =
+            tokio::time::timeout(timeout, run(rb, out.stream, start, self.max_bytes, &mut st))
+                .await;
         let failure = match res {
             Ok(Ok(())) => None,
             Ok(Err(f)) => Some(f),
@@ -263,7 +274,7 @@ impl Client {
             request: sent,
             status: st.status,
             headers: st.headers,
-            body: String::from_utf8_lossy(&st.body).into_owned(),
+            body: into_text(std::mem::take(&mut st.body)),
             failure,
             ttfb_ms: st.ttfb_ms,
             ttft_ms: st.ttft_ms,
@@ -271,6 +282,63 @@ impl Client {
             attempts: 1,
             retries: Vec::new(),
         }
+    }
+}
+
+/// Bytes as text without a second copy when they are valid UTF-8.
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The error a refused redirect carries.
+#[derive(Debug)]
+struct CrossOrigin {
+    from: String,
+    to: String,
+}
+
+impl std::fmt::Display for CrossOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "refused a redirect from {} to another origin, {}: it would receive the credentials (point base_url at the final host)",
+            self.from, self.to
+        )
+    }
+}
+
+impl std::error::Error for CrossOrigin {}
+
+/// Follow redirects on the same origin only. reqwest drops `Authorization`
+/// on a cross-host redirect but not `x-api-key` or headers from `headers:`;
+/// refusing is the one rule that covers every credential.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        if attempt.previous().len() > 10 {
+            return attempt.error("more than 10 redirects");
+        }
+        let to = attempt.url().origin();
+        match attempt.previous().last() {
+            Some(prev) if prev.origin() != to => {
+                let e = CrossOrigin {
+                    from: prev.origin().ascii_serialization(),
+                    to: to.ascii_serialization(),
+                };
+                attempt.error(e)
+            }
+            _ => attempt.follow(),
+        }
+    })
+}
+
+/// `16 MiB`, `512 KiB`, `100 bytes`.
+pub fn size(n: usize) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
     }
 }
 
@@ -303,6 +371,7 @@ async fn run(
     rb: reqwest::RequestBuilder,
     stream: bool,
     start: Instant,
+    max_bytes: usize,
     st: &mut AttemptState,
 ) -> Result<(), Failure> {
     let resp = rb.send().await.map_err(classify)?;
@@ -326,6 +395,18 @@ async fn run(
             kind: FailKind::Body,
             message: format!("connection broke while reading the body: {}", chain(&e)),
         })?;
+        let room = max_bytes.saturating_sub(st.body.len());
+        if chunk.len() > room {
+            // Keep what fits, so a recording shows what was received.
+            st.body.extend_from_slice(&chunk[..room]);
+            return Err(Failure {
+                kind: FailKind::TooLarge,
+                message: format!(
+                    "response body larger than {} (max_response_bytes): stopped reading",
+                    size(max_bytes)
+                ),
+            });
+        }
         st.body.extend_from_slice(&chunk);
         if stream && st.ttft_ms.is_none() {
             for item in parser.feed(&chunk) {
@@ -373,7 +454,9 @@ fn chain(e: &dyn std::error::Error) -> String {
 }
 
 fn classify(e: reqwest::Error) -> Failure {
-    let kind = if e.is_timeout() {
+    let kind = if e.is_redirect() {
+        FailKind::Redirect
+    } else if e.is_timeout() {
         FailKind::Timeout
     } else if e.is_connect() {
         FailKind::Connect

@@ -102,6 +102,10 @@ fn short(s: &str) -> Value {
 pub fn text(expect: &TextExpect, b: &str, c: &str) -> Check {
     let (status, detail) = match expect {
         TextExpect::Ignore => (Status::Skip, "not compared (expect: ignore)".to_owned()),
+        // Decided by a model after the answers arrive (`meaning.rs`).
+        TextExpect::Judge(_) | TextExpect::Embedding(_) => {
+            (Status::Skip, format!("[{}] not decided", expect.describe()))
+        }
         TextExpect::Exact => (
             pass_fail(b == c),
             if b == c {
@@ -277,7 +281,11 @@ fn tokens(name: &str, tol: &Tolerance, b: Option<u64>, c: Option<u64>) -> Check 
             Status::Fail,
             json!(b),
             json!(c),
-            "usage missing on one side",
+            match (b, c) {
+                (None, None) => "usage missing on both sides",
+                (None, _) => "usage missing on the baseline",
+                _ => "usage missing on the candidate",
+            },
         ),
     }
 }
@@ -289,7 +297,288 @@ fn args_value(a: &str) -> Option<Value> {
     serde_json::from_str(a).ok()
 }
 
-fn tool_calls(expect: &ToolExpect, b: &[ToolCall], c: &[ToolCall]) -> Check {
+/// How far the candidate may agree less often with the baseline than the
+/// baseline agrees with itself: one disagreement in ten pairs is noise at
+/// the sample sizes people afford.
+pub const SAMPLE_MARGIN: f64 = 0.1;
+
+/// Agreement rates over samples, by the prompt's text check.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SampleRates {
+    pub n: usize,
+    /// Baseline answers that agree with each other (pairs i < j): the noise floor.
+    pub baseline_agreement: f64,
+    pub baseline_pairs: usize,
+    /// Baseline × candidate answers that agree (all pairs).
+    pub candidate_agreement: f64,
+    pub candidate_pairs: usize,
+    pub margin: f64,
+}
+
+impl SampleRates {
+    pub fn describe(&self) -> String {
+        format!(
+            "samples: {} per side; candidate agrees with baseline {:.0}% ({} pairs), baseline with itself {:.0}% ({} pairs); margin {:.0}%",
+            self.n,
+            self.candidate_agreement * 100.0,
+            self.candidate_pairs,
+            self.baseline_agreement * 100.0,
+            self.baseline_pairs,
+            self.margin * 100.0
+        )
+    }
+}
+
+/// The text check over N samples per side: it passes when the candidate
+/// agrees with the baseline at least as often as the baseline agrees with
+/// itself, less [`SAMPLE_MARGIN`]. Baseline vs baseline is the noise floor:
+/// at temperature > 0 a gateway does not agree with itself every time.
+pub fn sampled_text(expect: &TextExpect, b: &[&str], c: &[&str]) -> (Check, Option<SampleRates>) {
+    let first = text(expect, b[0], c[0]);
+    if matches!(expect, TextExpect::Ignore) || b.len() < 2 {
+        return (first, None);
+    }
+    let agree = |x: &str, y: &str| text(expect, x, y).status == Status::Pass;
+    let (base, cand) = sample_pairs(b, c);
+    let count = |pairs: &[(&str, &str)]| {
+        (
+            pairs.iter().filter(|(x, y)| agree(x, y)).count(),
+            pairs.len(),
+        )
+    };
+    let (check, rates) = sampled_from_counts(expect, first, b.len(), count(&base), count(&cand));
+    (check, Some(rates))
+}
+
+/// Two answers compared with each other.
+pub type Pair<'a> = (&'a str, &'a str);
+
+/// The pairs compared over samples: baseline i < j (the noise floor) and
+/// every baseline × candidate pair.
+pub fn sample_pairs<'a>(b: &[&'a str], c: &[&'a str]) -> (Vec<Pair<'a>>, Vec<Pair<'a>>) {
+    let mut base = Vec::new();
+    for i in 0..b.len() {
+        for j in i + 1..b.len() {
+            base.push((b[i], b[j]));
+        }
+    }
+    let cand = b
+        .iter()
+        .flat_map(|x| c.iter().map(move |y| (*x, *y)))
+        .collect();
+    (base, cand)
+}
+
+/// The sampled text check from agreement counts `(agreeing, pairs)`.
+pub fn sampled_from_counts(
+    expect: &TextExpect,
+    first: Check,
+    n: usize,
+    base: (usize, usize),
+    cand: (usize, usize),
+) -> (Check, SampleRates) {
+    let rate = |(k, n): (usize, usize)| k as f64 / n.max(1) as f64;
+    let rates = SampleRates {
+        n,
+        baseline_agreement: rate(base),
+        baseline_pairs: base.1,
+        candidate_agreement: rate(cand),
+        candidate_pairs: cand.1,
+        margin: SAMPLE_MARGIN,
+    };
+    // A small epsilon keeps 0.7 + 0.1 >= 0.8 true in floating point.
+    let ok = rates.candidate_agreement + rates.margin + 1e-9 >= rates.baseline_agreement;
+    let detail = format!(
+        "[{}] candidate agrees with baseline {}/{} ({:.0}%), baseline with itself {}/{} ({:.0}%): {}",
+        expect.describe(),
+        cand.0,
+        cand.1,
+        rates.candidate_agreement * 100.0,
+        base.0,
+        base.1,
+        rates.baseline_agreement * 100.0,
+        if ok {
+            format!("within the noise floor (margin {:.0}%)", rates.margin * 100.0)
+        } else {
+            format!("below the noise floor by more than {:.0}%", rates.margin * 100.0)
+        }
+    );
+    (
+        Check {
+            status: pass_fail(ok),
+            detail,
+            ..first
+        },
+        rates,
+    )
+}
+
+/// `expect.cost.max_ratio`: the candidate's reported cost against the
+/// baseline's. Without a cost on a side nothing is guessed.
+fn cost(max: f64, b: Option<f64>, c: Option<f64>) -> Check {
+    match (b, c) {
+        (Some(x), Some(y)) => {
+            let ok = if x > 0.0 { y <= x * max } else { y <= 0.0 };
+            let ratio = if x > 0.0 {
+                format!("{:.2}x", y / x)
+            } else {
+                "baseline free".into()
+            };
+            check(
+                "cost",
+                pass_fail(ok),
+                json!(x),
+                json!(y),
+                format!("candidate/baseline {ratio} (max {max}x)"),
+            )
+        }
+        _ => check(
+            "cost",
+            Status::Skip,
+            json!(b),
+            json!(c),
+            match (b, c) {
+                (None, None) => "no cost returned by either gateway",
+                (None, _) => "no cost returned by the baseline",
+                _ => "no cost returned by the candidate",
+            },
+        ),
+    }
+}
+
+/// Checks of each answer on its own against the golden set's reference:
+/// `contains`, `not_contains` (case-insensitive) and `json_schema`.
+fn reference_checks(e: &Expect, b: &str, c: &str, out: &mut Vec<Check>) {
+    let (lb, lc) = (b.to_lowercase(), c.to_lowercase());
+    for (name, list, want) in [
+        ("contains", &e.contains, true),
+        ("not_contains", &e.not_contains, false),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        // The strings that break the rule on each side.
+        let bad = |text: &str| -> Vec<&String> {
+            list.iter()
+                .filter(|s| text.contains(&s.to_lowercase()) != want)
+                .collect()
+        };
+        let (xb, xc) = (bad(&lb), bad(&lc));
+        let verb = if want { "lacks" } else { "contains" };
+        let mut d = Vec::new();
+        for (side, x) in [("baseline", &xb), ("candidate", &xc)] {
+            if !x.is_empty() {
+                d.push(format!("{side} {verb} {}", json!(x)));
+            }
+        }
+        let ok = d.is_empty();
+        let detail = if ok {
+            if want {
+                format!("both contain {}", json!(list))
+            } else {
+                format!("neither contains any of {}", json!(list))
+            }
+        } else {
+            d.join("; ")
+        };
+        out.push(check(name, pass_fail(ok), json!(xb), json!(xc), detail));
+    }
+    let Some(schema) = &e.json_schema else {
+        return;
+    };
+    let validator = match jsonschema::validator_for(schema) {
+        Ok(v) => v,
+        Err(err) => {
+            out.push(check(
+                "json_schema",
+                Status::Error,
+                Value::Null,
+                Value::Null,
+                format!("invalid json_schema: {err}"),
+            ));
+            return;
+        }
+    };
+    // The first violation per side, with the path where it is.
+    let verdict = |text: &str| -> Option<String> {
+        let Some(v) = parse_json_text(text) else {
+            return Some("not JSON".into());
+        };
+        let first = validator.iter_errors(&v).next().map(|err| {
+            let path = err.instance_path().to_string();
+            format!(
+                "at {}: {err}",
+                if path.is_empty() { "/" } else { path.as_str() }
+            )
+        });
+        first
+    };
+    let (vb, vc) = (verdict(b), verdict(c));
+    let mut d = Vec::new();
+    for (side, v) in [("baseline", &vb), ("candidate", &vc)] {
+        if let Some(v) = v {
+            d.push(format!("{side} {v}"));
+        }
+    }
+    let ok = d.is_empty();
+    out.push(check(
+        "json_schema",
+        pass_fail(ok),
+        json!(vb.is_none()),
+        json!(vc.is_none()),
+        if ok {
+            "both answers are valid against the schema".to_owned()
+        } else {
+            d.join("; ")
+        },
+    ));
+}
+
+/// Whether a call matches: the name, and for `Same` JSON-equal arguments.
+fn call_matches(x: &ToolCall, y: &ToolCall, names_only: bool) -> bool {
+    x.name == y.name
+        && (names_only
+            || matches!((args_value(&x.arguments), args_value(&y.arguments)), (Some(p), Some(q)) if p == q))
+}
+
+fn call_label(t: &ToolCall) -> String {
+    let args = args_value(&t.arguments).map_or_else(|| t.arguments.clone(), |v| v.to_string());
+    let args: String = if args.chars().count() > 60 {
+        format!("{}…", args.chars().take(60).collect::<String>())
+    } else {
+        args
+    };
+    format!("{}({args})", t.name)
+}
+
+/// Parallel calls in any order: pair each baseline call with an unused
+/// equal candidate call and name what is left on either side.
+fn unordered_problems(b: &[ToolCall], c: &[ToolCall], names_only: bool) -> Vec<String> {
+    let mut used = vec![false; c.len()];
+    let mut missing = Vec::new();
+    for x in b {
+        match (0..c.len()).find(|&j| !used[j] && call_matches(x, &c[j], names_only)) {
+            Some(j) => used[j] = true,
+            None => missing.push(call_label(x)),
+        }
+    }
+    let extra: Vec<String> = c
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(y, _)| call_label(y))
+        .collect();
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("only baseline: {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        problems.push(format!("only candidate: {}", extra.join(", ")));
+    }
+    problems
+}
+
+fn tool_calls(expect: &ToolExpect, ordered: bool, b: &[ToolCall], c: &[ToolCall]) -> Check {
     let show = |calls: &[ToolCall]| -> Value {
         Value::Array(
             calls
@@ -303,6 +592,9 @@ fn tool_calls(expect: &ToolExpect, b: &[ToolCall], c: &[ToolCall]) -> Check {
     match expect {
         ToolExpect::Ignore => {
             return check("tool_calls", Status::Skip, bv, cv, "not compared");
+        }
+        ToolExpect::Same | ToolExpect::Names if !ordered => {
+            problems = unordered_problems(b, c, matches!(expect, ToolExpect::Names));
         }
         ToolExpect::Same | ToolExpect::Names => {
             if b.len() != c.len() {
@@ -340,25 +632,45 @@ fn tool_calls(expect: &ToolExpect, b: &[ToolCall], c: &[ToolCall]) -> Check {
                     ));
                     continue;
                 }
-                for (i, (g, (name, args))) in got.iter().zip(want).enumerate() {
-                    if &g.name != name {
-                        problems.push(format!("{side} call {i}: '{}' instead of '{name}'", g.name));
-                    } else if let Some(a) = args {
-                        if args_value(&g.arguments).as_ref() != Some(a) {
+                let fits = |g: &ToolCall, (name, args): &(String, Option<Value>)| {
+                    &g.name == name
+                        && args
+                            .as_ref()
+                            .is_none_or(|a| args_value(&g.arguments).as_ref() == Some(a))
+                };
+                if ordered {
+                    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+                        if !fits(g, w) {
                             problems.push(format!(
-                                "{side} call {i} ({name}): arguments differ from expected"
+                                "{side} call {i}: {} instead of '{}' with the expected arguments",
+                                call_label(g),
+                                w.0
                             ));
+                        }
+                    }
+                } else {
+                    let mut used = vec![false; got.len()];
+                    for w in want {
+                        match (0..got.len()).find(|&j| !used[j] && fits(&got[j], w)) {
+                            Some(j) => used[j] = true,
+                            None => problems.push(format!(
+                                "{side}: no call to '{}' with the expected arguments",
+                                w.0
+                            )),
                         }
                     }
                 }
             }
         }
     }
+    let order = if ordered { "in order" } else { "in any order" };
     let detail = if problems.is_empty() {
         match (b.len(), expect) {
             (0, _) => "no tool calls on either side".to_owned(),
-            (_, ToolExpect::Names) => "same tool names (ids and arguments ignored)".into(),
-            _ => "same names, JSON-equal arguments (ids ignored)".into(),
+            (_, ToolExpect::Names) => {
+                format!("same tool names {order} (ids and arguments ignored)")
+            }
+            _ => format!("same names, JSON-equal arguments, {order} (ids ignored)"),
         }
     } else {
         problems.join("; ")
@@ -464,6 +776,10 @@ pub fn compare(
             "response_format asks for JSON: is each answer valid JSON",
         ));
     }
+    reference_checks(e, &b.text, &c.text, &mut out);
+    if let Some(max) = e.cost_max_ratio {
+        out.push(cost(max, b.cost, c.cost));
+    }
     let (bf, cf) = (b.finish_reason.as_deref(), c.finish_reason.as_deref());
     let (nb, nc) = (bf.map(finish_key), cf.map(finish_key));
     out.push(if e.finish_reason {
@@ -518,7 +834,12 @@ pub fn compare(
         || !c.tool_calls.is_empty()
         || matches!(e.tool_calls, ToolExpect::List(_));
     if has_tools {
-        out.push(tool_calls(&e.tool_calls, &b.tool_calls, &c.tool_calls));
+        out.push(tool_calls(
+            &e.tool_calls,
+            e.tool_calls_ordered,
+            &b.tool_calls,
+            &c.tool_calls,
+        ));
     }
     out.push(latency(e, b, c, stream));
     out.push(field_drift(
@@ -700,25 +1021,209 @@ mod tests {
             r#"{ "unit": "c", "city": "Paris" }"#,
             "toolu_b",
         )];
-        assert_eq!(tool_calls(&ToolExpect::Same, &b, &c).status, Status::Pass);
+        assert_eq!(
+            tool_calls(&ToolExpect::Same, false, &b, &c).status,
+            Status::Pass
+        );
         let c2 = [call("get_weather", r#"{"city":"Lyon","unit":"c"}"#, "x")];
-        assert_eq!(tool_calls(&ToolExpect::Same, &b, &c2).status, Status::Fail);
-        assert_eq!(tool_calls(&ToolExpect::Names, &b, &c2).status, Status::Pass);
+        assert_eq!(
+            tool_calls(&ToolExpect::Same, false, &b, &c2).status,
+            Status::Fail
+        );
+        assert_eq!(
+            tool_calls(&ToolExpect::Names, false, &b, &c2).status,
+            Status::Pass
+        );
         let c3 = [call("get_time", "{}", "x")];
-        assert_eq!(tool_calls(&ToolExpect::Names, &b, &c3).status, Status::Fail);
+        assert_eq!(
+            tool_calls(&ToolExpect::Names, false, &b, &c3).status,
+            Status::Fail
+        );
         let want = ToolExpect::List(vec![(
             "get_weather".into(),
             Some(json!({"city":"Paris","unit":"c"})),
         )]);
-        assert_eq!(tool_calls(&want, &b, &c).status, Status::Pass);
-        assert_eq!(tool_calls(&want, &b, &c2).status, Status::Fail);
+        assert_eq!(tool_calls(&want, false, &b, &c).status, Status::Pass);
+        assert_eq!(tool_calls(&want, false, &b, &c2).status, Status::Fail);
         let broken = [call("get_weather", "{\"city\":", "x")];
-        let r = tool_calls(&ToolExpect::Same, &b, &broken);
+        let r = tool_calls(&ToolExpect::Same, true, &b, &broken);
         assert!(
             r.detail.contains("not valid JSON on candidate"),
             "{}",
             r.detail
         );
+    }
+
+    fn exp(contains: &[&str], not: &[&str], schema: Option<Value>) -> Expect {
+        let g = super::super::golden::parse(
+            "g.yaml",
+            "schema: 1\nprompts:\n  - {id: a, model: m, messages: [{role: user, content: x}]}\n",
+        )
+        .unwrap();
+        let mut e = g.prompts[0].expect.clone();
+        e.contains = contains.iter().map(|s| s.to_string()).collect();
+        e.not_contains = not.iter().map(|s| s.to_string()).collect();
+        e.json_schema = schema;
+        e
+    }
+
+    #[test]
+    fn contains_and_not_contains_are_case_insensitive_per_side() {
+        let e = exp(&["paris", "France"], &["I cannot"], None);
+        let mut out = Vec::new();
+        reference_checks(
+            &e,
+            "PARIS is in france.",
+            "Paris, I CANNOT say more.",
+            &mut out,
+        );
+        assert_eq!(out[0].name, "contains");
+        assert_eq!(out[0].status, Status::Fail);
+        assert_eq!(out[0].detail, r#"candidate lacks ["France"]"#);
+        assert_eq!(out[1].name, "not_contains");
+        assert_eq!(out[1].status, Status::Fail);
+        assert_eq!(out[1].detail, r#"candidate contains ["I cannot"]"#);
+        let mut out = Vec::new();
+        reference_checks(&e, "Paris, France", "paris (france)", &mut out);
+        assert!(out.iter().all(|c| c.status == Status::Pass), "{out:#?}");
+    }
+
+    #[test]
+    fn json_schema_reports_the_failing_path() {
+        let schema = json!({"type": "object", "required": ["answer"],
+            "properties": {"answer": {"type": "string"}, "items": {"type": "array", "items": {"type": "integer"}}}});
+        let e = exp(&[], &[], Some(schema));
+        let mut out = Vec::new();
+        reference_checks(
+            &e,
+            "```json\n{\"answer\": \"Paris\", \"items\": [1, 2]}\n```",
+            r#"{"answer": "Paris", "items": [1, "two"]}"#,
+            &mut out,
+        );
+        assert_eq!(out[0].name, "json_schema");
+        assert_eq!(out[0].status, Status::Fail);
+        assert!(
+            out[0].detail.starts_with("candidate at /items/1: ")
+                && !out[0].detail.contains("baseline"),
+            "{}",
+            out[0].detail
+        );
+        let mut out = Vec::new();
+        reference_checks(&e, "not json", r#"{"answer": 4}"#, &mut out);
+        assert!(
+            out[0].detail.contains("baseline not JSON"),
+            "{}",
+            out[0].detail
+        );
+        assert!(
+            out[0].detail.contains("candidate at /answer: "),
+            "{}",
+            out[0].detail
+        );
+    }
+
+    #[test]
+    fn cost_ratio() {
+        assert_eq!(cost(1.2, Some(0.01), Some(0.012)).status, Status::Pass);
+        let c = cost(1.2, Some(0.01), Some(0.02));
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.detail, "candidate/baseline 2.00x (max 1.2x)");
+        let c = cost(1.2, Some(0.01), None);
+        assert_eq!(
+            (c.status, c.detail.as_str()),
+            (Status::Skip, "no cost returned by the candidate")
+        );
+    }
+
+    #[test]
+    fn samples_compare_with_the_baselines_own_spread() {
+        let e = TextExpect::Normalized;
+        // The baseline itself varies: 1 of 3 pairs agree (33%).
+        let b = ["Paris.", "Paris.", "It is Paris."];
+        // The candidate agrees in 4 of 9 pairs (44%): not worse.
+        let c = ["Paris.", "Paris.", "Lyon."];
+        let (chk, r) = sampled_text(&e, &b, &c);
+        let r = r.unwrap();
+        assert_eq!((r.baseline_pairs, r.candidate_pairs), (3, 9));
+        assert!((r.baseline_agreement - 1.0 / 3.0).abs() < 1e-9);
+        assert!((r.candidate_agreement - 4.0 / 9.0).abs() < 1e-9);
+        assert_eq!(chk.status, Status::Pass, "{}", chk.detail);
+        // 2 of 9 (22%) is more than the margin below 33%.
+        let (chk, _) = sampled_text(&e, &b, &["Paris.", "Lyon.", "It is Lyon."]);
+        assert_eq!(chk.status, Status::Fail, "{}", chk.detail);
+        // A baseline that always agrees with itself and a candidate that
+        // never does: fail, and the detail gives both rates.
+        let b = ["Paris.", "Paris.", "Paris."];
+        let c = ["Lyon.", "Lyon.", "Paris."];
+        let (chk, _) = sampled_text(&e, &b, &c);
+        assert_eq!(chk.status, Status::Fail);
+        assert!(
+            chk.detail.contains(
+                "candidate agrees with baseline 3/9 (33%), baseline with itself 3/3 (100%)"
+            ),
+            "{}",
+            chk.detail
+        );
+        // One sample: the plain check.
+        let (chk, r) = sampled_text(&e, &["a"], &["b"]);
+        assert!(r.is_none());
+        assert_eq!(chk.status, Status::Fail);
+    }
+
+    #[test]
+    fn parallel_tool_calls_match_in_any_order_unless_ordered() {
+        let b = [
+            call("get_weather", r#"{"city":"Paris"}"#, "a"),
+            call("get_weather", r#"{"city":"Lyon"}"#, "b"),
+            call("get_time", "{}", "c"),
+        ];
+        let c = [
+            call("get_time", "", "x"),
+            call("get_weather", r#"{"city":"Lyon"}"#, "y"),
+            call("get_weather", r#"{"city":"Paris"}"#, "z"),
+        ];
+        let r = tool_calls(&ToolExpect::Same, false, &b, &c);
+        assert_eq!(r.status, Status::Pass, "{}", r.detail);
+        assert!(r.detail.contains("in any order"), "{}", r.detail);
+        let r = tool_calls(&ToolExpect::Same, true, &b, &c);
+        assert_eq!(r.status, Status::Fail);
+        assert!(
+            r.detail
+                .contains("call 0: name 'get_weather' vs 'get_time'"),
+            "{}",
+            r.detail
+        );
+        // One call differs: both leftovers are named.
+        let c2 = [
+            c[0].clone(),
+            c[1].clone(),
+            call("get_weather", r#"{"city":"Nice"}"#, "z"),
+        ];
+        let r = tool_calls(&ToolExpect::Same, false, &b, &c2);
+        assert_eq!(r.status, Status::Fail);
+        assert_eq!(
+            r.detail,
+            r#"only baseline: get_weather({"city":"Paris"}); only candidate: get_weather({"city":"Nice"})"#
+        );
+        // Names only: the same multiset of names passes.
+        assert_eq!(
+            tool_calls(&ToolExpect::Names, false, &b, &c2).status,
+            Status::Pass
+        );
+        // A duplicate is not matched twice.
+        let c3 = [c[0].clone(), c[1].clone(), c[1].clone()];
+        assert_eq!(
+            tool_calls(&ToolExpect::Same, false, &b, &c3).status,
+            Status::Fail
+        );
+        // Expected lists match in any order too.
+        let want = ToolExpect::List(vec![
+            ("get_time".into(), None),
+            ("get_weather".into(), Some(json!({"city":"Lyon"}))),
+            ("get_weather".into(), Some(json!({"city":"Paris"}))),
+        ]);
+        assert_eq!(tool_calls(&want, false, &b, &c).status, Status::Pass);
+        assert_eq!(tool_calls(&want, true, &b, &c).status, Status::Fail);
     }
 
     fn resp(text: &str, model: &str, usage: (u64, u64)) -> Response {

@@ -9,6 +9,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
+use super::redact::{looks_like_key, Redactor};
+
 /// `file:line:col: message` for a problem found after parsing.
 #[derive(Debug)]
 pub struct InputError(pub String);
@@ -22,17 +24,22 @@ impl std::fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 pub fn at(file: &str, loc: &Location, msg: impl std::fmt::Display) -> InputError {
+    let msg = msg.to_string();
     InputError(format!(
-        "{file}:{}:{}: {msg}",
+        "{file}:{}:{}: {}",
         loc.line().max(1),
-        loc.column().max(1)
+        loc.column().max(1),
+        Redactor::default().text(&msg)
     ))
 }
 
+/// The parser's message may quote the offending value: a key pasted in the
+/// wrong place must not be echoed.
 pub fn yaml_error(file: &str, e: &serde_saphyr::Error) -> InputError {
+    let red = Redactor::default();
     match crate::yaml::error_parts(e) {
-        (Some((line, col)), msg) => InputError(format!("{file}:{line}:{col}: {msg}")),
-        (None, msg) => InputError(format!("{file}: {msg}")),
+        (Some((line, col)), msg) => InputError(format!("{file}:{line}:{col}: {}", red.text(&msg))),
+        (None, msg) => InputError(format!("{file}: {}", red.text(&msg))),
     }
 }
 
@@ -44,6 +51,23 @@ struct ConfigFile {
     concurrency: Option<Spanned<usize>>,
     retries: Option<Spanned<u32>>,
     retry_budget_s: Option<Spanned<f64>>,
+    max_response_bytes: Option<Spanned<u64>>,
+    judge: Option<ServiceFile>,
+    embeddings: Option<ServiceFile>,
+}
+
+/// A judge model or an embeddings server: any OpenAI-compatible endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceFile {
+    name: Option<String>,
+    base_url: Spanned<String>,
+    api_key_env: Option<Spanned<String>>,
+    auth: Option<Spanned<String>>,
+    #[serde(default)]
+    headers: HashMap<Spanned<String>, Spanned<String>>,
+    timeout_s: Option<Spanned<f64>>,
+    model: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,12 +142,37 @@ pub struct Config {
     pub retries: u32,
     /// Most time spent waiting between attempts of one request.
     pub retry_budget_s: f64,
+    /// Most bytes read from one response body (recordings made before the
+    /// limit existed get the default).
+    #[serde(default = "default_max_response_bytes")]
+    pub max_response_bytes: usize,
+    /// Decides whether two answers mean the same (`expect.text: {judge: ...}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge: Option<Service>,
+    /// Embeds answers for `expect.text: {embedding: X}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embeddings: Option<Service>,
+}
+
+/// A helper endpoint and the model to ask.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Service {
+    pub gateway: Gateway,
+    pub model: String,
+}
+
+fn default_max_response_bytes() -> usize {
+    DEFAULT_MAX_RESPONSE_BYTES
 }
 
 pub const DEFAULT_CONCURRENCY: usize = 4;
 pub const DEFAULT_RETRIES: u32 = 2;
 pub const DEFAULT_RETRY_BUDGET_S: f64 = 60.0;
 pub const DEFAULT_TIMEOUT_S: f64 = 120.0;
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;
+/// Bounds of `max_response_bytes`: a real answer fits in 1 KiB, and 1 GiB is
+/// far beyond any useful one.
+const MAX_RESPONSE_RANGE: std::ops::RangeInclusive<u64> = 1024..=(1 << 30);
 
 /// Headers that carry credentials: refused in the config file, because keys
 /// come only from the environment.
@@ -164,12 +213,53 @@ pub fn parse(file: &str, text: &str) -> Result<Config, InputError> {
         Some(b) => b.value,
         None => DEFAULT_RETRY_BUDGET_S,
     };
+    let max_response_bytes = match raw.max_response_bytes {
+        Some(m) if !MAX_RESPONSE_RANGE.contains(&m.value) => {
+            return Err(at(
+                file,
+                &m.referenced,
+                "max_response_bytes must be 1024..=1073741824",
+            ))
+        }
+        Some(m) => m.value as usize,
+        None => DEFAULT_MAX_RESPONSE_BYTES,
+    };
+    let service = |role: &str, f: Option<ServiceFile>| -> Result<Option<Service>, InputError> {
+        let Some(f) = f else { return Ok(None) };
+        if f.model.value.trim().is_empty() {
+            return Err(at(
+                file,
+                &f.model.referenced,
+                format!("{role}.model is empty"),
+            ));
+        }
+        let gateway = side(
+            file,
+            role,
+            SideFile {
+                name: f.name,
+                base_url: f.base_url,
+                api_key_env: f.api_key_env,
+                auth: f.auth,
+                headers: f.headers,
+                timeout_s: f.timeout_s,
+                map_models: None,
+            },
+        )?;
+        Ok(Some(Service {
+            gateway,
+            model: f.model.value.trim().to_owned(),
+        }))
+    };
     Ok(Config {
         baseline,
         candidate,
         concurrency,
         retries,
         retry_budget_s,
+        max_response_bytes,
+        judge: service("judge", raw.judge)?,
+        embeddings: service("embeddings", raw.embeddings)?,
     })
 }
 
@@ -204,7 +294,8 @@ fn side(file: &str, role: &str, s: SideFile) -> Result<Gateway, InputError> {
                 && v.value
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !v.value.starts_with(|c: char| c.is_ascii_digit());
+                && !v.value.starts_with(|c: char| c.is_ascii_digit())
+                && !looks_like_key(&v.value);
             if !ok {
                 // Someone pasted a key here: say so without echoing it.
                 return Err(at(
@@ -316,6 +407,38 @@ concurrency: 8
         assert_eq!(c.candidate.map_models.as_deref(), Some("llmgateway"));
         assert_eq!(c.concurrency, 8);
         assert_eq!(c.retries, DEFAULT_RETRIES);
+        assert_eq!(c.max_response_bytes, 16 << 20);
+        assert!(c.judge.is_none());
+        let j = parse(
+            "c.yaml",
+            &format!("{OK}judge: {{base_url: 'http://j/v1', api_key_env: JUDGE_KEY, model: gpt-4o-mini, headers: {{X-Team: a}}}}\n"),
+        )
+        .unwrap()
+        .judge
+        .unwrap();
+        assert_eq!(j.model, "gpt-4o-mini");
+        assert_eq!(j.gateway.role, "judge");
+        assert_eq!(j.gateway.auth, Auth::Bearer);
+        assert_eq!(
+            j.gateway.headers,
+            vec![("X-Team".to_owned(), "a".to_owned())]
+        );
+        let e = parse(
+            "c.yaml",
+            &format!("{OK}embeddings: {{base_url: 'http://e/v1', api_key_env: llmgtwy_0123456789abcdefXYZ, model: m}}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("c.yaml:10:") && !e.contains("abcdefXYZ"),
+            "{e}"
+        );
+        let c = parse("c.yaml", &format!("{OK}max_response_bytes: 2048\n")).unwrap();
+        assert_eq!(c.max_response_bytes, 2048);
+        let e = parse("c.yaml", &format!("{OK}max_response_bytes: 10\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.yaml:10:"), "{e}");
     }
 
     #[test]
@@ -341,6 +464,23 @@ concurrency: 8
         let bad = OK.replace("OPENROUTER_API_KEY", "sk-or-v1-0123456789");
         let e = parse("c.yaml", &bad).unwrap_err().to_string();
         assert!(e.contains("c.yaml:3:") && !e.contains("0123456789"), "{e}");
+        // Target keys are valid identifiers: recognised by their prefix.
+        for key in [
+            "llmgtwy_0123456789abcdefXYZ",
+            "phaseo_v1_sk_0123456789abcdefXYZ",
+        ] {
+            let e = parse("c.yaml", &OK.replace("OPENROUTER_API_KEY", key))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("c.yaml:3:") && !e.contains("abcdefXYZ"), "{e}");
+        }
+        // A key where the parser quotes the value (wrong type) is redacted too.
+        let bad = OK.replace(
+            "timeout_s: 5",
+            "timeout_s: sk-or-v1-0123456789abcdef0123456789XYZ",
+        );
+        let e = parse("c.yaml", &bad).unwrap_err().to_string();
+        assert!(!e.contains("0123456789XYZ"), "{e}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ struct DefaultsFile {
     params: Option<ParamsFile>,
     stream: Option<Spanned<Value>>,
     expect: Option<ExpectFile>,
+    samples: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +46,7 @@ struct PromptFile {
     expect: Option<ExpectFile>,
     #[serde(default)]
     tags: Vec<String>,
+    samples: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -69,6 +71,16 @@ struct ExpectFile {
     finish_reason: Option<bool>,
     model: Option<bool>,
     latency: Option<LatencyFile>,
+    contains: Option<Vec<String>>,
+    not_contains: Option<Vec<String>>,
+    json_schema: Option<Spanned<Value>>,
+    cost: Option<CostFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostFile {
+    max_ratio: Spanned<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -117,6 +129,10 @@ pub enum TextExpect {
     JsonValid,
     /// Both match this regex.
     Regex(Regex),
+    /// The judge model says both answers say the same (optional rubric).
+    Judge(Option<String>),
+    /// Cosine of the answers' embeddings at least this.
+    Embedding(f64),
     Ignore,
 }
 
@@ -129,6 +145,8 @@ impl TextExpect {
             TextExpect::Json => "json".into(),
             TextExpect::JsonValid => "json-valid".into(),
             TextExpect::Regex(r) => format!("regex {}", r.as_str()),
+            TextExpect::Judge(_) => "judge".into(),
+            TextExpect::Embedding(x) => format!("embedding >= {x}"),
             TextExpect::Ignore => "ignore".into(),
         }
     }
@@ -182,9 +200,21 @@ pub struct Expect {
     pub completion_tokens: Tolerance,
     pub total_tokens: Tolerance,
     pub tool_calls: ToolExpect,
+    /// Compare parallel tool calls by position (`{ordered: true}`); by
+    /// default they are matched in any order.
+    pub tool_calls_ordered: bool,
     pub finish_reason: bool,
     pub model: bool,
     pub latency: LatencyFile,
+    /// Each answer must contain every one of these (case-insensitive).
+    pub contains: Vec<String>,
+    /// No answer may contain any of these (case-insensitive).
+    pub not_contains: Vec<String>,
+    /// Each answer must be JSON valid against this schema (checked to
+    /// compile when the golden set is loaded).
+    pub json_schema: Option<Value>,
+    /// The candidate may cost at most this multiple of the baseline.
+    pub cost_max_ratio: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -202,9 +232,15 @@ pub struct Prompt {
     pub modes: Vec<Mode>,
     pub expect: Expect,
     pub tags: Vec<String>,
+    /// Requests per side and mode; above 1 the text check compares the
+    /// candidate with the baseline's own spread (see `compare::sampled_text`).
+    pub samples: usize,
     /// 1-based line of the prompt's id, for messages.
     pub line: u64,
 }
+
+/// Most samples per prompt: each one is a paid request on both sides.
+pub const MAX_SAMPLES: usize = 100;
 
 #[derive(Debug, Clone)]
 pub struct Golden {
@@ -333,6 +369,13 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
     };
     let params = merge_params(d.params.clone().unwrap_or_default(), p.params);
     let expect = expect(file, d.expect.clone().unwrap_or_default(), p.expect)?;
+    let samples = match p.samples.as_ref().or(d.samples.as_ref()) {
+        None => 1,
+        Some(n) if n.value == 0 || n.value > MAX_SAMPLES as u64 => {
+            return Err(at(file, &n.referenced, "samples must be 1..=100"))
+        }
+        Some(n) => n.value as usize,
+    };
     Ok(Prompt {
         id,
         model: p.model.value.trim().to_owned(),
@@ -345,6 +388,7 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
         modes,
         expect,
         tags: p.tags,
+        samples,
         line: p.id.referenced.line(),
     })
 }
@@ -386,8 +430,8 @@ fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, In
         None => Ok(def),
         Some(s) => tolerance(file, &s),
     };
-    let tool_calls = match p.tool_calls.or(d.tool_calls) {
-        None => ToolExpect::Same,
+    let (tool_calls, tool_calls_ordered) = match p.tool_calls.or(d.tool_calls) {
+        None => (ToolExpect::Same, false),
         Some(t) => tool_expect(file, &t)?,
     };
     Ok(Expect {
@@ -396,9 +440,31 @@ fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, In
         completion_tokens: tol(pt.completion.or(dt.completion), DEFAULT_COMPLETION_TOL)?,
         total_tokens: tol(pt.total.or(dt.total), DEFAULT_TOTAL_TOL)?,
         tool_calls,
+        tool_calls_ordered,
         finish_reason: p.finish_reason.or(d.finish_reason).unwrap_or(true),
         model: p.model.or(d.model).unwrap_or(true),
         latency: p.latency.or(d.latency).unwrap_or_default(),
+        contains: p.contains.or(d.contains).unwrap_or_default(),
+        not_contains: p.not_contains.or(d.not_contains).unwrap_or_default(),
+        cost_max_ratio: match p.cost.or(d.cost) {
+            None => None,
+            Some(c) if !(c.max_ratio.value > 0.0 && c.max_ratio.value.is_finite()) => {
+                return Err(at(
+                    file,
+                    &c.max_ratio.referenced,
+                    "cost.max_ratio must be > 0",
+                ))
+            }
+            Some(c) => Some(c.max_ratio.value),
+        },
+        json_schema: match p.json_schema.or(d.json_schema) {
+            None => None,
+            Some(s) => {
+                jsonschema::validator_for(&s.value)
+                    .map_err(|e| at(file, &s.referenced, format!("invalid json_schema: {e}")))?;
+                Some(s.value)
+            }
+        },
     })
 }
 
@@ -407,7 +473,7 @@ fn text_expect(file: &str, t: &Spanned<Value>) -> Result<TextExpect, InputError>
         at(
             file,
             loc,
-            "text must be exact, normalized, json, json-valid, ignore, {similarity: 0..1} or {regex: PATTERN}",
+            "text must be exact, normalized, json, json-valid, ignore, {similarity: 0..1}, {regex: PATTERN}, {judge: true | {rubric: TEXT}} or {embedding: 0..1}",
         )
     };
     match &t.value {
@@ -427,6 +493,25 @@ fn text_expect(file: &str, t: &Spanned<Value>) -> Result<TextExpect, InputError>
                         file,
                         &t.referenced,
                         "similarity must be a number from 0 to 1",
+                    )),
+                }
+            } else if let Some(v) = m.get("judge") {
+                match v {
+                    Value::Bool(true) => Ok(TextExpect::Judge(None)),
+                    Value::Object(o)
+                        if o.len() == 1 && o.get("rubric").is_some_and(Value::is_string) =>
+                    {
+                        Ok(TextExpect::Judge(o["rubric"].as_str().map(str::to_owned)))
+                    }
+                    _ => Err(bad(&t.referenced)),
+                }
+            } else if let Some(v) = m.get("embedding") {
+                match v.as_f64() {
+                    Some(x) if (-1.0..=1.0).contains(&x) => Ok(TextExpect::Embedding(x)),
+                    _ => Err(at(
+                        file,
+                        &t.referenced,
+                        "embedding must be a cosine threshold from -1 to 1",
                     )),
                 }
             } else if let Some(v) = m.get("regex") {
@@ -491,7 +576,45 @@ fn tolerance(file: &str, s: &Spanned<Value>) -> Result<Tolerance, InputError> {
     }
 }
 
-fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError> {
+/// The expectation and whether calls are compared by position.
+fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<(ToolExpect, bool), InputError> {
+    let bad = || {
+        at(
+            file,
+            &t.referenced,
+            "tool_calls must be same, names, ignore, a list of {name, arguments}, or {match: same|names|[...], ordered: true|false}",
+        )
+    };
+    let kind = |v: &Value| -> Result<ToolExpect, InputError> {
+        match v {
+            Value::String(s) => match s.as_str() {
+                "same" => Ok(ToolExpect::Same),
+                "names" => Ok(ToolExpect::Names),
+                "ignore" => Ok(ToolExpect::Ignore),
+                _ => Err(bad()),
+            },
+            Value::Array(items) => tool_list(file, t, items),
+            _ => Err(bad()),
+        }
+    };
+    match &t.value {
+        Value::Object(m) => {
+            if m.keys().any(|k| k != "match" && k != "ordered") {
+                return Err(bad());
+            }
+            let ordered = match m.get("ordered") {
+                None => false,
+                Some(Value::Bool(b)) => *b,
+                Some(_) => return Err(bad()),
+            };
+            let k = m.get("match").map_or(Ok(ToolExpect::Same), kind)?;
+            Ok((k, ordered))
+        }
+        v => Ok((kind(v)?, false)),
+    }
+}
+
+fn tool_list(file: &str, t: &Spanned<Value>, items: &[Value]) -> Result<ToolExpect, InputError> {
     let bad = || {
         at(
             file,
@@ -499,14 +622,8 @@ fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError>
             "tool_calls must be same, names, ignore or a list of {name, arguments}",
         )
     };
-    match &t.value {
-        Value::String(s) => match s.as_str() {
-            "same" => Ok(ToolExpect::Same),
-            "names" => Ok(ToolExpect::Names),
-            "ignore" => Ok(ToolExpect::Ignore),
-            _ => Err(bad()),
-        },
-        Value::Array(items) => {
+    {
+        {
             let mut out = Vec::new();
             for it in items {
                 let name = it.get("name").and_then(Value::as_str).ok_or_else(bad)?;
@@ -532,7 +649,6 @@ fn tool_expect(file: &str, t: &Spanned<Value>) -> Result<ToolExpect, InputError>
             }
             Ok(ToolExpect::List(out))
         }
-        _ => Err(bad()),
     }
 }
 
@@ -588,6 +704,7 @@ prompts:
         let w = &g.prompts[1];
         assert_eq!(w.modes, vec![Mode::NonStream]);
         assert!(matches!(w.expect.tool_calls, ToolExpect::Names));
+        assert!(!w.expect.tool_calls_ordered);
         assert!(w.tools.is_some());
         match &g.prompts[2].expect.tool_calls {
             ToolExpect::List(l) => {
@@ -596,10 +713,37 @@ prompts:
             }
             other => panic!("{other:?}"),
         }
+        let g = parse(
+            "g.yaml",
+            &G.replace(
+                "{tool_calls: names,",
+                "{tool_calls: {match: names, ordered: true},",
+            ),
+        )
+        .unwrap();
+        assert!(matches!(g.prompts[1].expect.tool_calls, ToolExpect::Names));
+        assert!(g.prompts[1].expect.tool_calls_ordered);
+        let e = parse(
+            "g.yaml",
+            &G.replace("{tool_calls: names,", "{tool_calls: {ordered: yes please},"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("g.yaml:22:"), "{e}");
     }
 
     #[test]
     fn errors_carry_file_line_col() {
+        let e = parse(
+            "g.yaml",
+            &G.replace("text: {similarity: 0.8}", "json_schema: {type: 12}"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("g.yaml:14:") && e.contains("invalid json_schema"),
+            "{e}"
+        );
         let e = parse("g.yaml", &G.replace("tags: [smoke]", "tagz: [smoke]"))
             .unwrap_err()
             .to_string();

@@ -9,9 +9,11 @@ pub mod client;
 pub mod compare;
 pub mod config;
 pub mod golden;
+pub mod meaning;
 pub mod models;
 pub mod negative;
 pub mod record;
+pub mod redact;
 pub mod report;
 pub mod request;
 pub mod response;
@@ -30,6 +32,7 @@ use compare::{Check, Status};
 use config::{Config, InputError};
 use golden::{Mode, Prompt};
 use record::Recorder;
+use redact::Redactor;
 use report::{PromptResult, Report};
 use request::Side;
 
@@ -49,6 +52,8 @@ pub struct Options {
     pub negative: bool,
     pub concurrency: Option<usize>,
     pub tags: Vec<String>,
+    /// `--samples N`: overrides every prompt's `samples`.
+    pub samples: Option<usize>,
     /// Show a progress bar (the caller decides: TTY only).
     pub progress: bool,
 }
@@ -86,8 +91,24 @@ pub enum Transport {
         baseline: Box<Client>,
         candidate: Box<Client>,
         recorder: Option<Recorder>,
+        redactor: Redactor,
+        judge: Option<Box<Client>>,
+        embeddings: Option<Box<Client>>,
     },
-    Replay(PathBuf),
+    Replay(PathBuf, Redactor),
+}
+
+/// Remove keys from everything a report or recording could show of an
+/// exchange: a gateway may echo the key it was sent.
+fn redact_exchange(r: &Redactor, ex: &mut Exchange) {
+    r.in_place(&mut ex.body);
+    r.in_place(&mut ex.request.url);
+    for (_, v) in &mut ex.headers {
+        r.in_place(v);
+    }
+    if let Some(f) = &mut ex.failure {
+        r.in_place(&mut f.message);
+    }
 }
 
 impl Transport {
@@ -101,7 +122,13 @@ impl Transport {
                 Side::Baseline => baseline,
                 Side::Candidate => candidate,
             }),
-            Transport::Replay(_) => None,
+            Transport::Replay(..) => None,
+        }
+    }
+
+    pub fn redactor(&self) -> &Redactor {
+        match self {
+            Transport::Live { redactor, .. } | Transport::Replay(_, redactor) => redactor,
         }
     }
 
@@ -113,10 +140,61 @@ impl Transport {
         rel: &std::path::Path,
         out: &Outgoing,
     ) -> Exchange {
-        match self {
-            Transport::Live { recorder, .. } => {
-                let c = self.gateway(side).expect("live transport has clients");
-                let ex = c.send(out).await;
+        let gw = match side {
+            Side::Baseline => &cfg.baseline,
+            Side::Candidate => &cfg.candidate,
+        };
+        self.exchange_with(cfg, gw, self.gateway(side), rel, out)
+            .await
+    }
+
+    /// One exchange with the judge or the embeddings server.
+    pub async fn helper_exchange(
+        &self,
+        cfg: &Config,
+        which: meaning::Helper,
+        rel: &std::path::Path,
+        out: &Outgoing,
+    ) -> Result<Exchange, String> {
+        let svc = match which {
+            meaning::Helper::Judge => cfg.judge.as_ref(),
+            meaning::Helper::Embeddings => cfg.embeddings.as_ref(),
+        }
+        .ok_or_else(|| format!("no {} configured", which.as_str()))?;
+        let client = match self {
+            Transport::Live {
+                judge, embeddings, ..
+            } => Some(
+                match which {
+                    meaning::Helper::Judge => judge.as_deref(),
+                    meaning::Helper::Embeddings => embeddings.as_deref(),
+                }
+                .ok_or_else(|| format!("no {} client", which.as_str()))?,
+            ),
+            Transport::Replay(..) => None,
+        };
+        Ok(self
+            .exchange_with(cfg, &svc.gateway, client, rel, out)
+            .await)
+    }
+
+    async fn exchange_with(
+        &self,
+        cfg: &Config,
+        gw: &config::Gateway,
+        client: Option<&Client>,
+        rel: &std::path::Path,
+        out: &Outgoing,
+    ) -> Exchange {
+        match (self, client) {
+            (
+                Transport::Live {
+                    recorder, redactor, ..
+                },
+                Some(c),
+            ) => {
+                let mut ex = c.send(out).await;
+                redact_exchange(redactor, &mut ex);
                 if let Some(r) = recorder {
                     if let Err(e) = r.write(&r.dir.join(rel), &ex) {
                         eprintln!("llmgw-migrate: warning: {e:#}");
@@ -124,11 +202,7 @@ impl Transport {
                 }
                 ex
             }
-            Transport::Replay(dir) => {
-                let gw = match side {
-                    Side::Baseline => &cfg.baseline,
-                    Side::Candidate => &cfg.candidate,
-                };
+            (Transport::Live { redactor, .. }, None) | (Transport::Replay(_, redactor), _) => {
                 let req = SentRequest {
                     method: out.method.to_string(),
                     url: format!("{}{}", gw.base_url, out.path),
@@ -142,14 +216,28 @@ impl Transport {
                         _ => None,
                     },
                 };
-                record::read_exchange(&dir.join(rel), req)
+                let path = match self {
+                    Transport::Replay(dir, _) => dir.join(rel),
+                    // Unreachable in practice: live transports have clients.
+                    Transport::Live { .. } => PathBuf::from("/nonexistent").join(rel),
+                };
+                let limit = record::file_limit(cfg.max_response_bytes);
+                let mut ex = record::read_exchange(&path, req, limit);
+                redact_exchange(redactor, &mut ex);
+                ex
             }
         }
     }
 }
 
-fn rel_prompt(id: &str, mode: Mode, side: Side) -> PathBuf {
-    record::prompt_path(std::path::Path::new(""), id, mode.as_str(), side.as_str())
+/// Where sample `k` (0-based) of a prompt is recorded: the first keeps the
+/// name recordings always had.
+fn rel_prompt(id: &str, mode: Mode, side: Side, k: usize) -> PathBuf {
+    let side = match k {
+        0 => side.as_str().to_owned(),
+        k => format!("{}.s{}", side.as_str(), k + 1),
+    };
+    record::prompt_path(std::path::Path::new(""), id, mode.as_str(), &side)
 }
 
 /// Everything needed to run: inputs loaded and validated.
@@ -185,6 +273,21 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
             })?;
         }
     }
+    for pr in &golden.prompts {
+        let (need, have) = match pr.expect.text {
+            golden::TextExpect::Judge(_) => ("judge", cfg.judge.is_some()),
+            golden::TextExpect::Embedding(_) => ("embeddings", cfg.embeddings.is_some()),
+            _ => continue,
+        };
+        if !have {
+            anyhow::bail!(
+                "{}:{}: prompt '{}' uses a {need} check but the config has no {need}: section",
+                golden.file,
+                pr.line,
+                pr.id
+            );
+        }
+    }
     let total_prompts = golden.prompts.len();
     let mut prompts: Vec<Prompt> = golden
         .prompts
@@ -194,10 +297,35 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
     if let Some((i, n)) = opts.shard {
         prompts.retain(|p| shard_of(&p.id, n) == i);
     }
+    if let Some(n) = opts.samples {
+        if n == 0 || n > golden::MAX_SAMPLES {
+            anyhow::bail!("--samples must be 1..={}", golden::MAX_SAMPLES);
+        }
+        for p in &mut prompts {
+            p.samples = n;
+        }
+    }
+    // Keys are redacted from reports whatever their shape: also the values
+    // of the configured variables when they are set for a replay.
+    let prefixes: Vec<String> = rules
+        .targets
+        .iter()
+        .filter_map(|t| t.table.key_prefix.clone())
+        .collect();
+    let env_values = || -> Vec<String> {
+        [&cfg.baseline, &cfg.candidate]
+            .into_iter()
+            .chain(cfg.judge.iter().map(|s| &s.gateway))
+            .chain(cfg.embeddings.iter().map(|s| &s.gateway))
+            .filter_map(|g| g.api_key_env.as_ref())
+            .filter_map(|v| std::env::var(v).ok())
+            .map(|v| v.trim().to_owned())
+            .collect()
+    };
     let transport = match &opts.replay {
         Some(dir) => {
             record::read_meta(dir)?;
-            Transport::Replay(dir.clone())
+            Transport::Replay(dir.clone(), Redactor::new(env_values(), &prefixes))
         }
         None => {
             let bk = cfg.baseline.key()?;
@@ -209,12 +337,24 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
                 base: Duration::from_millis(500),
                 cap: Duration::from_secs(8),
             };
+            let helper = |svc: &Option<config::Service>| -> anyhow::Result<Option<Box<Client>>> {
+                let Some(svc) = svc else { return Ok(None) };
+                let key = svc.gateway.key()?;
+                Ok(Some(Box::new(Client::new(
+                    svc.gateway.clone(),
+                    key,
+                    limit.clone(),
+                    policy.clone(),
+                    cfg.max_response_bytes,
+                )?)))
+            };
+            let (judge, embeddings) = (helper(&cfg.judge)?, helper(&cfg.embeddings)?);
             let mut secrets: Vec<String> = [&bk, &ck].into_iter().flatten().cloned().collect();
+            secrets.extend(env_values());
             secrets.push(negative::WRONG_KEY.to_owned());
             let recorder = match &opts.record {
                 Some(dir) => Some(Recorder::new(
                     dir,
-                    secrets,
                     &record::Meta {
                         schema: 1,
                         tool: concat!("llmgw-migrate ", env!("CARGO_PKG_VERSION")).into(),
@@ -230,9 +370,19 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
                     bk,
                     limit.clone(),
                     policy.clone(),
+                    cfg.max_response_bytes,
                 )?),
-                candidate: Box::new(Client::new(cfg.candidate.clone(), ck, limit, policy)?),
+                candidate: Box::new(Client::new(
+                    cfg.candidate.clone(),
+                    ck,
+                    limit,
+                    policy,
+                    cfg.max_response_bytes,
+                )?),
                 recorder,
+                redactor: Redactor::new(secrets, &prefixes),
+                judge,
+                embeddings,
             }
         }
     };
@@ -251,7 +401,7 @@ async fn run_one(
     rules: &Rules,
     prompt: &Prompt,
     mode: Mode,
-) -> (PromptResult, [Option<response::Response>; 2]) {
+) -> (PromptResult, [Vec<response::Response>; 2]) {
     let mut notes = Vec::new();
     let mut sent: [Option<String>; 2] = [None, None];
     let mut blocked = Vec::new();
@@ -301,8 +451,11 @@ async fn run_one(
                     models,
                     notes,
                     checks: vec![check],
+                    cost: report::CostPair::default(),
+                    elapsed_ms: 0.0,
+                    samples: None,
                 },
-                [None, None],
+                [Vec::new(), Vec::new()],
             );
         }
     };
@@ -314,38 +467,84 @@ async fn run_one(
         key_override: None,
     };
     let (ob, oc) = (mk(&bm), mk(&cm));
-    let (pb, pc) = (
-        rel_prompt(&prompt.id, mode, Side::Baseline),
-        rel_prompt(&prompt.id, mode, Side::Candidate),
-    );
-    let (eb, ec) = tokio::join!(
-        p.transport.exchange(&p.cfg, Side::Baseline, &pb, &ob),
-        p.transport.exchange(&p.cfg, Side::Candidate, &pc, &oc),
-    );
-    let mut rb = response::parse(&eb, mode);
-    let mut rc = response::parse(&ec, mode);
-    if matches!(p.transport, Transport::Replay(_)) {
-        // A recording made from another golden set or mapping would compare
-        // answers to questions that are no longer asked.
-        for (r, ex, out) in [(&mut rb, &eb, &ob), (&mut rc, &ec, &oc)] {
-            let want = match &out.body {
-                Some(Body::Json(v)) => Some(v),
-                _ => None,
-            };
-            if ex.failure.is_none() && ex.request.body.as_ref() != want {
-                r.error = Some(format!(
-                    "recording is stale: {}; record again",
-                    body_difference(ex.request.body.as_ref(), want)
-                ));
+    let n = prompt.samples.max(1);
+    let pairs = join_all((0..n).map(|k| {
+        let (pb, pc) = (
+            rel_prompt(&prompt.id, mode, Side::Baseline, k),
+            rel_prompt(&prompt.id, mode, Side::Candidate, k),
+        );
+        let (ob, oc) = (&ob, &oc);
+        async move {
+            let (eb, ec) = tokio::join!(
+                p.transport.exchange(&p.cfg, Side::Baseline, &pb, ob),
+                p.transport.exchange(&p.cfg, Side::Candidate, &pc, oc),
+            );
+            let mut rb = response::parse(&eb, mode);
+            let mut rc = response::parse(&ec, mode);
+            if matches!(p.transport, Transport::Replay(..)) {
+                // A recording made from another golden set or mapping would
+                // compare answers to questions that are no longer asked.
+                for (r, ex, out) in [(&mut rb, &eb, ob), (&mut rc, &ec, oc)] {
+                    let want = match &out.body {
+                        Some(Body::Json(v)) => Some(v),
+                        _ => None,
+                    };
+                    if ex.failure.is_none() && ex.request.body.as_ref() != want {
+                        r.error = Some(format!(
+                            "recording is stale: {}; record again",
+                            body_difference(ex.request.body.as_ref(), want)
+                        ));
+                    }
+                }
             }
+            (rb, rc)
         }
+    }))
+    .await;
+    // The wire checks run on one pair: the first that went wrong, if any.
+    let k = pairs
+        .iter()
+        .position(|(b, c)| b.error.is_some() || c.error.is_some())
+        .unwrap_or(0);
+    let mut pairs = pairs;
+    let (rb, rc) = pairs.swap_remove(k);
+    if k > 0 {
+        notes.push(format!("sample {} of {n} is shown: it failed", k + 1));
     }
     for (side, r) in [("baseline", &rb), ("candidate", &rc)] {
         for n in &r.notes {
             notes.push(format!("{side}: {n}"));
         }
     }
-    let checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
+    let mut checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
+    let mut rates = None;
+    let meaning = matches!(
+        prompt.expect.text,
+        golden::TextExpect::Judge(_) | golden::TextExpect::Embedding(_)
+    );
+    if rb.error.is_none() && rc.error.is_none() && (n > 1 || meaning) {
+        let bs: Vec<&str> = std::iter::once(rb.text.as_str())
+            .chain(pairs.iter().map(|(b, _)| b.text.as_str()))
+            .collect();
+        let cs: Vec<&str> = std::iter::once(rc.text.as_str())
+            .chain(pairs.iter().map(|(_, c)| c.text.as_str()))
+            .collect();
+        if let Some(t) = checks.iter_mut().find(|c| c.name == "text") {
+            if meaning {
+                let (check, r) =
+                    meaning_check(p, prompt, mode, t.clone(), &bs, &cs, &mut notes).await;
+                *t = check;
+                rates = r;
+            } else {
+                let (check, r) = compare::sampled_text(&prompt.expect.text, &bs, &cs);
+                *t = check;
+                rates = r;
+            }
+            if let Some(r) = &rates {
+                notes.push(r.describe());
+            }
+        }
+    }
     let status = compare::overall(&checks);
     (
         PromptResult {
@@ -355,9 +554,86 @@ async fn run_one(
             models,
             notes,
             checks,
+            cost: report::CostPair {
+                baseline: report::total_cost(
+                    std::iter::once(&rb).chain(pairs.iter().map(|(b, _)| b)),
+                ),
+                candidate: report::total_cost(
+                    std::iter::once(&rc).chain(pairs.iter().map(|(_, c)| c)),
+                ),
+            },
+            elapsed_ms: rb.total_ms.max(rc.total_ms),
+            samples: rates,
         },
-        [Some(rb), Some(rc)],
+        {
+            let (mut all_b, mut all_c) = (vec![rb], vec![rc]);
+            for (b, c) in pairs {
+                all_b.push(b);
+                all_c.push(c);
+            }
+            [all_b, all_c]
+        },
     )
+}
+
+/// The judge or embedding check: on the one pair, or with samples over
+/// every pair (identical pairs are asked once).
+async fn meaning_check(
+    p: &Prepared,
+    prompt: &Prompt,
+    mode: Mode,
+    first: Check,
+    bs: &[&str],
+    cs: &[&str],
+    notes: &mut Vec<String>,
+) -> (Check, Option<compare::SampleRates>) {
+    let expect = &prompt.expect.text;
+    let (base, cand) = compare::sample_pairs(bs, cs);
+    let mut unique: Vec<(&str, &str)> = vec![(bs[0], cs[0])];
+    if bs.len() > 1 {
+        for pair in base.iter().chain(&cand) {
+            if !unique.contains(pair) {
+                unique.push(*pair);
+            }
+        }
+    }
+    let answers = join_all(
+        unique
+            .iter()
+            .map(|(x, y)| meaning::agree(p, &prompt.id, mode, expect, x, y)),
+    )
+    .await;
+    let error = |detail: String| Check {
+        status: Status::Error,
+        detail,
+        ..first.clone()
+    };
+    // Any undecided pair leaves the check undecided: never a guess.
+    let mut verdicts = Vec::new();
+    for a in answers {
+        match a {
+            Ok(v) => verdicts.push(v),
+            Err(e) => return (error(format!("[{}] {e}", expect.describe())), None),
+        }
+    }
+    let (ok0, why0) = verdicts[0].clone();
+    notes.push(why0.clone());
+    if bs.len() < 2 {
+        let check = Check {
+            status: if ok0 { Status::Pass } else { Status::Fail },
+            detail: format!("[{}] {why0}", expect.describe()),
+            ..first
+        };
+        return (check, None);
+    }
+    let agrees = |pair: &(&str, &str)| {
+        let i = unique.iter().position(|u| u == pair).unwrap_or(0);
+        verdicts[i].0
+    };
+    let count = |pairs: &[(&str, &str)]| (pairs.iter().filter(|x| agrees(x)).count(), pairs.len());
+    let (check, rates) =
+        compare::sampled_from_counts(expect, first, bs.len(), count(&base), count(&cand));
+    (check, Some(rates))
 }
 
 /// Name what differs between a recorded request body and today's.

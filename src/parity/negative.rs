@@ -21,8 +21,50 @@ pub struct NegativeResult {
     pub status: Status,
     pub http_status: Option<u16>,
     pub json: bool,
+    /// What the status means to a client: `credentials` (401/403),
+    /// `malformed-request` (400/422), `unknown-model` (404), or `http-<code>`.
+    pub class: Option<String>,
     /// The gateway's error as text, or why the case failed.
     pub detail: String,
+}
+
+/// Statuses a client treats alike: a 401 and a 403 both mean "fix the key",
+/// a 400 and a 422 "fix the request".
+pub fn status_class(status: u16) -> String {
+    match status {
+        401 | 403 => "credentials".into(),
+        400 | 422 => "malformed-request".into(),
+        404 => "unknown-model".into(),
+        s => format!("http-{s}"),
+    }
+}
+
+/// The two sides must fail the same way: a candidate whose status means
+/// something else than the baseline's (400 vs 401 for a wrong key) fails
+/// the case, and the report names both.
+fn compare_classes(results: &mut [NegativeResult]) {
+    let base: Vec<(String, u16, String)> = results
+        .iter()
+        .filter(|r| r.side == Side::Baseline)
+        .filter_map(|r| Some((r.case.clone(), r.http_status?, r.class.clone()?)))
+        .collect();
+    for r in results.iter_mut().filter(|r| r.side == Side::Candidate) {
+        let (Some(cs), Some(cc)) = (r.http_status, r.class.clone()) else {
+            continue;
+        };
+        let Some((_, bs, bc)) = base.iter().find(|(case, _, _)| *case == r.case) else {
+            continue;
+        };
+        if *bc != cc {
+            r.detail = format!(
+                "{}; status mismatch: baseline {bs} ({bc}), candidate {cs} ({cc})",
+                r.detail
+            );
+            if r.status == Status::Pass {
+                r.status = Status::Fail;
+            }
+        }
+    }
 }
 
 pub async fn run(p: &Prepared, rules: &crate::rules::Rules) -> Vec<NegativeResult> {
@@ -88,7 +130,9 @@ pub async fn run(p: &Prepared, rules: &crate::rules::Rules) -> Vec<NegativeResul
             });
         }
     }
-    futures_util::future::join_all(tasks).await
+    let mut results = futures_util::future::join_all(tasks).await;
+    compare_classes(&mut results);
+    results
 }
 
 pub fn judge(
@@ -127,6 +171,7 @@ pub fn judge(
         status: st,
         http_status: status,
         json: is_json,
+        class: status.filter(|s| (400..500).contains(s)).map(status_class),
         detail,
     }
 }
@@ -167,5 +212,32 @@ mod tests {
         assert_eq!(r.status, Status::Fail);
         let r = judge("wrong-key", Side::Candidate, None, "", Some("refused"));
         assert_eq!(r.status, Status::Error);
+    }
+
+    #[test]
+    fn status_classes_must_match() {
+        let body = r#"{"error":{"message":"no"}}"#;
+        let mut rs = vec![
+            judge("wrong-key", Side::Baseline, Some(401), body, None),
+            judge("wrong-key", Side::Candidate, Some(400), body, None),
+            judge("unknown-model", Side::Baseline, Some(400), body, None),
+            judge("unknown-model", Side::Candidate, Some(422), body, None),
+            judge("malformed-body", Side::Baseline, Some(401), body, None),
+            judge("malformed-body", Side::Candidate, Some(403), body, None),
+        ];
+        assert!(rs.iter().all(|r| r.status == Status::Pass));
+        compare_classes(&mut rs);
+        assert_eq!(rs[1].status, Status::Fail);
+        assert!(
+            rs[1].detail.ends_with(
+                "status mismatch: baseline 401 (credentials), candidate 400 (malformed-request)"
+            ),
+            "{}",
+            rs[1].detail
+        );
+        // Same meaning, other code: still a pass.
+        assert_eq!(rs[3].status, Status::Pass);
+        assert_eq!(rs[5].status, Status::Pass);
+        assert_eq!(rs[0].status, Status::Pass);
     }
 }

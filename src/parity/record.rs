@@ -51,20 +51,19 @@ pub fn check_path(dir: &Path, name: &str) -> PathBuf {
     dir.join("checks").join(format!("{name}.json"))
 }
 
-/// Writes exchanges with every secret removed.
+/// Writes exchanges (already redacted by the transport) into a directory,
+/// never through a symbolic link.
 #[derive(Debug, Clone)]
 pub struct Recorder {
     pub dir: PathBuf,
-    secrets: Vec<String>,
 }
 
 impl Recorder {
-    pub fn new(dir: &Path, secrets: Vec<String>, meta: &Meta) -> anyhow::Result<Recorder> {
+    pub fn new(dir: &Path, meta: &Meta) -> anyhow::Result<Recorder> {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
         let r = Recorder {
             dir: dir.to_owned(),
-            secrets: secrets.into_iter().filter(|s| s.len() >= 4).collect(),
         };
         r.write_json(&dir.join("meta.json"), meta)?;
         Ok(r)
@@ -74,34 +73,107 @@ impl Recorder {
         self.write_json(path, ex)
     }
 
-    fn write_json<T: Serialize>(&self, path: &Path, v: &T) -> anyhow::Result<()> {
-        let mut text = serde_json::to_string_pretty(v)?;
-        // Belt and braces: credentials are never put in an exchange, but a
-        // gateway could echo one back in a body or header.
-        for s in &self.secrets {
-            text = text.replace(s.as_str(), REDACTED);
+    /// Creates the directories between `self.dir` and `path`, refusing any
+    /// that already is a symbolic link (it could point outside).
+    fn make_parents(&self, path: &Path) -> anyhow::Result<()> {
+        let rel = path
+            .parent()
+            .and_then(|p| p.strip_prefix(&self.dir).ok())
+            .unwrap_or(Path::new(""));
+        let mut cur = self.dir.clone();
+        for c in rel.components() {
+            cur.push(c);
+            match std::fs::symlink_metadata(&cur) {
+                Ok(m) if m.file_type().is_symlink() => anyhow::bail!(
+                    "{}: is a symbolic link; --record does not write through links",
+                    cur.display()
+                ),
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => anyhow::bail!("{}: exists and is not a directory", cur.display()),
+                Err(_) => std::fs::create_dir(&cur)
+                    .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", cur.display()))?,
+            }
         }
-        text.push('\n');
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)
-                .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", p.display()))?;
-        }
-        std::fs::write(path, text)
-            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
+        Ok(())
     }
+
+    /// Streams the JSON into a new temporary file (created exclusively, so
+    /// never through a link) and renames it over `path`: a link already at
+    /// `path` is replaced, not followed, and a reader never sees half a file.
+    fn write_json<T: Serialize>(&self, path: &Path, v: &T) -> anyhow::Result<()> {
+        use std::io::Write;
+        self.make_parents(path)?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let fail =
+            |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: cannot write: {e}", path.display());
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".llmgw-parity.")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| fail(&e))?;
+        {
+            let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+            serde_json::to_writer_pretty(&mut w, v).map_err(|e| fail(&e))?;
+            w.write_all(b"\n").map_err(|e| fail(&e))?;
+            w.flush().map_err(|e| fail(&e))?;
+        }
+        tmp.persist(path).map_err(|e| fail(&e.error))?;
+        Ok(())
+    }
+}
+
+/// Largest recording file read back: a body of `max_response_bytes` may
+/// grow when escaped as JSON (`\n`, `\"`), so twice the limit plus room for
+/// the rest of the exchange.
+pub fn file_limit(max_response_bytes: usize) -> u64 {
+    2 * max_response_bytes as u64 + (1 << 20)
+}
+
+/// Opens `path` for reading only if it is a regular file no larger than
+/// `limit`. Opened non-blocking so a FIFO cannot hang the open, and checked
+/// after opening (on the handle), so a link swapped in meanwhile to
+/// `/dev/zero` or a FIFO is refused too.
+pub fn open_regular(path: &Path, limit: u64) -> Result<std::fs::File, String> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = o.open(path).map_err(|e| e.to_string())?;
+    let m = f.metadata().map_err(|e| e.to_string())?;
+    if !m.is_file() {
+        return Err("not a regular file; refused".into());
+    }
+    if m.len() > limit {
+        return Err(format!(
+            "{} bytes, over the {} limit for a recording file (twice max_response_bytes plus 1 MiB)",
+            m.len(),
+            super::client::size(limit as usize)
+        ));
+    }
+    Ok(f)
+}
+
+/// Parse a JSON file opened by [`open_regular`], reading at most `limit`
+/// bytes even if the file grows meanwhile.
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, limit: u64) -> Result<T, String> {
+    use std::io::Read;
+    let f = open_regular(path, limit)?;
+    let r = std::io::BufReader::new(f.take(limit));
+    serde_json::from_reader(r).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))
 }
 
 pub fn read_meta(dir: &Path) -> anyhow::Result<Meta> {
     let p = dir.join("meta.json");
-    let text = std::fs::read_to_string(&p).map_err(|e| {
+    let m: Meta = read_json(&p, 1 << 20).map_err(|e| {
         anyhow::anyhow!(
             "{}: cannot read ({e}); is {} a directory written by --record?",
             p.display(),
             dir.display()
         )
     })?;
-    let m: Meta = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{}:{}:{}: {e}", p.display(), e.line(), e.column()))?;
     if m.schema != 1 {
         anyhow::bail!("{}: unsupported recording schema {}", p.display(), m.schema);
     }
@@ -110,7 +182,7 @@ pub fn read_meta(dir: &Path) -> anyhow::Result<Meta> {
 
 /// Read a recorded exchange; a missing or unreadable file becomes a failed
 /// exchange that says so, so the prompt is reported, not the run aborted.
-pub fn read_exchange(path: &Path, request: SentRequest) -> Exchange {
+pub fn read_exchange(path: &Path, request: SentRequest, limit: u64) -> Exchange {
     let fail = |message: String| Exchange {
         request: request.clone(),
         status: None,
@@ -126,20 +198,15 @@ pub fn read_exchange(path: &Path, request: SentRequest) -> Exchange {
         attempts: 0,
         retries: Vec::new(),
     };
-    match std::fs::read_to_string(path) {
-        Err(e) => fail(format!(
-            "not in the recording: {} ({e}); record again with --record",
+    if !path.exists() {
+        return fail(format!(
+            "not in the recording: {}; record again with --record",
             path.display()
-        )),
-        Ok(text) => match serde_json::from_str::<Exchange>(&text) {
-            Ok(ex) => ex,
-            Err(e) => fail(format!(
-                "{}:{}:{}: unreadable recording: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )),
-        },
+        ));
+    }
+    match read_json::<Exchange>(path, limit) {
+        Ok(ex) => ex,
+        Err(e) => fail(format!("{}: unreadable recording: {e}", path.display())),
     }
 }
 
@@ -147,44 +214,108 @@ pub fn read_exchange(path: &Path, request: SentRequest) -> Exchange {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_key_echoed_by_a_gateway_is_redacted() {
-        let dir = tempfile::tempdir().unwrap();
-        let key = "sk-or-v1-abcdefabcdefabcdefabcdef0123";
+    fn meta() -> Meta {
         let cfg = crate::parity::config::parse(
             "c.yaml",
             "baseline: {base_url: 'http://a/v1', api_key_env: K}\ncandidate: {base_url: 'http://b/v1'}\n",
         )
         .unwrap();
-        let meta = Meta {
+        Meta {
             schema: 1,
             tool: "t".into(),
             golden: "g".into(),
             config: cfg,
-        };
-        let rec = Recorder::new(dir.path(), vec![key.into()], &meta).unwrap();
-        let mut ex = read_exchange(
-            &dir.path().join("missing.json"),
-            SentRequest {
-                method: "POST".into(),
-                url: "http://a/v1/chat/completions".into(),
-                headers: vec![],
-                body: None,
-                raw_body: None,
-            },
-        );
-        ex.body = format!("{{\"error\":\"invalid key {key}\"}}");
-        ex.headers = vec![("x-echo".into(), key.into())];
+        }
+    }
+
+    fn req() -> SentRequest {
+        SentRequest {
+            method: "POST".into(),
+            url: "http://a/v1/chat/completions".into(),
+            headers: vec![],
+            body: None,
+            raw_body: None,
+        }
+    }
+
+    #[test]
+    fn round_trips_and_names_only_the_variable() {
+        let dir = tempfile::tempdir().unwrap();
+        let rec = Recorder::new(dir.path(), &meta()).unwrap();
+        let mut ex = read_exchange(&dir.path().join("missing.json"), req(), 1 << 20);
+        assert!(ex
+            .failure
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("not in the recording"));
+        ex.body = "{\"error\":\"x\"}".into();
         let p = dir.path().join("prompts/p/stream.baseline.json");
         rec.write(&p, &ex).unwrap();
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(!text.contains(key));
-        assert_eq!(text.matches(REDACTED).count(), 2);
-        let back = read_exchange(&p, ex.request.clone());
-        assert!(back.body.contains("invalid key [REDACTED]"));
+        let back = read_exchange(&p, req(), 1 << 20);
+        assert_eq!(back, ex);
         // meta.json names the variable, never a value.
         let meta = std::fs::read_to_string(dir.path().join("meta.json")).unwrap();
         assert!(meta.contains("\"api_key_env\": \"K\""));
+        assert!(read_meta(dir.path()).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_writes_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        std::fs::write(&victim, "keep me").unwrap();
+        let rec = Recorder::new(dir.path(), &meta()).unwrap();
+        let ex = read_exchange(&dir.path().join("missing.json"), req(), 1 << 20);
+        // A link where the file goes is replaced, not followed.
+        std::fs::create_dir_all(dir.path().join("prompts/p")).unwrap();
+        let p = dir.path().join("prompts/p/stream.baseline.json");
+        std::os::unix::fs::symlink(&victim, &p).unwrap();
+        rec.write(&p, &ex).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert!(!std::fs::symlink_metadata(&p)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        // A linked directory is refused.
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("prompts/q")).unwrap();
+        let e = rec
+            .write(&dir.path().join("prompts/q/stream.baseline.json"), &ex)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("symbolic link"), "{e}");
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replay_opens_only_small_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let zero = dir.path().join("zero.json");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let big = dir.path().join("big.json");
+        std::fs::write(&big, vec![b' '; 4096]).unwrap();
+        for (p, want) in [
+            (&fifo, "not a regular file"),
+            (&zero, "not a regular file"),
+            (&big, "over the"),
+        ] {
+            let start = std::time::Instant::now();
+            let ex = read_exchange(p, req(), 1024);
+            let msg = ex.failure.unwrap().message;
+            assert!(msg.contains(want), "{msg}");
+            assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        }
+        std::fs::write(dir.path().join("meta.json"), "").unwrap();
+        std::fs::remove_file(dir.path().join("meta.json")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.path().join("meta.json")).unwrap();
+        let e = read_meta(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 
     #[test]

@@ -29,6 +29,28 @@ pub struct PromptResult {
     pub models: Models,
     pub notes: Vec<String>,
     pub checks: Vec<Check>,
+    /// What the gateways say this prompt cost, over all samples.
+    pub cost: CostPair,
+    /// Longest side's total time of the shown exchange (JUnit `time=`).
+    #[serde(skip)]
+    pub elapsed_ms: f64,
+    /// With `samples` > 1: how often the answers agree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<crate::parity::compare::SampleRates>,
+}
+
+/// Reported cost per side; `null` where the gateway returned none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CostPair {
+    pub baseline: Option<f64>,
+    pub candidate: Option<f64>,
+}
+
+/// Sum of the reported costs, `None` when no response reported one.
+pub fn total_cost<'a>(rs: impl IntoIterator<Item = &'a Response>) -> Option<f64> {
+    rs.into_iter()
+        .filter_map(|r| r.cost)
+        .fold(None, |acc, c| Some(acc.unwrap_or(0.0) + c))
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -74,6 +96,8 @@ pub struct Summary {
     pub checks: BTreeMap<String, BTreeMap<String, usize>>,
     pub baseline: GatewayStats,
     pub candidate: GatewayStats,
+    /// Total reported cost per side.
+    pub cost: CostPair,
     pub wall_ms: f64,
 }
 
@@ -141,7 +165,7 @@ fn stats(gw: &super::config::Gateway, rs: &[&Response]) -> GatewayStats {
 pub fn build(
     p: &Prepared,
     opts: &Options,
-    results: Vec<(PromptResult, [Option<Response>; 2])>,
+    results: Vec<(PromptResult, [Vec<Response>; 2])>,
     check_models: Option<ModelsReport>,
     negative: Option<Vec<NegativeResult>>,
     wall_ms: f64,
@@ -199,7 +223,7 @@ pub fn build(
         verdict: verdict.into(),
         summary: Summary {
             source: match p.transport {
-                Transport::Replay(_) => "replay".into(),
+                Transport::Replay(..) => "replay".into(),
                 Transport::Live { .. } => "live".into(),
             },
             golden: p.golden_file.clone(),
@@ -213,6 +237,10 @@ pub fn build(
             checks,
             baseline: bs,
             candidate: cs,
+            cost: CostPair {
+                baseline: total_cost(b.iter()),
+                candidate: total_cost(c.iter()),
+            },
             wall_ms,
         },
         prompts,
@@ -471,13 +499,28 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
             color.paint(style::fg(anstyle::AnsiColor::Red), "unreachable:")
         );
     }
+    let show = |c: Option<f64>| c.map_or("none returned".to_owned(), |c| format!("{c:.6}"));
+    let _ = writeln!(
+        o,
+        "  cost      baseline {}, candidate {} (as reported by each gateway)",
+        show(s.cost.baseline),
+        show(s.cost.candidate)
+    );
     let v = if r.verdict == "pass" {
         color.paint(style::fg(anstyle::AnsiColor::Green).bold(), "PASS")
     } else {
         color.paint(style::fg(anstyle::AnsiColor::Red).bold(), "FAIL")
     };
-    let _ = writeln!(o, "verdict: {v}");
+    let _ = writeln!(o, "verdict: {v}{}", empty_shard_note(r));
     o
+}
+
+/// A shard that selected nothing passes, but says that nothing was compared.
+fn empty_shard_note(r: &Report) -> String {
+    match (&r.summary.shard, r.prompts.is_empty()) {
+        (Some(sh), true) => format!(" (shard {sh} has no prompts: nothing was compared)"),
+        _ => String::new(),
+    }
 }
 
 fn md_escape(s: &str) -> String {
@@ -491,9 +534,9 @@ pub fn markdown(r: &Report) -> String {
         o,
         "### llmgw-migrate parity: {}\n",
         if r.verdict == "pass" {
-            "✅ pass"
+            format!("✅ pass{}", empty_shard_note(r))
         } else {
-            "❌ fail"
+            "❌ fail".into()
         }
     );
     let _ = writeln!(
@@ -623,6 +666,9 @@ pub fn junit(r: &Report) -> String {
         };
         let mut tc = TestCase::new(format!("{} [{}]", p.id, p.mode.as_str()), status);
         tc.set_classname("parity.prompts");
+        tc.set_time(std::time::Duration::from_secs_f64(
+            p.elapsed_ms.max(0.0) / 1000.0,
+        ));
         suite.add_test_case(tc);
     }
     let mut extra = Vec::new();

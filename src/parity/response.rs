@@ -56,6 +56,9 @@ pub struct Response {
     /// Rate-limit and retry header names on the response (seed 003: "diff
     /// your assumed schema against actual response headers").
     pub rate_headers: Vec<String>,
+    /// What the gateway says the request cost: `usage.cost`, else LiteLLM's
+    /// `x-litellm-response-cost` header. Never computed from prices.
+    pub cost: Option<f64>,
 }
 
 /// Summarise an error body of any gateway's shape: OpenAI
@@ -85,7 +88,18 @@ pub fn describe_error_body(body: &str) -> (String, bool) {
         .or_else(|| e.and_then(Value::as_str).map(str::to_owned));
     // A numeric `code` only repeats the HTTP status (OpenRouter); a string
     // one names the error.
-    let string_of = |o: &Value, k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+    // Python gateways (LiteLLM) send `"type": "None"` and `"code": "400"`:
+    // neither names anything.
+    let string_of = |o: &Value, k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| {
+                !s.is_empty()
+                    && !matches!(*s, "None" | "null")
+                    && !s.bytes().all(|b| b.is_ascii_digit())
+            })
+            .map(str::to_owned)
+    };
     let kind = string_of(obj, "type")
         .or_else(|| string_of(obj, "code"))
         .or_else(|| match e {
@@ -204,6 +218,18 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
     } else if !ex.retries.is_empty() {
         r.notes.extend(ex.retries.iter().cloned());
     }
+    if let Some(f) = ex
+        .failure
+        .as_ref()
+        .filter(|f| f.kind == super::client::FailKind::TooLarge)
+    {
+        // Parsing a body cut at the limit would only cost memory.
+        r.error = Some(match ex.status {
+            Some(s) => format!("HTTP {s}: {}", f.message),
+            None => f.message.clone(),
+        });
+        return r;
+    }
     let Some(status) = ex.status else {
         let f = ex.failure.as_ref();
         r.unreachable = f.is_some_and(|f| f.kind == super::client::FailKind::Connect);
@@ -211,6 +237,10 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
         return r;
     };
     r.rate_headers = rate_headers(ex);
+    let header_cost = ex
+        .header("x-litellm-response-cost")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|c| c.is_finite() && *c >= 0.0);
     if !(200..300).contains(&status) {
         let (d, _) = describe_error_body(&ex.body);
         r.error = Some(format!("HTTP {status}: {d}"));
@@ -234,7 +264,15 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
             r.error = Some(f.message.clone());
         }
     }
+    r.cost = r.cost.or(header_cost);
     r
+}
+
+fn usage_cost(v: &Value) -> Option<f64> {
+    v.get("usage")?
+        .get("cost")?
+        .as_f64()
+        .filter(|c| c.is_finite() && *c >= 0.0)
 }
 
 fn parse_json(ex: &Exchange, r: &mut Response) {
@@ -257,6 +295,7 @@ fn parse_json(ex: &Exchange, r: &mut Response) {
     r.provider = str_field(&v, "provider");
     r.usage = usage(&v);
     r.usage_fields = usage_fields(&v);
+    r.cost = usage_cost(&v);
     let Some(choice) = v.get("choices").and_then(|c| c.get(0)) else {
         r.error = Some("response has no choices".into());
         return;
@@ -342,6 +381,7 @@ fn parse_stream(ex: &Exchange, r: &mut Response) {
         if let Some(u) = usage(&v) {
             r.usage_fields = usage_fields(&v);
             r.usage = Some(u);
+            r.cost = usage_cost(&v).or(r.cost);
             usage_chunk_choices = v["choices"].as_array().map(Vec::len);
         }
         let Some(choices) = v.get("choices").and_then(Value::as_array) else {
@@ -435,6 +475,18 @@ mod tests {
             attempts: 1,
             retries: vec![],
         }
+    }
+
+    #[test]
+    fn cost_from_usage_or_the_litellm_header() {
+        let r = parse(&ex(200, "text/event-stream", OR_STREAM), Mode::Stream);
+        assert_eq!(r.cost, Some(0.0001));
+        let body = r#"{"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#;
+        let mut e = ex(200, "application/json", body);
+        assert_eq!(parse(&e, Mode::NonStream).cost, None);
+        e.headers
+            .push(("x-litellm-response-cost".into(), "0.00025".into()));
+        assert_eq!(parse(&e, Mode::NonStream).cost, Some(0.00025));
     }
 
     const OR_STREAM: &str = ": OPENROUTER PROCESSING\n\n\
@@ -545,6 +597,10 @@ data: [DONE]\n\n";
 
     #[test]
     fn non_stream_json() {
+        let (d, _) = describe_error_body(
+            r#"{"error":{"message":"No connected db.","type":"None","param":"None","code":"400"}}"#,
+        );
+        assert_eq!(d, "No connected db.");
         let body = r#"{"id":"gen-9","model":"openai/gpt-4o","provider":"OpenAI","choices":[{"index":0,"message":{"role":"assistant","content":"Paris","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4,"cost":0.1}}"#;
         let r = parse(&ex(200, "application/json", body), Mode::NonStream);
         assert_eq!(r.error, None);

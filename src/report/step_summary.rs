@@ -11,12 +11,12 @@ use crate::report::ScanOutput;
 const MAX_ROWS: usize = 50;
 
 /// Make text safe inside a Markdown table cell: no pipes, no line breaks.
-fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\r', '\n'], " ")
 }
 
 /// Inline code that survives backticks in the text.
-fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     let s = cell(s);
     if s.is_empty() {
         String::new()

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::plan::Plan;
-use super::write::{write_atomic, WriteError};
+use super::write::write_atomic;
 
 #[derive(Debug, Default)]
 pub struct Written {
@@ -38,6 +38,25 @@ pub fn guard_dirty(plan: &Plan) -> anyhow::Result<()> {
     )
 }
 
+/// Refuse files whose real path is outside every root given (reached
+/// through a symlink with `--follow`): they are reported, never edited.
+pub fn refuse_outside(plan: &mut Plan, roots: &[PathBuf]) {
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .collect();
+    for fp in plan.files.iter_mut().filter(|f| f.changes()) {
+        let inside = std::fs::canonicalize(&fp.abs)
+            .is_ok_and(|real| roots.iter().any(|r| real.starts_with(r)));
+        if !inside {
+            fp.output = None;
+            fp.problem = Some(
+                "resolves outside the paths given (through a symbolic link); not edited".into(),
+            );
+        }
+    }
+}
+
 /// Write every file the plan changes. Never partial within a file. Files
 /// are written by a few threads: each write waits on its own fsync, and
 /// overlapping them keeps large rewrites fast.
@@ -65,6 +84,14 @@ pub fn write_plan(plan: &Plan) -> Written {
             }
         }
     }
+    // Temp files of killed runs go first, once per directory.
+    let dirs: std::collections::BTreeSet<PathBuf> = seen
+        .keys()
+        .filter_map(|p| p.parent().map(PathBuf::from))
+        .collect();
+    for d in dirs {
+        super::write::remove_stale_temps(&d);
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
     let threads = jobs.len().clamp(1, 8);
@@ -87,9 +114,7 @@ pub fn write_plan(plan: &Plan) -> Written {
         let path = jobs[i].path.clone();
         match r {
             Ok(()) => w.written.push(path),
-            Err(e @ WriteError::Changed(_)) | Err(e @ WriteError::Io(..)) => {
-                w.failed.push((path, e.to_string()))
-            }
+            Err(e) => w.failed.push((path, e.to_string())),
         }
     }
     w

@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::scan::gitls::{path_from_bytes as bytes_path, toplevel};
+
 /// Of `files`, those with uncommitted changes (untracked included) in the
 /// git work tree holding them. Files outside any work tree are never dirty.
 pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
@@ -38,28 +40,43 @@ pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
                     String::from_utf8_lossy(&o.stderr).trim()
                 );
             }
-            let listed: BTreeSet<PathBuf> = o
-                .stdout
-                .split(|&b| b == 0)
-                .filter(|e| e.len() > 3)
-                .map(|e| top.join(String::from_utf8_lossy(&e[3..]).as_ref()))
-                .collect();
+            let listed: BTreeSet<PathBuf> = listed_paths(&o.stdout).map(|p| top.join(p)).collect();
             out.extend(chunk.iter().filter(|f| listed.contains(*f)).cloned());
         }
     }
     Ok(out)
 }
 
-fn toplevel(dir: &Path) -> Option<PathBuf> {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .output()
-        .ok()?;
-    if !o.status.success() {
-        return None;
+/// The paths in `git status --porcelain -z` output, as the bytes git gave
+/// (names that are not UTF-8 included). A rename or copy entry is followed
+/// by its original path, which is listed too.
+fn listed_paths(out: &[u8]) -> impl Iterator<Item = PathBuf> + '_ {
+    let mut fields = out.split(|&b| b == 0).filter(|e| !e.is_empty());
+    let mut pending_orig = false;
+    std::iter::from_fn(move || {
+        let e = fields.next()?;
+        if std::mem::take(&mut pending_orig) {
+            return Some(bytes_path(e));
+        }
+        if e.len() < 4 {
+            return Some(PathBuf::new());
+        }
+        pending_orig = matches!(e[0], b'R' | b'C') || matches!(e[1], b'R' | b'C');
+        Some(bytes_path(&e[3..]))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn porcelain_paths_are_bytes_and_renames_list_both() {
+        let out = b" M a.py\0R  new.py\0old.py\0?? caf\xe9.py\0";
+        let got: Vec<PathBuf> = listed_paths(out).collect();
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[1], PathBuf::from("new.py"));
+        assert_eq!(got[2], PathBuf::from("old.py"));
+        assert_eq!(got[3], bytes_path(b"caf\xe9.py"));
     }
-    let top = String::from_utf8(o.stdout).ok()?;
-    std::fs::canonicalize(top.trim()).ok()
 }

@@ -114,6 +114,7 @@ fn in_region(
             Err(why) => manual.push((i, why)),
         }
     }
+    cx.fold_trailing_flags(&mut groups);
     for (open, members) in entries {
         let items: BTreeSet<usize> = members.iter().map(|m| m.1).collect();
         let who: Vec<usize> = members.iter().map(|m| m.0).collect();
@@ -308,19 +309,7 @@ impl Cx<'_> {
         if at_start && (rest_trim.is_empty() || rest_trim.starts_with('#')) {
             // The command's last line: drop it and the previous line's
             // continuation, so the command ends one line earlier.
-            if ls == 0 {
-                return Err("a `-H` line with no command before it".into());
-            }
-            let prev = &b[line_start(b, ls - 1)..ls - 1];
-            let prev_trim = prev.trim_ascii_end();
-            if prev_trim.last() != Some(&cont) || self.lx.class[ls - 1] == Class::Comment {
-                return Err("the `-H` line does not continue a command".into());
-            }
-            let mut cut = line_start(b, ls - 1) + prev_trim.len() - 1;
-            while cut > 0 && matches!(b[cut - 1], b' ' | b'\t') {
-                cut -= 1;
-            }
-            return Ok(Some(vec![edit(cut..le, "")]));
+            return Ok(Some(vec![edit(self.end_command_before(ls)?..le, "")]));
         }
         if at_start {
             // More arguments follow on this line: keep them where the flag was.
@@ -331,6 +320,67 @@ impl Cx<'_> {
             return Ok(Some(vec![edit(fs..next, "")]));
         }
         Ok(Some(vec![edit(bb..we, "")]))
+    }
+
+    /// Where to cut so the command ends on the line before line `ls`: at
+    /// that line's continuation mark (and the blanks before it).
+    fn end_command_before(&self, ls: usize) -> Result<usize, String> {
+        let b = self.b();
+        if ls == 0 {
+            return Err("a `-H` line with no command before it".into());
+        }
+        let cont = if self.kind == FileKind::PowerShell {
+            b'`'
+        } else {
+            b'\\'
+        };
+        let prev = &b[line_start(b, ls - 1)..ls - 1];
+        let prev_trim = prev.trim_ascii_end();
+        if prev_trim.last() != Some(&cont) || self.lx.class[ls - 1] == Class::Comment {
+            return Err("the `-H` line does not continue a command".into());
+        }
+        let mut cut = line_start(b, ls - 1) + prev_trim.len() - 1;
+        while cut > 0 && matches!(b[cut - 1], b' ' | b'\t') {
+            cut -= 1;
+        }
+        Ok(cut)
+    }
+
+    /// Consecutive trailing `-H` lines: the last one's edit takes the
+    /// previous line's continuation mark, but that line may be removed
+    /// whole too, and the two edits would conflict. Fold such lines into
+    /// the last line's edit, which then ends the command before them.
+    fn fold_trailing_flags(&self, groups: &mut Vec<Group>) {
+        let single = |g: &Group| g.edits.len() == 1 && g.edits[0].text.is_empty();
+        let mut i = 0;
+        while i < groups.len() {
+            if !single(&groups[i]) {
+                i += 1;
+                continue;
+            }
+            let cut = groups[i].edits[0].range.clone();
+            let line = groups.iter().position(|w| {
+                single(w)
+                    && w.edits[0].range.start < cut.start
+                    && cut.start < w.edits[0].range.end
+                    && w.edits[0].range.end <= cut.end
+                    && w.edits[0].range.start == line_start(self.b(), w.edits[0].range.start)
+            });
+            let Some(w) = line else {
+                i += 1;
+                continue;
+            };
+            let Ok(start) = self.end_command_before(groups[w].edits[0].range.start) else {
+                i += 1;
+                continue;
+            };
+            let folded = groups.remove(w);
+            let i2 = if w < i { i - 1 } else { i };
+            groups[i2].edits[0].range.start = start;
+            groups[i2].members.extend(folded.members);
+            // Look at the same group again: another line may precede.
+            i = i2;
+        }
     }
 
     // ---- calls: `.header(K, V)` chains and `x.Set(K, V)` statements -----
@@ -926,6 +976,22 @@ mod tests {
         assert_eq!(
             out,
             "curl https://x/v1/chat \\\n  -H \"Authorization: Bearer $K\" \\\n  -d @body.json\necho done\n"
+        );
+        // Consecutive trailing lines: the command ends before them all.
+        let tail = "curl https://x/v1/chat \\\n  -H \"Authorization: Bearer $K\" \\\n  -H \"HTTP-Referer: https://x.dev\" \\\n  -H 'X-Title: App'  # attribution\necho done\n";
+        assert_eq!(
+            run(FileKind::Shell, tail, &["HTTP-Referer", "X-Title"]).unwrap(),
+            "curl https://x/v1/chat \\\n  -H \"Authorization: Bearer $K\"\necho done\n"
+        );
+        let three = "curl \"$URL\" \\\n  -d @b.json \\\n  -H 'X-Title: a' \\\n  -H 'HTTP-Referer: b' \\\n  -H 'X-OpenRouter-Title: c'\n";
+        assert_eq!(
+            run(
+                FileKind::Shell,
+                three,
+                &["HTTP-Referer", "X-Title", "X-OpenRouter-Title"]
+            )
+            .unwrap(),
+            "curl \"$URL\" \\\n  -d @b.json\n"
         );
         let inline = "curl -s -H \"X-Title: a\" -H 'HTTP-Referer: b' \"$URL\"\n";
         assert_eq!(

@@ -40,12 +40,18 @@ fn imports(e: Ecosystem, text: &str, name: &str) -> bool {
     }
 }
 
+/// Identifier renames for the SDK swaps of `target`. A name imported from
+/// the old package must change (the new package exports the new name); a
+/// local variable that merely shares a name (`const openrouter =
+/// createOpenRouter()`) is cosmetic and changes only with
+/// `rename_identifiers`.
 pub fn renames(
     kind: FileKind,
     path: &str,
     src: &SourceText,
     findings: &[Finding],
     target: &TargetTable,
+    rename_identifiers: bool,
     manual: &mut Vec<ManualItem>,
 ) -> Vec<(Edit, String)> {
     let mut out = Vec::new();
@@ -81,7 +87,11 @@ pub fn renames(
             let lx = Lexed::new(text, lang);
             let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
             let b = text.as_bytes();
+            let imported = imported_names(swap.ecosystem, text, &swap.from);
             for id in &swap.idents {
+                if !rename_identifiers && !imported.iter().any(|n| *n == id.from) {
+                    continue;
+                }
                 for (at, m) in text.match_indices(id.from.as_str()) {
                     let end = at + m.len();
                     let bounded =
@@ -116,24 +126,11 @@ fn check_imported_names(
     swap: &SdkSwap,
     manual: &mut Vec<ManualItem>,
 ) {
-    let pkg = regex::escape(&swap.from);
-    let re = Regex::new(&format!(
-        r#"import\s+(?:type\s+)?(?:(\w+)\s*,?\s*)?(?:\{{([^}}]*)\}})?\s*from\s*['"]{pkg}['"]"#
-    ));
-    let Ok(re) = re else { return };
+    let Some(re) = npm_import(&swap.from) else {
+        return;
+    };
     for c in re.captures_iter(&src.text) {
-        let mut names: Vec<&str> = Vec::new();
-        if let Some(d) = c.get(1) {
-            names.push(d.as_str());
-        }
-        if let Some(list) = c.get(2) {
-            names.extend(
-                list.as_str()
-                    .split(',')
-                    .filter_map(|n| n.split_whitespace().find(|w| *w != "type"))
-                    .filter(|n| !n.is_empty()),
-            );
-        }
+        let names = import_list(&c);
         let unknown: Vec<&str> = names
             .into_iter()
             .filter(|n| !swap.idents.iter().any(|i| i.from == *n || i.to == *n))
@@ -160,6 +157,66 @@ fn check_imported_names(
             rule: format!("sdk:{}", swap.from),
             unapplied_auto: false,
         });
+    }
+}
+
+/// `import a, { b, type c as d } from "pkg"` (group 1: default, 2: list).
+fn npm_import(pkg: &str) -> Option<Regex> {
+    let pkg = regex::escape(pkg);
+    Regex::new(&format!(
+        r#"import\s+(?:type\s+)?(?:(\w+)\s*,?\s*)?(?:\{{([^}}]*)\}})?\s*from\s*['"]{pkg}['"]|\{{([^}}]*)\}}\s*=\s*require\(\s*['"]{pkg}['"]"#
+    ))
+    .ok()
+}
+
+/// The names an import statement brings in (before any `as`).
+fn import_list<'t>(c: &regex::Captures<'t>) -> Vec<&'t str> {
+    let mut names: Vec<&str> = Vec::new();
+    if let Some(d) = c.get(1) {
+        names.push(d.as_str());
+    }
+    if let Some(list) = c.get(2).or_else(|| c.get(3)) {
+        names.extend(
+            list.as_str()
+                .split(',')
+                .filter_map(|n| {
+                    n.split([' ', ':', '\n', '\t'])
+                        .find(|w| !w.is_empty() && *w != "type")
+                })
+                .filter(|n| !n.is_empty()),
+        );
+    }
+    names
+}
+
+/// Names that `text` imports from package `pkg`.
+fn imported_names<'t>(e: Ecosystem, text: &'t str, pkg: &str) -> Vec<&'t str> {
+    match e {
+        Ecosystem::Npm => npm_import(pkg)
+            .map(|re| {
+                re.captures_iter(text)
+                    .flat_map(|c| import_list(&c))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Ecosystem::Pypi => {
+            let m = regex::escape(&pkg.replace('-', "_"));
+            Regex::new(&format!(
+                r"(?m)^\s*from\s+{m}(?:\.[\w.]+)?\s+import\s+\(?([\w\s,]+)"
+            ))
+            .map(|re| {
+                re.captures_iter(text)
+                    .filter_map(|c| c.get(1))
+                    .flat_map(|g| {
+                        g.as_str()
+                            .split([',', '\n'])
+                            .filter_map(|n| n.split_whitespace().next())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+        }
+        Ecosystem::Crates | Ecosystem::Go => Vec::new(),
     }
 }
 
@@ -193,11 +250,62 @@ fn manifest_versions(src: &SourceText, findings: &[Finding], swap: &SdkSwap) -> 
         }
         if let Some(v) = lx.string_at(i).filter(|v| v.start == i && v.len() >= 2) {
             let inner = v.start + 1..v.end - 1;
-            if &src.text[inner.clone()] != version {
+            // `catalog:` references stay: the version lives in the catalog.
+            let current = &src.text[inner.clone()];
+            if current != version && !current.starts_with("catalog:") {
                 out.push(Edit {
                     range: inner,
                     text: version.clone(),
                 });
+            }
+        }
+    }
+    out
+}
+
+/// Uses of renamed identifiers inside string interpolations, which scan
+/// sees as string text: `f"Bearer {self.openrouter_api_key}"`,
+/// `` `${openrouterKey}` ``, `"{openrouter_api_key}".format(..)` and
+/// `"%(openrouter_api_key)s" % vars`. Only whole words inside `{..}` or
+/// `%(..)` of a string literal count.
+pub fn interpolated(
+    kind: FileKind,
+    text: &str,
+    names: &[(String, String)],
+) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    if names.is_empty() || !matches!(kind, FileKind::Python | FileKind::JavaScript) {
+        return out;
+    }
+    let Some(lang) = super::lex::Lang::of(kind) else {
+        return out;
+    };
+    let lx = super::lex::Lexed::new(text, lang);
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    for (old, new) in names {
+        let mut from = 0;
+        while let Some(p) = text[from..].find(old.as_str()) {
+            let at = from + p;
+            from = at + old.len();
+            let end = at + old.len();
+            if at > 0 && word(b[at - 1]) || end < b.len() && word(b[end]) {
+                continue;
+            }
+            if lx.string_at(at).is_none() {
+                continue;
+            }
+            // Inside `{ .. }` or `%( .. )` of the same line.
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let before = &text[line_start..at];
+            let open_brace = before
+                .rfind('{')
+                .is_some_and(|o| !before[o..].contains('}'));
+            let open_pct = before
+                .rfind("%(")
+                .is_some_and(|o| !before[o..].contains(')'));
+            if open_brace || open_pct {
+                out.push((at..end, new.clone()));
             }
         }
     }

@@ -6,8 +6,14 @@
 //!   overlapping edits are dropped and reported.
 //! - [`verify`]: edits applied in memory; structured files must still parse.
 //! - [`diff`] / [`apply`]: a patch, or guarded atomic writes ([`write`], [`git`]).
+//! - [`branch`] / [`describe`]: `--branch`, a commit of the rewrite of HEAD
+//!   made with git plumbing, and its commit message and PR description.
 
 pub mod apply;
+pub mod blocks;
+pub mod branch;
+pub mod checklist;
+pub mod describe;
 pub mod diff;
 pub mod envkeep;
 pub mod git;

@@ -6,16 +6,20 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{envkeep, headers, idents, verify};
+use super::{blocks, checklist, envkeep, headers, idents, verify};
 use crate::finding::{Finding, Fix, Kind};
 use crate::rules::TargetTable;
 use crate::scan::{FileKind, FileResult, ScanError, ScanReport};
 use crate::source::{Edit, SourceText};
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// In env files, add the new variable next to the old one.
     pub keep_old_env: bool,
+    /// Rename program identifiers named after OpenRouter too (`--rename-identifiers`).
+    pub rename_identifiers: bool,
+    /// The identifiers renamed across the scan, old -> new (filled by [`plan`]).
+    pub identifiers: Vec<(String, String)>,
 }
 
 /// One edit with where it is and why.
@@ -82,6 +86,8 @@ pub struct Plan {
     pub table: String,
     pub files: Vec<FilePlan>,
     pub manual: Vec<ManualItem>,
+    /// What no edit can do (deployment variables, keys to revoke, ...).
+    pub checklist: Vec<checklist::Item>,
     pub errors: Vec<ScanError>,
 }
 
@@ -115,11 +121,20 @@ struct Cand {
     rule: String,
 }
 
-pub fn plan(report: ScanReport, target: &TargetTable, opts: Options) -> Plan {
+pub fn plan(report: ScanReport, target: &TargetTable, mut opts: Options) -> Plan {
     let mut files = Vec::new();
     let mut manual = Vec::new();
+    if opts.rename_identifiers {
+        opts.identifiers = report
+            .findings()
+            .filter(|f| f.rule.ends_with(":identifier"))
+            .filter_map(|f| Some((f.matched.clone(), f.replacement.clone()?)))
+            .collect();
+        opts.identifiers.sort();
+        opts.identifiers.dedup();
+    }
     for fr in report.files {
-        let (fp, mut m) = plan_file(fr, target, opts);
+        let (fp, mut m) = plan_file(fr, target, &opts);
         manual.append(&mut m);
         if !fp.edits.is_empty() || fp.problem.is_some() {
             files.push(fp);
@@ -130,6 +145,7 @@ pub fn plan(report: ScanReport, target: &TargetTable, opts: Options) -> Plan {
     manual.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Plan {
         table: report.table,
+        checklist: checklist::build(&files, &manual, target),
         files,
         manual,
         errors: report.errors,
@@ -204,20 +220,59 @@ fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
 pub fn plan_file(
     fr: FileResult,
     target: &TargetTable,
-    opts: Options,
+    opts: &Options,
 ) -> (FilePlan, Vec<ManualItem>) {
     let kind = FileKind::detect(Path::new(&fr.path));
     let src = &fr.source;
     let mut cands: Vec<Cand> = Vec::new();
     let mut manual = Vec::new();
     let mut header_findings: Vec<&Finding> = Vec::new();
-    let keep_env = opts.keep_old_env && kind == FileKind::Env;
+    let keep_env = |_: &Finding| opts.keep_old_env && kind == FileKind::Env;
     let mut kept_lines = Vec::new();
     for f in &fr.findings {
         match f.fix {
+            Fix::None if opts.rename_identifiers && f.rule.ends_with(":identifier") => {
+                if let Some(new) = &f.replacement {
+                    cands.push(Cand {
+                        edit: Edit {
+                            range: f.span.clone(),
+                            text: new.clone(),
+                        },
+                        kind: f.kind,
+                        rule: f.rule.clone(),
+                    });
+                }
+            }
             Fix::None => {}
+            // The old variable stays (a staying request reads it, or
+            // --keep-old-env keeps a key in place): add the target's next to it.
+            Fix::Manual
+                if f.kind == Kind::ApiKeyEnv
+                    && kind == FileKind::Env
+                    && (f.rule.ends_with(":still-read")
+                        || opts.keep_old_env && f.rule.ends_with(":holds-key")) =>
+            {
+                manual.push(manual_from(f, None));
+                let mut renamed = f.clone();
+                renamed.edit = f.replacement.clone().map(|text| Edit {
+                    range: f.span.clone(),
+                    text,
+                });
+                match envkeep::insert(src, &renamed, &fr.findings, target) {
+                    envkeep::Outcome::Insert(e) => {
+                        kept_lines.push(src.line_col(f.span.start).0);
+                        cands.push(Cand {
+                            edit: e,
+                            kind: f.kind,
+                            rule: format!("{} (keep-old-env)", f.rule),
+                        });
+                    }
+                    envkeep::Outcome::Done => kept_lines.push(src.line_col(f.span.start).0),
+                    envkeep::Outcome::Manual(_) => {}
+                }
+            }
             Fix::Manual => manual.push(manual_from(f, None)),
-            Fix::Auto if keep_env && f.kind == Kind::ApiKeyEnv => {
+            Fix::Auto if f.kind == Kind::ApiKeyEnv && keep_env(f) => {
                 match envkeep::insert(src, f, &fr.findings, target) {
                     envkeep::Outcome::Insert(e) => {
                         kept_lines.push(src.line_col(f.span.start).0);
@@ -254,23 +309,50 @@ pub fn plan_file(
     }
     if !header_findings.is_empty() {
         let spans: Vec<_> = header_findings.iter().map(|f| f.span.clone()).collect();
-        let (groups, failed) = headers::removals(kind, &src.text, &spans);
+        let (groups, mut failed) = headers::removals(kind, &src.text, &spans);
+        let mut header_edits: Vec<(Edit, String)> = Vec::new();
         for g in groups {
             let f = header_findings[g.members[0]];
-            for e in g.edits {
-                cands.push(Cand {
-                    edit: e,
-                    kind: Kind::AttributionHeader,
-                    rule: f.rule.clone(),
-                });
+            if g.edits
+                .iter()
+                .any(|e| blocks::orphans_a_body(kind, &src.text, e))
+            {
+                let why = "removing this statement would leave a brace-less if/else/loop without its body";
+                failed.extend(g.members.iter().map(|&i| (i, why.to_string())));
+                continue;
             }
+            header_edits.extend(g.edits.into_iter().map(|e| (e, f.rule.clone())));
+        }
+        let mut edits: Vec<Edit> = header_edits.iter().map(|(e, _)| e.clone()).collect();
+        blocks::fill_emptied(kind, &src.text, &mut edits);
+        for (edit, (_, rule)) in edits.into_iter().zip(header_edits) {
+            cands.push(Cand {
+                edit,
+                kind: Kind::AttributionHeader,
+                rule,
+            });
         }
         for (i, why) in failed {
             let f = header_findings[i];
             manual.push(manual_from(f, Some(format!("{}: {why}", f.message))));
         }
     }
-    for (e, rule) in idents::renames(kind, &fr.path, src, &fr.findings, target, &mut manual) {
+    for (range, new) in idents::interpolated(kind, &src.text, &opts.identifiers) {
+        cands.push(Cand {
+            edit: Edit { range, text: new },
+            kind: Kind::ApiKeyEnv,
+            rule: "rewrite:identifier:interpolated".into(),
+        });
+    }
+    for (e, rule) in idents::renames(
+        kind,
+        &fr.path,
+        src,
+        &fr.findings,
+        target,
+        opts.rename_identifiers,
+        &mut manual,
+    ) {
         cands.push(Cand {
             edit: e,
             kind: Kind::SdkPackage,
@@ -371,7 +453,9 @@ fn resolve(mut cands: Vec<Cand>) -> (Vec<Cand>, Vec<Vec<Cand>>) {
         cluster.iter().any(|o| {
             let q = &o.edit.range;
             (r.start < q.end && q.start < r.end)
-                || (r.start == q.start && (r.is_empty() || q.is_empty()))
+                // Two insertions at one point have no order; an insertion at
+                // the start of a replacement goes before it.
+                || (r.start == q.start && r.is_empty() && q.is_empty())
         }) || r.start < end
     };
     for c in cands {

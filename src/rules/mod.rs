@@ -2,6 +2,10 @@
 //! gateway, what each piece becomes. Tables are data (rules/*.yaml), compiled
 //! into the binary and overridable with `--rules DIR`.
 
+pub mod catalog;
+pub mod check;
+pub mod date;
+pub mod diff;
 pub mod lookup;
 pub mod schema;
 mod validate;
@@ -119,9 +123,16 @@ impl Rules {
             .map(|e| e.path())
             .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
             .collect();
+        if entries.is_empty() {
+            // A typo'd or empty directory must not silently mean "no overlay".
+            anyhow::bail!(
+                "{}: rules directory holds no tables (*.yaml, *.yml)",
+                dir.display()
+            );
+        }
         entries.sort();
         for p in entries {
-            let text = std::fs::read_to_string(&p)
+            let text = crate::source::read_regular_text(&p, crate::source::INPUT_CAP)
                 .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
             files.push((p.display().to_string(), text));
         }

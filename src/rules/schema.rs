@@ -287,6 +287,25 @@ pub struct EndpointMap {
     /// Path under the target's base URL, or none when nothing matches.
     pub to: Option<String>,
     pub why: Option<String>,
+    /// Whether the target's response has OpenRouter's shape. When it
+    /// differs, the URL is still mapped but a person must check the code
+    /// that reads the response: the finding is manual.
+    #[serde(default, skip_serializing_if = "Shape::is_same")]
+    pub shape: Shape,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shape {
+    #[default]
+    Same,
+    Differs,
+}
+
+impl Shape {
+    pub fn is_same(&self) -> bool {
+        *self == Shape::Same
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

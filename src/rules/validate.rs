@@ -98,22 +98,8 @@ pub fn parse(file: &str, text: &str) -> Result<AnyTable, RulesError> {
     }
 }
 
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
-    match (num(0..4), num(5..7), num(8..10)) {
-        (Some(y), Some(m), Some(d)) => {
-            (1990..=2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)
-        }
-        _ => false,
-    }
-}
-
 fn check_date(file: &str, what: &str, s: &Spanned<String>, out: &mut Vec<Diagnostic>) {
-    if !is_date(&s.value) {
+    if !super::date::is_date(&s.value) {
         out.push(Diagnostic::at(
             file,
             &s.referenced,
@@ -201,6 +187,11 @@ fn slug_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(r"^~?[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)+(:[a-z0-9._-]+)?$").unwrap()
     })
+}
+
+/// A well-formed OpenRouter reference (`author/model[:variant]`).
+pub(crate) fn is_slug(s: &str) -> bool {
+    slug_re().is_match(s)
 }
 
 fn target_id_re() -> &'static Regex {

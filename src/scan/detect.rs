@@ -3,13 +3,14 @@
 //! than at raw text, so a URL in a comment, an `org/name` path or a Referer
 //! header sent elsewhere is not reported.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use regex::Regex;
 
 use super::lex::{Lexed, Tok};
-use crate::finding::{redact, Finding, Fix, Kind};
+use crate::finding::{Finding, Fix, Kind};
+use crate::redact::{mask, Redactor};
 use crate::rules::schema::{Action, EndpointKind, Status};
 use crate::rules::{Rules, SourceTable, TargetTable};
 use crate::source::{Edit, SourceText};
@@ -20,6 +21,8 @@ pub struct Detector<'r> {
     pub target: &'r TargetTable,
     /// Detectors only direct provider profiles need (`--from openai` ...).
     pub direct: Option<super::direct::Direct>,
+    /// Hides every known key shape in what findings quote.
+    pub redactor: Redactor,
     url: Regex,
     secret: Regex,
     env_name: Regex,
@@ -32,11 +35,18 @@ pub struct Detector<'r> {
     pypi: Vec<(String, String)>,
     crates: Vec<(String, String)>,
     gomods: Vec<String>,
+    /// Lower-case text that shows the tree talks to the target gateway (its
+    /// host, its key variable): after a migration, model ids and request
+    /// fields are still checked, now against the target's table.
+    target_markers: Vec<String>,
+    /// Ids the target serves as they are: the `to` of its verified rows.
+    accepted: HashSet<String>,
 }
 
 /// Per-file detection result. `gated` findings are kept only when the scan
-/// found an OpenRouter marker somewhere (an `openai/gpt-4o` string means
-/// nothing in a repository that never talks to OpenRouter).
+/// found an OpenRouter marker somewhere, or a marker of the target gateway
+/// (an `openai/gpt-4o` string means nothing in a repository that talks to
+/// neither).
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub findings: Vec<Finding>,
@@ -150,6 +160,7 @@ impl<'r> Detector<'r> {
             src,
             target,
             direct: super::direct::Direct::new(src),
+            redactor: Redactor::for_rules(rules),
             url,
             secret,
             env_name,
@@ -162,32 +173,21 @@ impl<'r> Detector<'r> {
             pypi: pkgs(E::Pypi),
             crates: pkgs(E::Crates),
             gomods: pkgs(E::Go).into_iter().map(|p| p.0).collect(),
-            // keep field order stable
+            target_markers: target_markers(target),
+            accepted: accepted_ids(target),
         }
     }
 
     /// Last line of defence for "no output ever holds a whole key":
     /// key-shaped text inside any finding's fields is redacted, whichever
-    /// detector made the finding (fuzzing found a key glued to a model id
-    /// reported whole in the model-slug finding).
+    /// detector made the finding and whichever provider the key is for
+    /// (fuzzing found a key glued to a model id reported whole).
     pub fn redact_keys(&self, findings: &mut [Finding]) {
-        // A pattern matching "" would redact everywhere.
-        if self.secret.is_match("") {
-            return;
-        }
-        let fix = |s: &mut String| {
-            if self.secret.is_match(s) {
-                *s = self
-                    .secret
-                    .replace_all(s, |c: &regex::Captures| redact(&c[0], &self.src.key_prefix))
-                    .into_owned();
-            }
-        };
         for f in findings {
-            fix(&mut f.matched);
-            fix(&mut f.message);
+            self.redactor.fix(&mut f.matched);
+            self.redactor.fix(&mut f.message);
             if let Some(r) = &mut f.replacement {
-                fix(r);
+                self.redactor.fix(r);
             }
         }
     }
@@ -204,6 +204,7 @@ impl<'r> Detector<'r> {
             "open-router".into(),
         ];
         v.push(self.src.key_prefix.trim_end_matches("v1-").to_owned());
+        v.extend(self.target_markers.iter().cloned());
         for a in &self.authors {
             v.push(format!("{a}/"));
         }
@@ -226,12 +227,19 @@ pub struct FileCtx<'a, 'r> {
     /// (innermost first), decided once the file's URLs are known.
     headers: Vec<(Finding, Vec<Range<usize>>)>,
     /// Names assigned an OpenRouter URL (`const chatURL = "https://openrouter.ai/..."`):
-    /// their uses count as OpenRouter anchors.
-    url_names: HashSet<String>,
-    /// (offset, is_openrouter) of URL-ish tokens and OpenRouter markers.
-    anchors: Vec<(usize, bool)>,
+    /// their uses count as OpenRouter anchors (kept ones when the URL stays).
+    url_names: HashMap<String, Anchor>,
+    /// Offsets of URL-ish tokens and OpenRouter markers, and what they are.
+    anchors: Vec<(usize, Anchor)>,
+    /// Key-variable findings (indices into `out.findings`) with their
+    /// enclosing groups: decided once the file's URLs are known.
+    env_reads: Vec<(usize, Vec<Range<usize>>)>,
     /// Reading a file of no known kind: only unambiguous API URLs count.
     limited: bool,
+    /// A LiteLLM or aider file, where the provider prefix routes the call:
+    /// only `openrouter/<author>/<model>` ids go to OpenRouter there
+    /// (`deepseek/deepseek-chat` goes to DeepSeek).
+    prefix_routed: bool,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -243,8 +251,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             out: Outcome::default(),
             headers: Vec::new(),
             anchors: Vec::new(),
-            url_names: HashSet::new(),
+            url_names: HashMap::new(),
+            env_reads: Vec::new(),
             limited: false,
+            prefix_routed: prefix_routed(path, &source.text),
         }
     }
 
@@ -330,7 +340,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             .filter(|r| !text[r.end..].starts_with(|c: char| c.is_ascii_hexdigit()))
             .collect();
         for r in hits {
-            let red = redact(&text[r.clone()], &self.det.src.key_prefix);
+            let red = mask(&text[r.clone()], &self.det.src.key_prefix);
             let f = self.finding(
                 Kind::Secret,
                 r,
@@ -369,19 +379,33 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 self.tokens(&sub, limited);
                 continue;
             }
+            // Program identifiers (`openrouterProvider`) are names, not
+            // destinations: after a migration they may well stay.
             let lower_has = self.det.direct.is_none()
+                && t.tok != Tok::Ident
                 && s.len() >= 10
                 && s.to_ascii_lowercase().contains("openrouter");
+            let url = if matches!(t.tok, Tok::Str | Tok::Word) {
+                self.base_urls(lx, i)
+            } else {
+                None
+            };
+            if let Some(a) = url {
+                if let Some(k) = value_key(lx, text, i) {
+                    self.url_names.insert(k.to_owned(), a);
+                }
+            }
+            if self.det.direct.is_none() && !self.out.has_marker && self.is_target_marker(s) {
+                self.out.has_marker = true;
+            }
             if lower_has {
-                self.anchors.push((t.span.start, true));
+                // An OpenRouter URL was anchored by `base_urls` as it is.
+                if url.is_none() {
+                    self.anchors.push((t.span.start, Anchor::Marker));
+                }
                 self.out.has_marker = true;
             } else if s.contains("://") && !self.is_header_value(lx, i) {
-                self.anchors.push((t.span.start, false));
-            }
-            if matches!(t.tok, Tok::Str | Tok::Word) && self.base_urls(lx, i) {
-                if let Some(k) = value_key(lx, text, i) {
-                    self.url_names.insert(k.to_owned());
-                }
+                self.anchors.push((t.span.start, Anchor::Other));
             }
             self.env_names(lx, i);
             if limited {
@@ -401,8 +425,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         }
         if !self.url_names.is_empty() {
             for t in &lx.tokens {
-                if t.tok == Tok::Ident && !t.key && self.url_names.contains(&text[t.span.clone()]) {
-                    self.anchors.push((t.span.start, true));
+                if t.tok == Tok::Ident && !t.key {
+                    if let Some(a) = self.url_names.get(&text[t.span.clone()]) {
+                        self.anchors.push((t.span.start, *a));
+                    }
                 }
             }
         }
@@ -432,14 +458,15 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             })
     }
 
-    /// Report OpenRouter URLs in token `i`; whether there was one.
-    fn base_urls(&mut self, lx: &Lexed, i: usize) -> bool {
+    /// Report OpenRouter URLs in token `i`; what the token anchors, if it
+    /// held one (`Kept` when rewrite leaves the URL on OpenRouter).
+    fn base_urls(&mut self, lx: &Lexed, i: usize) -> Option<Anchor> {
         let range = lx.tokens[i].inner.clone();
         let whole = self.source.text[range.clone()].trim();
         // Host-only mentions count only as a whole value, never inside prose.
         let prose = whole.contains(char::is_whitespace);
         let text = &self.source.text;
-        let mut any = false;
+        let mut any = None;
         let hits: Vec<Range<usize>> = self
             .det
             .url
@@ -475,9 +502,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 if (prose || self.limited) && f.fix == Fix::Manual && f.rule.ends_with(":host") {
                     continue;
                 }
-                self.anchors.push((f.span.start, true));
+                let a = if f.fix == Fix::Auto {
+                    Anchor::Url
+                } else {
+                    Anchor::Kept
+                };
+                self.anchors.push((f.span.start, a));
                 self.push(f, false);
-                any = true;
+                any = Some(any.map_or(a, |b: Anchor| b.max(a)));
             }
         }
         any
@@ -597,15 +629,21 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             ));
         };
         let mapped = tg.endpoints.iter().find(|e| e.path == ep.path);
-        match mapped.and_then(|e| e.to.as_ref().map(|to| (to, e.why.as_deref()))) {
-            Some((to, why)) => {
+        match mapped.and_then(|e| e.to.as_ref().map(|to| (to, e))) {
+            Some((to, e)) => {
                 let repl = strip_scheme(&format!(
                     "{base}{to}{}{trailing}{query}",
                     &sub[ep.path.len()..]
                 ));
                 let mut msg = format!("OpenRouter endpoint {} -> {} {}", ep.path, tg.name, to);
-                if let Some(w) = why {
+                if let Some(w) = &e.why {
                     msg.push_str(&format!(" ({w})"));
+                }
+                if e.shape == crate::rules::schema::Shape::Differs {
+                    msg.push_str(
+                        "; the response differs from OpenRouter's: check the code that reads it before switching",
+                    );
+                    return Some(manual(msg, Some(repl), &ep.path));
                 }
                 Some(auto(repl, msg, &ep.path))
             }
@@ -662,11 +700,119 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 }
             }
         }
+        let identifier = whole && self.det.direct.is_none() && self.is_program_identifier(lx, i);
         for r in hits {
             let name = text[r.clone()].to_owned();
-            let f = self.env_finding(r, &name);
-            self.anchors.push((f.span.start, true));
+            let mut f = self.env_finding(r, &name);
+            if identifier && f.fix == Fix::Auto {
+                f = self.identifier_finding(f);
+            } else if f.fix == Fix::Auto && self.is_config_key(lx, i, &name) {
+                f.fix = Fix::Manual;
+                f.edit = None;
+                f.message = format!(
+                    "config key {name}: deployments set it outside the repository (their own config files, secret stores); rename it there and here together, or keep it",
+                );
+                f.rule = format!("{}:config-key", f.rule);
+            }
+            self.anchors.push((f.span.start, Anchor::Marker));
+            // Requests are built in code (and in LiteLLM-style route entries);
+            // other config files set variables for every request.
+            if self.det.direct.is_none() && f.fix == Fix::Auto && self.builds_requests() {
+                let spans = std::iter::once(0..0)
+                    .chain(lx.ancestors(t.group).map(|g| lx.groups[g].span.clone()))
+                    .collect();
+                self.env_reads.push((self.out.findings.len(), spans));
+            }
             self.push(f, false);
+        }
+    }
+
+    /// A name in program code (a variable, attribute, parameter) rather than
+    /// an environment variable: Python/JS/Go/Rust identifiers, except JS
+    /// `process.env.X` / `import.meta.env.X`.
+    fn is_program_identifier(&self, lx: &Lexed, i: usize) -> bool {
+        let kind = super::FileKind::detect(std::path::Path::new(self.path));
+        let code = matches!(
+            kind,
+            super::FileKind::Python
+                | super::FileKind::JavaScript
+                | super::FileKind::Go
+                | super::FileKind::Rust
+        );
+        let t = &lx.tokens[i];
+        if !code || t.tok != Tok::Ident {
+            return false;
+        }
+        let before = &self.source.text[..t.span.start];
+        !before.ends_with("env.") && !before.ends_with("env?.")
+    }
+
+    /// An identifier named after OpenRouter: renaming it is cosmetic, so
+    /// it changes only with `rewrite --rename-identifiers` (in every place
+    /// it is read). A pydantic settings field is different: its name is the
+    /// environment variable it reads.
+    fn identifier_finding(&self, mut f: Finding) -> Finding {
+        let new = f.replacement.clone().unwrap_or_default();
+        if self.source.text.contains("BaseSettings")
+            && f.matched.bytes().any(|b| b.is_ascii_lowercase())
+        {
+            f.fix = Fix::Manual;
+            f.edit = None;
+            f.message = format!(
+                "settings field {}: pydantic reads the environment variable of the same name; keep the field and add `validation_alias=\"{}\"` (Field), or rename it with all its uses",
+                f.matched,
+                new.to_ascii_uppercase()
+            );
+            f.rule = format!("{}:settings-field", f.rule);
+            return f;
+        }
+        f.fix = Fix::None;
+        f.edit = None;
+        f.message = format!(
+            "program identifier {} is named after OpenRouter; renaming it to {new} is cosmetic (rewrite --rename-identifiers renames it everywhere it is used)",
+            f.matched
+        );
+        f.rule = format!("{}:identifier", f.rule);
+        f
+    }
+
+    /// A lower-case key in a config file (`openrouter_api_key = ...` in an
+    /// INI/TOML/YAML/JSON file): a setting deployments provide, not an
+    /// environment variable the repository defines.
+    fn is_config_key(&self, lx: &Lexed, i: usize, name: &str) -> bool {
+        lx.tokens[i].key
+            && name.bytes().any(|b| b.is_ascii_lowercase())
+            && !self.prefix_routed
+            && matches!(
+                super::FileKind::detect(std::path::Path::new(self.path)),
+                super::FileKind::Ini
+                    | super::FileKind::Toml
+                    | super::FileKind::Yaml
+                    | super::FileKind::Json
+            )
+    }
+
+    fn builds_requests(&self) -> bool {
+        self.prefix_routed
+            || matches!(
+                super::FileKind::detect(std::path::Path::new(self.path)),
+                super::FileKind::Python
+                    | super::FileKind::JavaScript
+                    | super::FileKind::Go
+                    | super::FileKind::Rust
+                    | super::FileKind::Shell
+                    | super::FileKind::PowerShell
+                    | super::FileKind::Notebook
+            )
+    }
+
+    fn is_target_marker(&self, s: &str) -> bool {
+        s.len() >= 6 && {
+            let l = s.to_ascii_lowercase();
+            self.det
+                .target_markers
+                .iter()
+                .any(|m| l.contains(m.as_str()))
         }
     }
 
@@ -813,6 +959,30 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         let raw = &text[t.inner.clone()];
         let s = raw.trim();
         let start = t.inner.start + (raw.len() - raw.trim_start().len());
+        if self.prefix_routed && self.det.direct.is_none() {
+            if let Some(p) = &self.det.src.litellm_prefix {
+                if s.strip_prefix(p.as_str()) == Some("*") {
+                    let f = self.finding(
+                        Kind::ModelSlug,
+                        start..start + s.len(),
+                        s.to_owned(),
+                        None,
+                        Fix::Manual,
+                        format!(
+                            "wildcard route: every {p}<author>/<model> id goes to OpenRouter; add a route for {} (an OpenAI-compatible provider with its base URL) and move the ids to it",
+                            self.det.target.name
+                        ),
+                        format!("{}:model-slug:wildcard", self.det.src.id),
+                    );
+                    self.anchors.push((f.span.start, Anchor::Kept));
+                    self.push(f, false);
+                    return;
+                }
+                if !s.starts_with(p.as_str()) {
+                    return;
+                }
+            }
+        }
         if self.det.slug.is_match(s) {
             if let Some(g) = self.slug_candidate(s) {
                 // An id no table knows counts only where a model is expected.
@@ -835,6 +1005,16 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 if !hits.is_empty() && !self.excluded_slug_context(lx, i) {
                     for r in hits {
                         self.emit_slug(r, true);
+                        // An id inside prose (help text, a prompt) is a
+                        // person's call: a rewrite could read "gpt-4o or
+                        // gpt-4o" or change what a prompt says.
+                        if let Some(f) = self.out.gated.last_mut().filter(|f| f.fix == Fix::Auto) {
+                            f.fix = Fix::Manual;
+                            f.edit = None;
+                            f.message.push_str(
+                                "; inside a longer string (help text, a prompt): change it by hand",
+                            );
+                        }
                     }
                 }
             }
@@ -915,6 +1095,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     fn emit_slug(&mut self, r: Range<usize>, gated: bool) {
         let text = &self.source.text;
         let s = &text[r.clone()];
+        if self.det.accepted.contains(s) {
+            // Already the target's own id (a migrated tree): nothing to do.
+            return;
+        }
         let m = self.det.target.map_slug(self.det.src, s);
         let repl = m.to.clone();
         let mut msg = match m.fix {
@@ -928,14 +1112,17 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             Fix::Manual => format!("model {s}: {}", m.why),
         };
         if let Some(d) = &m.retires_on {
-            msg.push_str(&format!("; retires on {d}"));
+            msg.push_str(&format!(
+                "; {}",
+                crate::rules::date::retirement(d, &crate::rules::date::today())
+            ));
         }
         if m.status == Status::Unverified && repl.is_none() {
             msg = format!("model {s}: {}", m.why);
         }
         let f = self.finding(Kind::ModelSlug, r, s.to_owned(), repl, m.fix, msg, m.rule);
         if !gated {
-            self.anchors.push((f.span.start, true));
+            self.anchors.push((f.span.start, Anchor::Marker));
             self.out.has_marker = true;
         }
         self.push(f, gated);
@@ -1078,55 +1265,146 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// Decide candidate headers and return the outcome.
     pub fn finish(mut self) -> Outcome {
         let headers = std::mem::take(&mut self.headers);
+        let reads = std::mem::take(&mut self.env_reads);
+        // A request whose URL stays on OpenRouter keeps its key and headers:
+        // the new gateway's key must never be sent to openrouter.ai.
+        for (i, spans) in reads {
+            let f = &self.out.findings[i];
+            if let Some((Anchor::Kept, at)) = self.destination(f.span.start, &spans, true) {
+                let stays = self.stays(f, at);
+                self.out.findings[i] = stays;
+            }
+        }
+        // Renaming a variable that holds an OpenRouter key would file that
+        // key under the new gateway's name.
+        let key_lines: Vec<usize> = self
+            .out
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Secret)
+            .map(|f| f.line)
+            .collect();
+        for f in &mut self.out.findings {
+            if f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto && key_lines.contains(&f.line) {
+                let new = f.replacement.clone().unwrap_or_default();
+                f.fix = Fix::Manual;
+                f.edit = None;
+                f.message = format!(
+                    "{} holds an OpenRouter key: renaming it to {new} would send that key to the new gateway; create a key there, set it as {new}, and revoke this one",
+                    f.matched
+                );
+                f.rule = format!("{}:holds-key", f.rule);
+            }
+        }
         if self.out.has_marker {
             for (h, spans) in headers {
-                if self.goes_to_openrouter(&h, &spans) {
-                    self.out.findings.push(h);
+                match self.destination(h.span.start, &spans, false) {
+                    Some((Anchor::Kept, at)) => {
+                        let stays = self.stays(&h, at);
+                        self.out.findings.push(stays);
+                    }
+                    Some((a, _)) if a.openrouter() => self.out.findings.push(h),
+                    _ => {}
                 }
             }
         }
         self.out
     }
 
-    /// Where does the request carrying header `h` go? Look outward from the
-    /// header through its enclosing objects and calls: the first one that
-    /// holds a URL or OpenRouter marker decides (the header map itself is
-    /// skipped: its values, like an app URL, say nothing about the
-    /// destination). When both kinds are equally close, the nearer line wins.
-    fn goes_to_openrouter(&self, h: &Finding, spans: &[Range<usize>]) -> bool {
-        let (own, outer) = match spans.split_first() {
-            Some((own, outer)) => (own.clone(), outer),
-            None => return false,
-        };
+    /// `f` as a manual item: it belongs to a request whose URL (at `at`)
+    /// stays on OpenRouter, so it must change together with that URL.
+    fn stays(&self, f: &Finding, at: usize) -> Finding {
+        let line = self.source.line_col(at).0;
+        let mut f = f.clone();
+        f.fix = Fix::Manual;
+        f.edit = None;
+        f.message = format!(
+            "{} stays: the request it belongs to still goes to OpenRouter (the URL on line {line} is not rewritten automatically); change both together",
+            f.matched
+        );
+        f.rule = format!("{}:stays", f.rule);
+        f
+    }
+
+    /// Where does the request that the text at `at` belongs to go? Look
+    /// outward through its enclosing objects and calls (`spans`, innermost
+    /// first; the first is skipped: a header map's values, like an app URL,
+    /// say nothing about the destination): the first one that holds a URL or
+    /// OpenRouter marker decides, the nearest line winning. `urls_only`
+    /// counts URLs only (for key variables, which are markers themselves).
+    /// Returns the deciding anchor and its offset.
+    fn destination(
+        &self,
+        at: usize,
+        spans: &[Range<usize>],
+        urls_only: bool,
+    ) -> Option<(Anchor, usize)> {
+        let (own, outer) = spans.split_first()?;
+        let line_of = |off: usize| self.source.line_col(off).0 as i64;
+        let here = line_of(at);
         for g in outer {
-            let inside: Vec<&(usize, bool)> = self
+            let nearest = self
                 .anchors
                 .iter()
-                .filter(|a| g.contains(&a.0) && !own.contains(&a.0))
-                .collect();
-            let or = inside.iter().any(|a| a.1);
-            let other = inside.iter().any(|a| !a.1);
-            match (or, other) {
-                (true, false) => return true,
-                (false, true) => return false,
-                (true, true) => {
-                    let line_of = |off: usize| self.source.line_col(off).0 as i64;
-                    let hl = line_of(h.span.start);
-                    let dist = |want: bool| {
-                        inside
-                            .iter()
-                            .filter(|a| a.1 == want)
-                            .map(|a| (line_of(a.0) - hl).abs())
-                            .min()
-                            .unwrap_or(i64::MAX)
-                    };
-                    return dist(true) <= dist(false);
-                }
-                (false, false) => {}
+                .filter(|a| g.contains(&a.0) && !own.contains(&a.0) && a.0 != at)
+                .filter(|a| !urls_only || a.1 != Anchor::Marker)
+                // Nearest line first; on a tie OpenRouter wins, and a kept
+                // URL over one that moves (the safe reading).
+                .min_by_key(|a| ((line_of(a.0) - here).abs(), std::cmp::Reverse(a.1)));
+            if let Some(&(off, a)) = nearest {
+                return Some((a, off));
             }
         }
-        false
+        None
     }
+}
+
+fn target_markers(target: &TargetTable) -> Vec<String> {
+    let host = super::url::UrlParts::parse(&target.base_url).host;
+    let mut v = vec![target.key_env.to_ascii_lowercase()];
+    if !host.is_empty() {
+        v.push(host.to_ascii_lowercase());
+    }
+    v
+}
+
+fn accepted_ids(target: &TargetTable) -> HashSet<String> {
+    target
+        .models
+        .iter()
+        .filter(|m| matches!(m.status, Status::Same | Status::Renamed | Status::Retired))
+        .map(|m| m.to.as_ref().map_or(&m.from.value, |t| &t.value).clone())
+        .collect()
+}
+
+/// What a token says about where nearby requests go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Anchor {
+    /// Some other URL.
+    Other,
+    /// An OpenRouter marker that is not a URL (a key variable, a slug).
+    Marker,
+    /// An OpenRouter URL that rewrite moves to the target.
+    Url,
+    /// An OpenRouter URL or route that stays (a manual item).
+    Kept,
+}
+
+impl Anchor {
+    fn openrouter(self) -> bool {
+        self != Anchor::Other
+    }
+}
+
+/// Whether model ids in this file are routed by their provider prefix
+/// (LiteLLM proxy configs and code, aider configs).
+fn prefix_routed(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with(".aider.")
+        || text.contains("litellm_params")
+        || text.contains("import litellm")
+        || text.contains("from litellm")
+        || text.contains("LiteLLMModel")
 }
 
 /// The table key of a model reference: no LiteLLM prefix, suffix or preset.

@@ -64,7 +64,13 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
         FileKind::Shell => cx.tokens(&lex(text, all, Syntax::shell()), false),
         FileKind::PowerShell => cx.tokens(&lex(text, all, Syntax::powershell()), false),
         FileKind::Env | FileKind::Ini => cx.tokens(&lex_config::env_ini(text), false),
-        FileKind::Yaml => cx.tokens(&lex_config::yaml(text), false),
+        FileKind::Yaml => {
+            let lx = lex_config::yaml(text);
+            cx.tokens(&lx, false);
+            if file_name(path) == "pnpm-workspace.yaml" {
+                pnpm_catalogs(cx, &lx);
+            }
+        }
         FileKind::Toml => {
             let lx = lex_config::toml(text);
             cx.tokens(&lx, false);
@@ -368,13 +374,94 @@ fn package_json(cx: &mut FileCtx, lx: &Lexed) {
         let Some(label) = lx.label(text, t.group) else {
             continue;
         };
-        if !label.to_ascii_lowercase().ends_with("dependencies") {
+        let catalog = in_catalog(lx, text, t.group, Some("workspaces"));
+        if !catalog && !label.to_ascii_lowercase().ends_with("dependencies") {
             continue;
         }
         let s = &text[t.inner.clone()];
         for (name, _) in &npm {
             if s == name {
                 cx.package(t.inner.clone(), Ecosystem::Npm, name);
+                if value_after(lx, text, t).is_some_and(|v| v.starts_with("catalog:")) {
+                    // The version lives in the catalog, under the same name.
+                    if let Some(f) = cx.out.findings.last_mut() {
+                        f.message.push_str(CATALOG_NOTE);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// pnpm and bun resolve `"pkg": "catalog:"` / `"catalog:name"` by looking
+/// `pkg` up in the catalog, so the reference stays and the entry is
+/// renamed where it lives.
+const CATALOG_NOTE: &str = "; the catalog: reference stays, and the catalog entry \
+     (root package.json workspaces.catalog(s) or pnpm-workspace.yaml) is renamed with it";
+
+/// Whether group `g` holds catalog entries: `catalog: {..}` or
+/// `catalogs: {name: {..}}`, inside a group labelled `outer` (bun's
+/// `workspaces` in package.json) or at the top level (pnpm-workspace.yaml).
+fn in_catalog(lx: &Lexed, text: &str, g: usize, outer: Option<&str>) -> bool {
+    let parent = lx.groups[g].parent;
+    let holder = match lx.label(text, g) {
+        Some("catalog") => parent,
+        _ if g != 0 && lx.label(text, parent) == Some("catalogs") => lx.groups[parent].parent,
+        _ => return false,
+    };
+    lx.label(text, holder) == outer
+}
+
+/// The text of the string or word right after key `t` (its value).
+fn value_after<'t>(lx: &Lexed, text: &'t str, t: &super::lex::Token) -> Option<&'t str> {
+    let i = lx.tokens.iter().position(|x| x.span == t.span)?;
+    let v = value_token(lx, text, i)?;
+    Some(&text[v.inner.clone()])
+}
+
+/// The string or word token that is key `i`'s value (past a `:` or `=`).
+fn value_token<'l>(lx: &'l Lexed, text: &str, i: usize) -> Option<&'l super::lex::Token> {
+    let mut j = lx.next_sig(i)?;
+    if lx.tokens[j].tok == Tok::Punct && matches!(&text[lx.tokens[j].span.clone()], ":" | "=") {
+        j = lx.next_sig(j)?;
+    }
+    let (t, v) = (&lx.tokens[i], &lx.tokens[j]);
+    (matches!(v.tok, Tok::Str | Tok::Word) && !v.key && v.group == t.group).then_some(v)
+}
+
+/// Catalog entries in pnpm-workspace.yaml (`catalog:` / `catalogs.<name>:`):
+/// the entry is renamed and its version set to the new package's, in one
+/// edit that keeps the quoting.
+fn pnpm_catalogs(cx: &mut FileCtx, lx: &Lexed) {
+    let text = cx.source.text.as_str();
+    let npm: Vec<(String, String)> = cx.det_npm().to_vec();
+    for (i, t) in lx.tokens.iter().enumerate() {
+        if !t.key || !in_catalog(lx, text, t.group, None) {
+            continue;
+        }
+        let Some((name, _)) = npm.iter().find(|(n, _)| *n == text[t.inner.clone()]) else {
+            continue;
+        };
+        let before = cx.out.findings.len();
+        cx.package(t.inner.clone(), Ecosystem::Npm, name);
+        let version = cx
+            .det
+            .target
+            .sdk_packages
+            .iter()
+            .find(|p| p.ecosystem == Ecosystem::Npm && p.from == *name)
+            .and_then(|p| p.version.clone());
+        let value = value_token(lx, text, i);
+        let (Some(version), Some(v)) = (version, value) else {
+            continue;
+        };
+        if cx.out.findings.len() == before + 1 {
+            let f = cx.out.findings.last_mut().expect("just pushed");
+            if let Some(e) = f.edit.as_mut() {
+                e.text = format!("{}{}{version}", e.text, &text[t.inner.end..v.inner.start]);
+                e.range = t.inner.start..v.inner.end;
+                f.message
+                    .push_str(&format!("; catalog entry version -> {version}"));
             }
         }
     }

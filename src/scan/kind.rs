@@ -88,11 +88,18 @@ impl FileKind {
         }
     }
 
-    /// Kinds whose result `rewrite` re-parses before writing.
-    pub fn is_structured(self) -> bool {
-        matches!(
+    /// Files that set environment variables (.env files, compose and CI
+    /// YAML, Dockerfiles, config files) rather than read them in code.
+    pub fn sets_variables(self) -> bool {
+        !matches!(
             self,
-            FileKind::Rust | FileKind::Json | FileKind::Yaml | FileKind::Toml | FileKind::Notebook
+            FileKind::Python
+                | FileKind::JavaScript
+                | FileKind::Rust
+                | FileKind::Go
+                | FileKind::Shell
+                | FileKind::PowerShell
+                | FileKind::Notebook
         )
     }
 }

@@ -3,6 +3,8 @@
 pub mod detect;
 mod direct;
 mod file;
+pub(crate) mod gitls;
+pub mod history;
 pub mod kind;
 pub mod lex;
 pub mod lex_config;
@@ -38,6 +40,11 @@ pub struct ScanOptions {
     pub exclude: Vec<String>,
     /// Source profile id (`--from`): what the code migrates away from.
     pub from: String,
+    /// The repository holding `paths`, when it is more than they are: whether
+    /// the tree talks to the source somewhere (which opens gated detectors)
+    /// is decided over all of it, so a file gets the same findings however
+    /// it is named. See [`context_root`].
+    pub context: Option<PathBuf>,
     /// Counters a progress line reads while the scan runs.
     pub progress: Option<std::sync::Arc<Progress>>,
 }
@@ -60,6 +67,7 @@ impl Default for ScanOptions {
             include: Vec::new(),
             exclude: Vec::new(),
             from: crate::rules::DEFAULT_SOURCE.to_owned(),
+            context: None,
             progress: None,
         }
     }
@@ -68,7 +76,7 @@ impl Default for ScanOptions {
 /// One scanned file that has findings.
 #[derive(Debug, Clone)]
 pub struct FileResult {
-    /// Relative to the scan root, with `/`.
+    /// The scanned root as given joined to the path below it, with `/`.
     pub path: String,
     pub abs: PathBuf,
     /// The file as read: rewrite applies edits to exactly these bytes and
@@ -173,19 +181,9 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         if is_utf16(&source.bytes) && !prefilter.is_match(source.text.as_bytes()) {
             return;
         }
-        let kind = FileKind::detect(&entry.abs);
-        // A detector bug must cost one file, not the scan.
-        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            file::detect(&det, &entry.rel, kind, &source)
-        }));
-        // proc-macro2 keeps every parsed Rust file in a per-thread source map
-        // until told otherwise; a file that fails to parse (or a panic) skips
-        // the detector's own cleanup, and those copies grew the scan's memory
-        // with the tree. No span outlives `detect`.
-        proc_macro2::extra::invalidate_current_thread_spans();
-        let out = match out {
-            Ok(o) => o,
-            Err(_) => {
+        let out = match detect_one(&det, &entry, &source) {
+            Some(o) => o,
+            None => {
                 push_err(ScanError {
                     path: entry.rel,
                     message: "internal error while reading this file (please report it); skipped"
@@ -214,7 +212,14 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     let mut errors = walk::for_each(opts, threads, &visit);
     let mut results = results.into_inner().unwrap_or_default();
     errors.extend(errs.into_inner().unwrap_or_default());
-    let repo_marker = results.iter().any(|r| r.2);
+    let mut repo_marker = results.iter().any(|r| r.2);
+    // Gated findings wait on a marker that may live outside the given paths
+    // (a pre-commit hook passes only the staged files).
+    if !repo_marker && results.iter().any(|r| !r.1.is_empty()) {
+        if let Some(top) = &opts.context {
+            repo_marker = context_has_marker(&det, &prefilter, opts, top, threads);
+        }
+    }
     let mut files: Vec<FileResult> = Vec::new();
     for (mut fr, gated, _) in results.drain(..) {
         let findings = std::mem::take(&mut fr.findings);
@@ -224,6 +229,7 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    mark_still_read(&mut files);
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     ScanReport {
         table: target.label(),
@@ -232,6 +238,78 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         files_skipped: skipped.into_inner(),
         errors,
     }
+}
+
+/// Detect in one file. A detector bug costs that file (None), not the scan.
+fn detect_one(det: &Detector, entry: &walk::Entry, source: &SourceText) -> Option<detect::Outcome> {
+    let kind = FileKind::detect(&entry.abs);
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        file::detect(det, &entry.rel, kind, source)
+    }));
+    // proc-macro2 keeps every parsed Rust file in a per-thread source map
+    // until told otherwise; a file that fails to parse (or a panic) skips
+    // the detector's own cleanup, and those copies grew the scan's memory
+    // with the tree. No span outlives `detect`.
+    proc_macro2::extra::invalidate_current_thread_spans();
+    out.ok()
+}
+
+/// Whether any file under `top` (walked with the scan's own rules) holds a
+/// marker of the source. Cheap: the prefilter skips almost every file, and
+/// once a marker is found the remaining files are not read.
+fn context_has_marker(
+    det: &Detector,
+    prefilter: &Prefilter,
+    opts: &ScanOptions,
+    top: &std::path::Path,
+    threads: usize,
+) -> bool {
+    let found = std::sync::atomic::AtomicBool::new(false);
+    let ctx = ScanOptions {
+        paths: vec![top.to_path_buf()],
+        ..opts.clone()
+    };
+    let visit = |entry: walk::Entry| {
+        if found.load(Relaxed) {
+            return;
+        }
+        let mut buf = Vec::new();
+        let cap = entry.capped.then_some(opts.max_filesize);
+        if !matches!(read_capped(&entry.abs, cap, &mut buf), Ok(true))
+            || source::looks_binary(&buf)
+            || (!prefilter.is_match(&buf) && !is_utf16(&buf))
+        {
+            return;
+        }
+        let source = SourceText::decode(buf);
+        if detect_one(det, &entry, &source).is_some_and(|o| o.has_marker) {
+            found.store(true, Relaxed);
+        }
+    };
+    // Errors here do not make the scan incomplete: the given paths were read.
+    let _ = walk::for_each(&ctx, threads, &visit);
+    found.into_inner()
+}
+
+/// The repository that holds `paths`: the git work tree's top, else the
+/// directory of the config file in effect, else None (the paths
+/// themselves). None too when a given path is that directory already.
+pub fn context_root(paths: &[PathBuf], config_file: Option<&std::path::Path>) -> Option<PathBuf> {
+    let first = std::fs::canonicalize(paths.first()?).ok()?;
+    let dir = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent()?.to_path_buf()
+    };
+    let top = gitls::toplevel(&dir).or_else(|| {
+        let cfg = std::fs::canonicalize(config_file?).ok()?;
+        Some(cfg.parent()?.to_path_buf())
+    })?;
+    let given = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .any(|p| p == top);
+    (!given).then_some(top)
 }
 
 /// Reads a file into `buf` unless it is larger than `cap` (`Ok(false)`):
@@ -243,14 +321,16 @@ fn read_capped(
 ) -> std::io::Result<bool> {
     use std::io::Read;
     buf.clear();
-    let f = std::fs::File::open(path)?;
-    let len = f.metadata()?.len();
+    // A FIFO or device named on the command line or swapped in is an
+    // error item, never a hang or an endless read.
+    let (f, meta) = source::open_regular(path)?;
+    let len = meta.len();
     if cap.is_some_and(|c| len > c) {
         return Ok(false);
     }
     buf.reserve(len as usize + 1);
     // `take` keeps a file that grows while being read inside the cap.
-    let limit = cap.map_or(u64::MAX, |c| c + 1);
+    let limit = cap.map_or(u64::MAX, |c| c.saturating_add(1));
     f.take(limit).read_to_end(buf)?;
     Ok(cap.is_none_or(|c| buf.len() as u64 <= c))
 }
@@ -277,6 +357,42 @@ fn finish(
     findings.sort_by_key(|f| (f.span.start, f.kind));
     findings.dedup_by(|a, b| a.span == b.span && a.kind == b.kind);
     findings
+}
+
+/// A key variable that some request staying on OpenRouter still reads
+/// (a finding marked `:stays`) must stay where it is set (.env files,
+/// compose, CI, Dockerfiles): those findings become manual, and rewrite adds
+/// the target's variable next to the old one in .env files.
+fn mark_still_read(files: &mut [FileResult]) {
+    let names: std::collections::HashSet<String> = files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|f| f.kind == Kind::ApiKeyEnv && f.rule.ends_with(":stays"))
+        .map(|f| f.matched.clone())
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    for fr in files {
+        if !FileKind::detect(std::path::Path::new(&fr.path)).sets_variables() {
+            continue;
+        }
+        for f in &mut fr.findings {
+            if f.kind == Kind::ApiKeyEnv
+                && f.fix == crate::finding::Fix::Auto
+                && names.contains(&f.matched)
+            {
+                f.fix = crate::finding::Fix::Manual;
+                f.edit = None;
+                f.message = format!(
+                    "{} is still read by a request that stays on OpenRouter (see the findings marked 'stays'): keep it, and set {} next to it",
+                    f.matched,
+                    f.replacement.as_deref().unwrap_or("the target's variable")
+                );
+                f.rule = format!("{}:still-read", f.rule);
+            }
+        }
+    }
 }
 
 /// Scan one file's text as if it were at `path` (used by tests and fuzzing).

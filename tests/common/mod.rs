@@ -21,6 +21,23 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Names a report's files relative to `root`. The scanner names them from
+/// the root as given (an absolute fixture path in these tests), while the
+/// expectations are relative to the fixture repository.
+pub fn relative_to(report: &mut ScanReport, root: &Path) {
+    let prefix = format!("{}/", root.display());
+    for file in &mut report.files {
+        if let Some(rel) = file.path.strip_prefix(&prefix) {
+            file.path = rel.to_owned();
+        }
+        for f in &mut file.findings {
+            if let Some(rel) = f.path.strip_prefix(&prefix) {
+                f.path = rel.to_owned();
+            }
+        }
+    }
+}
+
 /// Hand-written expectations: `path:line:kind:match` a line, `#` comments.
 pub fn expected(file: &Path) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();

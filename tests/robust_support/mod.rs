@@ -319,6 +319,52 @@ pub fn key_body(seed: &[u8]) -> String {
         .collect()
 }
 
+fn key_chars(seed: &[u8], len: usize, alphabet: &[u8]) -> String {
+    (0..len)
+        .map(|i| {
+            let b = seed[i % seed.len()] as usize;
+            alphabet[(b.wrapping_mul(131) + i * 17 + b / 7) % alphabet.len()] as char
+        })
+        .collect()
+}
+
+/// (key, its random part) of provider `p` (`seed` of 2+ bytes): OpenRouter,
+/// Anthropic, OpenAI project, Google, and the three targets' shapes.
+pub fn provider_key(p: u8, seed: &[u8]) -> (String, String) {
+    const HEX: &[u8] = b"0123456789abcdef";
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    match p % 7 {
+        0 => {
+            let b = key_chars(seed, 64, HEX);
+            (format!("sk-or-v1-{b}"), b)
+        }
+        1 => {
+            let b = key_chars(seed, 93, B64);
+            (format!("sk-ant-api03-{b}AA"), b)
+        }
+        2 => {
+            let (a, c) = (key_chars(seed, 40, B64), key_chars(&seed[1..], 40, B64));
+            (format!("sk-proj-{a}T3BlbkFJ{c}"), a + &c)
+        }
+        3 => {
+            let b = key_chars(seed, 35, B64);
+            (format!("AIza{b}"), b)
+        }
+        4 => {
+            let b = key_chars(seed, 40, B64);
+            (format!("llmgtwy_{b}"), b)
+        }
+        5 => {
+            let b = key_chars(seed, 48, HEX);
+            (format!("phaseo_v1_sk_{b}"), b)
+        }
+        _ => {
+            let b = key_chars(seed, 48, HEX);
+            (format!("sk-omg-{b}"), b)
+        }
+    }
+}
+
 /// Every run of `n` consecutive characters of `body` that appears in `out`.
 pub fn leaked_run(out: &str, body: &str, n: usize) -> Option<String> {
     let b = body.as_bytes();
@@ -374,11 +420,47 @@ pub fn no_key_leak(name: &str, bytes: &[u8], body: &str, t: usize) {
     let debug = format!("{findings:?}");
     let report = report_for(name, bytes, findings, t);
     let rendered = render_all(&report, t);
-    for (what, s) in [("output", &rendered), ("finding debug", &debug)] {
+    let rewrite = rewrite_outputs(name, bytes, t);
+    // UTF-16 output of ASCII text is that text with NULs between.
+    let rewrite_utf8 = String::from_utf8_lossy(&rewrite).into_owned();
+    let rewrite_utf16: String = String::from_utf8_lossy(
+        &rewrite
+            .iter()
+            .copied()
+            .filter(|&b| b != 0)
+            .collect::<Vec<u8>>(),
+    )
+    .into_owned();
+    for (what, s) in [
+        ("output", &rendered),
+        ("finding debug", &debug),
+        ("rewrite output", &rewrite_utf8),
+        ("rewrite output (UTF-16)", &rewrite_utf16),
+    ] {
         if let Some(run) = leaked_run(s, body, 20) {
             panic!("{what} leaks key text {run:?} for {name}");
         }
     }
+}
+
+/// Everything `rewrite` prints for one in-memory file, in every mode and
+/// format, through the same rendering and redaction as the command.
+pub fn rewrite_outputs(name: &str, bytes: &[u8], t: usize) -> Vec<u8> {
+    use llmgw_migrate::cli::RewriteFormat;
+    use llmgw_migrate::rewrite::report::{redact, render, Mode};
+    let mut plan = plan_one(name, bytes, t);
+    let r = llmgw_migrate::redact::Redactor::for_rules(rules());
+    redact(&mut plan, &r);
+    let written: Vec<String> = plan.pending().map(|f| f.path.clone()).collect();
+    let mut all = Vec::new();
+    for mode in [Mode::DryRun, Mode::Check, Mode::Write] {
+        for format in [RewriteFormat::Diff, RewriteFormat::Json] {
+            let color = llmgw_migrate::style::ColorChoice(false);
+            let out = render(&plan, mode, format, &written, &[], &[], &r, &|_| None, "", color);
+            all.extend(out.expect("rendering to memory"));
+        }
+    }
+    all
 }
 
 pub fn kinds_of(f: &[llmgw_migrate::finding::Finding]) -> Vec<Kind> {

@@ -93,7 +93,10 @@ impl FileCtx<'_, '_> {
                     msg.push_str(&format!("; {n}"));
                 }
                 if let Some(d) = &m.retires_on {
-                    msg.push_str(&format!("; retires on {d}"));
+                    msg.push_str(&format!(
+                        "; {}",
+                        crate::rules::date::retirement(d, &crate::rules::date::today())
+                    ));
                 }
                 if !ok {
                     msg.push_str(&format!(

@@ -1,0 +1,129 @@
+//! What no edit can do: the checklist that ends the manual report.
+//! Variables and secrets to create in each deployment, OpenRouter keys to
+//! revoke, config keys that deployments set, and models whose replacement
+//! is a different model (behaviour changes: run parity on these).
+
+use serde::Serialize;
+
+use super::plan::{FilePlan, ManualItem};
+use crate::finding::Kind;
+use crate::rules::schema::Status;
+use crate::rules::TargetTable;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Step {
+    /// A renamed variable or secret must be created where deployments set it.
+    SetVariable,
+    /// A hard-coded OpenRouter key to revoke.
+    RevokeKey,
+    /// A config key set outside the repository, to rename there.
+    RenameConfigKey,
+    /// A retired model replaced by another one: run parity on it.
+    BehaviourChange,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Item {
+    pub step: Step,
+    /// What to do, in one line.
+    pub what: String,
+    /// `path:line` of each place in the tree that calls for it.
+    pub places: Vec<String>,
+}
+
+/// The checklist for a plan's edits and manual items.
+pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut add = |step: Step, what: String, place: String| match items
+        .iter_mut()
+        .find(|i| i.step == step && i.what == what)
+    {
+        Some(i) => {
+            if !i.places.contains(&place) {
+                i.places.push(place);
+            }
+        }
+        None => items.push(Item {
+            step,
+            what,
+            places: vec![place],
+        }),
+    };
+    for f in files {
+        for e in &f.edits {
+            let place = format!("{}:{}", f.path, e.line);
+            match e.kind {
+                Kind::ApiKeyEnv if !e.after.is_empty() && !e.rule.ends_with(":identifier") => {
+                    let line = f.source.line_text(e.line);
+                    let what = if line.contains("secrets.") {
+                        format!(
+                            "create the secret {} (it replaces {}) where these files read secrets from (for CI: the repository or organization settings)",
+                            e.after, e.before
+                        )
+                    } else {
+                        format!(
+                            "set {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files)",
+                            e.after, e.before
+                        )
+                    };
+                    add(Step::SetVariable, what, place);
+                }
+                Kind::ModelSlug => {
+                    let from = e.rule.rsplit_once(":models:").map(|(_, s)| s);
+                    let retired = from
+                        .and_then(|s| target.row(s))
+                        .is_some_and(|r| r.status == Status::Retired);
+                    if retired {
+                        add(
+                            Step::BehaviourChange,
+                            format!(
+                                "{} is replaced by a different model, {}: run `llmgw-migrate parity` on the prompts that use it",
+                                e.before, e.after
+                            ),
+                            place,
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for m in manual {
+        let place = format!("{}:{}", m.path, m.line);
+        if m.kind == Kind::Secret {
+            add(
+                Step::RevokeKey,
+                format!(
+                    "revoke the OpenRouter key {} (OpenRouter settings, API keys) and remove it from the tree and its history",
+                    m.what
+                ),
+                place,
+            );
+        } else if m.rule.ends_with(":settings-field") || m.rule.ends_with(":config-key") {
+            add(
+                Step::RenameConfigKey,
+                format!(
+                    "{} is set by deployments outside the repository: rename it there when the code changes",
+                    m.what
+                ),
+                place,
+            );
+        }
+    }
+    items.sort();
+    items
+}
+
+/// The checklist as `#` lines for the manual report.
+pub fn render(items: &[Item]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut s = format!("# outside the repository ({}):\n", items.len());
+    for i in items {
+        s.push_str(&format!("#   - {}\n", i.what));
+        s.push_str(&format!("#       at: {}\n", i.places.join(", ")));
+    }
+    s
+}

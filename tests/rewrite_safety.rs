@@ -1,0 +1,375 @@
+//! Rewrites that must not break code or send a key to the wrong host
+//! (fixtures/rewrite-safety): emptied blocks, brace-less bodies, requests
+//! that stay on OpenRouter, keys under a new name, LiteLLM routes to other
+//! providers, `/models` whose response differs, identifiers, and a run of
+//! the rewritten Python under a stub that records which key goes where.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rewrite-safety");
+    common::copy_tree(&from, dir.path());
+    // copy_tree skips dotfiles? No: it copies every file; make sure.
+    assert!(dir.path().join(".env.example").is_file());
+    dir
+}
+
+fn run(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
+        .current_dir(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+/// The manual items of `rewrite --format json` for one file.
+fn manual_for(doc: &serde_json::Value, path: &str) -> Vec<serde_json::Value> {
+    doc["manual"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["path"] == path)
+        .cloned()
+        .collect()
+}
+
+fn write(root: &Path) -> Output {
+    let o = run(root, &["rewrite", ".", "--to", "llmgateway", "--write"]);
+    assert!(
+        o.status.code() == Some(1),
+        "manual items remain, so exit 1: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+#[test]
+fn emptied_python_blocks_get_pass_and_the_file_still_compiles() {
+    let dir = fixture();
+    write(dir.path());
+    let chat = read(dir.path(), "app/chat.py");
+    assert!(
+        !chat.contains("HTTP-Referer") && !chat.contains("X-Title"),
+        "{chat}"
+    );
+    assert!(
+        chat.contains("    if site:\n        pass\n    else:\n"),
+        "{chat}"
+    );
+    assert_eq!(chat.matches("pass\n").count(), 2, "{chat}");
+    assert!(llmgw_migrate::rewrite::verify::parses(
+        llmgw_migrate::scan::FileKind::Python,
+        "app/chat.py",
+        &chat
+    )
+    .is_ok());
+    if let Some(py) = python() {
+        let o = Command::new(py)
+            .args(["-m", "py_compile"])
+            .arg(dir.path().join("app/chat.py"))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+#[test]
+fn a_brace_less_if_keeps_its_body() {
+    let dir = fixture();
+    let o = run(
+        dir.path(),
+        &["rewrite", ".", "--to", "llmgateway", "--format", "json"],
+    );
+    let doc = json(&o);
+    let items = manual_for(&doc, "web/client.js");
+    assert!(
+        items
+            .iter()
+            .any(|m| m["match"] == "HTTP-Referer"
+                && m["why"].as_str().unwrap().contains("brace-less")),
+        "{items:#?}"
+    );
+    write(dir.path());
+    let js = read(dir.path(), "web/client.js");
+    assert!(js.contains("if (process.env.SITE_URL)\n  headers.set(\"HTTP-Referer\""));
+    assert!(
+        js.contains("https://api.llmgateway.io/v1/chat/completions"),
+        "{js}"
+    );
+}
+
+#[test]
+fn a_request_that_stays_on_openrouter_keeps_its_key_and_headers() {
+    let dir = fixture();
+    let before = read(dir.path(), "app/credits.py");
+    let doc = json(&run(
+        dir.path(),
+        &["rewrite", ".", "--to", "llmgateway", "--format", "json"],
+    ));
+    let items = manual_for(&doc, "app/credits.py");
+    let rules: Vec<&str> = items.iter().map(|m| m["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"openrouter:base-url:/credits"), "{rules:?}");
+    assert!(
+        rules.iter().any(|r| r.ends_with("api-key-env:stays")),
+        "{rules:?}"
+    );
+    assert!(
+        rules.iter().any(|r| r.ends_with("X-Title:stays")),
+        "{rules:?}"
+    );
+    write(dir.path());
+    assert_eq!(read(dir.path(), "app/credits.py"), before);
+    // The variable is still read by that request, so the env template keeps
+    // it and gains the target's next to it.
+    let env = read(dir.path(), ".env.example");
+    assert!(env.contains("\nOPENROUTER_API_KEY=\n"), "{env}");
+    assert!(env.contains("\nLLM_GATEWAY_API_KEY=\n"), "{env}");
+}
+
+#[test]
+fn a_variable_holding_an_openrouter_key_is_not_renamed() {
+    let dir = fixture();
+    let before = read(dir.path(), "config/prod.env");
+    let doc = json(&run(
+        dir.path(),
+        &["rewrite", ".", "--to", "llmgateway", "--format", "json"],
+    ));
+    let items = manual_for(&doc, "config/prod.env");
+    assert!(
+        items.iter().any(|m| m["kind"] == "api-key-env"
+            && m["why"]
+                .as_str()
+                .unwrap()
+                .contains("holds an OpenRouter key")),
+        "{items:#?}"
+    );
+    let text = serde_json::to_string(&doc).unwrap();
+    assert!(
+        !text.contains("0123456789abcdef0123456789abcdef"),
+        "key leaked"
+    );
+    write(dir.path());
+    assert_eq!(read(dir.path(), "config/prod.env"), before);
+}
+
+#[test]
+fn litellm_routes_to_other_providers_are_left_alone() {
+    let dir = fixture();
+    let doc = json(&run(
+        dir.path(),
+        &["scan", "litellm", "--to", "llmgateway", "--format", "json"],
+    ));
+    let f = doc["findings"].as_array().unwrap();
+    let lines: Vec<(u64, &str, &str)> = f
+        .iter()
+        .map(|x| {
+            (
+                x["line"].as_u64().unwrap(),
+                x["match"].as_str().unwrap(),
+                x["fix"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        lines.iter().all(|l| l.0 >= 10),
+        "DeepSeek and Anthropic routes are not OpenRouter's: {lines:?}"
+    );
+    assert!(lines.contains(&(12, "openrouter/*", "manual")), "{lines:?}");
+    let key = f.iter().find(|x| x["line"] == 13).unwrap();
+    assert_eq!(key["fix"], "manual", "{key}");
+    assert!(key["rule"].as_str().unwrap().ends_with(":stays"));
+}
+
+#[test]
+fn models_endpoint_is_manual_because_its_response_differs() {
+    let dir = fixture();
+    let before = read(dir.path(), "scripts/list_models.py");
+    for target in ["llmgateway", "ominigate", "phaseo"] {
+        let doc = json(&run(
+            dir.path(),
+            &["rewrite", ".", "--to", target, "--format", "json"],
+        ));
+        let items = manual_for(&doc, "scripts/list_models.py");
+        assert!(
+            items
+                .iter()
+                .any(|m| m["why"].as_str().unwrap().contains("response differs")),
+            "{target}: {items:#?}"
+        );
+    }
+    write(dir.path());
+    assert_eq!(read(dir.path(), "scripts/list_models.py"), before);
+}
+
+#[test]
+fn identifiers_are_renamed_only_on_request_and_then_everywhere() {
+    let dir = fixture();
+    write(dir.path());
+    let py = read(dir.path(), "app/client.py");
+    assert_eq!(py.matches("self.openrouter_api_key").count(), 3, "{py}");
+    assert!(py.contains("os.environ[\"LLM_GATEWAY_API_KEY\"]"), "{py}");
+
+    let dir = fixture();
+    let o = run(
+        dir.path(),
+        &[
+            "rewrite",
+            ".",
+            "--to",
+            "llmgateway",
+            "--write",
+            "--rename-identifiers",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let py = read(dir.path(), "app/client.py");
+    assert!(!py.contains("openrouter_api_key"), "{py}");
+    assert_eq!(py.matches("self.llm_gateway_api_key").count(), 3, "{py}");
+    assert!(
+        py.contains("f\"Bearer {self.llm_gateway_api_key}\""),
+        "{py}"
+    );
+    // A pydantic settings field is the variable it reads: never renamed alone.
+    let settings = read(dir.path(), "app/settings.py");
+    assert!(settings.contains("openrouter_api_key: str"), "{settings}");
+}
+
+#[test]
+fn rewritten_python_sends_each_key_only_to_its_own_host() {
+    let Some(py) = python() else {
+        eprintln!("skipped: no python3 on PATH");
+        return;
+    };
+    let dir = fixture();
+    let calls_before = stub_run(&py, dir.path());
+    assert!(
+        calls_before
+            .iter()
+            .all(|(host, key)| host == "openrouter.ai" && key == "or-key"),
+        "{calls_before:?}"
+    );
+    write(dir.path());
+    let calls = stub_run(&py, dir.path());
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    assert!(
+        calls.contains(&("api.llmgateway.io".into(), "gw-key".into())),
+        "{calls:?}"
+    );
+    assert!(
+        calls.contains(&("openrouter.ai".into(), "or-key".into())),
+        "{calls:?}"
+    );
+    for (host, key) in &calls {
+        assert_eq!(key == "or-key", host == "openrouter.ai", "{calls:?}");
+    }
+}
+
+/// Run app.chat.chat() and app.credits.remaining_credits() against a stub
+/// `requests` that records (host, bearer key) per call.
+fn stub_run(py: &Path, root: &Path) -> Vec<(String, String)> {
+    let stub = tempfile::tempdir().unwrap();
+    std::fs::write(
+        stub.path().join("requests.py"),
+        r#"import json, os, urllib.parse
+LOG = os.environ["STUB_LOG"]
+class _R:
+    def json(self):
+        return {"choices": [{"message": {"content": "ok"}}], "data": {"total_credits": 2, "total_usage": 1}}
+def _call(url, headers=None, **kw):
+    auth = (headers or {}).get("Authorization", "")
+    with open(LOG, "a") as f:
+        f.write(json.dumps([urllib.parse.urlparse(url).hostname, auth.removeprefix("Bearer ")]) + "\n")
+    return _R()
+post = _call
+get = _call
+"#,
+    )
+    .unwrap();
+    let log = stub.path().join("log.jsonl");
+    let o = Command::new(py)
+        .current_dir(root)
+        .arg("-c")
+        .arg("from app import chat, credits\nchat.chat('hi')\ncredits.remaining_credits()\n")
+        .env(
+            "PYTHONPATH",
+            format!("{}:{}", stub.path().display(), root.display()),
+        )
+        .env("STUB_LOG", &log)
+        .env("OPENROUTER_API_KEY", "or-key")
+        .env("LLM_GATEWAY_API_KEY", "gw-key")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<(String, String)>(l).unwrap())
+        .collect()
+}
+
+fn python() -> Option<PathBuf> {
+    let o = Command::new("python3").arg("--version").output().ok()?;
+    o.status.success().then(|| PathBuf::from("python3"))
+}
+
+/// After `--write` the tree talks to the target, not to OpenRouter: ids the
+/// target does not serve as they are must still fail the gate, and ids it
+/// does serve must not.
+#[test]
+fn the_gate_stays_red_while_openrouter_only_ids_remain() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = "from openai import OpenAI\n\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\")\n\
+               FAST = \"openai/gpt-4o\"\nLATEST = \"openai/chatgpt-4o-latest\"\nFREE = \"meta-llama/llama-3.3-70b-instruct:free\"\n";
+    std::fs::write(dir.path().join("app.py"), app).unwrap();
+    for target in ["llmgateway", "ominigate"] {
+        let root = dir.path().join(target);
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("app.py"), app).unwrap();
+        let o = run(&root, &["rewrite", ".", "--to", target, "--write"]);
+        assert_eq!(o.status.code(), Some(1), "{target}: manual items remain");
+        let after = read(&root, "app.py");
+        assert!(!after.contains("openrouter.ai"), "{target}: {after}");
+        let o = run(&root, &["scan", ".", "--to", target, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(1), "{target}: the gate must stay red");
+        let doc = json(&o);
+        let found: Vec<(&str, &str)> = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["match"].as_str().unwrap(), f["fix"].as_str().unwrap()))
+            .collect();
+        assert!(
+            found.contains(&("openai/chatgpt-4o-latest", "manual")),
+            "{target}: {found:?}"
+        );
+        assert!(
+            found.contains(&("meta-llama/llama-3.3-70b-instruct:free", "manual")),
+            "{target}: {found:?}"
+        );
+        assert!(
+            !found.iter().any(|f| f.0 == "openai/gpt-4o"),
+            "{target}: an id the target serves is accepted: {found:?}"
+        );
+        assert!(!found.iter().any(|f| f.1 == "auto"), "{target}: {found:?}");
+    }
+}
