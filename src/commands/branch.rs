@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
+use crate::redact::Redactor;
 use crate::rewrite::branch::{self, Committed};
 use crate::rewrite::describe::{self, Change};
-use crate::rewrite::report::{json_doc, manual_report, Mode, Redactor};
+use crate::rewrite::report::{json_doc, manual_report, Mode};
 use crate::rewrite::Plan;
 use crate::scan::ScanError;
 
@@ -40,7 +41,9 @@ pub fn run(
         target_name: &target.name,
         target_key_env: &target.key_env,
     };
-    let message = redactor.text(&describe::commit_message(&change));
+    let message = redactor
+        .text(&describe::commit_message(&change))
+        .into_owned();
     let top = prepared.top.clone();
     let committed = prepared.commit(&message)?;
     if let Some(path) = &args.pr_body {
@@ -135,7 +138,7 @@ fn print_report(
                 writeln!(out, "  {p}")?;
             }
         }
-        out.write_all(manual_report(plan).as_bytes())?;
+        out.write_all(manual_report(plan, &|_| None).as_bytes())?;
         if let Some(c) = committed {
             writeln!(
                 out,

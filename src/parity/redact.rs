@@ -114,7 +114,7 @@ impl Redactor {
             .iter()
             .find(|p| m.starts_with(p.as_str()))
             .map_or("", String::as_str);
-        crate::finding::redact(m, prefix)
+        crate::redact::mask(m, prefix)
     }
 
     /// `s` with every secret replaced; borrowed when there was none.

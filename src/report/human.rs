@@ -12,7 +12,8 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use regex::Regex;
 
-use crate::finding::{redact, Finding, Fix, Kind};
+use crate::finding::{Finding, Fix, Kind};
+use crate::redact::mask as redact;
 use crate::rules::Rules;
 use crate::scan::FileResult;
 use crate::source::SourceText;

@@ -10,7 +10,7 @@ use crate::finding::Kind;
 use crate::rules::schema::Status;
 use crate::rules::TargetTable;
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Step {
     /// A renamed variable or secret must be created where deployments set it.
@@ -23,7 +23,7 @@ pub enum Step {
     BehaviourChange,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
 pub struct Item {
     pub step: Step,
     /// What to do, in one line.

@@ -456,7 +456,18 @@ pub fn rewrite_outputs(name: &str, bytes: &[u8], t: usize) -> Vec<u8> {
     for mode in [Mode::DryRun, Mode::Check, Mode::Write] {
         for format in [RewriteFormat::Diff, RewriteFormat::Json] {
             let color = llmgw_migrate::style::ColorChoice(false);
-            let out = render(&plan, mode, format, &written, &[], &[], &r, &|_| None, "", color);
+            let out = render(
+                &plan,
+                mode,
+                format,
+                &written,
+                &[],
+                &[],
+                &r,
+                &|_| None,
+                "",
+                color,
+            );
             all.extend(out.expect("rendering to memory"));
         }
     }

@@ -146,6 +146,8 @@ fn read_catalog(opts: &CheckOpts) -> anyhow::Result<String> {
         key.clone(),
         Arc::new(tokio::sync::Semaphore::new(1)),
         policy,
+        // A models list is large (OpenRouter's is a few MB) but bounded.
+        64 * 1024 * 1024,
     )?;
     let out = Outgoing {
         method: reqwest::Method::GET,
@@ -160,7 +162,7 @@ fn read_catalog(opts: &CheckOpts) -> anyhow::Result<String> {
     let ex = rt.block_on(client.send(&out));
     // Whatever a server echoes back, the key never reaches the terminal.
     let scrub = |s: String| match &key {
-        Some(k) => s.replace(k.as_str(), &crate::finding::redact(k, "")),
+        Some(k) => s.replace(k.as_str(), &crate::redact::mask(k, "")),
         None => s,
     };
     if let Some(f) = &ex.failure {
