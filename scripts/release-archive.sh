@@ -47,7 +47,7 @@ case "$target" in *-windows-*) exe=llmgw-migrate.exe ;; esac
 cp "$bin" "$dir/$exe"
 cp "$root/README.md" "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$root/CHANGELOG.md" "$dir/"
 cp -R "$root/docs" "$dir/doc/docs"
-cp -R "$root/schemas" "$dir/doc/schemas" 2>/dev/null || true
+cp -R "$root/schemas" "$dir/doc/schemas"
 
 "$gen" completions bash > "$dir/complete/llmgw-migrate.bash"
 "$gen" completions zsh > "$dir/complete/_llmgw-migrate"
@@ -68,10 +68,11 @@ case "$target" in
     ;;
   *)
     archive="$name.tar.gz"
-    # Sorted, owner-free entries: the archive depends only on its files.
-    tar --version 2>/dev/null | grep -q 'GNU tar' \
-      && tar --sort=name --owner=0 --group=0 --numeric-owner -czf "$outdir/$archive" "$name" \
-      || tar -czf "$outdir/$archive" "$name"
+    # GNU tar: sorted, owner-free entries, so the archive depends only on its files.
+    case "$(tar --version 2>/dev/null)" in
+      *"GNU tar"*) tar --sort=name --owner=0 --group=0 --numeric-owner -czf "$outdir/$archive" "$name" ;;
+      *) tar -czf "$outdir/$archive" "$name" ;;
+    esac
     ;;
 esac
 
