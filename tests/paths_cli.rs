@@ -42,8 +42,8 @@ fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
 /// After a migration to OminiGate: the old base URL is kept on purpose
 /// (suppressed), and a model id the target serves unchanged (`fix: none`).
 const MIGRATED: &str = r#"BASE = "https://openrouter.ai/api/v1"  # llmgw-migrate: ignore -- old client, kept for the rollout
-OPENROUTER_MODEL = "openai/gpt-5"
-resp = client.chat.completions.create(model=OPENROUTER_MODEL, messages=[])
+OPENROUTER_API_KEY = os.environ.get("LLM_GATEWAY_API_KEY")
+resp = OpenAI(api_key=OPENROUTER_API_KEY).chat.completions.create(model="openai/gpt-5", messages=[])
 "#;
 
 #[test]
@@ -52,8 +52,8 @@ fn fail_on_decides_which_fix_classes_fail_the_gate() {
     // Default auto,manual: a `none` finding is printed but does not fail.
     let r = run(dir.path(), &["scan", "--to", "ominigate"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    // The program identifier OPENROUTER_MODEL (renaming it is cosmetic).
-    assert!(r.stdout.contains("OPENROUTER_MODEL"), "{}", r.stdout);
+    // The program identifier OPENROUTER_API_KEY (renaming it is cosmetic).
+    assert!(r.stdout.contains("OPENROUTER_API_KEY"), "{}", r.stdout);
     assert!(r.stdout.contains("none"), "{}", r.stdout);
     let r = run(
         dir.path(),
