@@ -444,10 +444,20 @@ async fn missing_usage_fails_token_checks() {
         no_usage: true,
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(
+        GOLDEN,
+        Switches::default(),
+        c.clone(),
+        "",
+        Options::default(),
+    )
+    .await;
     let t = check(&r.report, "capital", "stream", "total_tokens");
     assert_eq!(t.status, Status::Fail);
-    assert!(t.detail.contains("usage missing"));
+    assert_eq!(t.detail, "usage missing on the candidate");
+    let r = run(GOLDEN, c.clone(), c, "", Options::default()).await;
+    let t = check(&r.report, "capital", "non-stream", "total_tokens");
+    assert_eq!(t.detail, "usage missing on both sides");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -532,3 +532,41 @@ async fn samples_ask_each_side_n_times_and_replay() {
         r["prompts"][0]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_shards_say_so_and_junit_cases_have_times() {
+    let st = setup(Switches::default()).await;
+    let mut empty = 0;
+    for i in 1..=5 {
+        let mut args = base_args(&st);
+        args.extend(["--shard".into(), format!("{i}/5")]);
+        let out = cli(args, keys()).await;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if stdout.contains("nothing was compared") {
+            empty += 1;
+            assert_eq!(out.status.code(), Some(0));
+            assert!(
+                stdout.contains(&format!(
+                    "verdict: PASS (shard {i}/5 has no prompts: nothing was compared)"
+                )),
+                "{stdout}"
+            );
+            assert!(String::from_utf8_lossy(&out.stderr).contains("has no prompts"));
+        }
+    }
+    assert!(empty >= 3, "2 prompts over 5 shards leave 3 empty");
+    let mut args = base_args(&st);
+    args.extend(["--format".into(), "junit".into()]);
+    let out = cli(args, keys()).await;
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let cases: Vec<&str> = xml.split("<testcase ").skip(1).collect();
+    assert_eq!(cases.len(), 4, "{xml}");
+    for c in cases {
+        let t = c
+            .split("time=\"")
+            .nth(1)
+            .expect("time= on every prompt case");
+        let secs: f64 = t.split('"').next().unwrap().parse().unwrap();
+        assert!(secs > 0.0 && secs < 30.0, "{c}");
+    }
+}

@@ -281,7 +281,11 @@ fn tokens(name: &str, tol: &Tolerance, b: Option<u64>, c: Option<u64>) -> Check 
             Status::Fail,
             json!(b),
             json!(c),
-            "usage missing on one side",
+            match (b, c) {
+                (None, None) => "usage missing on both sides",
+                (None, _) => "usage missing on the baseline",
+                _ => "usage missing on the candidate",
+            },
         ),
     }
 }

@@ -451,6 +451,7 @@ async fn run_one(
                     models,
                     notes,
                     checks: vec![check],
+                    elapsed_ms: 0.0,
                     samples: None,
                 },
                 [Vec::new(), Vec::new()],
@@ -552,6 +553,7 @@ async fn run_one(
             models,
             notes,
             checks,
+            elapsed_ms: rb.total_ms.max(rc.total_ms),
             samples: rates,
         },
         {

@@ -29,6 +29,9 @@ pub struct PromptResult {
     pub models: Models,
     pub notes: Vec<String>,
     pub checks: Vec<Check>,
+    /// Longest side's total time of the shown exchange (JUnit `time=`).
+    #[serde(skip)]
+    pub elapsed_ms: f64,
     /// With `samples` > 1: how often the answers agree.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<crate::parity::compare::SampleRates>,
@@ -479,8 +482,16 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
     } else {
         color.paint(style::fg(anstyle::AnsiColor::Red).bold(), "FAIL")
     };
-    let _ = writeln!(o, "verdict: {v}");
+    let _ = writeln!(o, "verdict: {v}{}", empty_shard_note(r));
     o
+}
+
+/// A shard that selected nothing passes, but says that nothing was compared.
+fn empty_shard_note(r: &Report) -> String {
+    match (&r.summary.shard, r.prompts.is_empty()) {
+        (Some(sh), true) => format!(" (shard {sh} has no prompts: nothing was compared)"),
+        _ => String::new(),
+    }
 }
 
 fn md_escape(s: &str) -> String {
@@ -494,9 +505,9 @@ pub fn markdown(r: &Report) -> String {
         o,
         "### llmgw-migrate parity: {}\n",
         if r.verdict == "pass" {
-            "✅ pass"
+            format!("✅ pass{}", empty_shard_note(r))
         } else {
-            "❌ fail"
+            "❌ fail".into()
         }
     );
     let _ = writeln!(
@@ -626,6 +637,9 @@ pub fn junit(r: &Report) -> String {
         };
         let mut tc = TestCase::new(format!("{} [{}]", p.id, p.mode.as_str()), status);
         tc.set_classname("parity.prompts");
+        tc.set_time(std::time::Duration::from_secs_f64(
+            p.elapsed_ms.max(0.0) / 1000.0,
+        ));
         suite.add_test_case(tc);
     }
     let mut extra = Vec::new();

@@ -85,7 +85,18 @@ pub fn describe_error_body(body: &str) -> (String, bool) {
         .or_else(|| e.and_then(Value::as_str).map(str::to_owned));
     // A numeric `code` only repeats the HTTP status (OpenRouter); a string
     // one names the error.
-    let string_of = |o: &Value, k: &str| o.get(k).and_then(Value::as_str).map(str::to_owned);
+    // Python gateways (LiteLLM) send `"type": "None"` and `"code": "400"`:
+    // neither names anything.
+    let string_of = |o: &Value, k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| {
+                !s.is_empty()
+                    && !matches!(*s, "None" | "null")
+                    && !s.bytes().all(|b| b.is_ascii_digit())
+            })
+            .map(str::to_owned)
+    };
     let kind = string_of(obj, "type")
         .or_else(|| string_of(obj, "code"))
         .or_else(|| match e {
@@ -557,6 +568,10 @@ data: [DONE]\n\n";
 
     #[test]
     fn non_stream_json() {
+        let (d, _) = describe_error_body(
+            r#"{"error":{"message":"No connected db.","type":"None","param":"None","code":"400"}}"#,
+        );
+        assert_eq!(d, "No connected db.");
         let body = r#"{"id":"gen-9","model":"openai/gpt-4o","provider":"OpenAI","choices":[{"index":0,"message":{"role":"assistant","content":"Paris","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4,"cost":0.1}}"#;
         let r = parse(&ex(200, "application/json", body), Mode::NonStream);
         assert_eq!(r.error, None);
