@@ -232,6 +232,44 @@ prompts:
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn cost_is_reported_per_prompt_and_in_total_never_invented() {
+    let golden = GOLDEN.replace(
+        "  stream: both\n",
+        "  stream: both\n  expect: {cost: {max_ratio: 1.2}}\n",
+    );
+    // The OpenRouter-shaped fake reports usage.cost; the target does not.
+    let r = run(
+        &golden,
+        Switches::default(),
+        Switches::default(),
+        "",
+        Options::default(),
+    )
+    .await;
+    let p = &r.report.prompts[0];
+    assert_eq!(p.cost.baseline, Some(0.000042));
+    assert_eq!(p.cost.candidate, None);
+    let total = r.report.summary.cost.baseline.unwrap();
+    assert!((total - 4.0 * 0.000042).abs() < 1e-12, "{total}");
+    assert_eq!(r.report.summary.cost.candidate, None);
+    let c = check(&r.report, "capital", "stream", "cost");
+    assert_eq!(c.status, Status::Skip);
+    assert_eq!(c.detail, "no cost returned by the candidate");
+    // Both OpenRouter-shaped: equal cost passes the ratio.
+    let b = fake::start(Shape::OpenRouter, Switches::default()).await;
+    let c2 = fake::start(Shape::OpenRouter, Switches::default()).await;
+    let cfg = format!(
+        "baseline: {{base_url: '{}'}}\ncandidate: {{base_url: '{}'}}\n",
+        b.base_url(),
+        c2.base_url()
+    );
+    let (rep, _) = run_config(&golden, &cfg, Options::default()).await;
+    let c = check(&rep, "capital", "stream", "cost");
+    assert_eq!(c.status, Status::Pass);
+    assert_eq!(c.detail, "candidate/baseline 1.00x (max 1.2x)");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn token_drift_fails_token_checks_but_small_drift_passes() {
     let c = Switches {
         token_drift: 40,

@@ -413,6 +413,39 @@ pub fn sampled_from_counts(
     )
 }
 
+/// `expect.cost.max_ratio`: the candidate's reported cost against the
+/// baseline's. Without a cost on a side nothing is guessed.
+fn cost(max: f64, b: Option<f64>, c: Option<f64>) -> Check {
+    match (b, c) {
+        (Some(x), Some(y)) => {
+            let ok = if x > 0.0 { y <= x * max } else { y <= 0.0 };
+            let ratio = if x > 0.0 {
+                format!("{:.2}x", y / x)
+            } else {
+                "baseline free".into()
+            };
+            check(
+                "cost",
+                pass_fail(ok),
+                json!(x),
+                json!(y),
+                format!("candidate/baseline {ratio} (max {max}x)"),
+            )
+        }
+        _ => check(
+            "cost",
+            Status::Skip,
+            json!(b),
+            json!(c),
+            match (b, c) {
+                (None, None) => "no cost returned by either gateway",
+                (None, _) => "no cost returned by the baseline",
+                _ => "no cost returned by the candidate",
+            },
+        ),
+    }
+}
+
 /// Checks of each answer on its own against the golden set's reference:
 /// `contains`, `not_contains` (case-insensitive) and `json_schema`.
 fn reference_checks(e: &Expect, b: &str, c: &str, out: &mut Vec<Check>) {
@@ -744,6 +777,9 @@ pub fn compare(
         ));
     }
     reference_checks(e, &b.text, &c.text, &mut out);
+    if let Some(max) = e.cost_max_ratio {
+        out.push(cost(max, b.cost, c.cost));
+    }
     let (bf, cf) = (b.finish_reason.as_deref(), c.finish_reason.as_deref());
     let (nb, nc) = (bf.map(finish_key), cf.map(finish_key));
     out.push(if e.finish_reason {
@@ -1083,6 +1119,19 @@ mod tests {
             out[0].detail.contains("candidate at /answer: "),
             "{}",
             out[0].detail
+        );
+    }
+
+    #[test]
+    fn cost_ratio() {
+        assert_eq!(cost(1.2, Some(0.01), Some(0.012)).status, Status::Pass);
+        let c = cost(1.2, Some(0.01), Some(0.02));
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.detail, "candidate/baseline 2.00x (max 1.2x)");
+        let c = cost(1.2, Some(0.01), None);
+        assert_eq!(
+            (c.status, c.detail.as_str()),
+            (Status::Skip, "no cost returned by the candidate")
         );
     }
 

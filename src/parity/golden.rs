@@ -74,6 +74,13 @@ struct ExpectFile {
     contains: Option<Vec<String>>,
     not_contains: Option<Vec<String>>,
     json_schema: Option<Spanned<Value>>,
+    cost: Option<CostFile>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CostFile {
+    max_ratio: Spanned<f64>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -206,6 +213,8 @@ pub struct Expect {
     /// Each answer must be JSON valid against this schema (checked to
     /// compile when the golden set is loaded).
     pub json_schema: Option<Value>,
+    /// The candidate may cost at most this multiple of the baseline.
+    pub cost_max_ratio: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -437,6 +446,17 @@ fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, In
         latency: p.latency.or(d.latency).unwrap_or_default(),
         contains: p.contains.or(d.contains).unwrap_or_default(),
         not_contains: p.not_contains.or(d.not_contains).unwrap_or_default(),
+        cost_max_ratio: match p.cost.or(d.cost) {
+            None => None,
+            Some(c) if !(c.max_ratio.value > 0.0 && c.max_ratio.value.is_finite()) => {
+                return Err(at(
+                    file,
+                    &c.max_ratio.referenced,
+                    "cost.max_ratio must be > 0",
+                ))
+            }
+            Some(c) => Some(c.max_ratio.value),
+        },
         json_schema: match p.json_schema.or(d.json_schema) {
             None => None,
             Some(s) => {

@@ -451,6 +451,7 @@ async fn run_one(
                     models,
                     notes,
                     checks: vec![check],
+                    cost: report::CostPair::default(),
                     elapsed_ms: 0.0,
                     samples: None,
                 },
@@ -553,6 +554,14 @@ async fn run_one(
             models,
             notes,
             checks,
+            cost: report::CostPair {
+                baseline: report::total_cost(
+                    std::iter::once(&rb).chain(pairs.iter().map(|(b, _)| b)),
+                ),
+                candidate: report::total_cost(
+                    std::iter::once(&rc).chain(pairs.iter().map(|(_, c)| c)),
+                ),
+            },
             elapsed_ms: rb.total_ms.max(rc.total_ms),
             samples: rates,
         },

@@ -29,12 +29,28 @@ pub struct PromptResult {
     pub models: Models,
     pub notes: Vec<String>,
     pub checks: Vec<Check>,
+    /// What the gateways say this prompt cost, over all samples.
+    pub cost: CostPair,
     /// Longest side's total time of the shown exchange (JUnit `time=`).
     #[serde(skip)]
     pub elapsed_ms: f64,
     /// With `samples` > 1: how often the answers agree.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<crate::parity::compare::SampleRates>,
+}
+
+/// Reported cost per side; `null` where the gateway returned none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct CostPair {
+    pub baseline: Option<f64>,
+    pub candidate: Option<f64>,
+}
+
+/// Sum of the reported costs, `None` when no response reported one.
+pub fn total_cost<'a>(rs: impl IntoIterator<Item = &'a Response>) -> Option<f64> {
+    rs.into_iter()
+        .filter_map(|r| r.cost)
+        .fold(None, |acc, c| Some(acc.unwrap_or(0.0) + c))
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -80,6 +96,8 @@ pub struct Summary {
     pub checks: BTreeMap<String, BTreeMap<String, usize>>,
     pub baseline: GatewayStats,
     pub candidate: GatewayStats,
+    /// Total reported cost per side.
+    pub cost: CostPair,
     pub wall_ms: f64,
 }
 
@@ -219,6 +237,10 @@ pub fn build(
             checks,
             baseline: bs,
             candidate: cs,
+            cost: CostPair {
+                baseline: total_cost(b.iter()),
+                candidate: total_cost(c.iter()),
+            },
             wall_ms,
         },
         prompts,
@@ -477,6 +499,13 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
             color.paint(style::fg(anstyle::AnsiColor::Red), "unreachable:")
         );
     }
+    let show = |c: Option<f64>| c.map_or("none returned".to_owned(), |c| format!("{c:.6}"));
+    let _ = writeln!(
+        o,
+        "  cost      baseline {}, candidate {} (as reported by each gateway)",
+        show(s.cost.baseline),
+        show(s.cost.candidate)
+    );
     let v = if r.verdict == "pass" {
         color.paint(style::fg(anstyle::AnsiColor::Green).bold(), "PASS")
     } else {

@@ -56,6 +56,9 @@ pub struct Response {
     /// Rate-limit and retry header names on the response (seed 003: "diff
     /// your assumed schema against actual response headers").
     pub rate_headers: Vec<String>,
+    /// What the gateway says the request cost: `usage.cost`, else LiteLLM's
+    /// `x-litellm-response-cost` header. Never computed from prices.
+    pub cost: Option<f64>,
 }
 
 /// Summarise an error body of any gateway's shape: OpenAI
@@ -234,6 +237,10 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
         return r;
     };
     r.rate_headers = rate_headers(ex);
+    let header_cost = ex
+        .header("x-litellm-response-cost")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|c| c.is_finite() && *c >= 0.0);
     if !(200..300).contains(&status) {
         let (d, _) = describe_error_body(&ex.body);
         r.error = Some(format!("HTTP {status}: {d}"));
@@ -257,7 +264,15 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
             r.error = Some(f.message.clone());
         }
     }
+    r.cost = r.cost.or(header_cost);
     r
+}
+
+fn usage_cost(v: &Value) -> Option<f64> {
+    v.get("usage")?
+        .get("cost")?
+        .as_f64()
+        .filter(|c| c.is_finite() && *c >= 0.0)
 }
 
 fn parse_json(ex: &Exchange, r: &mut Response) {
@@ -280,6 +295,7 @@ fn parse_json(ex: &Exchange, r: &mut Response) {
     r.provider = str_field(&v, "provider");
     r.usage = usage(&v);
     r.usage_fields = usage_fields(&v);
+    r.cost = usage_cost(&v);
     let Some(choice) = v.get("choices").and_then(|c| c.get(0)) else {
         r.error = Some("response has no choices".into());
         return;
@@ -365,6 +381,7 @@ fn parse_stream(ex: &Exchange, r: &mut Response) {
         if let Some(u) = usage(&v) {
             r.usage_fields = usage_fields(&v);
             r.usage = Some(u);
+            r.cost = usage_cost(&v).or(r.cost);
             usage_chunk_choices = v["choices"].as_array().map(Vec::len);
         }
         let Some(choices) = v.get("choices").and_then(Value::as_array) else {
@@ -458,6 +475,18 @@ mod tests {
             attempts: 1,
             retries: vec![],
         }
+    }
+
+    #[test]
+    fn cost_from_usage_or_the_litellm_header() {
+        let r = parse(&ex(200, "text/event-stream", OR_STREAM), Mode::Stream);
+        assert_eq!(r.cost, Some(0.0001));
+        let body = r#"{"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#;
+        let mut e = ex(200, "application/json", body);
+        assert_eq!(parse(&e, Mode::NonStream).cost, None);
+        e.headers
+            .push(("x-litellm-response-cost".into(), "0.00025".into()));
+        assert_eq!(parse(&e, Mode::NonStream).cost, Some(0.00025));
     }
 
     const OR_STREAM: &str = ": OPENROUTER PROCESSING\n\n\
