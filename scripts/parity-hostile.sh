@@ -52,7 +52,7 @@ YAML
     /usr/bin/time -f "%e %M" -o "$work/time" "$BIN" parity --golden "$work/golden.yaml" \
       --config "$work/$mode.yaml" --format json "${extra[@]}" >"$work/report.json" 2>/dev/null
     set -e
-    read -r wall rss <"$work/time"
+    read -r wall rss < <(tail -n 1 "$work/time")
     first=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["prompts"][0]["checks"][0]["detail"][:70])' "$work/report.json")
     printf '%-12s %-8s %7.2fs %7.1f MiB  %s\n' "$mode" "$record" "$wall" "$(echo "$rss / 1024" | bc -l)" "$first"
   done

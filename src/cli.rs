@@ -246,4 +246,13 @@ pub struct ParityArgs {
     /// Ask each side N times per prompt and mode (overrides `samples:`).
     #[arg(long, value_name = "N")]
     pub samples: Option<usize>,
+    /// Pass when at least this share of prompt x mode results pass (0..1).
+    #[arg(long, value_name = "RATE")]
+    pub min_pass_rate: Option<f64>,
+    /// Print how many requests the run would make, then exit.
+    #[arg(long)]
+    pub plan: bool,
+    /// Refuse a run that would make more requests than this.
+    #[arg(long, value_name = "N")]
+    pub max_requests: Option<u64>,
 }

@@ -52,6 +52,8 @@ struct RawParity {
     config: Option<String>,
     concurrency: Option<Spanned<i64>>,
     format: Option<Spanned<String>>,
+    min_pass_rate: Option<Spanned<f64>>,
+    max_requests: Option<Spanned<i64>>,
 }
 
 /// A loaded, checked configuration. Paths are resolved against the
@@ -77,6 +79,8 @@ pub struct ParityDefaults {
     pub config: Option<PathBuf>,
     pub concurrency: Option<usize>,
     pub format: Option<String>,
+    pub min_pass_rate: Option<f64>,
+    pub max_requests: Option<u64>,
 }
 
 /// 1-based line and character column of a byte offset.
@@ -201,6 +205,18 @@ impl Config {
                     ));
                 }
                 cfg.parity.format = Some(f.get_ref().clone());
+            }
+            if let Some(m) = &p.min_pass_rate {
+                if !(0.0..=1.0).contains(m.get_ref()) {
+                    return Err(cx.err(m.span(), "min_pass_rate must be between 0 and 1"));
+                }
+                cfg.parity.min_pass_rate = Some(*m.get_ref());
+            }
+            if let Some(m) = &p.max_requests {
+                if *m.get_ref() < 1 {
+                    return Err(cx.err(m.span(), "max_requests must be at least 1"));
+                }
+                cfg.parity.max_requests = Some(*m.get_ref() as u64);
             }
         }
         Ok(cfg)

@@ -570,3 +570,66 @@ async fn empty_shards_say_so_and_junit_cases_have_times() {
         assert!(secs > 0.0 && secs < 30.0, "{c}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_budget_pass_rate_and_required() {
+    let st = setup(Switches {
+        text_suffix: Some(" (candidate)".into()),
+        ..Default::default()
+    })
+    .await;
+    // capital fails its normalized text check; math passes its regex? No:
+    // the suffix breaks the regex too, so make math ignore text.
+    let golden = GOLDEN.replace(
+        "expect: {text: {regex: '^4$'}}",
+        "expect: {text: ignore}\n    samples: 3",
+    );
+    std::fs::write(st.dir.path().join("golden.yaml"), &golden).unwrap();
+    let mut args = base_args(&st);
+    args.push("--plan".into());
+    let out = cli(args, keys()).await;
+    assert_eq!(out.status.code(), Some(0));
+    let plan = String::from_utf8_lossy(&out.stdout);
+    // capital: 2 modes x 1 sample, math: 2 modes x 3 samples = 8 per side.
+    assert!(plan.contains("chat requests    16 (8 per side)"), "{plan}");
+    assert!(plan.contains("total            <= 16"), "{plan}");
+    let mut args = base_args(&st);
+    args.extend(["--max-requests".into(), "15".into()]);
+    let out = cli(args, keys()).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("up to 16 requests, more than --max-requests 15"));
+    // 2 of 4 results pass: 50%.
+    for (rate, code) in [("0.5", 0), ("0.6", 1)] {
+        let mut args = base_args(&st);
+        args.extend([
+            "--min-pass-rate".into(),
+            rate.into(),
+            "--format".into(),
+            "json".into(),
+        ]);
+        let out = cli(args, keys()).await;
+        assert_eq!(out.status.code(), Some(code), "{rate}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_schema(&v);
+        assert_eq!(v["summary"]["pass_rate"], 0.5);
+    }
+    // A required prompt that fails fails the run whatever the rate.
+    let golden = golden.replace("  - id: capital\n", "  - id: capital\n    required: true\n");
+    std::fs::write(st.dir.path().join("golden.yaml"), &golden).unwrap();
+    let mut args = base_args(&st);
+    args.extend([
+        "--min-pass-rate".into(),
+        "0.1".into(),
+        "--format".into(),
+        "json".into(),
+    ]);
+    let out = cli(args, keys()).await;
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_schema(&v);
+    assert_eq!(
+        v["summary"]["required_failed"],
+        serde_json::json!(["capital [non-stream]", "capital [stream]"])
+    );
+}

@@ -13,6 +13,16 @@ pub fn run(
     rules_dir: Option<&Path>,
     color: ColorChoice,
 ) -> anyhow::Result<ExitCode> {
+    // Response bodies are up to max_response_bytes each. glibc raises its
+    // mmap threshold after freeing such a block and then serves the next ones
+    // from arenas it rarely returns, so peak memory would creep up with every
+    // large response; a fixed threshold keeps them mmapped and freed at once.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before any
+    // thread of this command is started.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
     let rules = super::load_rules(rules_dir)?;
     if args.scan.is_some() && !args.check_models {
         anyhow::bail!("--scan PATH needs --check-models");
@@ -44,9 +54,30 @@ pub fn run(
         concurrency: args.concurrency.or(defaults.concurrency),
         tags: args.tags,
         samples: args.samples,
+        min_pass_rate: match args.min_pass_rate.or(defaults.min_pass_rate) {
+            Some(r) if !(0.0..=1.0).contains(&r) => {
+                anyhow::bail!("--min-pass-rate must be between 0 and 1 (got {r})")
+            }
+            r => r,
+        },
         progress: std::io::stderr().is_terminal(),
     };
     let prepared = parity::prepare(&opts, &rules)?;
+    let plan = parity::plan(&prepared, &opts);
+    if args.plan {
+        print!("{}", plan.human());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(max) = args.max_requests.or(defaults.max_requests) {
+        // Refused before anything is sent: a budget is a promise.
+        if plan.total() as u64 > max {
+            anyhow::bail!(
+                "this run would make up to {} requests, more than --max-requests {max}:\n{}",
+                plan.total(),
+                plan.human()
+            );
+        }
+    }
     if prepared.prompts.is_empty() {
         if let Some((i, n)) = shard {
             // Small sets leave some CI shards empty: not an error.

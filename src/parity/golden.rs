@@ -47,6 +47,9 @@ struct PromptFile {
     #[serde(default)]
     tags: Vec<String>,
     samples: Option<Spanned<u64>>,
+    /// The run fails when this prompt fails, whatever the pass rate.
+    #[serde(default)]
+    required: bool,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -235,6 +238,7 @@ pub struct Prompt {
     /// Requests per side and mode; above 1 the text check compares the
     /// candidate with the baseline's own spread (see `compare::sampled_text`).
     pub samples: usize,
+    pub required: bool,
     /// 1-based line of the prompt's id, for messages.
     pub line: u64,
 }
@@ -389,6 +393,7 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
         expect,
         tags: p.tags,
         samples,
+        required: p.required,
         line: p.id.referenced.line(),
     })
 }

@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::join_all;
+use serde::Serialize;
 use serde_json::json;
 use tokio::sync::Semaphore;
 
@@ -54,6 +55,8 @@ pub struct Options {
     pub tags: Vec<String>,
     /// `--samples N`: overrides every prompt's `samples`.
     pub samples: Option<usize>,
+    /// Pass when at least this share of results pass; `None`: all must.
+    pub min_pass_rate: Option<f64>,
     /// Show a progress bar (the caller decides: TTY only).
     pub progress: bool,
 }
@@ -452,6 +455,7 @@ async fn run_one(
                     notes,
                     checks: vec![check],
                     cost: report::CostPair::default(),
+                    required: prompt.required,
                     elapsed_ms: 0.0,
                     samples: None,
                 },
@@ -468,37 +472,34 @@ async fn run_one(
     };
     let (ob, oc) = (mk(&bm), mk(&cm));
     let n = prompt.samples.max(1);
-    let pairs = join_all((0..n).map(|k| {
-        let (pb, pc) = (
-            rel_prompt(&prompt.id, mode, Side::Baseline, k),
-            rel_prompt(&prompt.id, mode, Side::Candidate, k),
-        );
-        let (ob, oc) = (&ob, &oc);
+    // Each side parses its exchange as soon as it completes, so a large body
+    // is not held while the other side is still waiting for a slot.
+    let one = |side: Side, k: usize, out: &Outgoing| {
+        let rel = rel_prompt(&prompt.id, mode, side, k);
+        let out = out.clone();
         async move {
-            let (eb, ec) = tokio::join!(
-                p.transport.exchange(&p.cfg, Side::Baseline, &pb, ob),
-                p.transport.exchange(&p.cfg, Side::Candidate, &pc, oc),
-            );
-            let mut rb = response::parse(&eb, mode);
-            let mut rc = response::parse(&ec, mode);
+            let ex = p.transport.exchange(&p.cfg, side, &rel, &out).await;
+            let mut r = response::parse(&ex, mode);
             if matches!(p.transport, Transport::Replay(..)) {
                 // A recording made from another golden set or mapping would
                 // compare answers to questions that are no longer asked.
-                for (r, ex, out) in [(&mut rb, &eb, ob), (&mut rc, &ec, oc)] {
-                    let want = match &out.body {
-                        Some(Body::Json(v)) => Some(v),
-                        _ => None,
-                    };
-                    if ex.failure.is_none() && ex.request.body.as_ref() != want {
-                        r.error = Some(format!(
-                            "recording is stale: {}; record again",
-                            body_difference(ex.request.body.as_ref(), want)
-                        ));
-                    }
+                let want = match &out.body {
+                    Some(Body::Json(v)) => Some(v),
+                    _ => None,
+                };
+                if ex.failure.is_none() && ex.request.body.as_ref() != want {
+                    r.error = Some(format!(
+                        "recording is stale: {}; record again",
+                        body_difference(ex.request.body.as_ref(), want)
+                    ));
                 }
             }
-            (rb, rc)
+            r
         }
+    };
+    let pairs = join_all((0..n).map(|k| {
+        let (fb, fc) = (one(Side::Baseline, k, &ob), one(Side::Candidate, k, &oc));
+        async move { tokio::join!(fb, fc) }
     }))
     .await;
     // The wire checks run on one pair: the first that went wrong, if any.
@@ -562,6 +563,7 @@ async fn run_one(
                     std::iter::once(&rc).chain(pairs.iter().map(|(_, c)| c)),
                 ),
             },
+            required: prompt.required,
             elapsed_ms: rb.total_ms.max(rc.total_ms),
             samples: rates,
         },
@@ -666,6 +668,65 @@ fn body_difference(
         })
         .collect();
     format!("request differs from the recording: {}", diff.join(", "))
+}
+
+/// How many requests a run would make (`--plan`, `--max-requests`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Plan {
+    pub prompts: usize,
+    /// Prompt × mode results.
+    pub results: usize,
+    /// Chat requests per side (results × samples).
+    pub per_side: usize,
+    /// At most: identical answer pairs are judged once.
+    pub judge: usize,
+    pub embeddings: usize,
+    pub models: usize,
+    pub negative: usize,
+}
+
+impl Plan {
+    pub fn total(&self) -> usize {
+        2 * self.per_side + self.judge + self.embeddings + self.models + self.negative
+    }
+
+    pub fn human(&self) -> String {
+        format!(
+            "plan: {} prompts, {} results (prompt x mode)\n  chat requests    {} ({} per side)\n  judge calls      <= {}\n  embedding calls  <= {}\n  /models          {}\n  negative cases   {}\n  total            <= {}\n",
+            self.prompts,
+            self.results,
+            2 * self.per_side,
+            self.per_side,
+            self.judge,
+            self.embeddings,
+            self.models,
+            self.negative,
+            self.total()
+        )
+    }
+}
+
+pub fn plan(p: &Prepared, opts: &Options) -> Plan {
+    let mut plan = Plan {
+        prompts: p.prompts.len(),
+        models: usize::from(opts.check_models),
+        negative: if opts.negative { 6 } else { 0 },
+        ..Plan::default()
+    };
+    for pr in &p.prompts {
+        let modes = pr.modes.len();
+        let n = pr.samples.max(1);
+        plan.results += modes;
+        plan.per_side += modes * n;
+        // One pair, or every baseline pair plus every baseline × candidate pair.
+        let pairs = if n == 1 { 1 } else { n * (n - 1) / 2 + n * n };
+        match pr.expect.text {
+            golden::TextExpect::Judge(_) => plan.judge += modes * pairs,
+            golden::TextExpect::Embedding(_) => plan.embeddings += modes * pairs,
+            _ => {}
+        }
+    }
+    plan
 }
 
 /// Run everything the options ask for and build the report.

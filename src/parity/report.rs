@@ -31,6 +31,9 @@ pub struct PromptResult {
     pub checks: Vec<Check>,
     /// What the gateways say this prompt cost, over all samples.
     pub cost: CostPair,
+    /// `required: true` in the golden set: its failure fails the run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
     /// Longest side's total time of the shown exchange (JUnit `time=`).
     #[serde(skip)]
     pub elapsed_ms: f64,
@@ -98,6 +101,13 @@ pub struct Summary {
     pub candidate: GatewayStats,
     /// Total reported cost per side.
     pub cost: CostPair,
+    /// Passing share of the results (`null` without results).
+    pub pass_rate: Option<f64>,
+    /// `--min-pass-rate`; `null`: every result must pass.
+    pub min_pass_rate: Option<f64>,
+    /// Required prompts that did not pass.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub required_failed: Vec<String>,
     pub wall_ms: f64,
 }
 
@@ -213,7 +223,20 @@ pub fn build(
             .is_some_and(|n| n.iter().any(|x| x.status >= Status::Fail));
     // An empty shard of a small set is fine; an empty run otherwise is not.
     let empty = prompts.is_empty() && opts.shard.is_none();
-    let verdict = if fail + error > 0 || extra_bad || !unreachable.is_empty() || empty {
+    let results = prompts.len();
+    let pass_rate = (results > 0).then(|| pass as f64 / results as f64);
+    let mut required_failed: Vec<String> = prompts
+        .iter()
+        .filter(|p| p.required && p.status != Status::Pass)
+        .map(|p| format!("{} [{}]", p.id, p.mode.as_str()))
+        .collect();
+    required_failed.dedup();
+    let results_bad = match opts.min_pass_rate {
+        None => fail + error > 0,
+        // Compared in whole results so that 0.98 of 50 means 49.
+        Some(min) => (pass as f64) < (min * results as f64 - 1e-9) || !required_failed.is_empty(),
+    };
+    let verdict = if results_bad || extra_bad || !unreachable.is_empty() || empty {
         "fail"
     } else {
         "pass"
@@ -241,6 +264,9 @@ pub fn build(
                 baseline: total_cost(b.iter()),
                 candidate: total_cost(c.iter()),
             },
+            pass_rate,
+            min_pass_rate: opts.min_pass_rate,
+            required_failed,
             wall_ms,
         },
         prompts,
@@ -511,6 +537,21 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
     } else {
         color.paint(style::fg(anstyle::AnsiColor::Red).bold(), "FAIL")
     };
+    if let (Some(min), Some(rate)) = (s.min_pass_rate, s.pass_rate) {
+        let _ = writeln!(
+            o,
+            "  pass rate {:.1}% (minimum {:.1}%)",
+            rate * 100.0,
+            min * 100.0
+        );
+    }
+    if !s.required_failed.is_empty() {
+        let _ = writeln!(
+            o,
+            "  required prompts that did not pass: {}",
+            s.required_failed.join(", ")
+        );
+    }
     let _ = writeln!(o, "verdict: {v}{}", empty_shard_note(r));
     o
 }
