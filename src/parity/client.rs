@@ -361,6 +361,9 @@ struct AttemptState {
     ttft_ms: Option<f64>,
 }
 
+/// How much of a stream is parsed while looking for its first token.
+const TTFT_SCAN_LIMIT: usize = 1 << 20;
+
 /// Headers worth keeping in a recording (never cookies).
 fn keep_header(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -408,7 +411,10 @@ async fn run(
             });
         }
         st.body.extend_from_slice(&chunk);
-        if stream && st.ttft_ms.is_none() {
+        // The parser buffers an unfinished event: past 1 MiB without a token
+        // (no real stream starts so) time to first token stays unknown
+        // rather than costing a second copy of the body.
+        if stream && st.ttft_ms.is_none() && st.body.len() <= TTFT_SCAN_LIMIT {
             for item in parser.feed(&chunk) {
                 if let sse::Item::Event(ev) = item {
                     if carries_token(&ev.data) {

@@ -197,6 +197,9 @@ impl Transport {
                 Some(c),
             ) => {
                 let mut ex = c.send(out).await;
+                // Inline on purpose: while this task scans and writes, its
+                // body is the only copy, and the next request of this task
+                // waits; moving the work elsewhere let bodies pile up.
                 redact_exchange(redactor, &mut ex);
                 if let Some(r) = recorder {
                     if let Err(e) = r.write(&r.dir.join(rel), &ex) {
