@@ -4,7 +4,7 @@
 # Stage 1 builds a static musl binary with the release profile (stripped);
 # stage 2 is Alpine with that binary and git, so CI systems that run a shell
 # in the image (GitLab, Jenkins, Buildkite) work, at about 25 MB.
-FROM rust:1.89-alpine3.22 AS build
+FROM rust:1.90-alpine3.22 AS build
 # ring (TLS for `parity`) compiles C: musl-dev gives the headers and libc.
 RUN apk add --no-cache musl-dev=~1.2
 WORKDIR /src
