@@ -238,8 +238,11 @@ fn several_roots_keep_their_prefixes_in_every_format() {
     let r = run(d, &["scan", "svc1", "./svc2/", "--format", "json"]);
     assert_eq!(json_paths(&r.stdout), ["svc1/app.py", "svc2/app.py"]);
     let r = run(d, &["scan", "svc1", "svc2"]);
-    assert!(r.stdout.contains(" --> svc2/app.py:4:"), "{}", r.stdout);
-    assert!(r.stdout.contains(" --> svc1/app.py:4:"), "{}", r.stdout);
+    let (one, two) = (
+        r.stdout.find(" --> svc1/app.py:4:"),
+        r.stdout.find(" --> svc2/app.py:4:"),
+    );
+    assert!(one.is_some() && two.is_some() && one < two, "{}", r.stdout);
     // `.` adds no prefix; a file is named as given.
     let r = run(d, &["scan", ".", "--format", "json"]);
     assert_eq!(json_paths(&r.stdout), ["svc1/app.py", "svc2/app.py"]);
