@@ -107,7 +107,10 @@ fn utf16_diff_context_is_redacted_after_decoding() {
     // The key was seen after decoding: the file's diff is held out of the
     // patch (it would show the key) and listed for a person instead.
     let text = String::from_utf8_lossy(&out);
-    assert!(text.contains("app.env") && text.contains("left out of the patch"), "{text}");
+    assert!(
+        text.contains("app.env") && text.contains("left out of the patch"),
+        "{text}"
+    );
     // The file itself is untouched by a dry-run.
     assert_eq!(std::fs::read(d.path().join("app.env")).unwrap(), bytes);
 }
@@ -155,7 +158,7 @@ fn every_provider_key_is_hidden_whatever_the_source() {
     let o = run(d.path(), &["rewrite", "."]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("left out of the patch"), "{out}");
-    for (from, mask) in [("anthropic", "sk-ant-api03-..."), ("google", "AIza...")] {
+    for (from, mask) in [("anthropic", "sk-ant-"), ("google", "AIza...")] {
         let o = run(d.path(), &["scan", ".", "--from", from, "--format", "json"]);
         let out = String::from_utf8_lossy(&o.stdout);
         assert!(out.contains(mask), "{from}: {out}");

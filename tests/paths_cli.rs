@@ -83,7 +83,8 @@ fn fail_on_decides_which_fix_classes_fail_the_gate() {
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["findings"].as_array().unwrap().len(), 2, "{v}");
+    // The two identifier uses (fix none) and the URL (auto) are listed.
+    assert_eq!(v["findings"].as_array().unwrap().len(), 3, "{v}");
 
     let r = run(dir.path(), &["scan", "--fail-on", "sometimes"]);
     assert_eq!(r.code, 2);

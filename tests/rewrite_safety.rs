@@ -339,7 +339,7 @@ fn python() -> Option<PathBuf> {
 fn the_gate_stays_red_while_openrouter_only_ids_remain() {
     let dir = tempfile::tempdir().unwrap();
     let app = "from openai import OpenAI\n\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\")\n\
-               FAST = \"openai/gpt-4o\"\nLATEST = \"openai/chatgpt-4o-latest\"\nFREE = \"meta-llama/llama-3.3-70b-instruct:free\"\n";
+               FAST = \"openai/gpt-5\"\nLATEST = \"openai/chatgpt-4o-latest\"\nFREE = \"meta-llama/llama-3.3-70b-instruct:free\"\n";
     std::fs::write(dir.path().join("app.py"), app).unwrap();
     for target in ["llmgateway", "ominigate"] {
         let root = dir.path().join(target);
@@ -367,7 +367,9 @@ fn the_gate_stays_red_while_openrouter_only_ids_remain() {
             "{target}: {found:?}"
         );
         assert!(
-            !found.iter().any(|f| f.0 == "openai/gpt-4o"),
+            !found
+                .iter()
+                .any(|f| f.0 == "openai/gpt-5" || f.0 == "gpt-5"),
             "{target}: an id the target serves is accepted: {found:?}"
         );
         assert!(!found.iter().any(|f| f.1 == "auto"), "{target}: {found:?}");
@@ -376,12 +378,23 @@ fn the_gate_stays_red_while_openrouter_only_ids_remain() {
 
 /// Rewrite a one-file tree and return (scan findings as (line, match, fix,
 /// rule), the file after `--write`, the JSON checklist).
-fn one_file(name: &str, text: &str, target: &str) -> (Vec<(u64, String, String, String)>, String, serde_json::Value) {
+fn one_file(
+    name: &str,
+    text: &str,
+    target: &str,
+) -> (
+    Vec<(u64, String, String, String)>,
+    String,
+    serde_json::Value,
+) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(&p, text).unwrap();
-    let doc = json(&run(dir.path(), &["scan", ".", "--to", target, "--format", "json"]));
+    let doc = json(&run(
+        dir.path(),
+        &["scan", ".", "--to", target, "--format", "json"],
+    ));
     let found = doc["findings"]
         .as_array()
         .unwrap()
@@ -395,7 +408,10 @@ fn one_file(name: &str, text: &str, target: &str) -> (Vec<(u64, String, String, 
             )
         })
         .collect();
-    let plan = json(&run(dir.path(), &["rewrite", ".", "--to", target, "--format", "json"]));
+    let plan = json(&run(
+        dir.path(),
+        &["rewrite", ".", "--to", target, "--format", "json"],
+    ));
     run(dir.path(), &["rewrite", ".", "--to", target, "--write"]);
     (found, read(dir.path(), name), plan["checklist"].clone())
 }
@@ -408,12 +424,24 @@ fn a_variable_interpolated_in_a_string_is_an_identifier_not_an_environment_name(
               E = f\"{os.environ['OPENROUTER_API_KEY']}\"\n\
               requests.post(URL, headers=H)\n";
     let (found, after, _) = one_file("app.py", py, "llmgateway");
-    let f6 = found.iter().find(|f| f.0 == 6 && f.1 == "OPENROUTER_API_KEY").unwrap();
+    let f6 = found
+        .iter()
+        .find(|f| f.0 == 6 && f.1 == "OPENROUTER_API_KEY")
+        .unwrap();
     assert_eq!(f6.2, "none", "{found:?}");
     // The definition and its use keep one name; the environment reads change.
-    assert!(after.contains("OPENROUTER_API_KEY = os.environ.get(\"LLM_GATEWAY_API_KEY\")"), "{after}");
-    assert!(after.contains("f\"Bearer {OPENROUTER_API_KEY}\""), "{after}");
-    assert!(after.contains("os.environ['LLM_GATEWAY_API_KEY']"), "{after}");
+    assert!(
+        after.contains("OPENROUTER_API_KEY = os.environ.get(\"LLM_GATEWAY_API_KEY\")"),
+        "{after}"
+    );
+    assert!(
+        after.contains("f\"Bearer {OPENROUTER_API_KEY}\""),
+        "{after}"
+    );
+    assert!(
+        after.contains("os.environ['LLM_GATEWAY_API_KEY']"),
+        "{after}"
+    );
 }
 
 #[test]
@@ -437,7 +465,10 @@ fn a_provider_sdk_with_no_equivalent_keeps_its_key() {
         let (found, after, _) = one_file("src/ai.ts", ts, target);
         let key = found.iter().find(|f| f.1 == "OPENROUTER_API_KEY").unwrap();
         assert!(key.3.ends_with(":stays"), "{target}: {found:?}");
-        assert!(after.contains("process.env.OPENROUTER_API_KEY"), "{target}: {after}");
+        assert!(
+            after.contains("process.env.OPENROUTER_API_KEY"),
+            "{target}: {after}"
+        );
     }
 }
 
@@ -448,7 +479,9 @@ fn a_reusable_workflow_keeps_the_secret_its_callers_pass() {
     let (found, after, _) = one_file(".github/workflows/agent.yml", wf, "llmgateway");
     assert!(!found.is_empty());
     assert!(
-        found.iter().all(|f| f.2 == "manual" && f.3.ends_with(":workflow-call")),
+        found
+            .iter()
+            .all(|f| f.2 == "manual" && f.3.ends_with(":workflow-call")),
         "{found:?}"
     );
     assert_eq!(after, wf);
@@ -465,10 +498,17 @@ fn the_checklist_names_the_key_and_the_override_variable_of_a_moved_request() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["step"].as_str().unwrap().into(), i["what"].as_str().unwrap().into()))
+        .map(|i| {
+            (
+                i["step"].as_str().unwrap().into(),
+                i["what"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     assert!(
-        steps.iter().any(|s| s.0 == "set-variable" && s.1.contains("OPENAI_BASE_URL")),
+        steps
+            .iter()
+            .any(|s| s.0 == "set-variable" && s.1.contains("OPENAI_BASE_URL")),
         "{steps:?}"
     );
     assert!(steps.iter().any(|s| s.0 == "replace-key"), "{steps:?}");

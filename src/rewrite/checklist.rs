@@ -92,9 +92,10 @@ pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) ->
                     }
                     // The key these requests send: renamed with them only
                     // when its variable was named after OpenRouter.
-                    let renamed_key = f.edits.iter().any(|o| {
-                        o.kind == Kind::ApiKeyEnv && !looks_like_base_url_var(&o.after)
-                    });
+                    let renamed_key = f
+                        .edits
+                        .iter()
+                        .any(|o| o.kind == Kind::ApiKeyEnv && !looks_like_base_url_var(&o.after));
                     if !renamed_key {
                         add(
                             Step::ReplaceKey,
@@ -154,7 +155,9 @@ pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) ->
 
 fn looks_like_base_url_var(name: &str) -> bool {
     let u = name.to_ascii_uppercase();
-    ["BASE", "URL", "ENDPOINT", "HOST"].iter().any(|w| u.contains(w))
+    ["BASE", "URL", "ENDPOINT", "HOST"]
+        .iter()
+        .any(|w| u.contains(w))
 }
 
 /// Upper-case variable names on `line` that hold a base URL.
@@ -162,7 +165,8 @@ fn override_vars(line: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for w in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
         let upper = w.len() >= 4
-            && w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            && w.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
             && w.bytes().next().is_some_and(|b| b.is_ascii_uppercase());
         if upper
             && looks_like_base_url_var(w)

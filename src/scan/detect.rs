@@ -807,8 +807,12 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         }
         let text = &self.source.text;
         let before = &text[t.inner.start..r.start];
-        let open_brace = before.rfind('{').is_some_and(|o| !before[o..].contains('}'));
-        let open_pct = before.rfind("%(").is_some_and(|o| !before[o..].contains(')'));
+        let open_brace = before
+            .rfind('{')
+            .is_some_and(|o| !before[o..].contains('}'));
+        let open_pct = before
+            .rfind("%(")
+            .is_some_and(|o| !before[o..].contains(')'));
         if !(open_brace || open_pct) {
             return false;
         }
@@ -1003,7 +1007,8 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                     self.push(f, false);
                     return;
                 }
-                if !s.starts_with(p.as_str()) {
+                // `~author/model-latest` aliases exist only on OpenRouter.
+                if !s.starts_with(p.as_str()) && !s.starts_with('~') {
                     return;
                 }
             }
@@ -1325,8 +1330,8 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             .map(|f| f.line)
             .collect();
         // A reusable workflow's secrets are passed by name by its callers.
-        let reusable = self.path.contains(".github/workflows/")
-            && self.source.text.contains("workflow_call");
+        let reusable =
+            self.path.contains(".github/workflows/") && self.source.text.contains("workflow_call");
         for f in &mut self.out.findings {
             if reusable && f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto {
                 f.fix = Fix::Manual;

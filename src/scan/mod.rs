@@ -379,9 +379,10 @@ fn mark_still_read(files: &mut [FileResult]) {
         // X=$X`) unless they make a migrated request themselves, whose
         // reads scan has already decided.
         let script = matches!(kind, FileKind::Shell | FileKind::PowerShell)
-            && !fr.findings.iter().any(|f| {
-                f.kind == Kind::BaseUrl && f.fix == crate::finding::Fix::Auto
-            });
+            && !fr
+                .findings
+                .iter()
+                .any(|f| f.kind == Kind::BaseUrl && f.fix == crate::finding::Fix::Auto);
         if !kind.sets_variables() && !script {
             continue;
         }
