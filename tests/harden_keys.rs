@@ -158,9 +158,10 @@ fn every_provider_key_is_hidden_whatever_the_source() {
     let o = run(d.path(), &["rewrite", "."]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("left out of the patch"), "{out}");
-    for (from, mask) in [("anthropic", "sk-ant-"), ("google", "AIza...")] {
-        let o = run(d.path(), &["scan", ".", "--from", from, "--format", "json"]);
-        let out = String::from_utf8_lossy(&o.stdout);
-        assert!(out.contains(mask), "{from}: {out}");
-    }
+    let o = run(
+        d.path(),
+        &["scan", ".", "--from", "anthropic", "--format", "json"],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\"sk-ant-..."), "{out}");
 }

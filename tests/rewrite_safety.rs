@@ -376,17 +376,12 @@ fn the_gate_stays_red_while_openrouter_only_ids_remain() {
     }
 }
 
-/// Rewrite a one-file tree and return (scan findings as (line, match, fix,
-/// rule), the file after `--write`, the JSON checklist).
-fn one_file(
-    name: &str,
-    text: &str,
-    target: &str,
-) -> (
-    Vec<(u64, String, String, String)>,
-    String,
-    serde_json::Value,
-) {
+/// A finding as (line, match, fix, rule).
+type Found = Vec<(u64, String, String, String)>;
+
+/// Rewrite a one-file tree and return (scan findings, the file after
+/// `--write`, the JSON checklist).
+fn one_file(name: &str, text: &str, target: &str) -> (Found, String, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
