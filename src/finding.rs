@@ -110,6 +110,17 @@ pub struct Finding {
     pub edit: Option<Edit>,
 }
 
+impl Finding {
+    /// Re-decide this finding: a new fix class (never an edit), why, and its
+    /// rule marked with the reason (`openrouter:api-key-env:stays`).
+    pub fn decide(&mut self, fix: Fix, message: String, reason: &str) {
+        self.fix = fix;
+        self.edit = None;
+        self.message = message;
+        self.rule = format!("{}:{reason}", self.rule);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

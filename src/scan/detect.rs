@@ -709,12 +709,11 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if identifier && f.fix == Fix::Auto {
                 f = self.identifier_finding(f);
             } else if f.fix == Fix::Auto && self.is_config_key(lx, i, &name) {
-                f.fix = Fix::Manual;
-                f.edit = None;
-                f.message = format!(
-                    "config key {name}: deployments set it outside the repository (their own config files, secret stores); rename it there and here together, or keep it",
+                f.decide(
+                    Fix::Manual,
+                    format!("config key {name}: deployments set it outside the repository (their own config files, secret stores); rename it there and here together, or keep it"),
+                    "config-key",
                 );
-                f.rule = format!("{}:config-key", f.rule);
             }
             self.anchors.push((f.span.start, Anchor::Marker));
             // Requests are built in code (and in LiteLLM-style route entries);
@@ -758,23 +757,19 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         if self.source.text.contains("BaseSettings")
             && f.matched.bytes().any(|b| b.is_ascii_lowercase())
         {
-            f.fix = Fix::Manual;
-            f.edit = None;
-            f.message = format!(
+            let why = format!(
                 "settings field {}: pydantic reads the environment variable of the same name; keep the field and add `validation_alias=\"{}\"` (Field), or rename it with all its uses",
                 f.matched,
                 new.to_ascii_uppercase()
             );
-            f.rule = format!("{}:settings-field", f.rule);
+            f.decide(Fix::Manual, why, "settings-field");
             return f;
         }
-        f.fix = Fix::None;
-        f.edit = None;
-        f.message = format!(
+        let why = format!(
             "program identifier {} is named after OpenRouter; renaming it to {new} is cosmetic (rewrite --rename-identifiers renames it everywhere it is used)",
             f.matched
         );
-        f.rule = format!("{}:identifier", f.rule);
+        f.decide(Fix::None, why, "identifier");
         f
     }
 
@@ -1334,24 +1329,20 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             self.path.contains(".github/workflows/") && self.source.text.contains("workflow_call");
         for f in &mut self.out.findings {
             if reusable && f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto {
-                f.fix = Fix::Manual;
-                f.edit = None;
-                f.message = format!(
+                let why = format!(
                     "{} in a reusable workflow (on: workflow_call): its callers pass it by name; rename it here and in every caller together",
                     f.matched
                 );
-                f.rule = format!("{}:workflow-call", f.rule);
+                f.decide(Fix::Manual, why, "workflow-call");
                 continue;
             }
             if f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto && key_lines.contains(&f.line) {
                 let new = f.replacement.clone().unwrap_or_default();
-                f.fix = Fix::Manual;
-                f.edit = None;
-                f.message = format!(
+                let why = format!(
                     "{} holds an OpenRouter key: renaming it to {new} would send that key to the new gateway; create a key there, set it as {new}, and revoke this one",
                     f.matched
                 );
-                f.rule = format!("{}:holds-key", f.rule);
+                f.decide(Fix::Manual, why, "holds-key");
             }
         }
         if self.out.has_marker {
@@ -1374,13 +1365,11 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     fn stays(&self, f: &Finding, at: usize) -> Finding {
         let line = self.source.line_col(at).0;
         let mut f = f.clone();
-        f.fix = Fix::Manual;
-        f.edit = None;
-        f.message = format!(
+        let why = format!(
             "{} stays: the request it belongs to still goes to OpenRouter (the URL on line {line} is not rewritten automatically); change both together",
             f.matched
         );
-        f.rule = format!("{}:stays", f.rule);
+        f.decide(Fix::Manual, why, "stays");
         f
     }
 

@@ -391,14 +391,12 @@ fn mark_still_read(files: &mut [FileResult]) {
                 && f.fix == crate::finding::Fix::Auto
                 && names.contains(&f.matched)
             {
-                f.fix = crate::finding::Fix::Manual;
-                f.edit = None;
-                f.message = format!(
+                let why = format!(
                     "{} is still read by a request that stays on OpenRouter (see the findings marked 'stays'): keep it, and set {} next to it",
                     f.matched,
                     f.replacement.as_deref().unwrap_or("the target's variable")
                 );
-                f.rule = format!("{}:still-read", f.rule);
+                f.decide(crate::finding::Fix::Manual, why, "still-read");
             }
         }
     }
