@@ -319,34 +319,9 @@ pub fn plan_file(
         });
     }
     if !header_findings.is_empty() {
-        let spans: Vec<_> = header_findings.iter().map(|f| f.span.clone()).collect();
-        let (groups, mut failed) = headers::removals(kind, &src.text, &spans);
-        let mut header_edits: Vec<(Edit, String)> = Vec::new();
-        for g in groups {
-            let f = header_findings[g.members[0]];
-            if g.edits
-                .iter()
-                .any(|e| blocks::orphans_a_body(kind, &src.text, e))
-            {
-                let why = "removing this statement would leave a brace-less if/else/loop without its body";
-                failed.extend(g.members.iter().map(|&i| (i, why.to_string())));
-                continue;
-            }
-            header_edits.extend(g.edits.into_iter().map(|e| (e, f.rule.clone())));
-        }
-        let mut edits: Vec<Edit> = header_edits.iter().map(|(e, _)| e.clone()).collect();
-        blocks::fill_emptied(kind, &src.text, &mut edits);
-        for (edit, (_, rule)) in edits.into_iter().zip(header_edits) {
-            cands.push(Cand {
-                edit,
-                kind: Kind::AttributionHeader,
-                rule,
-            });
-        }
-        for (i, why) in failed {
-            let f = header_findings[i];
-            manual.push(manual_from(f, Some(format!("{}: {why}", f.message))));
-        }
+        let (c, m) = header_removals(kind, &src.text, &header_findings);
+        cands.extend(c);
+        manual.extend(m);
     }
     for (range, new) in idents::interpolated(kind, &src.text, &opts.identifiers) {
         cands.push(Cand {
@@ -373,28 +348,7 @@ pub fn plan_file(
     // An edit that changes nothing is no edit (keeps a second run a no-op).
     cands.retain(|c| src.text.get(c.edit.range.clone()) != Some(c.edit.text.as_str()));
     let (kept, conflicts) = resolve(cands);
-    for group in conflicts {
-        let first = &group[0];
-        let (line, column) = src.line_col(first.edit.range.start);
-        let descr: Vec<String> = group
-            .iter()
-            .map(|c| format!("{} -> {:?} ({})", c.kind, c.edit.text, c.rule))
-            .collect();
-        manual.push(ManualItem {
-            path: fr.path.clone(),
-            line,
-            column,
-            kind: first.kind,
-            what: src.text[first.edit.range.clone()].to_string(),
-            why: format!(
-                "conflicting edits on one span; none applied: {}",
-                descr.join("; ")
-            ),
-            suggestion: "pick one of the changes and apply it by hand".into(),
-            rule: "rewrite:conflict".into(),
-            unapplied_auto: true,
-        });
-    }
+    manual.extend(conflicts.iter().map(|g| conflict_item(&fr.path, src, g)));
     let edits: Vec<PlannedEdit> = kept
         .into_iter()
         .map(|c| {
@@ -429,6 +383,74 @@ pub fn plan_file(
         }
     }
     (fp, manual)
+}
+
+/// Edits removing the attribution headers of `findings` (keeping blocks
+/// valid), and manual items for those that cannot be removed safely.
+fn header_removals(
+    kind: FileKind,
+    text: &str,
+    findings: &[&Finding],
+) -> (Vec<Cand>, Vec<ManualItem>) {
+    let spans: Vec<_> = findings.iter().map(|f| f.span.clone()).collect();
+    let (groups, mut failed) = headers::removals(kind, text, &spans);
+    let mut header_edits: Vec<(Edit, String)> = Vec::new();
+    for g in groups {
+        let f = findings[g.members[0]];
+        if g.edits
+            .iter()
+            .any(|e| blocks::orphans_a_body(kind, text, e))
+        {
+            let why =
+                "removing this statement would leave a brace-less if/else/loop without its body";
+            failed.extend(g.members.iter().map(|&i| (i, why.to_string())));
+            continue;
+        }
+        header_edits.extend(g.edits.into_iter().map(|e| (e, f.rule.clone())));
+    }
+    let mut edits: Vec<Edit> = header_edits.iter().map(|(e, _)| e.clone()).collect();
+    blocks::fill_emptied(kind, text, &mut edits);
+    let cands = edits
+        .into_iter()
+        .zip(header_edits)
+        .map(|(edit, (_, rule))| Cand {
+            edit,
+            kind: Kind::AttributionHeader,
+            rule,
+        })
+        .collect();
+    let manual = failed
+        .into_iter()
+        .map(|(i, why)| {
+            let f = findings[i];
+            manual_from(f, Some(format!("{}: {why}", f.message)))
+        })
+        .collect();
+    (cands, manual)
+}
+
+/// The manual item for edits that overlap on one span (none applied).
+fn conflict_item(path: &str, src: &SourceText, group: &[Cand]) -> ManualItem {
+    let first = &group[0];
+    let (line, column) = src.line_col(first.edit.range.start);
+    let descr: Vec<String> = group
+        .iter()
+        .map(|c| format!("{} -> {:?} ({})", c.kind, c.edit.text, c.rule))
+        .collect();
+    ManualItem {
+        path: path.to_owned(),
+        line,
+        column,
+        kind: first.kind,
+        what: src.text[first.edit.range.clone()].to_string(),
+        why: format!(
+            "conflicting edits on one span; none applied: {}",
+            descr.join("; ")
+        ),
+        suggestion: "pick one of the changes and apply it by hand".into(),
+        rule: "rewrite:conflict".into(),
+        unapplied_auto: true,
+    }
 }
 
 /// Split candidates into those that can all apply and groups that
