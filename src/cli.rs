@@ -475,3 +475,38 @@ pub fn command_with_tables() -> clap::Command {
     }
     cmd
 }
+
+/// The command for shell completion scripts: `--to` and `--from` complete
+/// to the embedded tables' ids and aliases. Only scripts are generated from
+/// it; real arguments are parsed without these lists, so `--rules DIR` ids
+/// still work.
+pub fn completion_command() -> clap::Command {
+    let cmd = command_with_tables();
+    let Ok(rules) = crate::rules::Rules::embedded() else {
+        return cmd;
+    };
+    let names = |id: &str, aliases: &[String]| {
+        std::iter::once(id.to_owned())
+            .chain(aliases.iter().cloned())
+            .collect::<Vec<_>>()
+    };
+    let targets: Vec<String> = rules
+        .targets
+        .iter()
+        .flat_map(|t| names(&t.table.id, &t.table.aliases))
+        .collect();
+    let sources: Vec<String> = rules.sources.iter().map(|s| s.table.id.clone()).collect();
+    let mut cmd = cmd;
+    for sub in ["scan", "rewrite"] {
+        let (t, s) = (targets.clone(), sources.clone());
+        cmd = cmd.mut_subcommand(sub, |c| {
+            c.mut_arg("to", |a| {
+                a.value_parser(clap::builder::PossibleValuesParser::new(t))
+            })
+            .mut_arg("from", |a| {
+                a.value_parser(clap::builder::PossibleValuesParser::new(s))
+            })
+        });
+    }
+    cmd
+}

@@ -143,7 +143,8 @@ fn auto(report: &ScanReport) -> Vec<&Finding> {
 #[test]
 fn automatic_edits_compile_and_settle() {
     for (source, repo, _) in cases() {
-        for target in ["llmgateway", "ominigate", "phaseo"] {
+        for target in &common::target_ids() {
+            let target = target.as_str();
             let tmp = tempfile::tempdir().unwrap();
             copy_tree(&root().join("fixtures").join(&repo), tmp.path());
             let first = run(tmp.path(), &source, target);
@@ -278,7 +279,8 @@ fn secrets_are_redacted_in_direct_profiles() {
 /// URLs of Google's own OpenAI-compatible endpoint, on every target.
 #[test]
 fn google_items_are_manual_except_the_openai_compatible_endpoint() {
-    for target in ["llmgateway", "ominigate", "phaseo"] {
+    for target in &common::target_ids() {
+        let target = target.as_str();
         let report = run(&root().join("fixtures/direct-google"), "google", target);
         let mut auto = 0;
         for f in report.findings() {

@@ -9,7 +9,25 @@ use llmgw_migrate::finding::Fix;
 use llmgw_migrate::rules::{parse_table, sha12, AnyTable, Rules, Status};
 use serde_json::Value;
 
-const TARGETS: [&str; 3] = ["llmgateway", "ominigate", "phaseo"];
+/// The target ids: every table under rules/ that parses as a target, so a
+/// new gateway's table gets every check below with no edit here.
+fn targets() -> Vec<String> {
+    let mut ids: Vec<String> = std::fs::read_dir(manifest("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            match parse_table(&p.display().to_string(), &text) {
+                Ok(AnyTable::Target(t)) => Some(t.table.id.clone()),
+                _ => None,
+            }
+        })
+        .collect();
+    ids.sort();
+    assert!(ids.len() >= 3, "targets under rules/: {ids:?}");
+    ids
+}
 
 /// Every model the seed documents name, written as the OpenRouter reference a
 /// codebase would contain. Each must resolve to a row in every table so that
@@ -112,12 +130,13 @@ fn manifest(rel: &str) -> PathBuf {
 }
 
 #[test]
-fn rules_list_shows_three_targets_with_versions_and_hashes() {
+fn rules_list_shows_every_target_with_version_and_hash() {
     let o = run(&["rules", "list"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     let rules = Rules::embedded().unwrap();
-    for id in TARGETS {
+    for id in &targets() {
+        let id = id.as_str();
         let t = rules.target(id).unwrap();
         let line = out
             .lines()
@@ -142,10 +161,10 @@ fn rules_list_shows_three_targets_with_versions_and_hashes() {
     let o = run(&["rules", "list", "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let targets = v["targets"].as_array().unwrap();
-    let ids: Vec<&str> = targets.iter().map(|t| t["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, TARGETS);
-    for t in targets {
+    let listed = v["targets"].as_array().unwrap();
+    let ids: Vec<&str> = listed.iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, targets());
+    for t in listed {
         assert!(is_date(t["version"].as_str().unwrap()));
         assert!(is_hex12(t["hash"].as_str().unwrap()));
         assert!(t["rows"].as_u64().unwrap() > 100, "{t}");
@@ -201,7 +220,8 @@ fn show_ominigate_json_has_the_required_retirements() {
 
 #[test]
 fn every_row_of_every_table_has_a_source_and_a_date() {
-    for id in TARGETS {
+    for id in &targets() {
+        let id = id.as_str();
         let v = show_json(id);
         let version = v["version"].as_str().unwrap().to_owned();
         let rows = v["models"].as_array().unwrap();
@@ -237,7 +257,8 @@ fn aistats_alias_names_phaseo() {
 fn every_seed_named_model_has_a_row_in_every_table() {
     let rules = Rules::embedded().unwrap();
     let src = &rules.source_default().table;
-    for id in TARGETS {
+    for id in &targets() {
+        let id = id.as_str();
         let t = &rules.target(id).unwrap().table;
         let missing: Vec<&str> = SEED_MODELS
             .iter()
@@ -257,7 +278,8 @@ fn every_seed_named_model_has_a_row_in_every_table() {
 fn routers_and_latest_aliases_are_never_pinned_automatically() {
     let rules = Rules::embedded().unwrap();
     let src = &rules.source_default().table;
-    for id in TARGETS {
+    for id in &targets() {
+        let id = id.as_str();
         let t = &rules.target(id).unwrap().table;
         for r in &src.routers {
             let m = t.map_slug(src, r);
@@ -512,7 +534,8 @@ fn rules_dir_overrides_a_builtin_table_of_the_same_id() {
 
 #[test]
 fn shipped_tables_parse_as_targets_with_their_file_names() {
-    for id in TARGETS {
+    for id in &targets() {
+        let id = id.as_str();
         let path = manifest(&format!("rules/{id}.yaml"));
         let text = std::fs::read_to_string(&path).unwrap();
         match parse_table("x.yaml", &text) {
@@ -528,7 +551,8 @@ fn every_target_decides_every_slug_any_target_lists() {
     // A slug researched for one gateway must be decided (even as
     // `unverified`) for the others too, so no table silently lags.
     let rules = Rules::embedded().unwrap();
-    let sets: Vec<std::collections::BTreeSet<&str>> = TARGETS
+    let targets = targets();
+    let sets: Vec<std::collections::BTreeSet<&str>> = targets
         .iter()
         .map(|id| {
             rules
@@ -541,8 +565,8 @@ fn every_target_decides_every_slug_any_target_lists() {
                 .collect()
         })
         .collect();
-    for (i, id) in TARGETS.iter().enumerate() {
-        for (j, other) in TARGETS.iter().enumerate() {
+    for (i, id) in targets.iter().enumerate() {
+        for (j, other) in targets.iter().enumerate() {
             let missing: Vec<_> = sets[j].difference(&sets[i]).collect();
             assert!(
                 missing.is_empty(),
@@ -1228,7 +1252,8 @@ fn phaseo_table_agrees_with_its_recorded_public_catalogue() {
 #[test]
 fn embedding_models_have_a_row_in_every_target_table() {
     let rules = Rules::embedded().unwrap();
-    for id in TARGETS {
+    for id in &targets() {
+        let id = id.as_str();
         let t = &rules.target(id).unwrap().table;
         for slug in [
             "openai/text-embedding-3-small",
@@ -1247,5 +1272,88 @@ fn embedding_models_have_a_row_in_every_target_table() {
                 row.status
             );
         }
+    }
+}
+
+/// Adding a gateway is adding one table file: with nothing else changed, the
+/// new id is listed, validated, and usable as `--to` by scan and rewrite.
+/// (The embedded tables reach `--help` and completions the same way; see
+/// `help_and_completions_list_every_embedded_target`.)
+#[test]
+fn a_new_gateway_is_one_table_file() {
+    let base = std::fs::read_to_string(manifest("rules/llmgateway.yaml")).unwrap();
+    let text = base
+        .replacen("id: llmgateway\n", "id: acmegw\n", 1)
+        .replacen("name: LLM Gateway\n", "name: Acme Gateway\n", 1)
+        .replacen("aliases: [llm-gateway, llmg]\n", "aliases: [acme]\n", 1)
+        .replace("https://api.llmgateway.io", "https://gw.acme.example")
+        .replace("LLM_GATEWAY_API_KEY", "ACME_GW_KEY")
+        .replace("LLM_GATEWAY_API_BASE", "ACME_GW_BASE");
+    let dir = tempfile::tempdir().unwrap();
+    let rules_dir = dir.path().join("rules");
+    std::fs::create_dir(&rules_dir).unwrap();
+    std::fs::write(rules_dir.join("acmegw.yaml"), &text).unwrap();
+    let d = rules_dir.display().to_string();
+
+    let o = run(&[
+        "rules",
+        "validate",
+        &rules_dir.join("acmegw.yaml").display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&["--rules", &d, "rules", "list", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let ids: Vec<&str> = v["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"acmegw"), "{ids:?}");
+
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::fs::write(
+        repo.join("app.py"),
+        "import os\nfrom openai import OpenAI\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\", api_key=os.environ[\"OPENROUTER_API_KEY\"])\n",
+    )
+    .unwrap();
+    let r = repo.display().to_string();
+    for to in ["acmegw", "acme"] {
+        let o = run(&["--rules", &d, "scan", "--to", to, "--format", "json", &r]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert!(v["table"].as_str().unwrap().starts_with("acmegw@"), "{v}");
+    }
+    let o = run(&["--rules", &d, "rewrite", "--to", "acmegw", &r]);
+    let diff = stdout(&o);
+    assert!(
+        diff.contains("+client = OpenAI(base_url=\"https://gw.acme.example/v1\""),
+        "{diff}"
+    );
+    assert!(diff.contains("ACME_GW_KEY"), "{diff}");
+    // Without the table the id is unknown, and the error lists what is known.
+    let o = run(&["scan", "--to", "acmegw", &r]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown target 'acmegw'"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `--help` of `scan --to` and the shell completions come from the embedded
+/// tables, not from a list in the code.
+#[test]
+fn help_and_completions_list_every_embedded_target() {
+    let help = stdout(&run(&["scan", "--help"]));
+    let bash = stdout(&run(&["completions", "bash"]));
+    for id in targets() {
+        assert!(
+            help.contains(&format!("{id}:")),
+            "{id} not in scan --help:\n{help}"
+        );
+        assert!(bash.contains(&id), "{id} not in bash completions");
     }
 }

@@ -8,6 +8,8 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
+mod common;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -92,7 +94,8 @@ fn scan_json_of_every_fixture_matches_its_schema() {
             "direct-google" => "google",
             _ => "openrouter",
         };
-        for to in ["llmgateway", "ominigate", "phaseo"] {
+        for to in &common::target_ids() {
+            let to = to.as_str();
             let (code, out) = run(
                 &["scan", "--format", "json", "--to", to, "--from", from, "."],
                 &dir,

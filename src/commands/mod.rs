@@ -22,7 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules { command } => rules::run(command, cli.rules.as_deref(), color),
         Command::Report { command } => report::run(command, cli.rules.as_deref()),
         Command::Completions { shell } => {
-            let mut cmd = crate::cli::command_with_tables();
+            let mut cmd = crate::cli::completion_command();
             clap_complete::generate(shell, &mut cmd, "llmgw-migrate", &mut std::io::stdout());
             Ok(ExitCode::SUCCESS)
         }

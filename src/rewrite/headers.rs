@@ -9,9 +9,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use super::lex::{Class, Lang, Lexed};
+use super::lex::{Class, Classes};
 use super::lines::{blank, indent, line_end, line_start, next_line, starts_line, trailing_to_eol};
-use crate::scan::FileKind;
+use crate::lang::FileKind;
 use crate::source::Edit;
 
 /// Edits that remove the headers of `members` (indices into the spans).
@@ -71,14 +71,6 @@ pub fn removals(
     (groups, manual)
 }
 
-fn lang_for(kind: FileKind) -> Option<Lang> {
-    match kind {
-        // TOML's strings and comments lex like Python's.
-        FileKind::Toml => Some(Lang::Python),
-        k => Lang::of(k),
-    }
-}
-
 enum Target {
     Entry { open: usize, item: usize },
     YamlKey { parent: Option<usize> },
@@ -92,11 +84,10 @@ fn in_region(
 ) -> (Vec<Group>, Vec<(usize, String)>) {
     let mut groups = Vec::new();
     let mut manual = Vec::new();
-    let Some(lang) = lang_for(kind) else {
+    let Some(lx) = Classes::of(text, kind) else {
         let why = "no safe automatic removal for this file kind; delete the header by hand";
         return (vec![], (0..spans.len()).map(|i| (i, why.into())).collect());
     };
-    let lx = Lexed::new(text, lang);
     let cx = Cx { lx: &lx, kind };
     let mut entries: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new();
     let mut yaml: BTreeMap<Option<usize>, Vec<(usize, usize)>> = BTreeMap::new();
@@ -165,7 +156,7 @@ fn edit(range: Range<usize>, text: &str) -> Edit {
 }
 
 struct Cx<'a> {
-    lx: &'a Lexed<'a>,
+    lx: &'a Classes<'a>,
     kind: FileKind,
 }
 
@@ -259,7 +250,7 @@ impl Cx<'_> {
         let ls = line_start(b, at);
         let le = line_end(b, at);
         let line = &self.lx.text[ls..le];
-        let sh = Lexed::new(line, Lang::Shell);
+        let sh = Classes::with(line, crate::lang::shell::tokens);
         let lb = line.as_bytes();
         let k = at - ls;
         let is_sep = |i: usize| sh.class[i] == Class::Code && lb[i].is_ascii_whitespace();
@@ -815,61 +806,10 @@ fn fence_at(text: &str, pos: usize) -> Option<(FileKind, Range<usize>)> {
 /// Every fenced code block of a Markdown text: its language (as a file
 /// kind; `Text` when unknown) and the byte range of its body.
 pub fn fences(text: &str) -> Vec<(FileKind, Range<usize>)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut ls = 0;
-    let mut open: Option<(String, usize, &str)> = None;
-    while ls < b.len() {
-        let le = line_end(b, ls);
-        let t = text[ls..le].trim_end_matches('\r').trim_start();
-        let fence = if t.starts_with("```") {
-            "```"
-        } else if t.starts_with("~~~") {
-            "~~~"
-        } else {
-            ""
-        };
-        match &open {
-            None if !fence.is_empty() => {
-                let info = t.trim_start_matches(['`', '~']).trim();
-                let lang = info
-                    .split([' ', '{', ','])
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                open = Some((lang, next_line(b, ls), fence));
-            }
-            Some((lang, start, f))
-                if !fence.is_empty()
-                    && t.starts_with(f)
-                    && t.trim_start_matches(['`', '~']).trim().is_empty() =>
-            {
-                out.push((fence_kind(lang), *start..ls));
-                open = None;
-            }
-            _ => {}
-        }
-        if le >= b.len() {
-            break;
-        }
-        ls = le + 1;
-    }
-    out
-}
-
-fn fence_kind(lang: &str) -> FileKind {
-    match lang {
-        "python" | "py" | "python3" => FileKind::Python,
-        "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "mjs" => FileKind::JavaScript,
-        "rust" | "rs" => FileKind::Rust,
-        "go" | "golang" => FileKind::Go,
-        "sh" | "bash" | "shell" | "console" | "zsh" | "shellsession" => FileKind::Shell,
-        "powershell" | "ps1" | "pwsh" => FileKind::PowerShell,
-        "yaml" | "yml" => FileKind::Yaml,
-        "json" | "jsonc" => FileKind::Json,
-        "toml" => FileKind::Toml,
-        _ => FileKind::Text,
-    }
+    crate::lang::markdown::fences(text)
+        .into_iter()
+        .map(|f| (f.kind().unwrap_or(FileKind::Text), f.body))
+        .collect()
 }
 
 #[cfg(test)]

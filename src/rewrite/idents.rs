@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::lex::{Lang, Lexed};
+use super::lex::Classes;
 use super::plan::ManualItem;
 use crate::finding::{Finding, Kind};
 use crate::rules::schema::{Ecosystem, SdkSwap};
@@ -83,8 +83,8 @@ pub fn renames(
             {
                 continue;
             }
-            let lang = Lang::of(ecosystem_kind(swap.ecosystem)).unwrap_or(Lang::CLike);
-            let lx = Lexed::new(text, lang);
+            let lx = Classes::of(text, ecosystem_kind(swap.ecosystem))
+                .unwrap_or_else(|| Classes::with(text, crate::lang::javascript::tokens));
             let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
             let b = text.as_bytes();
             let imported = imported_names(swap.ecosystem, text, &swap.from);
@@ -226,7 +226,7 @@ fn manifest_versions(src: &SourceText, findings: &[Finding], swap: &SdkSwap) -> 
     let Some(version) = &swap.version else {
         return vec![];
     };
-    let lx = Lexed::new(&src.text, Lang::CLike);
+    let lx = Classes::with(&src.text, crate::lang::javascript::tokens);
     let b = src.text.as_bytes();
     let mut out = Vec::new();
     for f in findings {
@@ -277,10 +277,9 @@ pub fn interpolated(
     if names.is_empty() || !matches!(kind, FileKind::Python | FileKind::JavaScript) {
         return out;
     }
-    let Some(lang) = super::lex::Lang::of(kind) else {
+    let Some(lx) = Classes::of(text, kind) else {
         return out;
     };
-    let lx = super::lex::Lexed::new(text, lang);
     let b = text.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     for (old, new) in names {

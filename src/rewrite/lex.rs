@@ -2,7 +2,8 @@
 //! that remove code can match brackets and split lists without being fooled
 //! by a `,` or `}` inside a string or a comment.
 
-use crate::scan::FileKind;
+use crate::lang::lexer::{Lexed, Tok};
+use crate::lang::FileKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
@@ -11,45 +12,26 @@ pub enum Class {
     Comment,
 }
 
-/// Lexical rules of one language family.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Python,
-    /// JavaScript/TypeScript and JSON(C).
-    CLike,
-    Rust,
-    Go,
-    Shell,
-    PowerShell,
-    Yaml,
-}
-
-impl Lang {
-    pub fn of(kind: FileKind) -> Option<Lang> {
-        Some(match kind {
-            FileKind::Python => Lang::Python,
-            FileKind::JavaScript | FileKind::Json => Lang::CLike,
-            FileKind::Rust => Lang::Rust,
-            FileKind::Go => Lang::Go,
-            FileKind::Shell | FileKind::Dockerfile => Lang::Shell,
-            FileKind::PowerShell => Lang::PowerShell,
-            FileKind::Yaml => Lang::Yaml,
-            _ => return None,
-        })
-    }
-}
-
 /// Text with a class for every byte.
-pub struct Lexed<'a> {
+pub struct Classes<'a> {
     pub text: &'a str,
     pub class: Vec<Class>,
 }
 
-impl<'a> Lexed<'a> {
-    pub fn new(text: &'a str, lang: Lang) -> Lexed<'a> {
-        Lexed {
+impl<'a> Classes<'a> {
+    /// The classes of a file of `kind`, by its language's lexer; `None`
+    /// where rewrite makes no structural edit in that language.
+    pub fn of(text: &'a str, kind: FileKind) -> Option<Classes<'a>> {
+        kind.language()
+            .classes
+            .map(|lexer| Classes::with(text, lexer))
+    }
+
+    /// The classes `lexer` gives.
+    pub fn with(text: &'a str, lexer: fn(&str) -> Lexed) -> Classes<'a> {
+        Classes {
             text,
-            class: classify(text, lang),
+            class: classify(text, &lexer(text)),
         }
     }
 
@@ -173,21 +155,7 @@ impl<'a> Lexed<'a> {
 
 /// Byte classes from the scanner's lexers, so scan and rewrite agree on what
 /// is a string or a comment (one lexer per language in the whole tool).
-fn classify(text: &str, lang: Lang) -> Vec<Class> {
-    use crate::scan::lex::{lex, Syntax, Tok};
-    let syntax = match lang {
-        Lang::Python => Syntax::python(),
-        Lang::CLike => Syntax::javascript(),
-        Lang::Rust => Syntax::rust(),
-        Lang::Go => Syntax::go(),
-        Lang::Shell => Syntax::shell(),
-        Lang::PowerShell => Syntax::powershell(),
-        Lang::Yaml => Syntax::default(),
-    };
-    let lx = match lang {
-        Lang::Yaml => crate::scan::lex_config::yaml(text),
-        _ => lex(text, 0..text.len(), syntax),
-    };
+fn classify(text: &str, lx: &Lexed) -> Vec<Class> {
     let mut out = vec![Class::Code; text.len()];
     for t in &lx.tokens {
         let class = match t.tok {
@@ -207,8 +175,9 @@ fn classify(text: &str, lang: Lang) -> Vec<Class> {
 mod tests {
     use super::*;
 
-    fn classes(text: &str, lang: Lang) -> String {
-        Lexed::new(text, lang)
+    fn classes(text: &str, kind: FileKind) -> String {
+        Classes::of(text, kind)
+            .unwrap()
             .class
             .iter()
             .map(|c| match c {
@@ -221,21 +190,24 @@ mod tests {
 
     #[test]
     fn python_strings_and_comments() {
-        assert_eq!(classes("a='x,}' # c\n", Lang::Python), "ccsssssc###c");
-        assert_eq!(classes("x=\"\"\"a\"b\"\"\"", Lang::Python), "ccsssssssss");
+        assert_eq!(classes("a='x,}' # c\n", FileKind::Python), "ccsssssc###c");
+        assert_eq!(
+            classes("x=\"\"\"a\"b\"\"\"", FileKind::Python),
+            "ccsssssssss"
+        );
         // A docstring is documentation: a comment to the scanner too.
-        assert_eq!(classes("\"\"\"a\"\"\"", Lang::Python), "#######");
+        assert_eq!(classes("\"\"\"a\"\"\"", FileKind::Python), "#######");
     }
 
     #[test]
     fn rust_raw_strings_chars_and_lifetimes() {
-        assert_eq!(classes("r#\"a\"b\"#", Lang::Rust), "ssssssss");
-        assert_eq!(classes("'a' &'b x", Lang::Rust), "ssscccccc");
+        assert_eq!(classes("r#\"a\"b\"#", FileKind::Rust), "ssssssss");
+        assert_eq!(classes("'a' &'b x", FileKind::Rust), "ssscccccc");
     }
 
     #[test]
     fn brackets_skip_strings() {
-        let l = Lexed::new("f({\"a\": \"}\", b: [1, 2]})", Lang::CLike);
+        let l = Classes::of("f({\"a\": \"}\", b: [1, 2]})", FileKind::JavaScript).unwrap();
         assert_eq!(l.matching_close(2), Some(22));
         assert_eq!(l.matching_close(1), Some(23));
         assert_eq!(l.enclosing_open(5), Some(2));
@@ -245,6 +217,6 @@ mod tests {
 
     #[test]
     fn shell_hash_in_word_is_not_a_comment() {
-        assert_eq!(classes("a#b #c", Lang::Shell), "cccc##");
+        assert_eq!(classes("a#b #c", FileKind::Shell), "cccc##");
     }
 }

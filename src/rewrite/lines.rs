@@ -1,7 +1,7 @@
 //! Line geometry over text: where a line starts and ends, and whether a
 //! stretch of it is only blanks or a trailing comment.
 
-use super::lex::{Class, Lexed};
+use super::lex::{Class, Classes};
 
 pub fn line_start(b: &[u8], pos: usize) -> usize {
     b[..pos.min(b.len())]
@@ -34,7 +34,7 @@ pub fn starts_line(b: &[u8], pos: usize) -> bool {
 
 /// If after `pos` the line holds only blanks, at most one of `seps`, and a
 /// comment, the start of the next line.
-pub fn trailing_to_eol(lx: &Lexed, pos: usize, seps: &[u8]) -> Option<usize> {
+pub fn trailing_to_eol(lx: &Classes, pos: usize, seps: &[u8]) -> Option<usize> {
     let b = lx.bytes();
     let mut i = pos;
     let skip_blank = |mut i: usize| {

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::headers::{removals, Group};
-use super::lex::{Lang, Lexed};
+use super::lex::Classes;
 use crate::scan::FileKind;
 use crate::source::Edit;
 
 pub fn header_removals(text: &str, spans: &[Range<usize>]) -> (Vec<Group>, Vec<(usize, String)>) {
-    let lx = Lexed::new(text, Lang::CLike);
+    let lx = Classes::with(text, crate::lang::javascript::tokens);
     let mut manual = Vec::new();
     let mut arrays: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, sp) in spans.iter().enumerate() {
@@ -43,7 +43,7 @@ fn decode(raw: &str) -> Option<String> {
 }
 
 fn cell(
-    lx: &Lexed,
+    lx: &Classes,
     open: usize,
     spans: &[Range<usize>],
     members: &[usize],

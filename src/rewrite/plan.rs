@@ -379,7 +379,7 @@ pub fn plan_file(
     if !fp.edits.is_empty() {
         match verify::verify(&fp) {
             Ok(out) => fp.output = Some(out),
-            Err(why) => fp.problem = Some(why),
+            Err(why) => fp.problem = Some(why.to_string()),
         }
     }
     (fp, manual)

@@ -8,8 +8,8 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::lex::{Lexed, Tok};
 use crate::finding::{Finding, Fix, Kind};
+use crate::lang::lexer::{Lexed, Tok};
 use crate::redact::{mask, Redactor};
 use crate::rules::schema::{Action, EndpointKind, Status};
 use crate::rules::{Rules, SourceTable, TargetTable};
@@ -103,6 +103,16 @@ const BODY_LABELS: &[&str] = &[
 ];
 
 impl<'r> Detector<'r> {
+    /// The package names the tables know, for the language modules' readers.
+    pub fn known_packages(&self) -> crate::lang::Known<'_> {
+        crate::lang::Known {
+            pypi: &self.pypi,
+            npm: &self.npm,
+            go: &self.gomods,
+            crates: &self.crates,
+        }
+    }
+
     pub fn new(rules: &'r Rules, src: &'r SourceTable, target: &'r TargetTable) -> Detector<'r> {
         let hosts = src
             .hosts
@@ -258,19 +268,6 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         }
     }
 
-    pub fn det_pypi(&self) -> &[(String, String)] {
-        &self.det.pypi
-    }
-    pub fn det_npm(&self) -> &[(String, String)] {
-        &self.det.npm
-    }
-    pub fn det_crates(&self) -> &[(String, String)] {
-        &self.det.crates
-    }
-    pub fn det_gomods(&self) -> &[String] {
-        &self.det.gomods
-    }
-
     /// Add findings from an embedded document (already mapped to this file).
     pub fn merge(&mut self, findings: Vec<Finding>, gated: Vec<Finding>, has_marker: bool) {
         self.out.has_marker |= has_marker;
@@ -375,7 +372,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             // read it as JSON so keys and values keep their meaning.
             if t.tok == Tok::Str && !limited && s.trim_start().starts_with('{') && s.contains("\":")
             {
-                let sub = super::lex::lex(text, t.inner.clone(), super::lex::Syntax::json());
+                let sub = crate::lang::lexer::lex(text, t.inner.clone(), crate::lang::json::SYNTAX);
                 self.tokens(&sub, limited);
                 continue;
             }
@@ -732,13 +729,13 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// an environment variable: Python/JS/Go/Rust identifiers, except JS
     /// `process.env.X` / `import.meta.env.X`.
     fn is_program_identifier(&self, lx: &Lexed, i: usize) -> bool {
-        let kind = super::FileKind::detect(std::path::Path::new(self.path));
+        let kind = crate::lang::FileKind::detect(std::path::Path::new(self.path));
         let code = matches!(
             kind,
-            super::FileKind::Python
-                | super::FileKind::JavaScript
-                | super::FileKind::Go
-                | super::FileKind::Rust
+            crate::lang::FileKind::Python
+                | crate::lang::FileKind::JavaScript
+                | crate::lang::FileKind::Go
+                | crate::lang::FileKind::Rust
         );
         let t = &lx.tokens[i];
         if !code || t.tok != Tok::Ident {
@@ -781,11 +778,11 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             && name.bytes().any(|b| b.is_ascii_lowercase())
             && !self.prefix_routed
             && matches!(
-                super::FileKind::detect(std::path::Path::new(self.path)),
-                super::FileKind::Ini
-                    | super::FileKind::Toml
-                    | super::FileKind::Yaml
-                    | super::FileKind::Json
+                crate::lang::FileKind::detect(std::path::Path::new(self.path)),
+                crate::lang::FileKind::Ini
+                    | crate::lang::FileKind::Toml
+                    | crate::lang::FileKind::Yaml
+                    | crate::lang::FileKind::Json
             )
     }
 
@@ -795,9 +792,12 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// environment variable's name (`f"{os.environ['OPENROUTER_API_KEY']}"`,
     /// `${process.env.OPENROUTER_API_KEY}`). Python and JS only: in shell
     /// and config files `${X}` is the environment.
-    fn interpolated(&self, t: &super::lex::Token, r: &Range<usize>) -> bool {
-        let kind = super::FileKind::detect(std::path::Path::new(self.path));
-        if !matches!(kind, super::FileKind::Python | super::FileKind::JavaScript) {
+    fn interpolated(&self, t: &crate::lang::lexer::Token, r: &Range<usize>) -> bool {
+        let kind = crate::lang::FileKind::detect(std::path::Path::new(self.path));
+        if !matches!(
+            kind,
+            crate::lang::FileKind::Python | crate::lang::FileKind::JavaScript
+        ) {
             return false;
         }
         let text = &self.source.text;
@@ -819,14 +819,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     fn builds_requests(&self) -> bool {
         self.prefix_routed
             || matches!(
-                super::FileKind::detect(std::path::Path::new(self.path)),
-                super::FileKind::Python
-                    | super::FileKind::JavaScript
-                    | super::FileKind::Go
-                    | super::FileKind::Rust
-                    | super::FileKind::Shell
-                    | super::FileKind::PowerShell
-                    | super::FileKind::Notebook
+                crate::lang::FileKind::detect(std::path::Path::new(self.path)),
+                crate::lang::FileKind::Python
+                    | crate::lang::FileKind::JavaScript
+                    | crate::lang::FileKind::Go
+                    | crate::lang::FileKind::Rust
+                    | crate::lang::FileKind::Shell
+                    | crate::lang::FileKind::PowerShell
+                    | crate::lang::FileKind::Notebook
             )
     }
 

@@ -5,9 +5,6 @@ mod direct;
 mod file;
 pub(crate) mod gitls;
 pub mod history;
-pub mod kind;
-pub mod lex;
-pub mod lex_config;
 mod prefilter;
 mod url;
 mod walk;
@@ -16,8 +13,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::Mutex;
 
+pub use crate::lang::FileKind;
 use detect::Detector;
-pub use kind::FileKind;
 use prefilter::Prefilter;
 
 use crate::finding::{Finding, Kind};

@@ -6,6 +6,13 @@ use std::path::Path;
 
 use llmgw_migrate::scan::ScanReport;
 
+/// Every target id of the embedded tables, so a new gateway's table is
+/// covered by the tests that loop over targets with no edit to them.
+pub fn target_ids() -> Vec<String> {
+    let rules = llmgw_migrate::rules::Rules::embedded().expect("embedded tables");
+    rules.targets.iter().map(|t| t.table.id.clone()).collect()
+}
+
 /// Copy a directory tree (files and directories; links are skipped).
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

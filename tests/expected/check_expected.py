@@ -6,14 +6,15 @@ For every tests/expected/<repo>.txt: lines parse as path:line:kind:match, are so
 occurs on that line as often as it is listed (secrets: a real-shaped key ending in the
 listed last 4 characters). Run from the repository root: python3 tests/expected/check_expected.py
 """
+import json
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = {"base-url", "api-key-env", "attribution-header", "model-slug", "openrouter-field",
-         "sdk-package", "secret"}
+# The kinds the scanner reports, from its generated JSON Schema (one list in the code).
+KINDS = set(json.loads((ROOT / "schemas/scan.schema.json").read_text())["$defs"]["Kind"]["enum"])
 KEY = re.compile(r"sk-or-v1-[0-9a-f]{64}")
 
 

@@ -8,9 +8,9 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use llmgw_migrate::finding::Kind;
+use llmgw_migrate::lang::{lexer, markdown, FileKind, Read};
 use llmgw_migrate::rules::{Loaded, Rules, TargetTable};
-use llmgw_migrate::scan::lex::{self, Syntax};
-use llmgw_migrate::scan::{lex_config, scan_source, FileResult, ScanReport};
+use llmgw_migrate::scan::{scan_source, FileResult, ScanReport};
 use llmgw_migrate::source::{Edit, Encoding, SourceText};
 
 pub fn rules() -> &'static Rules {
@@ -71,7 +71,7 @@ pub fn split(data: &[u8]) -> (u8, &[u8]) {
 }
 
 /// Every token and group span must lie on char boundaries inside the text.
-fn check_lexed(text: &str, lx: &lex::Lexed) {
+fn check_lexed(text: &str, lx: &lexer::Lexed) {
     for t in &lx.tokens {
         for r in [&t.span, &t.inner] {
             assert!(
@@ -90,40 +90,60 @@ fn check_lexed(text: &str, lx: &lex::Lexed) {
     }
 }
 
-const SYNTAXES: [fn() -> Syntax; 7] = [
-    Syntax::python,
-    Syntax::javascript,
-    Syntax::go,
-    Syntax::rust,
-    Syntax::json,
-    Syntax::shell,
-    Syntax::powershell,
-];
+/// Every language module's token lexer.
+fn lexers() -> Vec<fn(&str) -> lexer::Lexed> {
+    FileKind::ALL
+        .iter()
+        .filter_map(|k| match k.language().read {
+            Read::Tokens { lex, .. } => Some(lex),
+            _ => None,
+        })
+        .collect()
+}
 
-/// The code lexer with one of its syntaxes (selector byte), over lossy text.
+/// The code lexer, through each code language's lexer (selector byte),
+/// over lossy text.
 pub fn lex_code(data: &[u8]) {
     let (sel, rest) = split(data);
     let text = String::from_utf8_lossy(rest);
-    let syn = SYNTAXES[sel as usize % SYNTAXES.len()]();
-    let lx = lex::lex(&text, 0..text.len(), syn);
-    check_lexed(&text, &lx);
+    let code = [
+        FileKind::Python,
+        FileKind::JavaScript,
+        FileKind::Go,
+        FileKind::Rust,
+        FileKind::Json,
+        FileKind::Shell,
+        FileKind::PowerShell,
+    ];
+    let kind = code[sel as usize % code.len()];
+    let lex = kind
+        .language()
+        .classes
+        .expect("code languages have a lexer");
+    check_lexed(&text, &lex(&text));
 }
 
-/// The config lexers: YAML, TOML, .env/INI, Dockerfile, Markdown fences.
+/// Every language's reader (selector byte): token lexers, and the embedded
+/// documents of Markdown and notebooks.
 pub fn lex_config(data: &[u8]) {
     let (sel, rest) = split(data);
     let text = String::from_utf8_lossy(rest);
-    match sel % 5 {
-        0 => check_lexed(&text, &lex_config::yaml(&text)),
-        1 => check_lexed(&text, &lex_config::toml(&text)),
-        2 => check_lexed(&text, &lex_config::env_ini(&text)),
-        3 => check_lexed(&text, &lex_config::dockerfile(&text)),
-        _ => {
-            for f in lex_config::markdown_fences(&text) {
-                assert!(f.body.start <= f.body.end && f.body.end <= text.len());
-                assert!(text.is_char_boundary(f.body.start) && text.is_char_boundary(f.body.end));
-            }
-        }
+    let lexers = lexers();
+    let n = sel as usize % (lexers.len() + 2);
+    if let Some(lex) = lexers.get(n) {
+        return check_lexed(&text, &lex(&text));
+    }
+    let kind = [FileKind::Markdown, FileKind::Notebook][n - lexers.len()];
+    let Read::Embedded(documents) = kind.language().read else {
+        unreachable!("{kind:?} embeds documents")
+    };
+    for doc in documents(&text) {
+        assert_eq!(doc.map.len(), doc.text.len() + 1);
+        assert!(doc.map.iter().all(|&m| m <= text.len()));
+    }
+    for f in markdown::fences(&text) {
+        assert!(f.body.start <= f.body.end && f.body.end <= text.len());
+        assert!(text.is_char_boundary(f.body.start) && text.is_char_boundary(f.body.end));
     }
 }
 

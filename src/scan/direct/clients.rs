@@ -2,19 +2,20 @@
 
 use std::ops::Range;
 
-use super::imports::{imports, Lang};
+use super::imports::imports;
 use super::{compatible, default_suggestion, fill};
 use crate::finding::{Finding, Fix, Kind};
+use crate::lang::lexer::{Lexed, Tok};
+use crate::lang::FileKind;
 use crate::rules::schema::{ClientCtor, Ecosystem, Protocol};
 use crate::scan::detect::FileCtx;
-use crate::scan::lex::{Lexed, Tok};
 use crate::source::Edit;
 
 /// Client constructors of the source's SDKs. One without a base URL talks to
 /// the provider: a `base-url` finding whose edit adds the target's base URL
 /// (and key, when the client would read the provider's key variable).
 /// One that already sets a base URL points elsewhere: not a finding.
-pub fn clients(cx: &mut FileCtx, lx: &Lexed, lang: Lang) {
+pub fn clients(cx: &mut FileCtx, lx: &Lexed, lang: FileKind) {
     let src = cx.det.src;
     if src.clients.is_empty() {
         return;
@@ -85,7 +86,7 @@ fn client_finding(
     gi: usize,
     name_span: Range<usize>,
     c: &ClientCtor,
-    lang: Lang,
+    lang: FileKind,
     has_os: bool,
 ) {
     let text = cx.source.text.as_str();
@@ -101,8 +102,8 @@ fn client_finding(
         .filter(|&k| lx.tokens[k].group == gi && lx.tokens[k].tok != Tok::Comment)
         .collect();
     let (container, wrap) = match lang {
-        Lang::Python => (Some(gi), false),
-        Lang::Js => {
+        FileKind::Python => (Some(gi), false),
+        _ => {
             if direct_toks.is_empty() {
                 (Some(gi), true)
             } else {
@@ -144,14 +145,14 @@ fn client_finding(
         })
     });
     let template = match lang {
-        Lang::Python => c.insert.python.as_deref(),
-        Lang::Js => c.insert.js.as_deref(),
+        FileKind::Python => c.insert.python.as_deref(),
+        _ => c.insert.js.as_deref(),
     };
     let ok = compatible(tg, c.protocol);
     let needs_key = !keys.iter().any(|k| c.key_args.iter().any(|a| a == k));
     let key_template = c.insert_key.as_ref().and_then(|t| match lang {
-        Lang::Python => t.python.as_deref(),
-        Lang::Js => t.js.as_deref(),
+        FileKind::Python => t.python.as_deref(),
+        _ => t.js.as_deref(),
     });
     let matched = text[name_span.clone()].to_owned();
     // The URL the inserted argument carries (the AI SDK's Anthropic
@@ -171,7 +172,7 @@ fn client_finding(
         if let Some(kt) = key_template.filter(|_| needs_key) {
             args.push(fill(kt, tg));
         }
-        let import_os = if lang == Lang::Python && needs_key && !has_os {
+        let import_os = if lang == FileKind::Python && needs_key && !has_os {
             "import os; "
         } else {
             ""
@@ -216,7 +217,7 @@ fn client_finding(
             let mut key_note = String::new();
             if needs_key {
                 match key_template {
-                    Some(kt) if lang == Lang::Js || has_os => {
+                    Some(kt) if lang == FileKind::JavaScript || has_os => {
                         args.push(fill(kt, tg));
                         key_note = format!(" and the {} key", tg.key_env);
                     }
@@ -356,7 +357,7 @@ pub fn module_clients(cx: &mut FileCtx, lx: &Lexed) {
         return;
     }
     let text = cx.source.text.as_str();
-    let imps = imports(lx, text, Lang::Python);
+    let imps = imports(lx, text, FileKind::Python);
     let toks = &lx.tokens;
     let s = |k: usize| &text[toks[k].span.clone()];
     for mc in &src.module_clients {

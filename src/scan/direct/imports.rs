@@ -4,26 +4,21 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::lang::lexer::{Lexed, Tok};
+use crate::lang::FileKind;
 use crate::rules::schema::Ecosystem;
 use crate::scan::detect::FileCtx;
-use crate::scan::lex::{Lexed, Tok};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Python,
-    Js,
-}
 
 /// Local name -> (module, imported name). Imported name is empty for a
 /// module import (`import openai`, `import * as x`) and `default` for a JS
 /// default import.
-pub(super) fn imports(lx: &Lexed, text: &str, lang: Lang) -> HashMap<String, (String, String)> {
+pub(super) fn imports(lx: &Lexed, text: &str, lang: FileKind) -> HashMap<String, (String, String)> {
     let mut out = HashMap::new();
     let toks = &lx.tokens;
     let s = |k: usize| &text[toks[k].span.clone()];
     let line = |k: usize| text[..toks[k].span.start].matches('\n').count();
     match lang {
-        Lang::Python => {
+        FileKind::Python => {
             let mut k = 0;
             while k < toks.len() {
                 let t = &toks[k];
@@ -87,7 +82,7 @@ pub(super) fn imports(lx: &Lexed, text: &str, lang: Lang) -> HashMap<String, (St
                 k = j.max(k + 1);
             }
         }
-        Lang::Js => {
+        _ => {
             for (k, t) in toks.iter().enumerate() {
                 // `import ... from "m"`
                 if t.tok == Tok::Ident && s(k) == "import" {

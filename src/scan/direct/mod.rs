@@ -9,7 +9,7 @@ mod models;
 mod surface;
 
 pub use clients::{clients, module_clients};
-pub use imports::{python_from_imports, Lang};
+pub use imports::python_from_imports;
 
 use regex::Regex;
 

@@ -2,9 +2,9 @@
 
 use super::compatible;
 use crate::finding::{Fix, Kind};
+use crate::lang::lexer::{Lexed, Tok};
 use crate::rules::schema::Status;
 use crate::scan::detect::FileCtx;
-use crate::scan::lex::{Lexed, Tok};
 
 impl FileCtx<'_, '_> {
     /// A bare model id (`gpt-4o`) where a model is expected, mapped through

@@ -1,6 +1,8 @@
-//! Light lexers: just enough of each language to tell string literals,
+//! The code lexer: just enough of each language to tell string literals,
 //! comments, identifiers and brackets apart, and to know which object or
-//! call each token sits in. Detection runs on these tokens, never on raw text,
+//! call each token sits in. Each language module gives its dialect
+//! ([`Syntax`]); the line-based config formats have lexers of their own that
+//! produce the same tokens. Detection runs on these tokens, never on raw text,
 //! so a URL in a comment and a URL in a string are different things.
 
 use std::ops::Range;
@@ -124,6 +126,18 @@ impl Lexed {
             .map(move |t| text[t.inner.clone()].trim_matches(|c: char| c == '"' || c == '\''))
     }
 
+    /// The string or word token that is key `i`'s value (past a `:` or `=`).
+    pub fn value_token(&self, text: &str, i: usize) -> Option<&Token> {
+        let mut j = self.next_sig(i)?;
+        if self.tokens[j].tok == Tok::Punct
+            && matches!(&text[self.tokens[j].span.clone()], ":" | "=")
+        {
+            j = self.next_sig(j)?;
+        }
+        let (t, v) = (&self.tokens[i], &self.tokens[j]);
+        (matches!(v.tok, Tok::Str | Tok::Word) && !v.key && v.group == t.group).then_some(v)
+    }
+
     /// The group a key's value opens, if its value is an object/list.
     pub fn value_group(&self, key_index: usize) -> Option<usize> {
         let t = &self.tokens[key_index];
@@ -161,68 +175,22 @@ pub struct Syntax {
 }
 
 impl Syntax {
-    pub fn python() -> Syntax {
-        Syntax {
-            hash_comments: true,
-            single_quote_strings: true,
-            triple_quotes: true,
-            equals_keys: true,
-            ..Syntax::default()
-        }
-    }
-    pub fn javascript() -> Syntax {
-        Syntax {
-            slash_comments: true,
-            block_comments: true,
-            single_quote_strings: true,
-            backtick_strings: true,
-            template_interpolation: true,
-            ..Syntax::default()
-        }
-    }
-    pub fn go() -> Syntax {
-        Syntax {
-            slash_comments: true,
-            block_comments: true,
-            backtick_strings: true,
-            ..Syntax::default()
-        }
-    }
-    pub fn rust() -> Syntax {
-        Syntax {
-            slash_comments: true,
-            block_comments: true,
-            nested_block_comments: true,
-            rust_raw_strings: true,
-            rust_lifetimes: true,
-            ..Syntax::default()
-        }
-    }
-    pub fn json() -> Syntax {
-        Syntax {
-            slash_comments: true,
-            block_comments: true,
-            single_quote_strings: true,
-            ..Syntax::default()
-        }
-    }
-    pub fn shell() -> Syntax {
-        Syntax {
-            hash_comments: true,
-            single_quote_strings: true,
-            shell: true,
-            ..Syntax::default()
-        }
-    }
-    pub fn powershell() -> Syntax {
-        Syntax {
-            hash_comments: true,
-            single_quote_strings: true,
-            powershell: true,
-            equals_keys: true,
-            ..Syntax::default()
-        }
-    }
+    /// No construct at all: the base each language's dialect adds to.
+    pub const NONE: Syntax = Syntax {
+        hash_comments: false,
+        slash_comments: false,
+        block_comments: false,
+        nested_block_comments: false,
+        single_quote_strings: false,
+        backtick_strings: false,
+        template_interpolation: false,
+        triple_quotes: false,
+        rust_raw_strings: false,
+        rust_lifetimes: false,
+        shell: false,
+        powershell: false,
+        equals_keys: false,
+    };
 }
 
 fn is_ident_start(c: u8) -> bool {
@@ -772,9 +740,9 @@ mod tests {
     #[test]
     fn python_strings_comments_and_kwargs() {
         let text = "c = OpenAI(base_url=\"https://x\", default_headers={'A': 'b'})  # 'no'\ns = f'''multi\nline'''";
-        let lx = lex(text, 0..text.len(), Syntax::python());
+        let lx = lex(text, 0..text.len(), crate::lang::python::SYNTAX);
         assert_eq!(
-            strs(text, Syntax::python()),
+            strs(text, crate::lang::python::SYNTAX),
             vec!["https://x", "A", "b", "multi\nline"]
         );
         let keys: Vec<&str> = lx
@@ -800,10 +768,10 @@ mod tests {
     #[test]
     fn js_template_literals_keep_interpolation_as_code() {
         let text = "const u = `${BASE}/chat`; fetch(`https://openrouter.ai/api/v1`, { headers: { 'X-Title': t } })";
-        let s = strs(text, Syntax::javascript());
+        let s = strs(text, crate::lang::javascript::SYNTAX);
         assert!(s.contains(&"/chat".to_owned()));
         assert!(s.contains(&"https://openrouter.ai/api/v1".to_owned()));
-        let lx = lex(text, 0..text.len(), Syntax::javascript());
+        let lx = lex(text, 0..text.len(), crate::lang::javascript::SYNTAX);
         let base = lx
             .tokens
             .iter()
@@ -815,14 +783,14 @@ mod tests {
     #[test]
     fn rust_raw_strings_and_lifetimes() {
         let text = "fn f<'a>(x: &'a str) { let s = r#\"{\"model\": \"a/b\"}\"#; let c = 'x'; }";
-        let s = strs(text, Syntax::rust());
+        let s = strs(text, crate::lang::rust::SYNTAX);
         assert_eq!(s, vec!["{\"model\": \"a/b\"}", "x"]);
     }
 
     #[test]
     fn shell_words_and_hash_inside_word() {
         let text = "curl https://openrouter.ai/api/v1/x#frag -H \"X-Title: a\" # comment\n";
-        let lx = lex(text, 0..text.len(), Syntax::shell());
+        let lx = lex(text, 0..text.len(), crate::lang::shell::SYNTAX);
         let words: Vec<&str> = lx
             .tokens
             .iter()
@@ -839,12 +807,12 @@ mod tests {
     #[test]
     fn powershell_here_strings_and_env() {
         let text = "$h = @{ 'X-Title' = 'a' }\n$b = @\"\n{\"model\": \"x\"}\n\"@\n$k = $env:OPENROUTER_API_KEY <# c #>";
-        let lx = lex(text, 0..text.len(), Syntax::powershell());
+        let lx = lex(text, 0..text.len(), crate::lang::powershell::SYNTAX);
         assert!(lx
             .tokens
             .iter()
             .any(|t| t.tok == Tok::Ident && &text[t.span.clone()] == "$env:OPENROUTER_API_KEY"));
-        assert!(strs(text, Syntax::powershell())
+        assert!(strs(text, crate::lang::powershell::SYNTAX)
             .iter()
             .any(|s| s.contains("\"model\"")));
         assert!(lx
@@ -866,12 +834,12 @@ mod tests {
             "\u{e9}\"\u{e9}",
         ] {
             for syn in [
-                Syntax::python(),
-                Syntax::javascript(),
-                Syntax::rust(),
-                Syntax::shell(),
-                Syntax::powershell(),
-                Syntax::go(),
+                crate::lang::python::SYNTAX,
+                crate::lang::javascript::SYNTAX,
+                crate::lang::rust::SYNTAX,
+                crate::lang::shell::SYNTAX,
+                crate::lang::powershell::SYNTAX,
+                crate::lang::go::SYNTAX,
             ] {
                 let _ = lex(text, 0..text.len(), syn);
             }

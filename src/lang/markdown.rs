@@ -1,0 +1,128 @@
+//! Markdown (and MDX, Quarto, R Markdown): the fenced code blocks are read
+//! as the language their tag names; prose yields only secrets.
+
+use std::ops::Range;
+
+use super::config::lines;
+use super::{Embedded, FileKind, Language, ParseError, Read, Role};
+
+pub static LANGUAGE: Language = Language {
+    kind: FileKind::Markdown,
+    title: |_| "Markdown",
+    file_names: &[],
+    name_matches: super::no_pattern,
+    extensions: &["md", "markdown", "mdx", "qmd", "rmd"],
+    fence_tags: &[],
+    role: Role::Other,
+    read: Read::Embedded(code_blocks),
+    classes: None,
+    check,
+};
+
+/// Each fence of a known language, as a document of its own.
+fn code_blocks(text: &str) -> Vec<Embedded> {
+    fences(text)
+        .into_iter()
+        .filter_map(|f| {
+            let kind = f.kind()?;
+            let base = f.body.start;
+            Some(Embedded {
+                kind,
+                text: text[f.body.clone()].to_owned(),
+                map: (0..=f.body.len()).map(|i| base + i).collect(),
+            })
+        })
+        .collect()
+}
+
+impl Fence {
+    /// The language its tag names, if the tool knows it.
+    pub fn kind(&self) -> Option<FileKind> {
+        FileKind::from_fence(&self.lang)
+    }
+}
+
+/// The fences stay the same in number, and no fence of a language the tool
+/// parses breaks.
+pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
+    let all = fences(text);
+    let mut bad = 0;
+    let mut first = None;
+    for f in &all {
+        let kind = f.kind().unwrap_or(FileKind::Text);
+        if matches!(kind, FileKind::Text | FileKind::Markdown) {
+            continue;
+        }
+        // A fence tagged `ts`/`tsx`/`js` reads well enough as TSX.
+        let path = if kind == FileKind::JavaScript {
+            "fence.tsx"
+        } else {
+            "fence"
+        };
+        if let Err(e) = (kind.language().check)(path, &text[f.body.clone()]) {
+            bad += 1;
+            let line = text[..f.body.start].lines().count() + 1;
+            first.get_or_insert(format!("code block at line {line}: {e}"));
+        }
+    }
+    match first {
+        Some(e) => Err(ParseError::new(format!(
+            "{e} ({bad} broken code block(s) of {})",
+            all.len()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A fenced code block in Markdown.
+#[derive(Debug, Clone)]
+pub struct Fence {
+    pub lang: String,
+    pub body: Range<usize>,
+}
+
+/// Split Markdown into fenced code blocks; everything else is prose.
+pub fn fences(text: &str) -> Vec<Fence> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, String, usize)> = None; // (marker, lang, body start)
+    for (ls, le) in lines(text) {
+        let line = &text[ls..le];
+        let t = line.trim_start();
+        if line.len() - t.len() > 3 {
+            continue;
+        }
+        let marker: String = t.chars().take_while(|&c| c == '`' || c == '~').collect();
+        match &open {
+            None if marker.len() >= 3
+                && marker.chars().all(|c| c == marker.chars().next().unwrap()) =>
+            {
+                let lang = t[marker.len()..]
+                    .trim()
+                    .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let body = (le + 1).min(text.len());
+                open = Some((marker, lang, body));
+            }
+            Some((m, _, _))
+                if t.starts_with(m.as_str())
+                    && t.trim_end().chars().all(|c| c == m.chars().next().unwrap()) =>
+            {
+                let (_, lang, body) = open.take().unwrap();
+                out.push(Fence {
+                    lang,
+                    body: body..ls,
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, lang, body)) = open {
+        out.push(Fence {
+            lang,
+            body: body..text.len(),
+        });
+    }
+    out
+}
