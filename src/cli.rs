@@ -402,10 +402,7 @@ pub struct ParityArgs {
 fn kind_values() -> clap::builder::PossibleValuesParser {
     crate::finding::Kind::ALL
         .iter()
-        .map(|k| {
-            clap::builder::PossibleValue::new(k.as_str())
-                .help(crate::report::sarif::kind_help(*k).0)
-        })
+        .map(|k| clap::builder::PossibleValue::new(k.as_str()).help(k.info().title))
         .collect::<Vec<_>>()
         .into()
 }

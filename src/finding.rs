@@ -18,6 +18,93 @@ pub enum Kind {
     Secret,
 }
 
+/// Everything the outputs say about a kind, in one row per kind: its stable
+/// name, a title and help (SARIF rules, `--kinds` help, docs) and how
+/// severe it is (SARIF level, human output).
+#[derive(Debug)]
+pub struct KindInfo {
+    pub kind: Kind,
+    pub name: &'static str,
+    pub title: &'static str,
+    pub help: &'static str,
+    pub level: Level,
+}
+
+/// How severe a finding of a kind is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// The kinds, in `Kind` order (a test checks it).
+pub const KINDS: [KindInfo; 7] = [
+    KindInfo {
+        kind: Kind::BaseUrl,
+        name: "base-url",
+        title: "OpenRouter base URL or endpoint",
+        help: "The code sends requests to an OpenRouter host or endpoint. Point it at the target \
+             gateway's OpenAI-compatible base URL; `llmgw-migrate rewrite` does this when the \
+             endpoint has an equivalent, and says so when the target has none (account, credits \
+             or key-management endpoints need a person).",
+        level: Level::Warning,
+    },
+    KindInfo {
+        kind: Kind::ApiKeyEnv,
+        name: "api-key-env",
+        title: "Environment variable or setting holding an OpenRouter key or base URL",
+        help: "A name such as OPENROUTER_API_KEY or OPENROUTER_BASE_URL carries OpenRouter \
+             credentials or configuration. Rename it to the target's variable in code, .env \
+             files, CI secrets and deployment manifests together, or the application starts \
+             without a key.",
+        level: Level::Warning,
+    },
+    KindInfo {
+        kind: Kind::AttributionHeader,
+        name: "attribution-header",
+        title: "OpenRouter attribution header",
+        help:
+            "HTTP-Referer, X-Title and X-OpenRouter-* headers only mean something to OpenRouter. \
+             The target table says whether to drop or keep each one.",
+        level: Level::Warning,
+    },
+    KindInfo {
+        kind: Kind::ModelSlug,
+        name: "model-slug",
+        title: "OpenRouter model id",
+        help: "An OpenRouter model slug (author/model, optionally with a :variant suffix). The \
+             target may serve it under another id, not at all, or without the variant; the \
+             replacement shows the target's id when the mapping table knows it.",
+        level: Level::Warning,
+    },
+    KindInfo {
+        kind: Kind::OpenrouterField,
+        name: "openrouter-field",
+        title: "OpenRouter-only request field",
+        help: "A request body field only OpenRouter understands (provider routing, models \
+             fallback, transforms, plugins, usage accounting, presets). Other gateways ignore \
+             or reject it; decide whether the behaviour it asked for is still needed.",
+        level: Level::Warning,
+    },
+    KindInfo {
+        kind: Kind::SdkPackage,
+        name: "sdk-package",
+        title: "OpenRouter SDK or provider package",
+        help: "A dependency or import of an OpenRouter-specific SDK or provider. Swap it for the \
+             OpenAI-compatible client the target supports.",
+        level: Level::Warning,
+    },
+    KindInfo {
+        kind: Kind::Secret,
+        name: "secret",
+        title: "Hard-coded OpenRouter API key",
+        help: "An OpenRouter API key is committed in the source. Revoke it at openrouter.ai, move \
+             the target's key to a secret store, and read it from the environment. The key is \
+             redacted in every report.",
+        level: Level::Error,
+    },
+];
+
 impl Kind {
     pub const ALL: [Kind; 7] = [
         Kind::BaseUrl,
@@ -29,16 +116,12 @@ impl Kind {
         Kind::Secret,
     ];
 
+    pub fn info(self) -> &'static KindInfo {
+        &KINDS[self as usize]
+    }
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::BaseUrl => "base-url",
-            Kind::ApiKeyEnv => "api-key-env",
-            Kind::AttributionHeader => "attribution-header",
-            Kind::ModelSlug => "model-slug",
-            Kind::OpenrouterField => "openrouter-field",
-            Kind::SdkPackage => "sdk-package",
-            Kind::Secret => "secret",
-        }
+        self.info().name
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
@@ -124,6 +207,15 @@ impl Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_table_is_in_kind_order() {
+        assert_eq!(KINDS.len(), Kind::ALL.len());
+        for (i, k) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(KINDS[i].kind, k);
+            assert_eq!(k as usize, i);
+        }
+    }
 
     #[test]
     fn kind_names_round_trip() {

@@ -107,7 +107,7 @@ fn kinds_are_listed_and_checked() {
         .collect::<Vec<_>>()
         .join(" ");
     for k in Kind::ALL {
-        let (short, _) = llmgw_migrate::report::sarif::kind_help(k);
+        let short = k.info().title;
         assert!(
             help.contains(&format!("- {}: {short}", k.as_str())),
             "{k}:\n{help}"

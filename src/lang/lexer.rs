@@ -297,232 +297,261 @@ fn scan_quoted(b: &[u8], i: usize, end: usize, q: &[u8], escapes: u8, multiline:
 /// (offsets stay absolute: embedded documents keep file positions).
 pub fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, base_group: usize) {
     let b = text.as_bytes();
-    let mut c = Cursor {
-        b,
-        i: range.start,
-        end: range.end.min(b.len()),
-    };
+    let end = range.end.min(b.len());
+    let mut i = range.start;
     let mut stack: Vec<usize> = vec![base_group];
     let mut word_start = true;
-    while c.i < c.end {
-        let ch = c.at(0);
+    while i < end {
+        let ch = b[i];
         let group = *stack.last().unwrap_or(&0);
-        let start = c.i;
-        // Comments.
-        if syn.powershell && c.starts(b"<#") {
-            let j = find(b, start + 2, c.end, b"#>")
-                .map(|j| j + 2)
-                .unwrap_or(c.end);
+        let start = i;
+        if let Some(j) = comment_end(b, start, end, syn, word_start) {
             lx.push(Tok::Comment, start..j, start..j, group, false);
-            c.i = j;
+            i = j;
             continue;
         }
-        if syn.hash_comments && ch == b'#' && (!syn.shell || word_start) {
-            let j = line_end(b, start, c.end);
-            lx.push(Tok::Comment, start..j, start..j, group, false);
-            c.i = j;
+        if let Some(step) = string(lx, text, start, end, syn, group) {
+            i = step.end;
+            word_start = step.word_start.unwrap_or(word_start);
             continue;
         }
-        if syn.slash_comments && c.starts(b"//") {
-            let j = line_end(b, start, c.end);
-            lx.push(Tok::Comment, start..j, start..j, group, false);
-            c.i = j;
-            continue;
-        }
-        if syn.block_comments && c.starts(b"/*") {
-            let j = block_comment_end(b, start, c.end, syn.nested_block_comments);
-            lx.push(Tok::Comment, start..j, start..j, group, false);
-            c.i = j;
-            continue;
-        }
-        // Strings.
-        if syn.powershell
-            && (c.starts(b"@\"") || c.starts(b"@'"))
-            && matches!(c.at(2), b'\n' | b'\r')
-        {
-            let close: &[u8] = if ch == b'@' && c.at(1) == b'"' {
-                b"\"@"
-            } else {
-                b"'@"
-            };
-            let body = start + 2;
-            let j = find_line_start(b, body, c.end, close).unwrap_or(c.end);
-            let end = (j + 2).min(c.end);
-            lx.push(Tok::Str, start..end, body..j, group, false);
-            c.i = end;
-            word_start = false;
-            continue;
-        }
-        if syn.rust_raw_strings && (ch == b'r' || (ch == b'b' && c.at(1) == b'r')) {
-            let k = if ch == b'b' { 1 } else { 0 };
-            let mut hashes = 0;
-            while c.at(1 + k + hashes) == b'#' {
-                hashes += 1;
-            }
-            if c.at(1 + k + hashes) == b'"' {
-                let body = start + 2 + k + hashes;
-                let mut close = vec![b'"'];
-                close.extend(std::iter::repeat_n(b'#', hashes));
-                let j = find(b, body, c.end, &close).unwrap_or(c.end);
-                let end = (j + close.len()).min(c.end);
-                lx.push(Tok::Str, start..end, body..j.min(c.end), group, false);
-                c.i = end;
-                continue;
-            }
-        }
-        if syn.triple_quotes && (c.starts(b"\"\"\"") || c.starts(b"'''")) {
-            let q = &b[start..start + 3];
-            let j = scan_quoted(b, start, c.end, q, b'\\', true);
-            let inner_end = if j >= start + 6 && b[..j].ends_with(q) {
-                j - 3
-            } else {
-                j
-            };
-            lx.push(Tok::Str, start..j, start + 3..inner_end, group, false);
-            c.i = j;
-            word_start = false;
-            continue;
-        }
-        let quote = match ch {
-            b'"' => true,
-            b'\'' => syn.single_quote_strings || syn.rust_lifetimes,
-            b'`' => syn.backtick_strings,
-            _ => false,
-        };
-        if quote {
-            if syn.rust_lifetimes && ch == b'\'' {
-                // A char literal is 'x' or '\..'; otherwise a lifetime.
-                let is_char = (c.at(1) == b'\\') || (c.at(1) != 0 && c.at(2) == b'\'');
-                if !is_char {
-                    lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
-                    c.i += 1;
-                    continue;
-                }
-            }
-            if ch == b'`' && syn.template_interpolation {
-                let j = lex_template(lx, text, start, c.end, syn, group);
-                c.i = j;
-                word_start = false;
-                continue;
-            }
-            let escapes = if syn.powershell {
-                if ch == b'"' {
-                    b'`'
-                } else {
-                    0
-                }
-            } else if (ch == b'`' && !syn.template_interpolation) || (syn.shell && ch == b'\'') {
-                0
-            } else {
-                b'\\'
-            };
-            let multiline = syn.shell || syn.powershell || ch == b'`';
-            let j = scan_quoted(b, start, c.end, &[ch], escapes, multiline);
-            let inner_end = if j > start + 1 && b[j - 1] == ch {
-                j - 1
-            } else {
-                j
-            };
-            lx.push(Tok::Str, start..j, start + 1..inner_end, group, false);
-            c.i = j;
-            word_start = false;
-            continue;
-        }
-        // Brackets.
         if matches!(ch, b'{' | b'(' | b'[') {
-            let label = label_before(lx, text, group);
-            lx.groups.push(Group {
-                kind: ch,
-                parent: group,
-                label,
-                span: start..c.end,
-            });
-            let gid = lx.groups.len() - 1;
-            lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
-            stack.push(gid);
-            c.i += 1;
+            open_group(lx, text, start..end, ch, group, &mut stack);
+            i += 1;
             word_start = true;
             continue;
         }
         if matches!(ch, b'}' | b')' | b']') {
-            let open = match ch {
-                b'}' => b'{',
-                b')' => b'(',
-                _ => b'[',
-            };
-            if let Some(pos) = stack
-                .iter()
-                .rposition(|&g| g != base_group && lx.groups[g].kind == open)
-            {
-                let g = stack[pos];
-                lx.groups[g].span.end = start + 1;
-                stack.truncate(pos);
-            }
-            let group = *stack.last().unwrap_or(&0);
-            lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
-            c.i += 1;
+            close_group(lx, start, ch, base_group, &mut stack);
+            i += 1;
             word_start = false;
             continue;
         }
         if is_ident_start(ch) || (syn.shell && !ch.is_ascii_whitespace() && !b";|&<>".contains(&ch))
         {
-            let mut j = start + 1;
-            if syn.shell {
-                // A shell word runs to whitespace or an operator; quotes inside
-                // (e.g. --data='..') end it so the string is lexed as a string.
-                while j < c.end && !b[j].is_ascii_whitespace() && !b";|&<>()'\"`".contains(&b[j]) {
-                    j += 1;
-                }
-                let word = &text[start..j];
-                let tok = if word.bytes().all(is_ident_char) {
-                    Tok::Ident
-                } else {
-                    Tok::Word
-                };
-                lx.push(tok, start..j, start..j, group, false);
-            } else {
-                while j < c.end
-                    && (is_ident_char(b[j])
-                        || (syn.powershell
-                            && b[j] == b'-'
-                            && j + 1 < c.end
-                            && is_ident_char(b[j + 1])))
-                {
-                    j += 1;
-                }
-                // PowerShell `$env:NAME` reads as one identifier.
-                if syn.powershell
-                    && text[start..j].eq_ignore_ascii_case("$env")
-                    && b.get(j) == Some(&b':')
-                {
-                    j += 1;
-                    while j < c.end && is_ident_char(b[j]) {
-                        j += 1;
-                    }
-                }
-                lx.push(Tok::Ident, start..j, start..j, group, false);
-            }
-            c.i = j;
+            i = word(lx, text, start, end, syn, group);
             word_start = false;
             continue;
         }
         if ch.is_ascii_whitespace() {
-            c.i += 1;
+            i += 1;
             word_start = true;
             continue;
         }
         // Multi-byte UTF-8 continuation bytes never start a token.
         let len = utf8_len(ch);
-        lx.push(
-            Tok::Punct,
-            start..(start + len).min(c.end),
-            start..(start + len).min(c.end),
-            group,
-            false,
-        );
-        c.i += len;
+        let r = start..(start + len).min(end);
+        lx.push(Tok::Punct, r.clone(), r, group, false);
+        i += len;
         word_start = matches!(ch, b';' | b'|' | b'&' | b'(' | b'=');
     }
+}
+
+/// Where a comment starting at `start` ends, if one starts there.
+fn comment_end(b: &[u8], start: usize, end: usize, syn: Syntax, word_start: bool) -> Option<usize> {
+    let c = Cursor { b, i: start, end };
+    if syn.powershell && c.starts(b"<#") {
+        return Some(find(b, start + 2, end, b"#>").map(|j| j + 2).unwrap_or(end));
+    }
+    if syn.hash_comments && c.at(0) == b'#' && (!syn.shell || word_start)
+        || syn.slash_comments && c.starts(b"//")
+    {
+        return Some(line_end(b, start, end));
+    }
+    if syn.block_comments && c.starts(b"/*") {
+        return Some(block_comment_end(b, start, end, syn.nested_block_comments));
+    }
+    None
+}
+
+/// Where lexing resumes after a string (or a Rust lifetime), and whether
+/// the next token starts a word (`None`: unchanged).
+struct Step {
+    end: usize,
+    word_start: Option<bool>,
+}
+
+impl Step {
+    fn after_string(end: usize) -> Option<Step> {
+        Some(Step {
+            end,
+            word_start: Some(false),
+        })
+    }
+
+    fn keep_word_start(end: usize) -> Option<Step> {
+        Some(Step {
+            end,
+            word_start: None,
+        })
+    }
+}
+
+/// A string literal of any form the syntax has, starting at `start`.
+fn string(
+    lx: &mut Lexed,
+    text: &str,
+    start: usize,
+    end: usize,
+    syn: Syntax,
+    group: usize,
+) -> Option<Step> {
+    let b = text.as_bytes();
+    let c = Cursor { b, i: start, end };
+    let ch = c.at(0);
+    if syn.powershell && (c.starts(b"@\"") || c.starts(b"@'")) && matches!(c.at(2), b'\n' | b'\r') {
+        let close: &[u8] = if c.at(1) == b'"' { b"\"@" } else { b"'@" };
+        let body = start + 2;
+        let j = find_line_start(b, body, end, close).unwrap_or(end);
+        let stop = (j + 2).min(end);
+        lx.push(Tok::Str, start..stop, body..j, group, false);
+        return Step::after_string(stop);
+    }
+    if syn.rust_raw_strings && (ch == b'r' || (ch == b'b' && c.at(1) == b'r')) {
+        let k = usize::from(ch == b'b');
+        let mut hashes = 0;
+        while c.at(1 + k + hashes) == b'#' {
+            hashes += 1;
+        }
+        if c.at(1 + k + hashes) == b'"' {
+            let body = start + 2 + k + hashes;
+            let mut close = vec![b'"'];
+            close.extend(std::iter::repeat_n(b'#', hashes));
+            let j = find(b, body, end, &close).unwrap_or(end);
+            let stop = (j + close.len()).min(end);
+            lx.push(Tok::Str, start..stop, body..j.min(end), group, false);
+            return Step::keep_word_start(stop);
+        }
+    }
+    if syn.triple_quotes && (c.starts(b"\"\"\"") || c.starts(b"'''")) {
+        let q = &b[start..start + 3];
+        let j = scan_quoted(b, start, end, q, b'\\', true);
+        let inner_end = if j >= start + 6 && b[..j].ends_with(q) {
+            j - 3
+        } else {
+            j
+        };
+        lx.push(Tok::Str, start..j, start + 3..inner_end, group, false);
+        return Step::after_string(j);
+    }
+    let quote = match ch {
+        b'"' => true,
+        b'\'' => syn.single_quote_strings || syn.rust_lifetimes,
+        b'`' => syn.backtick_strings,
+        _ => false,
+    };
+    if !quote {
+        return None;
+    }
+    if syn.rust_lifetimes && ch == b'\'' {
+        // A char literal is 'x' or '\..'; otherwise a lifetime.
+        let is_char = (c.at(1) == b'\\') || (c.at(1) != 0 && c.at(2) == b'\'');
+        if !is_char {
+            lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
+            return Step::keep_word_start(start + 1);
+        }
+    }
+    if ch == b'`' && syn.template_interpolation {
+        return Step::after_string(lex_template(lx, text, start, end, syn, group));
+    }
+    let escapes = if syn.powershell {
+        if ch == b'"' {
+            b'`'
+        } else {
+            0
+        }
+    } else if (ch == b'`' && !syn.template_interpolation) || (syn.shell && ch == b'\'') {
+        0
+    } else {
+        b'\\'
+    };
+    let multiline = syn.shell || syn.powershell || ch == b'`';
+    let j = scan_quoted(b, start, end, &[ch], escapes, multiline);
+    let inner_end = if j > start + 1 && b[j - 1] == ch {
+        j - 1
+    } else {
+        j
+    };
+    lx.push(Tok::Str, start..j, start + 1..inner_end, group, false);
+    Step::after_string(j)
+}
+
+/// `{`, `(` or `[` at `at.start`: a new group (open to `at.end` until
+/// closed), labelled by the key or callee before it.
+fn open_group(
+    lx: &mut Lexed,
+    text: &str,
+    at: Range<usize>,
+    ch: u8,
+    group: usize,
+    stack: &mut Vec<usize>,
+) {
+    let label = label_before(lx, text, group);
+    let start = at.start;
+    lx.groups.push(Group {
+        kind: ch,
+        parent: group,
+        label,
+        span: at,
+    });
+    let gid = lx.groups.len() - 1;
+    lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
+    stack.push(gid);
+}
+
+/// A closing bracket: closes the innermost open group of its kind (an
+/// unmatched one closes nothing).
+fn close_group(lx: &mut Lexed, start: usize, ch: u8, base_group: usize, stack: &mut Vec<usize>) {
+    let open = match ch {
+        b'}' => b'{',
+        b')' => b'(',
+        _ => b'[',
+    };
+    if let Some(pos) = stack
+        .iter()
+        .rposition(|&g| g != base_group && lx.groups[g].kind == open)
+    {
+        let g = stack[pos];
+        lx.groups[g].span.end = start + 1;
+        stack.truncate(pos);
+    }
+    let group = *stack.last().unwrap_or(&0);
+    lx.push(Tok::Punct, start..start + 1, start..start + 1, group, false);
+}
+
+/// An identifier, or a shell word; returns where it ends.
+fn word(lx: &mut Lexed, text: &str, start: usize, end: usize, syn: Syntax, group: usize) -> usize {
+    let b = text.as_bytes();
+    let mut j = start + 1;
+    if syn.shell {
+        // A shell word runs to whitespace or an operator; quotes inside
+        // (e.g. --data='..') end it so the string is lexed as a string.
+        while j < end && !b[j].is_ascii_whitespace() && !b";|&<>()'\"`".contains(&b[j]) {
+            j += 1;
+        }
+        let tok = if text[start..j].bytes().all(is_ident_char) {
+            Tok::Ident
+        } else {
+            Tok::Word
+        };
+        lx.push(tok, start..j, start..j, group, false);
+        return j;
+    }
+    while j < end
+        && (is_ident_char(b[j])
+            || (syn.powershell && b[j] == b'-' && j + 1 < end && is_ident_char(b[j + 1])))
+    {
+        j += 1;
+    }
+    // PowerShell `$env:NAME` reads as one identifier.
+    if syn.powershell && text[start..j].eq_ignore_ascii_case("$env") && b.get(j) == Some(&b':') {
+        j += 1;
+        while j < end && is_ident_char(b[j]) {
+            j += 1;
+        }
+    }
+    lx.push(Tok::Ident, start..j, start..j, group, false);
+    j
 }
 
 fn utf8_len(b: u8) -> usize {

@@ -102,7 +102,6 @@ fn yaml_key(text: &str, s: usize, end: usize) -> Option<(Range<usize>, Range<usi
 
 pub fn yaml(text: &str) -> Lexed {
     let mut lx = Lexed::with_len(text.len());
-    let b = text.as_bytes();
     // (indent of the key or dash that opened it, group)
     let mut stack: Vec<(usize, usize)> = Vec::new();
     // Block scalar: lines indented more than this belong to it. Scripts
@@ -143,20 +142,9 @@ pub fn yaml(text: &str) -> Lexed {
                 lx.groups[g].span.end = ls;
             }
         }
-        let mut group = stack.last().map(|&(_, g)| g).unwrap_or(0);
-        let mut s = ls + indent;
-        let mut item_indent = indent;
-        // Sequence dashes: each `- ` opens an item.
-        while s < le && b[s] == b'-' && (s + 1 == le || b[s + 1] == b' ') {
-            let g = new_group(&mut lx, group, None, s, text.len());
-            stack.push((item_indent, g));
-            group = g;
-            s += 1;
-            while s < le && b[s] == b' ' {
-                s += 1;
-            }
-            item_indent = s - ls;
-        }
+        let parent = stack.last().map(|&(_, g)| g).unwrap_or(0);
+        let (s, group, item_indent) =
+            sequence_items(&mut lx, text, ls..le, indent, parent, &mut stack);
         if let Some((kspan, kinner, after)) = yaml_key(text, s, le) {
             lx.push(Tok::Str, kspan.clone(), kinner, group, true);
             let rest = text[after..le].trim_start_matches([' ', '\t']);
@@ -200,6 +188,33 @@ pub fn yaml(text: &str) -> Lexed {
         lex_into(&mut lx, text, start..text.len(), super::shell::SYNTAX, g);
     }
     lx
+}
+
+/// Sequence dashes at the start of line `line` (content at `indent`): each
+/// `- ` opens an item group. Returns where the content after them starts,
+/// the innermost group and the indentation of that content.
+fn sequence_items(
+    lx: &mut Lexed,
+    text: &str,
+    line: Range<usize>,
+    indent: usize,
+    parent: usize,
+    stack: &mut Vec<(usize, usize)>,
+) -> (usize, usize, usize) {
+    let b = text.as_bytes();
+    let (ls, le) = (line.start, line.end);
+    let (mut s, mut group, mut item_indent) = (ls + indent, parent, indent);
+    while s < le && b[s] == b'-' && (s + 1 == le || b[s + 1] == b' ') {
+        let g = new_group(lx, group, None, s, text.len());
+        stack.push((item_indent, g));
+        group = g;
+        s += 1;
+        while s < le && b[s] == b' ' {
+            s += 1;
+        }
+        item_indent = s - ls;
+    }
+    (s, group, item_indent)
 }
 
 /// Keys whose values are shell scripts in CI and compose files.

@@ -66,9 +66,9 @@ impl OffsetMap {
 }
 
 fn level(kind: Kind) -> Level<'static> {
-    match kind {
-        Kind::Secret => Level::ERROR,
-        _ => Level::WARNING,
+    match kind.info().level {
+        crate::finding::Level::Error => Level::ERROR,
+        crate::finding::Level::Warning => Level::WARNING,
     }
 }
 

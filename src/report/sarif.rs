@@ -13,7 +13,7 @@ use serde_sarif::sarif::{
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
-use crate::finding::{Finding, Fix, Kind};
+use crate::finding::{Finding, Fix, Kind, Level};
 use crate::report::ScanOutput;
 use crate::rules::{Loaded, TargetTable};
 
@@ -22,55 +22,6 @@ pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const FINGERPRINT_KEY: &str = "llmgwMigrate/v1";
 /// Base id results' relative paths are resolved against (the scanned root).
 pub const SRCROOT: &str = "%SRCROOT%";
-
-/// One-line and longer help for each kind: shown by code scanning next to
-/// every alert of that rule.
-pub fn kind_help(kind: Kind) -> (&'static str, &'static str) {
-    match kind {
-        Kind::BaseUrl => (
-            "OpenRouter base URL or endpoint",
-            "The code sends requests to an OpenRouter host or endpoint. Point it at the target \
-             gateway's OpenAI-compatible base URL; `llmgw-migrate rewrite` does this when the \
-             endpoint has an equivalent, and says so when the target has none (account, credits \
-             or key-management endpoints need a person).",
-        ),
-        Kind::ApiKeyEnv => (
-            "Environment variable or setting holding an OpenRouter key or base URL",
-            "A name such as OPENROUTER_API_KEY or OPENROUTER_BASE_URL carries OpenRouter \
-             credentials or configuration. Rename it to the target's variable in code, .env \
-             files, CI secrets and deployment manifests together, or the application starts \
-             without a key.",
-        ),
-        Kind::AttributionHeader => (
-            "OpenRouter attribution header",
-            "HTTP-Referer, X-Title and X-OpenRouter-* headers only mean something to OpenRouter. \
-             The target table says whether to drop or keep each one.",
-        ),
-        Kind::ModelSlug => (
-            "OpenRouter model id",
-            "An OpenRouter model slug (author/model, optionally with a :variant suffix). The \
-             target may serve it under another id, not at all, or without the variant; the \
-             replacement shows the target's id when the mapping table knows it.",
-        ),
-        Kind::OpenrouterField => (
-            "OpenRouter-only request field",
-            "A request body field only OpenRouter understands (provider routing, models \
-             fallback, transforms, plugins, usage accounting, presets). Other gateways ignore \
-             or reject it; decide whether the behaviour it asked for is still needed.",
-        ),
-        Kind::SdkPackage => (
-            "OpenRouter SDK or provider package",
-            "A dependency or import of an OpenRouter-specific SDK or provider. Swap it for the \
-             OpenAI-compatible client the target supports.",
-        ),
-        Kind::Secret => (
-            "Hard-coded OpenRouter API key",
-            "An OpenRouter API key is committed in the source. Revoke it at openrouter.ai, move \
-             the target's key to a secret store, and read it from the environment. The key is \
-             redacted in every report.",
-        ),
-    }
-}
 
 fn rule_name(kind: Kind) -> String {
     kind.as_str()
@@ -85,16 +36,16 @@ fn rule_name(kind: Kind) -> String {
 }
 
 fn level(kind: Kind) -> ResultLevel {
-    match kind {
-        Kind::Secret => ResultLevel::Error,
-        _ => ResultLevel::Warning,
+    match kind.info().level {
+        Level::Error => ResultLevel::Error,
+        Level::Warning => ResultLevel::Warning,
     }
 }
 
 fn level_str(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Secret => "error",
-        _ => "warning",
+    match kind.info().level {
+        Level::Error => "error",
+        Level::Warning => "warning",
     }
 }
 
@@ -109,7 +60,8 @@ fn bag(entries: impl IntoIterator<Item = (&'static str, Value)>, tags: Vec<Strin
 }
 
 fn rule(kind: Kind) -> ReportingDescriptor {
-    let (short, full) = kind_help(kind);
+    // Shown by code scanning next to every alert of the rule.
+    let (short, full) = (kind.info().title, kind.info().help);
     let mut tags = vec!["openrouter".to_owned(), "migration".to_owned()];
     let mut props = vec![("precision", json!("high"))];
     if kind == Kind::Secret {

@@ -121,73 +121,26 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
     };
     let det = Detector::new(rules, &src.table, &target.table);
     let prefilter = Prefilter::new(&det.trigger_literals());
-    let results: Mutex<Vec<(FileResult, Vec<Finding>, bool)>> = Mutex::new(Vec::new());
-    let errs: Mutex<Vec<ScanError>> = Mutex::new(Vec::new());
-    let scanned = AtomicUsize::new(0);
-    let skipped = AtomicUsize::new(0);
+    let results: Mutex<Vec<Detected>> = Mutex::new(Vec::new());
+    let tally = Tally::default();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
         .min(16);
-    let push_err = |e: ScanError| errs.lock().unwrap_or_else(|p| p.into_inner()).push(e);
     let visit = |entry: walk::Entry| {
-        let cap = entry.capped.then_some(opts.max_filesize);
-        // Files are read into a per-thread buffer; only the few that pass
-        // the prefilter get a copy of their own.
-        thread_local! {
-            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let bytes = BUF.with(|b| {
-            let mut buf = b.borrow_mut();
-            match read_capped(&entry.abs, cap, &mut buf) {
-                Ok(true) => {}
-                Ok(false) => {
-                    skipped.fetch_add(1, Relaxed);
-                    return None;
-                }
-                Err(e) => {
-                    scanned.fetch_add(1, Relaxed);
-                    push_err(ScanError {
-                        path: entry.rel.clone(),
-                        message: format!("cannot read: {e}"),
-                    });
-                    return None;
-                }
-            }
-            if source::looks_binary(&buf) {
-                skipped.fetch_add(1, Relaxed);
-                return None;
-            }
-            scanned.fetch_add(1, Relaxed);
-            if let Some(p) = &opts.progress {
-                p.files.fetch_add(1, Relaxed);
-            }
-            // Most files hold no trigger at all: never decode or lex them.
-            if !prefilter.is_match(&buf) && !is_utf16(&buf) {
-                if buf.capacity() > 2 * DEFAULT_MAX_FILESIZE as usize {
-                    *buf = Vec::new();
-                }
-                return None;
-            }
-            // An exact-size copy: the per-thread buffer keeps the capacity of
-            // the largest file read so far, which must not be held by results.
-            Some(buf.to_vec())
-        });
-        let Some(bytes) = bytes else { return };
+        let Some(bytes) = read_if_triggered(&entry, opts, &prefilter, &tally) else {
+            return;
+        };
         let source = SourceText::decode(bytes);
         if is_utf16(&source.bytes) && !prefilter.is_match(source.text.as_bytes()) {
             return;
         }
-        let out = match detect_one(&det, &entry, &source) {
-            Some(o) => o,
-            None => {
-                push_err(ScanError {
-                    path: entry.rel,
-                    message: "internal error while reading this file (please report it); skipped"
-                        .into(),
-                });
-                return;
-            }
+        let Some(out) = detect_one(&det, &entry, &source) else {
+            tally.error(
+                entry.rel,
+                "internal error while reading this file (please report it); skipped".into(),
+            );
+            return;
         };
         if let Some(p) = &opts.progress {
             p.findings.fetch_add(out.findings.len(), Relaxed);
@@ -201,40 +154,137 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
             source,
             findings: out.findings,
         };
+        let detected = Detected {
+            file: fr,
+            gated: out.gated,
+            has_marker: out.has_marker,
+        };
         results
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push((fr, out.gated, out.has_marker));
+            .push(detected);
     };
     let mut errors = walk::for_each(opts, threads, &visit);
-    let mut results = results.into_inner().unwrap_or_default();
-    errors.extend(errs.into_inner().unwrap_or_default());
-    let mut repo_marker = results.iter().any(|r| r.2);
+    let results = results.into_inner().unwrap_or_default();
+    errors.extend(tally.errors.into_inner().unwrap_or_default());
+    let mut repo_marker = results.iter().any(|r| r.has_marker);
     // Gated findings wait on a marker that may live outside the given paths
     // (a pre-commit hook passes only the staged files).
-    if !repo_marker && results.iter().any(|r| !r.1.is_empty()) {
+    if !repo_marker && results.iter().any(|r| !r.gated.is_empty()) {
         if let Some(top) = &opts.context {
             repo_marker = context_has_marker(&det, &prefilter, opts, top, threads);
         }
     }
+    let files = finish_files(&det, results, repo_marker, &opts.kinds);
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    ScanReport {
+        table: target.label(),
+        files,
+        files_scanned: tally.scanned.into_inner(),
+        files_skipped: tally.skipped.into_inner(),
+        errors,
+    }
+}
+
+/// One file's detection, before the repository-wide decisions.
+struct Detected {
+    file: FileResult,
+    /// Findings kept only if the repository has a marker.
+    gated: Vec<Finding>,
+    has_marker: bool,
+}
+
+/// What the parallel walk counts and collects besides findings.
+#[derive(Default)]
+struct Tally {
+    scanned: AtomicUsize,
+    skipped: AtomicUsize,
+    errors: Mutex<Vec<ScanError>>,
+}
+
+impl Tally {
+    fn error(&self, path: String, message: String) {
+        self.errors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(ScanError { path, message });
+    }
+}
+
+/// The bytes of a file that holds a trigger literal (or is UTF-16, which
+/// the byte prefilter cannot judge); `None` for every other file, counted
+/// as scanned or skipped.
+fn read_if_triggered(
+    entry: &walk::Entry,
+    opts: &ScanOptions,
+    prefilter: &Prefilter,
+    tally: &Tally,
+) -> Option<Vec<u8>> {
+    let cap = entry.capped.then_some(opts.max_filesize);
+    // Files are read into a per-thread buffer; only the few that pass the
+    // prefilter get a copy of their own.
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|b| {
+        let mut buf = b.borrow_mut();
+        match read_capped(&entry.abs, cap, &mut buf) {
+            Ok(true) => {}
+            Ok(false) => {
+                tally.skipped.fetch_add(1, Relaxed);
+                return None;
+            }
+            Err(e) => {
+                tally.scanned.fetch_add(1, Relaxed);
+                tally.error(entry.rel.clone(), format!("cannot read: {e}"));
+                return None;
+            }
+        }
+        if source::looks_binary(&buf) {
+            tally.skipped.fetch_add(1, Relaxed);
+            return None;
+        }
+        tally.scanned.fetch_add(1, Relaxed);
+        if let Some(p) = &opts.progress {
+            p.files.fetch_add(1, Relaxed);
+        }
+        // Most files hold no trigger at all: never decode or lex them.
+        if !prefilter.is_match(&buf) && !is_utf16(&buf) {
+            if buf.capacity() > 2 * DEFAULT_MAX_FILESIZE as usize {
+                *buf = Vec::new();
+            }
+            return None;
+        }
+        // An exact-size copy: the per-thread buffer keeps the capacity of
+        // the largest file read so far, which must not be held by results.
+        Some(buf.to_vec())
+    })
+}
+
+/// The repository-wide decisions (gated findings, kinds filter, variables
+/// still read), and the files with findings left, sorted by path.
+fn finish_files(
+    det: &Detector,
+    results: Vec<Detected>,
+    repo_marker: bool,
+    kinds: &[Kind],
+) -> Vec<FileResult> {
     let mut files: Vec<FileResult> = Vec::new();
-    for (mut fr, gated, _) in results.drain(..) {
+    for Detected {
+        file: mut fr,
+        gated,
+        ..
+    } in results
+    {
         let findings = std::mem::take(&mut fr.findings);
-        fr.findings = finish(&det, findings, gated, repo_marker, &opts.kinds);
+        fr.findings = finish(det, findings, gated, repo_marker, kinds);
         if !fr.findings.is_empty() {
             files.push(fr);
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     mark_still_read(&mut files);
-    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    ScanReport {
-        table: target.label(),
-        files,
-        files_scanned: scanned.into_inner(),
-        files_skipped: skipped.into_inner(),
-        errors,
-    }
+    files
 }
 
 /// Detect in one file. A detector bug costs that file (None), not the scan.

@@ -80,6 +80,44 @@ pub fn clients(cx: &mut FileCtx, lx: &Lexed, lang: FileKind) {
     }
 }
 
+/// One constructor call of a source SDK client: what is known about it
+/// before deciding whether the base URL can be inserted.
+struct Call<'c> {
+    c: &'c ClientCtor,
+    lang: FileKind,
+    name_span: Range<usize>,
+    /// The URL the inserted argument carries, else the surface needed.
+    base_value: String,
+    rule: String,
+    /// The code to suggest: the arguments to add, else the table's code.
+    suggestion: String,
+}
+
+impl Call<'_> {
+    fn finding(&self, cx: &FileCtx, fix: Fix, message: String) -> Finding {
+        let mut f = cx.finding(
+            Kind::BaseUrl,
+            self.name_span.clone(),
+            cx.source.text[self.name_span.clone()].to_owned(),
+            Some(self.base_value.clone()),
+            Fix::Manual,
+            message,
+            self.rule.clone(),
+        );
+        f.fix = fix;
+        f
+    }
+
+    fn manual(&self, cx: &FileCtx, why: &str) -> Finding {
+        let src = cx.det.src;
+        let msg = format!(
+            "{} client {}(...) calls {} directly: {why}; suggested: {}",
+            src.name, self.c.name, src.name, self.suggestion
+        );
+        self.finding(cx, Fix::Manual, msg)
+    }
+}
+
 fn client_finding(
     cx: &mut FileCtx,
     lx: &Lexed,
@@ -90,174 +128,171 @@ fn client_finding(
     has_os: bool,
 ) {
     let text = cx.source.text.as_str();
-    let tg = cx.det.target;
-    let src = cx.det.src;
-    let g = &lx.groups[gi];
-    if text.as_bytes().get(g.span.end.wrapping_sub(1)) != Some(&b')') {
+    let (tg, src) = (cx.det.target, cx.det.src);
+    if text.as_bytes().get(lx.groups[gi].span.end.wrapping_sub(1)) != Some(&b')') {
         return;
     }
-    // The container the options go in: the call's parens (Python) or the
-    // options object (JS); JS with no arguments gets a new object.
-    let direct_toks: Vec<usize> = (0..lx.tokens.len())
-        .filter(|&k| lx.tokens[k].group == gi && lx.tokens[k].tok != Tok::Comment)
-        .collect();
-    let (container, wrap) = match lang {
-        FileKind::Python => (Some(gi), false),
-        _ => {
-            if direct_toks.is_empty() {
-                (Some(gi), true)
-            } else {
-                let first = &lx.tokens[direct_toks[0]];
-                let obj = (gi + 1..lx.groups.len()).find(|&o| {
-                    lx.groups[o].parent == gi
-                        && lx.groups[o].kind == b'{'
-                        && lx.groups[o].span.start == first.span.start
-                });
-                // Only `({...})`: a variable or a second argument may hold the options.
-                let only = obj.is_some_and(|o| {
-                    direct_toks.iter().all(|&k| {
-                        let t = &lx.tokens[k];
-                        t.span.start == lx.groups[o].span.start
-                            || t.span.end == lx.groups[o].span.end
-                            || (text[t.span.clone()] == *","
-                                && t.span.start >= lx.groups[o].span.end)
-                    })
-                });
-                (if only { obj } else { None }, false)
-            }
-        }
-    };
-    let keys: Vec<&str> = match container {
-        Some(k) => lx.keys_in(text, k).collect(),
-        None => Vec::new(),
-    };
+    let (container, wrap) = options_container(text, lx, gi, lang);
+    let keys: Vec<&str> = container.map_or_else(Vec::new, |k| lx.keys_in(text, k).collect());
     if keys.iter().any(|k| c.base_args.iter().any(|b| b == k)) {
         return;
     }
-    // `**kwargs`, `*args`, `...opts`: options from elsewhere may set the base.
-    let spread = container.is_some_and(|k| {
-        lx.tokens.iter().any(|t| {
-            t.group == k
-                && t.tok == Tok::Punct
-                && (text[t.span.clone()].starts_with('*')
-                    || text[t.span.clone()].starts_with("...")
-                    || (&text[t.span.clone()] == "." && text[t.span.end..].starts_with("..")))
-        })
-    });
-    let template = match lang {
-        FileKind::Python => c.insert.python.as_deref(),
-        _ => c.insert.js.as_deref(),
+    let (template, key_template) = match lang {
+        FileKind::Python => (
+            c.insert.python.as_deref(),
+            c.insert_key.as_ref().and_then(|t| t.python.as_deref()),
+        ),
+        _ => (
+            c.insert.js.as_deref(),
+            c.insert_key.as_ref().and_then(|t| t.js.as_deref()),
+        ),
     };
     let ok = compatible(tg, c.protocol);
+    let template = template.filter(|_| ok);
     let needs_key = !keys.iter().any(|k| c.key_args.iter().any(|a| a == k));
-    let key_template = c.insert_key.as_ref().and_then(|t| match lang {
-        FileKind::Python => t.python.as_deref(),
-        _ => t.js.as_deref(),
-    });
-    let matched = text[name_span.clone()].to_owned();
-    // The URL the inserted argument carries (the AI SDK's Anthropic
-    // provider takes `<base>/v1`), else the surface the client needs.
+    let key_template = key_template.filter(|_| needs_key);
+    // The AI SDK's Anthropic provider takes `<base>/v1`: the URL is the one
+    // in the inserted argument when there is one.
     let base_value = template
-        .filter(|_| ok)
         .and_then(|t| fill(t, tg).split('"').nth(1).map(str::to_owned))
         .unwrap_or_else(|| match c.protocol {
             Protocol::Anthropic if ok => fill("{anthropic_base}", tg),
             _ => fill("{base}", tg),
         });
-    let rule = format!("{}:client:{}", src.id, c.name);
-    // What to write instead: the arguments to add where the client can be
-    // pointed at the target, else the table's replacement code.
-    let insert_code = template.filter(|_| ok).map(|t| {
-        let mut args = vec![fill(t, tg)];
-        if let Some(kt) = key_template.filter(|_| needs_key) {
-            args.push(fill(kt, tg));
-        }
-        let import_os = if lang == FileKind::Python && needs_key && !has_os {
-            "import os; "
-        } else {
-            ""
-        };
-        format!("{import_os}{}(..., {})", c.name, args.join(", "))
-    });
-    let manual = |cx: &FileCtx, why: String| -> Finding {
-        let code = insert_code
-            .clone()
-            .or_else(|| c.suggest.as_deref().map(|s| fill(s, tg)))
-            .unwrap_or_else(|| default_suggestion(Ecosystem::Pypi, tg));
-        cx.finding(
-            Kind::BaseUrl,
-            name_span.clone(),
-            matched.clone(),
-            Some(base_value.clone()),
-            Fix::Manual,
-            format!(
-                "{} client {}(...) calls {} directly: {why}; suggested: {code}",
-                src.name, c.name, src.name
-            ),
-            rule.clone(),
-        )
+    let suggestion = template
+        .map(|t| {
+            let args: Vec<String> = std::iter::once(t)
+                .chain(key_template)
+                .map(|a| fill(a, tg))
+                .collect();
+            let import_os = if lang == FileKind::Python && needs_key && !has_os {
+                "import os; "
+            } else {
+                ""
+            };
+            format!("{import_os}{}(..., {})", c.name, args.join(", "))
+        })
+        .or_else(|| c.suggest.as_deref().map(|s| fill(s, tg)))
+        .unwrap_or_else(|| default_suggestion(Ecosystem::Pypi, tg));
+    let call = Call {
+        c,
+        lang,
+        name_span,
+        base_value,
+        rule: format!("{}:client:{}", src.id, c.name),
+        suggestion,
     };
     let f = match (ok, template, container) {
-        (false, _, _) => manual(
+        (false, _, _) => {
+            let why = format!("{} does not serve the {} protocol", tg.name, src.name);
+            call.manual(cx, &why)
+        }
+        (true, None, _) => call.manual(cx, "it cannot take a base URL"),
+        (true, Some(_), None) => call.manual(
             cx,
-            format!("{} does not serve the {} protocol", tg.name, src.name),
+            "its options are not an inline object; add the base URL where they are built",
         ),
-        (true, None, _) => manual(cx, "it cannot take a base URL".to_owned()),
-        (true, Some(_), None) => manual(
+        (true, Some(_), Some(k)) if has_spread(text, lx, k) => call.manual(
             cx,
-            "its options are not an inline object; add the base URL where they are built"
-                .to_owned(),
-        ),
-        (true, Some(_), Some(_)) if spread => manual(
-            cx,
-            "its options are spread from elsewhere; make sure they set the base URL".to_owned(),
+            "its options are spread from elsewhere; make sure they set the base URL",
         ),
         (true, Some(t), Some(k)) => {
-            let mut args = vec![fill(t, tg)];
-            let mut key_note = String::new();
-            if needs_key {
-                match key_template {
-                    Some(kt) if lang == FileKind::JavaScript || has_os => {
-                        args.push(fill(kt, tg));
-                        key_note = format!(" and the {} key", tg.key_env);
-                    }
-                    Some(_) => {
-                        let f = manual(
-                            cx,
-                            format!(
-                                "it reads the {} key variable implicitly and this file does not import os",
-                                src.name
-                            ),
-                        );
-                        cx.push(f, false);
-                        return;
-                    }
-                    None => {}
-                }
-            }
-            let Some(edit) = insertion(text, lx, k, &args, wrap) else {
-                let f = manual(cx, "its arguments could not be laid out".to_owned());
-                cx.push(f, false);
-                return;
+            let insert = Insert {
+                group: k,
+                wrap,
+                template: t,
+                key_template,
+                has_os,
             };
-            let mut f = cx.finding(
-                Kind::BaseUrl,
-                name_span.clone(),
-                matched.clone(),
-                Some(base_value.clone()),
-                Fix::Manual,
-                format!(
-                    "{} client {} has no base URL, so it calls {} directly: add {}'s base URL {base_value}{key_note}",
-                    src.name, c.name, src.name, tg.name
-                ),
-                rule.clone(),
-            );
-            f.fix = Fix::Auto;
-            f.edit = Some(edit);
-            f
+            insert_base(cx, lx, &call, insert)
         }
     };
     cx.push(f, false);
+}
+
+/// Where and what to insert in a client call's options.
+struct Insert<'t> {
+    group: usize,
+    wrap: bool,
+    template: &'t str,
+    key_template: Option<&'t str>,
+    has_os: bool,
+}
+
+/// The automatic fix: the target's base URL (and key, where the client
+/// would read the provider's key variable) added to the options; manual
+/// where that cannot be done safely.
+fn insert_base(cx: &FileCtx, lx: &Lexed, call: &Call, ins: Insert) -> Finding {
+    let (tg, src) = (cx.det.target, cx.det.src);
+    let mut args = vec![fill(ins.template, tg)];
+    let mut key_note = String::new();
+    match ins.key_template {
+        Some(kt) if call.lang == FileKind::JavaScript || ins.has_os => {
+            args.push(fill(kt, tg));
+            key_note = format!(" and the {} key", tg.key_env);
+        }
+        Some(_) => {
+            let why = format!(
+                "it reads the {} key variable implicitly and this file does not import os",
+                src.name
+            );
+            return call.manual(cx, &why);
+        }
+        None => {}
+    }
+    let text = cx.source.text.as_str();
+    let Some(edit) = insertion(text, lx, ins.group, &args, ins.wrap) else {
+        return call.manual(cx, "its arguments could not be laid out");
+    };
+    let msg = format!(
+        "{} client {} has no base URL, so it calls {} directly: add {}'s base URL {}{key_note}",
+        src.name, call.c.name, src.name, tg.name, call.base_value
+    );
+    let mut f = call.finding(cx, Fix::Auto, msg);
+    f.edit = Some(edit);
+    f
+}
+
+/// The container the options go in: the call's parens (Python) or the
+/// options object (JS, only `({...})`: a variable or a second argument may
+/// hold the options); JS with no arguments gets a new object (`wrap`).
+fn options_container(text: &str, lx: &Lexed, gi: usize, lang: FileKind) -> (Option<usize>, bool) {
+    if lang == FileKind::Python {
+        return (Some(gi), false);
+    }
+    let direct_toks: Vec<usize> = (0..lx.tokens.len())
+        .filter(|&k| lx.tokens[k].group == gi && lx.tokens[k].tok != Tok::Comment)
+        .collect();
+    let Some(&first) = direct_toks.first() else {
+        return (Some(gi), true);
+    };
+    let first = &lx.tokens[first];
+    let obj = (gi + 1..lx.groups.len()).find(|&o| {
+        lx.groups[o].parent == gi
+            && lx.groups[o].kind == b'{'
+            && lx.groups[o].span.start == first.span.start
+    });
+    let only = obj.is_some_and(|o| {
+        direct_toks.iter().all(|&k| {
+            let t = &lx.tokens[k];
+            t.span.start == lx.groups[o].span.start
+                || t.span.end == lx.groups[o].span.end
+                || (text[t.span.clone()] == *"," && t.span.start >= lx.groups[o].span.end)
+        })
+    });
+    (if only { obj } else { None }, false)
+}
+
+/// `**kwargs`, `*args`, `...opts` in group `k`: options from elsewhere may
+/// set the base URL.
+fn has_spread(text: &str, lx: &Lexed, k: usize) -> bool {
+    lx.tokens.iter().any(|t| {
+        t.group == k
+            && t.tok == Tok::Punct
+            && (text[t.span.clone()].starts_with('*')
+                || text[t.span.clone()].starts_with("...")
+                || (&text[t.span.clone()] == "." && text[t.span.end..].starts_with("..")))
+    })
 }
 
 /// An edit adding `args` at the end of group `k`, in the group's own layout

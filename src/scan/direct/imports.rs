@@ -14,160 +14,174 @@ use crate::scan::detect::FileCtx;
 /// default import.
 pub(super) fn imports(lx: &Lexed, text: &str, lang: FileKind) -> HashMap<String, (String, String)> {
     let mut out = HashMap::new();
+    if lang == FileKind::Python {
+        python_imports(lx, text, &mut out);
+        return out;
+    }
+    for (k, t) in lx.tokens.iter().enumerate() {
+        if t.tok == Tok::Ident && &text[t.span.clone()] == "import" {
+            js_import(lx, text, k, &mut out);
+        }
+        if t.tok == Tok::Str && lx.label(text, t.group) == Some("require") {
+            js_require(lx, text, t, &mut out);
+        }
+    }
+    out
+}
+
+type Imports = HashMap<String, (String, String)>;
+
+/// `import a.b [as c]`, `from a.b import c [as d], (e, f)`.
+fn python_imports(lx: &Lexed, text: &str, out: &mut Imports) {
     let toks = &lx.tokens;
     let s = |k: usize| &text[toks[k].span.clone()];
     let line = |k: usize| text[..toks[k].span.start].matches('\n').count();
-    match lang {
-        FileKind::Python => {
-            let mut k = 0;
-            while k < toks.len() {
-                let t = &toks[k];
-                if t.tok != Tok::Ident || !matches!(s(k), "from" | "import") {
-                    k += 1;
-                    continue;
-                }
-                let is_from = s(k) == "from";
-                let stmt_line = line(k);
-                let base_group = t.group;
-                // Dotted module path.
-                let mut module = String::new();
-                let mut j = k + 1;
-                while j < toks.len()
-                    && (toks[j].tok == Tok::Ident && s(j) != "import" || s(j) == ".")
-                    && line(j) == stmt_line
-                {
-                    if toks[j].tok == Tok::Ident && !module.is_empty() && !module.ends_with('.') {
-                        break;
-                    }
-                    module.push_str(s(j));
-                    j += 1;
-                }
-                if is_from {
-                    if j >= toks.len() || s(j) != "import" {
-                        k = j.max(k + 1);
-                        continue;
-                    }
-                    j += 1;
-                    let mut last: Option<String> = None;
-                    while j < toks.len() && (line(j) == stmt_line || toks[j].group != base_group) {
-                        let w = s(j);
-                        if toks[j].tok == Tok::Ident && w != "as" {
-                            let prev_as = j > 0 && s(j - 1) == "as";
-                            match (prev_as, &last) {
-                                (true, Some(orig)) => {
-                                    out.remove(orig);
-                                    out.insert(w.to_owned(), (module.clone(), orig.clone()));
-                                }
-                                _ => {
-                                    out.insert(w.to_owned(), (module.clone(), w.to_owned()));
-                                    last = Some(w.to_owned());
-                                }
-                            }
-                        }
-                        j += 1;
-                    }
-                } else if !module.is_empty() {
-                    let local = if j + 1 < toks.len() && s(j) == "as" && line(j) == stmt_line {
-                        s(j + 1).to_owned()
-                    } else {
-                        module.split('.').next().unwrap_or(&module).to_owned()
-                    };
-                    let m = if local == module.split('.').next().unwrap_or("") {
-                        local.clone()
-                    } else {
-                        module.clone()
-                    };
-                    out.insert(local, (m, String::new()));
-                }
+    let mut k = 0;
+    while k < toks.len() {
+        let t = &toks[k];
+        if t.tok != Tok::Ident || !matches!(s(k), "from" | "import") {
+            k += 1;
+            continue;
+        }
+        let is_from = s(k) == "from";
+        let stmt_line = line(k);
+        let base_group = t.group;
+        // Dotted module path.
+        let mut module = String::new();
+        let mut j = k + 1;
+        while j < toks.len()
+            && (toks[j].tok == Tok::Ident && s(j) != "import" || s(j) == ".")
+            && line(j) == stmt_line
+        {
+            if toks[j].tok == Tok::Ident && !module.is_empty() && !module.ends_with('.') {
+                break;
+            }
+            module.push_str(s(j));
+            j += 1;
+        }
+        if is_from {
+            if j >= toks.len() || s(j) != "import" {
                 k = j.max(k + 1);
+                continue;
+            }
+            j += 1;
+            let mut last: Option<String> = None;
+            while j < toks.len() && (line(j) == stmt_line || toks[j].group != base_group) {
+                let w = s(j);
+                if toks[j].tok == Tok::Ident && w != "as" {
+                    let prev_as = j > 0 && s(j - 1) == "as";
+                    match (prev_as, &last) {
+                        (true, Some(orig)) => {
+                            out.remove(orig);
+                            out.insert(w.to_owned(), (module.clone(), orig.clone()));
+                        }
+                        _ => {
+                            out.insert(w.to_owned(), (module.clone(), w.to_owned()));
+                            last = Some(w.to_owned());
+                        }
+                    }
+                }
+                j += 1;
+            }
+        } else if !module.is_empty() {
+            let local = if j + 1 < toks.len() && s(j) == "as" && line(j) == stmt_line {
+                s(j + 1).to_owned()
+            } else {
+                module.split('.').next().unwrap_or(&module).to_owned()
+            };
+            let m = if local == module.split('.').next().unwrap_or("") {
+                local.clone()
+            } else {
+                module.clone()
+            };
+            out.insert(local, (m, String::new()));
+        }
+        k = j.max(k + 1);
+    }
+}
+
+/// `import X from "m"`, `import { A as B } from "m"`, `import * as ns from "m"`.
+fn js_import(lx: &Lexed, text: &str, k: usize, out: &mut Imports) {
+    let toks = &lx.tokens;
+    let s = |k: usize| &text[toks[k].span.clone()];
+    let mut names: Vec<(String, String)> = Vec::new();
+    let mut j = k + 1;
+    while j < toks.len() && j < k + 64 {
+        let tj = &toks[j];
+        if tj.tok == Tok::Str {
+            let module = text[tj.inner.clone()].to_owned();
+            for (local, orig) in names.drain(..) {
+                out.insert(local, (module.clone(), orig));
+            }
+            break;
+        }
+        if tj.tok == Tok::Punct && s(j) == ";" {
+            break;
+        }
+        if tj.tok == Tok::Ident && !matches!(s(j), "from" | "as" | "type") {
+            let named = lx.groups[tj.group].kind == b'{';
+            let prev_as = s(j - 1) == "as";
+            let star = j >= 2 && s(j - 2) == "*";
+            if prev_as {
+                if let Some(last) = names.last_mut() {
+                    last.0 = s(j).to_owned();
+                    if star {
+                        last.1 = String::new();
+                    }
+                } else {
+                    names.push((s(j).to_owned(), String::new()));
+                }
+            } else if named {
+                names.push((s(j).to_owned(), s(j).to_owned()));
+            } else {
+                names.push((s(j).to_owned(), "default".to_owned()));
             }
         }
-        _ => {
-            for (k, t) in toks.iter().enumerate() {
-                // `import ... from "m"`
-                if t.tok == Tok::Ident && s(k) == "import" {
-                    let mut names: Vec<(String, String)> = Vec::new();
-                    let mut j = k + 1;
-                    while j < toks.len() && j < k + 64 {
-                        let tj = &toks[j];
-                        if tj.tok == Tok::Str {
-                            let module = text[tj.inner.clone()].to_owned();
-                            for (local, orig) in names.drain(..) {
-                                out.insert(local, (module.clone(), orig));
-                            }
-                            break;
-                        }
-                        if tj.tok == Tok::Punct && s(j) == ";" {
-                            break;
-                        }
-                        if tj.tok == Tok::Ident && !matches!(s(j), "from" | "as" | "type") {
-                            let named = lx.groups[tj.group].kind == b'{';
-                            let prev_as = s(j - 1) == "as";
-                            let star = j >= 2 && s(j - 2) == "*";
-                            if prev_as {
-                                if let Some(last) = names.last_mut() {
-                                    last.0 = s(j).to_owned();
-                                    if star {
-                                        last.1 = String::new();
-                                    }
-                                } else {
-                                    names.push((s(j).to_owned(), String::new()));
-                                }
-                            } else if named {
-                                names.push((s(j).to_owned(), s(j).to_owned()));
-                            } else {
-                                names.push((s(j).to_owned(), "default".to_owned()));
-                            }
-                        }
-                        j += 1;
-                    }
-                }
-                // `const X = require("m")`, `const { A } = require("m")`
-                if t.tok == Tok::Str && lx.label(text, t.group) == Some("require") {
-                    let module = text[t.inner.clone()].to_owned();
-                    let open = lx.groups[t.group].span.start;
-                    let Some(req) = toks.iter().rposition(|x| x.span.end <= open) else {
-                        continue;
-                    };
-                    let Some(eq) = lx.prev_sig(req) else { continue };
-                    if s(eq) != "=" {
-                        continue;
-                    }
-                    let Some(lhs) = lx.prev_sig(eq) else { continue };
-                    if toks[lhs].tok == Tok::Ident {
-                        out.insert(s(lhs).to_owned(), (module.clone(), "default".to_owned()));
-                    } else if s(lhs) == "}" {
-                        // Destructuring: the idents of the `{...}` group before `=`.
-                        let g = (1..lx.groups.len())
-                            .find(|&g| lx.groups[g].span.end == toks[lhs].span.end);
-                        if let Some(g) = g {
-                            // `{ A }` or `{ A: B }` (B is the local name).
-                            let idents: Vec<usize> = (0..toks.len())
-                                .filter(|&n| toks[n].group == g && toks[n].tok == Tok::Ident)
-                                .collect();
-                            let mut n = 0;
-                            while n < idents.len() {
-                                let k = idents[n];
-                                let renamed = lx.next_sig(k).is_some_and(|c| s(c) == ":")
-                                    && n + 1 < idents.len();
-                                if renamed {
-                                    out.insert(
-                                        s(idents[n + 1]).to_owned(),
-                                        (module.clone(), s(k).to_owned()),
-                                    );
-                                    n += 2;
-                                } else {
-                                    out.insert(s(k).to_owned(), (module.clone(), s(k).to_owned()));
-                                    n += 1;
-                                }
-                            }
-                        }
-                    }
+        j += 1;
+    }
+}
+
+/// `const X = require("m")`, `const { A, B: C } = require("m")`.
+fn js_require(lx: &Lexed, text: &str, t: &crate::lang::lexer::Token, out: &mut Imports) {
+    let toks = &lx.tokens;
+    let s = |k: usize| &text[toks[k].span.clone()];
+    let module = text[t.inner.clone()].to_owned();
+    let open = lx.groups[t.group].span.start;
+    let Some(req) = toks.iter().rposition(|x| x.span.end <= open) else {
+        return;
+    };
+    let Some(eq) = lx.prev_sig(req) else { return };
+    if s(eq) != "=" {
+        return;
+    }
+    let Some(lhs) = lx.prev_sig(eq) else { return };
+    if toks[lhs].tok == Tok::Ident {
+        out.insert(s(lhs).to_owned(), (module.clone(), "default".to_owned()));
+    } else if s(lhs) == "}" {
+        // Destructuring: the idents of the `{...}` group before `=`.
+        let g = (1..lx.groups.len()).find(|&g| lx.groups[g].span.end == toks[lhs].span.end);
+        if let Some(g) = g {
+            // `{ A }` or `{ A: B }` (B is the local name).
+            let idents: Vec<usize> = (0..toks.len())
+                .filter(|&n| toks[n].group == g && toks[n].tok == Tok::Ident)
+                .collect();
+            let mut n = 0;
+            while n < idents.len() {
+                let k = idents[n];
+                let renamed = lx.next_sig(k).is_some_and(|c| s(c) == ":") && n + 1 < idents.len();
+                if renamed {
+                    out.insert(
+                        s(idents[n + 1]).to_owned(),
+                        (module.clone(), s(k).to_owned()),
+                    );
+                    n += 2;
+                } else {
+                    out.insert(s(k).to_owned(), (module.clone(), s(k).to_owned()));
+                    n += 1;
                 }
             }
         }
     }
-    out
 }
 
 /// `from google import genai`: a package whose import path is `A.B`

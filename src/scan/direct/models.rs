@@ -64,64 +64,73 @@ impl FileCtx<'_, '_> {
                 ),
                 format!("{}:models:unlisted", src.id),
             ),
-            Some(row) => {
-                let slug = &row.slug.value;
-                let m = tg.map_slug(src, slug);
-                let ok = compatible(tg, self.direct_protocol());
-                let same = m.to.as_deref() == Some(s);
-                let fix = if !ok {
-                    Fix::Manual
-                } else if same {
-                    Fix::None
-                } else if m.fix == Fix::None && m.to.is_some() {
-                    Fix::Auto
-                } else {
-                    m.fix
-                };
-                let to = m.to.clone();
-                let mut msg = match (&to, same) {
-                    (Some(_), true) => {
-                        format!("model {s} ({slug} on OpenRouter): same id on {}", tg.name)
-                    }
-                    (Some(t), false) => format!(
-                        "model {s} ({slug} on OpenRouter) -> {t} on {} ({})",
-                        tg.name, m.why
-                    ),
-                    (None, _) => format!("model {s} ({slug} on OpenRouter): {}", m.why),
-                };
-                if let Some(n) = &row.note {
-                    msg.push_str(&format!("; {n}"));
-                }
-                if let Some(d) = &m.retires_on {
-                    msg.push_str(&format!(
-                        "; {}",
-                        crate::rules::date::retirement(d, &crate::rules::date::today())
-                    ));
-                }
-                if !ok {
-                    msg.push_str(&format!(
-                        "; change it together with the move to {}'s OpenAI-compatible API (this SDK sends it to {} as written)",
-                        tg.name, src.name
-                    ));
-                }
-                if m.status == Status::Unverified && to.is_none() {
-                    msg = format!("model {s} ({slug} on OpenRouter): {}", m.why);
-                    if let Some(n) = &row.note {
-                        msg.push_str(&format!("; {n}"));
-                    }
-                }
-                self.finding(
-                    Kind::ModelSlug,
-                    r,
-                    s.to_owned(),
-                    to,
-                    fix,
-                    msg,
-                    format!("{}:models:{s}+{}", src.id, m.rule),
-                )
-            }
+            Some(row) => self.listed_model(r, s, row),
         };
         self.push(f, true);
+    }
+
+    /// A model id the source table lists: the target's id, with why.
+    fn listed_model(
+        &self,
+        r: std::ops::Range<usize>,
+        s: &str,
+        row: &crate::rules::schema::SourceModel,
+    ) -> crate::finding::Finding {
+        let (src, tg) = (self.det.src, self.det.target);
+        let slug = &row.slug.value;
+        let m = tg.map_slug(src, slug);
+        let ok = compatible(tg, self.direct_protocol());
+        let same = m.to.as_deref() == Some(s);
+        let fix = if !ok {
+            Fix::Manual
+        } else if same {
+            Fix::None
+        } else if m.fix == Fix::None && m.to.is_some() {
+            Fix::Auto
+        } else {
+            m.fix
+        };
+        let to = m.to.clone();
+        let mut msg = match (&to, same) {
+            (Some(_), true) => {
+                format!("model {s} ({slug} on OpenRouter): same id on {}", tg.name)
+            }
+            (Some(t), false) => format!(
+                "model {s} ({slug} on OpenRouter) -> {t} on {} ({})",
+                tg.name, m.why
+            ),
+            (None, _) => format!("model {s} ({slug} on OpenRouter): {}", m.why),
+        };
+        if let Some(n) = &row.note {
+            msg.push_str(&format!("; {n}"));
+        }
+        if let Some(d) = &m.retires_on {
+            msg.push_str(&format!(
+                "; {}",
+                crate::rules::date::retirement(d, &crate::rules::date::today())
+            ));
+        }
+        if !ok {
+            msg.push_str(&format!(
+                "; change it together with the move to {}'s OpenAI-compatible API (this SDK sends it to {} as written)",
+                tg.name, src.name
+            ));
+        }
+        if m.status == Status::Unverified && to.is_none() {
+            msg = format!("model {s} ({slug} on OpenRouter): {}", m.why);
+            if let Some(n) = &row.note {
+                msg.push_str(&format!("; {n}"));
+            }
+        }
+        self.finding(
+            Kind::ModelSlug,
+            r,
+            s.to_owned(),
+            to,
+            fix,
+            msg,
+            format!("{}:models:{s}+{}", src.id, m.rule),
+        )
     }
 
     /// Inside the arguments of a client constructor that already sets a

@@ -13,73 +13,49 @@ impl FileCtx<'_, '_> {
     /// target's; the Anthropic SDK base onto the target's Anthropic base;
     /// native paths with no equivalent are manual.
     pub(in crate::scan) fn classify_direct_url(&self, r: Range<usize>) -> Option<Finding> {
-        let src = self.det.src;
-        let tg = self.det.target;
+        let (src, tg) = (self.det.src, self.det.target);
         // A shell `${VAR}` right after the URL is not part of it.
         let mut r = r;
         if self.source.text[r.clone()].ends_with('$') && self.source.text[r.end..].starts_with('{')
         {
             r.end -= 1;
         }
-        let m = &self.source.text[r.clone()];
-        let url = crate::scan::url::UrlParts::parse(m);
+        let url = crate::scan::url::UrlParts::parse(&self.source.text[r.clone()]);
         let (path, query) = (url.path, url.query);
         let path_t = path.trim_end_matches('/');
         let trailing = &path[path_t.len()..];
-        let strip_scheme = |u: &str| url.like_written(u);
         let base = tg.base_url.trim_end_matches('/');
-        let make = |fix: Fix, repl: Option<String>, msg: String, rule: &str| {
-            let mut f = self.finding(
-                Kind::BaseUrl,
-                r.clone(),
-                m.to_owned(),
-                repl.clone(),
-                Fix::Manual,
-                msg,
-                format!("{}:base-url:{rule}", src.id),
-            );
-            if fix == Fix::Auto {
-                if let Some(t) = repl {
-                    f.fix = Fix::Auto;
-                    f.edit = Some(Edit {
-                        range: r.clone(),
-                        text: t,
-                    });
-                }
-            }
-            f
-        };
-        if let Some(anth) = src.anthropic_path.as_deref() {
-            if path_t == anth.trim_end_matches('/') {
-                return Some(match &tg.anthropic_base_url {
-                    Some(a) => make(
-                        Fix::Auto,
-                        Some(strip_scheme(&format!(
-                            "{}{trailing}{query}",
-                            a.trim_end_matches('/')
-                        ))),
-                        format!(
-                            "{} API base (Anthropic SDK) -> {} Anthropic-compatible base",
-                            src.name, tg.name
-                        ),
-                        "anthropic",
+        let anthropic = src.anthropic_path.as_deref();
+        if anthropic.is_some_and(|a| path_t == a.trim_end_matches('/')) {
+            let f = match &tg.anthropic_base_url {
+                Some(a) => self.direct_url_finding(
+                    &r,
+                    Fix::Auto,
+                    Some(url.like_written(&format!("{}{trailing}{query}", a.trim_end_matches('/')))),
+                    format!(
+                        "{} API base (Anthropic SDK) -> {} Anthropic-compatible base",
+                        src.name, tg.name
                     ),
-                    None => make(
-                        Fix::Manual,
-                        Some(strip_scheme(base)),
-                        format!(
-                            "{} has no Anthropic-compatible surface: move this code to the OpenAI SDK with base URL {base}",
-                            tg.name
-                        ),
-                        "anthropic",
+                    "anthropic",
+                ),
+                None => self.direct_url_finding(
+                    &r,
+                    Fix::Manual,
+                    Some(url.like_written(base)),
+                    format!(
+                        "{} has no Anthropic-compatible surface: move this code to the OpenAI SDK with base URL {base}",
+                        tg.name
                     ),
-                });
-            }
+                    "anthropic",
+                ),
+            };
+            return Some(f);
         }
         if path_t.is_empty() {
-            return Some(make(
+            return Some(self.direct_url_finding(
+                &r,
                 Fix::Manual,
-                Some(strip_scheme(base)),
+                Some(url.like_written(base)),
                 format!(
                     "{} host without a path: set {}'s base URL {base} where this is used",
                     src.name, tg.name
@@ -102,12 +78,13 @@ impl FileCtx<'_, '_> {
                     src.name, tg.name
                 ),
             };
-            return Some(make(Fix::Manual, None, msg, "native"));
+            return Some(self.direct_url_finding(&r, Fix::Manual, None, msg, "native"));
         };
         if sub.is_empty() {
-            return Some(make(
+            return Some(self.direct_url_finding(
+                &r,
                 Fix::Auto,
-                Some(strip_scheme(&format!("{base}{trailing}{query}"))),
+                Some(url.like_written(&format!("{base}{trailing}{query}"))),
                 format!(
                     "{} OpenAI-compatible base URL -> {} base URL",
                     src.name, tg.name
@@ -115,56 +92,86 @@ impl FileCtx<'_, '_> {
                 "base",
             ));
         }
+        let rest = format!("{trailing}{query}");
+        Some(self.direct_endpoint(&r, sub, |u| url.like_written(&format!("{u}{rest}"))))
+    }
+
+    /// A base-url finding of the direct profile; an automatic one carries
+    /// its edit.
+    fn direct_url_finding(
+        &self,
+        r: &Range<usize>,
+        fix: Fix,
+        repl: Option<String>,
+        msg: String,
+        rule: &str,
+    ) -> Finding {
+        let mut f = self.finding(
+            Kind::BaseUrl,
+            r.clone(),
+            self.source.text[r.clone()].to_owned(),
+            repl.clone(),
+            Fix::Manual,
+            msg,
+            format!("{}:base-url:{rule}", self.det.src.id),
+        );
+        if let (Fix::Auto, Some(t)) = (fix, repl) {
+            f.fix = Fix::Auto;
+            f.edit = Some(Edit {
+                range: r.clone(),
+                text: t,
+            });
+        }
+        f
+    }
+
+    /// A provider endpoint (`sub`, under the API base): the target's
+    /// equivalent, or manual. `written` turns a target URL into the URL as
+    /// the code writes it.
+    fn direct_endpoint(
+        &self,
+        r: &Range<usize>,
+        sub: &str,
+        written: impl Fn(&str) -> String,
+    ) -> Finding {
+        let (src, tg) = (self.det.src, self.det.target);
+        let base = tg.base_url.trim_end_matches('/');
         let ep = src
             .endpoints
             .iter()
             .filter(|e| sub == e.path || sub.starts_with(&format!("{}/", e.path)))
             .max_by_key(|e| e.path.len());
         let Some(ep) = ep else {
-            return Some(make(
-                Fix::Manual,
-                None,
-                format!(
-                    "{} endpoint '{sub}' is not in the table; check {} by hand",
-                    src.name, tg.name
-                ),
-                "unknown",
-            ));
+            let msg = format!(
+                "{} endpoint '{sub}' is not in the table; check {} by hand",
+                src.name, tg.name
+            );
+            return self.direct_url_finding(r, Fix::Manual, None, msg, "unknown");
         };
         let mapped = tg.endpoints.iter().find(|e| e.path == ep.path);
-        match mapped.and_then(|e| e.to.as_ref().map(|to| (to, e.why.as_deref()))) {
-            Some((to, why)) => {
-                let repl = strip_scheme(&format!(
-                    "{base}{to}{}{trailing}{query}",
-                    &sub[ep.path.len()..]
-                ));
-                let mut msg = format!("{} endpoint {} -> {} {}", src.name, ep.path, tg.name, to);
-                if let Some(w) = why {
-                    msg.push_str(&format!(" ({w})"));
-                }
-                Some(make(Fix::Auto, Some(repl), msg, &ep.path))
+        if let Some((to, why)) = mapped.and_then(|e| e.to.as_ref().map(|to| (to, e.why.as_deref())))
+        {
+            let repl = written(&format!("{base}{to}{}", &sub[ep.path.len()..]));
+            let mut msg = format!("{} endpoint {} -> {} {}", src.name, ep.path, tg.name, to);
+            if let Some(w) = why {
+                msg.push_str(&format!(" ({w})"));
             }
-            None => {
-                let kind = match ep.kind {
-                    EndpointKind::Inference => "inference",
-                    EndpointKind::Catalog => "catalog",
-                    EndpointKind::Account => "account",
-                };
-                let why = mapped
-                    .and_then(|e| e.why.clone())
-                    .map(|w| format!(" ({w})"))
-                    .unwrap_or_default();
-                Some(make(
-                    Fix::Manual,
-                    None,
-                    format!(
-                        "{} {kind} endpoint {}: {} documents no equivalent{why}",
-                        src.name, ep.path, tg.name
-                    ),
-                    &ep.path,
-                ))
-            }
+            return self.direct_url_finding(r, Fix::Auto, Some(repl), msg, &ep.path);
         }
+        let kind = match ep.kind {
+            EndpointKind::Inference => "inference",
+            EndpointKind::Catalog => "catalog",
+            EndpointKind::Account => "account",
+        };
+        let why = mapped
+            .and_then(|e| e.why.clone())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        let msg = format!(
+            "{} {kind} endpoint {}: {} documents no equivalent{why}",
+            src.name, ep.path, tg.name
+        );
+        self.direct_url_finding(r, Fix::Manual, None, msg, &ep.path)
     }
 
     /// A provider key variable -> the target's key variable (a framework

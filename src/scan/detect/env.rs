@@ -1,0 +1,231 @@
+//! Key and base-URL variable names: environment variables, config keys and program identifiers.
+
+use super::*;
+
+impl FileCtx<'_, '_> {
+    pub(crate) fn env_names(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let s = &text[t.inner.clone()];
+        // Whole identifiers and keys may be any case (pydantic fields, INI
+        // keys); inside strings only UPPER_CASE names count as variables.
+        let whole = matches!(t.tok, Tok::Ident) || t.key;
+        let mut hits: Vec<Range<usize>> = Vec::new();
+        if whole {
+            let name = s
+                .trim_start_matches("$env:")
+                .trim_start_matches('$')
+                .trim_start_matches("env:");
+            let off = s.len() - name.len();
+            if self.is_env_name(name) {
+                hits.push(t.inner.start + off..t.inner.end);
+            }
+        } else {
+            for m in self.det.env_candidate.find_iter(s) {
+                let name = m.as_str();
+                // Lower-case spellings only as a whole value (`getenv("openrouter_api_key")`),
+                // never with extra words (`your_openrouter_api_key` is a placeholder).
+                if name.bytes().any(|b| b.is_ascii_lowercase())
+                    && (name != s || !name.to_ascii_lowercase().starts_with("open"))
+                {
+                    continue;
+                }
+                if self.is_env_name(name) {
+                    hits.push(t.inner.start + m.start()..t.inner.start + m.end());
+                }
+            }
+        }
+        let identifier = whole && self.det.direct.is_none() && self.is_program_identifier(lx, i);
+        for r in hits {
+            let name = text[r.clone()].to_owned();
+            let identifier =
+                identifier || (!whole && self.det.direct.is_none() && self.interpolated(t, &r));
+            let mut f = self.env_finding(r, &name);
+            if identifier && f.fix == Fix::Auto {
+                f = self.identifier_finding(f);
+            } else if f.fix == Fix::Auto && self.is_config_key(lx, i, &name) {
+                f.decide(
+                    Fix::Manual,
+                    format!("config key {name}: deployments set it outside the repository (their own config files, secret stores); rename it there and here together, or keep it"),
+                    "config-key",
+                );
+            }
+            self.anchors.push((f.span.start, Anchor::Marker));
+            // Requests are built in code (and in LiteLLM-style route entries);
+            // other config files set variables for every request.
+            if self.det.direct.is_none() && f.fix == Fix::Auto && self.builds_requests() {
+                let spans = std::iter::once(0..0)
+                    .chain(lx.ancestors(t.group).map(|g| lx.groups[g].span.clone()))
+                    .collect();
+                self.env_reads.push((self.out.findings.len(), spans));
+            }
+            self.push(f, false);
+        }
+    }
+
+    /// A name in program code (a variable, attribute, parameter) rather than
+    /// an environment variable: Python/JS/Go/Rust identifiers, except JS
+    /// `process.env.X` / `import.meta.env.X`.
+    pub(crate) fn is_program_identifier(&self, lx: &Lexed, i: usize) -> bool {
+        let kind = crate::lang::FileKind::detect(std::path::Path::new(self.path));
+        let code = matches!(
+            kind,
+            crate::lang::FileKind::Python
+                | crate::lang::FileKind::JavaScript
+                | crate::lang::FileKind::Go
+                | crate::lang::FileKind::Rust
+        );
+        let t = &lx.tokens[i];
+        if !code || t.tok != Tok::Ident {
+            return false;
+        }
+        let before = &self.source.text[..t.span.start];
+        !before.ends_with("env.") && !before.ends_with("env?.")
+    }
+
+    /// An identifier named after OpenRouter: renaming it is cosmetic, so
+    /// it changes only with `rewrite --rename-identifiers` (in every place
+    /// it is read). A pydantic settings field is different: its name is the
+    /// environment variable it reads.
+    pub(crate) fn identifier_finding(&self, mut f: Finding) -> Finding {
+        let new = f.replacement.clone().unwrap_or_default();
+        if self.source.text.contains("BaseSettings")
+            && f.matched.bytes().any(|b| b.is_ascii_lowercase())
+        {
+            let why = format!(
+                "settings field {}: pydantic reads the environment variable of the same name; keep the field and add `validation_alias=\"{}\"` (Field), or rename it with all its uses",
+                f.matched,
+                new.to_ascii_uppercase()
+            );
+            f.decide(Fix::Manual, why, "settings-field");
+            return f;
+        }
+        let why = format!(
+            "program identifier {} is named after OpenRouter; renaming it to {new} is cosmetic (rewrite --rename-identifiers renames it everywhere it is used)",
+            f.matched
+        );
+        f.decide(Fix::None, why, "identifier");
+        f
+    }
+
+    /// A lower-case key in a config file (`openrouter_api_key = ...` in an
+    /// INI/TOML/YAML/JSON file): a setting deployments provide, not an
+    /// environment variable the repository defines.
+    pub(crate) fn is_config_key(&self, lx: &Lexed, i: usize, name: &str) -> bool {
+        lx.tokens[i].key
+            && name.bytes().any(|b| b.is_ascii_lowercase())
+            && !self.prefix_routed
+            && matches!(
+                crate::lang::FileKind::detect(std::path::Path::new(self.path)),
+                crate::lang::FileKind::Ini
+                    | crate::lang::FileKind::Toml
+                    | crate::lang::FileKind::Yaml
+                    | crate::lang::FileKind::Json
+            )
+    }
+
+    /// Whether `r`, inside string token `t`, is a program variable
+    /// interpolated into it (`f"Bearer {OPENROUTER_API_KEY}"`,
+    /// `"%(OPENROUTER_URL)s"`, `` `${OPENROUTER_KEY}` ``) rather than an
+    /// environment variable's name (`f"{os.environ['OPENROUTER_API_KEY']}"`,
+    /// `${process.env.OPENROUTER_API_KEY}`). Python and JS only: in shell
+    /// and config files `${X}` is the environment.
+    pub(crate) fn interpolated(&self, t: &crate::lang::lexer::Token, r: &Range<usize>) -> bool {
+        let kind = crate::lang::FileKind::detect(std::path::Path::new(self.path));
+        if !matches!(
+            kind,
+            crate::lang::FileKind::Python | crate::lang::FileKind::JavaScript
+        ) {
+            return false;
+        }
+        let text = &self.source.text;
+        let before = &text[t.inner.start..r.start];
+        let open_brace = before
+            .rfind('{')
+            .is_some_and(|o| !before[o..].contains('}'));
+        let open_pct = before
+            .rfind("%(")
+            .is_some_and(|o| !before[o..].contains(')'));
+        if !(open_brace || open_pct) {
+            return false;
+        }
+        let quoted = before.ends_with(['"', '\'']);
+        let env = before.ends_with("env.") || before.ends_with("env?.");
+        !quoted && !env
+    }
+
+    pub(crate) fn is_env_name(&self, name: &str) -> bool {
+        if self.det.direct.is_some() {
+            // A provider SDK reads its own base-URL variable: the name stays,
+            // its value (a URL) is what changes.
+            // Lower-case spellings are SDK parameters here (`openai_api_key=`).
+            if name.bytes().any(|b| b.is_ascii_lowercase()) {
+                return false;
+            }
+            return self.det.env_name.is_match(name)
+                && !self.det.src.base_url_env.iter().any(|b| b == name)
+                || self.det.src.key_env.iter().any(|k| k == name);
+        }
+        self.det.env_name.is_match(name)
+            || self
+                .det
+                .src
+                .key_env
+                .iter()
+                .chain(&self.det.src.base_url_env)
+                .any(|k| k == name)
+    }
+
+    pub(crate) fn env_finding(&self, r: Range<usize>, name: &str) -> Finding {
+        if self.det.direct.is_some() {
+            return self.direct_env_finding(r, name);
+        }
+        let tg = self.det.target;
+        let upper = name.to_ascii_uppercase();
+        let is_base = self.det.src.base_url_env.contains(&upper)
+            || ["BASE", "URL", "ENDPOINT", "HOST"]
+                .iter()
+                .any(|w| upper.ends_with(w));
+        // Keep a framework prefix such as NEXT_PUBLIC_ (it decides exposure).
+        let cut = upper
+            .find("OPENROUTER")
+            .or_else(|| upper.find("OPEN_ROUTER"))
+            .unwrap_or(0);
+        let prefix = &name[..cut];
+        let new = if is_base {
+            tg.base_url_env.clone()
+        } else {
+            Some(tg.key_env.clone())
+        };
+        let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
+        let src = &self.det.src.id;
+        match new {
+            Some(n) => {
+                let n = format!("{prefix}{n}");
+                let n = if lower { n.to_ascii_lowercase() } else { n };
+                let what = if is_base { "base URL" } else { "API key" };
+                self.finding(
+                    Kind::ApiKeyEnv,
+                    r,
+                    name.to_owned(),
+                    Some(n.clone()),
+                    Fix::Auto,
+                    format!("{} {what} variable -> {n}", self.det.src.name),
+                    format!("{src}:api-key-env"),
+                )
+            }
+            None => self.finding(
+                Kind::ApiKeyEnv,
+                r,
+                name.to_owned(),
+                None,
+                Fix::Manual,
+                format!(
+                    "{} base URL variable: {} documents no base-URL variable; set {} in code",
+                    self.det.src.name, tg.name, tg.base_url
+                ),
+                format!("{src}:api-key-env"),
+            ),
+        }
+    }
+}

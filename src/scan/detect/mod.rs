@@ -1,0 +1,644 @@
+//! Detectors: tokens of one file -> findings. Each detector looks at token
+//! kind and context (key, enclosing object or call, file markers) rather
+//! than at raw text, so a URL in a comment, an `org/name` path or a Referer
+//! header sent elsewhere is not reported.
+//!
+//! `FileCtx::tokens` walks one token stream per file and hands each token
+//! to the detector of each kind, one file each: `urls` (base URLs and
+//! endpoints), `env` (key variables, config keys, identifiers), `headers`,
+//! `slugs` (model ids), `fields` (OpenRouter-only request fields),
+//! `packages` and `secrets`. This file holds what they share: the compiled
+//! tables, the per-file context, and the request-level decisions (which
+//! host a request goes to, what stays on OpenRouter).
+
+mod env;
+mod fields;
+mod headers;
+mod packages;
+mod secrets;
+mod slugs;
+mod urls;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use regex::Regex;
+
+use crate::finding::{Finding, Fix, Kind};
+use crate::lang::lexer::{Lexed, Tok};
+use crate::redact::{mask, Redactor};
+use crate::rules::schema::{Action, EndpointKind, Status};
+use crate::rules::{Rules, SourceTable, TargetTable};
+use crate::source::{Edit, SourceText};
+
+/// Everything compiled once per scan.
+pub struct Detector<'r> {
+    pub src: &'r SourceTable,
+    pub target: &'r TargetTable,
+    /// Detectors only direct provider profiles need (`--from openai` ...).
+    pub direct: Option<super::direct::Direct>,
+    /// Hides every known key shape in what findings quote.
+    pub redactor: Redactor,
+    url: Regex,
+    secret: Regex,
+    env_name: Regex,
+    env_candidate: Regex,
+    slug: Regex,
+    known_slugs: HashSet<String>,
+    known_slug_re: Option<Regex>,
+    authors: HashSet<String>,
+    npm: Vec<(String, String)>,
+    pypi: Vec<(String, String)>,
+    crates: Vec<(String, String)>,
+    gomods: Vec<String>,
+    /// Lower-case text that shows the tree talks to the target gateway (its
+    /// host, its key variable): after a migration, model ids and request
+    /// fields are still checked, now against the target's table.
+    target_markers: Vec<String>,
+    /// Ids the target serves as they are: the `to` of its verified rows.
+    accepted: HashSet<String>,
+}
+
+/// Per-file detection result. `gated` findings are kept only when the scan
+/// found an OpenRouter marker somewhere, or a marker of the target gateway
+/// (an `openai/gpt-4o` string means nothing in a repository that talks to
+/// neither).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub gated: Vec<Finding>,
+    pub has_marker: bool,
+}
+
+const HF_CONTEXT: &[&str] = &[
+    "pretrained",
+    "pipeline",
+    "hf_hub",
+    "snapshot_download",
+    "load_dataset",
+    "sentencetransformer",
+    "huggingface",
+    "inferenceclient",
+    "hfapi",
+    "automodel",
+    "autotokenizer",
+    "repo_id",
+];
+
+/// Keys whose values are never model ids even when they look like `org/name`.
+const NOT_MODEL_KEYS: &[&str] = &[
+    "image",
+    "uses",
+    "repo",
+    "repo_id",
+    "repository",
+    "path",
+    "dir",
+    "href",
+    "src",
+    "url",
+    "container",
+    "registry",
+    "package",
+    "module",
+    "extends",
+    "homepage",
+    "file",
+    "from",
+    "tokenizer",
+];
+
+const REQUEST_KEYS: &[&str] = &["model", "messages", "prompt"];
+const BODY_LABELS: &[&str] = &[
+    "extra_body",
+    "extrabody",
+    "extra_body_params",
+    "extra-body",
+    "extrabodyparams",
+    "body_extra",
+];
+
+impl<'r> Detector<'r> {
+    /// The package names the tables know, for the language modules' readers.
+    pub fn known_packages(&self) -> crate::lang::Known<'_> {
+        crate::lang::Known {
+            pypi: &self.pypi,
+            npm: &self.npm,
+            go: &self.gomods,
+            crates: &self.crates,
+        }
+    }
+
+    pub fn new(rules: &'r Rules, src: &'r SourceTable, target: &'r TargetTable) -> Detector<'r> {
+        let hosts = src
+            .hosts
+            .iter()
+            .map(|h| regex::escape(h))
+            .collect::<Vec<_>>()
+            .join("|");
+        let url = Regex::new(&format!(
+            r#"(?i)(?:https?://)?(?:{hosts})(?::\d+)?(?:/[^\s"'`<>)\]{{}}\\,;|]*)?"#
+        ))
+        .expect("url regex");
+        let secret = Regex::new(&src.key_pattern).expect("validated key pattern");
+        let env_name =
+            Regex::new(&format!("(?i){}", src.env_name_pattern)).expect("validated env pattern");
+        let env_word = src.env_word.as_deref().unwrap_or("open_?router");
+        let env_candidate = Regex::new(&format!(r"[A-Za-z0-9_]*(?i:{env_word})[A-Za-z0-9_]*"))
+            .expect("validated env word");
+        let slug = Regex::new(
+            r"^(?:openrouter/)?~?[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9._-]*(?::[a-z0-9-]+)?(?:@preset/[a-z0-9-]+)?$",
+        )
+        .expect("slug regex");
+        let mut known_slugs: HashSet<String> = HashSet::new();
+        for t in &rules.targets {
+            for r in &t.table.models {
+                known_slugs.insert(r.from.value.clone());
+            }
+        }
+        let mut sorted: Vec<&String> = known_slugs.iter().filter(|s| s.contains('/')).collect();
+        sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let known_slug_re = (!sorted.is_empty()).then(|| {
+            let alts = sorted
+                .iter()
+                .map(|s| regex::escape(s))
+                .collect::<Vec<_>>()
+                .join("|");
+            Regex::new(&format!(
+                r"(?:^|[^A-Za-z0-9_./~])((?:{alts})(?::[a-z0-9-]+)?)(?:$|[^A-Za-z0-9_./-])"
+            ))
+            .expect("known slug regex")
+        });
+        let pkgs = |eco: crate::rules::schema::Ecosystem| -> Vec<(String, String)> {
+            src.sdk_packages
+                .iter()
+                .filter(|p| p.ecosystem == eco)
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.import.clone().unwrap_or_else(|| p.name.clone()),
+                    )
+                })
+                .collect()
+        };
+        use crate::rules::schema::Ecosystem as E;
+        Detector {
+            src,
+            target,
+            direct: super::direct::Direct::new(src),
+            redactor: Redactor::for_rules(rules),
+            url,
+            secret,
+            env_name,
+            env_candidate,
+            slug,
+            known_slugs,
+            known_slug_re,
+            authors: src.authors.iter().cloned().collect(),
+            npm: pkgs(E::Npm),
+            pypi: pkgs(E::Pypi),
+            crates: pkgs(E::Crates),
+            gomods: pkgs(E::Go).into_iter().map(|p| p.0).collect(),
+            target_markers: target_markers(target),
+            accepted: accepted_ids(target),
+        }
+    }
+
+    /// Last line of defence for "no output ever holds a whole key":
+    /// key-shaped text inside any finding's fields is redacted, whichever
+    /// detector made the finding and whichever provider the key is for
+    /// (fuzzing found a key glued to a model id reported whole).
+    pub fn redact_keys(&self, findings: &mut [Finding]) {
+        for f in findings {
+            self.redactor.fix(&mut f.matched);
+            self.redactor.fix(&mut f.message);
+            if let Some(r) = &mut f.replacement {
+                self.redactor.fix(r);
+            }
+        }
+    }
+
+    /// The literal strings a file must contain to need tokenizing: anything
+    /// that can be a marker or a model slug.
+    pub fn trigger_literals(&self) -> Vec<String> {
+        if let Some(d) = &self.direct {
+            return d.trigger_literals(self.src);
+        }
+        let mut v: Vec<String> = vec![
+            "openrouter".into(),
+            "open_router".into(),
+            "open-router".into(),
+        ];
+        v.push(self.src.key_prefix.trim_end_matches("v1-").to_owned());
+        v.extend(self.target_markers.iter().cloned());
+        for a in &self.authors {
+            v.push(format!("{a}/"));
+        }
+        for (n, _) in &self.npm {
+            v.push(n.to_ascii_lowercase());
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+}
+
+/// Builder of findings for one file.
+pub struct FileCtx<'a, 'r> {
+    pub det: &'a Detector<'r>,
+    pub path: &'a str,
+    pub source: &'a SourceText,
+    pub out: Outcome,
+    /// Candidate headers with the spans of their enclosing groups
+    /// (innermost first), decided once the file's URLs are known.
+    headers: Vec<(Finding, Vec<Range<usize>>)>,
+    /// Names assigned an OpenRouter URL (`const chatURL = "https://openrouter.ai/..."`):
+    /// their uses count as OpenRouter anchors (kept ones when the URL stays).
+    url_names: HashMap<String, Anchor>,
+    /// Offsets of URL-ish tokens and OpenRouter markers, and what they are.
+    anchors: Vec<(usize, Anchor)>,
+    /// Key-variable findings (indices into `out.findings`) with their
+    /// enclosing groups: decided once the file's URLs are known.
+    env_reads: Vec<(usize, Vec<Range<usize>>)>,
+    /// Reading a file of no known kind: only unambiguous API URLs count.
+    limited: bool,
+    /// A LiteLLM or aider file, where the provider prefix routes the call:
+    /// only `openrouter/<author>/<model>` ids go to OpenRouter there
+    /// (`deepseek/deepseek-chat` goes to DeepSeek).
+    prefix_routed: bool,
+}
+
+impl<'a, 'r> FileCtx<'a, 'r> {
+    pub fn new(det: &'a Detector<'r>, path: &'a str, source: &'a SourceText) -> FileCtx<'a, 'r> {
+        FileCtx {
+            det,
+            path,
+            source,
+            out: Outcome::default(),
+            headers: Vec::new(),
+            anchors: Vec::new(),
+            url_names: HashMap::new(),
+            env_reads: Vec::new(),
+            limited: false,
+            prefix_routed: prefix_routed(path, &source.text),
+        }
+    }
+
+    /// Add findings from an embedded document (already mapped to this file).
+    pub fn merge(&mut self, findings: Vec<Finding>, gated: Vec<Finding>, has_marker: bool) {
+        self.out.has_marker |= has_marker;
+        self.out.findings.extend(findings);
+        self.out.gated.extend(gated);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn finding(
+        &self,
+        kind: Kind,
+        span: Range<usize>,
+        matched: String,
+        replacement: Option<String>,
+        fix: Fix,
+        message: String,
+        rule: String,
+    ) -> Finding {
+        let (line, column) = self.source.line_col(span.start);
+        let (end_line, end_column) = self.source.line_col(span.end);
+        let edit = match (&replacement, fix) {
+            (Some(r), Fix::Auto) if kind != Kind::AttributionHeader => Some(Edit {
+                range: span.clone(),
+                text: r.clone(),
+            }),
+            _ => None,
+        };
+        Finding {
+            path: self.path.to_owned(),
+            line,
+            column,
+            end_line,
+            end_column,
+            kind,
+            matched,
+            replacement,
+            fix,
+            message,
+            rule,
+            span,
+            edit,
+        }
+    }
+
+    pub(super) fn push(&mut self, f: Finding, gated: bool) {
+        if gated {
+            self.out.gated.push(f);
+        } else {
+            if matches!(
+                f.kind,
+                Kind::BaseUrl | Kind::ApiKeyEnv | Kind::SdkPackage | Kind::Secret
+            ) {
+                self.out.has_marker = true;
+            }
+            self.out.findings.push(f);
+        }
+    }
+
+    /// Run the token detectors over a lexed region. `limited` (files of no
+    /// known kind) runs only the detectors that need no syntax.
+    pub fn tokens(&mut self, lx: &Lexed, limited: bool) {
+        self.limited = limited;
+        let text = &self.source.text;
+        for i in 0..lx.tokens.len() {
+            let t = &lx.tokens[i];
+            if t.tok == Tok::Comment || t.tok == Tok::Punct {
+                continue;
+            }
+            let s = &text[t.inner.clone()];
+            if s.is_empty() {
+                continue;
+            }
+            // A JSON body inside a string (curl -d '...', Go/Rust raw strings):
+            // read it as JSON so keys and values keep their meaning.
+            if t.tok == Tok::Str && !limited && s.trim_start().starts_with('{') && s.contains("\":")
+            {
+                let sub = crate::lang::lexer::lex(text, t.inner.clone(), crate::lang::json::SYNTAX);
+                self.tokens(&sub, limited);
+                continue;
+            }
+            // Program identifiers (`openrouterProvider`) are names, not
+            // destinations: after a migration they may well stay.
+            let lower_has = self.det.direct.is_none()
+                && t.tok != Tok::Ident
+                && s.len() >= 10
+                && s.to_ascii_lowercase().contains("openrouter");
+            let url = if matches!(t.tok, Tok::Str | Tok::Word) {
+                self.base_urls(lx, i)
+            } else {
+                None
+            };
+            if let Some(a) = url {
+                if let Some(k) = value_key(lx, text, i) {
+                    self.url_names.insert(k.to_owned(), a);
+                }
+            }
+            if self.det.direct.is_none() && !self.out.has_marker && self.is_target_marker(s) {
+                self.out.has_marker = true;
+            }
+            if lower_has {
+                // An OpenRouter URL was anchored by `base_urls` as it is.
+                if url.is_none() {
+                    self.anchors.push((t.span.start, Anchor::Marker));
+                }
+                self.out.has_marker = true;
+            } else if s.contains("://") && !self.is_header_value(lx, i) {
+                self.anchors.push((t.span.start, Anchor::Other));
+            }
+            self.env_names(lx, i);
+            if limited {
+                continue;
+            }
+            self.header(lx, i);
+            if matches!(t.tok, Tok::Str | Tok::Word) && !t.key {
+                if self.det.direct.is_some() {
+                    self.bare_model(lx, i);
+                } else {
+                    self.slug(lx, i);
+                }
+            }
+            if t.key {
+                self.field(lx, i);
+            }
+        }
+        if !self.url_names.is_empty() {
+            for t in &lx.tokens {
+                if t.tok == Tok::Ident && !t.key {
+                    if let Some(a) = self.url_names.get(&text[t.span.clone()]) {
+                        self.anchors.push((t.span.start, *a));
+                    }
+                }
+            }
+        }
+    }
+
+    fn builds_requests(&self) -> bool {
+        self.prefix_routed
+            || matches!(
+                crate::lang::FileKind::detect(std::path::Path::new(self.path)),
+                crate::lang::FileKind::Python
+                    | crate::lang::FileKind::JavaScript
+                    | crate::lang::FileKind::Go
+                    | crate::lang::FileKind::Rust
+                    | crate::lang::FileKind::Shell
+                    | crate::lang::FileKind::PowerShell
+                    | crate::lang::FileKind::Notebook
+            )
+    }
+
+    fn is_target_marker(&self, s: &str) -> bool {
+        s.len() >= 6 && {
+            let l = s.to_ascii_lowercase();
+            self.det
+                .target_markers
+                .iter()
+                .any(|m| l.contains(m.as_str()))
+        }
+    }
+
+    /// Decide candidate headers and return the outcome.
+    pub fn finish(mut self) -> Outcome {
+        let headers = std::mem::take(&mut self.headers);
+        let reads = std::mem::take(&mut self.env_reads);
+        // A request whose URL stays on OpenRouter keeps its key and headers:
+        // the new gateway's key must never be sent to openrouter.ai.
+        for (i, spans) in reads {
+            let f = &self.out.findings[i];
+            if let Some((Anchor::Kept, at)) = self.destination(f.span.start, &spans, true) {
+                let stays = self.stays(f, at);
+                self.out.findings[i] = stays;
+            }
+        }
+        // Renaming a variable that holds an OpenRouter key would file that
+        // key under the new gateway's name.
+        let key_lines: Vec<usize> = self
+            .out
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Secret)
+            .map(|f| f.line)
+            .collect();
+        // A reusable workflow's secrets are passed by name by its callers.
+        let reusable =
+            self.path.contains(".github/workflows/") && self.source.text.contains("workflow_call");
+        for f in &mut self.out.findings {
+            if reusable && f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto {
+                let why = format!(
+                    "{} in a reusable workflow (on: workflow_call): its callers pass it by name; rename it here and in every caller together",
+                    f.matched
+                );
+                f.decide(Fix::Manual, why, "workflow-call");
+                continue;
+            }
+            if f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto && key_lines.contains(&f.line) {
+                let new = f.replacement.clone().unwrap_or_default();
+                let why = format!(
+                    "{} holds an OpenRouter key: renaming it to {new} would send that key to the new gateway; create a key there, set it as {new}, and revoke this one",
+                    f.matched
+                );
+                f.decide(Fix::Manual, why, "holds-key");
+            }
+        }
+        if self.out.has_marker {
+            for (h, spans) in headers {
+                match self.destination(h.span.start, &spans, false) {
+                    Some((Anchor::Kept, at)) => {
+                        let stays = self.stays(&h, at);
+                        self.out.findings.push(stays);
+                    }
+                    Some((a, _)) if a.openrouter() => self.out.findings.push(h),
+                    _ => {}
+                }
+            }
+        }
+        self.out
+    }
+
+    /// `f` as a manual item: it belongs to a request whose URL (at `at`)
+    /// stays on OpenRouter, so it must change together with that URL.
+    fn stays(&self, f: &Finding, at: usize) -> Finding {
+        let line = self.source.line_col(at).0;
+        let mut f = f.clone();
+        let why = format!(
+            "{} stays: the request it belongs to still goes to OpenRouter (the URL on line {line} is not rewritten automatically); change both together",
+            f.matched
+        );
+        f.decide(Fix::Manual, why, "stays");
+        f
+    }
+
+    /// Where does the request that the text at `at` belongs to go? Look
+    /// outward through its enclosing objects and calls (`spans`, innermost
+    /// first; the first is skipped: a header map's values, like an app URL,
+    /// say nothing about the destination): the first one that holds a URL or
+    /// OpenRouter marker decides, the nearest line winning. `urls_only`
+    /// counts URLs only (for key variables, which are markers themselves).
+    /// Returns the deciding anchor and its offset.
+    fn destination(
+        &self,
+        at: usize,
+        spans: &[Range<usize>],
+        urls_only: bool,
+    ) -> Option<(Anchor, usize)> {
+        let (own, outer) = spans.split_first()?;
+        let line_of = |off: usize| self.source.line_col(off).0 as i64;
+        let here = line_of(at);
+        for g in outer {
+            let nearest = self
+                .anchors
+                .iter()
+                .filter(|a| g.contains(&a.0) && !own.contains(&a.0) && a.0 != at)
+                .filter(|a| !urls_only || a.1 != Anchor::Marker)
+                // Nearest line first; on a tie OpenRouter wins, and a kept
+                // URL over one that moves (the safe reading).
+                .min_by_key(|a| ((line_of(a.0) - here).abs(), std::cmp::Reverse(a.1)));
+            if let Some(&(off, a)) = nearest {
+                return Some((a, off));
+            }
+        }
+        None
+    }
+}
+
+fn target_markers(target: &TargetTable) -> Vec<String> {
+    let host = super::url::UrlParts::parse(&target.base_url).host;
+    let mut v = vec![target.key_env.to_ascii_lowercase()];
+    if !host.is_empty() {
+        v.push(host.to_ascii_lowercase());
+    }
+    v
+}
+
+fn accepted_ids(target: &TargetTable) -> HashSet<String> {
+    target
+        .models
+        .iter()
+        .filter(|m| matches!(m.status, Status::Same | Status::Renamed | Status::Retired))
+        .map(|m| m.to.as_ref().map_or(&m.from.value, |t| &t.value).clone())
+        .collect()
+}
+
+/// What a token says about where nearby requests go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Anchor {
+    /// Some other URL.
+    Other,
+    /// An OpenRouter marker that is not a URL (a key variable, a slug).
+    Marker,
+    /// An OpenRouter URL that rewrite moves to the target.
+    Url,
+    /// An OpenRouter URL or route that stays (a manual item).
+    Kept,
+}
+
+impl Anchor {
+    fn openrouter(self) -> bool {
+        self != Anchor::Other
+    }
+}
+
+/// Whether model ids in this file are routed by their provider prefix
+/// (LiteLLM proxy configs and code, aider configs).
+fn prefix_routed(path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with(".aider.")
+        || text.contains("litellm_params")
+        || text.contains("import litellm")
+        || text.contains("from litellm")
+        || text.contains("LiteLLMModel")
+}
+
+/// The table key of a model reference: no LiteLLM prefix, suffix or preset.
+fn slug_base<'s>(src: &SourceTable, s: &'s str) -> &'s str {
+    let s = s.split("@preset/").next().unwrap_or(s);
+    let s = match src
+        .litellm_prefix
+        .as_deref()
+        .and_then(|p| s.strip_prefix(p))
+    {
+        Some(rest) if rest.contains('/') => rest,
+        _ => s,
+    };
+    s.split(':').next().unwrap_or(s)
+}
+
+fn action_word(a: Action) -> &'static str {
+    match a {
+        Action::Drop => "drop",
+        Action::Keep => "keep",
+        Action::Manual => "manual",
+    }
+}
+
+/// The key this value token belongs to (`key: value`, `key=value`).
+pub fn value_key<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
+    let p = lx.prev_sig(i)?;
+    let pt = &lx.tokens[p];
+    if pt.key {
+        return Some(text[pt.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
+    }
+    if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], ":" | "=") {
+        let k = lx.prev_sig(p)?;
+        let kt = &lx.tokens[k];
+        if matches!(kt.tok, Tok::Ident | Tok::Str) {
+            return Some(text[kt.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
+        }
+    }
+    None
+}
+
+/// The first value token after a key (skipping `:`/`=`).
+fn value_token(lx: &Lexed, i: usize) -> Option<usize> {
+    let mut j = lx.next_sig(i)?;
+    if lx.tokens[j].tok == Tok::Punct {
+        j = lx.next_sig(j)?;
+    }
+    Some(j)
+}

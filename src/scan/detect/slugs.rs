@@ -1,0 +1,188 @@
+//! Model ids: OpenRouter slugs in requests and configuration, and their mapping.
+
+use super::*;
+
+impl FileCtx<'_, '_> {
+    pub(crate) fn slug(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let raw = &text[t.inner.clone()];
+        let s = raw.trim();
+        let start = t.inner.start + (raw.len() - raw.trim_start().len());
+        if self.prefix_routed && self.det.direct.is_none() {
+            if let Some(p) = &self.det.src.litellm_prefix {
+                if s.strip_prefix(p.as_str()) == Some("*") {
+                    let f = self.finding(
+                        Kind::ModelSlug,
+                        start..start + s.len(),
+                        s.to_owned(),
+                        None,
+                        Fix::Manual,
+                        format!(
+                            "wildcard route: every {p}<author>/<model> id goes to OpenRouter; add a route for {} (an OpenAI-compatible provider with its base URL) and move the ids to it",
+                            self.det.target.name
+                        ),
+                        format!("{}:model-slug:wildcard", self.det.src.id),
+                    );
+                    self.anchors.push((f.span.start, Anchor::Kept));
+                    self.push(f, false);
+                    return;
+                }
+                // `~author/model-latest` aliases exist only on OpenRouter.
+                if !s.starts_with(p.as_str()) && !s.starts_with('~') {
+                    return;
+                }
+            }
+        }
+        if self.det.slug.is_match(s) {
+            if let Some(g) = self.slug_candidate(s) {
+                // An id no table knows counts only where a model is expected.
+                let known = self.det.known_slugs.contains(slug_base(self.det.src, s));
+                if (!g || known || self.model_context(lx, i)) && !self.excluded_slug_context(lx, i)
+                {
+                    self.emit_slug(start..start + s.len(), g);
+                }
+            }
+            return;
+        }
+        // Prompts and longer strings: only ids the tables know.
+        if s.len() > 6 && s.contains('/') {
+            if let Some(re) = &self.det.known_slug_re {
+                let hits: Vec<Range<usize>> = re
+                    .captures_iter(raw)
+                    .filter_map(|c| c.get(1))
+                    .map(|m| t.inner.start + m.start()..t.inner.start + m.end())
+                    .collect();
+                if !hits.is_empty() && !self.excluded_slug_context(lx, i) {
+                    for r in hits {
+                        self.emit_slug(r, true);
+                        // An id inside prose (help text, a prompt) is a
+                        // person's call: a rewrite could read "gpt-4o or
+                        // gpt-4o" or change what a prompt says.
+                        if let Some(f) = self.out.gated.last_mut().filter(|f| f.fix == Fix::Auto) {
+                            f.fix = Fix::Manual;
+                            f.edit = None;
+                            f.message.push_str(
+                                "; inside a longer string (help text, a prompt): change it by hand",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether token `i` sits where a model id is expected: the value of a
+    /// model-ish key or variable, an argument of a model/chat call, an item
+    /// of a fallback list, or a value in a request next to `messages`.
+    pub(crate) fn model_context(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let modelish = |s: &str| {
+            let l = s.to_ascii_lowercase();
+            l.contains("model") || l.contains("fallback") || l.contains("openrouter")
+        };
+        if value_key(lx, text, i).is_some_and(modelish) {
+            return true;
+        }
+        let t = &lx.tokens[i];
+        lx.ancestors(t.group).take(2).any(|g| {
+            lx.label(text, g).is_some_and(|l| {
+                let l = l.to_ascii_lowercase();
+                modelish(&l)
+                    || l.contains("completion")
+                    || l.contains("chat")
+                    || l.contains("generate")
+            }) || lx.keys_in(text, g).any(|k| k == "messages")
+        })
+    }
+
+    /// Whether `s` names an OpenRouter model; `Some(gated)`.
+    pub(crate) fn slug_candidate(&self, s: &str) -> Option<bool> {
+        let src = self.det.src;
+        let body = s.split("@preset/").next().unwrap_or(s);
+        let (litellm, body) = match src
+            .litellm_prefix
+            .as_deref()
+            .and_then(|p| body.strip_prefix(p))
+        {
+            Some(rest) if rest.contains('/') => (true, rest),
+            _ => (false, body),
+        };
+        let base = body.split(':').next().unwrap_or(body);
+        if src.routers.iter().any(|r| r == base) || (base.starts_with("openrouter/") && !litellm) {
+            return Some(false);
+        }
+        let author = base.trim_start_matches('~').split('/').next().unwrap_or("");
+        if !self.det.authors.contains(author) && !self.det.known_slugs.contains(base) {
+            return None;
+        }
+        Some(!litellm)
+    }
+
+    pub(crate) fn excluded_slug_context(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        if let Some(k) = value_key(lx, text, i) {
+            let k = k.to_ascii_lowercase();
+            if NOT_MODEL_KEYS.contains(&k.as_str()) {
+                return true;
+            }
+        }
+        for g in lx.ancestors(t.group).take(3) {
+            if let Some(l) = lx.label(text, g) {
+                let l = l.to_ascii_lowercase();
+                if HF_CONTEXT.iter().any(|h| l.contains(h))
+                    || NOT_MODEL_KEYS.contains(&l.as_str()) && g == t.group
+                {
+                    return true;
+                }
+            }
+        }
+        let (line, _) = self.source.line_col(t.span.start);
+        let lt = self.source.line_text(line).to_ascii_lowercase();
+        HF_CONTEXT.iter().any(|h| lt.contains(h)) || lt.contains("hf.co/")
+    }
+
+    pub(crate) fn emit_slug(&mut self, r: Range<usize>, gated: bool) {
+        let text = &self.source.text;
+        let s = &text[r.clone()];
+        if self.det.accepted.contains(s) {
+            // Already the target's own id (a migrated tree): nothing to do.
+            return;
+        }
+        let m = self.det.target.map_slug(self.det.src, s);
+        let repl = m.to.clone();
+        let mut msg = match m.fix {
+            Fix::Auto => format!(
+                "model {} -> {} ({})",
+                s,
+                repl.as_deref().unwrap_or("?"),
+                m.why
+            ),
+            Fix::None => format!("model {s}: {}", m.why),
+            Fix::Manual => format!("model {s}: {}", m.why),
+        };
+        if let Some(d) = &m.retires_on {
+            msg.push_str(&format!(
+                "; {}",
+                crate::rules::date::retirement(d, &crate::rules::date::today())
+            ));
+        }
+        if m.status == Status::Unverified && repl.is_none() {
+            msg = format!("model {s}: {}", m.why);
+        }
+        let f = self.finding(Kind::ModelSlug, r, s.to_owned(), repl, m.fix, msg, m.rule);
+        if !gated {
+            // In a LiteLLM/aider file the id is the route: one left to a
+            // person keeps its request on OpenRouter.
+            let a = match (self.prefix_routed, f.fix) {
+                (false, _) => Anchor::Marker,
+                (true, Fix::Auto) => Anchor::Url,
+                (true, _) => Anchor::Kept,
+            };
+            self.anchors.push((f.span.start, a));
+            self.out.has_marker = true;
+        }
+        self.push(f, gated);
+    }
+}
