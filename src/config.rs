@@ -121,6 +121,16 @@ impl Ctx<'_> {
         let (l, c) = self.at(span);
         anyhow!("{}:{l}:{c}: {msg}", self.file.display())
     }
+
+    /// Paths in the file are relative to the file's directory.
+    fn resolve(&self, p: &str) -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.file.parent().unwrap_or(Path::new(".")).join(p)
+        }
+    }
 }
 
 impl Config {
@@ -135,36 +145,43 @@ impl Config {
                 None => anyhow!("{}: {msg}", file.display()),
             }
         })?;
-        let base = file.parent().unwrap_or(Path::new("."));
-        let resolve = |p: &str| -> PathBuf {
-            let p = Path::new(p);
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                base.join(p)
-            }
-        };
-
         let mut cfg = Config {
             file: file.to_path_buf(),
             ..Config::default()
         };
+        cfg.read_target_and_rules(&cx, &raw)?;
+        cfg.read_walk(&cx, &raw)?;
+        if let Some(list) = raw.scan.as_ref().and_then(|s| s.fail_on.as_ref()) {
+            cfg.fail_on = Some(read_fail_on(&cx, list)?);
+        }
+        if let Some(p) = &raw.parity {
+            cfg.parity = read_parity(&cx, p)?;
+        }
+        Ok(cfg)
+    }
+
+    fn read_target_and_rules(&mut self, cx: &Ctx, raw: &Raw) -> anyhow::Result<()> {
         if let Some(t) = &raw.target {
             if t.get_ref().trim().is_empty() {
                 return Err(cx.err(t.span(), "target must not be empty"));
             }
-            cfg.target = Some(t.get_ref().trim().to_owned());
-            cfg.target_at = Some(cx.at(t.span()));
+            self.target = Some(t.get_ref().trim().to_owned());
+            self.target_at = Some(cx.at(t.span()));
         }
         if let Some(r) = &raw.rules {
             if r.get_ref().trim().is_empty() {
                 return Err(cx.err(r.span(), "rules must name a directory"));
             }
-            cfg.rules = Some(resolve(r.get_ref()));
+            self.rules = Some(cx.resolve(r.get_ref()));
         }
+        Ok(())
+    }
+
+    /// What to walk and read: globs, kinds and the size limit.
+    fn read_walk(&mut self, cx: &Ctx, raw: &Raw) -> anyhow::Result<()> {
         for (list, out) in [
-            (&raw.include, &mut cfg.include),
-            (&raw.exclude, &mut cfg.exclude),
+            (&raw.include, &mut self.include),
+            (&raw.exclude, &mut self.exclude),
         ] {
             for g in list {
                 globset::Glob::new(g.get_ref())
@@ -188,7 +205,7 @@ impl Config {
                 })?;
                 v.push(kind);
             }
-            cfg.kinds = Some(v);
+            self.kinds = Some(v);
         }
         if let Some(m) = &raw.max_filesize {
             if *m.get_ref() < 0 {
@@ -197,62 +214,10 @@ impl Config {
                     "max_filesize must be a number of bytes (0: no limit)",
                 ));
             }
-            cfg.max_filesize = Some(*m.get_ref() as u64);
+            self.max_filesize = Some(*m.get_ref() as u64);
         }
-        if let Some(list) = raw.scan.as_ref().and_then(|s| s.fail_on.as_ref()) {
-            let mut v = Vec::new();
-            for f in list {
-                let fix = Fix::parse(f.get_ref().trim()).ok_or_else(|| {
-                    cx.err(
-                        f.span(),
-                        format!(
-                            "unknown fail_on value {:?}; expected auto, manual or none",
-                            f.get_ref()
-                        ),
-                    )
-                })?;
-                v.push(fix);
-            }
-            cfg.fail_on = Some(v);
-        }
-        if let Some(p) = &raw.parity {
-            cfg.parity.golden = p.golden.as_deref().map(resolve);
-            cfg.parity.config = p.config.as_deref().map(resolve);
-            if let Some(c) = &p.concurrency {
-                if *c.get_ref() < 1 || *c.get_ref() > 1024 {
-                    return Err(cx.err(c.span(), "concurrency must be between 1 and 1024"));
-                }
-                cfg.parity.concurrency = Some(*c.get_ref() as usize);
-            }
-            if let Some(f) = &p.format {
-                if !PARITY_FORMATS.contains(&f.get_ref().as_str()) {
-                    return Err(cx.err(
-                        f.span(),
-                        format!(
-                            "unknown parity format {:?}; expected one of {}",
-                            f.get_ref(),
-                            PARITY_FORMATS.join(", ")
-                        ),
-                    ));
-                }
-                cfg.parity.format = Some(f.get_ref().clone());
-            }
-            if let Some(m) = &p.min_pass_rate {
-                if !(0.0..=1.0).contains(m.get_ref()) {
-                    return Err(cx.err(m.span(), "min_pass_rate must be between 0 and 1"));
-                }
-                cfg.parity.min_pass_rate = Some(*m.get_ref());
-            }
-            if let Some(m) = &p.max_requests {
-                if *m.get_ref() < 1 {
-                    return Err(cx.err(m.span(), "max_requests must be at least 1"));
-                }
-                cfg.parity.max_requests = Some(*m.get_ref() as u64);
-            }
-        }
-        Ok(cfg)
+        Ok(())
     }
-
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
             .with_context(|| format!("{}: cannot read config file", path.display()))?;
@@ -339,6 +304,65 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// `[scan] fail_on`.
+fn read_fail_on(cx: &Ctx, list: &[Spanned<String>]) -> anyhow::Result<Vec<Fix>> {
+    let mut v = Vec::new();
+    for f in list {
+        let fix = Fix::parse(f.get_ref().trim()).ok_or_else(|| {
+            cx.err(
+                f.span(),
+                format!(
+                    "unknown fail_on value {:?}; expected auto, manual or none",
+                    f.get_ref()
+                ),
+            )
+        })?;
+        v.push(fix);
+    }
+    Ok(v)
+}
+
+/// `[parity]`: defaults for `parity`'s flags.
+fn read_parity(cx: &Ctx, p: &RawParity) -> anyhow::Result<ParityDefaults> {
+    let mut out = ParityDefaults {
+        golden: p.golden.as_deref().map(|g| cx.resolve(g)),
+        config: p.config.as_deref().map(|c| cx.resolve(c)),
+        ..ParityDefaults::default()
+    };
+    if let Some(c) = &p.concurrency {
+        if *c.get_ref() < 1 || *c.get_ref() > 1024 {
+            return Err(cx.err(c.span(), "concurrency must be between 1 and 1024"));
+        }
+        out.concurrency = Some(*c.get_ref() as usize);
+    }
+    if let Some(f) = &p.format {
+        if !PARITY_FORMATS.contains(&f.get_ref().as_str()) {
+            return Err(cx.err(
+                f.span(),
+                format!(
+                    "unknown parity format {:?}; expected one of {}",
+                    f.get_ref(),
+                    PARITY_FORMATS.join(", ")
+                ),
+            ));
+        }
+        out.format = Some(f.get_ref().clone());
+    }
+    if let Some(m) = &p.min_pass_rate {
+        if !(0.0..=1.0).contains(m.get_ref()) {
+            return Err(cx.err(m.span(), "min_pass_rate must be between 0 and 1"));
+        }
+        out.min_pass_rate = Some(*m.get_ref());
+    }
+    if let Some(m) = &p.max_requests {
+        if *m.get_ref() < 1 {
+            return Err(cx.err(m.span(), "max_requests must be at least 1"));
+        }
+        out.max_requests = Some(*m.get_ref() as u64);
+    }
+    Ok(out)
 }
 
 /// Parse `--kinds` values (comma lists already split by clap).
