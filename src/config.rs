@@ -22,7 +22,6 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -30,6 +29,35 @@ use crate::finding::{Fix, Kind};
 use crate::rules::Rules;
 
 pub const FILE_NAME: &str = "llmgw-migrate.toml";
+
+/// What is wrong with a config file, and where.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A bad value or TOML syntax, at the place it is written.
+    #[error("{}:{line}:{column}: {message}", file.display())]
+    At {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A TOML error with no position.
+    #[error("{}: {message}", file.display())]
+    File { file: PathBuf, message: String },
+    #[error("{}: cannot read config file", file.display())]
+    Read {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot resolve path", path.display())]
+    Resolve {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A `--kinds` value.
+    #[error("unknown kind '{name}'; known kinds: {known}")]
+    UnknownKind { name: String, known: String },
+}
 
 /// Values `[parity] format` accepts (the names of `parity --format`).
 const PARITY_FORMATS: &[&str] = &["human", "json", "junit", "markdown"];
@@ -117,9 +145,14 @@ impl Ctx<'_> {
         line_col(self.text, span.start)
     }
 
-    fn err(&self, span: Range<usize>, msg: impl std::fmt::Display) -> anyhow::Error {
-        let (l, c) = self.at(span);
-        anyhow!("{}:{l}:{c}: {msg}", self.file.display())
+    fn err(&self, span: Range<usize>, msg: impl std::fmt::Display) -> ConfigError {
+        let (line, column) = self.at(span);
+        ConfigError::At {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+            message: msg.to_string(),
+        }
     }
 
     /// Paths in the file are relative to the file's directory.
@@ -136,13 +169,16 @@ impl Ctx<'_> {
 impl Config {
     /// Parse and check a config file's text; `file` names it in errors and
     /// anchors relative paths.
-    pub fn parse(file: &Path, text: &str) -> anyhow::Result<Config> {
+    pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         let cx = Ctx { file, text };
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim().to_owned();
             match e.span() {
                 Some(span) => cx.err(span, msg),
-                None => anyhow!("{}: {msg}", file.display()),
+                None => ConfigError::File {
+                    file: file.to_path_buf(),
+                    message: msg,
+                },
             }
         })?;
         let mut cfg = Config {
@@ -160,7 +196,7 @@ impl Config {
         Ok(cfg)
     }
 
-    fn read_target_and_rules(&mut self, cx: &Ctx, raw: &Raw) -> anyhow::Result<()> {
+    fn read_target_and_rules(&mut self, cx: &Ctx, raw: &Raw) -> Result<(), ConfigError> {
         if let Some(t) = &raw.target {
             if t.get_ref().trim().is_empty() {
                 return Err(cx.err(t.span(), "target must not be empty"));
@@ -178,7 +214,7 @@ impl Config {
     }
 
     /// What to walk and read: globs, kinds and the size limit.
-    fn read_walk(&mut self, cx: &Ctx, raw: &Raw) -> anyhow::Result<()> {
+    fn read_walk(&mut self, cx: &Ctx, raw: &Raw) -> Result<(), ConfigError> {
         for (list, out) in [
             (&raw.include, &mut self.include),
             (&raw.exclude, &mut self.exclude),
@@ -218,21 +254,28 @@ impl Config {
         }
         Ok(())
     }
-    pub fn load(path: &Path) -> anyhow::Result<Config> {
-        let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
-            .with_context(|| format!("{}: cannot read config file", path.display()))?;
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text =
+            crate::source::read_regular_text(path, crate::source::INPUT_CAP).map_err(|source| {
+                ConfigError::Read {
+                    file: path.to_path_buf(),
+                    source,
+                }
+            })?;
         Config::parse(path, &text)
     }
 
     /// Find `llmgw-migrate.toml` in `start` (or its directory, for a file)
     /// and its ancestors. The search stops at the repository root (a
     /// directory holding `.git`) so a stray file above the repo never applies.
-    pub fn discover(start: &Path) -> anyhow::Result<Option<(PathBuf, Config)>> {
+    pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, ConfigError> {
         // Canonical when it exists, so `..` walks up the real tree.
         let abs = match std::fs::canonicalize(start) {
             Ok(p) => p,
-            Err(_) => std::path::absolute(start)
-                .with_context(|| format!("{}: cannot resolve path", start.display()))?,
+            Err(_) => std::path::absolute(start).map_err(|source| ConfigError::Resolve {
+                path: start.to_path_buf(),
+                source,
+            })?,
         };
         let mut dir = if abs.is_file() {
             abs.parent().map(Path::to_path_buf)
@@ -254,7 +297,7 @@ impl Config {
     }
 
     /// `--config FILE` when given, else discovery from `start`.
-    pub fn resolve(explicit: Option<&Path>, start: &Path) -> anyhow::Result<Option<Config>> {
+    pub fn resolve(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>, ConfigError> {
         match explicit {
             Some(p) => Config::load(p).map(Some),
             None => Ok(Config::discover(start)?.map(|(_, c)| c)),
@@ -273,7 +316,7 @@ impl Config {
 
     /// Kinds in effect: the flag's list when given (parsed, with an error
     /// naming an unknown kind), else the file's, else all (empty).
-    pub fn effective_kinds(&self, cli: &[String]) -> anyhow::Result<Vec<Kind>> {
+    pub fn effective_kinds(&self, cli: &[String]) -> Result<Vec<Kind>, ConfigError> {
         if !cli.is_empty() {
             return parse_kinds(cli);
         }
@@ -296,10 +339,15 @@ impl Config {
     }
 
     /// Check that `target` names a table; the error points into the file.
-    pub fn check_target(&self, rules: &Rules) -> anyhow::Result<()> {
+    pub fn check_target(&self, rules: &Rules) -> Result<(), ConfigError> {
         if let (Some(t), Some((l, c))) = (&self.target, self.target_at) {
             if let Err(e) = rules.require_target(t) {
-                return Err(anyhow!("{}:{l}:{c}: {e}", self.file.display()));
+                return Err(ConfigError::At {
+                    file: self.file.clone(),
+                    line: l,
+                    column: c,
+                    message: e.to_string(),
+                });
             }
         }
         Ok(())
@@ -307,7 +355,7 @@ impl Config {
 }
 
 /// `[scan] fail_on`.
-fn read_fail_on(cx: &Ctx, list: &[Spanned<String>]) -> anyhow::Result<Vec<Fix>> {
+fn read_fail_on(cx: &Ctx, list: &[Spanned<String>]) -> Result<Vec<Fix>, ConfigError> {
     let mut v = Vec::new();
     for f in list {
         let fix = Fix::parse(f.get_ref().trim()).ok_or_else(|| {
@@ -325,7 +373,7 @@ fn read_fail_on(cx: &Ctx, list: &[Spanned<String>]) -> anyhow::Result<Vec<Fix>> 
 }
 
 /// `[parity]`: defaults for `parity`'s flags.
-fn read_parity(cx: &Ctx, p: &RawParity) -> anyhow::Result<ParityDefaults> {
+fn read_parity(cx: &Ctx, p: &RawParity) -> Result<ParityDefaults, ConfigError> {
     let mut out = ParityDefaults {
         golden: p.golden.as_deref().map(|g| cx.resolve(g)),
         config: p.config.as_deref().map(|c| cx.resolve(c)),
@@ -366,7 +414,7 @@ fn read_parity(cx: &Ctx, p: &RawParity) -> anyhow::Result<ParityDefaults> {
 }
 
 /// Parse `--kinds` values (comma lists already split by clap).
-pub fn parse_kinds(names: &[String]) -> anyhow::Result<Vec<Kind>> {
+pub fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, ConfigError> {
     names
         .iter()
         .map(|s| s.trim())
@@ -374,7 +422,10 @@ pub fn parse_kinds(names: &[String]) -> anyhow::Result<Vec<Kind>> {
         .map(|s| {
             Kind::parse(s).ok_or_else(|| {
                 let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                anyhow!("unknown kind '{s}'; known kinds: {}", known.join(", "))
+                ConfigError::UnknownKind {
+                    name: s.to_owned(),
+                    known: known.join(", "),
+                }
             })
         })
         .collect()

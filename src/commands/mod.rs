@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// The tables in effect: built-in, plus `--rules DIR`.
 pub fn load_rules(dir: Option<&std::path::Path>) -> anyhow::Result<Rules> {
     match dir {
-        Some(d) => Rules::with_dir(d),
+        Some(d) => Ok(Rules::with_dir(d)?),
         None => Ok(Rules::embedded()?),
     }
 }

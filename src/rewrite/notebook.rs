@@ -32,10 +32,32 @@ pub fn header_removals(text: &str, spans: &[Range<usize>]) -> (Vec<Group>, Vec<(
                 members: members.clone(),
                 edits,
             }),
-            Err(why) => manual.extend(members.iter().map(|&m| (m, why.clone()))),
+            Err(why) => manual.extend(members.iter().map(|&m| (m, why.to_string()))),
         }
     }
     (groups, manual)
+}
+
+/// Why the headers of a cell are left to a person (the manual item's why).
+#[derive(Debug, thiserror::Error)]
+enum CellError {
+    #[error("unbalanced notebook JSON")]
+    Unbalanced,
+    #[error("source outside a cell")]
+    OutsideCell,
+    #[error("header in a non-code cell")]
+    NotCode,
+    #[error("a cell source line is not a JSON string")]
+    NotAString,
+    #[error("header outside the source lines")]
+    OutsideLines,
+    #[error("header inside an escape")]
+    InEscape,
+    #[error("header edits touch neighbouring lines of a cell")]
+    Neighbours,
+    /// The removal planned on the decoded code failed.
+    #[error("{0}")]
+    Removal(String),
 }
 
 fn decode(raw: &str) -> Option<String> {
@@ -47,12 +69,12 @@ fn cell(
     open: usize,
     spans: &[Range<usize>],
     members: &[usize],
-) -> Result<Vec<Edit>, String> {
+) -> Result<Vec<Edit>, CellError> {
     let src = CellSource::read(lx, open)?;
     let vspans = src.header_spans(spans, members)?;
     let (groups, failed) = removals(FileKind::Python, &src.code, &vspans);
     if let Some((_, why)) = failed.into_iter().next() {
-        return Err(why);
+        return Err(CellError::Removal(why));
     }
     let mut vedits: Vec<Edit> = groups.into_iter().flat_map(|g| g.edits).collect();
     vedits.sort_by_key(|e| e.range.start);
@@ -75,17 +97,17 @@ type Run = (usize, usize, Vec<Edit>);
 
 impl<'a> CellSource<'a> {
     /// The array opening at `open`, when it is the source of a code cell.
-    fn read(lx: &Lexed<'a>, open: usize) -> Result<CellSource<'a>, String> {
+    fn read(lx: &Lexed<'a>, open: usize) -> Result<CellSource<'a>, CellError> {
         let text = lx.text;
-        let close = lx.matching_close(open).ok_or("unbalanced notebook JSON")?;
+        let close = lx.matching_close(open).ok_or(CellError::Unbalanced)?;
         // Only code cells: the cell object around the source array says so.
-        let obj = lx.enclosing_open(open).ok_or("source outside a cell")?;
-        let obj_end = lx.matching_close(obj).ok_or("unbalanced notebook JSON")?;
+        let obj = lx.enclosing_open(open).ok_or(CellError::OutsideCell)?;
+        let obj_end = lx.matching_close(obj).ok_or(CellError::Unbalanced)?;
         let cell_text = &text[obj..obj_end];
         if !cell_text.contains("\"cell_type\": \"code\"")
             && !cell_text.contains("\"cell_type\":\"code\"")
         {
-            return Err("header in a non-code cell".into());
+            return Err(CellError::NotCode);
         }
         let (pieces, _) = lx.split(open + 1..close, b",");
         let items: Vec<Range<usize>> = pieces
@@ -97,7 +119,7 @@ impl<'a> CellSource<'a> {
         let mut vstart = Vec::new();
         let mut code = String::new();
         for it in &items {
-            let l = decode(&text[it.clone()]).ok_or("a cell source line is not a JSON string")?;
+            let l = decode(&text[it.clone()]).ok_or(CellError::NotAString)?;
             vstart.push(code.len());
             code.push_str(&l);
             lines.push(l);
@@ -117,7 +139,7 @@ impl<'a> CellSource<'a> {
         &self,
         spans: &[Range<usize>],
         members: &[usize],
-    ) -> Result<Vec<Range<usize>>, String> {
+    ) -> Result<Vec<Range<usize>>, CellError> {
         let (text, items, vstart) = (self.text, &self.items, &self.vstart);
         let mut vspans = Vec::new();
         for &m in members {
@@ -125,9 +147,9 @@ impl<'a> CellSource<'a> {
             let k = items
                 .iter()
                 .position(|r| r.contains(&sp.start))
-                .ok_or("header outside the source lines")?;
+                .ok_or(CellError::OutsideLines)?;
             let prefix = decode(&format!("{}\"", &text[items[k].start..sp.start]))
-                .ok_or("header inside an escape")?;
+                .ok_or(CellError::InEscape)?;
             let name = &text[sp.clone()];
             vspans.push(vstart[k] + prefix.len() - 1..vstart[k] + prefix.len() - 1 + name.len());
         }
@@ -158,7 +180,7 @@ impl<'a> CellSource<'a> {
     }
 
     /// Each run re-encoded as line strings, replacing its array elements.
-    fn encode(&self, runs: Vec<Run>) -> Result<Vec<Edit>, String> {
+    fn encode(&self, runs: Vec<Run>) -> Result<Vec<Edit>, CellError> {
         let (text, items, lines, vstart) = (self.text, &self.items, &self.lines, &self.vstart);
         let sep = if items.len() >= 2 {
             text[items[0].end..items[1].start].to_owned()
@@ -176,7 +198,7 @@ impl<'a> CellSource<'a> {
             // Keep one line per element: a cut line joins the next one.
             if !seg.is_empty() && !seg.ends_with('\n') && lb + 1 < lines.len() {
                 if starts.get(ri + 1) == Some(&(lb + 1)) {
-                    return Err("header edits touch neighbouring lines of a cell".into());
+                    return Err(CellError::Neighbours);
                 }
                 lb += 1;
                 seg.push_str(&lines[lb]);
