@@ -1,6 +1,5 @@
 //! `rewrite`: scan, plan the edits, then print a patch, check, or write.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
@@ -58,7 +57,7 @@ pub fn run(
     if mode == Mode::DryRun && format == RewriteFormat::Diff {
         crate::rewrite::report::hold_key_files(&mut plan, &redactor);
     }
-    let printed = print(
+    print(
         &plan,
         mode,
         format,
@@ -69,13 +68,7 @@ pub fn run(
         &code,
         &repository,
         color,
-    );
-    if let Err(e) = printed {
-        // A closed pipe (`| head`) is the reader's choice, not an error.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(e.into());
-        }
-    }
+    )?;
     for e in plan.errors.iter().chain(&written.errors) {
         // Already redacted; the messages are ours or our dependencies'.
         eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
@@ -213,15 +206,7 @@ fn print_ci(
         RewriteFormat::Github => crate::report::github::render(&out),
         _ => crate::report::junit::render(&out) + "\n",
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(redactor.text(&text).as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(e.into());
-        }
-    }
+    super::print(redactor.text(&text).as_bytes())?;
     if !plan.errors.is_empty() {
         return Ok(ExitCode::from(2));
     }
@@ -270,7 +255,5 @@ fn print(
         repository,
         color,
     )?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&out)?;
-    stdout.flush()
+    super::print(&out)
 }

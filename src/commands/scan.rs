@@ -30,7 +30,7 @@ pub fn run(
     drop(line);
     let (suppressed, baselined) = filter(&mut report, &args)?;
     if let Some(p) = &args.write_baseline {
-        return Ok(baseline_written(&report, p));
+        return Ok(baseline_written(&report, p)?);
     }
     let format = args.format.unwrap_or(ScanFormat::Human);
     if matches!(
@@ -54,9 +54,7 @@ pub fn run(
         history.as_ref(),
         color,
     )?;
-    let mut real = std::io::stdout().lock();
-    real.write_all(&redactor.bytes(&text))?;
-    real.flush()?;
+    super::print(&redactor.bytes(&text))?;
     if format == ScanFormat::Human {
         for e in &report.errors {
             eprintln!(
@@ -74,17 +72,18 @@ pub fn run(
 }
 
 /// `--write-baseline` is not a gate: one line, not every finding.
-fn baseline_written(report: &ScanReport, p: &std::path::Path) -> ExitCode {
+fn baseline_written(report: &ScanReport, p: &std::path::Path) -> std::io::Result<ExitCode> {
     for e in &report.errors {
         eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
     }
-    println!(
-        "wrote {} finding(s) to baseline {}",
+    let line = format!(
+        "wrote {} finding(s) to baseline {}\n",
         report.findings().count(),
         p.display()
     );
+    super::print(line.as_bytes())?;
     let incomplete = !report.errors.is_empty();
-    ExitCode::from(if incomplete { 2 } else { 0 })
+    Ok(ExitCode::from(if incomplete { 2 } else { 0 }))
 }
 
 /// `--history`: keys anywhere in the repository's history.
