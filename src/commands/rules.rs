@@ -44,46 +44,7 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
             }
             Ok(ExitCode::SUCCESS)
         }
-        RulesCommand::Validate { files } => {
-            let mut out = super::stdout();
-            let mut bad = false;
-            for f in files {
-                let name = f.display().to_string();
-                let text = match crate::source::read_regular(&f, crate::source::INPUT_CAP) {
-                    Ok(b) => match String::from_utf8(b) {
-                        Ok(t) => t,
-                        Err(_) => {
-                            eprintln!("{name}:1:1: not UTF-8 text");
-                            bad = true;
-                            continue;
-                        }
-                    },
-                    Err(e) => {
-                        eprintln!("{name}: cannot read: {e}");
-                        bad = true;
-                        continue;
-                    }
-                };
-                match parse_table(&name, &text) {
-                    Ok(AnyTable::Target(t)) => writeln!(
-                        out,
-                        "{name}: ok ({}, {} rows)",
-                        t.label(),
-                        t.table.models.len()
-                    )?,
-                    Ok(AnyTable::Source(s)) => writeln!(out, "{name}: ok ({})", s.label())?,
-                    Err(e) => {
-                        eprintln!("{e}");
-                        bad = true;
-                    }
-                }
-            }
-            Ok(if bad {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        RulesCommand::Validate { files } => Ok(validate(&files)?),
         RulesCommand::Check {
             target,
             catalog,
@@ -109,6 +70,49 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
             diff::run(&rules, &old, &new, format)
         }
     }
+}
+
+/// Each file parsed and checked on its own: one line per good table on
+/// stdout, every problem on stderr; 2 when any file is bad.
+fn validate(files: &[std::path::PathBuf]) -> io::Result<ExitCode> {
+    let mut out = super::stdout();
+    let mut bad = false;
+    for f in files {
+        let name = f.display().to_string();
+        let text = match crate::source::read_regular(f, crate::source::INPUT_CAP) {
+            Ok(b) => match String::from_utf8(b) {
+                Ok(t) => t,
+                Err(_) => {
+                    eprintln!("{name}:1:1: not UTF-8 text");
+                    bad = true;
+                    continue;
+                }
+            },
+            Err(e) => {
+                eprintln!("{name}: cannot read: {e}");
+                bad = true;
+                continue;
+            }
+        };
+        match parse_table(&name, &text) {
+            Ok(AnyTable::Target(t)) => writeln!(
+                out,
+                "{name}: ok ({}, {} rows)",
+                t.label(),
+                t.table.models.len()
+            )?,
+            Ok(AnyTable::Source(s)) => writeln!(out, "{name}: ok ({})", s.label())?,
+            Err(e) => {
+                eprintln!("{e}");
+                bad = true;
+            }
+        }
+    }
+    Ok(if bad {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn list(out: &mut impl Write, rules: &Rules, format: HumanJson) -> io::Result<()> {
