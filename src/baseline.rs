@@ -9,9 +9,8 @@
 //! second copy of a known line is reported as new.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -212,8 +211,34 @@ pub fn fingerprints(report: &ScanReport) -> Vec<String> {
         .collect()
 }
 
+/// Why a baseline cannot be written or used.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{}: cannot write baseline", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot read baseline", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: not a llmgw-migrate baseline: {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: baseline schema {schema} is not supported (expected {SCHEMA}); write it again with --write-baseline", path.display())]
+    Schema { path: PathBuf, schema: u32 },
+    #[error(transparent)]
+    Encode(#[from] serde_json::Error),
+}
+
 /// Write the baseline of `report` to `path` (pretty JSON, stable order).
-pub fn write(path: &Path, report: &ScanReport) -> anyhow::Result<()> {
+pub fn write(path: &Path, report: &ScanReport) -> Result<(), BaselineError> {
     let b = Baseline::from_report(report);
     let mut text = serde_json::to_string_pretty(&b)?;
     text.push('\n');
@@ -234,31 +259,38 @@ pub fn write(path: &Path, report: &ScanReport) -> anyhow::Result<()> {
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
     };
-    write().with_context(|| format!("{}: cannot write baseline", path.display()))
+    write().map_err(|source| BaselineError::Write {
+        path: path.to_owned(),
+        source,
+    })
 }
 
-pub fn load(path: &Path) -> anyhow::Result<Baseline> {
-    let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
-        .with_context(|| format!("{}: cannot read baseline", path.display()))?;
+pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+    let text =
+        crate::source::read_regular_text(path, crate::source::INPUT_CAP).map_err(|source| {
+            BaselineError::Read {
+                path: path.to_owned(),
+                source,
+            }
+        })?;
     let b: Baseline = serde_json::from_str(&text).map_err(|e| {
         let msg = e.to_string();
         // serde_json appends the position; it leads the message instead.
         let msg = msg
             .rsplit_once(" at line ")
             .map_or(msg.as_str(), |(m, _)| m);
-        anyhow!(
-            "{}:{}:{}: not a llmgw-migrate baseline: {msg}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
+        BaselineError::Invalid {
+            path: path.to_owned(),
+            line: e.line(),
+            column: e.column(),
+            message: msg.to_owned(),
+        }
     })?;
     if b.schema != SCHEMA {
-        return Err(anyhow!(
-            "{}: baseline schema {} is not supported (expected {SCHEMA}); write it again with --write-baseline",
-            path.display(),
-            b.schema
-        ));
+        return Err(BaselineError::Schema {
+            path: path.to_owned(),
+            schema: b.schema,
+        });
     }
     Ok(b)
 }

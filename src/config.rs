@@ -22,7 +22,6 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Context};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -30,6 +29,35 @@ use crate::finding::{Fix, Kind};
 use crate::rules::Rules;
 
 pub const FILE_NAME: &str = "llmgw-migrate.toml";
+
+/// What is wrong with a config file, and where.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A bad value or TOML syntax, at the place it is written.
+    #[error("{}:{line}:{column}: {message}", file.display())]
+    At {
+        file: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A TOML error with no position.
+    #[error("{}: {message}", file.display())]
+    File { file: PathBuf, message: String },
+    #[error("{}: cannot read config file", file.display())]
+    Read {
+        file: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot resolve path", path.display())]
+    Resolve {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A `--kinds` value.
+    #[error("unknown kind '{name}'; known kinds: {known}")]
+    UnknownKind { name: String, known: String },
+}
 
 /// Values `[parity] format` accepts (the names of `parity --format`).
 const PARITY_FORMATS: &[&str] = &["human", "json", "junit", "markdown"];
@@ -117,54 +145,79 @@ impl Ctx<'_> {
         line_col(self.text, span.start)
     }
 
-    fn err(&self, span: Range<usize>, msg: impl std::fmt::Display) -> anyhow::Error {
-        let (l, c) = self.at(span);
-        anyhow!("{}:{l}:{c}: {msg}", self.file.display())
+    fn err(&self, span: Range<usize>, msg: impl std::fmt::Display) -> ConfigError {
+        let (line, column) = self.at(span);
+        ConfigError::At {
+            file: self.file.to_path_buf(),
+            line,
+            column,
+            message: msg.to_string(),
+        }
+    }
+
+    /// Paths in the file are relative to the file's directory.
+    fn resolve(&self, p: &str) -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.file.parent().unwrap_or(Path::new(".")).join(p)
+        }
     }
 }
 
 impl Config {
     /// Parse and check a config file's text; `file` names it in errors and
     /// anchors relative paths.
-    pub fn parse(file: &Path, text: &str) -> anyhow::Result<Config> {
+    pub fn parse(file: &Path, text: &str) -> Result<Config, ConfigError> {
         let cx = Ctx { file, text };
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim().to_owned();
             match e.span() {
                 Some(span) => cx.err(span, msg),
-                None => anyhow!("{}: {msg}", file.display()),
+                None => ConfigError::File {
+                    file: file.to_path_buf(),
+                    message: msg,
+                },
             }
         })?;
-        let base = file.parent().unwrap_or(Path::new("."));
-        let resolve = |p: &str| -> PathBuf {
-            let p = Path::new(p);
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                base.join(p)
-            }
-        };
-
         let mut cfg = Config {
             file: file.to_path_buf(),
             ..Config::default()
         };
+        cfg.read_target_and_rules(&cx, &raw)?;
+        cfg.read_walk(&cx, &raw)?;
+        if let Some(list) = raw.scan.as_ref().and_then(|s| s.fail_on.as_ref()) {
+            cfg.fail_on = Some(read_fail_on(&cx, list)?);
+        }
+        if let Some(p) = &raw.parity {
+            cfg.parity = read_parity(&cx, p)?;
+        }
+        Ok(cfg)
+    }
+
+    fn read_target_and_rules(&mut self, cx: &Ctx, raw: &Raw) -> Result<(), ConfigError> {
         if let Some(t) = &raw.target {
             if t.get_ref().trim().is_empty() {
                 return Err(cx.err(t.span(), "target must not be empty"));
             }
-            cfg.target = Some(t.get_ref().trim().to_owned());
-            cfg.target_at = Some(cx.at(t.span()));
+            self.target = Some(t.get_ref().trim().to_owned());
+            self.target_at = Some(cx.at(t.span()));
         }
         if let Some(r) = &raw.rules {
             if r.get_ref().trim().is_empty() {
                 return Err(cx.err(r.span(), "rules must name a directory"));
             }
-            cfg.rules = Some(resolve(r.get_ref()));
+            self.rules = Some(cx.resolve(r.get_ref()));
         }
+        Ok(())
+    }
+
+    /// What to walk and read: globs, kinds and the size limit.
+    fn read_walk(&mut self, cx: &Ctx, raw: &Raw) -> Result<(), ConfigError> {
         for (list, out) in [
-            (&raw.include, &mut cfg.include),
-            (&raw.exclude, &mut cfg.exclude),
+            (&raw.include, &mut self.include),
+            (&raw.exclude, &mut self.exclude),
         ] {
             for g in list {
                 globset::Glob::new(g.get_ref())
@@ -188,7 +241,7 @@ impl Config {
                 })?;
                 v.push(kind);
             }
-            cfg.kinds = Some(v);
+            self.kinds = Some(v);
         }
         if let Some(m) = &raw.max_filesize {
             if *m.get_ref() < 0 {
@@ -197,77 +250,32 @@ impl Config {
                     "max_filesize must be a number of bytes (0: no limit)",
                 ));
             }
-            cfg.max_filesize = Some(*m.get_ref() as u64);
+            self.max_filesize = Some(*m.get_ref() as u64);
         }
-        if let Some(list) = raw.scan.as_ref().and_then(|s| s.fail_on.as_ref()) {
-            let mut v = Vec::new();
-            for f in list {
-                let fix = Fix::parse(f.get_ref().trim()).ok_or_else(|| {
-                    cx.err(
-                        f.span(),
-                        format!(
-                            "unknown fail_on value {:?}; expected auto, manual or none",
-                            f.get_ref()
-                        ),
-                    )
-                })?;
-                v.push(fix);
-            }
-            cfg.fail_on = Some(v);
-        }
-        if let Some(p) = &raw.parity {
-            cfg.parity.golden = p.golden.as_deref().map(resolve);
-            cfg.parity.config = p.config.as_deref().map(resolve);
-            if let Some(c) = &p.concurrency {
-                if *c.get_ref() < 1 || *c.get_ref() > 1024 {
-                    return Err(cx.err(c.span(), "concurrency must be between 1 and 1024"));
-                }
-                cfg.parity.concurrency = Some(*c.get_ref() as usize);
-            }
-            if let Some(f) = &p.format {
-                if !PARITY_FORMATS.contains(&f.get_ref().as_str()) {
-                    return Err(cx.err(
-                        f.span(),
-                        format!(
-                            "unknown parity format {:?}; expected one of {}",
-                            f.get_ref(),
-                            PARITY_FORMATS.join(", ")
-                        ),
-                    ));
-                }
-                cfg.parity.format = Some(f.get_ref().clone());
-            }
-            if let Some(m) = &p.min_pass_rate {
-                if !(0.0..=1.0).contains(m.get_ref()) {
-                    return Err(cx.err(m.span(), "min_pass_rate must be between 0 and 1"));
-                }
-                cfg.parity.min_pass_rate = Some(*m.get_ref());
-            }
-            if let Some(m) = &p.max_requests {
-                if *m.get_ref() < 1 {
-                    return Err(cx.err(m.span(), "max_requests must be at least 1"));
-                }
-                cfg.parity.max_requests = Some(*m.get_ref() as u64);
-            }
-        }
-        Ok(cfg)
+        Ok(())
     }
-
-    pub fn load(path: &Path) -> anyhow::Result<Config> {
-        let text = crate::source::read_regular_text(path, crate::source::INPUT_CAP)
-            .with_context(|| format!("{}: cannot read config file", path.display()))?;
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text =
+            crate::source::read_regular_text(path, crate::source::INPUT_CAP).map_err(|source| {
+                ConfigError::Read {
+                    file: path.to_path_buf(),
+                    source,
+                }
+            })?;
         Config::parse(path, &text)
     }
 
     /// Find `llmgw-migrate.toml` in `start` (or its directory, for a file)
     /// and its ancestors. The search stops at the repository root (a
     /// directory holding `.git`) so a stray file above the repo never applies.
-    pub fn discover(start: &Path) -> anyhow::Result<Option<(PathBuf, Config)>> {
+    pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, ConfigError> {
         // Canonical when it exists, so `..` walks up the real tree.
         let abs = match std::fs::canonicalize(start) {
             Ok(p) => p,
-            Err(_) => std::path::absolute(start)
-                .with_context(|| format!("{}: cannot resolve path", start.display()))?,
+            Err(_) => std::path::absolute(start).map_err(|source| ConfigError::Resolve {
+                path: start.to_path_buf(),
+                source,
+            })?,
         };
         let mut dir = if abs.is_file() {
             abs.parent().map(Path::to_path_buf)
@@ -289,7 +297,7 @@ impl Config {
     }
 
     /// `--config FILE` when given, else discovery from `start`.
-    pub fn resolve(explicit: Option<&Path>, start: &Path) -> anyhow::Result<Option<Config>> {
+    pub fn resolve(explicit: Option<&Path>, start: &Path) -> Result<Option<Config>, ConfigError> {
         match explicit {
             Some(p) => Config::load(p).map(Some),
             None => Ok(Config::discover(start)?.map(|(_, c)| c)),
@@ -308,7 +316,7 @@ impl Config {
 
     /// Kinds in effect: the flag's list when given (parsed, with an error
     /// naming an unknown kind), else the file's, else all (empty).
-    pub fn effective_kinds(&self, cli: &[String]) -> anyhow::Result<Vec<Kind>> {
+    pub fn effective_kinds(&self, cli: &[String]) -> Result<Vec<Kind>, ConfigError> {
         if !cli.is_empty() {
             return parse_kinds(cli);
         }
@@ -331,18 +339,82 @@ impl Config {
     }
 
     /// Check that `target` names a table; the error points into the file.
-    pub fn check_target(&self, rules: &Rules) -> anyhow::Result<()> {
+    pub fn check_target(&self, rules: &Rules) -> Result<(), ConfigError> {
         if let (Some(t), Some((l, c))) = (&self.target, self.target_at) {
             if let Err(e) = rules.require_target(t) {
-                return Err(anyhow!("{}:{l}:{c}: {e}", self.file.display()));
+                return Err(ConfigError::At {
+                    file: self.file.clone(),
+                    line: l,
+                    column: c,
+                    message: e.to_string(),
+                });
             }
         }
         Ok(())
     }
 }
 
+/// `[scan] fail_on`.
+fn read_fail_on(cx: &Ctx, list: &[Spanned<String>]) -> Result<Vec<Fix>, ConfigError> {
+    let mut v = Vec::new();
+    for f in list {
+        let fix = Fix::parse(f.get_ref().trim()).ok_or_else(|| {
+            cx.err(
+                f.span(),
+                format!(
+                    "unknown fail_on value {:?}; expected auto, manual or none",
+                    f.get_ref()
+                ),
+            )
+        })?;
+        v.push(fix);
+    }
+    Ok(v)
+}
+
+/// `[parity]`: defaults for `parity`'s flags.
+fn read_parity(cx: &Ctx, p: &RawParity) -> Result<ParityDefaults, ConfigError> {
+    let mut out = ParityDefaults {
+        golden: p.golden.as_deref().map(|g| cx.resolve(g)),
+        config: p.config.as_deref().map(|c| cx.resolve(c)),
+        ..ParityDefaults::default()
+    };
+    if let Some(c) = &p.concurrency {
+        if *c.get_ref() < 1 || *c.get_ref() > 1024 {
+            return Err(cx.err(c.span(), "concurrency must be between 1 and 1024"));
+        }
+        out.concurrency = Some(*c.get_ref() as usize);
+    }
+    if let Some(f) = &p.format {
+        if !PARITY_FORMATS.contains(&f.get_ref().as_str()) {
+            return Err(cx.err(
+                f.span(),
+                format!(
+                    "unknown parity format {:?}; expected one of {}",
+                    f.get_ref(),
+                    PARITY_FORMATS.join(", ")
+                ),
+            ));
+        }
+        out.format = Some(f.get_ref().clone());
+    }
+    if let Some(m) = &p.min_pass_rate {
+        if !(0.0..=1.0).contains(m.get_ref()) {
+            return Err(cx.err(m.span(), "min_pass_rate must be between 0 and 1"));
+        }
+        out.min_pass_rate = Some(*m.get_ref());
+    }
+    if let Some(m) = &p.max_requests {
+        if *m.get_ref() < 1 {
+            return Err(cx.err(m.span(), "max_requests must be at least 1"));
+        }
+        out.max_requests = Some(*m.get_ref() as u64);
+    }
+    Ok(out)
+}
+
 /// Parse `--kinds` values (comma lists already split by clap).
-pub fn parse_kinds(names: &[String]) -> anyhow::Result<Vec<Kind>> {
+pub fn parse_kinds(names: &[String]) -> Result<Vec<Kind>, ConfigError> {
     names
         .iter()
         .map(|s| s.trim())
@@ -350,7 +422,10 @@ pub fn parse_kinds(names: &[String]) -> anyhow::Result<Vec<Kind>> {
         .map(|s| {
             Kind::parse(s).ok_or_else(|| {
                 let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                anyhow!("unknown kind '{s}'; known kinds: {}", known.join(", "))
+                ConfigError::UnknownKind {
+                    name: s.to_owned(),
+                    known: known.join(", "),
+                }
             })
         })
         .collect()

@@ -4,12 +4,6 @@ use clap::{FromArgMatches, Parser};
 use llmgw_migrate::cli::Cli;
 
 fn main() -> ExitCode {
-    // Behave like other command-line tools when the reader goes away
-    // (`llmgw-migrate scan | head`): end quietly instead of panicking.
-    #[cfg(unix)]
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     // Help lists the embedded tables, which takes reading them: only then.
     let wants_help = std::env::args_os()
         .skip(1)

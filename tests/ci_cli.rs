@@ -1,28 +1,20 @@
 //! `completions` and `man`: the scripts and the page name every command, and
 //! the bash script is valid shell.
 
+mod common;
+
 use std::process::Command;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{here, run};
 
 const COMMANDS: [&str; 6] = ["scan", "rewrite", "parity", "rules", "completions", "man"];
 
 #[test]
 fn completions_for_every_shell_name_the_commands() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let (code, out, err) = run(&["completions", shell]);
-        assert_eq!(code, 0, "{shell}: {err}");
+        let r = run(here(), &["completions", shell]);
+        let out = r.utf8();
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
         assert!(out.contains("llmgw-migrate"), "{shell}");
         for c in COMMANDS {
             assert!(out.contains(c), "{shell} completion lacks {c}");
@@ -37,10 +29,11 @@ fn completions_for_every_shell_name_the_commands() {
 
 #[test]
 fn bash_completion_is_valid_shell() {
-    let (_, out, _) = run(&["completions", "bash"]);
+    let r = run(here(), &["completions", "bash"]);
+    let out = r.utf8();
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("c.bash");
-    std::fs::write(&f, &out).unwrap();
+    std::fs::write(&f, out).unwrap();
     match Command::new("bash").arg("-n").arg(&f).output() {
         Ok(o) => assert!(
             o.status.success(),
@@ -55,16 +48,17 @@ fn bash_completion_is_valid_shell() {
 
 #[test]
 fn unknown_shell_is_a_usage_error() {
-    let (code, out, err) = run(&["completions", "tcsh"]);
-    assert_eq!(code, 2);
-    assert!(out.is_empty());
-    assert!(err.contains("tcsh"), "{err}");
+    let r = run(here(), &["completions", "tcsh"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("tcsh"), "{}", r.stderr);
 }
 
 #[test]
 fn man_page_is_roff_with_every_command() {
-    let (code, out, err) = run(&["man"]);
-    assert_eq!(code, 0, "{err}");
+    let r = run(here(), &["man"]);
+    let out = r.utf8();
+    assert_eq!(r.code, 0, "{}", r.stderr);
     // The title line comes before any section, after clap_mangen's string defs.
     let th = out.find(".TH llmgw-migrate 1").expect("a .TH title line");
     assert!(th < out.find(".SH").unwrap_or(usize::MAX));

@@ -1,38 +1,29 @@
 //! End to end: `scan` with the CI formats, a config file, inline
 //! suppressions, baselines and the step summary, run as a user would.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
+use common::Run;
 use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn scan(dir: &Path, args: &[&str]) -> Run {
     scan_env(dir, args, None)
 }
 
+/// `scan ARGS` in `dir`, with `GITHUB_STEP_SUMMARY` set to `summary`.
 fn scan_env(dir: &Path, args: &[&str], summary: Option<&Path>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"));
-    cmd.arg("scan")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1");
-    match summary {
-        Some(p) => cmd.env("GITHUB_STEP_SUMMARY", p),
-        None => cmd.env_remove("GITHUB_STEP_SUMMARY"),
-    };
-    let out = cmd.output().expect("binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    let mut cmd = common::cli(dir);
+    cmd.arg("scan").args(args);
+    if let Some(p) = summary {
+        cmd.env("GITHUB_STEP_SUMMARY", p);
     }
+    let r = common::output(&mut cmd);
+    // Every format this file checks is text: fails unless stdout is UTF-8.
+    r.utf8();
+    r
 }
 
 const APP: &str = r#"import os

@@ -1,17 +1,15 @@
 //! `--from` as a user runs it, and direct profiles against a target that
 //! has no Anthropic-compatible surface.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+
+use common::{cli, here};
 use llmgw_migrate::finding::{Fix, Kind};
 use llmgw_migrate::rules::Rules;
 use llmgw_migrate::scan::{scan, ScanOptions};
 use serde_json::Value;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +17,7 @@ fn root() -> &'static Path {
 
 #[test]
 fn scan_from_openai_json_has_the_same_schema() {
-    let out = bin()
+    let out = cli(here())
         .args(["scan", "--from", "openai", "--format", "json"])
         .arg(root().join("fixtures/direct-openai"))
         .output()
@@ -60,7 +58,7 @@ fn scan_from_openai_json_has_the_same_schema() {
 
 #[test]
 fn unknown_source_is_a_usage_error_listing_the_profiles() {
-    let out = bin()
+    let out = cli(here())
         .args(["scan", "--from", "azure"])
         .arg(root().join("fixtures/direct-openai"))
         .output()
@@ -75,7 +73,7 @@ fn unknown_source_is_a_usage_error_listing_the_profiles() {
 #[test]
 fn from_is_case_insensitive_and_default_is_openrouter() {
     let run = |extra: &[&str]| {
-        let out = bin()
+        let out = cli(here())
             .arg("scan")
             .args(extra)
             .args(["--format", "json"])
@@ -95,7 +93,7 @@ fn from_is_case_insensitive_and_default_is_openrouter() {
 
 #[test]
 fn rules_list_names_every_source_profile() {
-    let out = bin()
+    let out = cli(here())
         .args(["rules", "list", "--format", "json"])
         .output()
         .unwrap();
@@ -181,7 +179,7 @@ fn anthropic_code_is_manual_where_the_target_cannot_take_it() {
 
 #[test]
 fn rules_show_prints_a_source_profile() {
-    let out = bin()
+    let out = cli(here())
         .args(["rules", "show", "anthropic", "--format", "json"])
         .output()
         .unwrap();
@@ -198,7 +196,10 @@ fn rules_show_prints_a_source_profile() {
         .iter()
         .any(|m| m["id"] == "claude-3-5-sonnet-20241022"
             && m["slug"] == "anthropic/claude-3.5-sonnet"));
-    let human = bin().args(["rules", "show", "openai"]).output().unwrap();
+    let human = cli(here())
+        .args(["rules", "show", "openai"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(
         text.contains("gpt-4o") && text.contains("openai/gpt-4o"),

@@ -2,29 +2,14 @@
 //! repos, as a user runs it (dry-run patch, write, second run).
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 mod common;
 
-use common::copy_tree;
+use common::{copy_tree, Run};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-}
-
-fn rewrite(dir: &Path, args: &[&str]) -> Output {
-    bin()
-        .current_dir(dir)
-        .arg("rewrite")
-        .arg(".")
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+/// `rewrite . ARGS` in `dir`.
+fn rewrite(dir: &Path, args: &[&str]) -> Run {
+    common::run(dir, &[&["rewrite", "."], args].concat())
 }
 
 fn fixture(name: &str) -> tempfile::TempDir {
@@ -43,8 +28,8 @@ fn rewrite_from_anthropic_dry_run_points_the_sdk_at_the_target() {
     let tmp = fixture("direct-anthropic");
     let before = std::fs::read_to_string(tmp.path().join("bot/claude.py")).unwrap();
     let out = rewrite(tmp.path(), &["--from", "anthropic", "--dry-run"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    let patch = stdout(&out);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let patch = &out.stdout;
     for want in [
         "+client = anthropic.Anthropic(base_url=\"https://api.llmgateway.io\", api_key=os.environ[\"LLM_GATEWAY_API_KEY\"])",
         "-        model=\"claude-3-5-sonnet-20241022\",",
@@ -79,12 +64,7 @@ fn rewrite_from_openai_write_then_check_is_clean_and_idempotent() {
         tmp.path(),
         &["--from", "openai", "--write", "--allow-dirty"],
     );
-    assert!(
-        matches!(w.status.code(), Some(0) | Some(1)),
-        "{}{}",
-        stdout(&w),
-        String::from_utf8_lossy(&w.stderr)
-    );
+    assert!(matches!(w.code, 0 | 1), "{}", w.all());
     let client = std::fs::read_to_string(tmp.path().join("app/client.py")).unwrap();
     assert!(
         client.contains("client = OpenAI(base_url=\"https://api.llmgateway.io/v1\""),
@@ -92,7 +72,7 @@ fn rewrite_from_openai_write_then_check_is_clean_and_idempotent() {
     );
     // No automatic edit remains.
     let c = rewrite(tmp.path(), &["--from", "openai", "--check"]);
-    assert_eq!(c.status.code(), Some(0), "{}", stdout(&c));
+    assert_eq!(c.code, 0, "{}", c.stdout);
     // A second write changes nothing.
     let again = std::fs::read_to_string(tmp.path().join("app/client.py")).unwrap();
     rewrite(

@@ -10,10 +10,11 @@
 //! docs_examples` rewrites those blocks (same first line, same length) and
 //! labels from the real output; review the diff.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use regex::Regex;
 
@@ -33,27 +34,19 @@ fn docs() -> Vec<PathBuf> {
     v
 }
 
-fn run(args: &str, cache: &mut BTreeMap<String, Vec<String>>) -> Vec<String> {
+/// The stdout lines of `llmgw-migrate ARGS`, run once per ARGS.
+fn printed(args: &str, cache: &mut BTreeMap<String, Vec<String>>) -> Vec<String> {
     cache
         .entry(args.to_owned())
         .or_insert_with(|| {
-            let o = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-                .args(args.split_whitespace())
-                .current_dir(root())
-                .env("NO_COLOR", "1")
-                .env_remove("GITHUB_STEP_SUMMARY")
-                .output()
-                .expect("binary runs");
+            let argv: Vec<&str> = args.split_whitespace().collect();
+            let r = common::run(&root(), &argv);
             assert!(
-                o.status.code().is_some_and(|c| c < 2),
+                (0..2).contains(&r.code),
                 "llmgw-migrate {args}: {}",
-                String::from_utf8_lossy(&o.stderr)
+                r.stderr
             );
-            String::from_utf8(o.stdout)
-                .unwrap()
-                .lines()
-                .map(str::to_owned)
-                .collect()
+            r.utf8().lines().map(str::to_owned).collect()
         })
         .clone()
 }
@@ -132,7 +125,7 @@ fn check_blocks(
             i += 1;
         }
         let block = &lines[start..i];
-        let real = run(args, cache);
+        let real = printed(args, cache);
         checked += 1;
         if find(&real, block).is_some() {
             out.extend(block.iter().map(|l| (*l).to_owned()));
@@ -221,7 +214,7 @@ fn examples_in_readme_and_docs_are_what_the_tool_prints() {
 fn a_stale_block_is_caught_and_updated() {
     let mut cache = BTreeMap::new();
     let args = "rules list";
-    let real = run(args, &mut cache);
+    let real = printed(args, &mut cache);
     let good = format!(
         "<!-- output: {args} -->\n```text\n{}\n{}\n```\n",
         real[1], real[2]

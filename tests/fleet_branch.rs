@@ -2,9 +2,13 @@
 //! commit holds exactly the rewritten files, and the work tree, the index
 //! and the current branch are exactly as they were.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::Run;
 
 const URL: &str = "https://openrouter.ai/api/v1";
 
@@ -63,26 +67,17 @@ fn repo() -> tempfile::TempDir {
     d
 }
 
-fn rewrite(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .current_dir(root)
-        .args(["rewrite", ".", "--to", "ominigate"])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.com")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.com")
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
+/// `rewrite . --to ominigate ARGS` in `root`, committing as a fixed user.
+fn rewrite(root: &Path, args: &[&str]) -> Run {
+    common::output(
+        common::cli(root)
+            .args(["rewrite", ".", "--to", "ominigate"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com"),
     )
 }
 
@@ -135,8 +130,8 @@ fn commits_only_rewritten_files_and_leaves_everything_else_alone() {
     let head = git_in(r, &["rev-parse", "HEAD"]);
 
     let o = rewrite(r, &["--branch", "llmgw/ominigate", "--pr-body", "pr.md"]);
-    let out = text(&o);
-    assert_eq!(o.status.code(), Some(1), "{out}"); // manual items remain
+    let out = o.all();
+    assert_eq!(o.code, 1, "{out}"); // manual items remain
     assert!(
         out.contains("scratch.py: not committed: not in HEAD"),
         "{out}"
@@ -167,7 +162,7 @@ fn commits_only_rewritten_files_and_leaves_everything_else_alone() {
     let w = tempfile::tempdir().unwrap();
     git_in(w.path(), &["clone", "-q", r.to_str().unwrap(), "."]);
     let wo = rewrite(w.path(), &["--write"]);
-    assert!(wo.status.code().unwrap() <= 1, "{}", text(&wo));
+    assert!((0..=1).contains(&wo.code), "{}", wo.all());
     for f in &changed {
         let committed = git_in(r, &["show", &format!("{tip}:{f}")]);
         let written = std::fs::read_to_string(w.path().join(f)).unwrap();
@@ -217,18 +212,18 @@ fn an_existing_branch_is_refused_and_kept() {
     let tip = git_in(r, &["rev-parse", "refs/heads/llmgw/ominigate"]);
     let before = snapshot(r);
     let o = rewrite(r, &["--branch", "llmgw/ominigate"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(o.code, 2, "{}", o.all());
     assert!(
-        text(&o).contains("branch 'llmgw/ominigate' already exists"),
+        o.all().contains("branch 'llmgw/ominigate' already exists"),
         "{}",
-        text(&o)
+        o.all()
     );
     assert_eq!(git_in(r, &["rev-parse", "refs/heads/llmgw/ominigate"]), tip);
     assert_eq!(snapshot(r), before);
 
     let o = rewrite(r, &["--branch", "bad..name"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("not a valid branch name"), "{}", text(&o));
+    assert_eq!(o.code, 2);
+    assert!(o.all().contains("not a valid branch name"), "{}", o.all());
 }
 
 #[test]
@@ -241,9 +236,9 @@ fn uncommitted_changes_to_a_file_to_rewrite_are_refused() {
         &format!("import os\nBASE = \"{URL}\"  # edited\n"),
     );
     let o = rewrite(r, &["--branch", "migrate"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("app/client.py"), "{}", text(&o));
-    assert!(text(&o).contains("differ from HEAD"), "{}", text(&o));
+    assert_eq!(o.code, 2, "{}", o.all());
+    assert!(o.all().contains("app/client.py"), "{}", o.all());
+    assert!(o.all().contains("differ from HEAD"), "{}", o.all());
     let refs = git_in(r, &["for-each-ref", "--format=%(refname)", "refs/heads"]);
     assert_eq!(refs, "refs/heads/main");
 }
@@ -263,8 +258,8 @@ fn json_report_names_the_branch_and_the_committed_files() {
             "acme/demo",
         ],
     );
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.code, 1, "{}", o.all());
+    let v: serde_json::Value = serde_json::from_slice(&o.raw.stdout).unwrap();
     assert_eq!(v["schema"], 1);
     assert_eq!(v["mode"], "branch");
     assert_eq!(v["repository"], "acme/demo");
@@ -279,13 +274,18 @@ fn json_report_names_the_branch_and_the_committed_files() {
 
     // What `report merge` makes of it.
     let report = r.join("rewrite.json");
-    std::fs::write(&report, &o.stdout).unwrap();
-    let m = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .args(["report", "merge", "--format", "json"])
-        .arg(&report)
-        .output()
-        .unwrap();
-    let f: serde_json::Value = serde_json::from_slice(&m.stdout).unwrap();
+    std::fs::write(&report, &o.raw.stdout).unwrap();
+    let m = common::run(
+        r,
+        &[
+            "report",
+            "merge",
+            "--format",
+            "json",
+            report.to_str().unwrap(),
+        ],
+    );
+    let f: serde_json::Value = serde_json::from_slice(&m.raw.stdout).unwrap();
     let row = &f["repositories"][0];
     assert_eq!(row["rewrite"]["mode"], "branch");
     assert_eq!(row["rewrite"]["branch"]["name"], "migrate");

@@ -1,16 +1,13 @@
 //! `report merge` run as a platform engineer runs it: real scan, rewrite
 //! and parity reports of several repositories in, one fleet view out.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::{cli, here};
 use serde_json::Value;
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"));
-    c.env("NO_COLOR", "1").env_remove("GITHUB_STEP_SUMMARY");
-    c
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +25,7 @@ fn ok_json(o: &Output) -> Value {
 
 /// `scan --format json` of a fixture repository, saved as `out/<file>`.
 fn scan_report(fixture: &str, repo: &str, out: &Path, file: &str) -> Value {
-    let o = bin()
+    let o = cli(here())
         .args([
             "scan",
             "--to",
@@ -52,7 +49,7 @@ fn scan_report(fixture: &str, repo: &str, out: &Path, file: &str) -> Value {
 }
 
 fn merge(files: &[PathBuf], format: &str) -> Output {
-    bin()
+    cli(here())
         .args(["report", "merge", "--format", format])
         .args(files)
         .output()
@@ -113,7 +110,7 @@ fn make_reports() -> (PathBuf, Vec<Value>, Value) {
         scan_report("ts-app", "acme/ts-app", out, "2.json"),
         scan_report("go-client", "acme/go-client", out, "3.json"),
     ];
-    let o = bin()
+    let o = cli(here())
         .args(["rewrite", "--to", "ominigate", "--format", "json"])
         .args(["--repo-name", "acme/ts-app"])
         .arg(root().join("fixtures/ts-app"))
@@ -121,7 +118,7 @@ fn make_reports() -> (PathBuf, Vec<Value>, Value) {
         .unwrap();
     std::fs::write(out.join("4-rewrite.json"), &o.stdout).unwrap();
     let rewrite = ok_json(&o);
-    let o = bin()
+    let o = cli(here())
         .current_dir(root())
         .args(["parity", "--golden", "examples/parity/golden.yaml"])
         .args(["--replay", "examples/parity/recorded", "--format", "json"])
@@ -360,7 +357,7 @@ fn reports_carry_their_repository() {
     git(&["init", "-q"]);
     let scan = |extra: &[&str]| {
         ok_json(
-            &bin()
+            &cli(here())
                 .current_dir(&repo)
                 .args(["scan", ".", "--format", "json"])
                 .args(extra)
@@ -384,7 +381,7 @@ fn reports_carry_their_repository() {
         scan(&["--repo-name", "team/other"])["repository"],
         "team/other"
     );
-    let o = bin()
+    let o = cli(here())
         .current_dir(&repo)
         .args(["rewrite", ".", "--format", "json"])
         .output()

@@ -7,21 +7,16 @@
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
+mod common;
+
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_llmgw-migrate");
+use common::{run, BIN};
+
 const OLD: &[u8] = b"BASE = \"https://openrouter.ai/api/v1\"\n";
 const NEW: &str = "api.llmgateway.io";
 
-fn run_in(root: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
+/// What git printed, for failure messages.
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -77,19 +72,19 @@ fn files_the_user_cannot_write_are_errors_not_rewrites() {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
     }
     std::os::unix::fs::chown(&mine, Some(65534), Some(65534)).unwrap();
-    let o = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
-        .args(["rewrite", ".", "--write", "--format", "json"])
-        .current_dir(d.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let out = text(&o);
-    assert_eq!(o.status.code(), Some(2), "{out}");
+    let o = common::output(
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN])
+            .args(["rewrite", ".", "--write", "--format", "json"])
+            .current_dir(d.path())
+            .env("NO_COLOR", "1"),
+    );
+    let out = o.all();
+    assert_eq!(o.code, 2, "{out}");
     assert!(!rewritten(&ro) && !rewritten(&rw), "{out}");
     assert_eq!(std::fs::metadata(&ro).unwrap().uid(), 0);
     assert!(rewritten(&mine), "{out}");
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&o.raw.stdout).unwrap();
     for f in doc["files"].as_array().unwrap() {
         let path = f["path"].as_str().unwrap();
         if path.starts_with("root_") {
@@ -118,8 +113,8 @@ fn special_mode_bits_and_xattrs_are_kept() {
     let xattr_ok =
         unsafe { libc::setxattr(cpath.as_ptr(), name.as_ptr(), b"kept".as_ptr().cast(), 4, 0) }
             == 0;
-    let o = run_in(d.path(), &["rewrite", ".", "--write"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(d.path(), &["rewrite", ".", "--write"]);
+    assert_eq!(o.code, 0, "{}", o.all());
     assert!(rewritten(&p) && rewritten(&sticky));
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
     // chown clears setuid/setgid: they must come back.
@@ -156,8 +151,8 @@ fn hard_linked_files_are_edited_in_place() {
     std::fs::create_dir(&root).unwrap();
     let c = root.join("c.py");
     std::fs::hard_link(&a, &c).unwrap();
-    let o = run_in(&root, &["rewrite", ".", "--write"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&root, &["rewrite", ".", "--write"]);
+    assert_eq!(o.code, 0, "{}", o.all());
     for p in [&a, &b, &c] {
         assert_eq!(std::fs::metadata(p).unwrap().ino(), ino, "link split");
         assert!(rewritten(p));
@@ -180,15 +175,15 @@ fn symlinks_out_of_the_root_are_reported_not_edited() {
     std::os::unix::fs::symlink(outside.join("x.py"), root.join("link.py")).unwrap();
     // A link that stays inside the root is fine.
     std::os::unix::fs::symlink(root.join("sub/inside.py"), root.join("in.py")).unwrap();
-    let o = run_in(&root, &["rewrite", ".", "--follow", "--write"]);
-    let out = text(&o);
+    let o = run(&root, &["rewrite", ".", "--follow", "--write"]);
+    let out = o.all();
     assert!(!rewritten(&outside.join("x.py")), "{out}");
     assert!(rewritten(&root.join("sub/inside.py")), "{out}");
     assert!(
         out.contains("link.py: resolves outside the paths given"),
         "{out}"
     );
-    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(o.code, 1, "{out}");
 }
 
 #[test]
@@ -200,12 +195,13 @@ fn non_utf8_names_patch_and_dirty_guard() {
     git(d.path(), &["init", "-q"]);
     git(d.path(), &["add", "-A"]);
     git(d.path(), &["commit", "-qm", "init"]);
-    let o = run_in(d.path(), &["rewrite", "."]);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = run(d.path(), &["rewrite", "."]);
+    assert_eq!(o.code, 1, "{}", o.all());
     assert!(o
+        .raw
         .stdout
         .starts_with(b"diff --git \"a/caf\\351 \\\"q\\\".py\""));
-    std::fs::write(d.path().join("p.diff"), &o.stdout).unwrap();
+    std::fs::write(d.path().join("p.diff"), &o.raw.stdout).unwrap();
     let apply = Command::new("git")
         .current_dir(d.path())
         .args(["apply", "--check", "p.diff"])
@@ -217,9 +213,9 @@ fn non_utf8_names_patch_and_dirty_guard() {
     let mut dirty = OLD.to_vec();
     dirty.extend_from_slice(b"# local change\n");
     std::fs::write(&p, &dirty).unwrap();
-    let o = run_in(d.path(), &["rewrite", ".", "--write"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(text(&o).contains("uncommitted"), "{}", text(&o));
+    let o = run(d.path(), &["rewrite", ".", "--write"]);
+    assert_eq!(o.code, 2, "{}", o.all());
+    assert!(o.all().contains("uncommitted"), "{}", o.all());
     assert_eq!(std::fs::read(&p).unwrap(), dirty);
 }
 
@@ -233,8 +229,7 @@ fn fifos_devices_and_the_size_cap_on_named_files() {
     big.resize(5000, b'#');
     std::fs::write(d.path().join("big.py"), &big).unwrap();
     std::fs::write(d.path().join("small.py"), OLD).unwrap();
-    let mut child = Command::new(BIN)
-        .current_dir(d.path())
+    let mut child = common::cli(d.path())
         .args([
             "scan",
             ".",
@@ -285,8 +280,8 @@ fn temp_files_are_skipped_and_stale_ones_removed() {
         .join(format!(".llmgw-migrate.{}.Ab12Cd.tmp", std::process::id()));
     std::fs::write(&live, OLD).unwrap();
     std::fs::write(d.path().join("app.py"), OLD).unwrap();
-    let o = run_in(d.path(), &["scan", ".", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let o = run(d.path(), &["scan", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.raw.stdout).unwrap();
     let paths: Vec<&str> = doc["findings"]
         .as_array()
         .unwrap()
@@ -294,8 +289,8 @@ fn temp_files_are_skipped_and_stale_ones_removed() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["app.py"]);
-    let o = run_in(d.path(), &["rewrite", ".", "--write"]);
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(d.path(), &["rewrite", ".", "--write"]);
+    assert_eq!(o.code, 0, "{}", o.all());
     assert!(!stale.exists(), "stale temp file kept");
     // A temp file of a run still going is left alone.
     assert!(live.exists());

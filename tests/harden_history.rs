@@ -1,8 +1,12 @@
 //! `scan --history`: keys anywhere in the history, each blob once, with the
 //! commit that introduced it, redacted; blobs over the cap are not read.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::Run;
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let o = Command::new("git")
@@ -26,14 +30,9 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
-fn scan(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .current_dir(dir)
-        .args(["scan", ".", "--history"])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
+/// `scan . --history ARGS` in `dir`.
+fn scan(dir: &Path, args: &[&str]) -> Run {
+    common::run(dir, &[&["scan", ".", "--history"], args].concat())
 }
 
 #[test]
@@ -76,8 +75,8 @@ fn keys_removed_from_the_tree_are_found_in_history() {
     git(p, &["checkout", "-q", "main"]);
 
     let o = scan(p, &["--format", "json", "--max-filesize", "2000"]);
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert_eq!(o.status.code(), Some(1), "{out}");
+    let out = o.stdout.clone();
+    assert_eq!(o.code, 1, "{out}");
     assert!(
         !out.contains(&or_key[20..50]) && !out.contains(&ant_key[20..60]),
         "{out}"
@@ -104,7 +103,7 @@ fn keys_removed_from_the_tree_are_found_in_history() {
     assert_eq!(h["blobs"], 4, "{h}");
 
     let o = scan(p, &[]);
-    let text = String::from_utf8_lossy(&o.stdout);
+    let text = &o.stdout;
     assert!(
         text.contains(&format!(
             "{} cfg.py:1:8  secret  sk-or-v1-...cdef",
@@ -118,10 +117,10 @@ fn keys_removed_from_the_tree_are_found_in_history() {
 fn outside_a_repository_is_a_clear_error() {
     let d = tempfile::tempdir().unwrap();
     let o = scan(d.path(), &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not inside a git repository"));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("not inside a git repository"));
     let o = scan(d.path(), &["--format", "sarif"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.code, 2);
 }
 
 #[test]
@@ -137,7 +136,7 @@ fn objects_missing_from_the_clone_are_counted_not_fatal() {
     let lost = git(p, &["rev-parse", "HEAD:b.txt"]);
     std::fs::remove_file(p.join(".git/objects").join(&lost[..2]).join(&lost[2..])).unwrap();
     let o = scan(p, &["--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&o.raw.stdout).unwrap();
     assert_eq!(doc["history"]["missing"], 1, "{doc}");
     assert_eq!(doc["history"]["blobs"], 1);
 }

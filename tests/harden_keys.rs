@@ -2,24 +2,9 @@
 //! error, UTF-16 diff context, other providers' keys whatever `--from` is,
 //! in dry-run, `--check`, `--write` and the JSON `problem` field.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn run(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .current_dir(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .unwrap()
-}
-
-fn all_output(o: &Output) -> Vec<u8> {
-    let mut v = o.stdout.clone();
-    v.extend_from_slice(&o.stderr);
-    v
-}
+use common::run;
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
@@ -61,7 +46,7 @@ fn refused_structured_files_do_not_quote_the_key() {
     .unwrap();
     for args in MODES {
         let o = run(d.path(), args);
-        let out = String::from_utf8_lossy(&all_output(&o)).into_owned();
+        let out = o.all();
         // The scenario really happens: both files are refused for a
         // duplicate key, with the parser's snippet.
         assert!(out.contains("duplicate"), "{args:?}: {out}");
@@ -79,7 +64,7 @@ fn refused_structured_files_do_not_quote_the_key() {
         }
     }
     let o = run(d.path(), &["rewrite", "."]);
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = &o.stdout;
     // A multi-line parser error stays inside `#` comments.
     for line in out
         .lines()
@@ -101,7 +86,7 @@ fn utf16_diff_context_is_redacted_after_decoding() {
     std::fs::write(d.path().join("app.env"), &bytes).unwrap();
     let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
     let o = run(d.path(), &["rewrite", "."]);
-    let out = all_output(&o);
+    let out = o.all_bytes();
     assert!(!contains(&out, &utf16(middle(&key))), "UTF-16 key leaked");
     assert!(!contains(&out, middle(&key).as_bytes()), "key leaked");
     // The key was seen after decoding: the file's diff is held out of the
@@ -147,7 +132,7 @@ fn every_provider_key_is_hidden_whatever_the_source() {
             vec!["scan", ".", "--from", from],
         ] {
             let o = run(d.path(), &args);
-            let out = String::from_utf8_lossy(&all_output(&o)).into_owned();
+            let out = o.all();
             for k in &keys {
                 assert!(!out.contains(middle(k)), "{args:?} printed {k}:\n{out}");
             }
@@ -156,12 +141,12 @@ fn every_provider_key_is_hidden_whatever_the_source() {
     // Every shape was recognised: the dry-run holds the file out of the
     // patch rather than print its lines, and the JSON masks each key.
     let o = run(d.path(), &["rewrite", "."]);
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = &o.stdout;
     assert!(out.contains("left out of the patch"), "{out}");
     let o = run(
         d.path(),
         &["scan", ".", "--from", "anthropic", "--format", "json"],
     );
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = &o.stdout;
     assert!(out.contains("\"sk-ant-..."), "{out}");
 }

@@ -2,26 +2,15 @@
 //! --from listing the embedded tables, --kinds the finding kinds, and one
 //! man page with EXIT STATUS and no references to pages that do not exist.
 
+mod common;
+
 use std::process::Command;
 
 use clap::ValueEnum;
+use common::{here, ok, run};
 use llmgw_migrate::cli::{ParityFormat, RewriteFormat, ScanFormat};
 use llmgw_migrate::finding::Kind;
 use llmgw_migrate::rules::Rules;
-
-fn run(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 /// Each value of a `--format` enum appears as `- name: description`.
 fn lists_values<E: ValueEnum>(help: &str, what: &str) {
@@ -42,16 +31,16 @@ fn lists_values<E: ValueEnum>(help: &str, what: &str) {
 
 #[test]
 fn format_values_have_a_line_each() {
-    lists_values::<ScanFormat>(&run(&["scan", "--help"]), "scan");
-    lists_values::<RewriteFormat>(&run(&["rewrite", "--help"]), "rewrite");
-    lists_values::<ParityFormat>(&run(&["parity", "--help"]), "parity");
+    lists_values::<ScanFormat>(&ok(here(), &["scan", "--help"]), "scan");
+    lists_values::<RewriteFormat>(&ok(here(), &["rewrite", "--help"]), "rewrite");
+    lists_values::<ParityFormat>(&ok(here(), &["parity", "--help"]), "parity");
 }
 
 #[test]
 fn to_and_from_list_the_embedded_tables() {
     let rules = Rules::embedded().unwrap();
     for cmd in ["scan", "rewrite"] {
-        let help = run(&[cmd, "--help"]);
+        let help = ok(here(), &[cmd, "--help"]);
         for t in &rules.targets {
             let line = help
                 .lines()
@@ -80,29 +69,24 @@ fn to_and_from_list_the_embedded_tables() {
     .replace("id: ominigate", "id: mygate");
     std::fs::write(dir.path().join("mygate.yaml"), text).unwrap();
     let empty = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .args([
+    let o = run(
+        here(),
+        &[
             "--rules",
             dir.path().to_str().unwrap(),
             "scan",
             "--to",
             "mygate",
-        ])
-        .arg(empty.path())
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
+            empty.path().to_str().unwrap(),
+        ],
     );
+    assert_eq!(o.code, 0, "{}", o.stderr);
 }
 
 #[test]
 fn kinds_are_listed_and_checked() {
     // Wrapped lines joined: each kind with its one-line description.
-    let help = run(&["scan", "--help"])
+    let help = ok(here(), &["scan", "--help"])
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
@@ -113,30 +97,27 @@ fn kinds_are_listed_and_checked() {
             "{k}:\n{help}"
         );
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .args(["scan", "--kinds", "base-url,url", "."])
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let o = run(here(), &["scan", "--kinds", "base-url,url", "."]);
+    assert_eq!(o.code, 2);
+    let err = &o.stderr;
     assert!(err.contains("'url'") && err.contains("base-url"), "{err}");
 }
 
 #[test]
 fn rules_show_says_what_it_takes() {
-    let help = run(&["rules", "--help"]);
+    let help = ok(here(), &["rules", "--help"]);
     assert!(
         help.contains("show") && help.contains("Print one table"),
         "{help}"
     );
-    let help = run(&["rules", "show", "--help"]);
+    let help = ok(here(), &["rules", "show", "--help"]);
     assert!(help.contains("<TARGET>"));
     assert!(help.contains("alias"), "{help}");
 }
 
 #[test]
 fn man_page_is_one_page_with_exit_status() {
-    let man = run(&["man"]);
+    let man = ok(here(), &["man"]);
     assert!(man.starts_with(".ie") || man.contains(".TH llmgw-migrate 1"));
     assert!(man.contains(".SH \"EXIT STATUS\""));
     for code in ["0", "1", "2"] {

@@ -2,30 +2,17 @@
 //! messages, redacted keys, and ripgrep's --quiet, --count and
 //! --files-with-findings.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use common::Run;
 
-fn scan(dir: &Path, args: &[&str]) -> Out {
-    let o = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .arg("scan")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+/// `scan ARGS` in `dir`.
+fn scan(dir: &Path, args: &[&str]) -> Run {
+    common::run(dir, &[&["scan"], args].concat())
 }
 
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {

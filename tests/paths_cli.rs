@@ -2,30 +2,13 @@
 //! for missing and unreadable paths, how several roots are named, what the
 //! context of a single named file is, and which files a git work tree holds.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use common::run;
 
 /// A directory bounded by `.git` so no config above it applies.
 fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {

@@ -2,12 +2,11 @@
 //! and the promises about files: encodings, line endings, modes, the
 //! dirty-tree guard, idempotence, and a dry-run patch that `git apply` takes.
 
+mod common;
+
+use common::{cli, here};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-}
 
 fn write(root: &Path, rel: &str, bytes: &[u8]) {
     let p = root.join(rel);
@@ -20,7 +19,7 @@ fn read(root: &Path, rel: &str) -> Vec<u8> {
 }
 
 fn rewrite(root: &Path, args: &[&str]) -> Output {
-    bin()
+    cli(here())
         .current_dir(root)
         .arg("rewrite")
         .arg(".")

@@ -9,11 +9,7 @@ use std::process::Command;
 
 mod common;
 
-use common::copy_tree;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-}
+use common::{copy_tree, run};
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -47,21 +43,6 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     out
-}
-
-fn run(root: &Path, args: &[&str]) -> (i32, String, Vec<u8>) {
-    let o = bin()
-        .current_dir(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let msg = format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    (o.status.code().unwrap(), msg, o.stdout)
 }
 
 fn tool(name: &str) -> bool {
@@ -119,7 +100,9 @@ fn parses(path: &str, bytes: &[u8], scratch: &Path) -> Option<Result<(), String>
 }
 
 fn auto_findings(root: &Path, target: &str) -> Vec<String> {
-    let (_, _, out) = run(root, &["scan", ".", "--to", target, "--format", "json"]);
+    let out = run(root, &["scan", ".", "--to", target, "--format", "json"])
+        .raw
+        .stdout;
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     v["findings"]
         .as_array()
@@ -141,12 +124,14 @@ fn every_fixture_rewrites_cleanly_for_every_target() {
             let d = tempfile::tempdir().unwrap();
             copy_tree(&fx, d.path());
             let before = tree(d.path());
-            let (code, msg, _) = run(d.path(), &["rewrite", ".", "--write", "--to", target]);
+            let r = run(d.path(), &["rewrite", ".", "--write", "--to", target]);
+            let (code, msg) = (r.code, r.all());
             if code == 2 {
                 problems.push(format!("{name}/{target}: exit 2: {msg}"));
                 continue;
             }
-            let (code3, msg3, _) = run(d.path(), &["rewrite", ".", "--check", "--to", target]);
+            let r = run(d.path(), &["rewrite", ".", "--check", "--to", target]);
+            let (code3, msg3) = (r.code, r.all());
             if code3 != 0 {
                 problems.push(format!("{name}/{target}: --check after --write: {msg3}"));
             }
@@ -174,7 +159,8 @@ fn every_fixture_rewrites_cleanly_for_every_target() {
                 }
             }
             // A second run is a no-op.
-            let (code2, msg2, _) = run(d.path(), &["rewrite", ".", "--write", "--to", target]);
+            let r = run(d.path(), &["rewrite", ".", "--write", "--to", target]);
+            let (code2, msg2) = (r.code, r.all());
             if code2 == 2 || !msg2.contains("# wrote 0 file(s)") || tree(d.path()) != after {
                 problems.push(format!(
                     "{name}/{target}: second run changed something: {msg2}"
@@ -198,7 +184,8 @@ fn dry_run_patch_equals_write_on_every_fixture() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         copy_tree(&fx, a.path());
         copy_tree(&fx, b.path());
-        let (code, msg, patch) = run(a.path(), &["rewrite", "."]);
+        let r = run(a.path(), &["rewrite", "."]);
+        let (code, msg, patch) = (r.code, r.all(), r.raw.stdout);
         if code == 2 {
             problems.push(format!("{name}: dry-run exit 2: {msg}"));
             continue;
@@ -233,7 +220,8 @@ fn dry_run_patch_equals_write_on_every_fixture() {
             ));
             continue;
         }
-        let (code, msg, _) = run(a.path(), &["rewrite", ".", "--write"]);
+        let r = run(a.path(), &["rewrite", ".", "--write"]);
+        let (code, msg) = (r.code, r.all());
         if code == 2 {
             problems.push(format!("{name}: write exit 2: {msg}"));
             continue;

@@ -7,7 +7,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{run, Run};
 
 fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -18,27 +20,12 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
-fn run(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .current_dir(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
 fn read(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).unwrap()
 }
 
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
+fn json(o: &Run) -> serde_json::Value {
+    serde_json::from_slice(&o.raw.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", o.all()))
 }
 
 /// The manual items of `rewrite --format json` for one file.
@@ -52,14 +39,9 @@ fn manual_for(doc: &serde_json::Value, path: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn write(root: &Path) -> Output {
+fn write(root: &Path) -> Run {
     let o = run(root, &["rewrite", ".", "--to", "llmgateway", "--write"]);
-    assert!(
-        o.status.code() == Some(1),
-        "manual items remain, so exit 1: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.code == 1, "manual items remain, so exit 1: {}", o.all());
     o
 }
 
@@ -241,7 +223,7 @@ fn identifiers_are_renamed_only_on_request_and_then_everywhere() {
             "--rename-identifiers",
         ],
     );
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, 1);
     let py = read(dir.path(), "app/client.py");
     assert!(!py.contains("openrouter_api_key"), "{py}");
     assert_eq!(py.matches("self.llm_gateway_api_key").count(), 3, "{py}");
@@ -346,11 +328,11 @@ fn the_gate_stays_red_while_openrouter_only_ids_remain() {
         std::fs::create_dir_all(&root).unwrap();
         std::fs::write(root.join("app.py"), app).unwrap();
         let o = run(&root, &["rewrite", ".", "--to", target, "--write"]);
-        assert_eq!(o.status.code(), Some(1), "{target}: manual items remain");
+        assert_eq!(o.code, 1, "{target}: manual items remain");
         let after = read(&root, "app.py");
         assert!(!after.contains("openrouter.ai"), "{target}: {after}");
         let o = run(&root, &["scan", ".", "--to", target, "--format", "json"]);
-        assert_eq!(o.status.code(), Some(1), "{target}: the gate must stay red");
+        assert_eq!(o.code, 1, "{target}: the gate must stay red");
         let doc = json(&o);
         let found: Vec<(&str, &str)> = doc["findings"]
             .as_array()

@@ -2,9 +2,11 @@
 //! seed-named model, the retirement rows the issue requires, validation of
 //! broken tables with `file:line:col`, and `--rules DIR` overrides.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{cli, here, output, run, Run};
 use llmgw_migrate::finding::Fix;
 use llmgw_migrate::rules::{parse_table, sha12, AnyTable, Rules, Status};
 use serde_json::Value;
@@ -93,24 +95,6 @@ const SEED_MODELS: &[&str] = &[
     "~anthropic/claude-sonnet-latest",
 ];
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run llmgw-migrate")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 fn is_date(s: &str) -> bool {
     s.len() == 10
         && s.char_indices().all(|(i, c)| match i {
@@ -131,9 +115,9 @@ fn manifest(rel: &str) -> PathBuf {
 
 #[test]
 fn rules_list_shows_every_target_with_version_and_hash() {
-    let o = run(&["rules", "list"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
+    let o = run(here(), &["rules", "list"]);
+    assert!(o.code == 0, "{}", o.stderr);
+    let out = o.stdout.clone();
     let rules = Rules::embedded().unwrap();
     for id in &targets() {
         let id = id.as_str();
@@ -158,9 +142,9 @@ fn rules_list_shows_every_target_with_version_and_hash() {
         );
     }
 
-    let o = run(&["rules", "list", "--format", "json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let o = run(here(), &["rules", "list", "--format", "json"]);
+    assert!(o.code == 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let listed = v["targets"].as_array().unwrap();
     let ids: Vec<&str> = listed.iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!(ids, targets());
@@ -172,9 +156,9 @@ fn rules_list_shows_every_target_with_version_and_hash() {
 }
 
 fn show_json(target: &str) -> Value {
-    let o = run(&["rules", "show", target, "--format", "json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_str(&stdout(&o)).unwrap()
+    let o = run(here(), &["rules", "show", target, "--format", "json"]);
+    assert!(o.code == 0, "{}", o.stderr);
+    serde_json::from_str(&o.stdout).unwrap()
 }
 
 fn row<'a>(table: &'a Value, from: &str) -> &'a Value {
@@ -248,9 +232,9 @@ fn aistats_alias_names_phaseo() {
     let v = show_json("aistats");
     assert_eq!(v["id"], "phaseo");
     assert!(v["table"].as_str().unwrap().starts_with("phaseo@"));
-    let o = run(&["rules", "show", "no-such-gateway"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("phaseo"), "{}", stderr(&o));
+    let o = run(here(), &["rules", "show", "no-such-gateway"]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("phaseo"), "{}", o.stderr);
 }
 
 #[test]
@@ -428,9 +412,9 @@ fn validate_reports_each_broken_table_with_file_line_col_and_exits_2() {
         let path = dir.path().join(format!("{name}.yaml"));
         std::fs::write(&path, &text).unwrap();
         let p = path.display().to_string();
-        let o = run(&["rules", "validate", &p]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        let o = run(here(), &["rules", "validate", &p]);
+        let err = o.stderr.clone();
+        assert_eq!(o.code, 2, "{name}: {err}");
         let diag = err
             .lines()
             .find(|l| l.starts_with(&format!("{p}:")) && l.contains(want))
@@ -459,16 +443,16 @@ fn validate_accepts_good_tables_and_the_shipped_ones() {
     for f in ["llmgateway", "ominigate", "phaseo", "openrouter"] {
         args.push(manifest(&format!("rules/{f}.yaml")).display().to_string());
     }
-    let o = bin().args(&args).output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o).lines().filter(|l| l.contains(": ok")).count(), 5);
+    let o = output(cli(here()).args(&args));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.lines().filter(|l| l.contains(": ok")).count(), 5);
 
     // One bad file among good ones still fails the run.
     let bad = dir.path().join("bad.yaml");
     std::fs::write(&bad, broken_cases()[1].1.as_bytes()).unwrap();
     args.push(bad.display().to_string());
-    let o = bin().args(&args).output().unwrap();
-    assert_eq!(o.status.code(), Some(2));
+    let o = output(cli(here()).args(&args));
+    assert_eq!(o.code, 2);
 }
 
 #[test]
@@ -495,10 +479,10 @@ fn rules_dir_overrides_a_builtin_table_of_the_same_id() {
     std::fs::write(dir.path().join("ominigate.yaml"), &text).unwrap();
     let d = dir.path().display().to_string();
 
-    let o = run(&["--rules", &d, "rules", "list"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(here(), &["--rules", &d, "rules", "list"]);
+    assert!(o.code == 0, "{}", o.stderr);
     let want = format!("ominigate@2027-01-15+sha256:{}", sha12(text.as_bytes()));
-    let out = stdout(&o);
+    let out = o.stdout.clone();
     assert!(out.contains(&want), "{want} not in:\n{out}");
     assert!(!out.contains(&builtin), "{out}");
     // The other targets are still the built-in ones.
@@ -507,17 +491,20 @@ fn rules_dir_overrides_a_builtin_table_of_the_same_id() {
         "{out}"
     );
 
-    let o = run(&[
-        "rules",
-        "show",
-        "ominigate",
-        "--format",
-        "json",
-        "--rules",
-        &d,
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "show",
+            "ominigate",
+            "--format",
+            "json",
+            "--rules",
+            &d,
+        ],
+    );
+    assert!(o.code == 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["table"], want.as_str());
     assert_eq!(row(&v, "acme/private-model")["status"], "same");
 
@@ -527,9 +514,9 @@ fn rules_dir_overrides_a_builtin_table_of_the_same_id() {
 
     // A broken override is reported with its path and stops the command.
     std::fs::write(dir.path().join("zzz.yaml"), broken_cases()[1].1.as_bytes()).unwrap();
-    let o = run(&["--rules", &d, "rules", "list"]);
-    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
-    assert!(stderr(&o).contains("zzz.yaml:"), "{}", stderr(&o));
+    let o = run(here(), &["--rules", &d, "rules", "list"]);
+    assert_eq!(o.code, 2, "{}", o.stdout);
+    assert!(o.stderr.contains("zzz.yaml:"), "{}", o.stderr);
 }
 
 #[test]
@@ -768,12 +755,12 @@ fn unverified(target: &str) -> Vec<String> {
         .collect()
 }
 
-fn check(args: &[&str]) -> (Output, Value) {
+fn check(args: &[&str]) -> (Run, Value) {
     let mut all = vec!["rules", "check"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
-    let o = run(&all);
-    let v = serde_json::from_str(&stdout(&o)).unwrap_or(Value::Null);
+    let o = run(here(), &all);
+    let v = serde_json::from_str(&o.stdout).unwrap_or(Value::Null);
     (o, v)
 }
 
@@ -833,7 +820,7 @@ fn rules_check_reads_each_catalogue_shape_over_http() {
     ]));
 
     let (o, v) = check(&["ominigate", "--catalog", &format!("http://{addr}/openai")]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert_eq!(v["schema"], 1);
     assert_eq!(v["catalog"]["shape"], "openai");
     let stale_to = ids(&v, "stale", "to");
@@ -845,7 +832,7 @@ fn rules_check_reads_each_catalogue_shape_over_http() {
     assert!(ids(&v, "unmapped", "").contains(&"brandnew/model-x".to_string()));
 
     let (o, v) = check(&["aistats", "--catalog", &format!("http://{addr}/phaseo")]);
-    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    assert_eq!(o.code, 0, "{}\n{v}", o.stderr);
     assert_eq!(v["catalog"]["shape"], "phaseo");
     assert_eq!(v["target"], "phaseo");
     assert!(ids(&v, "stale", "to").is_empty());
@@ -855,20 +842,23 @@ fn rules_check_reads_each_catalogue_shape_over_http() {
         "--catalog",
         &format!("http://{addr}/openrouter"),
     ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert_eq!(v["catalog"]["shape"], "openrouter");
     let authors: Vec<&String> = v["unknown_authors"].as_object().unwrap().keys().collect();
     assert_eq!(authors, ["neverheard"]);
 
     // Human output names the stale row and says what to do.
-    let o = run(&[
-        "rules",
-        "check",
-        "ominigate",
-        "--catalog",
-        &format!("http://{addr}/openai"),
-    ]);
-    let out = stdout(&o);
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &format!("http://{addr}/openai"),
+        ],
+    );
+    let out = o.stdout.clone();
     assert!(
         out.contains(dropped) && out.contains("update the table"),
         "{out}"
@@ -895,7 +885,7 @@ fn rules_check_reads_a_file_and_honours_deactivation_dates() {
     let file = d.path().join("llmg.json");
     std::fs::write(&file, serde_json::json!({"data": data}).to_string()).unwrap();
     let (o, v) = check(&["llmgateway", "--catalog", file.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.code, 1, "{}", o.stderr);
     assert_eq!(v["catalog"]["deactivated"], 1);
     let stale = ids(&v, "stale", "to");
     assert!(
@@ -906,104 +896,113 @@ fn rules_check_reads_a_file_and_honours_deactivation_dates() {
     // Malformed input: exit 2 with the file, line and what is wrong.
     let bad = d.path().join("bad.json");
     std::fs::write(&bad, "{\n \"data\": [\n").unwrap();
-    let o = run(&[
-        "rules",
-        "check",
-        "llmgateway",
-        "--catalog",
-        bad.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "check",
+            "llmgateway",
+            "--catalog",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.code, 2);
     assert!(
-        stderr(&o).contains(&format!("{}:3:", bad.display())),
+        o.stderr.contains(&format!("{}:3:", bad.display())),
         "{}",
-        stderr(&o)
+        o.stderr
     );
     std::fs::write(&bad, r#"{"items": []}"#).unwrap();
-    let o = run(&[
-        "rules",
-        "check",
-        "llmgateway",
-        "--catalog",
-        bad.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("not a models list"), "{}", stderr(&o));
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "check",
+            "llmgateway",
+            "--catalog",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("not a models list"), "{}", o.stderr);
 }
 
 #[test]
 fn rules_check_times_out_and_never_prints_the_key() {
     let addr = catalogue::serve(Default::default());
     let t0 = std::time::Instant::now();
-    let o = run(&[
-        "rules",
-        "check",
-        "ominigate",
-        "--catalog",
-        &format!("http://{addr}/slow"),
-        "--timeout",
-        "0.3",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            &format!("http://{addr}/slow"),
+            "--timeout",
+            "0.3",
+        ],
+    );
+    assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
-        stderr(&o).contains("no complete response within"),
+        o.stderr.contains("no complete response within"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
     assert!(t0.elapsed() < std::time::Duration::from_secs(20));
 
     let url = format!("http://{addr}/private");
-    let o = bin()
-        .args([
-            "rules",
-            "check",
-            "ominigate",
-            "--catalog",
-            &url,
-            "--key-env",
-            "CAT_KEY",
-        ])
-        .env("CAT_KEY", catalogue::KEY)
-        .output()
-        .unwrap();
+    let o = output(
+        cli(here())
+            .args([
+                "rules",
+                "check",
+                "ominigate",
+                "--catalog",
+                &url,
+                "--key-env",
+                "CAT_KEY",
+            ])
+            .env("CAT_KEY", catalogue::KEY),
+    );
     // Served, so the check itself ran (the table maps nothing to a/b).
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.code, 1, "{}", o.stderr);
     let wrong = format!("{}-wrong", catalogue::KEY);
-    let o = bin()
-        .args([
-            "rules",
-            "check",
-            "ominigate",
-            "--catalog",
-            &url,
-            "--key-env",
-            "CAT_KEY",
-        ])
-        .env("CAT_KEY", &wrong)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    let all = format!("{}{}", stdout(&o), stderr(&o));
+    let o = output(
+        cli(here())
+            .args([
+                "rules",
+                "check",
+                "ominigate",
+                "--catalog",
+                &url,
+                "--key-env",
+                "CAT_KEY",
+            ])
+            .env("CAT_KEY", &wrong),
+    );
+    assert_eq!(o.code, 2);
+    let all = o.all();
     assert!(all.contains("HTTP 401"), "{all}");
     assert!(
         !all.contains(&wrong) && !all.contains(catalogue::KEY),
         "{all}"
     );
-    let o = bin()
-        .args([
-            "rules",
-            "check",
-            "ominigate",
-            "--catalog",
-            &url,
-            "--key-env",
-            "UNSET_CAT_KEY",
-        ])
-        .env_remove("UNSET_CAT_KEY")
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("UNSET_CAT_KEY"), "{}", stderr(&o));
+    let o = output(
+        cli(here())
+            .args([
+                "rules",
+                "check",
+                "ominigate",
+                "--catalog",
+                &url,
+                "--key-env",
+                "UNSET_CAT_KEY",
+            ])
+            .env_remove("UNSET_CAT_KEY"),
+    );
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("UNSET_CAT_KEY"), "{}", o.stderr);
 }
 
 #[test]
@@ -1020,31 +1019,37 @@ fn rules_check_overlay_holds_back_stale_rows_and_proposes_new_ones() {
     let file = d.path().join("omg.json");
     std::fs::write(&file, serde_json::json!({"data": data}).to_string()).unwrap();
     let overlay = d.path().join("overlay");
-    let o = run(&[
-        "rules",
-        "check",
-        "ominigate",
-        "--catalog",
-        file.to_str().unwrap(),
-        "--write-overlay",
-        overlay.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "check",
+            "ominigate",
+            "--catalog",
+            file.to_str().unwrap(),
+            "--write-overlay",
+            overlay.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
     let written = overlay.join("ominigate.yaml");
-    let o = run(&["rules", "validate", written.to_str().unwrap()]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(here(), &["rules", "validate", written.to_str().unwrap()]);
+    assert!(o.code == 0, "{}", o.stderr);
 
-    let o = run(&[
-        "--rules",
-        overlay.to_str().unwrap(),
-        "rules",
-        "show",
-        "ominigate",
-        "--format",
-        "json",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let t: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let o = run(
+        here(),
+        &[
+            "--rules",
+            overlay.to_str().unwrap(),
+            "rules",
+            "show",
+            "ominigate",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.code == 0, "{}", o.stderr);
+    let t: Value = serde_json::from_str(&o.stdout).unwrap();
     let row = |from: &str| {
         t["models"]
             .as_array()
@@ -1074,19 +1079,19 @@ fn retirement_dates_read_relative_to_the_run_date() {
     )
     .unwrap();
     let message = |epoch: &str| {
-        let o = bin()
-            .args([
-                "scan",
-                d.path().to_str().unwrap(),
-                "--to",
-                "ominigate",
-                "--format",
-                "json",
-            ])
-            .env("SOURCE_DATE_EPOCH", epoch)
-            .output()
-            .unwrap();
-        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let o = output(
+            cli(here())
+                .args([
+                    "scan",
+                    d.path().to_str().unwrap(),
+                    "--to",
+                    "ominigate",
+                    "--format",
+                    "json",
+                ])
+                .env("SOURCE_DATE_EPOCH", epoch),
+        );
+        let v: Value = serde_json::from_str(&o.stdout).unwrap();
         v["findings"]
             .as_array()
             .unwrap()
@@ -1103,17 +1108,13 @@ fn retirement_dates_read_relative_to_the_run_date() {
     let after = message("1798675200"); // 2026-12-31
     assert!(after.contains("retired on 2026-07-24"), "{after}");
 
-    let o = bin()
-        .args(["rules", "show", "ominigate"])
-        .env("SOURCE_DATE_EPOCH", "1798675200")
-        .output()
-        .unwrap();
-    assert!(
-        stdout(&o).contains("retired on 2026-07-24"),
-        "{}",
-        stdout(&o)
+    let o = output(
+        cli(here())
+            .args(["rules", "show", "ominigate"])
+            .env("SOURCE_DATE_EPOCH", "1798675200"),
     );
-    let out = stdout(&o);
+    assert!(o.stdout.contains("retired on 2026-07-24"), "{}", o.stdout);
+    let out = o.stdout.clone();
     // Each row's citation is printed under it, the table's own at the top.
     assert!(
         out.lines().any(|l| l
@@ -1152,16 +1153,19 @@ fn rules_diff_shows_added_removed_and_changed_rows() {
     let old = d.path().join("ominigate-old.yaml");
     std::fs::write(&old, lines.join("\n") + "\n").unwrap();
 
-    let o = run(&[
-        "rules",
-        "diff",
-        old.to_str().unwrap(),
-        "ominigate",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "diff",
+            old.to_str().unwrap(),
+            "ominigate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(ids(&v, "added", "from"), ["anthropic/claude-opus-4.6"]);
     assert_eq!(ids(&v, "removed", "from"), ["old/dropped-model"]);
     let changed = &v["changed"].as_array().unwrap();
@@ -1178,19 +1182,27 @@ fn rules_diff_shows_added_removed_and_changed_rows() {
     );
     assert!(v["new"].as_str().unwrap().starts_with("ominigate@"));
 
-    let o = run(&["rules", "diff", "ominigate", old.to_str().unwrap()]);
-    let out = stdout(&o);
+    let o = run(
+        here(),
+        &["rules", "diff", "ominigate", old.to_str().unwrap()],
+    );
+    let out = o.stdout.clone();
     assert!(
         out.contains("+ old/dropped-model") && out.contains("- anthropic/claude-opus-4.6"),
         "{out}"
     );
 
     let shipped_file = manifest("rules/ominigate.yaml");
-    let o = run(&["rules", "diff", shipped_file.to_str().unwrap(), "ominigate"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let o = run(&["rules", "diff", "nosuchfile.yaml", "ominigate"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("nosuchfile.yaml: neither a table file nor a known target"));
+    let o = run(
+        here(),
+        &["rules", "diff", shipped_file.to_str().unwrap(), "ominigate"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    let o = run(here(), &["rules", "diff", "nosuchfile.yaml", "ominigate"]);
+    assert_eq!(o.code, 2);
+    assert!(o
+        .stderr
+        .contains("nosuchfile.yaml: neither a table file nor a known target"));
 }
 
 /// A catalogue copy recorded in tests/data/catalogues (CI has no network).
@@ -1207,7 +1219,7 @@ fn openrouter_source_table_knows_every_author_of_the_recorded_catalogue() {
         "--catalog",
         &recorded("openrouter-2026-08-22.json"),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    assert_eq!(o.code, 0, "{}\n{v}", o.stderr);
     assert_eq!(v["catalog"]["models"], 415);
     assert!(v["unknown_authors"].as_object().unwrap().is_empty());
     // Every model of that list has a row in every target table.
@@ -1218,7 +1230,7 @@ fn openrouter_source_table_knows_every_author_of_the_recorded_catalogue() {
 fn phaseo_table_agrees_with_its_recorded_public_catalogue() {
     let catalog = recorded("phaseo-2025-12-21.json");
     let (o, v) = check(&["phaseo", "--catalog", &catalog, "--read-on", "2025-12-21"]);
-    assert_eq!(o.status.code(), Some(0), "{}\n{v}", stderr(&o));
+    assert_eq!(o.code, 0, "{}\n{v}", o.stderr);
     // Whatever the catalogue serves under an OpenRouter slug is verified.
     assert_eq!(ids(&v, "now_served", "from"), Vec::<String>::new());
     // Rows checked against newer docs are not judged by the older list...
@@ -1229,23 +1241,26 @@ fn phaseo_table_agrees_with_its_recorded_public_catalogue() {
     );
     // ...but had it been read later, it would show them missing.
     let (o, v) = check(&["phaseo", "--catalog", &catalog, "--read-on", "2026-11-29"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.code, 1);
     assert!(ids(&v, "stale", "from").contains(&"anthropic/claude-sonnet-4.6".to_string()));
 
-    let o = run(&[
-        "rules",
-        "check",
-        "phaseo",
-        "--catalog",
-        &catalog,
-        "--read-on",
-        "last week",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "check",
+            "phaseo",
+            "--catalog",
+            &catalog,
+            "--read-on",
+            "last week",
+        ],
+    );
+    assert_eq!(o.code, 2);
     assert!(
-        stderr(&o).contains("--read-on 'last week' is not a date"),
+        o.stderr.contains("--read-on 'last week' is not a date"),
         "{}",
-        stderr(&o)
+        o.stderr
     );
 }
 
@@ -1295,15 +1310,21 @@ fn a_new_gateway_is_one_table_file() {
     std::fs::write(rules_dir.join("acmegw.yaml"), &text).unwrap();
     let d = rules_dir.display().to_string();
 
-    let o = run(&[
-        "rules",
-        "validate",
-        &rules_dir.join("acmegw.yaml").display().to_string(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&["--rules", &d, "rules", "list", "--format", "json"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let o = run(
+        here(),
+        &[
+            "rules",
+            "validate",
+            &rules_dir.join("acmegw.yaml").display().to_string(),
+        ],
+    );
+    assert!(o.code == 0, "{}", o.stderr);
+    let o = run(
+        here(),
+        &["--rules", &d, "rules", "list", "--format", "json"],
+    );
+    assert!(o.code == 0, "{}", o.stderr);
+    let v: Value = serde_json::from_str(&o.stdout).unwrap();
     let ids: Vec<&str> = v["targets"]
         .as_array()
         .unwrap()
@@ -1321,34 +1342,33 @@ fn a_new_gateway_is_one_table_file() {
     .unwrap();
     let r = repo.display().to_string();
     for to in ["acmegw", "acme"] {
-        let o = run(&["--rules", &d, "scan", "--to", to, "--format", "json", &r]);
-        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-        let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+        let o = run(
+            here(),
+            &["--rules", &d, "scan", "--to", to, "--format", "json", &r],
+        );
+        assert_eq!(o.code, 1, "{}", o.stderr);
+        let v: Value = serde_json::from_str(&o.stdout).unwrap();
         assert!(v["table"].as_str().unwrap().starts_with("acmegw@"), "{v}");
     }
-    let o = run(&["--rules", &d, "rewrite", "--to", "acmegw", &r]);
-    let diff = stdout(&o);
+    let o = run(here(), &["--rules", &d, "rewrite", "--to", "acmegw", &r]);
+    let diff = o.stdout.clone();
     assert!(
         diff.contains("+client = OpenAI(base_url=\"https://gw.acme.example/v1\""),
         "{diff}"
     );
     assert!(diff.contains("ACME_GW_KEY"), "{diff}");
     // Without the table the id is unknown, and the error lists what is known.
-    let o = run(&["scan", "--to", "acmegw", &r]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("unknown target 'acmegw'"),
-        "{}",
-        stderr(&o)
-    );
+    let o = run(here(), &["scan", "--to", "acmegw", &r]);
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.contains("unknown target 'acmegw'"), "{}", o.stderr);
 }
 
 /// `--help` of `scan --to` and the shell completions come from the embedded
 /// tables, not from a list in the code.
 #[test]
 fn help_and_completions_list_every_embedded_target() {
-    let help = stdout(&run(&["scan", "--help"]));
-    let bash = stdout(&run(&["completions", "bash"]));
+    let help = run(here(), &["scan", "--help"]).stdout;
+    let bash = run(here(), &["completions", "bash"]).stdout;
     for id in targets() {
         assert!(
             help.contains(&format!("{id}:")),

@@ -1,14 +1,12 @@
 //! `scan` run as a user runs it: exit codes, the JSON schema, walking rules
 //! (.gitignore, binaries, size cap) and faithful reading of odd encodings.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
+use common::{cli, here};
 use serde_json::Value;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-}
 
 fn write(root: &Path, rel: &str, bytes: &[u8]) {
     let p = root.join(rel);
@@ -18,7 +16,7 @@ fn write(root: &Path, rel: &str, bytes: &[u8]) {
 
 fn scan_json(root: &Path, extra: &[&str]) -> (i32, Value) {
     // From the root, so files are named relative to it.
-    let out = bin()
+    let out = cli(here())
         .current_dir(root)
         .args(["scan", ".", "--format", "json"])
         .args(extra)
@@ -101,7 +99,7 @@ fn findings_exit_one_with_documented_fields() {
 #[test]
 fn usage_errors_exit_two() {
     let d = tempfile::tempdir().unwrap();
-    let out = bin()
+    let out = cli(here())
         .arg("scan")
         .arg(d.path())
         .args(["--to", "nowhere"])
@@ -109,12 +107,12 @@ fn usage_errors_exit_two() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown target 'nowhere'"));
-    let out = bin()
+    let out = cli(here())
         .args(["scan", "/definitely/not/here", "--format", "json"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = bin()
+    let out = cli(here())
         .arg("scan")
         .arg(d.path())
         .args(["--kinds", "bogus"])
@@ -230,7 +228,7 @@ fn secrets_never_appear_whole_in_any_output() {
     let key = format!("sk-or-v1-{}", "c0ffee12".repeat(8));
     write(d.path(), "k.py", format!("KEY = \"{key}\"\n").as_bytes());
     for fmt in ["json", "human"] {
-        let out = bin()
+        let out = cli(here())
             .arg("scan")
             .arg(d.path())
             .args(["--format", fmt])
@@ -247,7 +245,13 @@ fn secrets_never_appear_whole_in_any_output() {
 fn human_output_has_no_color_when_not_a_tty() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "a.py", b"u = 'https://openrouter.ai/api/v1'\n");
-    let out = bin().arg("scan").arg(d.path()).output().unwrap();
+    // Not a tty, and no NO_COLOR either.
+    let out = cli(here())
+        .arg("scan")
+        .arg(d.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(!s.contains('\u{1b}'));
     assert!(
@@ -255,7 +259,7 @@ fn human_output_has_no_color_when_not_a_tty() {
         "{s}"
     );
     assert!(s.contains("1 finding (1 auto)"));
-    let out = bin()
+    let out = cli(here())
         .arg("scan")
         .arg(d.path())
         .args(["--color", "always"])
@@ -264,7 +268,7 @@ fn human_output_has_no_color_when_not_a_tty() {
         .unwrap();
     // The explicit flag wins over NO_COLOR; NO_COLOR alone turns colors off.
     assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
-    let out = bin()
+    let out = cli(here())
         .arg("scan")
         .arg(d.path())
         .args(["--color", "auto"])
@@ -282,7 +286,7 @@ fn a_file_named_on_the_command_line_keeps_its_path() {
         "src/app.py",
         b"u = 'https://openrouter.ai/api/v1'\n",
     );
-    let out = bin()
+    let out = cli(here())
         .current_dir(d.path())
         .args(["scan", "./src/app.py", "--format", "json"])
         .output()

@@ -2,13 +2,14 @@
 //! print the documents (regenerate with `UPDATE_SCHEMAS=1 cargo test --test
 //! schemas`), and real outputs and inputs validate against every schema.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::run;
 
 use serde_json::{json, Value};
-
-mod common;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -36,20 +37,6 @@ fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
 fn assert_valid(v: &jsonschema::Validator, doc: &Value, what: &str) {
     let errs = errors(v, doc);
     assert!(errs.is_empty(), "{what}:\n{errs:#?}");
-}
-
-fn run(args: &[&str], cwd: &Path) -> (i32, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_llmgw-migrate"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("binary runs");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-    )
 }
 
 #[test]
@@ -96,10 +83,11 @@ fn scan_json_of_every_fixture_matches_its_schema() {
         };
         for to in &common::target_ids() {
             let to = to.as_str();
-            let (code, out) = run(
-                &["scan", "--format", "json", "--to", to, "--from", from, "."],
+            let r = run(
                 &dir,
+                &["scan", "--format", "json", "--to", to, "--from", from, "."],
             );
+            let (code, out) = (r.code, r.stdout);
             assert!(code == 0 || code == 1, "{}: exit {code}", dir.display());
             let doc: Value = serde_json::from_str(&out).unwrap();
             findings += doc["findings"].as_array().unwrap().len();
@@ -118,10 +106,11 @@ fn scan_json_of_every_fixture_matches_its_schema() {
         "A = \"https://openrouter.ai/api/v1\"\nB = \"https://openrouter.ai/api/v1\"  # llmgw-migrate: ignore\n",
     )
     .unwrap();
-    let (_, out) = run(
-        &["scan", "--format", "json", "a.py", "missing.py"],
+    let out = run(
         dir.path(),
-    );
+        &["scan", "--format", "json", "a.py", "missing.py"],
+    )
+    .stdout;
     let doc: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["summary"]["suppressed"], 1);
     assert_eq!(doc["summary"]["errors"].as_array().unwrap().len(), 1);
@@ -149,10 +138,11 @@ fn rewrite_json_matches_its_schema() {
     let v = validator("rewrite.schema.json");
     let mut edits = 0;
     for dir in fixtures() {
-        let (code, out) = run(
-            &["rewrite", "--format", "json", "--to", "ominigate", "."],
+        let r = run(
             &dir,
+            &["rewrite", "--format", "json", "--to", "ominigate", "."],
         );
+        let (code, out) = (r.code, r.stdout);
         assert!(code == 0 || code == 1, "{}: exit {code}", dir.display());
         let doc: Value = serde_json::from_str(&out).unwrap();
         edits += doc["summary"]["edits"].as_u64().unwrap();
@@ -169,7 +159,7 @@ fn baseline_file_matches_its_schema() {
     let v = validator("baseline.schema.json");
     let dir = tempfile::tempdir().unwrap();
     llmgw_copy(&root().join("fixtures/python-app"), dir.path());
-    let (code, _) = run(&["scan", "--write-baseline", "base.json"], dir.path());
+    let code = run(dir.path(), &["scan", "--write-baseline", "base.json"]).code;
     assert!(code < 2);
     let doc: Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("base.json")).unwrap()).unwrap();

@@ -111,7 +111,7 @@ fn print_report(
     committed: Option<&Committed>,
     repository: &str,
 ) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::stdout();
     let files: Vec<String> = committed.map(|c| c.files.clone()).unwrap_or_default();
     let skipped: Vec<(String, String)> = committed.map(|c| c.skipped.clone()).unwrap_or_default();
     if args.format == Some(RewriteFormat::Json) {

@@ -1,6 +1,5 @@
 //! `report merge`: many repositories' JSON reports -> one fleet view.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -22,11 +21,7 @@ pub fn run(command: ReportCommand, rules_dir: Option<&Path>) -> anyhow::Result<E
         MergeFormat::Markdown => render::markdown(&view),
         MergeFormat::Html => render::html(&view),
     };
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other?,
-    }
+    super::print(text.as_bytes())?;
     for f in &untagged {
         eprintln!(
             "llmgw-migrate: warning: {f}: no repository field (written by an older version?); named after the file"

@@ -1,6 +1,5 @@
 //! `rewrite`: scan, plan the edits, then print a patch, check, or write.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
@@ -18,15 +17,8 @@ pub fn run(
     // Same config, tables and walk as `scan` (llmgw-migrate.toml, flags win).
     let setup = super::scan::Setup::new(&args.walk, args.to.as_deref(), &[], rules_dir)?;
     let rules = &setup.rules;
-    let target = setup.target();
     let format = args.format.unwrap_or(RewriteFormat::Diff);
-    let mode = if args.write {
-        Mode::Write
-    } else if args.check {
-        Mode::Check
-    } else {
-        Mode::DryRun
-    };
+    let mode = mode(&args);
     let ci_format = matches!(
         format,
         RewriteFormat::Sarif | RewriteFormat::Github | RewriteFormat::Junit
@@ -34,7 +26,7 @@ pub fn run(
     if ci_format && mode != Mode::Check {
         anyhow::bail!("--format sarif, github and junit go with --check (or use `scan`)");
     }
-    let mut report = crate::scan::scan(rules, target, &setup.opts);
+    let mut report = crate::scan::scan(rules, setup.target(), &setup.opts);
     // A line marked `llmgw-migrate: ignore` is not rewritten either.
     crate::suppress::apply_report(&mut report);
     report.files.retain(|f| !f.findings.is_empty());
@@ -51,26 +43,74 @@ pub fn run(
         let src = sources.get(&m.path)?;
         crate::report::human::code_at(src, m.line, m.column, &m.what, &keys)
     };
+    // Every provider's keys, whatever `--from` is.
+    let redactor = Redactor::for_rules(rules);
+    let mut plan = plan(&args, &setup, report, &redactor);
+    let repository = repository(&args, format, &setup);
+    if let Some(name) = args.branch.as_deref() {
+        return super::branch::run(&args, &setup, &plan, name, &redactor, &repository);
+    }
+    let written = write(&args, mode, &plan, &redactor)?;
+    if let Some(ci) = ci_report {
+        return print_ci(ci, &plan, format, &setup, &redactor);
+    }
+    if mode == Mode::DryRun && format == RewriteFormat::Diff {
+        crate::rewrite::report::hold_key_files(&mut plan, &redactor);
+    }
+    print(
+        &plan,
+        mode,
+        format,
+        &written.files,
+        &written.failed,
+        &written.errors,
+        &redactor,
+        &code,
+        &repository,
+        color,
+    )?;
+    for e in plan.errors.iter().chain(&written.errors) {
+        // Already redacted; the messages are ours or our dependencies'.
+        eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
+    }
+    Ok(exit_code(&plan, mode, &written))
+}
+
+fn mode(args: &RewriteArgs) -> Mode {
+    if args.write {
+        Mode::Write
+    } else if args.check {
+        Mode::Check
+    } else {
+        Mode::DryRun
+    }
+}
+
+/// The edits and manual items, redacted, with files outside the given
+/// paths refused.
+fn plan(
+    args: &RewriteArgs,
+    setup: &super::scan::Setup,
+    report: crate::scan::ScanReport,
+    redactor: &Redactor,
+) -> crate::rewrite::Plan {
     let mut plan = crate::rewrite::plan(
         report,
-        &target.table,
+        &setup.target().table,
         Options {
             keep_old_env: args.keep_old_env,
             rename_identifiers: args.rename_identifiers,
             ..Options::default()
         },
     );
-
-    // Every provider's keys, whatever `--from` is.
-    let src = rules
-        .source(&setup.opts.from)
-        .unwrap_or_else(|| rules.source_default());
-    let redactor = Redactor::for_rules(rules);
-    crate::rewrite::report::redact(&mut plan, &redactor);
+    crate::rewrite::report::redact(&mut plan, redactor);
     apply::refuse_outside(&mut plan, &setup.opts.paths);
+    plan
+}
 
-    // Only the JSON document and --branch name the repository.
-    let repository = if format == RewriteFormat::Json || args.branch.is_some() {
+/// Only the JSON document and --branch name the repository.
+fn repository(args: &RewriteArgs, format: RewriteFormat, setup: &super::scan::Setup) -> String {
+    if format == RewriteFormat::Json || args.branch.is_some() {
         crate::fleet::repository::resolve(
             args.repo_name.as_deref(),
             setup
@@ -81,110 +121,104 @@ pub fn run(
         )
     } else {
         String::new()
-    };
-    if let Some(name) = args.branch.as_deref() {
-        return super::branch::run(&args, &setup, &plan, name, &redactor, &repository);
     }
+}
 
-    let mut written = Vec::new();
-    let mut failed: Vec<(String, String)> = Vec::new();
+/// What `--write` did; messages redacted.
+#[derive(Default)]
+struct Written {
+    files: Vec<String>,
+    failed: Vec<(String, String)>,
+    /// `failed` again, as the errors the report lists.
+    errors: Vec<ScanError>,
+}
+
+fn write(
+    args: &RewriteArgs,
+    mode: Mode,
+    plan: &crate::rewrite::Plan,
+    redactor: &Redactor,
+) -> anyhow::Result<Written> {
+    let mut out = Written::default();
     if mode == Mode::Write && plan.pending().next().is_some() {
         if !args.allow_dirty {
-            apply::guard_dirty(&plan)?;
+            apply::guard_dirty(plan)?;
         }
-        let w = apply::write_plan(&plan);
-        written = w.written;
-        failed = w.failed;
+        let w = apply::write_plan(plan);
+        out.files = w.written;
+        out.failed = w.failed;
     }
-    for (p, m) in &mut failed {
+    for (p, m) in &mut out.failed {
         redactor.fix(p);
         redactor.fix(m);
     }
-    let write_errors: Vec<ScanError> = failed
+    out.errors = out
+        .failed
         .iter()
         .map(|(p, m)| ScanError {
             path: p.clone(),
             message: m.clone(),
         })
         .collect();
+    Ok(out)
+}
 
-    if let Some(mut ci) = ci_report {
-        // The automatic findings still pending, in the CI format asked for.
-        let pending: Vec<&str> = plan
-            .files
-            .iter()
-            .filter(|f| !f.edits.is_empty())
-            .map(|f| f.path.as_str())
-            .chain(
-                plan.manual
-                    .iter()
-                    .filter(|m| m.unapplied_auto)
-                    .map(|m| m.path.as_str()),
-            )
-            .collect();
-        for f in &mut ci.files {
-            let keep = pending.contains(&f.path.as_str());
-            f.findings
-                .retain(|x| keep && x.fix == crate::finding::Fix::Auto);
-        }
-        ci.files.retain(|f| !f.findings.is_empty());
-        let out = crate::report::ScanOutput::new(&ci);
-        let text = match format {
-            RewriteFormat::Sarif => crate::report::sarif::render(
+/// `--check` in a CI format: the automatic findings still pending.
+fn print_ci(
+    mut ci: crate::scan::ScanReport,
+    plan: &crate::rewrite::Plan,
+    format: RewriteFormat,
+    setup: &super::scan::Setup,
+    redactor: &Redactor,
+) -> anyhow::Result<ExitCode> {
+    let pending: Vec<&str> = plan
+        .files
+        .iter()
+        .filter(|f| !f.edits.is_empty())
+        .map(|f| f.path.as_str())
+        .chain(
+            plan.manual
+                .iter()
+                .filter(|m| m.unapplied_auto)
+                .map(|m| m.path.as_str()),
+        )
+        .collect();
+    for f in &mut ci.files {
+        let keep = pending.contains(&f.path.as_str());
+        f.findings
+            .retain(|x| keep && x.fix == crate::finding::Fix::Auto);
+    }
+    ci.files.retain(|f| !f.findings.is_empty());
+    let out = crate::report::ScanOutput::new(&ci);
+    let text = match format {
+        RewriteFormat::Sarif => {
+            let rules = &setup.rules;
+            let src = rules
+                .source(&setup.opts.from)
+                .unwrap_or_else(|| rules.source_default());
+            crate::report::sarif::render(
                 &out,
-                target,
+                setup.target(),
                 &src.label(),
                 &crate::baseline::fingerprints(&ci),
-            ),
-            RewriteFormat::Github => crate::report::github::render(&out),
-            _ => crate::report::junit::render(&out) + "\n",
-        };
-        let mut stdout = std::io::stdout().lock();
-        if let Err(e) = stdout
-            .write_all(redactor.text(&text).as_bytes())
-            .and_then(|_| stdout.flush())
-        {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(e.into());
-            }
+            )
         }
-        if !plan.errors.is_empty() {
-            return Ok(ExitCode::from(2));
-        }
-        return Ok(ExitCode::from(u8::from(plan.auto_pending())));
+        RewriteFormat::Github => crate::report::github::render(&out),
+        _ => crate::report::junit::render(&out) + "\n",
+    };
+    super::print(redactor.text(&text).as_bytes())?;
+    if !plan.errors.is_empty() {
+        return Ok(ExitCode::from(2));
     }
-    if mode == Mode::DryRun && format == RewriteFormat::Diff {
-        crate::rewrite::report::hold_key_files(&mut plan, &redactor);
-    }
-    let printed = print(
-        &plan,
-        mode,
-        format,
-        &written,
-        &failed,
-        &write_errors,
-        &redactor,
-        &code,
-        &repository,
-        color,
-    );
-    if let Err(e) = printed {
-        // A closed pipe (`| head`) is the reader's choice, not an error.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(e.into());
-        }
-    }
-    for e in plan.errors.iter().chain(&write_errors) {
-        // Already redacted; the messages are ours or our dependencies'.
-        eprintln!("llmgw-migrate: error: {}: {}", e.path, e.message);
-    }
+    Ok(ExitCode::from(u8::from(plan.auto_pending())))
+}
+
+/// Like scan: a run that could not read everything it was given (a missing
+/// path, an unreadable file), or a failed write, is an error, after the
+/// rest has been printed (and written).
+fn exit_code(plan: &crate::rewrite::Plan, mode: Mode, written: &Written) -> ExitCode {
     let refused = plan.refused().count() > 0;
-    // Like scan: unreadable files are reported; only a run that could
-    // read nothing, or a failed write, is an error.
-    // Like scan: a run that could not read everything it was given (a
-    // missing path, an unreadable file), or a failed write, is an error,
-    // after the rest has been printed (and written).
-    let code = if !plan.errors.is_empty() || !failed.is_empty() {
+    let code = if !plan.errors.is_empty() || !written.failed.is_empty() {
         2
     } else {
         match mode {
@@ -193,7 +227,7 @@ pub fn run(
             Mode::Write | Mode::Branch => u8::from(!plan.manual.is_empty() || refused),
         }
     };
-    Ok(ExitCode::from(code))
+    ExitCode::from(code)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -221,7 +255,5 @@ fn print(
         repository,
         color,
     )?;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&out)?;
-    stdout.flush()
+    super::print(&out)
 }

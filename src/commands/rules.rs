@@ -1,5 +1,6 @@
 //! `rules list | show | validate`.
 
+use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -18,63 +19,32 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
     match cmd {
         RulesCommand::List { format } => {
             let rules = super::load_rules(dir)?;
-            list(&rules, format);
+            let mut out = super::stdout();
+            list(&mut out, &rules, format)?;
             Ok(ExitCode::SUCCESS)
         }
         RulesCommand::Show { target, format } => {
             let rules = super::load_rules(dir)?;
+            let mut out = super::stdout();
             // A source profile (`openai`, `anthropic`, ...) when no target has the name.
             if rules.target(&target).is_none() {
                 if let Some(s) = rules.source(&target) {
-                    show_source(s, format)?;
+                    show_source(&mut out, s, format)?;
                     return Ok(ExitCode::SUCCESS);
                 }
             }
             let t = rules.require_target(&target)?;
             match format {
-                HumanJson::Json => {
-                    println!("{}", serde_json::to_string_pretty(&show_json(&rules, t))?)
-                }
-                HumanJson::Human => show_human(t, color),
+                HumanJson::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&show_json(&rules, t))?
+                )?,
+                HumanJson::Human => show_human(&mut out, t, color)?,
             }
             Ok(ExitCode::SUCCESS)
         }
-        RulesCommand::Validate { files } => {
-            let mut bad = false;
-            for f in files {
-                let name = f.display().to_string();
-                let text = match crate::source::read_regular(&f, crate::source::INPUT_CAP) {
-                    Ok(b) => match String::from_utf8(b) {
-                        Ok(t) => t,
-                        Err(_) => {
-                            eprintln!("{name}:1:1: not UTF-8 text");
-                            bad = true;
-                            continue;
-                        }
-                    },
-                    Err(e) => {
-                        eprintln!("{name}: cannot read: {e}");
-                        bad = true;
-                        continue;
-                    }
-                };
-                match parse_table(&name, &text) {
-                    Ok(AnyTable::Target(t)) => {
-                        println!("{name}: ok ({}, {} rows)", t.label(), t.table.models.len())
-                    }
-                    Ok(AnyTable::Source(s)) => println!("{name}: ok ({})", s.label()),
-                    Err(e) => {
-                        eprintln!("{e}");
-                        bad = true;
-                    }
-                }
-            }
-            Ok(if bad {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        RulesCommand::Validate { files } => Ok(validate(&files)?),
         RulesCommand::Check {
             target,
             catalog,
@@ -102,7 +72,50 @@ pub fn run(cmd: RulesCommand, dir: Option<&Path>, color: ColorChoice) -> anyhow:
     }
 }
 
-fn list(rules: &Rules, format: HumanJson) {
+/// Each file parsed and checked on its own: one line per good table on
+/// stdout, every problem on stderr; 2 when any file is bad.
+fn validate(files: &[std::path::PathBuf]) -> io::Result<ExitCode> {
+    let mut out = super::stdout();
+    let mut bad = false;
+    for f in files {
+        let name = f.display().to_string();
+        let text = match crate::source::read_regular(f, crate::source::INPUT_CAP) {
+            Ok(b) => match String::from_utf8(b) {
+                Ok(t) => t,
+                Err(_) => {
+                    eprintln!("{name}:1:1: not UTF-8 text");
+                    bad = true;
+                    continue;
+                }
+            },
+            Err(e) => {
+                eprintln!("{name}: cannot read: {e}");
+                bad = true;
+                continue;
+            }
+        };
+        match parse_table(&name, &text) {
+            Ok(AnyTable::Target(t)) => writeln!(
+                out,
+                "{name}: ok ({}, {} rows)",
+                t.label(),
+                t.table.models.len()
+            )?,
+            Ok(AnyTable::Source(s)) => writeln!(out, "{name}: ok ({})", s.label())?,
+            Err(e) => {
+                eprintln!("{e}");
+                bad = true;
+            }
+        }
+    }
+    Ok(if bad {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list(out: &mut impl Write, rules: &Rules, format: HumanJson) -> io::Result<()> {
     match format {
         HumanJson::Json => {
             let targets: Vec<_> = rules
@@ -115,18 +128,22 @@ fn list(rules: &Rules, format: HumanJson) {
                 })
                 .collect();
             let sources: Vec<String> = rules.sources.iter().map(|s| s.label()).collect();
-            let out = json!({"schema": 1, "source": rules.source_default().label(),
+            let doc = json!({"schema": 1, "source": rules.source_default().label(),
                 "sources": sources, "targets": targets});
-            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            )?;
         }
         HumanJson::Human => {
-            println!("source  {}  (default)", rules.source_default().label());
+            writeln!(out, "source  {}  (default)", rules.source_default().label())?;
             for s in rules
                 .sources
                 .iter()
                 .filter(|s| s.table.id != DEFAULT_SOURCE)
             {
-                println!("source  {}  (--from {})", s.label(), s.table.id);
+                writeln!(out, "source  {}  (--from {})", s.label(), s.table.id)?;
             }
             for t in &rules.targets {
                 let aliases = if t.table.aliases.is_empty() {
@@ -134,16 +151,18 @@ fn list(rules: &Rules, format: HumanJson) {
                 } else {
                     format!(" (alias {})", t.table.aliases.join(", "))
                 };
-                println!(
+                writeln!(
+                    out,
                     "target  {:<12} {}  {} rows  {}{aliases}",
                     t.table.id,
                     t.label(),
                     t.table.models.len(),
                     t.table.name
-                );
+                )?;
             }
         }
     }
+    Ok(())
 }
 
 fn show_json(rules: &Rules, t: &crate::rules::Loaded<TargetTable>) -> serde_json::Value {
@@ -155,42 +174,49 @@ fn show_json(rules: &Rules, t: &crate::rules::Loaded<TargetTable>) -> serde_json
     v
 }
 
-fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
+fn show_human(
+    out: &mut impl Write,
+    t: &crate::rules::Loaded<TargetTable>,
+    color: ColorChoice,
+) -> io::Result<()> {
     let tb = &t.table;
-    println!(
+    writeln!(
+        out,
         "{}",
         color.paint(bold(), &format!("{} ({})", tb.name, t.label()))
-    );
-    println!("base_url            {}", tb.base_url);
+    )?;
+    writeln!(out, "base_url            {}", tb.base_url)?;
     if let Some(a) = &tb.anthropic_base_url {
-        println!("anthropic_base_url  {a}");
+        writeln!(out, "anthropic_base_url  {a}")?;
     }
-    println!("key_env             {}", tb.key_env);
+    writeln!(out, "key_env             {}", tb.key_env)?;
     if let Some(p) = &tb.key_prefix {
-        println!("key_prefix          {p}");
+        writeln!(out, "key_prefix          {p}")?;
     }
     for c in &tb.cite {
-        println!(
+        writeln!(
+            out,
             "cite                {} ({})",
             c.source.value, c.verified.value
-        );
+        )?;
     }
-    println!();
+    writeln!(out)?;
     for (what, list) in [
         ("header", &tb.headers),
         ("field", &tb.fields),
         ("suffix", &tb.suffixes),
     ] {
         for d in list {
-            println!(
+            writeln!(
+                out,
                 "{what:<7} {:<24} {:<7} {}",
                 d.name.value,
                 format!("{:?}", d.action).to_lowercase(),
                 d.why
-            );
+            )?;
         }
     }
-    println!();
+    writeln!(out)?;
     let today = crate::rules::date::today();
     for r in &tb.models {
         let to = r.to.as_ref().map(|s| s.value.as_str()).unwrap_or("-");
@@ -199,21 +225,24 @@ fn show_human(t: &crate::rules::Loaded<TargetTable>, color: ColorChoice) {
             .as_ref()
             .map(|d| format!(" {}", crate::rules::date::retirement(&d.value, &today)))
             .unwrap_or_default();
-        println!(
+        writeln!(
+            out,
             "{:<44} -> {:<40} {:<11} {}{extra}",
             r.from.value,
             to,
             r.status.as_str(),
             r.verified.as_ref().map(|v| v.value.as_str()).unwrap_or("")
-        );
+        )?;
         // The citation a user can open, under the row it supports.
         if let Some(s) = &r.source {
-            println!("    source: {}", s.value);
+            writeln!(out, "    source: {}", s.value)?;
         }
     }
+    Ok(())
 }
 
 fn show_source(
+    out: &mut impl Write,
     s: &crate::rules::Loaded<crate::rules::SourceTable>,
     format: HumanJson,
 ) -> anyhow::Result<()> {
@@ -224,19 +253,19 @@ fn show_source(
             if let Some(o) = v.as_object_mut() {
                 o.insert("table".into(), json!(s.label()));
             }
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
         HumanJson::Human => {
-            println!("{} ({}), source profile", tb.name, s.label());
-            println!("hosts               {}", tb.hosts.join(", "));
-            println!("key_env             {}", tb.key_env.join(", "));
+            writeln!(out, "{} ({}), source profile", tb.name, s.label())?;
+            writeln!(out, "hosts               {}", tb.hosts.join(", "))?;
+            writeln!(out, "key_env             {}", tb.key_env.join(", "))?;
             let clients: Vec<&str> = tb.clients.iter().map(|c| c.name.as_str()).collect();
-            println!("clients             {}", clients.join(", "));
+            writeln!(out, "clients             {}", clients.join(", "))?;
             let pkgs: Vec<&str> = tb.sdk_packages.iter().map(|p| p.name.as_str()).collect();
-            println!("sdk_packages        {}", pkgs.join(", "));
-            println!("models              {} rows", tb.models.len());
+            writeln!(out, "sdk_packages        {}", pkgs.join(", "))?;
+            writeln!(out, "models              {} rows", tb.models.len())?;
             for m in &tb.models {
-                println!("  {:<28} -> {}", m.id.value, m.slug.value);
+                writeln!(out, "  {:<28} -> {}", m.id.value, m.slug.value)?;
             }
         }
     }

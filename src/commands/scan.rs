@@ -30,17 +30,7 @@ pub fn run(
     drop(line);
     let (suppressed, baselined) = filter(&mut report, &args)?;
     if let Some(p) = &args.write_baseline {
-        // Recording a baseline is not a gate: one line, not every finding.
-        for e in &report.errors {
-            eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
-        }
-        println!(
-            "wrote {} finding(s) to baseline {}",
-            report.findings().count(),
-            p.display()
-        );
-        let incomplete = !report.errors.is_empty();
-        return Ok(ExitCode::from(if incomplete { 2 } else { 0 }));
+        return Ok(baseline_written(&report, p)?);
     }
     let format = args.format.unwrap_or(ScanFormat::Human);
     if matches!(
@@ -49,28 +39,89 @@ pub fn run(
     ) {
         workspace_paths(&mut report);
     }
-    let history = if args.history {
-        if !matches!(format, ScanFormat::Human | ScanFormat::Json) {
-            anyhow::bail!("--history goes with --format human or json");
-        }
-        Some(scan::history::scan_history(
-            rules,
-            &history_dir(opts),
-            opts.max_filesize,
-        )?)
-    } else {
-        None
-    };
+    let history = history(&args, format, &setup)?;
     let mut out = ScanOutput::new(&report);
     out.summary.suppressed = suppressed;
     out.summary.baselined = baselined;
     // Rendered into a buffer that is redacted as a whole before printing.
     let redactor = crate::redact::Redactor::for_rules(rules);
+    let text = render(
+        &args,
+        format,
+        &setup,
+        &report,
+        &out,
+        history.as_ref(),
+        color,
+    )?;
+    super::print(&redactor.bytes(&text))?;
+    if format == ScanFormat::Human {
+        for e in &report.errors {
+            eprintln!(
+                "llmgw-migrate: {}: {}",
+                redactor.text(&e.path),
+                redactor.text(&e.message)
+            );
+        }
+    }
+    let md = report::step_summary::markdown(&out);
+    if let Err(e) = report::step_summary::append_if_set(&redactor.text(&md)) {
+        eprintln!("llmgw-migrate: warning: {e}");
+    }
+    Ok(gate(&setup.config, &args, &report, history.as_ref()))
+}
+
+/// `--write-baseline` is not a gate: one line, not every finding.
+fn baseline_written(report: &ScanReport, p: &std::path::Path) -> std::io::Result<ExitCode> {
+    for e in &report.errors {
+        eprintln!("llmgw-migrate: {}: {}", e.path, e.message);
+    }
+    let line = format!(
+        "wrote {} finding(s) to baseline {}\n",
+        report.findings().count(),
+        p.display()
+    );
+    super::print(line.as_bytes())?;
+    let incomplete = !report.errors.is_empty();
+    Ok(ExitCode::from(if incomplete { 2 } else { 0 }))
+}
+
+/// `--history`: keys anywhere in the repository's history.
+fn history(
+    args: &ScanArgs,
+    format: ScanFormat,
+    setup: &Setup,
+) -> anyhow::Result<Option<scan::history::HistoryReport>> {
+    if !args.history {
+        return Ok(None);
+    }
+    if !matches!(format, ScanFormat::Human | ScanFormat::Json) {
+        anyhow::bail!("--history goes with --format human or json");
+    }
+    let opts = &setup.opts;
+    Ok(Some(scan::history::scan_history(
+        &setup.rules,
+        &history_dir(opts),
+        opts.max_filesize,
+    )?))
+}
+
+/// The report in the format asked for (not yet redacted).
+fn render(
+    args: &ScanArgs,
+    format: ScanFormat,
+    setup: &Setup,
+    report: &ScanReport,
+    out: &ScanOutput,
+    history: Option<&scan::history::HistoryReport>,
+    color: ColorChoice,
+) -> anyhow::Result<Vec<u8>> {
+    let (rules, opts) = (&setup.rules, &setup.opts);
     let mut stdout: Vec<u8> = Vec::new();
     match format {
         ScanFormat::Json => {
-            let mut v = serde_json::to_value(&out)?;
-            if let Some(h) = &history {
+            let mut v = serde_json::to_value(out)?;
+            if let Some(h) = history {
                 // Additive: `history` after `summary`, still schema 1.
                 v["history"] = serde_json::to_value(h)?;
             }
@@ -92,10 +143,11 @@ pub fn run(
             }
         }
         ScanFormat::Human => {
-            human(&mut stdout, &report, rules, color)?;
-            if let Some(h) = &history {
+            human(&mut stdout, report, rules, color)?;
+            if let Some(h) = history {
                 stdout.extend_from_slice(scan::history::human(h).as_bytes());
             }
+            let (suppressed, baselined) = (out.summary.suppressed, out.summary.baselined);
             let mut hidden = Vec::new();
             if suppressed > 0 {
                 hidden.push(format!(
@@ -113,35 +165,30 @@ pub fn run(
             stdout,
             "{}",
             report::sarif::render(
-                &out,
-                target,
+                out,
+                setup.target(),
                 &rules
                     .source(&opts.from)
                     .unwrap_or_else(|| rules.source_default())
                     .label(),
-                &baseline::fingerprints(&report)
+                &baseline::fingerprints(report)
             )
         )?,
-        ScanFormat::Github => write!(stdout, "{}", report::github::render(&out))?,
-        ScanFormat::Junit => writeln!(stdout, "{}", report::junit::render(&out))?,
+        ScanFormat::Github => write!(stdout, "{}", report::github::render(out))?,
+        ScanFormat::Junit => writeln!(stdout, "{}", report::junit::render(out))?,
     }
-    let mut real = std::io::stdout().lock();
-    real.write_all(&redactor.bytes(&stdout))?;
-    real.flush()?;
-    if format == ScanFormat::Human {
-        for e in &report.errors {
-            eprintln!(
-                "llmgw-migrate: {}: {}",
-                redactor.text(&e.path),
-                redactor.text(&e.message)
-            );
-        }
-    }
-    let md = report::step_summary::markdown(&out);
-    if let Err(e) = report::step_summary::append_if_set(&redactor.text(&md)) {
-        eprintln!("llmgw-migrate: warning: {e}");
-    }
-    let fail_on: Vec<Fix> = setup.config.effective_fail_on(
+    Ok(stdout)
+}
+
+/// The exit status: the config's or the flags' `fail_on` decides; keys in
+/// the history are secrets, so manual items.
+fn gate(
+    config: &Config,
+    args: &ScanArgs,
+    report: &ScanReport,
+    history: Option<&scan::history::HistoryReport>,
+) -> ExitCode {
+    let fail_on: Vec<Fix> = config.effective_fail_on(
         &args
             .fail_on
             .iter()
@@ -152,15 +199,14 @@ pub fn run(
             })
             .collect::<Vec<_>>(),
     );
-    let code = exit_code(&report, &fail_on);
-    // Keys in the history are secrets: manual items.
+    let code = exit_code(report, &fail_on);
     if code == ExitCode::SUCCESS
         && fail_on.contains(&Fix::Manual)
-        && history.as_ref().is_some_and(|h| !h.findings.is_empty())
+        && history.is_some_and(|h| !h.findings.is_empty())
     {
-        return Ok(ExitCode::from(super::FOUND));
+        return ExitCode::from(super::FOUND);
     }
-    Ok(code)
+    code
 }
 
 /// The repository `--history` reads: the one holding the first path.

@@ -22,7 +22,8 @@ pub struct InputError {
 }
 
 /// What is wrong with a document, and where when known.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
 pub struct Problem {
     pub at: Option<(usize, usize)>,
     pub message: String,

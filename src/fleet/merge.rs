@@ -282,8 +282,7 @@ impl Merger {
             findings_by_kind: zero_kinds(),
             ..Totals::default()
         };
-        let mut groups: BTreeMap<String, ManualGroup> = BTreeMap::new();
-        let mut texts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        let mut groups = Groups::default();
         let mut rows = Vec::with_capacity(self.rows.len());
         for (name, acc) in self.rows {
             let table_status = acc
@@ -292,25 +291,7 @@ impl Merger {
                 .map(|t| status(t, &reference))
                 .max()
                 .unwrap_or(TableStatus::Current);
-            if !acc.tables.is_empty() {
-                *totals.tables.entry(table_status.as_str()).or_default() += 1;
-            }
-            if let Some(s) = &acc.scan {
-                totals.findings += s.findings;
-                for (k, n) in &s.findings_by_kind {
-                    *totals.findings_by_kind.entry(k.clone()).or_default() += n;
-                }
-                totals.auto += s.auto;
-                totals.manual += s.manual;
-                totals.none += s.none;
-            }
-            if let Some(r) = &acc.rewrite {
-                totals.edits += r.edits;
-                totals.manual_left += r.manual;
-            }
-            if let Some(p) = &acc.parity {
-                *totals.parity.entry(p.verdict.clone()).or_default() += 1;
-            }
+            totals.count(&acc, table_status);
             // What is left after a rewrite is the better list; a scan's
             // manual findings stand in where no rewrite report was given.
             let manual = if acc.rewrite.is_some() {
@@ -318,23 +299,7 @@ impl Merger {
             } else {
                 &acc.scan_manual
             };
-            for (rule, (kind, matches)) in &manual.by_rule {
-                let g = groups.entry(rule.clone()).or_insert_with(|| ManualGroup {
-                    rule: rule.clone(),
-                    kind: kind.clone(),
-                    example: String::new(),
-                    repositories: 0,
-                    occurrences: 0,
-                    names: Vec::new(),
-                });
-                g.repositories += 1;
-                g.names.push(name.clone());
-                let t = texts.entry(rule.clone()).or_default();
-                for (m, n) in matches {
-                    g.occurrences += n;
-                    *t.entry(m.clone()).or_default() += n;
-                }
-            }
+            groups.add(&name, manual);
             rows.push(Row {
                 repository: name,
                 tables: acc.tables.into_iter().collect(),
@@ -345,22 +310,6 @@ impl Merger {
             });
         }
         totals.repositories = rows.len();
-        for (rule, t) in texts {
-            if let (Some(g), Some((m, _))) = (
-                groups.get_mut(&rule),
-                // Most frequent; among equals the first (smallest) text.
-                t.iter().rev().max_by_key(|(_, n)| **n),
-            ) {
-                g.example = m.clone();
-            }
-        }
-        let mut manual: Vec<ManualGroup> = groups.into_values().collect();
-        manual.sort_by(|a, b| {
-            b.repositories
-                .cmp(&a.repositories)
-                .then(b.occurrences.cmp(&a.occurrences))
-                .then_with(|| a.rule.cmp(&b.rule))
-        });
         let mut errors = self.errors;
         errors.sort_by(|a, b| a.file.cmp(&b.file));
         Fleet {
@@ -370,9 +319,88 @@ impl Merger {
             totals,
             reference_tables: reference.values().map(TableLabel::label).collect(),
             repositories: rows,
-            manual,
+            manual: groups.into_sorted(),
             errors,
         }
+    }
+}
+
+impl Totals {
+    /// Adds one repository's counts.
+    fn count(&mut self, acc: &RowAcc, table_status: TableStatus) {
+        if !acc.tables.is_empty() {
+            *self.tables.entry(table_status.as_str()).or_default() += 1;
+        }
+        if let Some(s) = &acc.scan {
+            self.findings += s.findings;
+            for (k, n) in &s.findings_by_kind {
+                *self.findings_by_kind.entry(k.clone()).or_default() += n;
+            }
+            self.auto += s.auto;
+            self.manual += s.manual;
+            self.none += s.none;
+        }
+        if let Some(r) = &acc.rewrite {
+            self.edits += r.edits;
+            self.manual_left += r.manual;
+        }
+        if let Some(p) = &acc.parity {
+            *self.parity.entry(p.verdict.clone()).or_default() += 1;
+        }
+    }
+}
+
+/// Manual items across the fleet, grouped by rule, with how often each
+/// text occurs (to pick the example).
+#[derive(Default)]
+struct Groups {
+    groups: BTreeMap<String, ManualGroup>,
+    texts: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+impl Groups {
+    fn add(&mut self, name: &str, manual: &ManualAcc) {
+        for (rule, (kind, matches)) in &manual.by_rule {
+            let g = self
+                .groups
+                .entry(rule.clone())
+                .or_insert_with(|| ManualGroup {
+                    rule: rule.clone(),
+                    kind: kind.clone(),
+                    example: String::new(),
+                    repositories: 0,
+                    occurrences: 0,
+                    names: Vec::new(),
+                });
+            g.repositories += 1;
+            g.names.push(name.to_owned());
+            let t = self.texts.entry(rule.clone()).or_default();
+            for (m, n) in matches {
+                g.occurrences += n;
+                *t.entry(m.clone()).or_default() += n;
+            }
+        }
+    }
+
+    /// Each group with its example, the most widespread first.
+    fn into_sorted(mut self) -> Vec<ManualGroup> {
+        for (rule, t) in self.texts {
+            if let (Some(g), Some((m, _))) = (
+                self.groups.get_mut(&rule),
+                // Most frequent; among equals the first (smallest) text.
+                t.iter().rev().max_by_key(|(_, n)| **n),
+            ) {
+                g.example = m.clone();
+            }
+        }
+        let mut manual: Vec<ManualGroup> = self.groups.into_values().collect();
+        manual.sort_by(|a, b| {
+            b.repositories
+                .cmp(&a.repositories)
+                .then(b.occurrences.cmp(&a.occurrences))
+                .then_with(|| a.rule.cmp(&b.rule))
+        });
+        manual
     }
 }
 

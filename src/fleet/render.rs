@@ -141,88 +141,112 @@ pub fn markdown(f: &Fleet) -> String {
         plural(f.totals.repositories as u64, "repository", "repositories")
     );
     let _ = writeln!(o, "{}\n", headline(f));
-    if !f.errors.is_empty() {
-        let _ = writeln!(o, "#### Not merged ({})\n", f.errors.len());
-        for e in &f.errors {
-            let _ = writeln!(o, "- {}{}: {}", code(&e.file), at(e), cell(&e.message));
-        }
-        o.push('\n');
-    }
-    let kinds = kinds(f);
-    let has_rewrite = f.repositories.iter().any(|r| r.rewrite.is_some());
-    let has_parity = f.repositories.iter().any(|r| r.parity.is_some());
-    if !f.repositories.is_empty() {
-        let mut head = vec!["repository", "table", "findings", "auto", "manual"];
-        head.extend(kinds.iter().map(String::as_str));
-        if has_rewrite {
-            head.push("rewrite");
-        }
-        if has_parity {
-            head.push("parity");
-        }
-        let _ = writeln!(o, "| {} |", head.join(" | "));
-        let _ = writeln!(o, "|{}", " --- |".repeat(head.len()));
-        for r in &f.repositories {
-            let table = r
-                .tables
-                .iter()
-                .map(|t| code(short_table(t)))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let flag = match r.table_status {
-                TableStatus::Current => "",
-                TableStatus::Older => " ⚠️ **older**",
-                TableStatus::Differs => " ⚠️ modified",
-                TableStatus::Unknown => " unknown",
-            };
-            let mut cells = vec![cell(&r.repository), format!("{table}{flag}")];
-            match &r.scan {
-                Some(s) => {
-                    cells.extend([s.findings, s.auto, s.manual].map(|n| n.to_string()));
-                    cells.extend(
-                        kinds
-                            .iter()
-                            .map(|k| s.findings_by_kind.get(k).copied().unwrap_or(0).to_string()),
-                    );
-                }
-                None => cells.extend(std::iter::repeat_n("–".to_owned(), 3 + kinds.len())),
-            }
-            if has_rewrite {
-                cells.push(rewrite_text(r));
-            }
-            if has_parity {
-                cells.push(parity_text(r));
-            }
-            let _ = writeln!(o, "| {} |", cells.join(" | "));
-        }
-        o.push('\n');
-    }
-    if !f.manual.is_empty() {
-        let _ = writeln!(o, "#### Manual items by rule ({})\n", f.manual.len());
-        let _ = writeln!(
-            o,
-            "| item | kind | rule | repositories | occurrences | where |"
-        );
-        let _ = writeln!(o, "| --- | --- | --- | --- | --- | --- |");
-        for g in &f.manual {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} | {} |",
-                code(&g.example),
-                cell(&g.kind),
-                code(&g.rule),
-                g.repositories,
-                g.occurrences,
-                names_md(g)
-            );
-        }
-        o.push('\n');
-    }
+    md_errors(&mut o, f);
+    md_repositories(&mut o, f);
+    md_manual(&mut o, f);
     if !f.reference_tables.is_empty() {
         let refs: Vec<String> = f.reference_tables.iter().map(|t| code(t)).collect();
         let _ = writeln!(o, "Reference tables: {}.", refs.join(", "));
     }
     o
+}
+
+/// The reports that could not be merged, and why.
+fn md_errors(o: &mut String, f: &Fleet) {
+    if f.errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "#### Not merged ({})\n", f.errors.len());
+    for e in &f.errors {
+        let _ = writeln!(o, "- {}{}: {}", code(&e.file), at(e), cell(&e.message));
+    }
+    o.push('\n');
+}
+
+/// One row per repository; rewrite and parity columns only when some
+/// repository has them.
+fn md_repositories(o: &mut String, f: &Fleet) {
+    if f.repositories.is_empty() {
+        return;
+    }
+    let kinds = kinds(f);
+    let has_rewrite = f.repositories.iter().any(|r| r.rewrite.is_some());
+    let has_parity = f.repositories.iter().any(|r| r.parity.is_some());
+    let mut head = vec!["repository", "table", "findings", "auto", "manual"];
+    head.extend(kinds.iter().map(String::as_str));
+    if has_rewrite {
+        head.push("rewrite");
+    }
+    if has_parity {
+        head.push("parity");
+    }
+    let _ = writeln!(o, "| {} |", head.join(" | "));
+    let _ = writeln!(o, "|{}", " --- |".repeat(head.len()));
+    for r in &f.repositories {
+        let mut cells = md_scan_cells(r, &kinds);
+        if has_rewrite {
+            cells.push(rewrite_text(r));
+        }
+        if has_parity {
+            cells.push(parity_text(r));
+        }
+        let _ = writeln!(o, "| {} |", cells.join(" | "));
+    }
+    o.push('\n');
+}
+
+/// A repository's name, tables and scan counts, as Markdown cells.
+fn md_scan_cells(r: &Row, kinds: &[String]) -> Vec<String> {
+    let table = r
+        .tables
+        .iter()
+        .map(|t| code(short_table(t)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let flag = match r.table_status {
+        TableStatus::Current => "",
+        TableStatus::Older => " ⚠️ **older**",
+        TableStatus::Differs => " ⚠️ modified",
+        TableStatus::Unknown => " unknown",
+    };
+    let mut cells = vec![cell(&r.repository), format!("{table}{flag}")];
+    match &r.scan {
+        Some(s) => {
+            cells.extend([s.findings, s.auto, s.manual].map(|n| n.to_string()));
+            cells.extend(
+                kinds
+                    .iter()
+                    .map(|k| s.findings_by_kind.get(k).copied().unwrap_or(0).to_string()),
+            );
+        }
+        None => cells.extend(std::iter::repeat_n("–".to_owned(), 3 + kinds.len())),
+    }
+    cells
+}
+
+fn md_manual(o: &mut String, f: &Fleet) {
+    if f.manual.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "#### Manual items by rule ({})\n", f.manual.len());
+    let _ = writeln!(
+        o,
+        "| item | kind | rule | repositories | occurrences | where |"
+    );
+    let _ = writeln!(o, "| --- | --- | --- | --- | --- | --- |");
+    for g in &f.manual {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            code(&g.example),
+            cell(&g.kind),
+            code(&g.rule),
+            g.repositories,
+            g.occurrences,
+            names_md(g)
+        );
+    }
+    o.push('\n');
 }
 
 fn esc(s: &str) -> String {
@@ -279,127 +303,157 @@ pub fn html(f: &Fleet) -> String {
         )),
         esc(&headline(f))
     );
-    if !f.errors.is_empty() {
+    html_errors(&mut o, f);
+    html_repositories(&mut o, f);
+    html_manual(&mut o, f);
+    html_footer(&mut o, f);
+    o
+}
+
+/// The reports that could not be merged, and why.
+fn html_errors(o: &mut String, f: &Fleet) {
+    if f.errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h2>Not merged ({})</h2>\n<ul class=\"errors\">",
+        f.errors.len()
+    );
+    for e in &f.errors {
         let _ = writeln!(
             o,
-            "<h2>Not merged ({})</h2>\n<ul class=\"errors\">",
-            f.errors.len()
+            "<li><code>{}</code>{}: {}</li>",
+            esc(&e.file),
+            at(e),
+            esc(&e.message)
         );
-        for e in &f.errors {
-            let _ = writeln!(
-                o,
-                "<li><code>{}</code>{}: {}</li>",
-                esc(&e.file),
-                at(e),
-                esc(&e.message)
-            );
-        }
-        o.push_str("</ul>\n");
+    }
+    o.push_str("</ul>\n");
+}
+
+/// One row per repository; rewrite and parity columns only when some
+/// repository has them.
+fn html_repositories(o: &mut String, f: &Fleet) {
+    if f.repositories.is_empty() {
+        return;
     }
     let kinds = kinds(f);
     let has_rewrite = f.repositories.iter().any(|r| r.rewrite.is_some());
     let has_parity = f.repositories.iter().any(|r| r.parity.is_some());
-    if !f.repositories.is_empty() {
-        o.push_str("<h2>Repositories</h2>\n<table>\n<thead><tr><th>repository</th><th>table</th><th>findings</th><th>auto</th><th>manual</th>");
-        for k in &kinds {
-            let _ = write!(o, "<th>{}</th>", esc(k));
-        }
+    o.push_str("<h2>Repositories</h2>\n<table>\n<thead><tr><th>repository</th><th>table</th><th>findings</th><th>auto</th><th>manual</th>");
+    for k in &kinds {
+        let _ = write!(o, "<th>{}</th>", esc(k));
+    }
+    if has_rewrite {
+        o.push_str("<th>rewrite</th>");
+    }
+    if has_parity {
+        o.push_str("<th>parity</th>");
+    }
+    o.push_str("</tr></thead>\n<tbody>\n");
+    for r in &f.repositories {
+        html_scan_cells(o, r, &kinds);
         if has_rewrite {
-            o.push_str("<th>rewrite</th>");
-        }
-        if has_parity {
-            o.push_str("<th>parity</th>");
-        }
-        o.push_str("</tr></thead>\n<tbody>\n");
-        let num = |o: &mut String, n: u64| {
-            let class = if n == 0 { "n zero" } else { "n" };
-            let _ = write!(o, "<td class=\"{class}\">{n}</td>");
-        };
-        for r in &f.repositories {
-            let _ = write!(
-                o,
-                "<tr class=\"{}\"><td class=\"repo\">{}</td><td>",
-                r.table_status.as_str(),
-                esc(&r.repository)
-            );
-            for t in &r.tables {
-                let _ = write!(
-                    o,
-                    "<code title=\"{}\">{}</code> ",
-                    esc(t),
-                    esc(short_table(t))
-                );
-            }
-            match r.table_status {
-                TableStatus::Older => o.push_str("<span class=\"flag\">older table</span>"),
-                TableStatus::Differs => o.push_str("<span class=\"flag\">modified table</span>"),
-                TableStatus::Unknown => o.push_str("<span class=\"flag\">unknown table</span>"),
-                TableStatus::Current => {}
+            let _ = write!(o, "<td>{}", esc(&rewrite_text(r)));
+            if let Some(b) = r.rewrite.as_ref().and_then(|w| w.branch.as_ref()) {
+                let _ = write!(o, " on <code>{}</code>", esc(&b.name));
             }
             o.push_str("</td>");
-            match &r.scan {
-                Some(s) => {
-                    for n in [s.findings, s.auto, s.manual] {
-                        num(&mut o, n);
-                    }
-                    for k in &kinds {
-                        num(&mut o, s.findings_by_kind.get(k).copied().unwrap_or(0));
-                    }
-                }
-                None => {
-                    for _ in 0..3 + kinds.len() {
-                        o.push_str("<td class=\"n zero\">–</td>");
-                    }
-                }
-            }
-            if has_rewrite {
-                let _ = write!(o, "<td>{}", esc(&rewrite_text(r)));
-                if let Some(b) = r.rewrite.as_ref().and_then(|w| w.branch.as_ref()) {
-                    let _ = write!(o, " on <code>{}</code>", esc(&b.name));
-                }
-                o.push_str("</td>");
-            }
-            if has_parity {
-                let class = match r.parity.as_ref().map(|p| p.verdict.as_str()) {
-                    Some("pass") => "pass",
-                    Some(_) => "fail",
-                    None => "",
-                };
-                let _ = write!(o, "<td class=\"{class}\">{}</td>", esc(&parity_text(r)));
-            }
-            o.push_str("</tr>\n");
         }
-        o.push_str("</tbody>\n</table>\n");
+        if has_parity {
+            let class = match r.parity.as_ref().map(|p| p.verdict.as_str()) {
+                Some("pass") => "pass",
+                Some(_) => "fail",
+                None => "",
+            };
+            let _ = write!(o, "<td class=\"{class}\">{}</td>", esc(&parity_text(r)));
+        }
+        o.push_str("</tr>\n");
     }
-    if !f.manual.is_empty() {
+    o.push_str("</tbody>\n</table>\n");
+}
+
+/// Opens a repository's row: its name, tables and scan counts.
+fn html_scan_cells(o: &mut String, r: &Row, kinds: &[String]) {
+    let num = |o: &mut String, n: u64| {
+        let class = if n == 0 { "n zero" } else { "n" };
+        let _ = write!(o, "<td class=\"{class}\">{n}</td>");
+    };
+    let _ = write!(
+        o,
+        "<tr class=\"{}\"><td class=\"repo\">{}</td><td>",
+        r.table_status.as_str(),
+        esc(&r.repository)
+    );
+    for t in &r.tables {
+        let _ = write!(
+            o,
+            "<code title=\"{}\">{}</code> ",
+            esc(t),
+            esc(short_table(t))
+        );
+    }
+    match r.table_status {
+        TableStatus::Older => o.push_str("<span class=\"flag\">older table</span>"),
+        TableStatus::Differs => o.push_str("<span class=\"flag\">modified table</span>"),
+        TableStatus::Unknown => o.push_str("<span class=\"flag\">unknown table</span>"),
+        TableStatus::Current => {}
+    }
+    o.push_str("</td>");
+    match &r.scan {
+        Some(s) => {
+            for n in [s.findings, s.auto, s.manual] {
+                num(o, n);
+            }
+            for k in kinds {
+                num(o, s.findings_by_kind.get(k).copied().unwrap_or(0));
+            }
+        }
+        None => {
+            for _ in 0..3 + kinds.len() {
+                o.push_str("<td class=\"n zero\">–</td>");
+            }
+        }
+    }
+}
+
+fn html_manual(o: &mut String, f: &Fleet) {
+    if f.manual.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<h2>Manual items by rule ({})</h2>\n<table>\n<thead><tr><th>item</th><th>kind</th><th>rule</th><th>repositories</th><th>occurrences</th><th>where</th></tr></thead>\n<tbody>",
+        f.manual.len()
+    );
+    for g in &f.manual {
+        let names: Vec<String> = g.names.iter().map(|n| esc(n)).collect();
+        let where_ = if names.len() > MD_NAMES {
+            format!(
+                "<details><summary>{}, …</summary>{}</details>",
+                names[..3].join(", "),
+                names.join(", ")
+            )
+        } else {
+            names.join(", ")
+        };
         let _ = writeln!(
             o,
-            "<h2>Manual items by rule ({})</h2>\n<table>\n<thead><tr><th>item</th><th>kind</th><th>rule</th><th>repositories</th><th>occurrences</th><th>where</th></tr></thead>\n<tbody>",
-            f.manual.len()
+            "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{where_}</td></tr>",
+            esc(&g.example),
+            esc(&g.kind),
+            esc(&g.rule),
+            g.repositories,
+            g.occurrences
         );
-        for g in &f.manual {
-            let names: Vec<String> = g.names.iter().map(|n| esc(n)).collect();
-            let where_ = if names.len() > MD_NAMES {
-                format!(
-                    "<details><summary>{}, …</summary>{}</details>",
-                    names[..3].join(", "),
-                    names.join(", ")
-                )
-            } else {
-                names.join(", ")
-            };
-            let _ = writeln!(
-                o,
-                "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{where_}</td></tr>",
-                esc(&g.example),
-                esc(&g.kind),
-                esc(&g.rule),
-                g.repositories,
-                g.occurrences
-            );
-        }
-        o.push_str("</tbody>\n</table>\n");
     }
+    o.push_str("</tbody>\n</table>\n");
+}
+
+/// The tool, the inputs counted by kind, and the reference tables; closes
+/// the page.
+fn html_footer(o: &mut String, f: &Fleet) {
     let refs: Vec<String> = f
         .reference_tables
         .iter()
@@ -420,7 +474,6 @@ pub fn html(f: &Fleet) -> String {
             refs.join(", ")
         }
     );
-    o
 }
 
 #[cfg(test)]

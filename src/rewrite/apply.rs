@@ -14,8 +14,22 @@ pub struct Written {
     pub failed: Vec<(String, String)>,
 }
 
+/// Why `--write` refuses to start.
+#[derive(Debug, thiserror::Error)]
+pub enum GuardError {
+    #[error(transparent)]
+    Status(#[from] super::git::StatusError),
+    #[error(
+        "refusing to write: {} file(s) to change have uncommitted changes, so the rewrite could \
+         not be reviewed or undone with git alone: {}. Commit or stash them, or pass --allow-dirty.",
+        .0.len(),
+        .0.join(", ")
+    )]
+    Dirty(Vec<String>),
+}
+
 /// Refuse when files to be written have uncommitted changes in git.
-pub fn guard_dirty(plan: &Plan) -> anyhow::Result<()> {
+pub fn guard_dirty(plan: &Plan) -> Result<(), GuardError> {
     let files: Vec<PathBuf> = plan.pending().map(|f| f.abs.clone()).collect();
     let dirty = super::git::dirty(&files)?;
     if dirty.is_empty() {
@@ -30,12 +44,7 @@ pub fn guard_dirty(plan: &Plan) -> anyhow::Result<()> {
         })
         .map(|f| f.path.clone())
         .collect();
-    anyhow::bail!(
-        "refusing to write: {} file(s) to change have uncommitted changes, so the rewrite could \
-         not be reviewed or undone with git alone: {}. Commit or stash them, or pass --allow-dirty.",
-        names.len(),
-        names.join(", ")
-    )
+    Err(GuardError::Dirty(names))
 }
 
 /// Refuse files whose real path is outside every root given (reached

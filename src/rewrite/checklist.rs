@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::plan::{FilePlan, ManualItem};
+use super::plan::{FilePlan, ManualItem, PlannedEdit};
 use crate::finding::Kind;
 use crate::rules::schema::Status;
 use crate::rules::TargetTable;
@@ -36,121 +36,143 @@ pub struct Item {
 
 /// The checklist for a plan's edits and manual items.
 pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) -> Vec<Item> {
-    let mut items: Vec<Item> = Vec::new();
-    let mut add = |step: Step, what: String, place: String| match items
-        .iter_mut()
-        .find(|i| i.step == step && i.what == what)
-    {
-        Some(i) => {
-            if !i.places.contains(&place) {
-                i.places.push(place);
-            }
-        }
-        None => items.push(Item {
-            step,
-            what,
-            places: vec![place],
-        }),
-    };
+    let mut list = List::default();
     for f in files {
         for e in &f.edits {
             let place = format!("{}:{}", f.path, e.line);
             match e.kind {
                 Kind::ApiKeyEnv if !e.after.is_empty() && !e.rule.ends_with(":identifier") => {
-                    let line = f.source.line_text(e.line);
-                    let what = if line.contains("secrets.") {
-                        format!(
-                            "create the secret {} (it replaces {}) where these files read secrets from (for CI: the repository or organization settings)",
-                            e.after, e.before
-                        )
-                    } else if looks_like_base_url_var(&e.after) {
-                        format!(
-                            "set {} to {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files); do not copy the old OpenRouter URL",
-                            e.after, target.base_url, e.before
-                        )
-                    } else {
-                        format!(
-                            "set {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files)",
-                            e.after, e.before
-                        )
-                    };
-                    add(Step::SetVariable, what, place);
+                    list.add(Step::SetVariable, set_variable(f, e, target), place);
                 }
-                Kind::BaseUrl => {
-                    let line = f.source.line_text(e.line);
-                    // A variable that overrides the URL rewritten here
-                    // (`process.env.OPENAI_BASE_URL || "https://openrouter.ai/..."`).
-                    for var in override_vars(line) {
-                        add(
-                            Step::SetVariable,
-                            format!(
-                                "deployments that set {var} override the URL rewritten here: set it to {} or unset it",
-                                target.base_url
-                            ),
-                            place.clone(),
-                        );
-                    }
-                    // The key these requests send: renamed with them only
-                    // when its variable was named after OpenRouter.
-                    let renamed_key = f
-                        .edits
-                        .iter()
-                        .any(|o| o.kind == Kind::ApiKeyEnv && !looks_like_base_url_var(&o.after));
-                    if !renamed_key {
-                        add(
-                            Step::ReplaceKey,
-                            format!(
-                                "requests from these files now go to {}: make sure the key they send (whatever its name, e.g. an OPENAI_API_KEY or a config value) is a {} key, not an OpenRouter one",
-                                target.base_url, target.name
-                            ),
-                            place,
-                        );
-                    }
-                }
-                Kind::ModelSlug => {
-                    let from = e.rule.rsplit_once(":models:").map(|(_, s)| s);
-                    let retired = from
-                        .and_then(|s| target.row(s))
-                        .is_some_and(|r| r.status == Status::Retired);
-                    if retired {
-                        add(
-                            Step::BehaviourChange,
-                            format!(
-                                "{} is replaced by a different model, {}: run `llmgw-migrate parity` on the prompts that use it",
-                                e.before, e.after
-                            ),
-                            place,
-                        );
-                    }
-                }
+                Kind::BaseUrl => base_url(&mut list, f, e, target, place),
+                Kind::ModelSlug => model(&mut list, e, target, place),
                 _ => {}
             }
         }
     }
     for m in manual {
-        let place = format!("{}:{}", m.path, m.line);
-        if m.kind == Kind::Secret {
-            add(
-                Step::RevokeKey,
-                format!(
-                    "revoke the OpenRouter key {} (OpenRouter settings, API keys) and remove it from the tree and its history",
-                    m.what
-                ),
-                place,
-            );
-        } else if m.rule.ends_with(":settings-field") || m.rule.ends_with(":config-key") {
-            add(
-                Step::RenameConfigKey,
-                format!(
-                    "{} is set by deployments outside the repository: rename it there when the code changes",
-                    m.what
-                ),
-                place,
-            );
+        manual_item(&mut list, m);
+    }
+    list.0.sort();
+    list.0
+}
+
+/// Items so far; one per step and text, with every place that calls for it.
+#[derive(Default)]
+struct List(Vec<Item>);
+
+impl List {
+    fn add(&mut self, step: Step, what: String, place: String) {
+        match self.0.iter_mut().find(|i| i.step == step && i.what == what) {
+            Some(i) => {
+                if !i.places.contains(&place) {
+                    i.places.push(place);
+                }
+            }
+            None => self.0.push(Item {
+                step,
+                what,
+                places: vec![place],
+            }),
         }
     }
-    items.sort();
-    items
+}
+
+/// A renamed key variable: where deployments must create it.
+fn set_variable(f: &FilePlan, e: &PlannedEdit, target: &TargetTable) -> String {
+    let line = f.source.line_text(e.line);
+    if line.contains("secrets.") {
+        format!(
+            "create the secret {} (it replaces {}) where these files read secrets from (for CI: the repository or organization settings)",
+            e.after, e.before
+        )
+    } else if looks_like_base_url_var(&e.after) {
+        format!(
+            "set {} to {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files); do not copy the old OpenRouter URL",
+            e.after, target.base_url, e.before
+        )
+    } else {
+        format!(
+            "set {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files)",
+            e.after, e.before
+        )
+    }
+}
+
+/// A rewritten base URL: variables that override it, and the key its
+/// requests now send.
+fn base_url(list: &mut List, f: &FilePlan, e: &PlannedEdit, target: &TargetTable, place: String) {
+    let line = f.source.line_text(e.line);
+    // A variable that overrides the URL rewritten here
+    // (`process.env.OPENAI_BASE_URL || "https://openrouter.ai/..."`).
+    for var in override_vars(line) {
+        list.add(
+            Step::SetVariable,
+            format!(
+                "deployments that set {var} override the URL rewritten here: set it to {} or unset it",
+                target.base_url
+            ),
+            place.clone(),
+        );
+    }
+    // The key these requests send: renamed with them only
+    // when its variable was named after OpenRouter.
+    let renamed_key = f
+        .edits
+        .iter()
+        .any(|o| o.kind == Kind::ApiKeyEnv && !looks_like_base_url_var(&o.after));
+    if !renamed_key {
+        list.add(
+            Step::ReplaceKey,
+            format!(
+                "requests from these files now go to {}: make sure the key they send (whatever its name, e.g. an OPENAI_API_KEY or a config value) is a {} key, not an OpenRouter one",
+                target.base_url, target.name
+            ),
+            place,
+        );
+    }
+}
+
+/// A retired model mapped to its replacement behaves differently.
+fn model(list: &mut List, e: &PlannedEdit, target: &TargetTable, place: String) {
+    let from = e.rule.rsplit_once(":models:").map(|(_, s)| s);
+    let retired = from
+        .and_then(|s| target.row(s))
+        .is_some_and(|r| r.status == Status::Retired);
+    if retired {
+        list.add(
+            Step::BehaviourChange,
+            format!(
+                "{} is replaced by a different model, {}: run `llmgw-migrate parity` on the prompts that use it",
+                e.before, e.after
+            ),
+            place,
+        );
+    }
+}
+
+/// Keys to revoke, and config keys set outside the repository.
+fn manual_item(list: &mut List, m: &ManualItem) {
+    let place = format!("{}:{}", m.path, m.line);
+    if m.kind == Kind::Secret {
+        list.add(
+            Step::RevokeKey,
+            format!(
+                "revoke the OpenRouter key {} (OpenRouter settings, API keys) and remove it from the tree and its history",
+                m.what
+            ),
+            place,
+        );
+    } else if m.rule.ends_with(":settings-field") || m.rule.ends_with(":config-key") {
+        list.add(
+            Step::RenameConfigKey,
+            format!(
+                "{} is set by deployments outside the repository: rename it there when the code changes",
+                m.what
+            ),
+            place,
+        );
+    }
 }
 
 fn looks_like_base_url_var(name: &str) -> bool {

@@ -115,6 +115,18 @@ pub fn pr_body(c: &Change, branch: &str, commit: &str, parity_command: &str) -> 
         code(&c.plan.table)
     );
     let by_kind = c.edits_by_kind();
+    what_changed(&mut s, c, &by_kind);
+    what_to_do(&mut s, c, &by_kind);
+    let _ = writeln!(
+        s,
+        "### Check parity before merging\n\nReplays the golden prompt set against both gateways and \
+         compares the answers (exit 0 when they agree):\n\n```sh\n{parity_command}\n```"
+    );
+    s
+}
+
+/// The edits by kind, and the files they are in.
+fn what_changed(s: &mut String, c: &Change, by_kind: &BTreeMap<Kind, usize>) {
     let total: usize = by_kind.values().sum();
     let _ = writeln!(
         s,
@@ -122,7 +134,7 @@ pub fn pr_body(c: &Change, branch: &str, commit: &str, parity_command: &str) -> 
         c.files.len()
     );
     let _ = writeln!(s, "| kind | edits |\n| --- | --- |");
-    for (k, n) in &by_kind {
+    for (k, n) in by_kind {
         let _ = writeln!(s, "| {} | {n} |", code(k.as_str()));
     }
     let _ = writeln!(
@@ -134,7 +146,10 @@ pub fn pr_body(c: &Change, branch: &str, commit: &str, parity_command: &str) -> 
         let _ = writeln!(s, "- {} ({})", code(p), c.edits_in(p));
     }
     s.push_str("\n</details>\n\n");
+}
 
+/// The checklist, the manual items, and the files left unchanged.
+fn what_to_do(s: &mut String, c: &Change, by_kind: &BTreeMap<Kind, usize>) {
     let _ = writeln!(s, "### What a person must do\n");
     if by_kind.contains_key(&Kind::ApiKeyEnv) {
         let _ = writeln!(
@@ -186,10 +201,4 @@ pub fn pr_body(c: &Change, branch: &str, commit: &str, parity_command: &str) -> 
         }
         s.push('\n');
     }
-    let _ = writeln!(
-        s,
-        "### Check parity before merging\n\nReplays the golden prompt set against both gateways and \
-         compares the answers (exit 0 when they agree):\n\n```sh\n{parity_command}\n```"
-    );
-    s
 }

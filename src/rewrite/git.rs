@@ -8,9 +8,18 @@ use std::process::Command;
 
 use crate::scan::gitls::{path_from_bytes as bytes_path, toplevel};
 
+/// `git status` could not say which files are dirty.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusError {
+    #[error("cannot run git status in {}: {error}", top.display())]
+    Spawn { top: PathBuf, error: std::io::Error },
+    #[error("git status failed in {}: {stderr}", top.display())]
+    Failed { top: PathBuf, stderr: String },
+}
+
 /// Of `files`, those with uncommitted changes (untracked included) in the
 /// git work tree holding them. Files outside any work tree are never dirty.
-pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
+pub fn dirty(files: &[PathBuf]) -> Result<BTreeSet<PathBuf>, StatusError> {
     let mut by_top: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     // One `git rev-parse` per directory, not per file.
     let mut tops: BTreeMap<PathBuf, Option<PathBuf>> = BTreeMap::new();
@@ -32,13 +41,15 @@ pub fn dirty(files: &[PathBuf]) -> anyhow::Result<BTreeSet<PathBuf>> {
                 .args(["status", "--porcelain", "-z", "--untracked-files=all", "--"])
                 .args(chunk)
                 .output()
-                .map_err(|e| anyhow::anyhow!("cannot run git status in {}: {e}", top.display()))?;
+                .map_err(|error| StatusError::Spawn {
+                    top: top.clone(),
+                    error,
+                })?;
             if !o.status.success() {
-                anyhow::bail!(
-                    "git status failed in {}: {}",
-                    top.display(),
-                    String::from_utf8_lossy(&o.stderr).trim()
-                );
+                return Err(StatusError::Failed {
+                    top,
+                    stderr: String::from_utf8_lossy(&o.stderr).trim().to_owned(),
+                });
             }
             let listed: BTreeSet<PathBuf> = listed_paths(&o.stdout).map(|p| top.join(p)).collect();
             out.extend(chunk.iter().filter(|f| listed.contains(*f)).cloned());

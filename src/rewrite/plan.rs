@@ -235,16 +235,74 @@ pub fn plan_file(
 ) -> (FilePlan, Vec<ManualItem>) {
     let kind = FileKind::detect(Path::new(&fr.path));
     let src = &fr.source;
-    let mut cands: Vec<Cand> = Vec::new();
-    let mut manual = Vec::new();
-    let mut header_findings: Vec<&Finding> = Vec::new();
-    let keep_env = |_: &Finding| opts.keep_old_env && kind == FileKind::Env;
-    let mut kept_lines = Vec::new();
+    let Triage {
+        mut cands,
+        mut manual,
+        headers,
+        kept_lines,
+    } = triage(&fr, kind, target, opts);
+    if !kept_lines.is_empty() {
+        // --keep-old-env keeps the old line exactly as it is.
+        cands.retain(|c| {
+            !kept_lines.contains(&src.line_col(c.edit.range.start).0)
+                || c.rule.ends_with("(keep-old-env)")
+        });
+    }
+    if !headers.is_empty() {
+        let (c, m) = header_removals(kind, &src.text, &headers);
+        cands.extend(c);
+        manual.extend(m);
+    }
+    cands.extend(identifier_cands(kind, &fr, target, opts, &mut manual));
+    // An edit that changes nothing is no edit (keeps a second run a no-op).
+    cands.retain(|c| src.text.get(c.edit.range.clone()) != Some(c.edit.text.as_str()));
+    let (kept, conflicts) = resolve(cands);
+    manual.extend(conflicts.iter().map(|g| conflict_item(&fr.path, src, g)));
+    let edits: Vec<PlannedEdit> = kept.into_iter().map(|c| planned(src, c)).collect();
+    let mut fp = FilePlan {
+        path: fr.path,
+        abs: fr.abs,
+        kind,
+        source: fr.source,
+        edits,
+        output: None,
+        problem: None,
+    };
+    if !fp.edits.is_empty() {
+        match verify::verify(&fp) {
+            Ok(out) => fp.output = Some(out),
+            Err(why) => fp.problem = Some(why.to_string()),
+        }
+    }
+    (fp, manual)
+}
+
+/// A file's findings sorted by what becomes of them.
+#[derive(Default)]
+struct Triage<'f> {
+    cands: Vec<Cand>,
+    manual: Vec<ManualItem>,
+    /// Attribution headers without an edit of their own: removed together,
+    /// since removing one entry can depend on its neighbours.
+    headers: Vec<&'f Finding>,
+    /// Lines of an env file whose old variable stays as it is.
+    kept_lines: Vec<usize>,
+}
+
+fn triage<'f>(
+    fr: &'f FileResult,
+    kind: FileKind,
+    target: &TargetTable,
+    opts: &Options,
+) -> Triage<'f> {
+    let src = &fr.source;
+    let mut t = Triage::default();
+    let keep_env = opts.keep_old_env && kind == FileKind::Env;
     for f in &fr.findings {
         match f.fix {
             Fix::None if opts.rename_identifiers && f.rule.ends_with(":identifier") => {
                 if let Some(new) = &f.replacement {
-                    cands.push(Cand {
+                    t.cands.push(Cand {
                         edit: Edit {
                             range: f.span.clone(),
                             text: new.clone(),
@@ -263,66 +321,79 @@ pub fn plan_file(
                     && (f.rule.ends_with(":still-read")
                         || opts.keep_old_env && f.rule.ends_with(":holds-key")) =>
             {
-                manual.push(manual_from(f, None));
+                t.manual.push(manual_from(f, None));
                 let mut renamed = f.clone();
                 renamed.edit = f.replacement.clone().map(|text| Edit {
                     range: f.span.clone(),
                     text,
                 });
-                match envkeep::insert(src, &renamed, &fr.findings, target) {
-                    envkeep::Outcome::Insert(e) => {
-                        kept_lines.push(src.line_col(f.span.start).0);
-                        cands.push(Cand {
-                            edit: e,
-                            kind: f.kind,
-                            rule: format!("{} (keep-old-env)", f.rule),
-                        });
-                    }
-                    envkeep::Outcome::Done => kept_lines.push(src.line_col(f.span.start).0),
-                    envkeep::Outcome::Manual(_) => {}
-                }
+                // Already a manual item: nothing more to say when no line
+                // can be added.
+                let _ = t.keep_old(src, &renamed, &fr.findings, target);
             }
-            Fix::Manual => manual.push(manual_from(f, None)),
-            Fix::Auto if f.kind == Kind::ApiKeyEnv && keep_env(f) => {
-                match envkeep::insert(src, f, &fr.findings, target) {
-                    envkeep::Outcome::Insert(e) => {
-                        kept_lines.push(src.line_col(f.span.start).0);
-                        cands.push(Cand {
-                            edit: e,
-                            kind: f.kind,
-                            rule: format!("{} (keep-old-env)", f.rule),
-                        });
-                    }
-                    envkeep::Outcome::Done => kept_lines.push(src.line_col(f.span.start).0),
-                    envkeep::Outcome::Manual(why) => manual.push(manual_from(f, Some(why))),
+            Fix::Manual => t.manual.push(manual_from(f, None)),
+            Fix::Auto if f.kind == Kind::ApiKeyEnv && keep_env => {
+                if let Some(why) = t.keep_old(src, f, &fr.findings, target) {
+                    t.manual.push(manual_from(f, Some(why)));
                 }
             }
             Fix::Auto => match &f.edit {
-                Some(e) => cands.push(Cand {
+                Some(e) => t.cands.push(Cand {
                     edit: e.clone(),
                     kind: f.kind,
                     rule: f.rule.clone(),
                 }),
-                None if f.kind == Kind::AttributionHeader => header_findings.push(f),
-                None => manual.push(manual_from(
+                None if f.kind == Kind::AttributionHeader => t.headers.push(f),
+                None => t.manual.push(manual_from(
                     f,
                     Some(format!("{} (no automatic edit was produced)", f.message)),
                 )),
             },
         }
     }
-    if !kept_lines.is_empty() {
-        // --keep-old-env keeps the old line exactly as it is.
-        cands.retain(|c| {
-            !kept_lines.contains(&src.line_col(c.edit.range.start).0)
-                || c.rule.ends_with("(keep-old-env)")
-        });
+    t
+}
+
+impl Triage<'_> {
+    /// Keep the old env line and add the new variable after it; returns
+    /// why not, when it cannot be done safely.
+    fn keep_old(
+        &mut self,
+        src: &SourceText,
+        f: &Finding,
+        all: &[Finding],
+        target: &TargetTable,
+    ) -> Option<String> {
+        match envkeep::insert(src, f, all, target) {
+            envkeep::Outcome::Insert(e) => {
+                self.kept_lines.push(src.line_col(f.span.start).0);
+                self.cands.push(Cand {
+                    edit: e,
+                    kind: f.kind,
+                    rule: format!("{} (keep-old-env)", f.rule),
+                });
+                None
+            }
+            envkeep::Outcome::Done => {
+                self.kept_lines.push(src.line_col(f.span.start).0);
+                None
+            }
+            envkeep::Outcome::Manual(why) => Some(why),
+        }
     }
-    if !header_findings.is_empty() {
-        let (c, m) = header_removals(kind, &src.text, &header_findings);
-        cands.extend(c);
-        manual.extend(m);
-    }
+}
+
+/// Identifiers renamed inside interpolated strings, and SDK renames that
+/// follow a package swap (with manual items for those that cannot).
+fn identifier_cands(
+    kind: FileKind,
+    fr: &FileResult,
+    target: &TargetTable,
+    opts: &Options,
+    manual: &mut Vec<ManualItem>,
+) -> Vec<Cand> {
+    let src = &fr.source;
+    let mut cands = Vec::new();
     for (range, new) in idents::interpolated(kind, &src.text, &opts.identifiers) {
         cands.push(Cand {
             edit: Edit { range, text: new },
@@ -337,7 +408,7 @@ pub fn plan_file(
         &fr.findings,
         target,
         opts.rename_identifiers,
-        &mut manual,
+        manual,
     ) {
         cands.push(Cand {
             edit: e,
@@ -345,44 +416,24 @@ pub fn plan_file(
             rule,
         });
     }
-    // An edit that changes nothing is no edit (keeps a second run a no-op).
-    cands.retain(|c| src.text.get(c.edit.range.clone()) != Some(c.edit.text.as_str()));
-    let (kept, conflicts) = resolve(cands);
-    manual.extend(conflicts.iter().map(|g| conflict_item(&fr.path, src, g)));
-    let edits: Vec<PlannedEdit> = kept
-        .into_iter()
-        .map(|c| {
-            let (line, column) = src.line_col(c.edit.range.start);
-            let (end_line, end_column) = src.line_col(c.edit.range.end);
-            PlannedEdit {
-                before: src.text[c.edit.range.clone()].to_string(),
-                after: c.edit.text.clone(),
-                edit: c.edit,
-                line,
-                column,
-                end_line,
-                end_column,
-                kind: c.kind,
-                rule: c.rule,
-            }
-        })
-        .collect();
-    let mut fp = FilePlan {
-        path: fr.path,
-        abs: fr.abs,
-        kind,
-        source: fr.source,
-        edits,
-        output: None,
-        problem: None,
-    };
-    if !fp.edits.is_empty() {
-        match verify::verify(&fp) {
-            Ok(out) => fp.output = Some(out),
-            Err(why) => fp.problem = Some(why.to_string()),
-        }
+    cands
+}
+
+/// A kept candidate with its position and the text it replaces.
+fn planned(src: &SourceText, c: Cand) -> PlannedEdit {
+    let (line, column) = src.line_col(c.edit.range.start);
+    let (end_line, end_column) = src.line_col(c.edit.range.end);
+    PlannedEdit {
+        before: src.text[c.edit.range.clone()].to_string(),
+        after: c.edit.text.clone(),
+        edit: c.edit,
+        line,
+        column,
+        end_line,
+        end_column,
+        kind: c.kind,
+        rule: c.rule,
     }
-    (fp, manual)
 }
 
 /// Edits removing the attribution headers of `findings` (keeping blocks

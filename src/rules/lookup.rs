@@ -93,35 +93,24 @@ impl TargetTable {
     /// Map an OpenRouter model reference (with or without suffix, LiteLLM
     /// prefix or preset) through this table.
     pub fn map_slug(&self, src: &SourceTable, reference: &str) -> Mapping {
-        let manual = |status: Status, to: Option<String>, rule: String, why: String| Mapping {
-            from: reference.to_owned(),
-            to,
-            status,
-            fix: Fix::Manual,
-            rule,
-            why,
-            source: None,
-            verified: None,
-            retires_on: None,
-        };
         let Some(r) = parse_slug(src, reference) else {
-            return manual(
-                Status::Unverified,
-                None,
+            return Mapping::manual(
+                reference,
                 format!("{}:unlisted", self.id),
                 "not an author/model slug".into(),
             );
         };
         if r.preset.is_some() {
-            return manual(
-                Status::Unsupported,
-                None,
+            let mut m = Mapping::manual(
+                reference,
                 format!("{}:preset", self.id),
                 format!(
                     "OpenRouter presets are server-side settings with no equivalent on {}; inline the preset's model and parameters",
                     self.name
                 ),
             );
+            m.status = Status::Unsupported;
+            return m;
         }
         // A row for the exact variant wins over base + suffix rule.
         let exact = r.suffix.and_then(|_| self.row(&r.slug()));
@@ -130,47 +119,9 @@ impl TargetTable {
             None => (self.row(r.base), r.suffix),
         };
         let mut m = match row {
-            Some(row) => {
-                let to = row
-                    .to
-                    .as_ref()
-                    .map(|t| t.value.clone())
-                    .or_else(|| (row.status == Status::Same).then(|| row.from.value.clone()));
-                let fix = match row.status {
-                    Status::Same => Fix::None,
-                    Status::Renamed | Status::Retired => Fix::Auto,
-                    Status::Unsupported | Status::Unverified => Fix::Manual,
-                };
-                let why = match row.status {
-                    Status::Same => format!("served by {} under the same id", self.name),
-                    Status::Renamed => format!("{} names it differently", self.name),
-                    Status::Retired => "retired; mapped to its replacement".to_string(),
-                    Status::Unsupported => {
-                        format!("no equivalent on {}: a person decides", self.name)
-                    }
-                    Status::Unverified => {
-                        format!("not verified on {}: check its models list", self.name)
-                    }
-                };
-                let why = match &row.note {
-                    Some(n) => format!("{why} ({n})"),
-                    None => why,
-                };
-                Mapping {
-                    from: reference.to_owned(),
-                    to,
-                    status: row.status,
-                    fix,
-                    rule: format!("{}:models:{}", self.id, row.from.value),
-                    why,
-                    source: row.source.as_ref().map(|s| s.value.clone()),
-                    verified: row.verified.as_ref().map(|s| s.value.clone()),
-                    retires_on: row.retires_on.as_ref().map(|s| s.value.clone()),
-                }
-            }
-            None => manual(
-                Status::Unverified,
-                None,
+            Some(row) => self.map_row(reference, row),
+            None => Mapping::manual(
+                reference,
                 format!("{}:unlisted", self.id),
                 format!(
                     "'{}' is not in the {} table; check {}'s models list before sending it",
@@ -179,26 +130,7 @@ impl TargetTable {
             ),
         };
         if let Some(sfx) = suffix {
-            match self.suffix_action(sfx) {
-                Some((Action::Drop, why)) => {
-                    m.why = format!("{}; suffix ':{sfx}' dropped: {why}", m.why);
-                    if m.fix == Fix::None {
-                        m.fix = Fix::Auto;
-                    }
-                }
-                Some((Action::Keep, why)) => {
-                    m.to = m.to.map(|t| format!("{t}:{sfx}"));
-                    m.why = format!("{}; suffix ':{sfx}' kept: {why}", m.why);
-                }
-                Some((Action::Manual, why)) => {
-                    m.fix = Fix::Manual;
-                    m.why = format!("{}; suffix ':{sfx}' needs a decision: {why}", m.why);
-                }
-                None => {
-                    m.fix = Fix::Manual;
-                    m.why = format!("{}; unknown suffix ':{sfx}'", m.why);
-                }
-            }
+            self.apply_suffix(&mut m, sfx);
         }
         if r.litellm {
             m.fix = Fix::Manual;
@@ -210,6 +142,88 @@ impl TargetTable {
             );
         }
         m
+    }
+
+    /// What a listed row says, before any suffix or LiteLLM prefix.
+    fn map_row(&self, reference: &str, row: &ModelRow) -> Mapping {
+        let to = row
+            .to
+            .as_ref()
+            .map(|t| t.value.clone())
+            .or_else(|| (row.status == Status::Same).then(|| row.from.value.clone()));
+        let fix = match row.status {
+            Status::Same => Fix::None,
+            Status::Renamed | Status::Retired => Fix::Auto,
+            Status::Unsupported | Status::Unverified => Fix::Manual,
+        };
+        let why = match row.status {
+            Status::Same => format!("served by {} under the same id", self.name),
+            Status::Renamed => format!("{} names it differently", self.name),
+            Status::Retired => "retired; mapped to its replacement".to_string(),
+            Status::Unsupported => {
+                format!("no equivalent on {}: a person decides", self.name)
+            }
+            Status::Unverified => {
+                format!("not verified on {}: check its models list", self.name)
+            }
+        };
+        let why = match &row.note {
+            Some(n) => format!("{why} ({n})"),
+            None => why,
+        };
+        Mapping {
+            from: reference.to_owned(),
+            to,
+            status: row.status,
+            fix,
+            rule: format!("{}:models:{}", self.id, row.from.value),
+            why,
+            source: row.source.as_ref().map(|s| s.value.clone()),
+            verified: row.verified.as_ref().map(|s| s.value.clone()),
+            retires_on: row.retires_on.as_ref().map(|s| s.value.clone()),
+        }
+    }
+
+    /// A variant suffix (`:free`) the table's suffix rules drop, keep or
+    /// leave to a person; an unknown one is left to a person.
+    fn apply_suffix(&self, m: &mut Mapping, sfx: &str) {
+        match self.suffix_action(sfx) {
+            Some((Action::Drop, why)) => {
+                m.why = format!("{}; suffix ':{sfx}' dropped: {why}", m.why);
+                if m.fix == Fix::None {
+                    m.fix = Fix::Auto;
+                }
+            }
+            Some((Action::Keep, why)) => {
+                m.to = m.to.take().map(|t| format!("{t}:{sfx}"));
+                m.why = format!("{}; suffix ':{sfx}' kept: {why}", m.why);
+            }
+            Some((Action::Manual, why)) => {
+                m.fix = Fix::Manual;
+                m.why = format!("{}; suffix ':{sfx}' needs a decision: {why}", m.why);
+            }
+            None => {
+                m.fix = Fix::Manual;
+                m.why = format!("{}; unknown suffix ':{sfx}'", m.why);
+            }
+        }
+    }
+}
+
+impl Mapping {
+    /// Unverified, no suggestion, left to a person.
+    fn manual(reference: &str, rule: String, why: String) -> Mapping {
+        Mapping {
+            from: reference.to_owned(),
+            to: None,
+            status: Status::Unverified,
+            fix: Fix::Manual,
+            rule,
+            why,
+            source: None,
+            verified: None,
+            retires_on: None,
+        }
     }
 }
 

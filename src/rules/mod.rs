@@ -10,8 +10,7 @@ pub mod lookup;
 pub mod schema;
 mod validate;
 
-use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
@@ -64,22 +63,44 @@ pub struct Rules {
 pub const DEFAULT_SOURCE: &str = "openrouter";
 
 /// One or more table problems, each with file:line:col.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{}", lines(.0))]
 pub struct RulesError(pub Vec<Diagnostic>);
 
-impl fmt::Display for RulesError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
+fn lines(diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(Diagnostic::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-impl std::error::Error for RulesError {}
+/// Why `--rules DIR` cannot be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}: cannot read rules directory: {error}", dir.display())]
+    ReadDir { dir: PathBuf, error: std::io::Error },
+    #[error("{}: rules directory holds no tables (*.yaml, *.yml)", .0.display())]
+    Empty(PathBuf),
+    #[error("{}: cannot read: {error}", path.display())]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error(transparent)]
+    Invalid(#[from] RulesError),
+}
+
+/// A `--to`, `--from` or config value that names no table; lists the
+/// tables there are.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown {what} '{name}'; known {what}s: {known}")]
+pub struct UnknownTable {
+    /// `source` or `target`.
+    pub what: &'static str,
+    pub name: String,
+    pub known: String,
+}
 
 /// A parsed table file of either kind.
 // Parsed a few times per run: size does not matter, the plain shape does.
@@ -112,28 +133,32 @@ impl Rules {
 
     /// The embedded tables, with every `*.yaml`/`*.yml` in `dir` added or
     /// replacing the embedded table of the same id.
-    pub fn with_dir(dir: &Path) -> Result<Rules, anyhow::Error> {
+    pub fn with_dir(dir: &Path) -> Result<Rules, LoadError> {
         let mut files: Vec<(String, String)> = embedded::TABLES
             .iter()
             .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
             .collect();
         let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .map_err(|e| anyhow::anyhow!("{}: cannot read rules directory: {e}", dir.display()))?
+            .map_err(|error| LoadError::ReadDir {
+                dir: dir.to_owned(),
+                error,
+            })?
             .filter_map(|e| e.ok())
             .map(|e| e.path())
             .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
             .collect();
         if entries.is_empty() {
             // A typo'd or empty directory must not silently mean "no overlay".
-            anyhow::bail!(
-                "{}: rules directory holds no tables (*.yaml, *.yml)",
-                dir.display()
-            );
+            return Err(LoadError::Empty(dir.to_owned()));
         }
         entries.sort();
         for p in entries {
-            let text = crate::source::read_regular_text(&p, crate::source::INPUT_CAP)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", p.display()))?;
+            let text = crate::source::read_regular_text(&p, crate::source::INPUT_CAP).map_err(
+                |error| LoadError::Read {
+                    path: p.clone(),
+                    error,
+                },
+            )?;
             files.push((p.display().to_string(), text));
         }
         Ok(Rules::assemble(files.into_iter())?)
@@ -185,13 +210,14 @@ impl Rules {
     }
 
     /// Like [`Rules::source`] but with an error listing the known sources.
-    pub fn require_source(&self, name: &str) -> anyhow::Result<&Loaded<SourceTable>> {
+    pub fn require_source(&self, name: &str) -> Result<&Loaded<SourceTable>, UnknownTable> {
         self.source(name).ok_or_else(|| {
             let known: Vec<&str> = self.sources.iter().map(|s| s.table.id.as_str()).collect();
-            anyhow::anyhow!(
-                "unknown source '{name}'; known sources: {}",
-                known.join(", ")
-            )
+            UnknownTable {
+                what: "source",
+                name: name.to_owned(),
+                known: known.join(", "),
+            }
         })
     }
 
@@ -208,7 +234,7 @@ impl Rules {
     }
 
     /// Like [`Rules::target`] but with an error listing the known targets.
-    pub fn require_target(&self, name: &str) -> anyhow::Result<&Loaded<TargetTable>> {
+    pub fn require_target(&self, name: &str) -> Result<&Loaded<TargetTable>, UnknownTable> {
         self.target(name).ok_or_else(|| {
             let known: Vec<String> = self
                 .targets
@@ -221,10 +247,11 @@ impl Rules {
                     }
                 })
                 .collect();
-            anyhow::anyhow!(
-                "unknown target '{name}'; known targets: {}",
-                known.join(", ")
-            )
+            UnknownTable {
+                what: "target",
+                name: name.to_owned(),
+                known: known.join(", "),
+            }
         })
     }
 }

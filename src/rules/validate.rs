@@ -210,6 +210,17 @@ fn check_target(file: &str, t: &TargetTable) -> Vec<Diagnostic> {
     for c in &t.cite {
         check_date(file, "verified", &c.verified, &mut out);
     }
+    check_unique_names(file, t, &mut out);
+    let mut rows: HashMap<&str, &ModelRow> = HashMap::new();
+    for row in &t.models {
+        check_row(file, row, &mut rows, &mut out);
+    }
+    check_final(file, t, &rows, &mut out);
+    out
+}
+
+/// Header, field and suffix names are compared case-insensitively.
+fn check_unique_names(file: &str, t: &TargetTable, out: &mut Vec<Diagnostic>) {
     for (what, list) in [
         ("header", &t.headers),
         ("field", &t.fields),
@@ -226,76 +237,93 @@ fn check_target(file: &str, t: &TargetTable) -> Vec<Diagnostic> {
             }
         }
     }
+}
 
-    let mut rows: HashMap<&str, &ModelRow> = HashMap::new();
-    for row in &t.models {
-        let from = &row.from;
-        if !slug_re().is_match(&from.value) {
+/// One model row: well-formed ids, a `from` not seen before (recorded in
+/// `rows`), a source, dates, and a status that agrees with its `to`.
+fn check_row<'a>(
+    file: &str,
+    row: &'a ModelRow,
+    rows: &mut HashMap<&'a str, &'a ModelRow>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let from = &row.from;
+    if !slug_re().is_match(&from.value) {
+        out.push(Diagnostic::at(
+            file,
+            &from.referenced,
+            format!(
+                "malformed slug '{}' (expected lowercase author/model[:suffix])",
+                from.value
+            ),
+        ));
+    }
+    if rows.insert(from.value.as_str(), row).is_some() {
+        out.push(Diagnostic::at(
+            file,
+            &from.referenced,
+            format!("duplicate from '{}'", from.value),
+        ));
+    }
+    match &row.source {
+        Some(s) if !s.value.trim().is_empty() => {}
+        _ => out.push(Diagnostic::at(
+            file,
+            &from.referenced,
+            format!("row '{}' has no source", from.value),
+        )),
+    }
+    match &row.verified {
+        Some(v) => check_date(file, "verified", v, out),
+        None => out.push(Diagnostic::at(
+            file,
+            &from.referenced,
+            format!("row '{}' has no verified date", from.value),
+        )),
+    }
+    if let Some(r) = &row.retires_on {
+        check_date(file, "retires_on", r, out);
+    }
+    if let Some(to) = &row.to {
+        if !target_id_re().is_match(&to.value) {
             out.push(Diagnostic::at(
                 file,
-                &from.referenced,
-                format!(
-                    "malformed slug '{}' (expected lowercase author/model[:suffix])",
-                    from.value
-                ),
+                &to.referenced,
+                format!("malformed target id '{}'", to.value),
             ));
-        }
-        if rows.insert(from.value.as_str(), row).is_some() {
-            out.push(Diagnostic::at(
-                file,
-                &from.referenced,
-                format!("duplicate from '{}'", from.value),
-            ));
-        }
-        match &row.source {
-            Some(s) if !s.value.trim().is_empty() => {}
-            _ => out.push(Diagnostic::at(
-                file,
-                &from.referenced,
-                format!("row '{}' has no source", from.value),
-            )),
-        }
-        match &row.verified {
-            Some(v) => check_date(file, "verified", v, &mut out),
-            None => out.push(Diagnostic::at(
-                file,
-                &from.referenced,
-                format!("row '{}' has no verified date", from.value),
-            )),
-        }
-        if let Some(r) = &row.retires_on {
-            check_date(file, "retires_on", r, &mut out);
-        }
-        if let Some(to) = &row.to {
-            if !target_id_re().is_match(&to.value) {
-                out.push(Diagnostic::at(
-                    file,
-                    &to.referenced,
-                    format!("malformed target id '{}'", to.value),
-                ));
-            }
-        }
-        let to = row.to.as_ref().map(|s| s.value.as_str());
-        let problem = match (row.status, to) {
-            (Status::Same, Some(to)) if to != from.value => {
-                Some(format!("status same but to '{to}' differs from from"))
-            }
-            (Status::Renamed | Status::Retired, None) => {
-                Some(format!("status {} needs a 'to'", row.status.as_str()))
-            }
-            (Status::Renamed | Status::Retired, Some(to)) if to == from.value => Some(format!(
-                "status {} but to equals from (use status same)",
-                row.status.as_str()
-            )),
-            _ => None,
-        };
-        if let Some(p) = problem {
-            out.push(Diagnostic::at(file, &from.referenced, p));
         }
     }
+    if let Some(p) = status_problem(row) {
+        out.push(Diagnostic::at(file, &from.referenced, p));
+    }
+}
 
-    // A `to` must be final: not a row that is itself retired, unsupported or
-    // renamed again (a chain), and never lead back to where it started.
+/// A row's status and its `to` must agree.
+fn status_problem(row: &ModelRow) -> Option<String> {
+    let to = row.to.as_ref().map(|s| s.value.as_str());
+    match (row.status, to) {
+        (Status::Same, Some(to)) if to != row.from.value => {
+            Some(format!("status same but to '{to}' differs from from"))
+        }
+        (Status::Renamed | Status::Retired, None) => {
+            Some(format!("status {} needs a 'to'", row.status.as_str()))
+        }
+        (Status::Renamed | Status::Retired, Some(to)) if to == row.from.value => Some(format!(
+            "status {} but to equals from (use status same)",
+            row.status.as_str()
+        )),
+        _ => None,
+    }
+}
+
+/// A `to` must be final: not a row that is itself retired, unsupported or
+/// renamed again (a chain), and never lead back to where it started.
+fn check_final(
+    file: &str,
+    t: &TargetTable,
+    rows: &HashMap<&str, &ModelRow>,
+    out: &mut Vec<Diagnostic>,
+) {
     for row in &t.models {
         let (Some(to), Status::Renamed | Status::Retired) = (&row.to, row.status) else {
             continue;
@@ -311,34 +339,37 @@ fn check_target(file: &str, t: &TargetTable) -> Vec<Diagnostic> {
                 next.status.as_str()
             ),
             Status::Unverified => continue,
-            Status::Renamed => {
-                let mut seen = HashSet::from([row.from.value.as_str()]);
-                let mut cur = *next;
-                let mut cycle = false;
-                while let Some(n) = cur.to.as_ref() {
-                    if !seen.insert(cur.from.value.as_str()) || n.value == row.from.value {
-                        cycle = true;
-                        break;
-                    }
-                    match rows.get(n.value.as_str()) {
-                        Some(r) if matches!(r.status, Status::Renamed | Status::Retired) => cur = r,
-                        _ => break,
-                    }
-                }
-                if cycle {
-                    format!("mapping cycle through '{}'", to.value)
-                } else {
-                    format!(
-                        "chain: to '{}' is itself renamed to '{}'; map to the final id",
-                        to.value,
-                        next.to.as_ref().map(|s| s.value.as_str()).unwrap_or("?")
-                    )
-                }
-            }
+            Status::Renamed => chain_message(row, next, rows),
         };
         out.push(Diagnostic::at(file, &to.referenced, msg));
     }
-    out
+}
+
+/// `row` maps to `next`, itself renamed: follow the chain to tell a cycle
+/// from a chain that merely needs shortening.
+fn chain_message(row: &ModelRow, next: &ModelRow, rows: &HashMap<&str, &ModelRow>) -> String {
+    let to = row.to.as_ref().map_or("", |s| s.value.as_str());
+    let mut seen = HashSet::from([row.from.value.as_str()]);
+    let mut cur = next;
+    let mut cycle = false;
+    while let Some(n) = cur.to.as_ref() {
+        if !seen.insert(cur.from.value.as_str()) || n.value == row.from.value {
+            cycle = true;
+            break;
+        }
+        match rows.get(n.value.as_str()) {
+            Some(r) if matches!(r.status, Status::Renamed | Status::Retired) => cur = r,
+            _ => break,
+        }
+    }
+    if cycle {
+        format!("mapping cycle through '{to}'")
+    } else {
+        format!(
+            "chain: to '{to}' is itself renamed to '{}'; map to the final id",
+            next.to.as_ref().map(|s| s.value.as_str()).unwrap_or("?")
+        )
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use serde::Serialize;
 
@@ -98,9 +98,42 @@ pub fn scan_history(
     let top = toplevel(dir)?;
     let shapes = Shapes::new(rules);
     let redactor = Redactor::for_rules(rules);
+    let (rev, mut cat) = spawn_batch(&top, max_blob)?;
+    let mut report = HistoryReport::default();
+    read_batch(
+        cat.stdout.take().expect("piped"),
+        &shapes,
+        &redactor,
+        &mut report,
+    )?;
+    let cat_status = cat.wait_with_output().map_err(HistoryError::Read)?;
+    let rev_status = rev.wait_with_output().map_err(HistoryError::Read)?;
+    for (what, out) in [("rev-list", rev_status), ("cat-file", cat_status)] {
+        if !out.status.success() {
+            return Err(HistoryError::Git(
+                what,
+                String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            ));
+        }
+    }
+    if !report.findings.is_empty() {
+        let commits = introducing_commits(&top, &report.findings)?;
+        for f in &mut report.findings {
+            f.commit = commits.get(&f.blob).cloned();
+        }
+    }
+    report
+        .findings
+        .sort_by(|a, b| (&a.path, a.line, &a.blob).cmp(&(&b.path, b.line, &b.blob)));
+    Ok(report)
+}
+
+/// `git rev-list --objects --all` piped into `git cat-file --batch`: every
+/// blob under the size cap, each once, with a path it has.
+fn spawn_batch(top: &Path, max_blob: u64) -> Result<(Child, Child), HistoryError> {
     let mut rev = Command::new("git")
         .arg("-C")
-        .arg(&top)
+        .arg(top)
         .args([
             "rev-list",
             "--objects",
@@ -116,9 +149,9 @@ pub fn scan_history(
         .spawn()
         .map_err(HistoryError::Spawn)?;
     let rev_out = rev.stdout.take().expect("piped");
-    let mut cat = Command::new("git")
+    let cat = Command::new("git")
         .arg("-C")
-        .arg(&top)
+        .arg(top)
         .args([
             "cat-file",
             "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)",
@@ -128,8 +161,18 @@ pub fn scan_history(
         .stderr(Stdio::piped())
         .spawn()
         .map_err(HistoryError::Spawn)?;
-    let mut r = BufReader::with_capacity(1 << 16, cat.stdout.take().expect("piped"));
-    let mut report = HistoryReport::default();
+    Ok((rev, cat))
+}
+
+/// Reads `cat-file --batch` output as it streams by, one object at a time,
+/// matching each blob against the key shapes.
+fn read_batch(
+    out: impl Read,
+    shapes: &Shapes,
+    redactor: &Redactor,
+    report: &mut HistoryReport,
+) -> Result<(), HistoryError> {
+    let mut r = BufReader::with_capacity(1 << 16, out);
     let mut header = Vec::new();
     let mut buf = Vec::new();
     loop {
@@ -172,8 +215,8 @@ pub fn scan_history(
         report.blobs += 1;
         report.bytes += size;
         find_keys(
-            &shapes,
-            &redactor,
+            shapes,
+            redactor,
             &buf,
             &String::from_utf8_lossy(sha),
             &String::from_utf8_lossy(path),
@@ -184,34 +227,7 @@ pub fn scan_history(
             buf = Vec::new();
         }
     }
-    let cat_status = cat.wait_with_output().map_err(HistoryError::Read)?;
-    let rev_status = rev.wait_with_output().map_err(HistoryError::Read)?;
-    if !rev_status.status.success() {
-        return Err(HistoryError::Git(
-            "rev-list",
-            String::from_utf8_lossy(&rev_status.stderr)
-                .trim()
-                .to_owned(),
-        ));
-    }
-    if !cat_status.status.success() {
-        return Err(HistoryError::Git(
-            "cat-file",
-            String::from_utf8_lossy(&cat_status.stderr)
-                .trim()
-                .to_owned(),
-        ));
-    }
-    if !report.findings.is_empty() {
-        let commits = introducing_commits(&top, &report.findings)?;
-        for f in &mut report.findings {
-            f.commit = commits.get(&f.blob).cloned();
-        }
-    }
-    report
-        .findings
-        .sort_by(|a, b| (&a.path, a.line, &a.blob).cmp(&(&b.path, b.line, &b.blob)));
-    Ok(report)
+    Ok(())
 }
 
 fn find_keys(

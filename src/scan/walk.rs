@@ -29,16 +29,6 @@ pub fn for_each(
 ) -> Vec<ScanError> {
     let errors = Mutex::new(Vec::new());
     let push_err = |e: ScanError| errors.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-    let overrides = |root: &Path| -> Result<ignore::overrides::Override, ignore::Error> {
-        let mut b = ignore::overrides::OverrideBuilder::new(root);
-        for g in &opts.include {
-            b.add(g)?;
-        }
-        for g in &opts.exclude {
-            b.add(&format!("!{g}"))?;
-        }
-        b.build()
-    };
     for root in &opts.paths {
         // Files are named as the root was given joined to their path below
         // it, as ripgrep does: `svc1/app.py`, never a bare `app.py` that two
@@ -61,94 +51,134 @@ pub fn for_each(
             });
             continue;
         }
-        let mut wb = ignore::WalkBuilder::new(root);
-        wb.hidden(false)
-            .follow_links(opts.follow)
-            .require_git(false)
-            .git_ignore(!opts.no_ignore)
-            .git_exclude(!opts.no_ignore)
-            .git_global(!opts.no_ignore)
-            .ignore(!opts.no_ignore)
-            .parents(!opts.no_ignore)
-            .threads(threads)
-            .filter_entry(|e| {
-                let name = e.file_name().to_str();
-                !matches!(
-                    name,
-                    Some(".git" | ".hg" | ".svn" | ".jj" | "_darcs" | ".bzr")
-                ) && !name.is_some_and(crate::rewrite::write::is_temp_name)
-            });
-        match overrides(root) {
-            Ok(o) => {
-                wb.overrides(o);
-            }
-            Err(e) => push_err(ScanError {
-                path: root.display().to_string(),
-                message: format!("bad include/exclude glob: {e}"),
-            }),
-        }
-        // In a git work tree, tracked files count even when ignored: they
-        // are visited after the walk, unless the walk met them itself.
-        let tracked = if opts.no_ignore {
-            Vec::new()
-        } else {
-            super::gitls::tracked_but_ignored(root)
-        };
-        let walked = Mutex::new(std::collections::HashSet::new());
-        wb.build_parallel().run(|| {
-            Box::new(|r| {
-                match r {
-                    // The size cap is checked by the reader on the open file
-                    // (one fstat) rather than with a separate stat here.
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        if !tracked.is_empty() {
-                            let mut w = walked.lock().unwrap_or_else(|p| p.into_inner());
-                            w.insert(e.path().to_path_buf());
-                        }
-                        visit(Entry {
-                            rel: join(&prefix, &relative(root, e.path())),
-                            abs: e.into_path(),
-                            capped: true,
-                        })
-                    }
-                    Ok(_) => {}
-                    Err(e) => push_err(ScanError {
-                        path: root.display().to_string(),
-                        message: e.to_string(),
-                    }),
-                }
-                WalkState::Continue
-            })
-        });
-        if !tracked.is_empty() {
-            let walked = walked.into_inner().unwrap_or_else(|p| p.into_inner());
-            let globs = overrides(root).ok();
-            for rel in tracked {
-                let abs = root.join(&rel);
-                let excluded = globs
-                    .as_ref()
-                    .is_some_and(|g| g.matched(&rel, false).is_ignore());
-                let meta = if opts.follow {
-                    std::fs::metadata(&abs)
-                } else {
-                    std::fs::symlink_metadata(&abs)
-                };
-                // Deleted in the work tree, a submodule, or a link not followed.
-                let is_file = meta.is_ok_and(|m| m.is_file());
-                if excluded || !is_file || walked.contains(&abs) {
-                    continue;
-                }
-                visit(Entry {
-                    rel: join(&prefix, &relative(root, &abs)),
-                    abs,
-                    capped: true,
-                });
-            }
-        }
+        walk_dir(opts, root, &prefix, threads, visit, &push_err);
     }
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     errors
+}
+
+/// `--include` and `--exclude` globs (and the config's) as `ignore` overrides.
+fn overrides(
+    opts: &ScanOptions,
+    root: &Path,
+) -> Result<ignore::overrides::Override, ignore::Error> {
+    let mut b = ignore::overrides::OverrideBuilder::new(root);
+    for g in &opts.include {
+        b.add(g)?;
+    }
+    for g in &opts.exclude {
+        b.add(&format!("!{g}"))?;
+    }
+    b.build()
+}
+
+/// One directory root: the parallel walk, then the tracked files it skipped.
+fn walk_dir(
+    opts: &ScanOptions,
+    root: &Path,
+    prefix: &str,
+    threads: usize,
+    visit: &(dyn Fn(Entry) + Sync),
+    push_err: &(dyn Fn(ScanError) + Sync),
+) {
+    let mut wb = ignore::WalkBuilder::new(root);
+    wb.hidden(false)
+        .follow_links(opts.follow)
+        .require_git(false)
+        .git_ignore(!opts.no_ignore)
+        .git_exclude(!opts.no_ignore)
+        .git_global(!opts.no_ignore)
+        .ignore(!opts.no_ignore)
+        .parents(!opts.no_ignore)
+        .threads(threads)
+        .filter_entry(|e| {
+            let name = e.file_name().to_str();
+            !matches!(
+                name,
+                Some(".git" | ".hg" | ".svn" | ".jj" | "_darcs" | ".bzr")
+            ) && !name.is_some_and(crate::rewrite::write::is_temp_name)
+        });
+    match overrides(opts, root) {
+        Ok(o) => {
+            wb.overrides(o);
+        }
+        Err(e) => push_err(ScanError {
+            path: root.display().to_string(),
+            message: format!("bad include/exclude glob: {e}"),
+        }),
+    }
+    // In a git work tree, tracked files count even when ignored: they
+    // are visited after the walk, unless the walk met them itself.
+    let tracked = if opts.no_ignore {
+        Vec::new()
+    } else {
+        super::gitls::tracked_but_ignored(root)
+    };
+    let walked = Mutex::new(std::collections::HashSet::new());
+    wb.build_parallel().run(|| {
+        Box::new(|r| {
+            match r {
+                // The size cap is checked by the reader on the open file
+                // (one fstat) rather than with a separate stat here.
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    if !tracked.is_empty() {
+                        let mut w = walked.lock().unwrap_or_else(|p| p.into_inner());
+                        w.insert(e.path().to_path_buf());
+                    }
+                    visit(Entry {
+                        rel: join(prefix, &relative(root, e.path())),
+                        abs: e.into_path(),
+                        capped: true,
+                    })
+                }
+                Ok(_) => {}
+                Err(e) => push_err(ScanError {
+                    path: root.display().to_string(),
+                    message: e.to_string(),
+                }),
+            }
+            WalkState::Continue
+        })
+    });
+    if !tracked.is_empty() {
+        let walked = walked.into_inner().unwrap_or_else(|p| p.into_inner());
+        visit_tracked(opts, root, prefix, tracked, &walked, visit);
+    }
+}
+
+/// Tracked files the walk skipped (ignored ones), unless excluded by a
+/// glob, gone from the work tree, or met by the walk after all.
+fn visit_tracked(
+    opts: &ScanOptions,
+    root: &Path,
+    prefix: &str,
+    tracked: Vec<PathBuf>,
+    walked: &std::collections::HashSet<PathBuf>,
+    visit: &(dyn Fn(Entry) + Sync),
+) {
+    let globs = overrides(opts, root).ok();
+    for rel in tracked {
+        let abs = root.join(&rel);
+        let excluded = globs
+            .as_ref()
+            .is_some_and(|g| g.matched(&rel, false).is_ignore());
+        let meta = if opts.follow {
+            std::fs::metadata(&abs)
+        } else {
+            std::fs::symlink_metadata(&abs)
+        };
+        // Deleted in the work tree, a submodule, or a link not followed.
+        let is_file = meta.is_ok_and(|m| m.is_file());
+        if excluded || !is_file || walked.contains(&abs) {
+            continue;
+        }
+        visit(Entry {
+            rel: join(prefix, &relative(root, &abs)),
+            abs,
+            capped: true,
+        });
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> String {

@@ -1,8 +1,10 @@
-//! Helpers shared by the integration tests that work on fixture repositories.
+//! Helpers shared by the integration tests: the CLI harness, and helpers
+//! for tests that work on fixture repositories.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::{Command, Output};
 
 use llmgw_migrate::scan::ScanReport;
 
@@ -11,6 +13,77 @@ use llmgw_migrate::scan::ScanReport;
 pub fn target_ids() -> Vec<String> {
     let rules = llmgw_migrate::rules::Rules::embedded().expect("embedded tables");
     rules.targets.iter().map(|t| t.table.id.clone()).collect()
+}
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_llmgw-migrate");
+
+/// How a run of the binary ended and what it printed.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit status; -1 when a signal ended the process.
+    pub code: i32,
+    /// Stdout and stderr as text (bytes that are not UTF-8 replaced).
+    pub stdout: String,
+    pub stderr: String,
+    /// Both exactly as written, and the status.
+    pub raw: Output,
+}
+
+impl Run {
+    /// Stdout then stderr, for messages that may be on either.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+
+    /// Stdout then stderr, as written.
+    pub fn all_bytes(&self) -> Vec<u8> {
+        [self.raw.stdout.as_slice(), &self.raw.stderr].concat()
+    }
+
+    /// Stdout, which must be UTF-8.
+    pub fn utf8(&self) -> &str {
+        std::str::from_utf8(&self.raw.stdout).expect("UTF-8 stdout")
+    }
+}
+
+/// The binary, to run in `dir`: colour off, and no GitHub step summary (a
+/// test run inside Actions must not write to the job's summary). Add
+/// arguments, environment or stdin, then [`output`].
+pub fn cli(dir: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY");
+    c
+}
+
+/// Runs the binary with `args` in `dir`.
+pub fn run(dir: &Path, args: &[&str]) -> Run {
+    output(cli(dir).args(args))
+}
+
+/// Stdout of a run with `args` in `dir` that must succeed.
+pub fn ok(dir: &Path, args: &[&str]) -> String {
+    let r = run(dir, args);
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    r.utf8().to_owned()
+}
+
+/// Runs a command made with [`cli`].
+pub fn output(cmd: &mut Command) -> Run {
+    let o = cmd.output().expect("the binary runs");
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        raw: o,
+    }
+}
+
+/// The crate root, where `cargo test` runs the tests.
+pub fn here() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Copy a directory tree (files and directories; links are skipped).

@@ -2,7 +2,7 @@
 //! through parity's HTTP client, with its timeout and retries), compare,
 //! print, and optionally write the overlay table.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -53,6 +53,7 @@ pub fn run(
     };
     let text = read_catalog(opts)?;
     let catalog = Catalog::parse(&opts.catalog, &text, &read_on)?;
+    let mut out = super::super::stdout();
 
     let Some(t) = table else {
         let src = rules.source_default();
@@ -62,9 +63,9 @@ pub fn run(
                 let mut v = serde_json::to_value(&report)?;
                 v["schema"] = json!(1);
                 v["table"] = json!(src.label());
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             }
-            HumanJson::Human => print_source(&src.label(), &report, color),
+            HumanJson::Human => print_source(&mut out, &src.label(), &report, color)?,
         }
         return Ok(exit(!report.unknown_authors.is_empty()));
     };
@@ -84,9 +85,9 @@ pub fn run(
             let mut v = serde_json::to_value(&report)?;
             v["schema"] = json!(1);
             v["table"] = json!(t.label());
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
-        HumanJson::Human => print_target(&t.label(), &report, color),
+        HumanJson::Human => print_target(&mut out, &t.label(), &report, color)?,
     }
     Ok(exit(!report.stale.is_empty()))
 }
@@ -211,8 +212,14 @@ fn write_overlay(
     Ok(path)
 }
 
-fn header(label: &str, c: &crate::rules::check::CatalogInfo, color: ColorChoice) {
-    println!(
+fn header(
+    out: &mut impl Write,
+    label: &str,
+    c: &crate::rules::check::CatalogInfo,
+    color: ColorChoice,
+) -> io::Result<()> {
+    writeln!(
+        out,
         "{}",
         color.paint(
             bold(),
@@ -221,58 +228,76 @@ fn header(label: &str, c: &crate::rules::check::CatalogInfo, color: ColorChoice)
                 c.origin, c.shape, c.models, c.read_on
             )
         )
-    );
+    )?;
+    Ok(())
 }
 
-fn print_target(label: &str, r: &TargetCheck, color: ColorChoice) {
-    header(label, &r.catalog, color);
-    println!(
+fn print_target(
+    out: &mut impl Write,
+    label: &str,
+    r: &TargetCheck,
+    color: ColorChoice,
+) -> io::Result<()> {
+    header(out, label, &r.catalog, color)?;
+    writeln!(
+        out,
         "\nnot served ({}): rows sending code to a model the catalogue does not list",
         r.stale.len()
-    );
+    )?;
     for s in &r.stale {
-        println!("  {:<44} -> {:<40} {}", s.from, s.to, s.status);
+        writeln!(out, "  {:<44} -> {:<40} {}", s.from, s.to, s.status)?;
     }
     if !r.newer_than_catalog.is_empty() {
-        println!(
+        writeln!(
+            out,
             "\nverified after the catalogue was read ({}): not listed there, not judged",
             r.newer_than_catalog.len()
-        );
+        )?;
         for s in &r.newer_than_catalog {
-            println!("  {:<44} -> {:<40} {}", s.from, s.to, s.verified);
+            writeln!(out, "  {:<44} -> {:<40} {}", s.from, s.to, s.verified)?;
         }
     }
-    println!(
+    writeln!(
+        out,
         "\nnow served ({}): unverified rows the catalogue lists",
         r.now_served.len()
-    );
+    )?;
     for s in &r.now_served {
-        println!("  {:<44} -> {}", s.from, s.id);
+        writeln!(out, "  {:<44} -> {}", s.from, s.id)?;
     }
-    println!(
+    writeln!(
+        out,
         "\nnot mapped ({}): catalogue models no row maps to",
         r.unmapped.len()
-    );
+    )?;
     for id in &r.unmapped {
-        println!("  {id}");
+        writeln!(out, "  {id}")?;
     }
-    println!();
+    writeln!(out)?;
     if r.stale.is_empty() {
-        println!("every mapped row is served");
+        writeln!(out, "every mapped row is served")?;
     } else {
-        println!(
+        writeln!(
+            out,
             "{} row(s) map to models the catalogue does not serve: update the table",
             r.stale.len()
-        );
+        )?;
     }
+    Ok(())
 }
 
-fn print_source(label: &str, r: &SourceCheck, color: ColorChoice) {
-    header(label, &r.catalog, color);
-    println!(
+fn print_source(
+    out: &mut impl Write,
+    label: &str,
+    r: &SourceCheck,
+    color: ColorChoice,
+) -> io::Result<()> {
+    header(out, label, &r.catalog, color)?;
+    writeln!(
+        out,
         "\nunknown authors ({}): scan does not recognise their ids",
         r.unknown_authors.len()
-    );
+    )?;
     for (author, ids) in &r.unknown_authors {
         let shown: Vec<&str> = ids.iter().take(5).map(String::as_str).collect();
         let more = ids.len().saturating_sub(shown.len());
@@ -281,22 +306,25 @@ fn print_source(label: &str, r: &SourceCheck, color: ColorChoice) {
         } else {
             String::new()
         };
-        println!("  {author}: {}{more}", shown.join(", "));
+        writeln!(out, "  {author}: {}{more}", shown.join(", "))?;
     }
-    println!(
+    writeln!(
+        out,
         "\nnot in any target table ({}): ids every rewrite leaves to a person",
         r.unlisted.len()
-    );
+    )?;
     for id in &r.unlisted {
-        println!("  {id}");
+        writeln!(out, "  {id}")?;
     }
-    println!();
+    writeln!(out)?;
     if r.unknown_authors.is_empty() {
-        println!("every author is known");
+        writeln!(out, "every author is known")?;
     } else {
-        println!(
+        writeln!(
+            out,
             "{} author(s) missing from the source table: add them to `authors`",
             r.unknown_authors.len()
-        );
+        )?;
     }
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! `rules diff OLD NEW`: each side a table file or a built-in target.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -40,34 +41,36 @@ fn row(r: &RowView) -> String {
 pub fn run(rules: &Rules, old: &str, new: &str, format: HumanJson) -> anyhow::Result<ExitCode> {
     let (a, b) = (resolve(rules, old)?, resolve(rules, new)?);
     let d = diff(&a.table, &b.table);
+    let mut out = super::super::stdout();
     match format {
         HumanJson::Json => {
             let mut v = serde_json::to_value(&d)?;
             v["schema"] = json!(1);
             v["old"] = json!(a.label());
             v["new"] = json!(b.label());
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         }
         HumanJson::Human => {
-            println!("{} -> {}", a.label(), b.label());
-            println!("\nadded ({})", d.added.len());
+            writeln!(out, "{} -> {}", a.label(), b.label())?;
+            writeln!(out, "\nadded ({})", d.added.len())?;
             for r in &d.added {
-                println!("  + {}", row(r));
+                writeln!(out, "  + {}", row(r))?;
             }
-            println!("\nremoved ({})", d.removed.len());
+            writeln!(out, "\nremoved ({})", d.removed.len())?;
             for r in &d.removed {
-                println!("  - {}", row(r));
+                writeln!(out, "  - {}", row(r))?;
             }
-            println!("\nchanged ({})", d.changed.len());
+            writeln!(out, "\nchanged ({})", d.changed.len())?;
             for c in &d.changed {
-                println!("  ~ {}", c.key);
+                writeln!(out, "  ~ {}", c.key)?;
                 for f in &c.changes {
-                    println!(
+                    writeln!(
+                        out,
                         "      {}: {} -> {}",
                         f.field,
                         f.old.as_deref().unwrap_or("(none)"),
                         f.new.as_deref().unwrap_or("(none)")
-                    );
+                    )?;
                 }
             }
         }
