@@ -66,7 +66,7 @@ fn fingerprint_at(f: &Finding, path: &str, line_text: &str) -> String {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
+pub struct BaselineEntry {
     pub fingerprint: String,
     /// 0 for the first finding with this fingerprint, 1 for the next...
     #[serde(default)]
@@ -86,7 +86,7 @@ pub struct Baseline {
     pub schema: u32,
     pub tool: String,
     pub table: String,
-    pub findings: Vec<Entry>,
+    pub findings: Vec<BaselineEntry>,
 }
 
 /// Attach occurrence indexes to fingerprints (the first of the pair) in order.
@@ -132,7 +132,7 @@ impl Baseline {
         });
         let findings = with_occurrences(items)
             .into_iter()
-            .map(|(f, (fingerprint, path), occurrence)| Entry {
+            .map(|(f, (fingerprint, path), occurrence)| BaselineEntry {
                 fingerprint,
                 occurrence,
                 path,

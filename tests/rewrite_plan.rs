@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use llmgw_migrate::finding::{Finding, Fix, Kind};
-use llmgw_migrate::rewrite::{self, apply, plan::plan_file, Options};
+use llmgw_migrate::rewrite::{self, apply, plan::plan_file, RewriteOptions};
 use llmgw_migrate::rules::{Rules, TargetTable};
 use llmgw_migrate::scan::{self, FileResult, ScanReport};
 use llmgw_migrate::source::{Edit, SourceText};
@@ -88,7 +88,7 @@ fn conflicting_edits_are_reported_and_none_applied() {
             ]
         },
     );
-    let (fp, manual) = plan_file(fr, target(&r), &Options::default());
+    let (fp, manual) = plan_file(fr, target(&r), &RewriteOptions::default());
     // The two overlapping edits are dropped; the unrelated one stays.
     assert_eq!(fp.edits.len(), 1);
     assert_eq!(fp.edits[0].after, "k = 2");
@@ -120,7 +120,7 @@ fn a_result_that_no_longer_parses_is_left_alone() {
             )]
         },
     );
-    let (fp, _) = plan_file(fr, target(&r), &Options::default());
+    let (fp, _) = plan_file(fr, target(&r), &RewriteOptions::default());
     assert!(fp.output.is_none());
     assert!(
         fp.problem
@@ -155,7 +155,7 @@ fn a_result_that_no_longer_parses_is_left_alone() {
         let fr = file(path, body.as_bytes(), |s| {
             vec![finding(s, at(s, needle), Kind::BaseUrl, Some(bad))]
         });
-        let (fp, _) = plan_file(fr, target(&r), &Options::default());
+        let (fp, _) = plan_file(fr, target(&r), &RewriteOptions::default());
         assert!(fp.output.is_none(), "{path}");
         assert!(fp.problem.is_some(), "{path}");
     }
@@ -167,7 +167,7 @@ fn a_header_without_a_safe_removal_becomes_manual() {
     let fr = file("a.py", b"print('X-Title is sent')\n", |s| {
         vec![finding(s, at(s, "X-Title"), Kind::AttributionHeader, None)]
     });
-    let (fp, manual) = plan_file(fr, target(&r), &Options::default());
+    let (fp, manual) = plan_file(fr, target(&r), &RewriteOptions::default());
     assert!(fp.edits.is_empty());
     assert_eq!(manual.len(), 1);
     assert_eq!(manual[0].kind, Kind::AttributionHeader);
@@ -195,7 +195,7 @@ fn a_file_changed_since_read_is_not_overwritten() {
         ..Default::default()
     };
     let report = scan::scan(&r, t, &opts);
-    let plan = rewrite::plan(report, &t.table, Options::default());
+    let plan = rewrite::plan(report, &t.table, RewriteOptions::default());
     assert_eq!(plan.pending().count(), 1);
     // Someone edits the file between read and write.
     std::fs::write(&p, "URL = \"https://openrouter.ai/api/v1\"  # edited\n").unwrap();
@@ -282,7 +282,7 @@ fn rewrite_once(r: &Rules, bytes: &[u8]) -> (Option<Vec<u8>>, Vec<Edit>, SourceT
         files_skipped: 0,
         errors: vec![],
     };
-    let plan = rewrite::plan(report, &t.table, Options::default());
+    let plan = rewrite::plan(report, &t.table, RewriteOptions::default());
     match plan.files.into_iter().next() {
         Some(fp) => {
             let edits = fp.edits.iter().map(|e| e.edit.clone()).collect();
@@ -441,7 +441,7 @@ proptest! {
         let findings = scan::scan_source(&r, t, path, &source, true);
         let fr = FileResult { path: path.into(), abs: PathBuf::from(path), source, findings };
         for keep_old_env in [false, true] {
-            let (fp, _) = plan_file(fr.clone(), &t.table, &Options { keep_old_env, ..Options::default() });
+            let (fp, _) = plan_file(fr.clone(), &t.table, &RewriteOptions { keep_old_env, ..RewriteOptions::default() });
             if let Some(out) = &fp.output {
                 // Whatever was planned applies, and for parsed kinds parses.
                 let after = SourceText::decode(out.clone());

@@ -203,7 +203,7 @@ fn mutation_run(cases: usize, seed: u64) -> Tally {
             ..ScanOptions::default()
         };
         let report = scan(rules, target, &opts);
-        let plan = rewrite::plan(report, &target.table, rewrite::Options::default());
+        let plan = rewrite::plan(report, &target.table, rewrite::RewriteOptions::default());
         let planned: BTreeMap<PathBuf, Vec<u8>> = plan
             .pending()
             .filter_map(|f| Some((f.abs.clone(), f.output.clone()?)))
@@ -243,7 +243,7 @@ fn mutation_run(cases: usize, seed: u64) -> Tally {
         let again = rewrite::plan(
             scan(rules, target, &opts),
             &target.table,
-            rewrite::Options::default(),
+            rewrite::RewriteOptions::default(),
         );
         for f in again.pending() {
             tally.failures.push(format!(

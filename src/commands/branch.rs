@@ -9,7 +9,7 @@ use crate::cli::{RewriteArgs, RewriteFormat};
 use crate::redact::Redactor;
 use crate::rewrite::branch::{self, Committed};
 use crate::rewrite::describe::{self, Change};
-use crate::rewrite::report::{json_doc, manual_report, Mode};
+use crate::rewrite::report::{json_doc, manual_report, RewriteMode};
 use crate::rewrite::Plan;
 use crate::scan::ScanError;
 
@@ -116,7 +116,7 @@ fn print_report(
     let skipped: Vec<(String, String)> = committed.map(|c| c.skipped.clone()).unwrap_or_default();
     if args.format == Some(RewriteFormat::Json) {
         let none: [ScanError; 0] = [];
-        let doc = json_doc(plan, Mode::Branch, &files, &skipped, &none);
+        let doc = json_doc(plan, RewriteMode::Branch, &files, &skipped, &none);
         let mut doc = crate::fleet::repository::tag(serde_json::to_value(&doc)?, repository);
         if let (Some(c), Some(map)) = (committed, doc.as_object_mut()) {
             map.insert(

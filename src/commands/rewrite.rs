@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use crate::cli::{RewriteArgs, RewriteFormat};
 use crate::redact::Redactor;
-use crate::rewrite::report::{render, Mode};
-use crate::rewrite::{apply, Options};
+use crate::rewrite::report::{render, RewriteMode};
+use crate::rewrite::{apply, RewriteOptions};
 use crate::scan::ScanError;
 use crate::style::ColorChoice;
 
@@ -23,7 +23,7 @@ pub fn run(
         format,
         RewriteFormat::Sarif | RewriteFormat::Github | RewriteFormat::Junit
     );
-    if ci_format && mode != Mode::Check {
+    if ci_format && mode != RewriteMode::Check {
         anyhow::bail!("--format sarif, github and junit go with --check (or use `scan`)");
     }
     let mut report = crate::scan::scan(rules, setup.target(), &setup.opts);
@@ -54,7 +54,7 @@ pub fn run(
     if let Some(ci) = ci_report {
         return print_ci(ci, &plan, format, &setup, &redactor);
     }
-    if mode == Mode::DryRun && format == RewriteFormat::Diff {
+    if mode == RewriteMode::DryRun && format == RewriteFormat::Diff {
         crate::rewrite::report::hold_key_files(&mut plan, &redactor);
     }
     print(
@@ -76,13 +76,13 @@ pub fn run(
     Ok(exit_code(&plan, mode, &written))
 }
 
-fn mode(args: &RewriteArgs) -> Mode {
+fn mode(args: &RewriteArgs) -> RewriteMode {
     if args.write {
-        Mode::Write
+        RewriteMode::Write
     } else if args.check {
-        Mode::Check
+        RewriteMode::Check
     } else {
-        Mode::DryRun
+        RewriteMode::DryRun
     }
 }
 
@@ -97,10 +97,10 @@ fn plan(
     let mut plan = crate::rewrite::plan(
         report,
         &setup.target().table,
-        Options {
+        RewriteOptions {
             keep_old_env: args.keep_old_env,
             rename_identifiers: args.rename_identifiers,
-            ..Options::default()
+            ..RewriteOptions::default()
         },
     );
     crate::rewrite::report::redact(&mut plan, redactor);
@@ -135,12 +135,12 @@ struct Written {
 
 fn write(
     args: &RewriteArgs,
-    mode: Mode,
+    mode: RewriteMode,
     plan: &crate::rewrite::Plan,
     redactor: &Redactor,
 ) -> anyhow::Result<Written> {
     let mut out = Written::default();
-    if mode == Mode::Write && plan.pending().next().is_some() {
+    if mode == RewriteMode::Write && plan.pending().next().is_some() {
         if !args.allow_dirty {
             apply::guard_dirty(plan)?;
         }
@@ -216,15 +216,19 @@ fn print_ci(
 /// Like scan: a run that could not read everything it was given (a missing
 /// path, an unreadable file), or a failed write, is an error, after the
 /// rest has been printed (and written).
-fn exit_code(plan: &crate::rewrite::Plan, mode: Mode, written: &Written) -> ExitCode {
+fn exit_code(plan: &crate::rewrite::Plan, mode: RewriteMode, written: &Written) -> ExitCode {
     let refused = plan.refused().count() > 0;
     let code = if !plan.errors.is_empty() || !written.failed.is_empty() {
         2
     } else {
         match mode {
-            Mode::Check => u8::from(plan.auto_pending()),
-            Mode::DryRun => u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused),
-            Mode::Write | Mode::Branch => u8::from(!plan.manual.is_empty() || refused),
+            RewriteMode::Check => u8::from(plan.auto_pending()),
+            RewriteMode::DryRun => {
+                u8::from(plan.edit_count() > 0 || !plan.manual.is_empty() || refused)
+            }
+            RewriteMode::Write | RewriteMode::Branch => {
+                u8::from(!plan.manual.is_empty() || refused)
+            }
         }
     };
     ExitCode::from(code)
@@ -233,7 +237,7 @@ fn exit_code(plan: &crate::rewrite::Plan, mode: Mode, written: &Written) -> Exit
 #[allow(clippy::too_many_arguments)]
 fn print(
     plan: &crate::rewrite::Plan,
-    mode: Mode,
+    mode: RewriteMode,
     format: RewriteFormat,
     written: &[String],
     failed: &[(String, String)],

@@ -13,7 +13,7 @@ use serde::Deserialize;
 /// `file: message` when no position applies).
 #[derive(Debug, Clone, serde::Serialize, thiserror::Error)]
 #[error("{file}{}: {message}", .at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
-pub struct InputError {
+pub struct ReportError {
     pub file: String,
     /// Line and column (1-based) of a JSON syntax or shape error.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,18 +37,18 @@ impl Problem {
 
 /// One report, by the command that wrote it.
 #[derive(Debug, Clone)]
-pub enum Report {
+pub enum InputReport {
     Scan(ScanDoc),
     Rewrite(RewriteDoc),
     Parity(ParityDoc),
 }
 
-impl Report {
+impl InputReport {
     pub fn repository(&self) -> Option<&str> {
         match self {
-            Report::Scan(d) => d.repository.as_deref(),
-            Report::Rewrite(d) => d.repository.as_deref(),
-            Report::Parity(d) => d.repository.as_deref(),
+            InputReport::Scan(d) => d.repository.as_deref(),
+            InputReport::Rewrite(d) => d.repository.as_deref(),
+            InputReport::Parity(d) => d.repository.as_deref(),
         }
     }
 }
@@ -149,8 +149,8 @@ struct ToolProbe {
 }
 
 /// Read and classify one report file.
-pub fn read(path: &Path) -> Result<Report, InputError> {
-    let err = |p: Problem| InputError {
+pub fn read(path: &Path) -> Result<InputReport, ReportError> {
+    let err = |p: Problem| ReportError {
         file: path.display().to_string(),
         at: p.at,
         message: p.message,
@@ -160,7 +160,7 @@ pub fn read(path: &Path) -> Result<Report, InputError> {
 }
 
 /// Classify and parse a report's bytes.
-pub fn parse(text: &[u8]) -> Result<Report, Problem> {
+pub fn parse(text: &[u8]) -> Result<InputReport, Problem> {
     let probe: Probe =
         serde_json::from_slice(text).map_err(|e| json_error("not valid JSON", &e))?;
     let ours = probe.tool.as_ref().and_then(|t| t.name.as_deref()) == Some(env!("CARGO_PKG_NAME"));
@@ -186,9 +186,9 @@ pub fn parse(text: &[u8]) -> Result<Report, Problem> {
     }
     let bad = |e: serde_json::Error| json_error(&format!("malformed {what} report"), &e);
     Ok(match what {
-        "scan" => Report::Scan(serde_json::from_slice(text).map_err(bad)?),
-        "rewrite" => Report::Rewrite(serde_json::from_slice(text).map_err(bad)?),
-        _ => Report::Parity(serde_json::from_slice(text).map_err(bad)?),
+        "scan" => InputReport::Scan(serde_json::from_slice(text).map_err(bad)?),
+        "rewrite" => InputReport::Rewrite(serde_json::from_slice(text).map_err(bad)?),
+        _ => InputReport::Parity(serde_json::from_slice(text).map_err(bad)?),
     })
 }
 
@@ -244,10 +244,10 @@ mod tests {
             "repository":"acme/a","table":"ominigate@2026-11-26+sha256:abc",
             "findings":[{"path":"a.py","kind":"base-url","match":"https://openrouter.ai/api/v1",
             "fix":"auto","rule":"r","new_field":true}],"summary":{}}"#;
-        assert!(matches!(parse(scan), Ok(Report::Scan(d)) if d.findings.len() == 1));
+        assert!(matches!(parse(scan), Ok(InputReport::Scan(d)) if d.findings.len() == 1));
         let parity = br#"{"schema":1,"verdict":"fail","prompts":[],
             "summary":{"results":3,"pass":2,"fail":1,"error":0},"unreachable":[]}"#;
-        assert!(matches!(parse(parity), Ok(Report::Parity(d)) if d.summary.fail == 1));
+        assert!(matches!(parse(parity), Ok(InputReport::Parity(d)) if d.summary.fail == 1));
         let e = parse(br#"{"name":"web","version":"1.0.0"}"#).unwrap_err();
         assert!(e.message.contains("not a llmgw-migrate"), "{e:?}");
         let e = parse(b"{\"schema\":1,\n\"tool\":").unwrap_err();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::input::{BranchRef, ByKind, FixName, InputError, Report, TableLabel};
+use super::input::{BranchRef, ByKind, FixName, InputReport, ReportError, TableLabel};
 use crate::finding::Kind;
 use crate::report::{Tool, TOOL};
 
@@ -15,7 +15,7 @@ use crate::report::{Tool, TOOL};
 pub struct Fleet {
     pub schema: u32,
     pub tool: Tool,
-    /// Report files given, and how many of each kind were merged.
+    /// InputReport files given, and how many of each kind were merged.
     pub inputs: Inputs,
     pub totals: Totals,
     /// Per target: the newest table known (this tool's own, or a newer one
@@ -25,7 +25,7 @@ pub struct Fleet {
     /// Manual items across the fleet, most widespread first.
     pub manual: Vec<ManualGroup>,
     /// Files that could not be merged.
-    pub errors: Vec<InputError>,
+    pub errors: Vec<ReportError>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -175,7 +175,7 @@ struct RowAcc {
 pub struct Merger {
     rows: BTreeMap<String, RowAcc>,
     inputs: Inputs,
-    errors: Vec<InputError>,
+    errors: Vec<ReportError>,
 }
 
 fn zero_kinds() -> ByKind {
@@ -188,12 +188,12 @@ fn zero_kinds() -> ByKind {
 impl Merger {
     /// A report read from `file`; `fallback` names the repository when the
     /// report carries no `repository` field (reports of older versions).
-    pub fn add(&mut self, report: Report, fallback: &str) {
+    pub fn add(&mut self, report: InputReport, fallback: &str) {
         self.inputs.files += 1;
         let name = report.repository().unwrap_or(fallback).to_owned();
         let row = self.rows.entry(name).or_default();
         match report {
-            Report::Scan(d) => {
+            InputReport::Scan(d) => {
                 self.inputs.scan += 1;
                 row.tables.insert(d.table);
                 let s = row.scan.get_or_insert_with(|| ScanRow {
@@ -214,7 +214,7 @@ impl Merger {
                     }
                 }
             }
-            Report::Rewrite(d) => {
+            InputReport::Rewrite(d) => {
                 self.inputs.rewrite += 1;
                 row.tables.insert(d.table);
                 let r = row.rewrite.get_or_insert_with(|| RewriteRow {
@@ -249,7 +249,7 @@ impl Merger {
                     r.branch = Some(BranchOut { name, commit });
                 }
             }
-            Report::Parity(d) => {
+            InputReport::Parity(d) => {
                 self.inputs.parity += 1;
                 let p = row.parity.get_or_insert_with(|| ParityRow {
                     verdict: "pass".to_owned(),
@@ -268,7 +268,7 @@ impl Merger {
         }
     }
 
-    pub fn reject(&mut self, e: InputError) {
+    pub fn reject(&mut self, e: ReportError) {
         self.inputs.files += 1;
         self.inputs.rejected += 1;
         self.errors.push(e);
@@ -443,7 +443,7 @@ mod tests {
     use super::*;
     use crate::fleet::input::parse;
 
-    fn scan(repo: &str, table: &str, items: &[(&str, &str, &str)]) -> Report {
+    fn scan(repo: &str, table: &str, items: &[(&str, &str, &str)]) -> InputReport {
         let findings: Vec<serde_json::Value> = items
             .iter()
             .map(|(kind, fix, rule)| {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::input::InputError;
+use super::input::ReportError;
 use super::merge::{Fleet, ManualGroup, Row, TableStatus};
 use crate::finding::Kind;
 use crate::report::step_summary::{cell, code};
@@ -119,7 +119,7 @@ fn parity_text(r: &Row) -> String {
 }
 
 /// `:line:col` of an input error, when known.
-fn at(e: &InputError) -> String {
+fn at(e: &ReportError) -> String {
     e.at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default()
 }
 

@@ -1,7 +1,7 @@
 //! JSON (and JSONC/JSON5): config files, package.json manifests.
 
 use super::lexer::{lex, Lexed, Syntax};
-use super::{Catalog, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
+use super::{CatalogRole, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
 use crate::rules::schema::Ecosystem;
 
 pub const SYNTAX: Syntax = Syntax {
@@ -64,7 +64,7 @@ fn package_json(m: &Manifest) -> Vec<PackageUse> {
                 let mut p = PackageUse::new(t.inner.clone(), Ecosystem::Npm, name);
                 let value = lx.value_token(text, i).map(|v| &text[v.inner.clone()]);
                 if value.is_some_and(|v| v.starts_with("catalog:")) {
-                    p.catalog = Catalog::Reference;
+                    p.catalog = CatalogRole::Reference;
                 }
                 out.push(p);
             }

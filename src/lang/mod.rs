@@ -271,12 +271,12 @@ pub struct PackageUse {
     pub ecosystem: Ecosystem,
     /// The package's name as the tables write it.
     pub name: String,
-    pub catalog: Catalog,
+    pub catalog: CatalogRole,
 }
 
 /// pnpm/bun catalogs: the version lives in the catalog, under the name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Catalog {
+pub enum CatalogRole {
     No,
     /// `"pkg": "catalog:"`: the reference stays; the entry is renamed.
     Reference,
@@ -291,7 +291,7 @@ impl PackageUse {
             range,
             ecosystem,
             name: name.to_owned(),
-            catalog: Catalog::No,
+            catalog: CatalogRole::No,
         }
     }
 }

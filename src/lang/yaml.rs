@@ -53,7 +53,7 @@ fn pnpm_catalogs(m: &Manifest) -> Vec<PackageUse> {
         };
         let mut p = PackageUse::new(t.inner.clone(), crate::rules::schema::Ecosystem::Npm, name);
         let value = lx.value_token(text, i).map(|v| v.inner.clone());
-        p.catalog = super::Catalog::Entry(value);
+        p.catalog = super::CatalogRole::Entry(value);
         out.push(p);
     }
     out

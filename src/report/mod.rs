@@ -26,7 +26,7 @@ pub struct ScanOutput<'a> {
     #[schemars(extend("pattern" = TABLE_PATTERN))]
     pub table: &'a str,
     pub findings: Vec<&'a Finding>,
-    pub summary: Summary<'a>,
+    pub summary: ScanSummary<'a>,
 }
 
 /// What `table` fields look like (JSON Schema `pattern`).
@@ -44,7 +44,7 @@ pub const TOOL: Tool = Tool {
 };
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct Summary<'a> {
+pub struct ScanSummary<'a> {
     pub files_scanned: usize,
     pub files_skipped: usize,
     /// Every kind, zero included, so consumers need no defaults.
@@ -75,7 +75,7 @@ impl<'a> ScanOutput<'a> {
             tool: TOOL,
             table: &report.table,
             findings,
-            summary: Summary {
+            summary: ScanSummary {
                 files_scanned: report.files_scanned,
                 files_skipped: report.files_skipped,
                 findings_by_kind: by_kind,

@@ -119,7 +119,7 @@ fn locate(file: &Path) -> Result<(PathBuf, String), BranchError> {
 }
 
 /// A branch ready to be committed: checks passed, new blobs stored.
-pub struct Prepared {
+pub struct PreparedBranch {
     repo: Repo,
     name: String,
     refname: String,
@@ -138,7 +138,7 @@ pub struct Prepared {
 /// Check that branch `name` can be made from HEAD with the plan's changed
 /// files, and store their new contents as blobs. Refuses when the branch
 /// exists or a file to change differs from HEAD.
-pub fn prepare(plan: &Plan, name: &str) -> Result<Prepared, BranchError> {
+pub fn prepare(plan: &Plan, name: &str) -> Result<PreparedBranch, BranchError> {
     let pending: Vec<&FilePlan> = plan.pending().filter(|f| f.output.is_some()).collect();
     let first = pending.first().ok_or(BranchError::Nothing)?;
     let (top, _) = locate(&first.abs)?;
@@ -205,7 +205,7 @@ pub fn prepare(plan: &Plan, name: &str) -> Result<Prepared, BranchError> {
     if files.is_empty() {
         return Err(BranchError::Nothing);
     }
-    Ok(Prepared {
+    Ok(PreparedBranch {
         repo,
         name: name.to_owned(),
         refname,
@@ -217,7 +217,7 @@ pub fn prepare(plan: &Plan, name: &str) -> Result<Prepared, BranchError> {
     })
 }
 
-impl Prepared {
+impl PreparedBranch {
     /// Build the tree in a temporary index, commit it on HEAD with
     /// `message`, and create the branch. Only git's object store and the
     /// new ref are written.

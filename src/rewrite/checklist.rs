@@ -26,7 +26,7 @@ pub enum Step {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema)]
-pub struct Item {
+pub struct ChecklistItem {
     pub step: Step,
     /// What to do, in one line.
     pub what: String,
@@ -35,7 +35,11 @@ pub struct Item {
 }
 
 /// The checklist for a plan's edits and manual items.
-pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) -> Vec<Item> {
+pub fn build(
+    files: &[FilePlan],
+    manual: &[ManualItem],
+    target: &TargetTable,
+) -> Vec<ChecklistItem> {
     let mut list = List::default();
     for f in files {
         for e in &f.edits {
@@ -59,7 +63,7 @@ pub fn build(files: &[FilePlan], manual: &[ManualItem], target: &TargetTable) ->
 
 /// Items so far; one per step and text, with every place that calls for it.
 #[derive(Default)]
-struct List(Vec<Item>);
+struct List(Vec<ChecklistItem>);
 
 impl List {
     fn add(&mut self, step: Step, what: String, place: String) {
@@ -69,7 +73,7 @@ impl List {
                     i.places.push(place);
                 }
             }
-            None => self.0.push(Item {
+            None => self.0.push(ChecklistItem {
                 step,
                 what,
                 places: vec![place],
@@ -203,7 +207,7 @@ fn override_vars(line: &str) -> Vec<String> {
 }
 
 /// The checklist as `#` lines for the manual report.
-pub fn render(items: &[Item]) -> String {
+pub fn render(items: &[ChecklistItem]) -> String {
     if items.is_empty() {
         return String::new();
     }

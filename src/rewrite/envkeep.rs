@@ -8,7 +8,7 @@ use crate::finding::Finding;
 use crate::rules::TargetTable;
 use crate::source::{Edit, SourceText};
 
-pub enum Outcome {
+pub enum EnvKeep {
     /// Insert this line after the old one.
     Insert(Edit),
     /// The new variable is already there.
@@ -23,22 +23,22 @@ fn is_secret_name(name: &str) -> bool {
         .any(|w| n.contains(w))
 }
 
-pub fn insert(src: &SourceText, f: &Finding, all: &[Finding], target: &TargetTable) -> Outcome {
+pub fn insert(src: &SourceText, f: &Finding, all: &[Finding], target: &TargetTable) -> EnvKeep {
     let Some(rename) = &f.edit else {
-        return Outcome::Manual("no new name for this variable".into());
+        return EnvKeep::Manual("no new name for this variable".into());
     };
     let new_name = rename.text.trim();
     let (line_no, _) = src.line_col(f.span.start);
     let line = src.line_text(line_no);
     let Ok(re) = Regex::new(r"^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.]*)(\s*=\s*)(.*)$") else {
-        return Outcome::Manual("internal error".into());
+        return EnvKeep::Manual("internal error".into());
     };
     let Some(c) = re.captures(line) else {
-        return Outcome::Manual("not a NAME=value line".into());
+        return EnvKeep::Manual("not a NAME=value line".into());
     };
     let (prefix, old_name, eq, value) = (&c[1], &c[2], &c[3], &c[4]);
     if !old_name.contains(src.text[f.span.clone()].trim()) {
-        return Outcome::Manual("the variable name is not at the start of its line".into());
+        return EnvKeep::Manual("the variable name is not at the start of its line".into());
     }
     let defined = Regex::new(&format!(
         r"(?m)^\s*(?:export\s+)?{}\s*=",
@@ -46,7 +46,7 @@ pub fn insert(src: &SourceText, f: &Finding, all: &[Finding], target: &TargetTab
     ))
     .is_ok_and(|r| r.is_match(&src.text));
     if defined {
-        return Outcome::Done;
+        return EnvKeep::Done;
     }
     let nl = src.line_ending();
     let ls = src.line_start(line_no);
@@ -86,7 +86,7 @@ pub fn insert(src: &SourceText, f: &Finding, all: &[Finding], target: &TargetTab
     } else {
         new_line
     };
-    Outcome::Insert(Edit {
+    EnvKeep::Insert(Edit {
         range: at..at,
         text,
     })

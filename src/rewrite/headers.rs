@@ -15,8 +15,20 @@ use crate::lang::FileKind;
 use crate::source::Edit;
 
 /// Edits that remove the headers of `members` (indices into the spans).
+/// Why a header cannot be removed automatically: the text of the manual
+/// item a person gets instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unremovable(pub String);
+
+impl From<&str> for Unremovable {
+    fn from(why: &str) -> Unremovable {
+        Unremovable(why.to_owned())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
-pub struct Group {
+pub struct Removal {
     pub members: Vec<usize>,
     pub edits: Vec<Edit>,
 }
@@ -27,7 +39,7 @@ pub fn removals(
     kind: FileKind,
     text: &str,
     spans: &[Range<usize>],
-) -> (Vec<Group>, Vec<(usize, String)>) {
+) -> (Vec<Removal>, Vec<(usize, String)>) {
     if kind == FileKind::Notebook {
         return super::notebook::header_removals(text, spans);
     }
@@ -81,7 +93,7 @@ fn in_region(
     kind: FileKind,
     text: &str,
     spans: &[Range<usize>],
-) -> (Vec<Group>, Vec<(usize, String)>) {
+) -> (Vec<Removal>, Vec<(usize, String)>) {
     let mut groups = Vec::new();
     let mut manual = Vec::new();
     let Some(lx) = Classes::of(text, kind) else {
@@ -93,7 +105,7 @@ fn in_region(
     let mut yaml: BTreeMap<Option<usize>, Vec<(usize, usize)>> = BTreeMap::new();
     for (i, sp) in spans.iter().enumerate() {
         match cx.locate(sp.clone()) {
-            Ok(Target::Direct(edits)) => groups.push(Group {
+            Ok(Target::Direct(edits)) => groups.push(Removal {
                 members: vec![i],
                 edits,
             }),
@@ -102,7 +114,7 @@ fn in_region(
                 .entry(parent)
                 .or_default()
                 .push((i, line_start(lx.bytes(), sp.start))),
-            Err(why) => manual.push((i, why)),
+            Err(why) => manual.push((i, why.0)),
         }
     }
     cx.fold_trailing_flags(&mut groups);
@@ -110,22 +122,22 @@ fn in_region(
         let items: BTreeSet<usize> = members.iter().map(|m| m.1).collect();
         let who: Vec<usize> = members.iter().map(|m| m.0).collect();
         match cx.remove_items(open, &items, true) {
-            Ok(edits) => groups.push(Group {
+            Ok(edits) => groups.push(Removal {
                 members: who,
                 edits,
             }),
-            Err(why) => manual.extend(who.into_iter().map(|w| (w, why.clone()))),
+            Err(why) => manual.extend(who.into_iter().map(|w| (w, why.0.clone()))),
         }
     }
     for (parent, members) in yaml {
         let lines: BTreeSet<usize> = members.iter().map(|m| m.1).collect();
         let who: Vec<usize> = members.iter().map(|m| m.0).collect();
         match cx.remove_yaml_keys(parent, &lines) {
-            Ok(edits) => groups.push(Group {
+            Ok(edits) => groups.push(Removal {
                 members: who,
                 edits,
             }),
-            Err(why) => manual.extend(who.into_iter().map(|w| (w, why.clone()))),
+            Err(why) => manual.extend(who.into_iter().map(|w| (w, why.0.clone()))),
         }
     }
     (groups, manual)
@@ -211,7 +223,7 @@ impl Cx<'_> {
         }
     }
 
-    fn locate(&self, span: Range<usize>) -> Result<Target, String> {
+    fn locate(&self, span: Range<usize>) -> Result<Target, Unremovable> {
         let key = self.lx.string_at(span.start).unwrap_or(span.clone());
         if let Some(edits) = self.shell_flag(span.start)? {
             return Ok(Target::Direct(edits));
@@ -245,7 +257,7 @@ impl Cx<'_> {
 
     /// A `-H`/`--header` argument (in shell, or shell embedded in YAML,
     /// Dockerfiles and Markdown). Ok(None) when the header is not one.
-    fn shell_flag(&self, at: usize) -> Result<Option<Vec<Edit>>, String> {
+    fn shell_flag(&self, at: usize) -> Result<Option<Vec<Edit>>, Unremovable> {
         let b = self.b();
         let ls = line_start(b, at);
         let le = line_end(b, at);
@@ -315,7 +327,7 @@ impl Cx<'_> {
 
     /// Where to cut so the command ends on the line before line `ls`: at
     /// that line's continuation mark (and the blanks before it).
-    fn end_command_before(&self, ls: usize) -> Result<usize, String> {
+    fn end_command_before(&self, ls: usize) -> Result<usize, Unremovable> {
         let b = self.b();
         if ls == 0 {
             return Err("a `-H` line with no command before it".into());
@@ -341,8 +353,8 @@ impl Cx<'_> {
     /// previous line's continuation mark, but that line may be removed
     /// whole too, and the two edits would conflict. Fold such lines into
     /// the last line's edit, which then ends the command before them.
-    fn fold_trailing_flags(&self, groups: &mut Vec<Group>) {
-        let single = |g: &Group| g.edits.len() == 1 && g.edits[0].text.is_empty();
+    fn fold_trailing_flags(&self, groups: &mut Vec<Removal>) {
+        let single = |g: &Removal| g.edits.len() == 1 && g.edits[0].text.is_empty();
         let mut i = 0;
         while i < groups.len() {
             if !single(&groups[i]) {
@@ -566,7 +578,7 @@ impl Cx<'_> {
         open: usize,
         remove: &BTreeSet<usize>,
         may_drop_parent: bool,
-    ) -> Result<Vec<Edit>, String> {
+    ) -> Result<Vec<Edit>, Unremovable> {
         let b = self.b();
         let (close, items) = self
             .items(open)
@@ -716,7 +728,7 @@ impl Cx<'_> {
         &self,
         parent: Option<usize>,
         lines: &BTreeSet<usize>,
-    ) -> Result<Vec<Edit>, String> {
+    ) -> Result<Vec<Edit>, Unremovable> {
         let b = self.b();
         let first = *lines.iter().next().ok_or("no key")?;
         let ind = indent(b, first);

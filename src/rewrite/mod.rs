@@ -27,4 +27,4 @@ pub mod report;
 pub mod verify;
 pub mod write;
 
-pub use plan::{plan, FilePlan, ManualItem, Options, Plan, PlannedEdit};
+pub use plan::{plan, FilePlan, ManualItem, Plan, PlannedEdit, RewriteOptions};

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use super::headers::{removals, Group};
+use super::headers::{removals, Removal};
 use super::lex::Classes;
 use crate::scan::FileKind;
 use crate::source::Edit;
 
-pub fn header_removals(text: &str, spans: &[Range<usize>]) -> (Vec<Group>, Vec<(usize, String)>) {
+pub fn header_removals(text: &str, spans: &[Range<usize>]) -> (Vec<Removal>, Vec<(usize, String)>) {
     let lx = Classes::with(text, crate::lang::javascript::tokens);
     let mut manual = Vec::new();
     let mut arrays: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -28,7 +28,7 @@ pub fn header_removals(text: &str, spans: &[Range<usize>]) -> (Vec<Group>, Vec<(
     let mut groups = Vec::new();
     for (open, members) in arrays {
         match cell(&lx, open, spans, &members) {
-            Ok(edits) => groups.push(Group {
+            Ok(edits) => groups.push(Removal {
                 members: members.clone(),
                 edits,
             }),

@@ -13,7 +13,7 @@ use crate::scan::{FileKind, FileResult, ScanError, ScanReport};
 use crate::source::{Edit, SourceText};
 
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct RewriteOptions {
     /// In env files, add the new variable next to the old one.
     pub keep_old_env: bool,
     /// Rename program identifiers named after OpenRouter too (`--rename-identifiers`).
@@ -87,7 +87,7 @@ pub struct Plan {
     pub files: Vec<FilePlan>,
     pub manual: Vec<ManualItem>,
     /// What no edit can do (deployment variables, keys to revoke, ...).
-    pub checklist: Vec<checklist::Item>,
+    pub checklist: Vec<checklist::ChecklistItem>,
     pub errors: Vec<ScanError>,
 }
 
@@ -121,7 +121,7 @@ struct Cand {
     rule: String,
 }
 
-pub fn plan(report: ScanReport, target: &TargetTable, mut opts: Options) -> Plan {
+pub fn plan(report: ScanReport, target: &TargetTable, mut opts: RewriteOptions) -> Plan {
     let mut files = Vec::new();
     let mut manual = Vec::new();
     if opts.rename_identifiers {
@@ -231,7 +231,7 @@ fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
 pub fn plan_file(
     fr: FileResult,
     target: &TargetTable,
-    opts: &Options,
+    opts: &RewriteOptions,
 ) -> (FilePlan, Vec<ManualItem>) {
     let kind = FileKind::detect(Path::new(&fr.path));
     let src = &fr.source;
@@ -293,7 +293,7 @@ fn triage<'f>(
     fr: &'f FileResult,
     kind: FileKind,
     target: &TargetTable,
-    opts: &Options,
+    opts: &RewriteOptions,
 ) -> Triage<'f> {
     let src = &fr.source;
     let mut t = Triage::default();
@@ -365,7 +365,7 @@ impl Triage<'_> {
         target: &TargetTable,
     ) -> Option<String> {
         match envkeep::insert(src, f, all, target) {
-            envkeep::Outcome::Insert(e) => {
+            envkeep::EnvKeep::Insert(e) => {
                 self.kept_lines.push(src.line_col(f.span.start).0);
                 self.cands.push(Cand {
                     edit: e,
@@ -374,11 +374,11 @@ impl Triage<'_> {
                 });
                 None
             }
-            envkeep::Outcome::Done => {
+            envkeep::EnvKeep::Done => {
                 self.kept_lines.push(src.line_col(f.span.start).0);
                 None
             }
-            envkeep::Outcome::Manual(why) => Some(why),
+            envkeep::EnvKeep::Manual(why) => Some(why),
         }
     }
 }
@@ -389,7 +389,7 @@ fn identifier_cands(
     kind: FileKind,
     fr: &FileResult,
     target: &TargetTable,
-    opts: &Options,
+    opts: &RewriteOptions,
     manual: &mut Vec<ManualItem>,
 ) -> Vec<Cand> {
     let src = &fr.source;

@@ -13,7 +13,7 @@ use crate::style::ColorChoice;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum Mode {
+pub enum RewriteMode {
     DryRun,
     Write,
     Check,
@@ -29,13 +29,13 @@ pub struct RewriteOutput<'a> {
     pub tool: Tool,
     #[schemars(extend("pattern" = crate::report::TABLE_PATTERN))]
     pub table: &'a str,
-    pub mode: Mode,
+    pub mode: RewriteMode,
     pub files: Vec<FileOut<'a>>,
     pub manual: &'a [ManualItem],
     /// What no edit can do: variables to set in deployments, keys to
     /// revoke, config keys set outside the tree, behaviour changes.
-    pub checklist: &'a [super::checklist::Item],
-    pub summary: Summary<'a>,
+    pub checklist: &'a [super::checklist::ChecklistItem],
+    pub summary: RewriteSummary<'a>,
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -50,7 +50,7 @@ pub struct FileOut<'a> {
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct Summary<'a> {
+pub struct RewriteSummary<'a> {
     pub files: usize,
     pub edits: usize,
     pub manual: usize,
@@ -60,7 +60,7 @@ pub struct Summary<'a> {
 
 pub fn json_doc<'a>(
     plan: &'a Plan,
-    mode: Mode,
+    mode: RewriteMode,
     written: &[String],
     failed: &[(String, String)],
     extra_errors: &'a [ScanError],
@@ -76,7 +76,7 @@ pub fn json_doc<'a>(
                 ("failed", Some(why.clone()))
             } else if written.contains(&f.path) {
                 (
-                    if mode == Mode::Branch {
+                    if mode == RewriteMode::Branch {
                         "committed"
                     } else {
                         "written"
@@ -99,7 +99,7 @@ pub fn json_doc<'a>(
         tool: TOOL,
         table: &plan.table,
         mode,
-        summary: Summary {
+        summary: RewriteSummary {
             files: files.len(),
             edits: plan.files.iter().map(|f| f.edits.len()).sum(),
             manual: plan.manual.len(),
@@ -228,7 +228,7 @@ pub fn hold_key_files(plan: &mut Plan, redactor: &Redactor) {
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     plan: &Plan,
-    mode: Mode,
+    mode: RewriteMode,
     format: RewriteFormat,
     written: &[String],
     failed: &[(String, String)],
@@ -250,7 +250,7 @@ pub fn render(
             writeln!(out)?;
         }
         _ => match mode {
-            Mode::DryRun => {
+            RewriteMode::DryRun => {
                 let (patch, redacted) = super::diff::patch(plan.pending(), redactor);
                 out.write_all(&paint_patch(&patch, color))?;
                 if redacted {
@@ -266,7 +266,7 @@ pub fn render(
                     plan.table
                 )?;
             }
-            Mode::Check => {
+            RewriteMode::Check => {
                 for f in plan.files.iter().filter(|f| !f.edits.is_empty()) {
                     writeln!(
                         out,
@@ -285,7 +285,7 @@ pub fn render(
                     plan.manual.len()
                 )?;
             }
-            Mode::Write | Mode::Branch => {
+            RewriteMode::Write | RewriteMode::Branch => {
                 for p in written {
                     let n = plan
                         .files

@@ -11,18 +11,18 @@ use serde_json::Value;
 /// Which envelope the list came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Shape {
+pub enum CatalogShape {
     Openai,
     Phaseo,
     Openrouter,
 }
 
-impl Shape {
+impl CatalogShape {
     pub fn as_str(self) -> &'static str {
         match self {
-            Shape::Openai => "openai",
-            Shape::Phaseo => "phaseo",
-            Shape::Openrouter => "openrouter",
+            CatalogShape::Openai => "openai",
+            CatalogShape::Phaseo => "phaseo",
+            CatalogShape::Openrouter => "openrouter",
         }
     }
 }
@@ -37,7 +37,7 @@ pub enum CatalogError {
         message: String,
     },
     #[error("{origin}: not a models list: expected {{\"data\":[{{\"id\":..}}]}} or {{\"models\":[..]}}, found {found}")]
-    Shape { origin: String, found: String },
+    CatalogShape { origin: String, found: String },
     #[error("{origin}: models list entry {index} has no string 'id'")]
     Entry { origin: String, index: usize },
 }
@@ -47,7 +47,7 @@ pub enum CatalogError {
 pub struct Catalog {
     /// File path or URL it was read from.
     pub origin: String,
-    pub shape: Shape,
+    pub shape: CatalogShape,
     /// The day it was read (`YYYY-MM-DD`).
     pub read_on: String,
     /// Every id the gateway accepts, aliases included.
@@ -81,15 +81,15 @@ impl Catalog {
                             && m.get("providers").is_none())
                 });
                 let shape = if openrouter {
-                    Shape::Openrouter
+                    CatalogShape::Openrouter
                 } else {
-                    Shape::Openai
+                    CatalogShape::Openai
                 };
                 (shape, items)
             }
-            (_, Some(Value::Array(items))) => (Shape::Phaseo, items),
+            (_, Some(Value::Array(items))) => (CatalogShape::Phaseo, items),
             _ => {
-                return Err(CatalogError::Shape {
+                return Err(CatalogError::CatalogShape {
                     origin: origin.to_owned(),
                     found: describe(&v),
                 })
@@ -178,7 +178,7 @@ mod tests {
             "2026-06-01",
         )
         .unwrap();
-        assert_eq!(c.shape, Shape::Openai);
+        assert_eq!(c.shape, CatalogShape::Openai);
         assert_eq!(c.ids.iter().collect::<Vec<_>>(), ["gpt-4o", "later"]);
         assert_eq!(c.deactivated, 1);
 
@@ -188,7 +188,7 @@ mod tests {
             "2026-06-01",
         )
         .unwrap();
-        assert_eq!(c.shape, Shape::Phaseo);
+        assert_eq!(c.shape, CatalogShape::Phaseo);
         assert!(c.ids.contains("openai/gpt-5-latest"));
         assert!(c.ids.contains("anthropic/claude-sonnet-4.6"));
 
@@ -198,7 +198,7 @@ mod tests {
             "2026-06-01",
         )
         .unwrap();
-        assert_eq!(c.shape, Shape::Openrouter);
+        assert_eq!(c.shape, CatalogShape::Openrouter);
         assert_eq!(
             c.serves("anthropic/claude-sonnet-4.6:nitro"),
             Some("anthropic/claude-sonnet-4.6")
@@ -227,7 +227,7 @@ mod tests {
         let e = Catalog::parse("c.json", r#"{"items":[]}"#, "2026-06-01").unwrap_err();
         assert!(e.to_string().contains("keys items"), "{e}");
         let bare = Catalog::parse("c.json", r#"[{"id":"a/b"}]"#, "2026-06-01").unwrap();
-        assert_eq!((bare.shape, bare.ids.len()), (Shape::Openai, 1));
+        assert_eq!((bare.shape, bare.ids.len()), (CatalogShape::Openai, 1));
         let e = Catalog::parse("c.json", r#"{"data":{"id":"a/b"}}"#, "2026-06-01").unwrap_err();
         assert!(e.to_string().contains("keys data"), "{e}");
         let e = Catalog::parse(

@@ -5,7 +5,7 @@
 use super::detect::{Detector, FileCtx, Outcome};
 use crate::finding::{Finding, Fix};
 use crate::lang::lexer::Lexed;
-use crate::lang::{Catalog, FileKind, Manifest, PackageUse, Read};
+use crate::lang::{CatalogRole, FileKind, Manifest, PackageUse, Read};
 use crate::source::{Edit, SourceText};
 
 /// Detect in one file. Secrets are found over the whole file (comments
@@ -88,9 +88,9 @@ fn package_use(cx: &mut FileCtx, p: PackageUse) {
         .and_then(|s| s.version.clone());
     let f = cx.out.findings.last_mut().expect("just pushed");
     match p.catalog {
-        Catalog::No | Catalog::Entry(None) => {}
-        Catalog::Reference => f.message.push_str(CATALOG_NOTE),
-        Catalog::Entry(Some(value)) => {
+        CatalogRole::No | CatalogRole::Entry(None) => {}
+        CatalogRole::Reference => f.message.push_str(CATALOG_NOTE),
+        CatalogRole::Entry(Some(value)) => {
             let (Some(version), Some(e)) = (version, f.edit.as_mut()) else {
                 return;
             };

@@ -467,13 +467,13 @@ pub fn no_key_leak(name: &str, bytes: &[u8], body: &str, t: usize) {
 /// format, through the same rendering and redaction as the command.
 pub fn rewrite_outputs(name: &str, bytes: &[u8], t: usize) -> Vec<u8> {
     use llmgw_migrate::cli::RewriteFormat;
-    use llmgw_migrate::rewrite::report::{redact, render, Mode};
+    use llmgw_migrate::rewrite::report::{redact, render, RewriteMode};
     let mut plan = plan_one(name, bytes, t);
     let r = llmgw_migrate::redact::Redactor::for_rules(rules());
     redact(&mut plan, &r);
     let written: Vec<String> = plan.pending().map(|f| f.path.clone()).collect();
     let mut all = Vec::new();
-    for mode in [Mode::DryRun, Mode::Check, Mode::Write] {
+    for mode in [RewriteMode::DryRun, RewriteMode::Check, RewriteMode::Write] {
         for format in [RewriteFormat::Diff, RewriteFormat::Json] {
             let color = llmgw_migrate::style::ColorChoice(false);
             let out = render(
@@ -509,7 +509,7 @@ pub fn plan_one(name: &str, bytes: &[u8], t: usize) -> llmgw_migrate::rewrite::P
     llmgw_migrate::rewrite::plan(
         report,
         &target(t).table,
-        llmgw_migrate::rewrite::Options::default(),
+        llmgw_migrate::rewrite::RewriteOptions::default(),
     )
 }
 
