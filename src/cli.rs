@@ -328,6 +328,8 @@ pub enum ParityFormat {
     Junit,
     /// Markdown, e.g. for a job summary.
     Markdown,
+    /// One self-contained HTML page: filters, answers side by side, charts.
+    Html,
 }
 
 #[derive(Debug, Clone, Args)]

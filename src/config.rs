@@ -32,7 +32,7 @@ use crate::rules::Rules;
 pub const FILE_NAME: &str = "llmgw-migrate.toml";
 
 /// Values `[parity] format` accepts (the names of `parity --format`).
-const PARITY_FORMATS: &[&str] = &["human", "json", "junit", "markdown"];
+const PARITY_FORMATS: &[&str] = &["human", "json", "junit", "markdown", "html"];
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

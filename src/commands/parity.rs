@@ -87,7 +87,7 @@ fn format(flag: Option<ParityFormat>, file: Option<&str>) -> anyhow::Result<Pari
     Ok(match (flag, file) {
         (Some(f), _) => f,
         (None, Some(s)) => <ParityFormat as clap::ValueEnum>::from_str(s, true)
-            .map_err(|_| anyhow::anyhow!("llmgw-migrate.toml: [parity] format '{s}' is not one of human, json, junit, markdown"))?,
+            .map_err(|_| anyhow::anyhow!("llmgw-migrate.toml: [parity] format '{s}' is not one of human, json, junit, markdown, html"))?,
         (None, None) => ParityFormat::Human,
     })
 }
@@ -197,5 +197,6 @@ fn render(
         }
         ParityFormat::Junit => report::junit(rep),
         ParityFormat::Markdown => report::markdown(rep),
+        ParityFormat::Html => parity::html::html(rep),
     })
 }

@@ -10,6 +10,7 @@ pub mod compare;
 pub mod config;
 pub mod error;
 pub mod golden;
+pub mod html;
 pub mod meaning;
 pub mod models;
 pub mod negative;
@@ -479,6 +480,11 @@ async fn run_one(
         required: prompt.required,
         elapsed_ms: rb.total_ms.max(rc.total_ms),
         samples: rates,
+        tags: prompt.tags.clone(),
+        shown: Some(report::Shown {
+            baseline: report::ShownAnswer::of(&rb),
+            candidate: report::ShownAnswer::of(&rc),
+        }),
     };
     (result, by_side(rb, rc, rest))
 }
@@ -547,6 +553,8 @@ fn mapping_error(
         required: prompt.required,
         elapsed_ms: 0.0,
         samples: None,
+        tags: prompt.tags.clone(),
+        shown: None,
     }
 }
 

@@ -40,6 +40,51 @@ pub struct PromptResult {
     /// With `samples` > 1: how often the answers agree.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<crate::parity::compare::SampleRates>,
+    /// The prompt's tags in the golden set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The shown pair's answers and figures (HTML report); `None` when
+    /// nothing was sent. JSON has the checks instead.
+    #[serde(skip)]
+    pub shown: Option<Shown>,
+}
+
+/// What each side answered in the pair the checks ran on.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    pub baseline: ShownAnswer,
+    pub candidate: ShownAnswer,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ShownAnswer {
+    /// The answer text, then one line per tool call.
+    pub text: String,
+    /// Why there is no answer.
+    pub error: Option<String>,
+    pub total_ms: Option<f64>,
+    pub ttft_ms: Option<f64>,
+    pub tokens: Option<u64>,
+}
+
+impl ShownAnswer {
+    pub fn of(r: &Response) -> ShownAnswer {
+        let mut text = r.text.clone();
+        for t in &r.tool_calls {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&format!("[tool call] {}({})", t.name, t.arguments));
+        }
+        ShownAnswer {
+            text,
+            error: r.error.clone(),
+            // A request that never completed has no meaningful time.
+            total_ms: (r.status.is_some() || r.error.is_none()).then_some(r.total_ms),
+            ttft_ms: r.ttft_ms,
+            tokens: r.usage.map(|u| u.total_tokens),
+        }
+    }
 }
 
 /// Reported cost per side; `null` where the gateway returned none.
@@ -308,7 +353,7 @@ fn mark(s: Status, color: ColorChoice) -> String {
     color.paint(style::fg(c).bold(), &format!("{t:<5}"))
 }
 
-fn sym(s: Option<Status>) -> &'static str {
+pub(super) fn sym(s: Option<Status>) -> &'static str {
     match s {
         Some(Status::Pass) => "✓",
         Some(Status::Fail) => "✗",
@@ -319,7 +364,7 @@ fn sym(s: Option<Status>) -> &'static str {
 }
 
 /// The table's columns: one check, or the worst of several.
-const COLUMNS: [(&str, &[&str]); 6] = [
+pub(super) const COLUMNS: [(&str, &[&str]); 6] = [
     ("TEXT", &["text", "json"]),
     ("FINISH", &["finish_reason"]),
     ("MODEL", &["model", "model_mapping"]),
@@ -331,7 +376,7 @@ const COLUMNS: [(&str, &[&str]); 6] = [
     ("RESP", &["response"]),
 ];
 
-fn column(p: &PromptResult, names: &[&str]) -> Option<Status> {
+pub(super) fn column(p: &PromptResult, names: &[&str]) -> Option<Status> {
     p.checks
         .iter()
         .filter(|c| names.contains(&c.name.as_str()))
@@ -381,7 +426,7 @@ pub fn text_diff(b: &str, c: &str, color: ColorChoice) -> String {
     out
 }
 
-fn value_text(v: &serde_json::Value) -> String {
+pub(super) fn value_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
