@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod finding;
 pub mod fleet;
+#[cfg(feature = "parity")]
 pub mod parity;
 pub mod redact;
 pub mod report;

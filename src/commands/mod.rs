@@ -2,6 +2,7 @@
 
 mod branch;
 mod man;
+#[cfg(feature = "parity")]
 mod parity;
 mod report;
 mod rewrite;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Scan(args) => scan::run(args, cli.rules.as_deref(), color),
         Command::Rewrite(args) => rewrite::run(args, cli.rules.as_deref(), color),
+        #[cfg(feature = "parity")]
         Command::Parity(args) => parity::run(args, cli.rules.as_deref(), color),
     }
 }
