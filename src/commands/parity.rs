@@ -136,7 +136,7 @@ fn check_selection(
     match shard {
         Some((i, n)) => {
             eprintln!(
-                "llmgw-migrate: shard {i}/{n} of {} has no prompts",
+                "llmgw-migrate: warning: shard {i}/{n} of {} has no prompts: nothing will be compared",
                 prepared.golden_file
             );
             Ok(())

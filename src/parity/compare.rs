@@ -841,10 +841,13 @@ fn finish_reason(e: &Expect, b: &Response, c: &Response) -> Check {
             } else {
                 "same after mapping provider-native reasons"
             }
-        } else if bf.is_none() || cf.is_none() {
-            "missing on one side"
         } else {
-            "differ"
+            match (bf, cf) {
+                (None, None) => "missing on both sides",
+                (None, _) => "missing on the baseline",
+                (_, None) => "missing on the candidate",
+                _ => "differ",
+            }
         },
     )
 }
@@ -1294,5 +1297,22 @@ mod tests {
         let checks = compare(&p, false, ("a", "b"), &b, &err);
         assert_eq!(overall(&checks), Status::Error);
         assert_eq!(checks.len(), 1);
+    }
+
+    #[test]
+    fn a_missing_finish_reason_names_the_side_that_lacks_it() {
+        let p = prompt();
+        let detail = |b: Option<&str>, c: Option<&str>| {
+            let (mut rb, mut rc) = (resp("x", "m", (1, 1)), resp("x", "m", (1, 1)));
+            rb.finish_reason = b.map(str::to_owned);
+            rc.finish_reason = c.map(str::to_owned);
+            let f = finish_reason(&p.expect, &rb, &rc);
+            assert_eq!(f.status, Status::Fail);
+            f.detail
+        };
+        assert_eq!(detail(None, None), "missing on both sides");
+        assert_eq!(detail(None, Some("stop")), "missing on the baseline");
+        assert_eq!(detail(Some("stop"), None), "missing on the candidate");
+        assert_eq!(detail(Some("stop"), Some("length")), "differ");
     }
 }

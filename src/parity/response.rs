@@ -623,6 +623,11 @@ data: [DONE]\n\n";
             r#"{"error":{"message":"No connected db.","type":"None","param":"None","code":"400"}}"#,
         );
         assert_eq!(d, "No connected db.");
+        // The same with JSON nulls: neither names anything either.
+        let (d, _) = describe_error_body(
+            r#"{"error":{"message":"No connected db.","type":null,"param":null,"code":null}}"#,
+        );
+        assert_eq!(d, "No connected db.");
         let body = r#"{"id":"gen-9","model":"openai/gpt-4o","provider":"OpenAI","choices":[{"index":0,"message":{"role":"assistant","content":"Paris","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4,"cost":0.1}}"#;
         let r = parse(&ex(200, "application/json", body), Mode::NonStream);
         assert_eq!(r.error, None);
