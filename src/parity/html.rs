@@ -278,6 +278,9 @@ fn gateways(o: &mut String, r: &Report) {
 
 /// Said once: which side returned no cost. Prices are never estimated.
 fn cost_note(r: &Report) -> Option<String> {
+    if r.prompts.is_empty() {
+        return None;
+    }
     let some =
         |f: fn(&report::CostPair) -> Option<f64>| r.prompts.iter().any(|p| f(&p.cost).is_some());
     let (b, c) = (some(|c| c.baseline), some(|c| c.candidate));
@@ -526,6 +529,23 @@ fn details(o: &mut String, p: &PromptResult, b: &ShownAnswer, c: &ShownAnswer) {
             esc(&t.detail)
         );
     }
+    if p.shown.is_none() {
+        o.push_str("<p class=\"note\">Nothing was sent: see the failing check below.</p>\n");
+    } else {
+        answers(o, p, b, c);
+    }
+    failing_checks(o, p);
+    if !p.notes.is_empty() {
+        o.push_str("<ul class=\"notes muted\">");
+        for n in &p.notes {
+            let _ = write!(o, "<li>{}</li>", esc(n));
+        }
+        o.push_str("</ul>\n");
+    }
+}
+
+/// Both answers side by side, with the word diff.
+fn answers(o: &mut String, p: &PromptResult, b: &ShownAnswer, c: &ShownAnswer) {
     let model = |m: &Option<String>| {
         m.as_deref()
             .map_or(String::new(), |m| format!(" · <code>{}</code>", esc(m)))
@@ -540,41 +560,39 @@ fn details(o: &mut String, p: &PromptResult, b: &ShownAnswer, c: &ShownAnswer) {
         model(&p.models.candidate),
         answer_or_error(c, dc)
     );
+}
+
+/// What did not pass, with both values (the text check's verdict is
+/// already above the answers).
+fn failing_checks(o: &mut String, p: &PromptResult) {
     let bad: Vec<&Check> = p
         .checks
         .iter()
-        // The text check's verdict is already above the answers.
         .filter(|c| matches!(c.status, Status::Fail | Status::Error) && c.name != "text")
         .collect();
-    if !bad.is_empty() {
-        o.push_str("<ul class=\"checks\">");
-        for ch in bad {
+    if bad.is_empty() {
+        return;
+    }
+    o.push_str("<ul class=\"checks\">");
+    for ch in bad {
+        let _ = write!(
+            o,
+            "<li><span class=\"chip {}\">{}</span> {}",
+            ch.status.as_str(),
+            esc(&ch.name),
+            esc(&ch.detail)
+        );
+        if ch.name != "response" {
             let _ = write!(
                 o,
-                "<li><span class=\"chip {}\">{}</span> {}",
-                ch.status.as_str(),
-                esc(&ch.name),
-                esc(&ch.detail)
+                " <span class=\"muted\">(baseline {}, candidate {})</span>",
+                esc(&clip(&report::value_text(&ch.baseline), 300)),
+                esc(&clip(&report::value_text(&ch.candidate), 300))
             );
-            if ch.name != "response" {
-                let _ = write!(
-                    o,
-                    " <span class=\"muted\">(baseline {}, candidate {})</span>",
-                    esc(&clip(&report::value_text(&ch.baseline), 300)),
-                    esc(&clip(&report::value_text(&ch.candidate), 300))
-                );
-            }
-            o.push_str("</li>");
         }
-        o.push_str("</ul>\n");
+        o.push_str("</li>");
     }
-    if !p.notes.is_empty() {
-        o.push_str("<ul class=\"notes muted\">");
-        for n in &p.notes {
-            let _ = write!(o, "<li>{}</li>", esc(n));
-        }
-        o.push_str("</ul>\n");
-    }
+    o.push_str("</ul>\n");
 }
 
 fn answer_or_error(a: &ShownAnswer, diffed: String) -> String {
