@@ -40,6 +40,7 @@ pub enum Command {
     /// Rewrite OpenRouter dependencies for a target gateway (dry-run by default).
     Rewrite(RewriteArgs),
     /// Replay a golden prompt set against two gateways and compare the answers.
+    #[cfg(feature = "parity")]
     Parity(ParityArgs),
     /// Combine the JSON reports of many repositories (fleet migrations).
     Report {
@@ -328,6 +329,8 @@ pub enum ParityFormat {
     Junit,
     /// Markdown, e.g. for a job summary.
     Markdown,
+    /// One self-contained HTML page: filters, answers side by side, charts.
+    Html,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -60,7 +60,7 @@ pub enum ConfigError {
 }
 
 /// Values `[parity] format` accepts (the names of `parity --format`).
-const PARITY_FORMATS: &[&str] = &["human", "json", "junit", "markdown"];
+const PARITY_FORMATS: &[&str] = &["human", "json", "junit", "markdown", "html"];
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,6 +11,7 @@ pub mod config;
 pub mod finding;
 pub mod fleet;
 pub mod lang;
+#[cfg(feature = "parity")]
 pub mod parity;
 pub mod redact;
 pub mod report;

@@ -1,6 +1,10 @@
 //! `completions` and `man`: the scripts and the page name every command, and
 //! the bash script is valid shell.
 
+// Without the `parity` feature the tests that need it are left out, and
+// their helpers with them.
+#![cfg_attr(not(feature = "parity"), allow(dead_code, unused_imports))]
+
 mod common;
 
 use std::process::Command;
@@ -9,6 +13,8 @@ use common::{here, run};
 
 const COMMANDS: [&str; 6] = ["scan", "rewrite", "parity", "rules", "completions", "man"];
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn completions_for_every_shell_name_the_commands() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
@@ -54,6 +60,8 @@ fn unknown_shell_is_a_usage_error() {
     assert!(r.stderr.contains("tcsh"), "{}", r.stderr);
 }
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn man_page_is_roff_with_every_command() {
     let r = run(here(), &["man"]);

@@ -1,6 +1,10 @@
 //! `report merge` run as a platform engineer runs it: real scan, rewrite
 //! and parity reports of several repositories in, one fleet view out.
 
+// Without the `parity` feature the tests that need it are left out, and
+// their helpers with them.
+#![cfg_attr(not(feature = "parity"), allow(dead_code, unused_imports))]
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -144,6 +148,8 @@ fn count(findings: &Value, key: &str, value: &str) -> u64 {
         .count() as u64
 }
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn totals_equal_the_sum_of_the_inputs() {
     let f = fleet();
@@ -230,6 +236,8 @@ fn totals_equal_the_sum_of_the_inputs() {
     assert!(reach.windows(2).all(|w| w[0] >= w[1]), "{reach:?}");
 }
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn an_older_table_is_flagged_in_every_format() {
     let f = fleet();
@@ -270,6 +278,8 @@ fn an_older_table_is_flagged_in_every_format() {
     );
 }
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn a_bad_file_is_named_and_the_others_still_merge() {
     let f = fleet();
@@ -314,6 +324,8 @@ fn a_bad_file_is_named_and_the_others_still_merge() {
     assert!(md.contains("7-package.json"));
 }
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn html_is_self_contained_and_escaped() {
     let f = fleet();

@@ -2,6 +2,10 @@
 //! --from listing the embedded tables, --kinds the finding kinds, and one
 //! man page with EXIT STATUS and no references to pages that do not exist.
 
+// Without the `parity` feature the tests that need it are left out, and
+// their helpers with them.
+#![cfg_attr(not(feature = "parity"), allow(dead_code, unused_imports))]
+
 mod common;
 
 use std::process::Command;
@@ -29,6 +33,8 @@ fn lists_values<E: ValueEnum>(help: &str, what: &str) {
     }
 }
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn format_values_have_a_line_each() {
     lists_values::<ScanFormat>(&ok(here(), &["scan", "--help"]), "scan");
@@ -115,6 +121,8 @@ fn rules_show_says_what_it_takes() {
     assert!(help.contains("alias"), "{help}");
 }
 
+// Expects the `parity` subcommand (cargo feature `parity`).
+#[cfg(feature = "parity")]
 #[test]
 fn man_page_is_one_page_with_exit_status() {
     let man = ok(here(), &["man"]);

@@ -798,6 +798,13 @@ async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
         "{:?}",
         p.notes
     );
+    // The HTML report shows the judge's reason above the two answers.
+    let html = llmgw_migrate::parity::html::html(&r.report);
+    assert!(
+        html.contains("judge: different (only one mentions Lyon)</p>"),
+        "{html}"
+    );
+    assert!(html.contains("Paris.<ins> Or Lyon.</ins>"), "{html}");
     let e = check(&r.report, "embedded", "stream", "text");
     assert_eq!(e.status, Status::Fail);
     assert!(e.detail.contains("cosine 0.816"), "{}", e.detail);

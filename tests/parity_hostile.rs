@@ -104,7 +104,7 @@ async fn echoed_keys_never_reach_a_report() {
         ]
     };
     let mut seen = String::new();
-    for format in ["human", "json", "junit", "markdown"] {
+    for format in ["human", "json", "junit", "markdown", "html"] {
         let mut a = args.clone();
         a.extend(["--format".into(), format.into()]);
         let mut e = envs();

@@ -2,6 +2,7 @@
 
 mod branch;
 mod man;
+#[cfg(feature = "parity")]
 mod parity;
 mod report;
 mod rewrite;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Scan(args) => scan::run(args, cli.rules.as_deref(), color),
         Command::Rewrite(args) => rewrite::run(args, cli.rules.as_deref(), color),
+        #[cfg(feature = "parity")]
         Command::Parity(args) => parity::run(args, cli.rules.as_deref(), color),
     }
 }

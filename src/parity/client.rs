@@ -121,7 +121,7 @@ impl Client {
         limit: Arc<Semaphore>,
         policy: RetryPolicy,
         max_bytes: usize,
-    ) -> anyhow::Result<Client> {
+    ) -> Result<Client, reqwest::Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs_f64(gw.timeout_s.min(30.0)))
             .redirect(redirect_policy())
@@ -291,23 +291,12 @@ fn into_text(bytes: Vec<u8>) -> String {
 }
 
 /// The error a refused redirect carries.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("refused a redirect from {from} to another origin, {to}: it would receive the credentials (point base_url at the final host)")]
 struct CrossOrigin {
     from: String,
     to: String,
 }
-
-impl std::fmt::Display for CrossOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "refused a redirect from {} to another origin, {}: it would receive the credentials (point base_url at the final host)",
-            self.from, self.to
-        )
-    }
-}
-
-impl std::error::Error for CrossOrigin {}
 
 /// Follow redirects on the same origin only. reqwest drops `Authorization`
 /// on a cross-host redirect but not `x-api-key` or headers from `headers:`;

@@ -736,99 +736,35 @@ pub fn compare(
     c: &Response,
 ) -> Vec<Check> {
     let e = &prompt.expect;
-    let mut out = Vec::new();
     let resp = |r: &Response| json!({"status": r.status, "error": r.error, "attempts": r.attempts});
     if b.error.is_some() || c.error.is_some() {
-        let mut d = Vec::new();
-        if let Some(x) = &b.error {
-            d.push(format!("baseline: {x}"));
-        }
-        if let Some(x) = &c.error {
-            d.push(format!("candidate: {x}"));
-        }
-        out.push(check(
+        // Nothing else can be compared without both answers.
+        return vec![check(
             "response",
             Status::Error,
             resp(b),
             resp(c),
-            d.join("; "),
-        ));
-        return out;
+            response_errors(b, c),
+        )];
     }
-    out.push(check(
+    let mut out = vec![check(
         "response",
         Status::Pass,
         resp(b),
         resp(c),
         "both complete",
-    ));
+    )];
     out.push(text(&e.text, &b.text, &c.text));
     if wants_json(prompt) && !matches!(e.text, TextExpect::Json | TextExpect::JsonValid) {
-        let (vb, vc) = (
-            parse_json_text(&b.text).is_some(),
-            parse_json_text(&c.text).is_some(),
-        );
-        out.push(check(
-            "json",
-            pass_fail(vb && vc),
-            json!(vb),
-            json!(vc),
-            "response_format asks for JSON: is each answer valid JSON",
-        ));
+        out.push(json_validity(b, c));
     }
     reference_checks(e, &b.text, &c.text, &mut out);
     if let Some(max) = e.cost_max_ratio {
         out.push(cost(max, b.cost, c.cost));
     }
-    let (bf, cf) = (b.finish_reason.as_deref(), c.finish_reason.as_deref());
-    let (nb, nc) = (bf.map(finish_key), cf.map(finish_key));
-    out.push(if e.finish_reason {
-        check(
-            "finish_reason",
-            pass_fail(nb.is_some() && nb == nc),
-            json!(bf),
-            json!(cf),
-            if nb.is_some() && nb == nc {
-                if bf == cf {
-                    "same"
-                } else {
-                    "same after mapping provider-native reasons"
-                }
-            } else if bf.is_none() || cf.is_none() {
-                "missing on one side"
-            } else {
-                "differ"
-            },
-        )
-    } else {
-        check(
-            "finish_reason",
-            Status::Skip,
-            json!(bf),
-            json!(cf),
-            "not compared",
-        )
-    });
+    out.push(finish_reason(e, b, c));
     out.push(model(e, sent, b, c));
-    let (bu, cu) = (b.usage, c.usage);
-    out.push(tokens(
-        "prompt_tokens",
-        &e.prompt_tokens,
-        bu.map(|u| u.prompt_tokens),
-        cu.map(|u| u.prompt_tokens),
-    ));
-    out.push(tokens(
-        "completion_tokens",
-        &e.completion_tokens,
-        bu.map(|u| u.completion_tokens),
-        cu.map(|u| u.completion_tokens),
-    ));
-    out.push(tokens(
-        "total_tokens",
-        &e.total_tokens,
-        bu.map(|u| u.total_tokens),
-        cu.map(|u| u.total_tokens),
-    ));
+    out.extend(token_checks(e, b, c));
     let has_tools = prompt.tools.is_some()
         || !b.tool_calls.is_empty()
         || !c.tool_calls.is_empty()
@@ -853,6 +789,91 @@ pub fn compare(
         &c.rate_headers,
     ));
     out
+}
+
+fn response_errors(b: &Response, c: &Response) -> String {
+    let mut d = Vec::new();
+    if let Some(x) = &b.error {
+        d.push(format!("baseline: {x}"));
+    }
+    if let Some(x) = &c.error {
+        d.push(format!("candidate: {x}"));
+    }
+    d.join("; ")
+}
+
+/// `response_format` asks for JSON: is each answer valid JSON.
+fn json_validity(b: &Response, c: &Response) -> Check {
+    let (vb, vc) = (
+        parse_json_text(&b.text).is_some(),
+        parse_json_text(&c.text).is_some(),
+    );
+    check(
+        "json",
+        pass_fail(vb && vc),
+        json!(vb),
+        json!(vc),
+        "response_format asks for JSON: is each answer valid JSON",
+    )
+}
+
+fn finish_reason(e: &Expect, b: &Response, c: &Response) -> Check {
+    let (bf, cf) = (b.finish_reason.as_deref(), c.finish_reason.as_deref());
+    if !e.finish_reason {
+        return check(
+            "finish_reason",
+            Status::Skip,
+            json!(bf),
+            json!(cf),
+            "not compared",
+        );
+    }
+    let (nb, nc) = (bf.map(finish_key), cf.map(finish_key));
+    let same = nb.is_some() && nb == nc;
+    check(
+        "finish_reason",
+        pass_fail(same),
+        json!(bf),
+        json!(cf),
+        if same {
+            if bf == cf {
+                "same"
+            } else {
+                "same after mapping provider-native reasons"
+            }
+        } else {
+            match (bf, cf) {
+                (None, None) => "missing on both sides",
+                (None, _) => "missing on the baseline",
+                (_, None) => "missing on the candidate",
+                _ => "differ",
+            }
+        },
+    )
+}
+
+fn token_checks(e: &Expect, b: &Response, c: &Response) -> [Check; 3] {
+    let (bu, cu) = (b.usage, c.usage);
+    [
+        tokens(
+            "prompt_tokens",
+            &e.prompt_tokens,
+            bu.map(|u| u.prompt_tokens),
+            cu.map(|u| u.prompt_tokens),
+        ),
+        tokens(
+            "completion_tokens",
+            &e.completion_tokens,
+            bu.map(|u| u.completion_tokens),
+            cu.map(|u| u.completion_tokens),
+        ),
+        tokens(
+            "total_tokens",
+            &e.total_tokens,
+            bu.map(|u| u.total_tokens),
+            cu.map(|u| u.total_tokens),
+        ),
+    ]
 }
 
 /// Informational: which field or header names only one side returns.
@@ -1276,5 +1297,22 @@ mod tests {
         let checks = compare(&p, false, ("a", "b"), &b, &err);
         assert_eq!(overall(&checks), Status::Error);
         assert_eq!(checks.len(), 1);
+    }
+
+    #[test]
+    fn a_missing_finish_reason_names_the_side_that_lacks_it() {
+        let p = prompt();
+        let detail = |b: Option<&str>, c: Option<&str>| {
+            let (mut rb, mut rc) = (resp("x", "m", (1, 1)), resp("x", "m", (1, 1)));
+            rb.finish_reason = b.map(str::to_owned);
+            rc.finish_reason = c.map(str::to_owned);
+            let f = finish_reason(&p.expect, &rb, &rc);
+            assert_eq!(f.status, Status::Fail);
+            f.detail
+        };
+        assert_eq!(detail(None, None), "missing on both sides");
+        assert_eq!(detail(None, Some("stop")), "missing on the baseline");
+        assert_eq!(detail(Some("stop"), None), "missing on the candidate");
+        assert_eq!(detail(Some("stop"), Some("length")), "differ");
     }
 }

@@ -12,16 +12,9 @@ use serde_saphyr::{Location, Spanned};
 use super::redact::{looks_like_key, Redactor};
 
 /// `file:line:col: message` for a problem found after parsing.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 pub struct InputError(pub String);
-
-impl std::fmt::Display for InputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for InputError {}
 
 pub fn at(file: &str, loc: &Location, msg: impl std::fmt::Display) -> InputError {
     let msg = msg.to_string();
@@ -264,97 +257,10 @@ pub fn parse(file: &str, text: &str) -> Result<Config, InputError> {
 }
 
 fn side(file: &str, role: &str, s: SideFile) -> Result<Gateway, InputError> {
-    let url = s.base_url.value.trim().trim_end_matches('/').to_owned();
-    let host = match url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-    {
-        Some(rest) => rest.split('/').next().unwrap_or("").to_owned(),
-        None => {
-            return Err(at(
-                file,
-                &s.base_url.referenced,
-                format!("{role}.base_url must start with http:// or https:// (got '{url}')"),
-            ))
-        }
-    };
-    if host.is_empty() {
-        return Err(at(file, &s.base_url.referenced, "base_url has no host"));
-    }
-    if url.contains('@') && url.split('/').nth(2).is_some_and(|h| h.contains('@')) {
-        return Err(at(
-            file,
-            &s.base_url.referenced,
-            "credentials in base_url are not allowed; name an env var in api_key_env",
-        ));
-    }
-    let api_key_env = match s.api_key_env {
-        Some(v) => {
-            let ok = !v.value.is_empty()
-                && v.value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !v.value.starts_with(|c: char| c.is_ascii_digit())
-                && !looks_like_key(&v.value);
-            if !ok {
-                // Someone pasted a key here: say so without echoing it.
-                return Err(at(
-                    file,
-                    &v.referenced,
-                    "api_key_env must be the NAME of an environment variable (letters, digits, _), not a key",
-                ));
-            }
-            Some(v.value)
-        }
-        None => None,
-    };
-    let auth = match &s.auth {
-        None => {
-            if api_key_env.is_some() {
-                Auth::Bearer
-            } else {
-                Auth::None
-            }
-        }
-        Some(a) => match a.value.as_str() {
-            "bearer" => Auth::Bearer,
-            "x-api-key" => Auth::XApiKey,
-            "none" => Auth::None,
-            other => {
-                return Err(at(
-                    file,
-                    &a.referenced,
-                    format!("auth must be bearer, x-api-key or none (got '{other}')"),
-                ))
-            }
-        },
-    };
-    if auth != Auth::None && api_key_env.is_none() {
-        let loc = s.auth.as_ref().map_or(Location::UNKNOWN, |a| a.referenced);
-        return Err(at(file, &loc, format!("{role}: auth needs api_key_env")));
-    }
-    let mut pairs: Vec<_> = s.headers.into_iter().collect();
-    pairs.sort_by(|a, b| a.0.value.cmp(&b.0.value));
-    let mut headers = Vec::new();
-    for (k, v) in pairs {
-        if is_secret_header(&k.value) {
-            return Err(at(
-                file,
-                &k.referenced,
-                format!(
-                    "header '{}' carries a credential; keys come only from the env var named in api_key_env",
-                    k.value
-                ),
-            ));
-        }
-        if k.value.is_empty() || !k.value.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
-            return Err(at(file, &k.referenced, "invalid header name"));
-        }
-        if v.value.contains(['\r', '\n']) {
-            return Err(at(file, &v.referenced, "header value must be one line"));
-        }
-        headers.push((k.value, v.value));
-    }
+    let (url, host) = base_url(file, role, &s.base_url)?;
+    let api_key_env = s.api_key_env.map(|v| key_variable(file, v)).transpose()?;
+    let auth = auth(file, role, s.auth.as_ref(), api_key_env.is_some())?;
+    let headers = headers(file, s.headers)?;
     let timeout_s = match s.timeout_s {
         Some(t) if !(t.value > 0.0 && t.value <= 3600.0) => {
             return Err(at(file, &t.referenced, "timeout_s must be > 0 and <= 3600"))
@@ -379,6 +285,118 @@ fn side(file: &str, role: &str, s: SideFile) -> Result<Gateway, InputError> {
         }),
         map_models: s.map_models.map(|m| m.value),
     })
+}
+
+/// The base URL without a trailing slash, and its host.
+fn base_url(
+    file: &str,
+    role: &str,
+    base_url: &Spanned<String>,
+) -> Result<(String, String), InputError> {
+    let url = base_url.value.trim().trim_end_matches('/').to_owned();
+    let host = match url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
+        Some(rest) => rest.split('/').next().unwrap_or("").to_owned(),
+        None => {
+            return Err(at(
+                file,
+                &base_url.referenced,
+                format!("{role}.base_url must start with http:// or https:// (got '{url}')"),
+            ))
+        }
+    };
+    if host.is_empty() {
+        return Err(at(file, &base_url.referenced, "base_url has no host"));
+    }
+    if url.contains('@') && url.split('/').nth(2).is_some_and(|h| h.contains('@')) {
+        return Err(at(
+            file,
+            &base_url.referenced,
+            "credentials in base_url are not allowed; name an env var in api_key_env",
+        ));
+    }
+    Ok((url, host))
+}
+
+/// `api_key_env` must name a variable, never hold the key itself.
+fn key_variable(file: &str, v: Spanned<String>) -> Result<String, InputError> {
+    let ok = !v.value.is_empty()
+        && v.value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !v.value.starts_with(|c: char| c.is_ascii_digit())
+        && !looks_like_key(&v.value);
+    if !ok {
+        // Someone pasted a key here: say so without echoing it.
+        return Err(at(
+            file,
+            &v.referenced,
+            "api_key_env must be the NAME of an environment variable (letters, digits, _), not a key",
+        ));
+    }
+    Ok(v.value)
+}
+
+/// `auth`, defaulting to bearer when a key variable is named.
+fn auth(
+    file: &str,
+    role: &str,
+    a: Option<&Spanned<String>>,
+    has_key: bool,
+) -> Result<Auth, InputError> {
+    let auth = match a {
+        None if has_key => Auth::Bearer,
+        None => Auth::None,
+        Some(a) => match a.value.as_str() {
+            "bearer" => Auth::Bearer,
+            "x-api-key" => Auth::XApiKey,
+            "none" => Auth::None,
+            other => {
+                return Err(at(
+                    file,
+                    &a.referenced,
+                    format!("auth must be bearer, x-api-key or none (got '{other}')"),
+                ))
+            }
+        },
+    };
+    if auth != Auth::None && !has_key {
+        let loc = a.map_or(Location::UNKNOWN, |a| a.referenced);
+        return Err(at(file, &loc, format!("{role}: auth needs api_key_env")));
+    }
+    Ok(auth)
+}
+
+/// Extra headers, sorted by name; credentials and malformed ones refused.
+fn headers(
+    file: &str,
+    raw: HashMap<Spanned<String>, Spanned<String>>,
+) -> Result<Vec<(String, String)>, InputError> {
+    let mut pairs: Vec<_> = raw.into_iter().collect();
+    pairs.sort_by(|a, b| a.0.value.cmp(&b.0.value));
+    let mut headers = Vec::new();
+    for (k, v) in pairs {
+        if is_secret_header(&k.value) {
+            return Err(at(
+                file,
+                &k.referenced,
+                format!(
+                    "header '{}' carries a credential; keys come only from the env var named in api_key_env",
+                    k.value
+                ),
+            ));
+        }
+        if k.value.is_empty() || !k.value.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+            return Err(at(file, &k.referenced, "invalid header name"));
+        }
+        if v.value.contains(['\r', '\n']) {
+            return Err(at(file, &v.referenced, "header value must be one line"));
+        }
+        headers.push((k.value, v.value));
+    }
+    Ok(headers)
 }
 
 #[cfg(test)]

@@ -30,6 +30,49 @@ impl Helper {
     }
 }
 
+/// Why a meaning check could not decide; the check is then an error,
+/// never a guess.
+#[derive(Debug, thiserror::Error)]
+pub enum Undecided {
+    #[error("no {}: in the config", .0.as_str())]
+    NoSection(Helper),
+    #[error("no {} configured", .0.as_str())]
+    NotConfigured(Helper),
+    #[error("no {} client", .0.as_str())]
+    NoClient(Helper),
+    #[error("judge: {0}")]
+    JudgeFailed(String),
+    #[error("judge reply is not {{\"same\": true|false, \"reason\": ...}}: {0}")]
+    JudgeReply(String),
+    #[error("embeddings: {0}")]
+    Embeddings(#[from] EmbeddingsError),
+    #[error("not a meaning check")]
+    NotMeaning,
+}
+
+/// What went wrong with the embeddings server's answer.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddingsError {
+    #[error("{0}")]
+    Failed(String),
+    #[error("HTTP {status}: {detail}")]
+    Http { status: u16, detail: String },
+    #[error("no response")]
+    NoResponse,
+    #[error("answer is not JSON ({0})")]
+    NotJson(serde_json::Error),
+    #[error("answer has no data list")]
+    NoData,
+    #[error("an item has no embedding list (base64 encoding is not read)")]
+    NoEmbedding,
+    #[error("an embedding holds a non-number")]
+    NotNumber,
+    #[error("{0} vectors for 2 inputs")]
+    Count(usize),
+    #[error("vectors of different dimension or zero")]
+    Dimension,
+}
+
 /// What the judge is told; the rubric and both answers follow verbatim.
 pub const JUDGE_SYSTEM: &str = "You compare two answers to the same request. Decide whether the candidate answer says the same as the baseline answer: the same facts, the same decision (yes/no, allowed/refused), the same numbers, even if worded differently. Differences in style, length or formatting do not matter unless the rubric says so. Reply with a JSON object only: {\"same\": true or false, \"reason\": \"one sentence\"}.";
 
@@ -72,10 +115,14 @@ pub async fn agree(
     expect: &TextExpect,
     a: &str,
     b: &str,
-) -> Result<(bool, String), String> {
+) -> Result<(bool, String), Undecided> {
     match expect {
         TextExpect::Judge(rubric) => {
-            let svc = p.cfg.judge.as_ref().ok_or("no judge: in the config")?;
+            let svc = p
+                .cfg
+                .judge
+                .as_ref()
+                .ok_or(Undecided::NoSection(Helper::Judge))?;
             let body = judge_body(&svc.model, rubric.as_deref(), a, b);
             let ex = p
                 .transport
@@ -88,7 +135,7 @@ pub async fn agree(
                 .await?;
             let r = response::parse(&ex, Mode::NonStream);
             if let Some(e) = r.error {
-                return Err(format!("judge: {e}"));
+                return Err(Undecided::JudgeFailed(e));
             }
             judge_verdict(&r.text)
         }
@@ -97,7 +144,7 @@ pub async fn agree(
                 .cfg
                 .embeddings
                 .as_ref()
-                .ok_or("no embeddings: in the config")?;
+                .ok_or(Undecided::NoSection(Helper::Embeddings))?;
             let body = embeddings_body(&svc.model, a, b);
             let ex = p
                 .transport
@@ -108,27 +155,29 @@ pub async fn agree(
                     &post("/embeddings", body),
                 )
                 .await?;
-            if let Some(f) = &ex.failure {
-                return Err(format!("embeddings: {}", f.message));
-            }
-            match ex.status {
-                Some(200..=299) => {}
-                Some(s) => {
-                    return Err(format!(
-                        "embeddings: HTTP {s}: {}",
-                        describe_error_body(&ex.body).0
-                    ))
-                }
-                None => return Err("embeddings: no response".into()),
-            }
-            let vs = vectors(&ex.body).map_err(|e| format!("embeddings: {e}"))?;
+            let vs = embedding_vectors(&ex)?;
             let [x, y] = &vs[..] else {
-                return Err(format!("embeddings: {} vectors for 2 inputs", vs.len()));
+                return Err(EmbeddingsError::Count(vs.len()).into());
             };
-            let c = cosine(x, y).ok_or("embeddings: vectors of different dimension or zero")?;
+            let c = cosine(x, y).ok_or(EmbeddingsError::Dimension)?;
             Ok((c >= *min, format!("cosine {c:.3} (need >= {min})")))
         }
-        _ => Err("not a meaning check".into()),
+        _ => Err(Undecided::NotMeaning),
+    }
+}
+
+/// The vectors of a successful `/embeddings` exchange.
+fn embedding_vectors(ex: &super::client::Exchange) -> Result<Vec<Vec<f64>>, EmbeddingsError> {
+    if let Some(f) = &ex.failure {
+        return Err(EmbeddingsError::Failed(f.message.clone()));
+    }
+    match ex.status {
+        Some(200..=299) => vectors(&ex.body),
+        Some(status) => Err(EmbeddingsError::Http {
+            status,
+            detail: describe_error_body(&ex.body).0,
+        }),
+        None => Err(EmbeddingsError::NoResponse),
     }
 }
 
@@ -143,7 +192,7 @@ fn post(path: &str, body: Value) -> Outgoing {
 }
 
 /// `{"same": bool, "reason": "..."}` from the judge's answer.
-pub fn judge_verdict(text: &str) -> Result<(bool, String), String> {
+pub fn judge_verdict(text: &str) -> Result<(bool, String), Undecided> {
     let v = parse_json_text(text);
     let same = v
         .as_ref()
@@ -151,9 +200,7 @@ pub fn judge_verdict(text: &str) -> Result<(bool, String), String> {
         .and_then(Value::as_bool);
     let Some(same) = same else {
         let shown: String = text.chars().take(200).collect();
-        return Err(format!(
-            "judge reply is not {{\"same\": true|false, \"reason\": ...}}: {shown}"
-        ));
+        return Err(Undecided::JudgeReply(shown));
     };
     let reason = v
         .as_ref()
@@ -177,21 +224,21 @@ pub fn judge_verdict(text: &str) -> Result<(bool, String), String> {
 }
 
 /// The vectors of an OpenAI `/embeddings` answer, in input order.
-pub fn vectors(body: &str) -> Result<Vec<Vec<f64>>, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| format!("answer is not JSON ({e})"))?;
+pub fn vectors(body: &str) -> Result<Vec<Vec<f64>>, EmbeddingsError> {
+    let v: Value = serde_json::from_str(body).map_err(EmbeddingsError::NotJson)?;
     let data = v
         .get("data")
         .and_then(Value::as_array)
-        .ok_or("answer has no data list")?;
+        .ok_or(EmbeddingsError::NoData)?;
     let mut out: Vec<(u64, Vec<f64>)> = Vec::new();
     for (i, d) in data.iter().enumerate() {
         let e = d
             .get("embedding")
             .and_then(Value::as_array)
-            .ok_or("an item has no embedding list (base64 encoding is not read)")?;
+            .ok_or(EmbeddingsError::NoEmbedding)?;
         let xs: Option<Vec<f64>> = e.iter().map(Value::as_f64).collect();
         let idx = d.get("index").and_then(Value::as_u64).unwrap_or(i as u64);
-        out.push((idx, xs.ok_or("an embedding holds a non-number")?));
+        out.push((idx, xs.ok_or(EmbeddingsError::NotNumber)?));
     }
     out.sort_by_key(|(i, _)| *i);
     Ok(out.into_iter().map(|(_, v)| v).collect())
@@ -219,7 +266,7 @@ mod tests {
         assert_eq!(d, "judge: different (yes vs no)");
         assert!(judge_verdict("```json\n{\"same\": true}\n```").unwrap().0);
         let e = judge_verdict("They are the same.").unwrap_err();
-        assert!(e.contains("not {\"same\""), "{e}");
+        assert!(e.to_string().contains("not {\"same\""), "{e}");
         assert!(judge_verdict(r#"{"same": "yes"}"#).is_err());
     }
 

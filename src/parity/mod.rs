@@ -8,7 +8,9 @@
 pub mod client;
 pub mod compare;
 pub mod config;
+pub mod error;
 pub mod golden;
+pub mod html;
 pub mod meaning;
 pub mod models;
 pub mod negative;
@@ -31,6 +33,7 @@ use tokio::sync::Semaphore;
 use client::{Body, Client, Exchange, Outgoing, RetryPolicy, SentRequest};
 use compare::{Check, Status};
 use config::{Config, InputError};
+pub use error::{ParityError, TableError};
 use golden::{Mode, Prompt};
 use record::Recorder;
 use redact::Redactor;
@@ -158,12 +161,12 @@ impl Transport {
         which: meaning::Helper,
         rel: &std::path::Path,
         out: &Outgoing,
-    ) -> Result<Exchange, String> {
+    ) -> Result<Exchange, meaning::Undecided> {
         let svc = match which {
             meaning::Helper::Judge => cfg.judge.as_ref(),
             meaning::Helper::Embeddings => cfg.embeddings.as_ref(),
         }
-        .ok_or_else(|| format!("no {} configured", which.as_str()))?;
+        .ok_or(meaning::Undecided::NotConfigured(which))?;
         let client = match self {
             Transport::Live {
                 judge, embeddings, ..
@@ -172,7 +175,7 @@ impl Transport {
                     meaning::Helper::Judge => judge.as_deref(),
                     meaning::Helper::Embeddings => embeddings.as_deref(),
                 }
-                .ok_or_else(|| format!("no {} client", which.as_str()))?,
+                .ok_or(meaning::Undecided::NoClient(which))?,
             ),
             Transport::Replay(..) => None,
         };
@@ -257,17 +260,54 @@ pub struct Prepared {
 
 /// Load inputs and set up the transport. Errors here are usage or
 /// configuration errors (exit 2).
-pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
+pub fn prepare(opts: &Options, rules: &Rules) -> Result<Prepared, ParityError> {
     let golden = golden::load(&opts.golden)?;
-    let cfg = match (&opts.config, &opts.replay) {
+    let cfg = load_config(opts, rules)?;
+    require_helpers(&golden, &cfg)?;
+    let total_prompts = golden.prompts.len();
+    let prompts = select_prompts(golden.prompts, opts)?;
+    // Keys are redacted from reports whatever their shape: also the values
+    // of the configured variables when they are set for a replay.
+    let prefixes: Vec<String> = rules
+        .targets
+        .iter()
+        .filter_map(|t| t.table.key_prefix.clone())
+        .collect();
+    let transport = match &opts.replay {
+        Some(dir) => {
+            record::read_meta(dir)?;
+            Transport::Replay(dir.clone(), Redactor::new(env_values(&cfg), &prefixes))
+        }
+        None => live_transport(&cfg, opts.record.as_deref(), &golden.file, &prefixes)?,
+    };
+    Ok(Prepared {
+        cfg,
+        prompts,
+        total_prompts,
+        transport,
+        golden_file: golden.file,
+    })
+}
+
+fn usage(msg: impl Into<String>) -> ParityError {
+    ParityError::Usage(msg.into())
+}
+
+/// The config file, or the recorded one for a replay, with `--concurrency`
+/// applied and each `map_models` table known.
+fn load_config(opts: &Options, rules: &Rules) -> Result<Config, ParityError> {
+    let mut cfg = match (&opts.config, &opts.replay) {
         (Some(p), _) => config::load(p)?,
         (None, Some(dir)) => record::read_meta(dir)?.config,
-        (None, None) => anyhow::bail!("--config FILE is required (except with --replay DIR)"),
+        (None, None) => {
+            return Err(usage(
+                "--config FILE is required (except with --replay DIR)",
+            ))
+        }
     };
-    let mut cfg = cfg;
     if let Some(c) = opts.concurrency {
         if c == 0 || c > 256 {
-            anyhow::bail!("--concurrency must be 1..=256");
+            return Err(usage("--concurrency must be 1..=256"));
         }
         cfg.concurrency = c;
     }
@@ -275,10 +315,16 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
         if let Some(t) = &gw.map_models {
             rules.require_target(t).map_err(|e| {
                 let at = gw.map_models_at.as_deref().unwrap_or("config");
-                anyhow::anyhow!("{at}: {}.map_models: {e}", gw.role)
+                TableError(format!("{at}: {}.map_models: {e}", gw.role))
             })?;
         }
     }
+    Ok(cfg)
+}
+
+/// A judge or embedding check needs its section in the config: refused
+/// before anything is sent.
+fn require_helpers(golden: &golden::Golden, cfg: &Config) -> Result<(), ParityError> {
     for pr in &golden.prompts {
         let (need, have) = match pr.expect.text {
             golden::TextExpect::Judge(_) => ("judge", cfg.judge.is_some()),
@@ -286,17 +332,18 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
             _ => continue,
         };
         if !have {
-            anyhow::bail!(
+            return Err(usage(format!(
                 "{}:{}: prompt '{}' uses a {need} check but the config has no {need}: section",
-                golden.file,
-                pr.line,
-                pr.id
-            );
+                golden.file, pr.line, pr.id
+            )));
         }
     }
-    let total_prompts = golden.prompts.len();
-    let mut prompts: Vec<Prompt> = golden
-        .prompts
+    Ok(())
+}
+
+/// `--tag`, `--shard` and `--samples` applied.
+fn select_prompts(all: Vec<Prompt>, opts: &Options) -> Result<Vec<Prompt>, ParityError> {
+    let mut prompts: Vec<Prompt> = all
         .into_iter()
         .filter(|p| opts.tags.is_empty() || p.tags.iter().any(|t| opts.tags.contains(t)))
         .collect();
@@ -305,99 +352,83 @@ pub fn prepare(opts: &Options, rules: &Rules) -> anyhow::Result<Prepared> {
     }
     if let Some(n) = opts.samples {
         if n == 0 || n > golden::MAX_SAMPLES {
-            anyhow::bail!("--samples must be 1..={}", golden::MAX_SAMPLES);
+            return Err(usage(format!(
+                "--samples must be 1..={}",
+                golden::MAX_SAMPLES
+            )));
         }
         for p in &mut prompts {
             p.samples = n;
         }
     }
-    // Keys are redacted from reports whatever their shape: also the values
-    // of the configured variables when they are set for a replay.
-    let prefixes: Vec<String> = rules
-        .targets
-        .iter()
-        .filter_map(|t| t.table.key_prefix.clone())
-        .collect();
-    let env_values = || -> Vec<String> {
-        [&cfg.baseline, &cfg.candidate]
-            .into_iter()
-            .chain(cfg.judge.iter().map(|s| &s.gateway))
-            .chain(cfg.embeddings.iter().map(|s| &s.gateway))
-            .filter_map(|g| g.api_key_env.as_ref())
-            .filter_map(|v| std::env::var(v).ok())
-            .map(|v| v.trim().to_owned())
-            .collect()
+    Ok(prompts)
+}
+
+/// The values of the configured key variables that are set.
+fn env_values(cfg: &Config) -> Vec<String> {
+    [&cfg.baseline, &cfg.candidate]
+        .into_iter()
+        .chain(cfg.judge.iter().map(|s| &s.gateway))
+        .chain(cfg.embeddings.iter().map(|s| &s.gateway))
+        .filter_map(|g| g.api_key_env.as_ref())
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|v| v.trim().to_owned())
+        .collect()
+}
+
+/// Clients for both sides and the helpers, sharing one semaphore, and the
+/// recorder when `--record` asks for one.
+fn live_transport(
+    cfg: &Config,
+    record_dir: Option<&std::path::Path>,
+    golden_file: &str,
+    prefixes: &[String],
+) -> Result<Transport, ParityError> {
+    let bk = cfg.baseline.key()?;
+    let ck = cfg.candidate.key()?;
+    let limit = Arc::new(Semaphore::new(cfg.concurrency));
+    let policy = RetryPolicy {
+        retries: cfg.retries,
+        budget: Duration::from_secs_f64(cfg.retry_budget_s),
+        base: Duration::from_millis(500),
+        cap: Duration::from_secs(8),
     };
-    let transport = match &opts.replay {
-        Some(dir) => {
-            record::read_meta(dir)?;
-            Transport::Replay(dir.clone(), Redactor::new(env_values(), &prefixes))
-        }
-        None => {
-            let bk = cfg.baseline.key()?;
-            let ck = cfg.candidate.key()?;
-            let limit = Arc::new(Semaphore::new(cfg.concurrency));
-            let policy = RetryPolicy {
-                retries: cfg.retries,
-                budget: Duration::from_secs_f64(cfg.retry_budget_s),
-                base: Duration::from_millis(500),
-                cap: Duration::from_secs(8),
-            };
-            let helper = |svc: &Option<config::Service>| -> anyhow::Result<Option<Box<Client>>> {
-                let Some(svc) = svc else { return Ok(None) };
-                let key = svc.gateway.key()?;
-                Ok(Some(Box::new(Client::new(
-                    svc.gateway.clone(),
-                    key,
-                    limit.clone(),
-                    policy.clone(),
-                    cfg.max_response_bytes,
-                )?)))
-            };
-            let (judge, embeddings) = (helper(&cfg.judge)?, helper(&cfg.embeddings)?);
-            let mut secrets: Vec<String> = [&bk, &ck].into_iter().flatten().cloned().collect();
-            secrets.extend(env_values());
-            secrets.push(negative::WRONG_KEY.to_owned());
-            let recorder = match &opts.record {
-                Some(dir) => Some(Recorder::new(
-                    dir,
-                    &record::Meta {
-                        schema: 1,
-                        tool: concat!("llmgw-migrate ", env!("CARGO_PKG_VERSION")).into(),
-                        golden: golden.file.clone(),
-                        config: cfg.clone(),
-                    },
-                )?),
-                None => None,
-            };
-            Transport::Live {
-                baseline: Box::new(Client::new(
-                    cfg.baseline.clone(),
-                    bk,
-                    limit.clone(),
-                    policy.clone(),
-                    cfg.max_response_bytes,
-                )?),
-                candidate: Box::new(Client::new(
-                    cfg.candidate.clone(),
-                    ck,
-                    limit,
-                    policy,
-                    cfg.max_response_bytes,
-                )?),
-                recorder,
-                redactor: Redactor::new(secrets, &prefixes),
-                judge,
-                embeddings,
-            }
-        }
+    let client = |gw: &config::Gateway, key: Option<String>| -> Result<Box<Client>, ParityError> {
+        Ok(Box::new(Client::new(
+            gw.clone(),
+            key,
+            limit.clone(),
+            policy.clone(),
+            cfg.max_response_bytes,
+        )?))
     };
-    Ok(Prepared {
-        cfg,
-        prompts,
-        total_prompts,
-        transport,
-        golden_file: golden.file,
+    let helper = |svc: &Option<config::Service>| -> Result<Option<Box<Client>>, ParityError> {
+        let Some(svc) = svc else { return Ok(None) };
+        Ok(Some(client(&svc.gateway, svc.gateway.key()?)?))
+    };
+    let (judge, embeddings) = (helper(&cfg.judge)?, helper(&cfg.embeddings)?);
+    let mut secrets: Vec<String> = [&bk, &ck].into_iter().flatten().cloned().collect();
+    secrets.extend(env_values(cfg));
+    secrets.push(negative::WRONG_KEY.to_owned());
+    let recorder = match record_dir {
+        Some(dir) => Some(Recorder::new(
+            dir,
+            &record::Meta {
+                schema: 1,
+                tool: concat!("llmgw-migrate ", env!("CARGO_PKG_VERSION")).into(),
+                golden: golden_file.to_owned(),
+                config: cfg.clone(),
+            },
+        )?),
+        None => None,
+    };
+    Ok(Transport::Live {
+        baseline: client(&cfg.baseline, bk)?,
+        candidate: client(&cfg.candidate, ck)?,
+        recorder,
+        redactor: Redactor::new(secrets, prefixes),
+        judge,
+        embeddings,
     })
 }
 
@@ -409,11 +440,69 @@ async fn run_one(
     mode: Mode,
 ) -> (PromptResult, [Vec<response::Response>; 2]) {
     let mut notes = Vec::new();
-    let mut sent: [Option<String>; 2] = [None, None];
-    let mut blocked = Vec::new();
+    let chosen = choose_models(rules, &p.cfg, prompt, &mut notes);
+    let models = report::Models {
+        baseline: chosen.sent[0].clone(),
+        candidate: chosen.sent[1].clone(),
+    };
+    let (bm, cm) = match (&chosen.sent, chosen.blocked.is_empty()) {
+        ([Some(b), Some(c)], true) => (b.clone(), c.clone()),
+        _ => {
+            let r = mapping_error(prompt, mode, models, notes, &chosen);
+            return (r, [Vec::new(), Vec::new()]);
+        }
+    };
+    let pairs = ask_samples(p, prompt, mode, (&bm, &cm)).await;
+    let n = pairs.len();
+    let (k, (rb, rc), rest) = shown_pair(pairs);
+    if k > 0 {
+        notes.push(format!("sample {} of {n} is shown: it failed", k + 1));
+    }
+    for (side, r) in [("baseline", &rb), ("candidate", &rc)] {
+        for n in &r.notes {
+            notes.push(format!("{side}: {n}"));
+        }
+    }
+    let mut checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
+    let rates =
+        text_over_samples(p, prompt, mode, &mut checks, (&rb, &rc), &rest, &mut notes).await;
+    let result = PromptResult {
+        id: prompt.id.clone(),
+        mode,
+        status: compare::overall(&checks),
+        models,
+        notes,
+        checks,
+        cost: report::CostPair {
+            baseline: report::total_cost(std::iter::once(&rb).chain(rest.iter().map(|(b, _)| b))),
+            candidate: report::total_cost(std::iter::once(&rc).chain(rest.iter().map(|(_, c)| c))),
+        },
+        required: prompt.required,
+        elapsed_ms: rb.total_ms.max(rc.total_ms),
+        samples: rates,
+        tags: prompt.tags.clone(),
+        shown: Some(report::Shown {
+            baseline: report::ShownAnswer::of(&rb),
+            candidate: report::ShownAnswer::of(&rc),
+        }),
+    };
+    (result, by_side(rb, rc, rest))
+}
+
+/// The model id each side is sent, and why a side is not sent anything.
+struct Chosen {
+    sent: [Option<String>; 2],
+    blocked: Vec<String>,
+}
+
+fn choose_models(rules: &Rules, cfg: &Config, prompt: &Prompt, notes: &mut Vec<String>) -> Chosen {
+    let mut chosen = Chosen {
+        sent: [None, None],
+        blocked: Vec::new(),
+    };
     for (i, (side, gw)) in [
-        (Side::Baseline, &p.cfg.baseline),
-        (Side::Candidate, &p.cfg.candidate),
+        (Side::Baseline, &cfg.baseline),
+        (Side::Candidate, &cfg.candidate),
     ]
     .into_iter()
     .enumerate()
@@ -424,48 +513,58 @@ async fn run_one(
                     notes.push(format!("{}: {n}", side.as_str()));
                 }
                 if ch.sent.is_none() {
-                    blocked.push(format!(
+                    chosen.blocked.push(format!(
                         "{}: not sent: {}",
                         side.as_str(),
                         ch.note.unwrap_or_default()
                     ));
                 }
-                sent[i] = ch.sent;
+                chosen.sent[i] = ch.sent;
             }
-            Err(e) => blocked.push(format!("{}: {e:#}", side.as_str())),
+            Err(e) => chosen.blocked.push(format!("{}: {e:#}", side.as_str())),
         }
     }
-    let models = report::Models {
-        baseline: sent[0].clone(),
-        candidate: sent[1].clone(),
+    chosen
+}
+
+/// The result of a prompt that was not sent: a model needs a person.
+fn mapping_error(
+    prompt: &Prompt,
+    mode: Mode,
+    models: report::Models,
+    notes: Vec<String>,
+    chosen: &Chosen,
+) -> PromptResult {
+    let check = Check {
+        name: "model_mapping".into(),
+        status: Status::Error,
+        baseline: json!(chosen.sent[0]),
+        candidate: json!(chosen.sent[1]),
+        detail: chosen.blocked.join("; "),
     };
-    let (bm, cm) = match (&sent[0], &sent[1]) {
-        (Some(b), Some(c)) if blocked.is_empty() => (b.clone(), c.clone()),
-        _ => {
-            let check = Check {
-                name: "model_mapping".into(),
-                status: Status::Error,
-                baseline: json!(sent[0]),
-                candidate: json!(sent[1]),
-                detail: blocked.join("; "),
-            };
-            return (
-                PromptResult {
-                    id: prompt.id.clone(),
-                    mode,
-                    status: Status::Error,
-                    models,
-                    notes,
-                    checks: vec![check],
-                    cost: report::CostPair::default(),
-                    required: prompt.required,
-                    elapsed_ms: 0.0,
-                    samples: None,
-                },
-                [Vec::new(), Vec::new()],
-            );
-        }
-    };
+    PromptResult {
+        id: prompt.id.clone(),
+        mode,
+        status: Status::Error,
+        models,
+        notes,
+        checks: vec![check],
+        cost: report::CostPair::default(),
+        required: prompt.required,
+        elapsed_ms: 0.0,
+        samples: None,
+        tags: prompt.tags.clone(),
+        shown: None,
+    }
+}
+
+/// Ask each side `samples` times; pairs in sample order.
+async fn ask_samples(
+    p: &Prepared,
+    prompt: &Prompt,
+    mode: Mode,
+    (bm, cm): (&str, &str),
+) -> Vec<(response::Response, response::Response)> {
     let mk = |m: &str| Outgoing {
         method: reqwest::Method::POST,
         path: "/chat/completions".into(),
@@ -473,112 +572,107 @@ async fn run_one(
         stream: mode == Mode::Stream,
         key_override: None,
     };
-    let (ob, oc) = (mk(&bm), mk(&cm));
-    let n = prompt.samples.max(1);
-    // Each side parses its exchange as soon as it completes, so a large body
-    // is not held while the other side is still waiting for a slot.
-    let one = |side: Side, k: usize, out: &Outgoing| {
-        let rel = rel_prompt(&prompt.id, mode, side, k);
-        let out = out.clone();
-        async move {
-            let ex = p.transport.exchange(&p.cfg, side, &rel, &out).await;
-            let mut r = response::parse(&ex, mode);
-            if matches!(p.transport, Transport::Replay(..)) {
-                // A recording made from another golden set or mapping would
-                // compare answers to questions that are no longer asked.
-                let want = match &out.body {
-                    Some(Body::Json(v)) => Some(v),
-                    _ => None,
-                };
-                if ex.failure.is_none() && ex.request.body.as_ref() != want {
-                    r.error = Some(format!(
-                        "recording is stale: {}; record again",
-                        body_difference(ex.request.body.as_ref(), want)
-                    ));
-                }
-            }
-            r
-        }
-    };
-    let pairs = join_all((0..n).map(|k| {
-        let (fb, fc) = (one(Side::Baseline, k, &ob), one(Side::Candidate, k, &oc));
+    let (ob, oc) = (mk(bm), mk(cm));
+    join_all((0..prompt.samples.max(1)).map(|k| {
+        let fb = ask(p, prompt, mode, Side::Baseline, k, &ob);
+        let fc = ask(p, prompt, mode, Side::Candidate, k, &oc);
         async move { tokio::join!(fb, fc) }
     }))
-    .await;
-    // The wire checks run on one pair: the first that went wrong, if any.
+    .await
+}
+
+/// One exchange, parsed as soon as it completes, so a large body is not
+/// held while the other side is still waiting for a slot.
+async fn ask(
+    p: &Prepared,
+    prompt: &Prompt,
+    mode: Mode,
+    side: Side,
+    k: usize,
+    out: &Outgoing,
+) -> response::Response {
+    let rel = rel_prompt(&prompt.id, mode, side, k);
+    let ex = p.transport.exchange(&p.cfg, side, &rel, out).await;
+    let mut r = response::parse(&ex, mode);
+    if matches!(p.transport, Transport::Replay(..)) {
+        // A recording made from another golden set or mapping would
+        // compare answers to questions that are no longer asked.
+        let want = match &out.body {
+            Some(Body::Json(v)) => Some(v),
+            _ => None,
+        };
+        if ex.failure.is_none() && ex.request.body.as_ref() != want {
+            r.error = Some(format!(
+                "recording is stale: {}; record again",
+                body_difference(ex.request.body.as_ref(), want)
+            ));
+        }
+    }
+    r
+}
+
+type Pair = (response::Response, response::Response);
+
+/// The wire checks run on one pair: the first that went wrong, if any.
+/// Returns its index, the pair and the other pairs.
+fn shown_pair(mut pairs: Vec<Pair>) -> (usize, Pair, Vec<Pair>) {
     let k = pairs
         .iter()
         .position(|(b, c)| b.error.is_some() || c.error.is_some())
         .unwrap_or(0);
-    let mut pairs = pairs;
-    let (rb, rc) = pairs.swap_remove(k);
-    if k > 0 {
-        notes.push(format!("sample {} of {n} is shown: it failed", k + 1));
-    }
-    for (side, r) in [("baseline", &rb), ("candidate", &rc)] {
-        for n in &r.notes {
-            notes.push(format!("{side}: {n}"));
-        }
-    }
-    let mut checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
-    let mut rates = None;
+    let shown = pairs.swap_remove(k);
+    (k, shown, pairs)
+}
+
+/// With samples, or a judge or embedding check, the text check looks at
+/// every answer rather than the shown pair; returns the agreement rates.
+async fn text_over_samples(
+    p: &Prepared,
+    prompt: &Prompt,
+    mode: Mode,
+    checks: &mut [Check],
+    (rb, rc): (&response::Response, &response::Response),
+    rest: &[Pair],
+    notes: &mut Vec<String>,
+) -> Option<compare::SampleRates> {
     let meaning = matches!(
         prompt.expect.text,
         golden::TextExpect::Judge(_) | golden::TextExpect::Embedding(_)
     );
-    if rb.error.is_none() && rc.error.is_none() && (n > 1 || meaning) {
-        let bs: Vec<&str> = std::iter::once(rb.text.as_str())
-            .chain(pairs.iter().map(|(b, _)| b.text.as_str()))
-            .collect();
-        let cs: Vec<&str> = std::iter::once(rc.text.as_str())
-            .chain(pairs.iter().map(|(_, c)| c.text.as_str()))
-            .collect();
-        if let Some(t) = checks.iter_mut().find(|c| c.name == "text") {
-            if meaning {
-                let (check, r) =
-                    meaning_check(p, prompt, mode, t.clone(), &bs, &cs, &mut notes).await;
-                *t = check;
-                rates = r;
-            } else {
-                let (check, r) = compare::sampled_text(&prompt.expect.text, &bs, &cs);
-                *t = check;
-                rates = r;
-            }
-            if let Some(r) = &rates {
-                notes.push(r.describe());
-            }
-        }
+    if rb.error.is_some() || rc.error.is_some() || (rest.is_empty() && !meaning) {
+        return None;
     }
-    let status = compare::overall(&checks);
-    (
-        PromptResult {
-            id: prompt.id.clone(),
-            mode,
-            status,
-            models,
-            notes,
-            checks,
-            cost: report::CostPair {
-                baseline: report::total_cost(
-                    std::iter::once(&rb).chain(pairs.iter().map(|(b, _)| b)),
-                ),
-                candidate: report::total_cost(
-                    std::iter::once(&rc).chain(pairs.iter().map(|(_, c)| c)),
-                ),
-            },
-            required: prompt.required,
-            elapsed_ms: rb.total_ms.max(rc.total_ms),
-            samples: rates,
-        },
-        {
-            let (mut all_b, mut all_c) = (vec![rb], vec![rc]);
-            for (b, c) in pairs {
-                all_b.push(b);
-                all_c.push(c);
-            }
-            [all_b, all_c]
-        },
-    )
+    let bs: Vec<&str> = std::iter::once(rb.text.as_str())
+        .chain(rest.iter().map(|(b, _)| b.text.as_str()))
+        .collect();
+    let cs: Vec<&str> = std::iter::once(rc.text.as_str())
+        .chain(rest.iter().map(|(_, c)| c.text.as_str()))
+        .collect();
+    let t = checks.iter_mut().find(|c| c.name == "text")?;
+    let (check, rates) = if meaning {
+        meaning_check(p, prompt, mode, t.clone(), &bs, &cs, notes).await
+    } else {
+        compare::sampled_text(&prompt.expect.text, &bs, &cs)
+    };
+    *t = check;
+    if let Some(r) = &rates {
+        notes.push(r.describe());
+    }
+    rates
+}
+
+/// Every response of each side, the shown pair first.
+fn by_side(
+    rb: response::Response,
+    rc: response::Response,
+    rest: Vec<Pair>,
+) -> [Vec<response::Response>; 2] {
+    let (mut all_b, mut all_c) = (vec![rb], vec![rc]);
+    for (b, c) in rest {
+        all_b.push(b);
+        all_c.push(c);
+    }
+    [all_b, all_c]
 }
 
 /// The judge or embedding check: on the one pair, or with samples over

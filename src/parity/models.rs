@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::client::{Body, Outgoing};
 use super::compare::Status;
+use super::error::{ParityError, TableError};
 use super::request::{self, Side};
 use super::Prepared;
 use crate::finding::{Fix, Kind};
@@ -82,8 +83,71 @@ pub fn find(ids: &[String], slug: &str) -> Option<&'static str> {
     None
 }
 
+/// Why the candidate's models list could not be read.
+#[derive(Debug, thiserror::Error)]
+enum ListError {
+    #[error("the models response has neither a data nor a models array")]
+    NoList,
+    #[error("the models response is not JSON: {0}")]
+    NotJson(serde_json::Error),
+    #[error("{0}")]
+    NoResponse(String),
+    #[error("HTTP {status}: {detail}")]
+    Http { status: u16, detail: String },
+}
+
+/// Model ids wanted, each with where it comes from and, when a person must
+/// decide, why.
+type Wanted = BTreeMap<String, (Vec<String>, Option<String>)>;
+
 pub async fn check(p: &Prepared, rules: &Rules, scan: Option<&Path>) -> ModelsReport {
-    let mut wanted: BTreeMap<String, (Vec<String>, Option<String>)> = BTreeMap::new();
+    let mut wanted = golden_ids(p, rules);
+    let scan_error = scan.and_then(|path| match scan_slugs(p, rules, path) {
+        Ok(found) => {
+            for (slug, from, manual) in found {
+                let e = wanted.entry(slug).or_default();
+                e.0.push(from);
+                if manual.is_some() {
+                    e.1 = manual;
+                }
+            }
+            None
+        }
+        Err(e) => Some(format!("{e:#}")),
+    });
+    let (ids, mut error) = match models_list(p).await {
+        Ok(i) => (i, None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    };
+    if let Some(e) = scan_error {
+        error = Some(match error {
+            Some(x) => format!("{x}; --scan: {e}"),
+            None => format!("--scan: {e}"),
+        });
+    }
+    let models = entries(wanted, &ids, error.is_some());
+    let status = if error.is_some() {
+        Status::Error
+    } else {
+        models
+            .iter()
+            .map(|m| m.status)
+            .max()
+            .unwrap_or(Status::Pass)
+            .max(Status::Pass)
+    };
+    ModelsReport {
+        url: format!("{}/models", p.cfg.candidate.base_url),
+        status,
+        listed: ids.len(),
+        error,
+        models,
+    }
+}
+
+/// The id the candidate gets for each golden prompt.
+fn golden_ids(p: &Prepared, rules: &Rules) -> Wanted {
+    let mut wanted = Wanted::new();
     for pr in &p.prompts {
         let from = format!("golden:{}", pr.id);
         match request::choose_model(rules, &p.cfg.candidate, pr, Side::Candidate) {
@@ -102,21 +166,11 @@ pub async fn check(p: &Prepared, rules: &Rules, scan: Option<&Path>) -> ModelsRe
             }
         }
     }
-    let mut scan_error = None;
-    if let Some(path) = scan {
-        match scan_slugs(p, rules, path) {
-            Ok(found) => {
-                for (slug, from, manual) in found {
-                    let e = wanted.entry(slug).or_default();
-                    e.0.push(from);
-                    if manual.is_some() {
-                        e.1 = manual;
-                    }
-                }
-            }
-            Err(e) => scan_error = Some(format!("{e:#}")),
-        }
-    }
+    wanted
+}
+
+/// The ids the candidate's `/models` lists.
+async fn models_list(p: &Prepared) -> Result<Vec<String>, ListError> {
     let out = Outgoing {
         method: reqwest::Method::GET,
         path: "/models".into(),
@@ -129,40 +183,30 @@ pub async fn check(p: &Prepared, rules: &Rules, scan: Option<&Path>) -> ModelsRe
         .transport
         .exchange(&p.cfg, Side::Candidate, &rel, &out)
         .await;
-    let url = format!("{}/models", p.cfg.candidate.base_url);
-    let ids = match (&ex.failure, ex.status) {
-        (None, Some(200..=299)) => match serde_json::from_str::<Value>(&ex.body) {
-            Ok(v) => listed_ids(&v).ok_or_else(|| {
-                "the models response has neither a data nor a models array".to_owned()
-            }),
-            Err(e) => Err(format!("the models response is not JSON: {e}")),
-        },
-        (Some(f), _) => Err(f.message.clone()),
-        (None, s) => Err(format!(
-            "HTTP {}: {}",
-            s.unwrap_or(0),
-            super::response::describe_error_body(&ex.body).0
-        )),
-    };
-    let (ids, mut error) = match ids {
-        Ok(i) => (i, None),
-        Err(e) => (Vec::new(), Some(e)),
-    };
-    if let Some(e) = scan_error {
-        error = Some(match error {
-            Some(x) => format!("{x}; --scan: {e}"),
-            None => format!("--scan: {e}"),
-        });
+    match (&ex.failure, ex.status) {
+        (None, Some(200..=299)) => {
+            let v = serde_json::from_str::<Value>(&ex.body).map_err(ListError::NotJson)?;
+            listed_ids(&v).ok_or(ListError::NoList)
+        }
+        (Some(f), _) => Err(ListError::NoResponse(f.message.clone())),
+        (None, s) => Err(ListError::Http {
+            status: s.unwrap_or(0),
+            detail: super::response::describe_error_body(&ex.body).0,
+        }),
     }
-    let models: Vec<ModelEntry> = wanted
+}
+
+/// Each wanted id against the list.
+fn entries(wanted: Wanted, ids: &[String], list_failed: bool) -> Vec<ModelEntry> {
+    wanted
         .into_iter()
         .map(|(slug, (from, manual))| {
             let (status, detail) = if let Some(m) = manual {
                 (Status::Error, m)
-            } else if error.is_some() && ids.is_empty() {
+            } else if list_failed && ids.is_empty() {
                 (Status::Error, "models list unavailable".into())
             } else {
-                match find(&ids, &slug) {
+                match find(ids, &slug) {
                     Some(how) => (Status::Pass, how.into()),
                     None => (Status::Fail, "not in the candidate's models list".into()),
                 }
@@ -174,24 +218,7 @@ pub async fn check(p: &Prepared, rules: &Rules, scan: Option<&Path>) -> ModelsRe
                 detail,
             }
         })
-        .collect();
-    let status = if error.is_some() {
-        Status::Error
-    } else {
-        models
-            .iter()
-            .map(|m| m.status)
-            .max()
-            .unwrap_or(Status::Pass)
-            .max(Status::Pass)
-    };
-    ModelsReport {
-        url,
-        status,
-        listed: ids.len(),
-        error,
-        models,
-    }
+        .collect()
 }
 
 /// Model ids `scan` finds under `path`, as the candidate would get them.
@@ -199,14 +226,19 @@ fn scan_slugs(
     p: &Prepared,
     rules: &Rules,
     path: &Path,
-) -> anyhow::Result<Vec<(String, String, Option<String>)>> {
+) -> Result<Vec<(String, String, Option<String>)>, ParityError> {
     let Some(t) = &p.cfg.candidate.map_models else {
-        anyhow::bail!("needs candidate.map_models in the config to know the target's table");
+        return Err(ParityError::Usage(
+            "needs candidate.map_models in the config to know the target's table".into(),
+        ));
     };
     if !path.exists() {
-        anyhow::bail!("{}: no such file or directory", path.display());
+        return Err(ParityError::Usage(format!(
+            "{}: no such file or directory",
+            path.display()
+        )));
     }
-    let target = rules.require_target(t)?;
+    let target = rules.require_target(t).map_err(TableError::from_rules)?;
     let opts = crate::scan::ScanOptions {
         paths: vec![path.to_owned()],
         kinds: vec![Kind::ModelSlug],

@@ -58,10 +58,57 @@ pub struct Recorder {
     pub dir: PathBuf,
 }
 
+/// Why a recording cannot be written, or its `meta.json` read.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{}: cannot create: {source}", .path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: is a symbolic link; --record does not write through links", .0.display())]
+    Symlink(PathBuf),
+    #[error("{}: exists and is not a directory", .0.display())]
+    NotDirectory(PathBuf),
+    #[error("{}: cannot write: {source}", .path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot write: {source}", .path.display())]
+    Serialize {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: cannot read ({source}); is {} a directory written by --record?", .path.display(), .dir.display())]
+    Meta {
+        path: PathBuf,
+        dir: PathBuf,
+        source: ReadError,
+    },
+    #[error("{}: unsupported recording schema {schema}", .path.display())]
+    Schema { path: PathBuf, schema: u32 },
+}
+
+/// Why a recording file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("not a regular file; refused")]
+    NotRegular,
+    #[error("{len} bytes, over the {} limit for a recording file (twice max_response_bytes plus 1 MiB)", super::client::size(*.limit as usize))]
+    TooLarge { len: u64, limit: u64 },
+    #[error("{}:{}: {source}", .source.line(), .source.column())]
+    Json { source: serde_json::Error },
+}
+
 impl Recorder {
-    pub fn new(dir: &Path, meta: &Meta) -> anyhow::Result<Recorder> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
+    pub fn new(dir: &Path, meta: &Meta) -> Result<Recorder, RecordError> {
+        std::fs::create_dir_all(dir).map_err(|source| RecordError::Create {
+            path: dir.to_owned(),
+            source,
+        })?;
         let r = Recorder {
             dir: dir.to_owned(),
         };
@@ -69,13 +116,13 @@ impl Recorder {
         Ok(r)
     }
 
-    pub fn write(&self, path: &Path, ex: &Exchange) -> anyhow::Result<()> {
+    pub fn write(&self, path: &Path, ex: &Exchange) -> Result<(), RecordError> {
         self.write_json(path, ex)
     }
 
     /// Creates the directories between `self.dir` and `path`, refusing any
     /// that already is a symbolic link (it could point outside).
-    fn make_parents(&self, path: &Path) -> anyhow::Result<()> {
+    fn make_parents(&self, path: &Path) -> Result<(), RecordError> {
         let rel = path
             .parent()
             .and_then(|p| p.strip_prefix(&self.dir).ok())
@@ -84,14 +131,13 @@ impl Recorder {
         for c in rel.components() {
             cur.push(c);
             match std::fs::symlink_metadata(&cur) {
-                Ok(m) if m.file_type().is_symlink() => anyhow::bail!(
-                    "{}: is a symbolic link; --record does not write through links",
-                    cur.display()
-                ),
+                Ok(m) if m.file_type().is_symlink() => return Err(RecordError::Symlink(cur)),
                 Ok(m) if m.is_dir() => {}
-                Ok(_) => anyhow::bail!("{}: exists and is not a directory", cur.display()),
-                Err(_) => std::fs::create_dir(&cur)
-                    .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", cur.display()))?,
+                Ok(_) => return Err(RecordError::NotDirectory(cur)),
+                Err(_) => std::fs::create_dir(&cur).map_err(|source| RecordError::Create {
+                    path: cur.clone(),
+                    source,
+                })?,
             }
         }
         Ok(())
@@ -100,24 +146,29 @@ impl Recorder {
     /// Streams the JSON into a new temporary file (created exclusively, so
     /// never through a link) and renames it over `path`: a link already at
     /// `path` is replaced, not followed, and a reader never sees half a file.
-    fn write_json<T: Serialize>(&self, path: &Path, v: &T) -> anyhow::Result<()> {
+    fn write_json<T: Serialize>(&self, path: &Path, v: &T) -> Result<(), RecordError> {
         use std::io::Write;
         self.make_parents(path)?;
         let dir = path.parent().unwrap_or(Path::new("."));
-        let fail =
-            |e: &dyn std::fmt::Display| anyhow::anyhow!("{}: cannot write: {e}", path.display());
+        let io = |source: std::io::Error| RecordError::Write {
+            path: path.to_owned(),
+            source,
+        };
         let mut tmp = tempfile::Builder::new()
             .prefix(".llmgw-parity.")
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| fail(&e))?;
+            .map_err(io)?;
         {
             let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-            serde_json::to_writer_pretty(&mut w, v).map_err(|e| fail(&e))?;
-            w.write_all(b"\n").map_err(|e| fail(&e))?;
-            w.flush().map_err(|e| fail(&e))?;
+            serde_json::to_writer_pretty(&mut w, v).map_err(|source| RecordError::Serialize {
+                path: path.to_owned(),
+                source,
+            })?;
+            w.write_all(b"\n").map_err(io)?;
+            w.flush().map_err(io)?;
         }
-        tmp.persist(path).map_err(|e| fail(&e.error))?;
+        tmp.persist(path).map_err(|e| io(e.error))?;
         Ok(())
     }
 }
@@ -133,7 +184,7 @@ pub fn file_limit(max_response_bytes: usize) -> u64 {
 /// `limit`. Opened non-blocking so a FIFO cannot hang the open, and checked
 /// after opening (on the handle), so a link swapped in meanwhile to
 /// `/dev/zero` or a FIFO is refused too.
-pub fn open_regular(path: &Path, limit: u64) -> Result<std::fs::File, String> {
+pub fn open_regular(path: &Path, limit: u64) -> Result<std::fs::File, ReadError> {
     let mut o = std::fs::OpenOptions::new();
     o.read(true);
     #[cfg(unix)]
@@ -141,41 +192,41 @@ pub fn open_regular(path: &Path, limit: u64) -> Result<std::fs::File, String> {
         use std::os::unix::fs::OpenOptionsExt;
         o.custom_flags(libc::O_NONBLOCK);
     }
-    let f = o.open(path).map_err(|e| e.to_string())?;
-    let m = f.metadata().map_err(|e| e.to_string())?;
+    let f = o.open(path)?;
+    let m = f.metadata()?;
     if !m.is_file() {
-        return Err("not a regular file; refused".into());
+        return Err(ReadError::NotRegular);
     }
     if m.len() > limit {
-        return Err(format!(
-            "{} bytes, over the {} limit for a recording file (twice max_response_bytes plus 1 MiB)",
-            m.len(),
-            super::client::size(limit as usize)
-        ));
+        return Err(ReadError::TooLarge {
+            len: m.len(),
+            limit,
+        });
     }
     Ok(f)
 }
 
 /// Parse a JSON file opened by [`open_regular`], reading at most `limit`
 /// bytes even if the file grows meanwhile.
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path, limit: u64) -> Result<T, String> {
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path, limit: u64) -> Result<T, ReadError> {
     use std::io::Read;
     let f = open_regular(path, limit)?;
     let r = std::io::BufReader::new(f.take(limit));
-    serde_json::from_reader(r).map_err(|e| format!("{}:{}: {e}", e.line(), e.column()))
+    serde_json::from_reader(r).map_err(|source| ReadError::Json { source })
 }
 
-pub fn read_meta(dir: &Path) -> anyhow::Result<Meta> {
+pub fn read_meta(dir: &Path) -> Result<Meta, RecordError> {
     let p = dir.join("meta.json");
-    let m: Meta = read_json(&p, 1 << 20).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: cannot read ({e}); is {} a directory written by --record?",
-            p.display(),
-            dir.display()
-        )
+    let m: Meta = read_json(&p, 1 << 20).map_err(|source| RecordError::Meta {
+        path: p.clone(),
+        dir: dir.to_owned(),
+        source,
     })?;
     if m.schema != 1 {
-        anyhow::bail!("{}: unsupported recording schema {}", p.display(), m.schema);
+        return Err(RecordError::Schema {
+            path: p,
+            schema: m.schema,
+        });
     }
     Ok(m)
 }

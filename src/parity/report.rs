@@ -40,6 +40,51 @@ pub struct PromptResult {
     /// With `samples` > 1: how often the answers agree.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub samples: Option<crate::parity::compare::SampleRates>,
+    /// The prompt's tags in the golden set.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The shown pair's answers and figures (HTML report); `None` when
+    /// nothing was sent. JSON has the checks instead.
+    #[serde(skip)]
+    pub shown: Option<Shown>,
+}
+
+/// What each side answered in the pair the checks ran on.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    pub baseline: ShownAnswer,
+    pub candidate: ShownAnswer,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ShownAnswer {
+    /// The answer text, then one line per tool call.
+    pub text: String,
+    /// Why there is no answer.
+    pub error: Option<String>,
+    pub total_ms: Option<f64>,
+    pub ttft_ms: Option<f64>,
+    pub tokens: Option<u64>,
+}
+
+impl ShownAnswer {
+    pub fn of(r: &Response) -> ShownAnswer {
+        let mut text = r.text.clone();
+        for t in &r.tool_calls {
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&format!("[tool call] {}({})", t.name, t.arguments));
+        }
+        ShownAnswer {
+            text,
+            error: r.error.clone(),
+            // A request that never completed has no meaningful time.
+            total_ms: (r.status.is_some() || r.error.is_none()).then_some(r.total_ms),
+            ttft_ms: r.ttft_ms,
+            tokens: r.usage.map(|u| u.total_tokens),
+        }
+    }
 }
 
 /// Reported cost per side; `null` where the gateway returned none.
@@ -188,16 +233,6 @@ pub fn build(
         b.extend(rb);
         c.extend(rc);
     }
-    let mut checks: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for pr in &prompts {
-        for ch in &pr.checks {
-            *checks
-                .entry(ch.name.clone())
-                .or_default()
-                .entry(ch.status.as_str().to_owned())
-                .or_default() += 1;
-        }
-    }
     let count = |s: Status| prompts.iter().filter(|p| p.status == s).count();
     let (pass, fail, error) = (
         count(Status::Pass),
@@ -206,15 +241,7 @@ pub fn build(
     );
     let bs = stats(&p.cfg.baseline, &b.iter().collect::<Vec<_>>());
     let cs = stats(&p.cfg.candidate, &c.iter().collect::<Vec<_>>());
-    let mut unreachable = Vec::new();
-    for s in [&bs, &cs] {
-        if s.unreachable > 0 {
-            unreachable.push(format!(
-                "{} ({}): {} of {} requests could not connect",
-                s.name, s.base_url, s.unreachable, s.requests
-            ));
-        }
-    }
+    let unreachable = unreachable_lines(&[&bs, &cs]);
     let extra_bad = check_models
         .as_ref()
         .is_some_and(|m| m.status >= Status::Fail)
@@ -225,12 +252,7 @@ pub fn build(
     let empty = prompts.is_empty() && opts.shard.is_none();
     let results = prompts.len();
     let pass_rate = (results > 0).then(|| pass as f64 / results as f64);
-    let mut required_failed: Vec<String> = prompts
-        .iter()
-        .filter(|p| p.required && p.status != Status::Pass)
-        .map(|p| format!("{} [{}]", p.id, p.mode.as_str()))
-        .collect();
-    required_failed.dedup();
+    let required_failed = required_failed(&prompts);
     let results_bad = match opts.min_pass_rate {
         None => fail + error > 0,
         // Compared in whole results so that 0.98 of 50 means 49.
@@ -253,11 +275,11 @@ pub fn build(
             shard: opts.shard.map(|(i, n)| format!("{i}/{n}")),
             prompts_selected: p.prompts.len(),
             prompts_total: p.total_prompts,
-            results: prompts.len(),
+            results,
             pass,
             fail,
             error,
-            checks,
+            checks: check_counts(&prompts),
             baseline: bs,
             candidate: cs,
             cost: CostPair {
@@ -276,6 +298,45 @@ pub fn build(
     }
 }
 
+/// Per check name, how many results it passed, failed, ...
+fn check_counts(prompts: &[PromptResult]) -> BTreeMap<String, BTreeMap<String, usize>> {
+    let mut checks: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for pr in prompts {
+        for ch in &pr.checks {
+            *checks
+                .entry(ch.name.clone())
+                .or_default()
+                .entry(ch.status.as_str().to_owned())
+                .or_default() += 1;
+        }
+    }
+    checks
+}
+
+fn unreachable_lines(sides: &[&GatewayStats]) -> Vec<String> {
+    sides
+        .iter()
+        .filter(|s| s.unreachable > 0)
+        .map(|s| {
+            format!(
+                "{} ({}): {} of {} requests could not connect",
+                s.name, s.base_url, s.unreachable, s.requests
+            )
+        })
+        .collect()
+}
+
+/// `id [mode]` of each required result that did not pass.
+fn required_failed(prompts: &[PromptResult]) -> Vec<String> {
+    let mut out: Vec<String> = prompts
+        .iter()
+        .filter(|p| p.required && p.status != Status::Pass)
+        .map(|p| format!("{} [{}]", p.id, p.mode.as_str()))
+        .collect();
+    out.dedup();
+    out
+}
+
 fn fmt_ms(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{v:.0}"))
 }
@@ -292,7 +353,7 @@ fn mark(s: Status, color: ColorChoice) -> String {
     color.paint(style::fg(c).bold(), &format!("{t:<5}"))
 }
 
-fn sym(s: Option<Status>) -> &'static str {
+pub(super) fn sym(s: Option<Status>) -> &'static str {
     match s {
         Some(Status::Pass) => "✓",
         Some(Status::Fail) => "✗",
@@ -303,7 +364,7 @@ fn sym(s: Option<Status>) -> &'static str {
 }
 
 /// The table's columns: one check, or the worst of several.
-const COLUMNS: [(&str, &[&str]); 6] = [
+pub(super) const COLUMNS: [(&str, &[&str]); 6] = [
     ("TEXT", &["text", "json"]),
     ("FINISH", &["finish_reason"]),
     ("MODEL", &["model", "model_mapping"]),
@@ -315,7 +376,7 @@ const COLUMNS: [(&str, &[&str]); 6] = [
     ("RESP", &["response"]),
 ];
 
-fn column(p: &PromptResult, names: &[&str]) -> Option<Status> {
+pub(super) fn column(p: &PromptResult, names: &[&str]) -> Option<Status> {
     p.checks
         .iter()
         .filter(|c| names.contains(&c.name.as_str()))
@@ -365,7 +426,7 @@ pub fn text_diff(b: &str, c: &str, color: ColorChoice) -> String {
     out
 }
 
-fn value_text(v: &serde_json::Value) -> String {
+pub(super) fn value_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -373,8 +434,20 @@ fn value_text(v: &serde_json::Value) -> String {
 }
 
 pub fn human(r: &Report, color: ColorChoice) -> String {
-    let s = &r.summary;
     let mut o = String::new();
+    human_heading(&mut o, &r.summary, color);
+    human_table(&mut o, r, color);
+    if let Some(m) = &r.check_models {
+        human_models(&mut o, m, color);
+    }
+    if let Some(n) = &r.negative {
+        human_negative(&mut o, n, color);
+    }
+    human_summary(&mut o, r, color);
+    o
+}
+
+fn human_heading(o: &mut String, s: &Summary, color: ColorChoice) {
     let _ = writeln!(
         o,
         "{} baseline {} ({}) vs candidate {} ({}) [{}{}]; pairs read baseline / candidate",
@@ -388,6 +461,10 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
             .as_ref()
             .map_or(String::new(), |x| format!(", shard {x}"))
     );
+}
+
+/// One row per prompt and mode, with the details of what did not pass.
+fn human_table(o: &mut String, r: &Report, color: ColorChoice) {
     let idw = r
         .prompts
         .iter()
@@ -422,74 +499,87 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
             cols.join(" "),
             lat.map_or(String::new(), |l| l.detail.clone())
         );
-        if p.status != Status::Pass {
-            for n in &p.notes {
-                let _ = writeln!(o, "    note: {n}");
-            }
-        }
-        for c in p
-            .checks
-            .iter()
-            .filter(|c| matches!(c.status, Status::Fail | Status::Error))
-        {
-            let _ = writeln!(o, "    {} {}: {}", mark(c.status, color), c.name, c.detail);
-            if c.name == "text" {
-                o.push_str(&text_diff(
-                    &value_text(&c.baseline),
-                    &value_text(&c.candidate),
-                    color,
-                ));
-            } else if c.status == Status::Fail {
-                let _ = writeln!(
-                    o,
-                    "      baseline: {}  candidate: {}",
-                    value_text(&c.baseline),
-                    value_text(&c.candidate)
-                );
-            }
+        human_row_details(o, p, color);
+    }
+}
+
+/// Under a row that did not pass: its notes and each failing check with
+/// both values.
+fn human_row_details(o: &mut String, p: &PromptResult, color: ColorChoice) {
+    if p.status != Status::Pass {
+        for n in &p.notes {
+            let _ = writeln!(o, "    note: {n}");
         }
     }
-    if let Some(m) = &r.check_models {
+    for c in p
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+    {
+        let _ = writeln!(o, "    {} {}: {}", mark(c.status, color), c.name, c.detail);
+        if c.name == "text" {
+            o.push_str(&text_diff(
+                &value_text(&c.baseline),
+                &value_text(&c.candidate),
+                color,
+            ));
+        } else if c.status == Status::Fail {
+            let _ = writeln!(
+                o,
+                "      baseline: {}  candidate: {}",
+                value_text(&c.baseline),
+                value_text(&c.candidate)
+            );
+        }
+    }
+}
+
+fn human_models(o: &mut String, m: &ModelsReport, color: ColorChoice) {
+    let _ = writeln!(
+        o,
+        "\n{} {} ({} ids listed) {}",
+        color.paint(style::bold(), "models:"),
+        m.url,
+        m.listed,
+        mark(m.status, color)
+    );
+    if let Some(e) = &m.error {
+        let _ = writeln!(o, "    {e}");
+    }
+    for e in &m.models {
+        // Long origin lists (a slug used all over a repo) are cut.
+        let from = if e.from.len() > 4 {
+            format!("{}, and {} more", e.from[..3].join(", "), e.from.len() - 3)
+        } else {
+            e.from.join(", ")
+        };
         let _ = writeln!(
             o,
-            "\n{} {} ({} ids listed) {}",
-            color.paint(style::bold(), "models:"),
-            m.url,
-            m.listed,
-            mark(m.status, color)
+            "  {} {} — {} ({from})",
+            mark(e.status, color),
+            e.slug,
+            e.detail,
         );
-        if let Some(e) = &m.error {
-            let _ = writeln!(o, "    {e}");
-        }
-        for e in &m.models {
-            // Long origin lists (a slug used all over a repo) are cut.
-            let from = if e.from.len() > 4 {
-                format!("{}, and {} more", e.from[..3].join(", "), e.from.len() - 3)
-            } else {
-                e.from.join(", ")
-            };
-            let _ = writeln!(
-                o,
-                "  {} {} — {} ({from})",
-                mark(e.status, color),
-                e.slug,
-                e.detail,
-            );
-        }
     }
-    if let Some(n) = &r.negative {
-        let _ = writeln!(o, "\n{}", color.paint(style::bold(), "negative:"));
-        for x in n {
-            let _ = writeln!(
-                o,
-                "  {} {:<15} {:<9} {}",
-                mark(x.status, color),
-                x.case,
-                x.side.as_str(),
-                x.detail
-            );
-        }
+}
+
+fn human_negative(o: &mut String, n: &[NegativeResult], color: ColorChoice) {
+    let _ = writeln!(o, "\n{}", color.paint(style::bold(), "negative:"));
+    for x in n {
+        let _ = writeln!(
+            o,
+            "  {} {:<15} {:<9} {}",
+            mark(x.status, color),
+            x.case,
+            x.side.as_str(),
+            x.detail
+        );
     }
+}
+
+/// Counts, per-gateway figures, cost, rates and the verdict line.
+fn human_summary(o: &mut String, r: &Report, color: ColorChoice) {
+    let s = &r.summary;
     let _ = writeln!(
         o,
         "\n{} {} results: {} pass, {} fail, {} error ({} of {} prompts) in {:.1}s",
@@ -532,11 +622,6 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
         show(s.cost.baseline),
         show(s.cost.candidate)
     );
-    let v = if r.verdict == "pass" {
-        color.paint(style::fg(anstyle::AnsiColor::Green).bold(), "PASS")
-    } else {
-        color.paint(style::fg(anstyle::AnsiColor::Red).bold(), "FAIL")
-    };
     if let (Some(min), Some(rate)) = (s.min_pass_rate, s.pass_rate) {
         let _ = writeln!(
             o,
@@ -552,8 +637,12 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
             s.required_failed.join(", ")
         );
     }
+    let v = if r.verdict == "pass" {
+        color.paint(style::fg(anstyle::AnsiColor::Green).bold(), "PASS")
+    } else {
+        color.paint(style::fg(anstyle::AnsiColor::Red).bold(), "FAIL")
+    };
     let _ = writeln!(o, "verdict: {v}{}", empty_shard_note(r));
-    o
 }
 
 /// A shard that selected nothing passes, but says that nothing was compared.

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::config::Gateway;
+use super::error::TableError;
 use super::golden::{Mode, Prompt};
 use crate::finding::Fix;
 use crate::rules::Rules;
@@ -40,7 +41,7 @@ pub fn choose_model(
     gw: &Gateway,
     prompt: &Prompt,
     side: Side,
-) -> anyhow::Result<ModelChoice> {
+) -> Result<ModelChoice, TableError> {
     let over = match side {
         Side::Baseline => &prompt.baseline_model,
         Side::Candidate => &prompt.candidate_model,
@@ -57,7 +58,9 @@ pub fn choose_model(
             note: None,
         });
     };
-    let table = rules.require_target(target)?;
+    let table = rules
+        .require_target(target)
+        .map_err(TableError::from_rules)?;
     let m = table
         .table
         .map_slug(&rules.source_default().table, &prompt.model);

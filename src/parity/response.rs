@@ -318,130 +318,34 @@ fn parse_json(ex: &Exchange, r: &mut Response) {
     }
 }
 
+/// What a stream showed besides the answer itself.
+#[derive(Default)]
+struct StreamState {
+    events: usize,
+    comments: usize,
+    done: bool,
+    calls: BTreeMap<u64, ToolCall>,
+    usage_chunk_choices: Option<usize>,
+}
+
 fn parse_stream(ex: &Exchange, r: &mut Response) {
     let (items, partial) = sse::parse_all(ex.body.as_bytes());
-    let mut events = 0usize;
-    let mut comments = 0usize;
-    let mut done = false;
-    let mut calls: BTreeMap<u64, ToolCall> = BTreeMap::new();
-    let mut usage_chunk_choices: Option<usize> = None;
+    let mut st = StreamState::default();
     for item in items {
-        let ev = match item {
-            sse::Item::Comment(_) => {
-                comments += 1;
-                continue;
-            }
-            sse::Item::Event(ev) => ev,
-        };
-        if done {
+        match item {
+            sse::Item::Comment(_) => st.comments += 1,
             // Anything after [DONE] is ignored, as the OpenAI SDK does.
-            continue;
-        }
-        events += 1;
-        let data = ev.data.trim();
-        if data.starts_with("[DONE]") {
-            done = true;
-            continue;
-        }
-        let parsed = serde_json::from_str::<Value>(data);
-        if ev.event == "error" {
-            let msg = match &parsed {
-                Ok(v) => chunk_error(v).unwrap_or_else(|| describe_error_body(data).0),
-                Err(_) => data.chars().take(160).collect(),
-            };
-            r.error.get_or_insert(format!("stream error event: {msg}"));
-            continue;
-        }
-        let v = match parsed {
-            Ok(v) => v,
-            Err(_) if ev.event == "done" => {
-                done = true;
-                continue;
-            }
-            Err(e) => {
-                let t: String = data.chars().take(80).collect();
-                r.error
-                    .get_or_insert(format!("stream event {events} is not JSON ({e}): {t}"));
-                continue;
-            }
-        };
-        if let Some(e) = chunk_error(&v) {
-            r.error.get_or_insert(format!("mid-stream error: {e}"));
-            continue;
-        }
-        if r.model.is_none() {
-            r.model = str_field(&v, "model");
-        }
-        if r.id.is_none() {
-            r.id = str_field(&v, "id");
-        }
-        if r.provider.is_none() {
-            r.provider = str_field(&v, "provider");
-        }
-        if let Some(u) = usage(&v) {
-            r.usage_fields = usage_fields(&v);
-            r.usage = Some(u);
-            r.cost = usage_cost(&v).or(r.cost);
-            usage_chunk_choices = v["choices"].as_array().map(Vec::len);
-        }
-        let Some(choices) = v.get("choices").and_then(Value::as_array) else {
-            continue;
-        };
-        for c in choices {
-            if c.get("index").and_then(Value::as_u64).unwrap_or(0) != 0 {
-                continue;
-            }
-            let d = &c["delta"];
-            r.text.push_str(&content_text(&d["content"]));
-            if let Some(f) = str_field(c, "finish_reason") {
-                r.finish_reason = Some(f);
-            }
-            if let Some(tcs) = d.get("tool_calls").and_then(Value::as_array) {
-                for (pos, tc) in tcs.iter().enumerate() {
-                    let idx = tc
-                        .get("index")
-                        .and_then(Value::as_u64)
-                        .unwrap_or(pos as u64);
-                    let e = calls.entry(idx).or_insert_with(|| ToolCall {
-                        index: idx,
-                        id: None,
-                        name: String::new(),
-                        arguments: String::new(),
-                    });
-                    if let Some(id) = str_field(tc, "id") {
-                        e.id = Some(id);
-                    }
-                    if let Some(n) = tc["function"]["name"].as_str() {
-                        // Names normally arrive once; some servers repeat
-                        // the whole name, a few send fragments.
-                        if e.name.is_empty() {
-                            e.name = n.to_owned();
-                        } else if e.name != n {
-                            e.name.push_str(n);
-                        }
-                    }
-                    if let Some(a) = tc["function"]["arguments"].as_str() {
-                        e.arguments.push_str(a);
-                    }
-                }
-            }
+            sse::Item::Event(_) if st.done => {}
+            sse::Item::Event(ev) => stream_event(&ev, &mut st, r),
         }
     }
-    r.tool_calls = calls.into_values().collect();
-    let mut note = format!("{events} events");
-    if comments > 0 {
-        note.push_str(&format!(", {comments} comments"));
-    }
-    match usage_chunk_choices {
-        Some(0) => note.push_str(", usage chunk with empty choices"),
-        Some(n) => note.push_str(&format!(", usage chunk with {n} choice(s)")),
-        None => note.push_str(", no usage chunk"),
-    }
-    r.notes.push(note);
+    r.tool_calls = std::mem::take(&mut st.calls).into_values().collect();
+    r.notes.push(stream_note(&st));
     if r.error.is_none() {
+        let events = st.events;
         if let Some(f) = &ex.failure {
             r.error = Some(format!("{} (after {events} events)", f.message));
-        } else if !done {
+        } else if !st.done {
             r.error = Some(if partial {
                 format!("stream truncated: ended mid-event after {events} events, without [DONE]")
             } else {
@@ -449,6 +353,124 @@ fn parse_stream(ex: &Exchange, r: &mut Response) {
             });
         }
     }
+}
+
+/// One event before `[DONE]`: the terminator, an error, or a chunk.
+fn stream_event(ev: &sse::Event, st: &mut StreamState, r: &mut Response) {
+    st.events += 1;
+    let data = ev.data.trim();
+    if data.starts_with("[DONE]") {
+        st.done = true;
+        return;
+    }
+    let parsed = serde_json::from_str::<Value>(data);
+    if ev.event == "error" {
+        let msg = match &parsed {
+            Ok(v) => chunk_error(v).unwrap_or_else(|| describe_error_body(data).0),
+            Err(_) => data.chars().take(160).collect(),
+        };
+        r.error.get_or_insert(format!("stream error event: {msg}"));
+        return;
+    }
+    let v = match parsed {
+        Ok(v) => v,
+        Err(_) if ev.event == "done" => {
+            st.done = true;
+            return;
+        }
+        Err(e) => {
+            let t: String = data.chars().take(80).collect();
+            r.error
+                .get_or_insert(format!("stream event {} is not JSON ({e}): {t}", st.events));
+            return;
+        }
+    };
+    if let Some(e) = chunk_error(&v) {
+        r.error.get_or_insert(format!("mid-stream error: {e}"));
+        return;
+    }
+    stream_chunk(&v, st, r);
+}
+
+/// A data chunk: metadata and usage (first seen wins, usage last), then
+/// choice 0's delta.
+fn stream_chunk(v: &Value, st: &mut StreamState, r: &mut Response) {
+    if r.model.is_none() {
+        r.model = str_field(v, "model");
+    }
+    if r.id.is_none() {
+        r.id = str_field(v, "id");
+    }
+    if r.provider.is_none() {
+        r.provider = str_field(v, "provider");
+    }
+    if let Some(u) = usage(v) {
+        r.usage_fields = usage_fields(v);
+        r.usage = Some(u);
+        r.cost = usage_cost(v).or(r.cost);
+        st.usage_chunk_choices = v["choices"].as_array().map(Vec::len);
+    }
+    let Some(choices) = v.get("choices").and_then(Value::as_array) else {
+        return;
+    };
+    for c in choices {
+        if c.get("index").and_then(Value::as_u64).unwrap_or(0) != 0 {
+            continue;
+        }
+        let d = &c["delta"];
+        r.text.push_str(&content_text(&d["content"]));
+        if let Some(f) = str_field(c, "finish_reason") {
+            r.finish_reason = Some(f);
+        }
+        if let Some(tcs) = d.get("tool_calls").and_then(Value::as_array) {
+            merge_tool_deltas(&mut st.calls, tcs);
+        }
+    }
+}
+
+/// Tool-call deltas merged per `index`: id and name once, arguments
+/// concatenated.
+fn merge_tool_deltas(calls: &mut BTreeMap<u64, ToolCall>, tcs: &[Value]) {
+    for (pos, tc) in tcs.iter().enumerate() {
+        let idx = tc
+            .get("index")
+            .and_then(Value::as_u64)
+            .unwrap_or(pos as u64);
+        let e = calls.entry(idx).or_insert_with(|| ToolCall {
+            index: idx,
+            id: None,
+            name: String::new(),
+            arguments: String::new(),
+        });
+        if let Some(id) = str_field(tc, "id") {
+            e.id = Some(id);
+        }
+        if let Some(n) = tc["function"]["name"].as_str() {
+            // Names normally arrive once; some servers repeat the whole
+            // name, a few send fragments.
+            if e.name.is_empty() {
+                e.name = n.to_owned();
+            } else if e.name != n {
+                e.name.push_str(n);
+            }
+        }
+        if let Some(a) = tc["function"]["arguments"].as_str() {
+            e.arguments.push_str(a);
+        }
+    }
+}
+
+fn stream_note(st: &StreamState) -> String {
+    let mut note = format!("{} events", st.events);
+    if st.comments > 0 {
+        note.push_str(&format!(", {} comments", st.comments));
+    }
+    match st.usage_chunk_choices {
+        Some(0) => note.push_str(", usage chunk with empty choices"),
+        Some(n) => note.push_str(&format!(", usage chunk with {n} choice(s)")),
+        None => note.push_str(", no usage chunk"),
+    }
+    note
 }
 
 #[cfg(test)]
@@ -599,6 +621,11 @@ data: [DONE]\n\n";
     fn non_stream_json() {
         let (d, _) = describe_error_body(
             r#"{"error":{"message":"No connected db.","type":"None","param":"None","code":"400"}}"#,
+        );
+        assert_eq!(d, "No connected db.");
+        // The same with JSON nulls: neither names anything either.
+        let (d, _) = describe_error_body(
+            r#"{"error":{"message":"No connected db.","type":null,"param":null,"code":null}}"#,
         );
         assert_eq!(d, "No connected db.");
         let body = r#"{"id":"gen-9","model":"openai/gpt-4o","provider":"OpenAI","choices":[{"index":0,"message":{"role":"assistant","content":"Paris","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4,"cost":0.1}}"#;

@@ -556,6 +556,7 @@ pub fn rewrite_any(data: &[u8]) {
 
 /// The golden-set and gateway-config loaders answer with an error that
 /// names the file, never a panic.
+#[cfg(feature = "parity")]
 pub fn parity_inputs(data: &[u8]) {
     let (sel, rest) = split(data);
     let text = String::from_utf8_lossy(rest);
@@ -575,6 +576,7 @@ pub fn parity_inputs(data: &[u8]) {
 
 /// SSE: any split of the same bytes into chunks yields the same events and
 /// the same truncation flag as parsing them whole.
+#[cfg(feature = "parity")]
 pub fn sse_chunking(data: &[u8]) {
     use llmgw_migrate::parity::sse::{parse_all, Parser};
     let (step, body) = split(data);

@@ -5,14 +5,18 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+#[cfg(feature = "parity")]
 use std::sync::Arc;
+#[cfg(feature = "parity")]
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use serde_json::json;
 
 use crate::cli::HumanJson;
+#[cfg(feature = "parity")]
 use crate::parity::client::{Client, Outgoing, RetryPolicy};
+#[cfg(feature = "parity")]
 use crate::parity::config::{Auth, Gateway};
 use crate::rules::catalog::Catalog;
 use crate::rules::check::{check_source, check_target, overlay, SourceCheck, TargetCheck};
@@ -23,7 +27,10 @@ pub struct CheckOpts {
     pub catalog: String,
     pub format: HumanJson,
     pub write_overlay: Option<PathBuf>,
+    // Read only when fetching over HTTP, which needs the `parity` feature.
+    #[cfg_attr(not(feature = "parity"), allow(dead_code))]
     pub key_env: Option<String>,
+    #[cfg_attr(not(feature = "parity"), allow(dead_code))]
     pub timeout: f64,
     pub read_on: Option<String>,
 }
@@ -111,6 +118,20 @@ fn read_catalog(opts: &CheckOpts) -> anyhow::Result<String> {
         return String::from_utf8(bytes)
             .map_err(|_| anyhow::anyhow!("{}:1:1: not UTF-8 text", opts.catalog));
     }
+    fetch_catalog(opts)
+}
+
+/// Without the `parity` feature there is no HTTP client in the binary.
+#[cfg(not(feature = "parity"))]
+fn fetch_catalog(opts: &CheckOpts) -> anyhow::Result<String> {
+    bail!(
+        "{}: this build has no HTTP client (cargo feature `parity` off); download the catalogue and pass the file",
+        opts.catalog
+    )
+}
+
+#[cfg(feature = "parity")]
+fn fetch_catalog(opts: &CheckOpts) -> anyhow::Result<String> {
     if !(opts.timeout.is_finite() && opts.timeout > 0.0) {
         bail!("--timeout must be a positive number of seconds");
     }
