@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use fake::{Running, Shape, Switches};
-use llmgw_migrate::parity::{self, compare::Status, report::Report, Options};
+use llmgw_migrate::parity::{self, compare::CheckStatus, report::Report, ParityOptions};
 use llmgw_migrate::rules::Rules;
 
 const GOLDEN: &str = r#"schema: 1
@@ -41,9 +41,9 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-async fn run_config(golden: &str, config: &str, opts: Options) -> (Report, Duration) {
+async fn run_config(golden: &str, config: &str, opts: ParityOptions) -> (Report, Duration) {
     let dir = tempfile::tempdir().unwrap();
-    let opts = Options {
+    let opts = ParityOptions {
         golden: write(dir.path(), "golden.yaml", golden),
         config: Some(write(dir.path(), "config.yaml", config)),
         ..opts
@@ -58,7 +58,7 @@ async fn run_config(golden: &str, config: &str, opts: Options) -> (Report, Durat
     (report, start.elapsed())
 }
 
-async fn run(golden: &str, bsw: Switches, csw: Switches, extra: &str, opts: Options) -> Run {
+async fn run(golden: &str, bsw: Switches, csw: Switches, extra: &str, opts: ParityOptions) -> Run {
     let b = fake::start(Shape::OpenRouter, bsw).await;
     let c = fake::start(Shape::Target, csw).await;
     let cfg = format!(
@@ -95,7 +95,7 @@ async fn identical_gateways_pass_in_both_modes() {
         Switches::default(),
         Switches::default(),
         "",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
@@ -108,7 +108,7 @@ async fn identical_gateways_pass_in_both_modes() {
     drop(seen);
     // Usage schema drift is shown, never failed.
     let u = check(&r.report, "capital", "stream", "usage_fields");
-    assert_eq!(u.status, Status::Info);
+    assert_eq!(u.status, CheckStatus::Info);
     assert!(
         u.detail
             .contains("only baseline: [cost, is_byok, prompt_tokens_details.cached_tokens]")
@@ -118,11 +118,11 @@ async fn identical_gateways_pass_in_both_modes() {
     );
     // Tool calls: same names and arguments although ids differ.
     let t = check(&r.report, "tool", "stream", "tool_calls");
-    assert_eq!(t.status, Status::Pass, "{}", t.detail);
+    assert_eq!(t.status, CheckStatus::Pass, "{}", t.detail);
     // The candidate got the mapped id; the model check normalised the
     // provider prefix LLM Gateway-style servers add.
     let m = check(&r.report, "capital", "non-stream", "model");
-    assert_eq!(m.status, Status::Pass);
+    assert_eq!(m.status, CheckStatus::Pass);
     assert_eq!(m.candidate, "openai/gpt-4o");
     let bodies: Vec<serde_json::Value> =
         r.c.state
@@ -164,11 +164,11 @@ async fn differing_text_fails_the_text_check() {
         text_suffix: Some(" Lyon is nice too.".into()),
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(GOLDEN, Switches::default(), c, "", ParityOptions::default()).await;
     assert_eq!(r.report.verdict, "fail");
     for mode in ["non-stream", "stream"] {
         let t = check(&r.report, "capital", mode, "text");
-        assert_eq!(t.status, Status::Fail, "{mode}");
+        assert_eq!(t.status, CheckStatus::Fail, "{mode}");
         assert_eq!(
             t.candidate,
             "The capital of France is Paris. Lyon is nice too."
@@ -177,7 +177,7 @@ async fn differing_text_fails_the_text_check() {
     // The tool prompt ignores text.
     assert_eq!(
         check(&r.report, "tool", "stream", "text").status,
-        Status::Skip
+        CheckStatus::Skip
     );
 }
 
@@ -202,18 +202,18 @@ prompts:
         text_suffix: Some(" Lyon is nice too.".into()),
         ..Default::default()
     };
-    let r = run(golden, Switches::default(), c, "", Options::default()).await;
+    let r = run(golden, Switches::default(), c, "", ParityOptions::default()).await;
     for mode in ["non-stream", "stream"] {
         assert_eq!(
             check(&r.report, "capital", mode, "contains").status,
-            Status::Pass
+            CheckStatus::Pass
         );
         let n = check(&r.report, "capital", mode, "not_contains");
-        assert_eq!(n.status, Status::Fail);
+        assert_eq!(n.status, CheckStatus::Fail);
         assert_eq!(n.detail, r#"candidate contains ["lyon"]"#);
         // The suffix breaks the JSON on the candidate only.
         let j = check(&r.report, "structured", mode, "json_schema");
-        assert_eq!(j.status, Status::Fail);
+        assert_eq!(j.status, CheckStatus::Fail);
         assert_eq!(j.detail, "candidate not JSON", "{mode}");
     }
     let r = run(
@@ -221,13 +221,13 @@ prompts:
         Switches::default(),
         Switches::default(),
         "",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
     assert_eq!(
         check(&r.report, "structured", "stream", "json_schema").status,
-        Status::Pass
+        CheckStatus::Pass
     );
 }
 
@@ -243,7 +243,7 @@ async fn cost_is_reported_per_prompt_and_in_total_never_invented() {
         Switches::default(),
         Switches::default(),
         "",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     let p = &r.report.prompts[0];
@@ -253,7 +253,7 @@ async fn cost_is_reported_per_prompt_and_in_total_never_invented() {
     assert!((total - 4.0 * 0.000042).abs() < 1e-12, "{total}");
     assert_eq!(r.report.summary.cost.candidate, None);
     let c = check(&r.report, "capital", "stream", "cost");
-    assert_eq!(c.status, Status::Skip);
+    assert_eq!(c.status, CheckStatus::Skip);
     assert_eq!(c.detail, "no cost returned by the candidate");
     // Both OpenRouter-shaped: equal cost passes the ratio.
     let b = fake::start(Shape::OpenRouter, Switches::default()).await;
@@ -263,9 +263,9 @@ async fn cost_is_reported_per_prompt_and_in_total_never_invented() {
         b.base_url(),
         c2.base_url()
     );
-    let (rep, _) = run_config(&golden, &cfg, Options::default()).await;
+    let (rep, _) = run_config(&golden, &cfg, ParityOptions::default()).await;
     let c = check(&rep, "capital", "stream", "cost");
-    assert_eq!(c.status, Status::Pass);
+    assert_eq!(c.status, CheckStatus::Pass);
     assert_eq!(c.detail, "candidate/baseline 1.00x (max 1.2x)");
 }
 
@@ -275,23 +275,23 @@ async fn token_drift_fails_token_checks_but_small_drift_passes() {
         token_drift: 40,
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(GOLDEN, Switches::default(), c, "", ParityOptions::default()).await;
     let t = check(&r.report, "capital", "stream", "completion_tokens");
-    assert_eq!(t.status, Status::Fail, "{}", t.detail);
+    assert_eq!(t.status, CheckStatus::Fail, "{}", t.detail);
     assert!(t.detail.contains("+40"), "{}", t.detail);
     assert_eq!(
         check(&r.report, "capital", "stream", "prompt_tokens").status,
-        Status::Pass
+        CheckStatus::Pass
     );
     // Inside the default tolerance (±5 or 15%).
     let c = Switches {
         token_drift: 2,
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(GOLDEN, Switches::default(), c, "", ParityOptions::default()).await;
     assert_eq!(
         check(&r.report, "capital", "stream", "completion_tokens").status,
-        Status::Pass
+        CheckStatus::Pass
     );
 }
 
@@ -301,9 +301,9 @@ async fn different_model_name_fails_the_model_check() {
         model_override: Some("openai/gpt-4o-mini".into()),
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(GOLDEN, Switches::default(), c, "", ParityOptions::default()).await;
     let m = check(&r.report, "capital", "non-stream", "model");
-    assert_eq!(m.status, Status::Fail);
+    assert_eq!(m.status, CheckStatus::Fail);
     assert!(m.detail.contains("candidate sent 'gpt-4o'"), "{}", m.detail);
     assert!(m.detail.contains("openai/gpt-4o-mini"), "{}", m.detail);
 }
@@ -321,7 +321,7 @@ async fn rate_limit_is_retried_after_retry_after() {
         Switches::default(),
         c,
         "concurrency: 1\n",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
@@ -345,10 +345,17 @@ async fn retry_after_beyond_the_budget_is_an_error_not_a_wait() {
         ..Default::default()
     };
     let golden = GOLDEN.replace("stream: both", "stream: false");
-    let r = run(&golden, Switches::default(), c, "", Options::default()).await;
+    let r = run(
+        &golden,
+        Switches::default(),
+        c,
+        "",
+        ParityOptions::default(),
+    )
+    .await;
     assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
     let resp = check(&r.report, "capital", "non-stream", "response");
-    assert_eq!(resp.status, Status::Error);
+    assert_eq!(resp.status, CheckStatus::Error);
     assert!(resp.detail.contains("HTTP 429"), "{}", resp.detail);
     let notes = &r.report.prompts[0].notes;
     assert!(
@@ -369,11 +376,11 @@ async fn non_json_server_errors_are_retried_then_reported() {
         Switches::default(),
         c,
         "retries: 1\n",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     let resp = check(&r.report, "capital", "non-stream", "response");
-    assert_eq!(resp.status, Status::Error);
+    assert_eq!(resp.status, CheckStatus::Error);
     assert!(
         resp.detail
             .contains("candidate: HTTP 502: non-JSON body: <html>"),
@@ -401,10 +408,10 @@ async fn slow_first_byte_times_out() {
         b.base_url(),
         c.base_url()
     );
-    let (rep, elapsed) = run_config(&golden, &cfg, Options::default()).await;
+    let (rep, elapsed) = run_config(&golden, &cfg, ParityOptions::default()).await;
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     let resp = check(&rep, "capital", "stream", "response");
-    assert_eq!(resp.status, Status::Error);
+    assert_eq!(resp.status, CheckStatus::Error);
     assert!(
         resp.detail
             .contains("no complete response within 0.5s (no response headers)"),
@@ -419,9 +426,9 @@ async fn truncated_stream_is_an_error() {
         truncate_stream: true,
         ..Default::default()
     };
-    let r = run(GOLDEN, Switches::default(), c, "", Options::default()).await;
+    let r = run(GOLDEN, Switches::default(), c, "", ParityOptions::default()).await;
     let resp = check(&r.report, "capital", "stream", "response");
-    assert_eq!(resp.status, Status::Error);
+    assert_eq!(resp.status, CheckStatus::Error);
     assert!(
         resp.detail.contains("candidate: stream truncated"),
         "{}",
@@ -430,7 +437,7 @@ async fn truncated_stream_is_an_error() {
     // Non-stream requests are unaffected.
     assert_eq!(
         check(&r.report, "capital", "non-stream", "text").status,
-        Status::Pass
+        CheckStatus::Pass
     );
 }
 
@@ -440,9 +447,9 @@ async fn mid_stream_disconnect_is_an_error() {
         disconnect_mid_stream: true,
         ..Default::default()
     };
-    let r = run(GOLDEN, b, Switches::default(), "", Options::default()).await;
+    let r = run(GOLDEN, b, Switches::default(), "", ParityOptions::default()).await;
     let resp = check(&r.report, "capital", "stream", "response");
-    assert_eq!(resp.status, Status::Error);
+    assert_eq!(resp.status, CheckStatus::Error);
     assert!(
         resp.detail
             .contains("baseline: connection broke while reading the body"),
@@ -459,9 +466,9 @@ async fn mid_stream_error_events_of_both_shapes() {
         error_mid_stream: true,
         ..Default::default()
     };
-    let r = run(GOLDEN, sw.clone(), sw, "", Options::default()).await;
+    let r = run(GOLDEN, sw.clone(), sw, "", ParityOptions::default()).await;
     let resp = check(&r.report, "capital", "stream", "response");
-    assert_eq!(resp.status, Status::Error);
+    assert_eq!(resp.status, CheckStatus::Error);
     assert!(
         resp.detail
             .contains("baseline: mid-stream error: Upstream provider disconnected"),
@@ -487,13 +494,13 @@ async fn missing_usage_fails_token_checks() {
         Switches::default(),
         c.clone(),
         "",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     let t = check(&r.report, "capital", "stream", "total_tokens");
-    assert_eq!(t.status, Status::Fail);
+    assert_eq!(t.status, CheckStatus::Fail);
     assert_eq!(t.detail, "usage missing on the candidate");
-    let r = run(GOLDEN, c.clone(), c, "", Options::default()).await;
+    let r = run(GOLDEN, c.clone(), c, "", ParityOptions::default()).await;
     let t = check(&r.report, "capital", "non-stream", "total_tokens");
     assert_eq!(t.detail, "usage missing on both sides");
 }
@@ -515,7 +522,7 @@ async fn concurrency_is_bounded() {
         sw.clone(),
         sw,
         "concurrency: 3\n",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     assert_eq!(r.report.verdict, "pass");
@@ -545,11 +552,11 @@ prompts:
         Switches::default(),
         Switches::default(),
         "",
-        Options::default(),
+        ParityOptions::default(),
     )
     .await;
     let m = check(&r.report, "auto", "non-stream", "model_mapping");
-    assert_eq!(m.status, Status::Error);
+    assert_eq!(m.status, CheckStatus::Error);
     assert!(m.detail.contains("candidate: not sent"), "{}", m.detail);
     assert_eq!(
         r.c.hits(),
@@ -562,23 +569,23 @@ prompts:
 #[tokio::test(flavor = "multi_thread")]
 async fn check_models_and_negative() {
     let golden = GOLDEN.replace("stream: both", "stream: false");
-    let opts = Options {
+    let opts = ParityOptions {
         check_models: true,
         negative: true,
         ..Default::default()
     };
     let r = run(&golden, Switches::default(), Switches::default(), "", opts).await;
     let m = r.report.check_models.as_ref().unwrap();
-    assert_eq!(m.status, Status::Pass, "{m:#?}");
+    assert_eq!(m.status, CheckStatus::Pass, "{m:#?}");
     assert_eq!(m.models.len(), 2);
     let neg = r.report.negative.as_ref().unwrap();
     assert_eq!(neg.len(), 6);
     // These fakes take any key, so the wrong-key case must fail...
     let wk: Vec<_> = neg.iter().filter(|n| n.case == "wrong-key").collect();
-    assert!(wk.iter().all(|n| n.status == Status::Fail), "{wk:#?}");
+    assert!(wk.iter().all(|n| n.status == CheckStatus::Fail), "{wk:#?}");
     // ...while unknown model and malformed body fail cleanly with JSON.
     for n in neg.iter().filter(|n| n.case != "wrong-key") {
-        assert_eq!(n.status, Status::Pass, "{n:#?}");
+        assert_eq!(n.status, CheckStatus::Pass, "{n:#?}");
         assert_eq!(n.http_status, Some(400));
         assert!(n.json);
     }
@@ -597,10 +604,10 @@ async fn unreachable_gateway_is_flagged() {
         "baseline: {{base_url: '{}'}}\ncandidate: {{base_url: 'http://127.0.0.1:{port}/v1'}}\nretries: 1\n",
         b.base_url()
     );
-    let (rep, _) = run_config(GOLDEN, &cfg, Options::default()).await;
+    let (rep, _) = run_config(GOLDEN, &cfg, ParityOptions::default()).await;
     assert_eq!(rep.unreachable.len(), 1, "{:?}", rep.unreachable);
     assert!(rep.unreachable[0].contains(&port.to_string()));
-    assert!(rep.prompts.iter().all(|p| p.status == Status::Error));
+    assert!(rep.prompts.iter().all(|p| p.status == CheckStatus::Error));
 }
 
 #[test]
@@ -631,7 +638,7 @@ async fn check_models_includes_slugs_scan_finds() {
     )
     .unwrap();
     let golden = GOLDEN.replace("stream: both", "stream: false");
-    let opts = Options {
+    let opts = ParityOptions {
         check_models: true,
         scan: Some(repo.path().to_owned()),
         ..Default::default()
@@ -651,15 +658,15 @@ async fn check_models_includes_slugs_scan_finds() {
     // Files are named from the path given to --scan.
     let at = |line: usize| format!("scan:{}/app.py:{line}", repo.path().display());
     assert!(gpt4o.from.iter().any(|f| *f == at(4)), "{gpt4o:?}");
-    assert_eq!(gpt4o.status, Status::Pass);
+    assert_eq!(gpt4o.status, CheckStatus::Pass);
     // The fake does not list gpt-5-mini (or its mapping needs a person).
     let other = m
         .models
         .iter()
         .find(|e| e.from.iter().any(|f| *f == at(5)))
         .expect("second slug found by scan");
-    assert_ne!(other.status, Status::Pass, "{other:?}");
-    assert_ne!(m.status, Status::Pass);
+    assert_ne!(other.status, CheckStatus::Pass, "{other:?}");
+    assert_ne!(m.status, CheckStatus::Pass);
 }
 
 /// A fake judge and embeddings server. The judge says two answers are the
@@ -745,13 +752,20 @@ async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
         text_suffix: Some(" Indeed.".into()),
         ..Default::default()
     };
-    let r = run(MEANING, Switches::default(), c, &extra, Options::default()).await;
+    let r = run(
+        MEANING,
+        Switches::default(),
+        c,
+        &extra,
+        ParityOptions::default(),
+    )
+    .await;
     for mode in ["non-stream", "stream"] {
         let t = check(&r.report, "judged", mode, "text");
-        assert_eq!(t.status, Status::Pass, "{}", t.detail);
+        assert_eq!(t.status, CheckStatus::Pass, "{}", t.detail);
         assert_eq!(t.detail, "[judge] judge: same (both name Paris)");
         let e = check(&r.report, "embedded", mode, "text");
-        assert_eq!(e.status, Status::Pass, "{}", e.detail);
+        assert_eq!(e.status, CheckStatus::Pass, "{}", e.detail);
         assert!(
             e.detail.starts_with("[embedding >= 0.9] cosine 1.000"),
             "{}",
@@ -783,14 +797,14 @@ async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
         text_suffix: Some(" Or Lyon.".into()),
         ..Default::default()
     };
-    let opts = Options {
+    let opts = ParityOptions {
         record: Some(rec.clone()),
-        ..Options::default()
+        ..ParityOptions::default()
     };
     let r = run(MEANING, Switches::default(), c, &extra, opts).await;
     assert_eq!(r.report.verdict, "fail");
     let t = check(&r.report, "judged", "stream", "text");
-    assert_eq!(t.status, Status::Fail);
+    assert_eq!(t.status, CheckStatus::Fail);
     assert!(t.detail.contains("only one mentions Lyon"), "{}", t.detail);
     let p = r.report.prompts.iter().find(|p| p.id == "judged").unwrap();
     assert!(
@@ -806,15 +820,15 @@ async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
     );
     assert!(html.contains("Paris.<ins> Or Lyon.</ins>"), "{html}");
     let e = check(&r.report, "embedded", "stream", "text");
-    assert_eq!(e.status, Status::Fail);
+    assert_eq!(e.status, CheckStatus::Fail);
     assert!(e.detail.contains("cosine 0.816"), "{}", e.detail);
     // Offline: the recorded judge and embeddings give the same verdicts
     // with the helper server gone.
     drop(seen);
     let calls_before = Instant::now();
-    let opts = Options {
+    let opts = ParityOptions {
         replay: Some(rec.clone()),
-        ..Options::default()
+        ..ParityOptions::default()
     };
     let bogus = "judge: {base_url: 'http://127.0.0.1:9/v1', model: judge-1}\nembeddings: {base_url: 'http://127.0.0.1:9/v1', model: embed-1}\n";
     let r2 = run(
@@ -836,14 +850,14 @@ async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_meaning_check_without_its_server_is_a_config_error() {
     let dir = tempfile::tempdir().unwrap();
-    let opts = Options {
+    let opts = ParityOptions {
         golden: write(dir.path(), "golden.yaml", MEANING),
         config: Some(write(
             dir.path(),
             "config.yaml",
             "baseline: {base_url: 'http://127.0.0.1:9/v1'}\ncandidate: {base_url: 'http://127.0.0.1:9/v1'}\n",
         )),
-        ..Options::default()
+        ..ParityOptions::default()
     };
     let rules = Rules::embedded().unwrap();
     let e = parity::prepare(&opts, &rules).err().unwrap().to_string();

@@ -103,7 +103,7 @@ async fn real_main() -> anyhow::Result<()> {
             if out.exists() {
                 std::fs::remove_dir_all(&out)?;
             }
-            let opts = parity::Options {
+            let opts = parity::ParityOptions {
                 golden,
                 config: Some(cfg),
                 record: Some(out.clone()),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::cli::{ParityArgs, ParityFormat};
 use crate::config::ParityDefaults;
-use crate::parity::{self, report, Options};
+use crate::parity::{self, report, ParityOptions};
 use crate::style::ColorChoice;
 
 pub fn run(
@@ -97,7 +97,7 @@ fn options(
     args: ParityArgs,
     defaults: &ParityDefaults,
     shard: Option<(usize, usize)>,
-) -> anyhow::Result<Options> {
+) -> anyhow::Result<ParityOptions> {
     let golden = args.golden.or(defaults.golden.clone()).ok_or_else(|| {
         anyhow::anyhow!("--golden FILE is required (or set [parity] golden in llmgw-migrate.toml)")
     })?;
@@ -107,7 +107,7 @@ fn options(
         }
         r => r,
     };
-    Ok(Options {
+    Ok(ParityOptions {
         golden,
         config: args.config.or(defaults.config.clone()),
         record: args.record,

@@ -119,13 +119,13 @@ pub struct BranchRef {
 pub struct ParityDoc {
     pub repository: Option<String>,
     pub verdict: String,
-    pub summary: ParitySummary,
+    pub summary: ParityCounts,
     #[serde(default)]
     pub unreachable: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub struct ParitySummary {
+pub struct ParityCounts {
     pub results: u64,
     pub pass: u64,
     pub fail: u64,

@@ -9,7 +9,7 @@ use super::response::{Response, ToolCall};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub enum CheckStatus {
     Pass,
     /// Shown, never fails the run (e.g. latency without limits).
     Info,
@@ -19,14 +19,14 @@ pub enum Status {
     Error,
 }
 
-impl Status {
+impl CheckStatus {
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Pass => "pass",
-            Status::Info => "info",
-            Status::Skip => "skip",
-            Status::Fail => "fail",
-            Status::Error => "error",
+            CheckStatus::Pass => "pass",
+            CheckStatus::Info => "info",
+            CheckStatus::Skip => "skip",
+            CheckStatus::Fail => "fail",
+            CheckStatus::Error => "error",
         }
     }
 }
@@ -34,13 +34,13 @@ impl Status {
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     pub name: String,
-    pub status: Status,
+    pub status: CheckStatus,
     pub baseline: Value,
     pub candidate: Value,
     pub detail: String,
 }
 
-fn check(name: &str, status: Status, b: Value, c: Value, detail: impl Into<String>) -> Check {
+fn check(name: &str, status: CheckStatus, b: Value, c: Value, detail: impl Into<String>) -> Check {
     Check {
         name: name.to_owned(),
         status,
@@ -50,11 +50,11 @@ fn check(name: &str, status: Status, b: Value, c: Value, detail: impl Into<Strin
     }
 }
 
-fn pass_fail(ok: bool) -> Status {
+fn pass_fail(ok: bool) -> CheckStatus {
     if ok {
-        Status::Pass
+        CheckStatus::Pass
     } else {
-        Status::Fail
+        CheckStatus::Fail
     }
 }
 
@@ -101,11 +101,15 @@ fn short(s: &str) -> Value {
 
 pub fn text(expect: &TextExpect, b: &str, c: &str) -> Check {
     let (status, detail) = match expect {
-        TextExpect::Ignore => (Status::Skip, "not compared (expect: ignore)".to_owned()),
+        TextExpect::Ignore => (
+            CheckStatus::Skip,
+            "not compared (expect: ignore)".to_owned(),
+        ),
         // Decided by a model after the answers arrive (`meaning.rs`).
-        TextExpect::Judge(_) | TextExpect::Embedding(_) => {
-            (Status::Skip, format!("[{}] not decided", expect.describe()))
-        }
+        TextExpect::Judge(_) | TextExpect::Embedding(_) => (
+            CheckStatus::Skip,
+            format!("[{}] not decided", expect.describe()),
+        ),
         TextExpect::Exact => (
             pass_fail(b == c),
             if b == c {
@@ -146,9 +150,9 @@ pub fn text(expect: &TextExpect, b: &str, c: &str) -> Check {
                         "both valid JSON but the values differ".into()
                     },
                 ),
-                (Some(_), Some(_)) => (Status::Pass, "both valid JSON".into()),
+                (Some(_), Some(_)) => (CheckStatus::Pass, "both valid JSON".into()),
                 _ => (
-                    Status::Fail,
+                    CheckStatus::Fail,
                     format!(
                         "not valid JSON: {}",
                         [("baseline", jb.is_none()), ("candidate", jc.is_none())]
@@ -231,7 +235,7 @@ fn model(expect: &Expect, sent: (&str, &str), b: &Response, c: &Response) -> Che
     if !expect.model {
         return check(
             "model",
-            Status::Skip,
+            CheckStatus::Skip,
             bv,
             cv,
             "not compared (expect.model: false)",
@@ -266,7 +270,7 @@ fn tokens(name: &str, tol: &Tolerance, b: Option<u64>, c: Option<u64>) -> Check 
             check(
                 name,
                 if tol.ignore {
-                    Status::Info
+                    CheckStatus::Info
                 } else {
                     pass_fail(ok)
                 },
@@ -275,10 +279,10 @@ fn tokens(name: &str, tol: &Tolerance, b: Option<u64>, c: Option<u64>) -> Check 
                 format!("difference {d:+} (tolerance {})", tol.describe()),
             )
         }
-        _ if tol.ignore => check(name, Status::Skip, json!(b), json!(c), "ignored"),
+        _ if tol.ignore => check(name, CheckStatus::Skip, json!(b), json!(c), "ignored"),
         _ => check(
             name,
-            Status::Fail,
+            CheckStatus::Fail,
             json!(b),
             json!(c),
             match (b, c) {
@@ -338,7 +342,7 @@ pub fn sampled_text(expect: &TextExpect, b: &[&str], c: &[&str]) -> (Check, Opti
     if matches!(expect, TextExpect::Ignore) || b.len() < 2 {
         return (first, None);
     }
-    let agree = |x: &str, y: &str| text(expect, x, y).status == Status::Pass;
+    let agree = |x: &str, y: &str| text(expect, x, y).status == CheckStatus::Pass;
     let (base, cand) = sample_pairs(b, c);
     let count = |pairs: &[(&str, &str)]| {
         (
@@ -434,7 +438,7 @@ fn cost(max: f64, b: Option<f64>, c: Option<f64>) -> Check {
         }
         _ => check(
             "cost",
-            Status::Skip,
+            CheckStatus::Skip,
             json!(b),
             json!(c),
             match (b, c) {
@@ -491,7 +495,7 @@ fn reference_checks(e: &Expect, b: &str, c: &str, out: &mut Vec<Check>) {
         Err(err) => {
             out.push(check(
                 "json_schema",
-                Status::Error,
+                CheckStatus::Error,
                 Value::Null,
                 Value::Null,
                 format!("invalid json_schema: {err}"),
@@ -591,7 +595,7 @@ fn tool_calls(expect: &ToolExpect, ordered: bool, b: &[ToolCall], c: &[ToolCall]
     let mut problems = Vec::new();
     match expect {
         ToolExpect::Ignore => {
-            return check("tool_calls", Status::Skip, bv, cv, "not compared");
+            return check("tool_calls", CheckStatus::Skip, bv, cv, "not compared");
         }
         ToolExpect::Same | ToolExpect::Names if !ordered => {
             problems = unordered_problems(b, c, matches!(expect, ToolExpect::Names));
@@ -712,11 +716,11 @@ fn latency(expect: &Expect, b: &Response, c: &Response, stream: bool) -> Check {
         _ => format!("total {:.0} / {:.0} ms", b.total_ms, c.total_ms),
     };
     let status = if !problems.is_empty() {
-        Status::Fail
+        CheckStatus::Fail
     } else if limited {
-        Status::Pass
+        CheckStatus::Pass
     } else {
-        Status::Info
+        CheckStatus::Info
     };
     let detail = if problems.is_empty() {
         summary
@@ -741,7 +745,7 @@ pub fn compare(
         // Nothing else can be compared without both answers.
         return vec![check(
             "response",
-            Status::Error,
+            CheckStatus::Error,
             resp(b),
             resp(c),
             response_errors(b, c),
@@ -749,7 +753,7 @@ pub fn compare(
     }
     let mut out = vec![check(
         "response",
-        Status::Pass,
+        CheckStatus::Pass,
         resp(b),
         resp(c),
         "both complete",
@@ -822,7 +826,7 @@ fn finish_reason(e: &Expect, b: &Response, c: &Response) -> Check {
     if !e.finish_reason {
         return check(
             "finish_reason",
-            Status::Skip,
+            CheckStatus::Skip,
             json!(bf),
             json!(cf),
             "not compared",
@@ -895,7 +899,7 @@ fn field_drift(name: &str, b: &[String], c: &[String]) -> Check {
             oc.join(", ")
         )
     };
-    check(name, Status::Info, json!(b), json!(c), detail)
+    check(name, CheckStatus::Info, json!(b), json!(c), detail)
 }
 
 /// OpenAI's finish reasons, with the provider-native ones some gateways
@@ -911,13 +915,13 @@ pub fn finish_key(f: &str) -> &str {
 }
 
 /// A prompt's status: the worst of its checks.
-pub fn overall(checks: &[Check]) -> Status {
-    if checks.iter().any(|c| c.status == Status::Error) {
-        Status::Error
-    } else if checks.iter().any(|c| c.status == Status::Fail) {
-        Status::Fail
+pub fn overall(checks: &[Check]) -> CheckStatus {
+    if checks.iter().any(|c| c.status == CheckStatus::Error) {
+        CheckStatus::Error
+    } else if checks.iter().any(|c| c.status == CheckStatus::Fail) {
+        CheckStatus::Fail
     } else {
-        Status::Pass
+        CheckStatus::Pass
     }
 }
 
@@ -928,48 +932,54 @@ mod tests {
 
     #[test]
     fn text_modes() {
-        assert_eq!(text(&TextExpect::Exact, "a b", "a b").status, Status::Pass);
-        assert_eq!(text(&TextExpect::Exact, "a b", "a  b").status, Status::Fail);
+        assert_eq!(
+            text(&TextExpect::Exact, "a b", "a b").status,
+            CheckStatus::Pass
+        );
+        assert_eq!(
+            text(&TextExpect::Exact, "a b", "a  b").status,
+            CheckStatus::Fail
+        );
         assert_eq!(
             text(&TextExpect::Normalized, " a\r\n b ", "a b").status,
-            Status::Pass
+            CheckStatus::Pass
         );
         assert_eq!(
             text(&TextExpect::Normalized, "a b", "a c").status,
-            Status::Fail
+            CheckStatus::Fail
         );
         let s = text(
             &TextExpect::Similarity(0.9),
             "The capital is Paris.",
             "The capital is Paris!",
         );
-        assert_eq!(s.status, Status::Pass, "{}", s.detail);
+        assert_eq!(s.status, CheckStatus::Pass, "{}", s.detail);
         let s = text(
             &TextExpect::Similarity(0.9),
             "Paris",
             "Lyon, a city in France",
         );
-        assert_eq!(s.status, Status::Fail);
+        assert_eq!(s.status, CheckStatus::Fail);
         assert_eq!(
             text(&TextExpect::Json, "```json\n{\"a\": 1}\n```", "{\"a\":1}").status,
-            Status::Pass
+            CheckStatus::Pass
         );
         assert_eq!(
             text(&TextExpect::Json, "{\"a\":1}", "{\"a\":2}").status,
-            Status::Fail
+            CheckStatus::Fail
         );
         assert_eq!(
             text(&TextExpect::JsonValid, "{\"a\":1}", "{\"a\":2}").status,
-            Status::Pass
+            CheckStatus::Pass
         );
         assert_eq!(
             text(&TextExpect::JsonValid, "{\"a\":1}", "a: 2").status,
-            Status::Fail
+            CheckStatus::Fail
         );
         let re = TextExpect::Regex(regex::Regex::new(r"^\d+$").unwrap());
-        assert_eq!(text(&re, "42", "17").status, Status::Pass);
+        assert_eq!(text(&re, "42", "17").status, CheckStatus::Pass);
         let c = text(&re, "42", "forty-two");
-        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.status, CheckStatus::Fail);
         assert!(c.detail.contains("candidate does not match"));
     }
 
@@ -1009,16 +1019,28 @@ mod tests {
             rel: 0.0,
             ignore: false,
         };
-        assert_eq!(tokens("t", &t, Some(10), Some(12)).status, Status::Pass);
-        assert_eq!(tokens("t", &t, Some(10), Some(13)).status, Status::Fail);
+        assert_eq!(
+            tokens("t", &t, Some(10), Some(12)).status,
+            CheckStatus::Pass
+        );
+        assert_eq!(
+            tokens("t", &t, Some(10), Some(13)).status,
+            CheckStatus::Fail
+        );
         let t = Tolerance {
             abs: 0,
             rel: 0.1,
             ignore: false,
         };
-        assert_eq!(tokens("t", &t, Some(100), Some(110)).status, Status::Pass);
-        assert_eq!(tokens("t", &t, Some(100), Some(112)).status, Status::Fail);
-        assert_eq!(tokens("t", &t, Some(100), None).status, Status::Fail);
+        assert_eq!(
+            tokens("t", &t, Some(100), Some(110)).status,
+            CheckStatus::Pass
+        );
+        assert_eq!(
+            tokens("t", &t, Some(100), Some(112)).status,
+            CheckStatus::Fail
+        );
+        assert_eq!(tokens("t", &t, Some(100), None).status, CheckStatus::Fail);
     }
 
     fn call(name: &str, args: &str, id: &str) -> ToolCall {
@@ -1044,28 +1066,28 @@ mod tests {
         )];
         assert_eq!(
             tool_calls(&ToolExpect::Same, false, &b, &c).status,
-            Status::Pass
+            CheckStatus::Pass
         );
         let c2 = [call("get_weather", r#"{"city":"Lyon","unit":"c"}"#, "x")];
         assert_eq!(
             tool_calls(&ToolExpect::Same, false, &b, &c2).status,
-            Status::Fail
+            CheckStatus::Fail
         );
         assert_eq!(
             tool_calls(&ToolExpect::Names, false, &b, &c2).status,
-            Status::Pass
+            CheckStatus::Pass
         );
         let c3 = [call("get_time", "{}", "x")];
         assert_eq!(
             tool_calls(&ToolExpect::Names, false, &b, &c3).status,
-            Status::Fail
+            CheckStatus::Fail
         );
         let want = ToolExpect::List(vec![(
             "get_weather".into(),
             Some(json!({"city":"Paris","unit":"c"})),
         )]);
-        assert_eq!(tool_calls(&want, false, &b, &c).status, Status::Pass);
-        assert_eq!(tool_calls(&want, false, &b, &c2).status, Status::Fail);
+        assert_eq!(tool_calls(&want, false, &b, &c).status, CheckStatus::Pass);
+        assert_eq!(tool_calls(&want, false, &b, &c2).status, CheckStatus::Fail);
         let broken = [call("get_weather", "{\"city\":", "x")];
         let r = tool_calls(&ToolExpect::Same, true, &b, &broken);
         assert!(
@@ -1099,14 +1121,17 @@ mod tests {
             &mut out,
         );
         assert_eq!(out[0].name, "contains");
-        assert_eq!(out[0].status, Status::Fail);
+        assert_eq!(out[0].status, CheckStatus::Fail);
         assert_eq!(out[0].detail, r#"candidate lacks ["France"]"#);
         assert_eq!(out[1].name, "not_contains");
-        assert_eq!(out[1].status, Status::Fail);
+        assert_eq!(out[1].status, CheckStatus::Fail);
         assert_eq!(out[1].detail, r#"candidate contains ["I cannot"]"#);
         let mut out = Vec::new();
         reference_checks(&e, "Paris, France", "paris (france)", &mut out);
-        assert!(out.iter().all(|c| c.status == Status::Pass), "{out:#?}");
+        assert!(
+            out.iter().all(|c| c.status == CheckStatus::Pass),
+            "{out:#?}"
+        );
     }
 
     #[test]
@@ -1122,7 +1147,7 @@ mod tests {
             &mut out,
         );
         assert_eq!(out[0].name, "json_schema");
-        assert_eq!(out[0].status, Status::Fail);
+        assert_eq!(out[0].status, CheckStatus::Fail);
         assert!(
             out[0].detail.starts_with("candidate at /items/1: ")
                 && !out[0].detail.contains("baseline"),
@@ -1145,14 +1170,14 @@ mod tests {
 
     #[test]
     fn cost_ratio() {
-        assert_eq!(cost(1.2, Some(0.01), Some(0.012)).status, Status::Pass);
+        assert_eq!(cost(1.2, Some(0.01), Some(0.012)).status, CheckStatus::Pass);
         let c = cost(1.2, Some(0.01), Some(0.02));
-        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.status, CheckStatus::Fail);
         assert_eq!(c.detail, "candidate/baseline 2.00x (max 1.2x)");
         let c = cost(1.2, Some(0.01), None);
         assert_eq!(
             (c.status, c.detail.as_str()),
-            (Status::Skip, "no cost returned by the candidate")
+            (CheckStatus::Skip, "no cost returned by the candidate")
         );
     }
 
@@ -1168,16 +1193,16 @@ mod tests {
         assert_eq!((r.baseline_pairs, r.candidate_pairs), (3, 9));
         assert!((r.baseline_agreement - 1.0 / 3.0).abs() < 1e-9);
         assert!((r.candidate_agreement - 4.0 / 9.0).abs() < 1e-9);
-        assert_eq!(chk.status, Status::Pass, "{}", chk.detail);
+        assert_eq!(chk.status, CheckStatus::Pass, "{}", chk.detail);
         // 2 of 9 (22%) is more than the margin below 33%.
         let (chk, _) = sampled_text(&e, &b, &["Paris.", "Lyon.", "It is Lyon."]);
-        assert_eq!(chk.status, Status::Fail, "{}", chk.detail);
+        assert_eq!(chk.status, CheckStatus::Fail, "{}", chk.detail);
         // A baseline that always agrees with itself and a candidate that
         // never does: fail, and the detail gives both rates.
         let b = ["Paris.", "Paris.", "Paris."];
         let c = ["Lyon.", "Lyon.", "Paris."];
         let (chk, _) = sampled_text(&e, &b, &c);
-        assert_eq!(chk.status, Status::Fail);
+        assert_eq!(chk.status, CheckStatus::Fail);
         assert!(
             chk.detail.contains(
                 "candidate agrees with baseline 3/9 (33%), baseline with itself 3/3 (100%)"
@@ -1188,7 +1213,7 @@ mod tests {
         // One sample: the plain check.
         let (chk, r) = sampled_text(&e, &["a"], &["b"]);
         assert!(r.is_none());
-        assert_eq!(chk.status, Status::Fail);
+        assert_eq!(chk.status, CheckStatus::Fail);
     }
 
     #[test]
@@ -1204,10 +1229,10 @@ mod tests {
             call("get_weather", r#"{"city":"Paris"}"#, "z"),
         ];
         let r = tool_calls(&ToolExpect::Same, false, &b, &c);
-        assert_eq!(r.status, Status::Pass, "{}", r.detail);
+        assert_eq!(r.status, CheckStatus::Pass, "{}", r.detail);
         assert!(r.detail.contains("in any order"), "{}", r.detail);
         let r = tool_calls(&ToolExpect::Same, true, &b, &c);
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, CheckStatus::Fail);
         assert!(
             r.detail
                 .contains("call 0: name 'get_weather' vs 'get_time'"),
@@ -1221,7 +1246,7 @@ mod tests {
             call("get_weather", r#"{"city":"Nice"}"#, "z"),
         ];
         let r = tool_calls(&ToolExpect::Same, false, &b, &c2);
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, CheckStatus::Fail);
         assert_eq!(
             r.detail,
             r#"only baseline: get_weather({"city":"Paris"}); only candidate: get_weather({"city":"Nice"})"#
@@ -1229,13 +1254,13 @@ mod tests {
         // Names only: the same multiset of names passes.
         assert_eq!(
             tool_calls(&ToolExpect::Names, false, &b, &c2).status,
-            Status::Pass
+            CheckStatus::Pass
         );
         // A duplicate is not matched twice.
         let c3 = [c[0].clone(), c[1].clone(), c[1].clone()];
         assert_eq!(
             tool_calls(&ToolExpect::Same, false, &b, &c3).status,
-            Status::Fail
+            CheckStatus::Fail
         );
         // Expected lists match in any order too.
         let want = ToolExpect::List(vec![
@@ -1243,8 +1268,8 @@ mod tests {
             ("get_weather".into(), Some(json!({"city":"Lyon"}))),
             ("get_weather".into(), Some(json!({"city":"Paris"}))),
         ]);
-        assert_eq!(tool_calls(&want, false, &b, &c).status, Status::Pass);
-        assert_eq!(tool_calls(&want, true, &b, &c).status, Status::Fail);
+        assert_eq!(tool_calls(&want, false, &b, &c).status, CheckStatus::Pass);
+        assert_eq!(tool_calls(&want, true, &b, &c).status, CheckStatus::Fail);
     }
 
     fn resp(text: &str, model: &str, usage: (u64, u64)) -> Response {
@@ -1280,22 +1305,22 @@ mod tests {
         let b = resp("Hello there", "openai/gpt-4o", (10, 3));
         let c = resp("Hello there", "openai/gpt-4o-2024-08-06", (10, 3));
         let checks = compare(&p, true, ("openai/gpt-4o", "gpt-4o"), &b, &c);
-        assert_eq!(overall(&checks), Status::Pass, "{checks:#?}");
+        assert_eq!(overall(&checks), CheckStatus::Pass, "{checks:#?}");
         let mut slow = c.clone();
         slow.total_ms = 250.0;
         let checks = compare(&p, true, ("openai/gpt-4o", "gpt-4o"), &b, &slow);
         let l = checks.iter().find(|c| c.name == "latency").unwrap();
-        assert_eq!(l.status, Status::Fail);
+        assert_eq!(l.status, CheckStatus::Fail);
         let mut other = c.clone();
         other.model = Some("openai/gpt-4o-mini".into());
         let checks = compare(&p, false, ("openai/gpt-4o", "gpt-4o"), &b, &other);
         let m = checks.iter().find(|c| c.name == "model").unwrap();
-        assert_eq!(m.status, Status::Fail);
+        assert_eq!(m.status, CheckStatus::Fail);
         assert!(m.detail.contains("candidate sent 'gpt-4o'"), "{}", m.detail);
         let mut err = c.clone();
         err.error = Some("HTTP 500: boom".into());
         let checks = compare(&p, false, ("a", "b"), &b, &err);
-        assert_eq!(overall(&checks), Status::Error);
+        assert_eq!(overall(&checks), CheckStatus::Error);
         assert_eq!(checks.len(), 1);
     }
 
@@ -1307,7 +1332,7 @@ mod tests {
             rb.finish_reason = b.map(str::to_owned);
             rc.finish_reason = c.map(str::to_owned);
             let f = finish_reason(&p.expect, &rb, &rc);
-            assert_eq!(f.status, Status::Fail);
+            assert_eq!(f.status, CheckStatus::Fail);
             f.detail
         };
         assert_eq!(detail(None, None), "missing on both sides");

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use serde_saphyr::{Location, Spanned};
 
-use super::redact::{looks_like_key, Redactor};
+use super::redact::{looks_like_key, ExchangeRedactor};
 
 /// `file:line:col: message` for a problem found after parsing.
 #[derive(Debug, thiserror::Error)]
@@ -22,14 +22,14 @@ pub fn at(file: &str, loc: &Location, msg: impl std::fmt::Display) -> InputError
         "{file}:{}:{}: {}",
         loc.line().max(1),
         loc.column().max(1),
-        Redactor::default().text(&msg)
+        ExchangeRedactor::default().text(&msg)
     ))
 }
 
 /// The parser's message may quote the offending value: a key pasted in the
 /// wrong place must not be echoed.
 pub fn yaml_error(file: &str, e: &serde_saphyr::Error) -> InputError {
-    let red = Redactor::default();
+    let red = ExchangeRedactor::default();
     match crate::yaml::error_parts(e) {
         (Some((line, col)), msg) => InputError(format!("{file}:{line}:{col}: {}", red.text(&msg))),
         (None, msg) => InputError(format!("{file}: {}", red.text(&msg))),
@@ -127,7 +127,7 @@ impl Gateway {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Config {
+pub struct ParityConfig {
     pub baseline: Gateway,
     pub candidate: Gateway,
     pub concurrency: usize,
@@ -176,14 +176,14 @@ pub fn is_secret_header(name: &str) -> bool {
     )
 }
 
-pub fn load(path: &Path) -> Result<Config, InputError> {
+pub fn load(path: &Path) -> Result<ParityConfig, InputError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError(format!("{file}: cannot read config: {e}")))?;
     parse(&file, &text)
 }
 
-pub fn parse(file: &str, text: &str) -> Result<Config, InputError> {
+pub fn parse(file: &str, text: &str) -> Result<ParityConfig, InputError> {
     let raw: ConfigFile = serde_saphyr::from_str(text).map_err(|e| yaml_error(file, &e))?;
     let baseline = side(file, "baseline", raw.baseline)?;
     let candidate = side(file, "candidate", raw.candidate)?;
@@ -244,7 +244,7 @@ pub fn parse(file: &str, text: &str) -> Result<Config, InputError> {
             model: f.model.value.trim().to_owned(),
         }))
     };
-    Ok(Config {
+    Ok(ParityConfig {
         baseline,
         candidate,
         concurrency,

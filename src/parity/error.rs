@@ -18,7 +18,7 @@ pub enum ParityError {
     Http(#[from] reqwest::Error),
     #[error(transparent)]
     Tables(#[from] TableError),
-    /// Options out of range or in contradiction.
+    /// ParityOptions out of range or in contradiction.
     #[error("{0}")]
     Usage(String),
 }

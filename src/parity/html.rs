@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::compare::{Check, Status};
+use super::compare::{Check, CheckStatus};
 use super::models::ModelsReport;
 use super::negative::NegativeResult;
 use super::report::{self, GatewayStats, PromptResult, Report, ShownAnswer};
@@ -404,8 +404,8 @@ fn charts(o: &mut String, r: &Report) {
 }
 
 fn filters(o: &mut String, r: &Report) {
-    o.push_str("<h2>Results</h2>\n<nav class=\"filters\"><span>Status:</span>");
-    for st in [Status::Pass, Status::Fail, Status::Error] {
+    o.push_str("<h2>Results</h2>\n<nav class=\"filters\"><span>CheckStatus:</span>");
+    for st in [CheckStatus::Pass, CheckStatus::Fail, CheckStatus::Error] {
         let n = r.prompts.iter().filter(|p| p.status == st).count();
         let _ = write!(
             o,
@@ -474,7 +474,7 @@ fn result(o: &mut String, p: &PromptResult) {
     }
     o.push_str("</td><td>");
     for (name, names) in report::COLUMNS {
-        if let Some(s) = report::column(p, names).filter(|s| *s != Status::Skip) {
+        if let Some(s) = report::column(p, names).filter(|s| *s != CheckStatus::Skip) {
             let _ = write!(
                 o,
                 "<span class=\"chip {}\">{} {}</span>",
@@ -505,7 +505,7 @@ fn result(o: &mut String, p: &PromptResult) {
             p.cost.candidate.map(|v| format!("{v:.6}"))
         )
     );
-    let open = if p.status == Status::Pass {
+    let open = if p.status == CheckStatus::Pass {
         ""
     } else {
         " open"
@@ -568,7 +568,7 @@ fn failing_checks(o: &mut String, p: &PromptResult) {
     let bad: Vec<&Check> = p
         .checks
         .iter()
-        .filter(|c| matches!(c.status, Status::Fail | Status::Error) && c.name != "text")
+        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Error) && c.name != "text")
         .collect();
     if bad.is_empty() {
         return;

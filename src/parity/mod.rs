@@ -31,12 +31,12 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 
 use client::{Body, Client, Exchange, Outgoing, RetryPolicy, SentRequest};
-use compare::{Check, Status};
-use config::{Config, InputError};
+use compare::{Check, CheckStatus};
+use config::{InputError, ParityConfig};
 pub use error::{ParityError, TableError};
 use golden::{Mode, Prompt};
 use record::Recorder;
-use redact::Redactor;
+use redact::ExchangeRedactor;
 use report::{PromptResult, Report};
 use request::Side;
 
@@ -44,7 +44,7 @@ use crate::rules::Rules;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct ParityOptions {
     pub golden: PathBuf,
     pub config: Option<PathBuf>,
     pub record: Option<PathBuf>,
@@ -97,16 +97,16 @@ pub enum Transport {
         baseline: Box<Client>,
         candidate: Box<Client>,
         recorder: Option<Recorder>,
-        redactor: Redactor,
+        redactor: ExchangeRedactor,
         judge: Option<Box<Client>>,
         embeddings: Option<Box<Client>>,
     },
-    Replay(PathBuf, Redactor),
+    Replay(PathBuf, ExchangeRedactor),
 }
 
 /// Remove keys from everything a report or recording could show of an
 /// exchange: a gateway may echo the key it was sent.
-fn redact_exchange(r: &Redactor, ex: &mut Exchange) {
+fn redact_exchange(r: &ExchangeRedactor, ex: &mut Exchange) {
     r.in_place(&mut ex.body);
     r.in_place(&mut ex.request.url);
     for (_, v) in &mut ex.headers {
@@ -132,7 +132,7 @@ impl Transport {
         }
     }
 
-    pub fn redactor(&self) -> &Redactor {
+    pub fn redactor(&self) -> &ExchangeRedactor {
         match self {
             Transport::Live { redactor, .. } | Transport::Replay(_, redactor) => redactor,
         }
@@ -141,7 +141,7 @@ impl Transport {
     /// Send (or read back) one exchange stored under `rel` in a recording.
     pub async fn exchange(
         &self,
-        cfg: &Config,
+        cfg: &ParityConfig,
         side: Side,
         rel: &std::path::Path,
         out: &Outgoing,
@@ -157,7 +157,7 @@ impl Transport {
     /// One exchange with the judge or the embeddings server.
     pub async fn helper_exchange(
         &self,
-        cfg: &Config,
+        cfg: &ParityConfig,
         which: meaning::Helper,
         rel: &std::path::Path,
         out: &Outgoing,
@@ -186,7 +186,7 @@ impl Transport {
 
     async fn exchange_with(
         &self,
-        cfg: &Config,
+        cfg: &ParityConfig,
         gw: &config::Gateway,
         client: Option<&Client>,
         rel: &std::path::Path,
@@ -251,7 +251,7 @@ fn rel_prompt(id: &str, mode: Mode, side: Side, k: usize) -> PathBuf {
 
 /// Everything needed to run: inputs loaded and validated.
 pub struct Prepared {
-    pub cfg: Config,
+    pub cfg: ParityConfig,
     pub prompts: Vec<Prompt>,
     pub total_prompts: usize,
     pub transport: Transport,
@@ -260,7 +260,7 @@ pub struct Prepared {
 
 /// Load inputs and set up the transport. Errors here are usage or
 /// configuration errors (exit 2).
-pub fn prepare(opts: &Options, rules: &Rules) -> Result<Prepared, ParityError> {
+pub fn prepare(opts: &ParityOptions, rules: &Rules) -> Result<Prepared, ParityError> {
     let golden = golden::load(&opts.golden)?;
     let cfg = load_config(opts, rules)?;
     require_helpers(&golden, &cfg)?;
@@ -276,7 +276,10 @@ pub fn prepare(opts: &Options, rules: &Rules) -> Result<Prepared, ParityError> {
     let transport = match &opts.replay {
         Some(dir) => {
             record::read_meta(dir)?;
-            Transport::Replay(dir.clone(), Redactor::new(env_values(&cfg), &prefixes))
+            Transport::Replay(
+                dir.clone(),
+                ExchangeRedactor::new(env_values(&cfg), &prefixes),
+            )
         }
         None => live_transport(&cfg, opts.record.as_deref(), &golden.file, &prefixes)?,
     };
@@ -295,7 +298,7 @@ fn usage(msg: impl Into<String>) -> ParityError {
 
 /// The config file, or the recorded one for a replay, with `--concurrency`
 /// applied and each `map_models` table known.
-fn load_config(opts: &Options, rules: &Rules) -> Result<Config, ParityError> {
+fn load_config(opts: &ParityOptions, rules: &Rules) -> Result<ParityConfig, ParityError> {
     let mut cfg = match (&opts.config, &opts.replay) {
         (Some(p), _) => config::load(p)?,
         (None, Some(dir)) => record::read_meta(dir)?.config,
@@ -324,7 +327,7 @@ fn load_config(opts: &Options, rules: &Rules) -> Result<Config, ParityError> {
 
 /// A judge or embedding check needs its section in the config: refused
 /// before anything is sent.
-fn require_helpers(golden: &golden::Golden, cfg: &Config) -> Result<(), ParityError> {
+fn require_helpers(golden: &golden::Golden, cfg: &ParityConfig) -> Result<(), ParityError> {
     for pr in &golden.prompts {
         let (need, have) = match pr.expect.text {
             golden::TextExpect::Judge(_) => ("judge", cfg.judge.is_some()),
@@ -342,7 +345,7 @@ fn require_helpers(golden: &golden::Golden, cfg: &Config) -> Result<(), ParityEr
 }
 
 /// `--tag`, `--shard` and `--samples` applied.
-fn select_prompts(all: Vec<Prompt>, opts: &Options) -> Result<Vec<Prompt>, ParityError> {
+fn select_prompts(all: Vec<Prompt>, opts: &ParityOptions) -> Result<Vec<Prompt>, ParityError> {
     let mut prompts: Vec<Prompt> = all
         .into_iter()
         .filter(|p| opts.tags.is_empty() || p.tags.iter().any(|t| opts.tags.contains(t)))
@@ -365,7 +368,7 @@ fn select_prompts(all: Vec<Prompt>, opts: &Options) -> Result<Vec<Prompt>, Parit
 }
 
 /// The values of the configured key variables that are set.
-fn env_values(cfg: &Config) -> Vec<String> {
+fn env_values(cfg: &ParityConfig) -> Vec<String> {
     [&cfg.baseline, &cfg.candidate]
         .into_iter()
         .chain(cfg.judge.iter().map(|s| &s.gateway))
@@ -379,7 +382,7 @@ fn env_values(cfg: &Config) -> Vec<String> {
 /// Clients for both sides and the helpers, sharing one semaphore, and the
 /// recorder when `--record` asks for one.
 fn live_transport(
-    cfg: &Config,
+    cfg: &ParityConfig,
     record_dir: Option<&std::path::Path>,
     golden_file: &str,
     prefixes: &[String],
@@ -426,7 +429,7 @@ fn live_transport(
         baseline: client(&cfg.baseline, bk)?,
         candidate: client(&cfg.candidate, ck)?,
         recorder,
-        redactor: Redactor::new(secrets, prefixes),
+        redactor: ExchangeRedactor::new(secrets, prefixes),
         judge,
         embeddings,
     })
@@ -495,7 +498,12 @@ struct Chosen {
     blocked: Vec<String>,
 }
 
-fn choose_models(rules: &Rules, cfg: &Config, prompt: &Prompt, notes: &mut Vec<String>) -> Chosen {
+fn choose_models(
+    rules: &Rules,
+    cfg: &ParityConfig,
+    prompt: &Prompt,
+    notes: &mut Vec<String>,
+) -> Chosen {
     let mut chosen = Chosen {
         sent: [None, None],
         blocked: Vec::new(),
@@ -537,7 +545,7 @@ fn mapping_error(
 ) -> PromptResult {
     let check = Check {
         name: "model_mapping".into(),
-        status: Status::Error,
+        status: CheckStatus::Error,
         baseline: json!(chosen.sent[0]),
         candidate: json!(chosen.sent[1]),
         detail: chosen.blocked.join("; "),
@@ -545,7 +553,7 @@ fn mapping_error(
     PromptResult {
         id: prompt.id.clone(),
         mode,
-        status: Status::Error,
+        status: CheckStatus::Error,
         models,
         notes,
         checks: vec![check],
@@ -703,7 +711,7 @@ async fn meaning_check(
     )
     .await;
     let error = |detail: String| Check {
-        status: Status::Error,
+        status: CheckStatus::Error,
         detail,
         ..first.clone()
     };
@@ -719,7 +727,11 @@ async fn meaning_check(
     notes.push(why0.clone());
     if bs.len() < 2 {
         let check = Check {
-            status: if ok0 { Status::Pass } else { Status::Fail },
+            status: if ok0 {
+                CheckStatus::Pass
+            } else {
+                CheckStatus::Fail
+            },
             detail: format!("[{}] {why0}", expect.describe()),
             ..first
         };
@@ -769,7 +781,7 @@ fn body_difference(
 
 /// How many requests a run would make (`--plan`, `--max-requests`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Plan {
+pub struct RequestPlan {
     pub prompts: usize,
     /// Prompt × mode results.
     pub results: usize,
@@ -782,7 +794,7 @@ pub struct Plan {
     pub negative: usize,
 }
 
-impl Plan {
+impl RequestPlan {
     pub fn total(&self) -> usize {
         2 * self.per_side + self.judge + self.embeddings + self.models + self.negative
     }
@@ -803,12 +815,12 @@ impl Plan {
     }
 }
 
-pub fn plan(p: &Prepared, opts: &Options) -> Plan {
-    let mut plan = Plan {
+pub fn plan(p: &Prepared, opts: &ParityOptions) -> RequestPlan {
+    let mut plan = RequestPlan {
         prompts: p.prompts.len(),
         models: usize::from(opts.check_models),
         negative: if opts.negative { 6 } else { 0 },
-        ..Plan::default()
+        ..RequestPlan::default()
     };
     for pr in &p.prompts {
         let modes = pr.modes.len();
@@ -827,7 +839,7 @@ pub fn plan(p: &Prepared, opts: &Options) -> Plan {
 }
 
 /// Run everything the options ask for and build the report.
-pub async fn run(p: &Prepared, rules: &Rules, opts: &Options) -> Report {
+pub async fn run(p: &Prepared, rules: &Rules, opts: &ParityOptions) -> Report {
     let jobs: Vec<(&Prompt, Mode)> = p
         .prompts
         .iter()

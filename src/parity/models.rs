@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::{Body, Outgoing};
-use super::compare::Status;
+use super::compare::CheckStatus;
 use super::error::{ParityError, TableError};
 use super::request::{self, Side};
 use super::Prepared;
@@ -22,14 +22,14 @@ pub struct ModelEntry {
     pub slug: String,
     /// Where it comes from: `golden:<prompt id>` or `scan:<path>:<line>`.
     pub from: Vec<String>,
-    pub status: Status,
+    pub status: CheckStatus,
     pub detail: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelsReport {
     pub url: String,
-    pub status: Status,
+    pub status: CheckStatus,
     /// How many ids the list holds.
     pub listed: usize,
     pub error: Option<String>,
@@ -127,14 +127,14 @@ pub async fn check(p: &Prepared, rules: &Rules, scan: Option<&Path>) -> ModelsRe
     }
     let models = entries(wanted, &ids, error.is_some());
     let status = if error.is_some() {
-        Status::Error
+        CheckStatus::Error
     } else {
         models
             .iter()
             .map(|m| m.status)
             .max()
-            .unwrap_or(Status::Pass)
-            .max(Status::Pass)
+            .unwrap_or(CheckStatus::Pass)
+            .max(CheckStatus::Pass)
     };
     ModelsReport {
         url: format!("{}/models", p.cfg.candidate.base_url),
@@ -202,13 +202,16 @@ fn entries(wanted: Wanted, ids: &[String], list_failed: bool) -> Vec<ModelEntry>
         .into_iter()
         .map(|(slug, (from, manual))| {
             let (status, detail) = if let Some(m) = manual {
-                (Status::Error, m)
+                (CheckStatus::Error, m)
             } else if list_failed && ids.is_empty() {
-                (Status::Error, "models list unavailable".into())
+                (CheckStatus::Error, "models list unavailable".into())
             } else {
                 match find(ids, &slug) {
-                    Some(how) => (Status::Pass, how.into()),
-                    None => (Status::Fail, "not in the candidate's models list".into()),
+                    Some(how) => (CheckStatus::Pass, how.into()),
+                    None => (
+                        CheckStatus::Fail,
+                        "not in the candidate's models list".into(),
+                    ),
                 }
             };
             ModelEntry {

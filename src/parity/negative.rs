@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::client::{Body, Outgoing};
-use super::compare::Status;
+use super::compare::CheckStatus;
 use super::request::{self, Side};
 use super::response::describe_error_body;
 use super::Prepared;
@@ -18,7 +18,7 @@ pub const UNKNOWN_MODEL: &str = "llmgw-migrate/no-such-model-parity-check";
 pub struct NegativeResult {
     pub case: String,
     pub side: Side,
-    pub status: Status,
+    pub status: CheckStatus,
     pub http_status: Option<u16>,
     pub json: bool,
     /// What the status means to a client: `credentials` (401/403),
@@ -60,8 +60,8 @@ fn compare_classes(results: &mut [NegativeResult]) {
                 "{}; status mismatch: baseline {bs} ({bc}), candidate {cs} ({cc})",
                 r.detail
             );
-            if r.status == Status::Pass {
-                r.status = Status::Fail;
+            if r.status == CheckStatus::Pass {
+                r.status = CheckStatus::Fail;
             }
         }
     }
@@ -144,23 +144,26 @@ pub fn judge(
 ) -> NegativeResult {
     let (desc, is_json) = describe_error_body(body);
     let (st, detail) = match (failure, status) {
-        (Some(f), None) => (Status::Error, format!("no response: {f}")),
-        (_, Some(s @ 400..=499)) if is_json => (Status::Pass, format!("HTTP {s}: {desc}")),
+        (Some(f), None) => (CheckStatus::Error, format!("no response: {f}")),
+        (_, Some(s @ 400..=499)) if is_json => (CheckStatus::Pass, format!("HTTP {s}: {desc}")),
         (_, Some(s @ 400..=499)) => (
-            Status::Fail,
+            CheckStatus::Fail,
             format!("HTTP {s} but the error body is not JSON ({desc})"),
         ),
         (_, Some(s @ 200..=299)) => (
-            Status::Fail,
+            CheckStatus::Fail,
             format!("HTTP {s}: accepted a request that must fail"),
         ),
-        (_, Some(s)) => (Status::Fail, format!("HTTP {s} (expected a 4xx): {desc}")),
-        (None, None) => (Status::Error, "no response".into()),
+        (_, Some(s)) => (
+            CheckStatus::Fail,
+            format!("HTTP {s} (expected a 4xx): {desc}"),
+        ),
+        (None, None) => (CheckStatus::Error, "no response".into()),
     };
     // Any 4xx with JSON passes, but an auth failure that is not 401/403
     // surprises clients that branch on the status, so say so.
     let detail = match status {
-        Some(s) if case == "wrong-key" && st == Status::Pass && s != 401 && s != 403 => {
+        Some(s) if case == "wrong-key" && st == CheckStatus::Pass && s != 401 && s != 403 => {
             format!("{detail} (note: not 401/403)")
         }
         _ => detail,
@@ -189,7 +192,7 @@ mod tests {
             r#"{"error":{"code":401,"message":"No auth"}}"#,
             None,
         );
-        assert_eq!(r.status, Status::Pass);
+        assert_eq!(r.status, CheckStatus::Pass);
         assert!(r.detail.contains("No auth"));
         let r = judge(
             "unknown-model",
@@ -198,7 +201,7 @@ mod tests {
             "Bad Request",
             None,
         );
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, CheckStatus::Fail);
         assert!(r.detail.contains("not JSON"));
         let r = judge(
             "malformed-body",
@@ -207,11 +210,11 @@ mod tests {
             "{\"error\":\"x\"}",
             None,
         );
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, CheckStatus::Fail);
         let r = judge("unknown-model", Side::Candidate, Some(200), "{}", None);
-        assert_eq!(r.status, Status::Fail);
+        assert_eq!(r.status, CheckStatus::Fail);
         let r = judge("wrong-key", Side::Candidate, None, "", Some("refused"));
-        assert_eq!(r.status, Status::Error);
+        assert_eq!(r.status, CheckStatus::Error);
     }
 
     #[test]
@@ -225,9 +228,9 @@ mod tests {
             judge("malformed-body", Side::Baseline, Some(401), body, None),
             judge("malformed-body", Side::Candidate, Some(403), body, None),
         ];
-        assert!(rs.iter().all(|r| r.status == Status::Pass));
+        assert!(rs.iter().all(|r| r.status == CheckStatus::Pass));
         compare_classes(&mut rs);
-        assert_eq!(rs[1].status, Status::Fail);
+        assert_eq!(rs[1].status, CheckStatus::Fail);
         assert!(
             rs[1].detail.ends_with(
                 "status mismatch: baseline 401 (credentials), candidate 400 (malformed-request)"
@@ -236,8 +239,8 @@ mod tests {
             rs[1].detail
         );
         // Same meaning, other code: still a pass.
-        assert_eq!(rs[3].status, Status::Pass);
-        assert_eq!(rs[5].status, Status::Pass);
-        assert_eq!(rs[0].status, Status::Pass);
+        assert_eq!(rs[3].status, CheckStatus::Pass);
+        assert_eq!(rs[5].status, CheckStatus::Pass);
+        assert_eq!(rs[0].status, CheckStatus::Pass);
     }
 }

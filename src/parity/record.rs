@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::client::{Exchange, FailKind, Failure, SentRequest};
-use super::config::Config;
+use super::config::ParityConfig;
 
 pub const REDACTED: &str = "[REDACTED]";
 
@@ -18,7 +18,7 @@ pub struct Meta {
     pub schema: u32,
     pub tool: String,
     pub golden: String,
-    pub config: Config,
+    pub config: ParityConfig,
 }
 
 /// A file name safe on every OS for any prompt id.

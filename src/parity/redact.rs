@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use regex::Regex;
 
 /// The key prefixes the tool knows: one list for every output
-/// ([`crate::redact`]); target tables may add more (see [`Redactor::new`]).
+/// ([`crate::redact`]); target tables may add more (see [`ExchangeRedactor::new`]).
 use crate::redact::PREFIXES as KEY_PREFIXES;
 
 /// Whether `s` looks like a key rather than an environment variable name:
@@ -26,23 +26,23 @@ pub fn looks_like_key(s: &str) -> bool {
 }
 
 #[derive(Debug, Clone)]
-pub struct Redactor {
+pub struct ExchangeRedactor {
     shapes: Regex,
     prefixes: Vec<String>,
     /// Literal secrets with the escaped forms they take in JSON and XML.
     literals: Vec<String>,
 }
 
-impl Default for Redactor {
+impl Default for ExchangeRedactor {
     fn default() -> Self {
-        Redactor::new(Vec::new(), &[])
+        ExchangeRedactor::new(Vec::new(), &[])
     }
 }
 
-impl Redactor {
+impl ExchangeRedactor {
     /// `secrets`: literal values (the keys in use); `extra_prefixes`: key
     /// prefixes from the loaded target tables.
-    pub fn new(secrets: Vec<String>, extra_prefixes: &[String]) -> Redactor {
+    pub fn new(secrets: Vec<String>, extra_prefixes: &[String]) -> ExchangeRedactor {
         let mut prefixes: Vec<String> = KEY_PREFIXES.iter().map(|s| s.to_string()).collect();
         prefixes.extend(extra_prefixes.iter().filter(|p| p.len() >= 3).cloned());
         prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -73,7 +73,7 @@ impl Redactor {
         }
         // Longest first, so a secret containing another is replaced whole.
         literals.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        Redactor {
+        ExchangeRedactor {
             shapes,
             prefixes,
             literals,
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn every_known_shape_is_redacted() {
-        let r = Redactor::default();
+        let r = ExchangeRedactor::default();
         for key in [
             OR,
             "sk-ant-api03-abcdefghijklmnopqrstuvwxyzABCDEF0123456789",
@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn bearer_values_and_literals_are_redacted() {
-        let r = Redactor::new(vec!["my\"odd&secret-value".into()], &["zz_".into()]);
+        let r = ExchangeRedactor::new(vec!["my\"odd&secret-value".into()], &["zz_".into()]);
         let out = r.text("auth failed: Bearer abcdefgh12345678 for x-api-key: qwertyuiop123");
         assert!(!out.contains("abcdefgh12345678"), "{out}");
         assert!(!out.contains("qwertyuiop123"), "{out}");

@@ -6,12 +6,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::compare::{Check, Status};
+use super::compare::{Check, CheckStatus};
 use super::golden::Mode;
 use super::models::ModelsReport;
 use super::negative::NegativeResult;
 use super::response::Response;
-use super::{Options, Prepared, Transport};
+use super::{ParityOptions, Prepared, Transport};
 use crate::style::{self, ColorChoice};
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,7 +24,7 @@ pub struct Models {
 pub struct PromptResult {
     pub id: String,
     pub mode: Mode,
-    pub status: Status,
+    pub status: CheckStatus,
     /// The model id each gateway was sent.
     pub models: Models,
     pub notes: Vec<String>,
@@ -127,7 +127,7 @@ pub struct GatewayStats {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Summary {
+pub struct ParitySummary {
     /// `live` or `replay`.
     pub source: String,
     pub golden: String,
@@ -162,7 +162,7 @@ pub struct Report {
     /// `pass` or `fail`.
     pub verdict: String,
     pub prompts: Vec<PromptResult>,
-    pub summary: Summary,
+    pub summary: ParitySummary,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_models: Option<ModelsReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -219,7 +219,7 @@ fn stats(gw: &super::config::Gateway, rs: &[&Response]) -> GatewayStats {
 
 pub fn build(
     p: &Prepared,
-    opts: &Options,
+    opts: &ParityOptions,
     results: Vec<(PromptResult, [Vec<Response>; 2])>,
     check_models: Option<ModelsReport>,
     negative: Option<Vec<NegativeResult>>,
@@ -233,21 +233,21 @@ pub fn build(
         b.extend(rb);
         c.extend(rc);
     }
-    let count = |s: Status| prompts.iter().filter(|p| p.status == s).count();
+    let count = |s: CheckStatus| prompts.iter().filter(|p| p.status == s).count();
     let (pass, fail, error) = (
-        count(Status::Pass),
-        count(Status::Fail),
-        count(Status::Error),
+        count(CheckStatus::Pass),
+        count(CheckStatus::Fail),
+        count(CheckStatus::Error),
     );
     let bs = stats(&p.cfg.baseline, &b.iter().collect::<Vec<_>>());
     let cs = stats(&p.cfg.candidate, &c.iter().collect::<Vec<_>>());
     let unreachable = unreachable_lines(&[&bs, &cs]);
     let extra_bad = check_models
         .as_ref()
-        .is_some_and(|m| m.status >= Status::Fail)
+        .is_some_and(|m| m.status >= CheckStatus::Fail)
         || negative
             .as_ref()
-            .is_some_and(|n| n.iter().any(|x| x.status >= Status::Fail));
+            .is_some_and(|n| n.iter().any(|x| x.status >= CheckStatus::Fail));
     // An empty shard of a small set is fine; an empty run otherwise is not.
     let empty = prompts.is_empty() && opts.shard.is_none();
     let results = prompts.len();
@@ -266,7 +266,7 @@ pub fn build(
     Report {
         schema: 1,
         verdict: verdict.into(),
-        summary: Summary {
+        summary: ParitySummary {
             source: match p.transport {
                 Transport::Replay(..) => "replay".into(),
                 Transport::Live { .. } => "live".into(),
@@ -330,7 +330,7 @@ fn unreachable_lines(sides: &[&GatewayStats]) -> Vec<String> {
 fn required_failed(prompts: &[PromptResult]) -> Vec<String> {
     let mut out: Vec<String> = prompts
         .iter()
-        .filter(|p| p.required && p.status != Status::Pass)
+        .filter(|p| p.required && p.status != CheckStatus::Pass)
         .map(|p| format!("{} [{}]", p.id, p.mode.as_str()))
         .collect();
     out.dedup();
@@ -341,25 +341,25 @@ fn fmt_ms(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{v:.0}"))
 }
 
-fn mark(s: Status, color: ColorChoice) -> String {
+fn mark(s: CheckStatus, color: ColorChoice) -> String {
     use anstyle::AnsiColor::*;
     let (t, c) = match s {
-        Status::Pass => ("PASS", Green),
-        Status::Fail => ("FAIL", Red),
-        Status::Error => ("ERROR", Red),
-        Status::Skip => ("skip", BrightBlack),
-        Status::Info => ("info", Cyan),
+        CheckStatus::Pass => ("PASS", Green),
+        CheckStatus::Fail => ("FAIL", Red),
+        CheckStatus::Error => ("ERROR", Red),
+        CheckStatus::Skip => ("skip", BrightBlack),
+        CheckStatus::Info => ("info", Cyan),
     };
     color.paint(style::fg(c).bold(), &format!("{t:<5}"))
 }
 
-pub(super) fn sym(s: Option<Status>) -> &'static str {
+pub(super) fn sym(s: Option<CheckStatus>) -> &'static str {
     match s {
-        Some(Status::Pass) => "✓",
-        Some(Status::Fail) => "✗",
-        Some(Status::Error) => "!",
-        Some(Status::Info) => "·",
-        Some(Status::Skip) | None => "-",
+        Some(CheckStatus::Pass) => "✓",
+        Some(CheckStatus::Fail) => "✗",
+        Some(CheckStatus::Error) => "!",
+        Some(CheckStatus::Info) => "·",
+        Some(CheckStatus::Skip) | None => "-",
     }
 }
 
@@ -376,17 +376,17 @@ pub(super) const COLUMNS: [(&str, &[&str]); 6] = [
     ("RESP", &["response"]),
 ];
 
-pub(super) fn column(p: &PromptResult, names: &[&str]) -> Option<Status> {
+pub(super) fn column(p: &PromptResult, names: &[&str]) -> Option<CheckStatus> {
     p.checks
         .iter()
         .filter(|c| names.contains(&c.name.as_str()))
         .map(|c| c.status)
         .max_by_key(|s| match s {
-            Status::Skip => 0,
-            Status::Info => 1,
-            Status::Pass => 2,
-            Status::Fail => 3,
-            Status::Error => 4,
+            CheckStatus::Skip => 0,
+            CheckStatus::Info => 1,
+            CheckStatus::Pass => 2,
+            CheckStatus::Fail => 3,
+            CheckStatus::Error => 4,
         })
 }
 
@@ -447,7 +447,7 @@ pub fn human(r: &Report, color: ColorChoice) -> String {
     o
 }
 
-fn human_heading(o: &mut String, s: &Summary, color: ColorChoice) {
+fn human_heading(o: &mut String, s: &ParitySummary, color: ColorChoice) {
     let _ = writeln!(
         o,
         "{} baseline {} ({}) vs candidate {} ({}) [{}{}]; pairs read baseline / candidate",
@@ -506,7 +506,7 @@ fn human_table(o: &mut String, r: &Report, color: ColorChoice) {
 /// Under a row that did not pass: its notes and each failing check with
 /// both values.
 fn human_row_details(o: &mut String, p: &PromptResult, color: ColorChoice) {
-    if p.status != Status::Pass {
+    if p.status != CheckStatus::Pass {
         for n in &p.notes {
             let _ = writeln!(o, "    note: {n}");
         }
@@ -514,7 +514,7 @@ fn human_row_details(o: &mut String, p: &PromptResult, color: ColorChoice) {
     for c in p
         .checks
         .iter()
-        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Error))
     {
         let _ = writeln!(o, "    {} {}: {}", mark(c.status, color), c.name, c.detail);
         if c.name == "text" {
@@ -523,7 +523,7 @@ fn human_row_details(o: &mut String, p: &PromptResult, color: ColorChoice) {
                 &value_text(&c.candidate),
                 color,
             ));
-        } else if c.status == Status::Fail {
+        } else if c.status == CheckStatus::Fail {
             let _ = writeln!(
                 o,
                 "      baseline: {}  candidate: {}",
@@ -681,12 +681,12 @@ pub fn markdown(r: &Report) -> String {
     for p in r
         .prompts
         .iter()
-        .filter(|p| !long || p.status != Status::Pass)
+        .filter(|p| !long || p.status != CheckStatus::Pass)
     {
         let bad: Vec<String> = p
             .checks
             .iter()
-            .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+            .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Error))
             .map(|c| format!("{}: {}", c.name, md_escape(&c.detail)))
             .collect();
         let _ = writeln!(
@@ -722,7 +722,7 @@ pub fn markdown(r: &Report) -> String {
         let missing: Vec<&str> = m
             .models
             .iter()
-            .filter(|e| e.status != Status::Pass)
+            .filter(|e| e.status != CheckStatus::Pass)
             .map(|e| e.slug.as_str())
             .collect();
         let _ = writeln!(
@@ -761,9 +761,9 @@ pub fn junit(r: &Report) -> String {
     let mut suite = TestSuite::new("parity");
     for p in &r.prompts {
         let status = match p.status {
-            Status::Pass | Status::Info | Status::Skip => TestCaseStatus::success(),
+            CheckStatus::Pass | CheckStatus::Info | CheckStatus::Skip => TestCaseStatus::success(),
             s => {
-                let kind = if s == Status::Error {
+                let kind = if s == CheckStatus::Error {
                     NonSuccessKind::Error
                 } else {
                     NonSuccessKind::Failure
@@ -772,14 +772,14 @@ pub fn junit(r: &Report) -> String {
                 let bad: Vec<String> = p
                     .checks
                     .iter()
-                    .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+                    .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Error))
                     .map(|c| format!("{}: {}", c.name, c.detail))
                     .collect();
                 st.set_message(bad.join("; "));
                 st.set_description(
                     p.checks
                         .iter()
-                        .filter(|c| matches!(c.status, Status::Fail | Status::Error))
+                        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Error))
                         .map(|c| {
                             format!(
                                 "{}\n  baseline:  {}\n  candidate: {}",
@@ -810,7 +810,7 @@ pub fn junit(r: &Report) -> String {
             extra.push((
                 "parity.models",
                 "models list".into(),
-                Status::Error,
+                CheckStatus::Error,
                 err.clone(),
             ));
         }
@@ -827,12 +827,12 @@ pub fn junit(r: &Report) -> String {
     }
     for (class, name, st, detail) in extra {
         let status = match st {
-            Status::Fail => {
+            CheckStatus::Fail => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 s.set_message(detail);
                 s
             }
-            Status::Error => {
+            CheckStatus::Error => {
                 let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
                 s.set_message(detail);
                 s
