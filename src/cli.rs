@@ -430,7 +430,7 @@ pub fn command_with_tables() -> clap::Command {
         .targets
         .iter()
         .map(|t| {
-            let default = if t.table.id == crate::commands::scan::DEFAULT_TARGET {
+            let default = if t.table.id == crate::rules::DEFAULT_TARGET {
                 ", the default"
             } else {
                 ""

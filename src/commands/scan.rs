@@ -12,8 +12,6 @@ use crate::scan::{self, ScanOptions, ScanReport};
 use crate::style::ColorChoice;
 use crate::{baseline, suppress};
 
-pub const DEFAULT_TARGET: &str = "llmgateway";
-
 pub fn run(
     args: ScanArgs,
     rules_dir: Option<&std::path::Path>,
@@ -245,7 +243,7 @@ impl Setup {
         }
         let target_name = config
             .effective_target(to)
-            .unwrap_or_else(|| DEFAULT_TARGET.to_owned());
+            .unwrap_or_else(|| crate::rules::DEFAULT_TARGET.to_owned());
         rules.require_target(&target_name)?;
         let mut opts = scan_options(walk, kinds)?;
         rules.require_source(&opts.from)?;

@@ -33,16 +33,14 @@ pub struct Removal {
     pub edits: Vec<Edit>,
 }
 
-/// Plan the removal of the headers whose names are at `spans` in `text`.
-/// Returns the edit groups and, for spans with no safe removal, why.
+/// Plan the removal of the headers whose names are at `spans` in `text`
+/// (notebooks: rewrite::notebook). Returns the edit groups and, for spans
+/// with no safe removal, why.
 pub fn removals(
     kind: FileKind,
     text: &str,
     spans: &[Range<usize>],
 ) -> (Vec<Removal>, Vec<(usize, String)>) {
-    if kind == FileKind::Notebook {
-        return super::notebook::header_removals(text, spans);
-    }
     let mut groups = Vec::new();
     let mut manual = Vec::new();
     // Split spans by region: the whole file, or each Markdown code fence.

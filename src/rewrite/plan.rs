@@ -269,7 +269,8 @@ pub fn plan_file(
         problem: None,
     };
     if !fp.edits.is_empty() {
-        match verify::verify(&fp) {
+        let edits: Vec<Edit> = fp.edits.iter().map(|e| e.edit.clone()).collect();
+        match verify::verify(fp.kind, &fp.path, &fp.source, &edits) {
             Ok(out) => fp.output = Some(out),
             Err(why) => fp.problem = Some(why.to_string()),
         }
@@ -444,7 +445,11 @@ fn header_removals(
     findings: &[&Finding],
 ) -> (Vec<Cand>, Vec<ManualItem>) {
     let spans: Vec<_> = findings.iter().map(|f| f.span.clone()).collect();
-    let (groups, mut failed) = headers::removals(kind, text, &spans);
+    let (groups, mut failed) = if kind == FileKind::Notebook {
+        super::notebook::header_removals(text, &spans)
+    } else {
+        headers::removals(kind, text, &spans)
+    };
     let mut header_edits: Vec<(Edit, String)> = Vec::new();
     for g in groups {
         let f = findings[g.members[0]];

@@ -3,7 +3,6 @@
 //! serde_json, serde-saphyr, toml; a line-format check for .env/INI/
 //! Dockerfile), or the file is left as it was and reported with the reason.
 
-use super::plan::FilePlan;
 use crate::lang::{FileKind, ParseError};
 use crate::source::{Edit, SourceText};
 
@@ -21,20 +20,25 @@ pub enum Refused {
     },
 }
 
-/// The new bytes of `fp`, or why it must be left alone.
-pub fn verify(fp: &FilePlan) -> Result<Vec<u8>, Refused> {
-    if !fp.source.round_trips() {
+/// The bytes of `source` with `edits` applied, or why the file at `path`
+/// must be left alone.
+pub fn verify(
+    kind: FileKind,
+    path: &str,
+    source: &SourceText,
+    edits: &[Edit],
+) -> Result<Vec<u8>, Refused> {
+    if !source.round_trips() {
         return Err(Refused::NotRoundTrip);
     }
-    let edits: Vec<Edit> = fp.edits.iter().map(|e| e.edit.clone()).collect();
-    let out = fp.source.apply(&edits)?;
+    let out = source.apply(edits)?;
     let after = SourceText::decode(out.clone());
     // Only a file that parsed before must parse after: the tool does not
     // judge files it could not read in the first place.
-    if let Err(error) = parses(fp.kind, &fp.path, &after.text) {
-        if parses(fp.kind, &fp.path, &fp.source.text).is_ok() {
+    if let Err(error) = parses(kind, path, &after.text) {
+        if parses(kind, path, &source.text).is_ok() {
             return Err(Refused::WouldBreak {
-                language: (fp.kind.language().title)(&fp.path),
+                language: (kind.language().title)(path),
                 error,
             });
         }

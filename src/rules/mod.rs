@@ -2,6 +2,9 @@
 //! gateway, what each piece becomes. Tables are data (rules/*.yaml), compiled
 //! into the binary and overridable with `--rules DIR`.
 
+/// The target when neither `--to` nor the config file names one.
+pub const DEFAULT_TARGET: &str = "llmgateway";
+
 pub mod catalog;
 pub mod check;
 pub mod date;
