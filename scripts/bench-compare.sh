@@ -26,7 +26,7 @@ for i in $(seq "$runs"); do
   for which in old new; do
     bin=${!which}
     /usr/bin/time -f '%U %S %e %M' -o "$tmp/t" "$bin" scan --format json --no-ignore "$tree" >"$tmp/$which.json" 2>/dev/null || true
-    read -r u s e m <"$tmp/t"
+    read -r u s e m < <(tail -n 1 "$tmp/t")
     echo "$(echo "$u + $s" | bc) $e $m" >>"$tmp/$which.times"
   done
 done
@@ -35,7 +35,7 @@ for which in old new; do
   cpu=$(cut -d' ' -f1 "$tmp/$which.times" | median)
   wall=$(cut -d' ' -f2 "$tmp/$which.times" | median)
   rss=$(cut -d' ' -f3 "$tmp/$which.times" | sort -n | tail -1)
-  n=$(jq '[.files[].findings | length] | add // 0' "$tmp/$which.json")
+  n=$(jq ".findings | length" "$tmp/$which.json")
   echo "$which: median CPU ${cpu}s, median wall ${wall}s, peak RSS $((rss / 1024)) MB, $n findings"
   eval "${which}_cpu=$cpu"
 done
