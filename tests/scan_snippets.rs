@@ -350,6 +350,25 @@ fn markdown_prose_is_not_code_but_fences_are() {
     );
 }
 
+/// A fence whose tag names no language the tool reads (`http`, an odd
+/// ```` ```{ ```` tag) still gets the text pass: its OpenRouter URL is found.
+#[test]
+fn fences_of_unknown_languages_get_the_text_pass() {
+    let text = "# API\n\n```http\nPOST https://openrouter.ai/api/v1/chat/completions\n```\n\n```{r}\nbase <- \"https://openrouter.ai/api/v1\"\n```\n\n```mermaid\ngraph LR; a-->b\n```\n";
+    let got = scan("docs/api.md", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (
+                4,
+                "base-url",
+                "https://openrouter.ai/api/v1/chat/completions"
+            ),
+            (8, "base-url", "https://openrouter.ai/api/v1"),
+        ]
+    );
+}
+
 #[test]
 fn notebook_positions_map_to_the_ipynb_line() {
     let text = r##"{

@@ -19,18 +19,19 @@ pub static LANGUAGE: Language = Language {
     check,
 };
 
-/// Each fence of a known language, as a document of its own.
+/// Each fence as a document of its own, read as the language its tag
+/// names; a tag no language claims (`http`, `mermaid`, ```` ```{ ````) gets
+/// the careful text pass, so a URL in it is still found.
 fn code_blocks(text: &str) -> Vec<Embedded> {
     fences(text)
         .into_iter()
-        .filter_map(|f| {
-            let kind = f.kind()?;
+        .map(|f| {
             let base = f.body.start;
-            Some(Embedded {
-                kind,
+            Embedded {
+                kind: f.kind().unwrap_or(FileKind::Text),
                 text: text[f.body.clone()].to_owned(),
                 map: (0..=f.body.len()).map(|i| base + i).collect(),
-            })
+            }
         })
         .collect()
 }
