@@ -172,6 +172,11 @@ pub struct Syntax {
     /// `=` after a name in a group marks a key (Python kwargs, PowerShell
     /// hashtables, TOML inline tables).
     pub equals_keys: bool,
+    /// `name:` marks a key inside a call's parentheses too (Ruby keyword
+    /// arguments), not only inside `{...}`.
+    pub colon_keys_in_calls: bool,
+    /// `"key" => value` marks a key (Ruby hashes, PHP arrays).
+    pub arrow_keys: bool,
 }
 
 impl Syntax {
@@ -190,6 +195,8 @@ impl Syntax {
         shell: false,
         powershell: false,
         equals_keys: false,
+        colon_keys_in_calls: false,
+        arrow_keys: false,
     };
 }
 
@@ -742,9 +749,10 @@ pub fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
             }
         }
         let is_key = match p {
-            ":" => gk == b'{',
+            ":" => gk == b'{' || syn.colon_keys_in_calls,
+            "=" if next2 == Some(">") => syn.arrow_keys,
             // `a == b` is a comparison, `a = b` a keyword argument or entry.
-            "=" => syn.equals_keys && next2 != Some("=") && next2 != Some(">"),
+            "=" => syn.equals_keys && next2 != Some("="),
             _ => false,
         };
         if is_key {

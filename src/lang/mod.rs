@@ -24,6 +24,7 @@ pub mod notebook;
 pub mod powershell;
 pub mod python;
 pub mod requirements;
+pub mod ruby;
 pub mod rust;
 pub mod shell;
 pub mod text;
@@ -44,6 +45,7 @@ pub enum FileKind {
     JavaScript,
     Rust,
     Go,
+    Ruby,
     Shell,
     PowerShell,
     /// .env files and the like: KEY=VALUE lines.
@@ -64,11 +66,12 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 17] = [
+    pub const ALL: [FileKind; 18] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
         FileKind::Go,
+        FileKind::Ruby,
         FileKind::Shell,
         FileKind::PowerShell,
         FileKind::Env,
@@ -91,6 +94,7 @@ impl FileKind {
             FileKind::JavaScript => &javascript::LANGUAGE,
             FileKind::Rust => &rust::LANGUAGE,
             FileKind::Go => &go::LANGUAGE,
+            FileKind::Ruby => &ruby::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
             FileKind::Env => &env::LANGUAGE,
