@@ -1,6 +1,6 @@
 //! Go source files (go.mod is read by the text module).
 
-use super::lexer::{lex, Lexed, Syntax, Tok};
+use super::lexer::{lex, Lexed, Syntax};
 use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
 use crate::rules::schema::Ecosystem;
 
@@ -34,23 +34,7 @@ fn tokens(text: &str) -> Lexed {
 
 /// A known module path (or a package under it) in an import string.
 fn imports(m: &Manifest) -> Vec<PackageUse> {
-    let mut out = Vec::new();
-    for t in &m.lexed.tokens {
-        if t.tok != Tok::Str {
-            continue;
-        }
-        let s = &m.text[t.inner.clone()];
-        for module in m.known.go {
-            if s == module || s.starts_with(&format!("{module}/")) {
-                out.push(PackageUse::new(
-                    t.inner.start..t.inner.start + module.len(),
-                    Ecosystem::Go,
-                    module,
-                ));
-            }
-        }
-    }
-    out
+    super::named_in_strings(m, m.known.go.iter(), Ecosystem::Go)
 }
 
 /// `require` lines of go.mod / go.work naming a known module.

@@ -1,7 +1,7 @@
 //! JavaScript and TypeScript, with JSX/TSX and the script parts of
 //! single-file components.
 
-use super::lexer::{lex, Lexed, Syntax, Tok};
+use super::lexer::{lex, Lexed, Syntax};
 use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
 use crate::rules::schema::Ecosystem;
 
@@ -57,23 +57,7 @@ fn title(path: &str) -> &'static str {
 /// A known npm package (or a subpath of it) named in a string: `import`,
 /// `require`, dynamic `import()`.
 fn imports(m: &Manifest) -> Vec<PackageUse> {
-    let mut out = Vec::new();
-    for t in &m.lexed.tokens {
-        if t.tok != Tok::Str || t.key {
-            continue;
-        }
-        let s = &m.text[t.inner.clone()];
-        for (name, _) in m.known.npm {
-            if s == name || s.starts_with(&format!("{name}/")) {
-                out.push(PackageUse::new(
-                    t.inner.start..t.inner.start + name.len(),
-                    Ecosystem::Npm,
-                    name,
-                ));
-            }
-        }
-    }
-    out
+    super::named_in_strings(m, m.known.npm.iter().map(|(name, _)| name), Ecosystem::Npm)
 }
 
 enum Grammar {

@@ -308,6 +308,30 @@ pub struct Embedded {
     pub map: Vec<usize>,
 }
 
+/// Known packages named by a string literal (not a key), whole or as the
+/// start of a path (`name` or `name/sub`): JS imports, Go imports.
+pub fn named_in_strings<'k>(
+    m: &Manifest,
+    names: impl Iterator<Item = &'k String> + Clone,
+    ecosystem: Ecosystem,
+) -> Vec<PackageUse> {
+    let mut out = Vec::new();
+    for t in &m.lexed.tokens {
+        if t.tok != lexer::Tok::Str || t.key {
+            continue;
+        }
+        let s = &m.text[t.inner.clone()];
+        for name in names.clone() {
+            let sub = s.strip_prefix(name.as_str());
+            if sub.is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
+                let r = t.inner.start..t.inner.start + name.len();
+                out.push(PackageUse::new(r, ecosystem, name));
+            }
+        }
+    }
+    out
+}
+
 /// A package reader for files that reference none.
 pub fn no_packages(_: &Manifest) -> Vec<PackageUse> {
     Vec::new()

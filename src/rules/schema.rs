@@ -93,6 +93,15 @@ pub struct SourceTable {
 }
 
 impl SourceTable {
+    /// The longest known endpoint that `sub` (a path under the API base)
+    /// is or starts with.
+    pub fn endpoint(&self, sub: &str) -> Option<&SourceEndpoint> {
+        self.endpoints
+            .iter()
+            .filter(|e| sub == e.path || sub.starts_with(&format!("{}/", e.path)))
+            .max_by_key(|e| e.path.len())
+    }
+
     /// A direct provider profile rather than a gateway.
     pub fn is_direct(&self) -> bool {
         self.protocol.is_some()
@@ -189,6 +198,17 @@ pub enum EndpointKind {
     Inference,
     Catalog,
     Account,
+}
+
+impl EndpointKind {
+    /// The word messages use for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            EndpointKind::Inference => "inference",
+            EndpointKind::Catalog => "catalog",
+            EndpointKind::Account => "account",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -14,7 +14,7 @@ pub fn detect(det: &Detector, path: &str, kind: FileKind, source: &SourceText) -
     if kind == FileKind::Lockfile {
         return Outcome::default();
     }
-    let mut cx = FileCtx::new(det, path, source);
+    let mut cx = FileCtx::new(det, path, kind, source);
     cx.secrets(0..source.text.len());
     body(&mut cx, path, kind);
     cx.finish()
@@ -112,7 +112,7 @@ const CATALOG_NOTE: &str = "; the catalog: reference stays, and the catalog entr
 /// `map[i]` in the file, and add its findings to the file's.
 fn embedded(cx: &mut FileCtx, path: &str, kind: FileKind, vtext: String, map: &[usize]) {
     let vsrc = SourceText::decode(vtext.into_bytes());
-    let mut sub = FileCtx::new(cx.det, path, &vsrc);
+    let mut sub = FileCtx::new(cx.det, path, cx.kind, &vsrc);
     body(&mut sub, path, kind);
     let out = sub.finish();
     let orig = cx.source;

@@ -67,16 +67,8 @@ impl FileCtx<'_, '_> {
     /// an environment variable: Python/JS/Go/Rust identifiers, except JS
     /// `process.env.X` / `import.meta.env.X`.
     pub(crate) fn is_program_identifier(&self, lx: &Lexed, i: usize) -> bool {
-        let kind = crate::lang::FileKind::detect(std::path::Path::new(self.path));
-        let code = matches!(
-            kind,
-            crate::lang::FileKind::Python
-                | crate::lang::FileKind::JavaScript
-                | crate::lang::FileKind::Go
-                | crate::lang::FileKind::Rust
-        );
         let t = &lx.tokens[i];
-        if !code || t.tok != Tok::Ident {
+        if !self.kind.has_program_identifiers() || t.tok != Tok::Ident {
             return false;
         }
         let before = &self.source.text[..t.span.start];
@@ -115,13 +107,7 @@ impl FileCtx<'_, '_> {
         lx.tokens[i].key
             && name.bytes().any(|b| b.is_ascii_lowercase())
             && !self.prefix_routed
-            && matches!(
-                crate::lang::FileKind::detect(std::path::Path::new(self.path)),
-                crate::lang::FileKind::Ini
-                    | crate::lang::FileKind::Toml
-                    | crate::lang::FileKind::Yaml
-                    | crate::lang::FileKind::Json
-            )
+            && self.kind.has_config_keys()
     }
 
     /// Whether `r`, inside string token `t`, is a program variable
@@ -131,9 +117,8 @@ impl FileCtx<'_, '_> {
     /// `${process.env.OPENROUTER_API_KEY}`). Python and JS only: in shell
     /// and config files `${X}` is the environment.
     pub(crate) fn interpolated(&self, t: &crate::lang::lexer::Token, r: &Range<usize>) -> bool {
-        let kind = crate::lang::FileKind::detect(std::path::Path::new(self.path));
         if !matches!(
-            kind,
+            self.kind,
             crate::lang::FileKind::Python | crate::lang::FileKind::JavaScript
         ) {
             return false;

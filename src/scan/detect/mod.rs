@@ -27,7 +27,7 @@ use regex::Regex;
 use crate::finding::{Finding, Fix, Kind};
 use crate::lang::lexer::{Lexed, Tok};
 use crate::redact::{mask, Redactor};
-use crate::rules::schema::{Action, EndpointKind, Status};
+use crate::rules::schema::{Action, Status};
 use crate::rules::{Rules, SourceTable, TargetTable};
 use crate::source::{Edit, SourceText};
 
@@ -247,6 +247,9 @@ impl<'r> Detector<'r> {
 pub struct FileCtx<'a, 'r> {
     pub det: &'a Detector<'r>,
     pub path: &'a str,
+    /// The kind of the file at `path`, detected once by the walk (an
+    /// embedded fence is read as its own language; the file stays what it is).
+    pub kind: crate::lang::FileKind,
     pub source: &'a SourceText,
     pub out: Outcome,
     /// Candidate headers with the spans of their enclosing groups
@@ -269,10 +272,16 @@ pub struct FileCtx<'a, 'r> {
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
-    pub fn new(det: &'a Detector<'r>, path: &'a str, source: &'a SourceText) -> FileCtx<'a, 'r> {
+    pub fn new(
+        det: &'a Detector<'r>,
+        path: &'a str,
+        kind: crate::lang::FileKind,
+        source: &'a SourceText,
+    ) -> FileCtx<'a, 'r> {
         FileCtx {
             det,
             path,
+            kind,
             source,
             out: Outcome::default(),
             headers: Vec::new(),
@@ -420,17 +429,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     }
 
     fn builds_requests(&self) -> bool {
-        self.prefix_routed
-            || matches!(
-                crate::lang::FileKind::detect(std::path::Path::new(self.path)),
-                crate::lang::FileKind::Python
-                    | crate::lang::FileKind::JavaScript
-                    | crate::lang::FileKind::Go
-                    | crate::lang::FileKind::Rust
-                    | crate::lang::FileKind::Shell
-                    | crate::lang::FileKind::PowerShell
-                    | crate::lang::FileKind::Notebook
-            )
+        self.prefix_routed || self.kind.sends_requests()
     }
 
     fn is_target_marker(&self, s: &str) -> bool {

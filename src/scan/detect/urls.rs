@@ -174,13 +174,7 @@ impl FileCtx<'_, '_> {
     fn endpoint(&self, r: &Range<usize>, sub: &str, written: impl Fn(&str) -> String) -> Finding {
         let (det, tg) = (self.det, self.det.target);
         let base = tg.base_url.trim_end_matches('/');
-        // Longest known endpoint that prefixes the sub-path.
-        let ep = det
-            .src
-            .endpoints
-            .iter()
-            .filter(|e| sub == e.path || sub.starts_with(&format!("{}/", e.path)))
-            .max_by_key(|e| e.path.len());
+        let ep = det.src.endpoint(sub);
         let Some(ep) = ep else {
             let msg = format!(
                 "OpenRouter endpoint '{sub}' is not in the table; check {} by hand",
@@ -191,11 +185,7 @@ impl FileCtx<'_, '_> {
         let mapped = tg.endpoints.iter().find(|e| e.path == ep.path);
         let Some((to, e)) = mapped.and_then(|e| e.to.as_ref().map(|to| (to, e))) else {
             let why = mapped.and_then(|e| e.why.clone());
-            let kind = match ep.kind {
-                EndpointKind::Inference => "inference",
-                EndpointKind::Catalog => "catalog",
-                EndpointKind::Account => "account",
-            };
+            let kind = ep.kind.word();
             let msg = format!(
                 "OpenRouter-only {kind} endpoint {}: no equivalent on {}{}",
                 ep.path,

@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use super::{compatible, default_suggestion, fill};
 use crate::finding::{Finding, Fix, Kind};
-use crate::rules::schema::{Ecosystem, EndpointKind, Protocol};
+use crate::rules::schema::{Ecosystem, Protocol};
 use crate::scan::detect::FileCtx;
 use crate::source::Edit;
 
@@ -136,11 +136,7 @@ impl FileCtx<'_, '_> {
     ) -> Finding {
         let (src, tg) = (self.det.src, self.det.target);
         let base = tg.base_url.trim_end_matches('/');
-        let ep = src
-            .endpoints
-            .iter()
-            .filter(|e| sub == e.path || sub.starts_with(&format!("{}/", e.path)))
-            .max_by_key(|e| e.path.len());
+        let ep = src.endpoint(sub);
         let Some(ep) = ep else {
             let msg = format!(
                 "{} endpoint '{sub}' is not in the table; check {} by hand",
@@ -158,11 +154,7 @@ impl FileCtx<'_, '_> {
             }
             return self.direct_url_finding(r, Fix::Auto, Some(repl), msg, &ep.path);
         }
-        let kind = match ep.kind {
-            EndpointKind::Inference => "inference",
-            EndpointKind::Catalog => "catalog",
-            EndpointKind::Account => "account",
-        };
+        let kind = ep.kind.word();
         let why = mapped
             .and_then(|e| e.why.clone())
             .map(|w| format!(" ({w})"))
