@@ -450,9 +450,16 @@ pub fn command_with_tables() -> clap::Command {
         .iter()
         .map(|s| {
             let default = if s.table.id == default_source {
-                ", the default"
+                ", the default".to_owned()
+            } else if s.table.gateway {
+                // Moving on from (or back to) a gateway: its target table
+                // read backwards, under the same names.
+                let a = rules
+                    .target(&s.table.id)
+                    .map_or(&[][..], |t| &t.table.aliases);
+                format!(", a gateway{}", aliases(a))
             } else {
-                ""
+                String::new()
             };
             format!("{}: {}{default}", s.table.id, s.table.name)
         })

@@ -246,7 +246,16 @@ impl Setup {
             .unwrap_or_else(|| crate::rules::DEFAULT_TARGET.to_owned());
         rules.require_target(&target_name)?;
         let mut opts = scan_options(walk, kinds)?;
-        rules.require_source(&opts.from)?;
+        let source = rules.require_source(&opts.from)?;
+        let target = rules.require_target(&target_name)?;
+        if source.table.id == target.table.id {
+            anyhow::bail!(
+                "--from {} and the target {} are the same gateway: name where to move with --to (known targets: {})",
+                opts.from,
+                target_name,
+                rules.targets.iter().map(|t| t.table.id.as_str()).collect::<Vec<_>>().join(", ")
+            );
+        }
         if let Some(m) = config.effective_max_filesize(walk.max_filesize) {
             // 0 means no limit, on the command line and in the file alike.
             opts.max_filesize = if m == 0 { u64::MAX } else { m };

@@ -92,7 +92,7 @@ fn set_variable(f: &FilePlan, e: &PlannedEdit, target: &TargetTable) -> String {
         )
     } else if looks_like_base_url_var(&e.after) {
         format!(
-            "set {} to {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files); do not copy the old OpenRouter URL",
+            "set {} to {} in every deployment that sets {} today (hosting, CI, k8s secrets, local .env files); do not copy the old URL",
             e.after, target.base_url, e.before
         )
     } else {
@@ -109,7 +109,13 @@ fn base_url(list: &mut List, f: &FilePlan, e: &PlannedEdit, target: &TargetTable
     let line = f.source.line_text(e.line);
     // A variable that overrides the URL rewritten here
     // (`process.env.OPENAI_BASE_URL || "https://openrouter.ai/..."`).
-    for var in override_vars(line) {
+    // A variable renamed here has its own item (set the new one).
+    let renamed = |v: &str| {
+        f.edits
+            .iter()
+            .any(|o| o.kind == Kind::ApiKeyEnv && o.line == e.line && o.before == v)
+    };
+    for var in override_vars(line).into_iter().filter(|v| !renamed(v)) {
         list.add(
             Step::SetVariable,
             format!(

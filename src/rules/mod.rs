@@ -8,6 +8,7 @@ pub const DEFAULT_TARGET: &str = "llmgateway";
 pub mod catalog;
 pub mod check;
 pub mod date;
+mod derive;
 pub mod diff;
 pub mod lookup;
 pub mod schema;
@@ -188,6 +189,17 @@ impl Rules {
         if !errors.is_empty() {
             return Err(RulesError(errors));
         }
+        // Every gateway is also a source (`--from llmgateway --to phaseo`),
+        // unless a source table of its own says otherwise.
+        for t in &targets {
+            if !sources.iter().any(|s| s.table.id == t.table.id) {
+                sources.push(Loaded {
+                    file: t.file.clone(),
+                    hash: t.hash.clone(),
+                    table: SourceTable::from_target(&t.table),
+                });
+            }
+        }
         if !sources.iter().any(|s| s.table.id == DEFAULT_SOURCE) {
             return Err(RulesError(vec![Diagnostic::plain(
                 "rules",
@@ -205,11 +217,13 @@ impl Rules {
             .expect("assemble() guarantees the default source")
     }
 
-    /// Find a source profile by id (case-insensitive).
+    /// Find a source profile by id, or a gateway's by its target alias
+    /// (case-insensitive).
     pub fn source(&self, name: &str) -> Option<&Loaded<SourceTable>> {
+        let id = self.target(name).map_or(name, |t| t.table.id.as_str());
         self.sources
             .iter()
-            .find(|s| s.table.id.eq_ignore_ascii_case(name))
+            .find(|s| s.table.id.eq_ignore_ascii_case(id))
     }
 
     /// Like [`Rules::source`] but with an error listing the known sources.

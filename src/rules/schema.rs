@@ -90,6 +90,11 @@ pub struct SourceTable {
     /// target tables (keyed by OpenRouter slugs) map them onward.
     #[serde(default)]
     pub models: Vec<SourceModel>,
+    /// A gateway's target table read as a source (`--from llmgateway`),
+    /// never a file's: its base-URL variable is the gateway's own and is
+    /// renamed like its key variable.
+    #[serde(skip)]
+    pub gateway: bool,
 }
 
 impl SourceTable {

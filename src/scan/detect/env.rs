@@ -147,9 +147,10 @@ impl FileCtx<'_, '_> {
             if name.bytes().any(|b| b.is_ascii_lowercase()) {
                 return false;
             }
+            let src = self.det.src;
             return self.det.env_name.is_match(name)
-                && !self.det.src.base_url_env.iter().any(|b| b == name)
-                || self.det.src.key_env.iter().any(|k| k == name);
+                && (src.gateway || !src.base_url_env.iter().any(|b| b == name))
+                || src.key_env.iter().any(|k| k == name);
         }
         self.det.env_name.is_match(name)
             || self

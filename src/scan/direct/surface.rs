@@ -184,6 +184,9 @@ impl FileCtx<'_, '_> {
             .find(|p| upper.starts_with(*p))
             .map(|p| &name[..p.len()])
             .unwrap_or("");
+        if src.gateway && src.base_url_env.contains(&upper) {
+            return self.gateway_base_env_finding(r, name);
+        }
         let new = format!("{prefix}{}", tg.key_env);
         let rule = format!("{}:api-key-env", src.id);
         if compatible(tg, self.direct_protocol()) {
@@ -212,6 +215,35 @@ impl FileCtx<'_, '_> {
         }
     }
 
+    /// A gateway's base-URL variable: the destination's, where it has one.
+    fn gateway_base_env_finding(&self, r: Range<usize>, name: &str) -> Finding {
+        let (src, tg) = (self.det.src, self.det.target);
+        let rule = format!("{}:api-key-env", src.id);
+        match &tg.base_url_env {
+            Some(new) => self.finding(
+                Kind::ApiKeyEnv,
+                r,
+                name.to_owned(),
+                Some(new.clone()),
+                Fix::Auto,
+                format!("{} base URL variable -> {new}", src.name),
+                rule,
+            ),
+            None => self.finding(
+                Kind::ApiKeyEnv,
+                r,
+                name.to_owned(),
+                None,
+                Fix::Manual,
+                format!(
+                    "{} base URL variable: {} names no variable of its own; set its base URL {} where this is read",
+                    src.name, tg.name, tg.base_url
+                ),
+                rule,
+            ),
+        }
+    }
+
     /// A provider SDK in a manifest or import. SDKs that can be pointed at
     /// the target stay (their clients are the findings); others are manual
     /// with the exact replacement code.
@@ -233,7 +265,9 @@ impl FileCtx<'_, '_> {
         let code = suggest
             .map(|s| fill(s, tg))
             .unwrap_or_else(|| default_suggestion(eco, tg));
-        let why = if compatible(tg, proto) {
+        let why = if src.gateway {
+            format!("{}'s own SDK, with no counterpart on {}", src.name, tg.name)
+        } else if compatible(tg, proto) {
             "its default client calls the provider directly".to_owned()
         } else {
             format!("{} does not speak this SDK's protocol", tg.name)
