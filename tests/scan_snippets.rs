@@ -57,6 +57,8 @@ r = client.chat.completions.create(
         kinds(&got),
         vec![
             (5, "base-url", "https://openrouter.ai/api/v1"),
+            // The docs link in the trailing comment: informational.
+            (5, "base-url", "https://openrouter.ai/docs"),
             (6, "api-key-env", "OPENROUTER_API_KEY"),
             (8, "attribution-header", "HTTP-Referer"),
             (9, "attribution-header", "X-Title"),
@@ -178,6 +180,8 @@ const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
     assert_eq!(
         kinds(&got),
         vec![
+            // A comment naming the API URL: docs stay true.
+            (2, "base-url", "https://openrouter.ai/api/v1"),
             (4, "api-key-env", "OPENROUTER_BASE_URL"),
             (4, "base-url", "https://openrouter.ai/api/v1")
         ]
@@ -237,6 +241,8 @@ curl -sS https://openrouter.ai/api/v1/chat/completions \
     assert_eq!(
         kinds(&got),
         vec![
+            // The docs link in the comment is informational.
+            (2, "base-url", "https://openrouter.ai/docs"),
             (
                 3,
                 "base-url",
@@ -344,10 +350,17 @@ fn manifests_and_lockfiles() {
 fn markdown_prose_is_not_code_but_fences_are() {
     let text = "# Setup\nWe use [OpenRouter](https://openrouter.ai/docs/quickstart) via `OPENROUTER_API_KEY`.\n\n```python\nclient = OpenAI(base_url=\"https://openrouter.ai/api/v1\")\n```\n";
     let got = scan("README.md", text, "llmgateway");
+    // Prose yields the key variable and the link (informational); the
+    // fence is code.
     assert_eq!(
         kinds(&got),
-        vec![(5, "base-url", "https://openrouter.ai/api/v1")]
+        vec![
+            (2, "base-url", "https://openrouter.ai/docs/quickstart"),
+            (2, "api-key-env", "OPENROUTER_API_KEY"),
+            (5, "base-url", "https://openrouter.ai/api/v1")
+        ]
     );
+    assert_eq!(got[0].3, "none");
 }
 
 /// A fence whose tag names no language the tool reads (`http`, an odd
@@ -404,10 +417,14 @@ fn notebook_positions_map_to_the_ipynb_line() {
     assert_eq!(
         k,
         vec![
+            // The markdown cell's docs link, informational.
+            (6, Kind::BaseUrl, "https://openrouter.ai/docs"),
             (13, Kind::BaseUrl, "https://openrouter.ai/api/v1"),
             (14, Kind::ApiKeyEnv, "OPENROUTER_API_KEY")
         ]
     );
+    assert_eq!(got[0].fix, Fix::None);
+    let got = &got[1..];
     // The edit lands on the exact bytes in the .ipynb file.
     let e = got[0].edit.as_ref().unwrap();
     assert_eq!(&text[e.range.clone()], "https://openrouter.ai/api/v1");
@@ -508,4 +525,99 @@ fn workflow_run_blocks_are_read_as_shell() {
             (6, "attribution-header", "X-Title")
         ]
     );
+}
+
+/// Ids of known authors that no table lists are found where they are
+/// offered: a shell variable, a menu line, an id with a variant suffix in
+/// a longer string. Prose without a suffix, and ids of unknown authors, are not.
+#[test]
+fn offered_ids_of_known_authors_in_shell_menus_and_strings() {
+    let text = r#"#!/bin/bash
+export OPENROUTER_API_KEY="$1"
+MODEL="google/gemini-flash-1.5:free"
+FALLBACK=xiaomi/mimo-v2-flash
+echo "Pick a model:"
+echo "  - allenai/molmo-2-8b:free"
+echo "  2. qwen/qwen-2-7b-instruct"
+echo "We also like google/gemini-flash-1.5 for summaries"
+echo "  - acme-labs/widget-7b:free"
+LABEL="see google/gemini-flash-1.5"
+"#;
+    let got = scan("menu.sh", text, "llmgateway");
+    let slugs: Vec<(usize, &str)> = kinds(&got)
+        .into_iter()
+        .filter(|(_, k, _)| *k == "model-slug")
+        .map(|(l, _, m)| (l, m))
+        .collect();
+    assert_eq!(
+        slugs,
+        vec![
+            (3, "google/gemini-flash-1.5:free"),
+            (4, "xiaomi/mimo-v2-flash"),
+            (6, "allenai/molmo-2-8b:free"),
+            (7, "qwen/qwen-2-7b-instruct"),
+        ]
+    );
+    // None of them is in a table: each is a person's call.
+    assert!(got
+        .iter()
+        .filter(|f| f.1 == "model-slug")
+        .all(|f| f.3 == "manual"));
+}
+
+/// Docs that stay true: key variables and API URLs in comments and Markdown
+/// prose are findings rewritten in place; links to OpenRouter's website are
+/// informational; the word "OpenRouter" and historical documents are not.
+#[test]
+fn prose_names_and_urls_in_comments_and_markdown() {
+    let md = "# Setup\n\nSet `OPENROUTER_API_KEY`; the client talks to https://openrouter.ai/api/v1 by default.\nGet a key at [OpenRouter](https://openrouter.ai/keys). We like OpenRouter.\nMY_OPENROUTER_NOTES is not a variable we read.\n\n```bash\nexport OPENROUTER_API_KEY=x\n```\n";
+    let got = scan("README.md", md, "llmgateway");
+    let rows: Vec<(usize, &str, &str, &str)> = got
+        .iter()
+        .map(|(l, k, m, f)| (*l, k.as_str(), m.as_str(), f.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (3, "api-key-env", "OPENROUTER_API_KEY", "auto"),
+            (3, "base-url", "https://openrouter.ai/api/v1", "auto"),
+            (4, "base-url", "https://openrouter.ai/keys", "none"),
+            (8, "api-key-env", "OPENROUTER_API_KEY", "auto"),
+        ]
+    );
+    let py = "# Reads OPENROUTER_API_KEY (https://openrouter.ai/docs).\nBASE = \"https://openrouter.ai/api/v1\"\n";
+    let got = scan("app.py", py, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (1, "api-key-env", "OPENROUTER_API_KEY"),
+            (1, "base-url", "https://openrouter.ai/docs"),
+            (2, "base-url", "https://openrouter.ai/api/v1"),
+        ]
+    );
+    // A file that only talks about OpenRouter in comments does not talk to it.
+    let only_docs =
+        "# We used OPENROUTER_API_KEY before 2.0 (https://openrouter.ai/api/v1).\nimport os\n";
+    assert!(scan("app.py", only_docs, "llmgateway").is_empty());
+    // A changelog records what was true.
+    assert!(scan("CHANGELOG.md", md, "llmgateway")
+        .iter()
+        .all(|f| f.0 == 8));
+}
+
+/// A code block is read with its own language's roles: a curl in a bash
+/// fence to an endpoint that stays on OpenRouter keeps its key, as it does
+/// in a .sh file (the new gateway's key must never go to openrouter.ai).
+#[test]
+fn a_fenced_request_that_stays_on_openrouter_keeps_its_key() {
+    let body = "curl -s https://openrouter.ai/api/v1/credits -H \"Authorization: Bearer $OPENROUTER_API_KEY\"\n";
+    let md = format!("# Credits\n\n```bash\n{body}```\n");
+    for (path, text, line) in [("c.sh", body.to_owned(), 1), ("README.md", md, 4)] {
+        let got = scan(path, &text, "llmgateway");
+        let key = got
+            .iter()
+            .find(|f| f.1 == "api-key-env")
+            .unwrap_or_else(|| panic!("{path}: {got:?}"));
+        assert_eq!((key.0, key.3.as_str()), (line, "manual"), "{path}");
+    }
 }

@@ -536,6 +536,23 @@ fn word(lx: &mut Lexed, text: &str, start: usize, end: usize, syn: Syntax, group
         while j < end && !b[j].is_ascii_whitespace() && !b";|&<>()'\"`".contains(&b[j]) {
             j += 1;
         }
+        // `NAME=value`: the name, `=` and the value, so the value is read
+        // as the name's, like a key's (`MODEL="google/gemini-flash-1.5"`).
+        if let Some(eq) = text[start..j].find('=').map(|e| start + e) {
+            if eq > start && text[start..eq].bytes().all(is_ident_char) {
+                lx.push(Tok::Ident, start..eq, start..eq, group, false);
+                lx.push(Tok::Punct, eq..eq + 1, eq..eq + 1, group, false);
+                if eq + 1 < j {
+                    let tok = if text[eq + 1..j].bytes().all(is_ident_char) {
+                        Tok::Ident
+                    } else {
+                        Tok::Word
+                    };
+                    lx.push(tok, eq + 1..j, eq + 1..j, group, false);
+                }
+                return j;
+            }
+        }
         let tok = if text[start..j].bytes().all(is_ident_char) {
             Tok::Ident
         } else {
@@ -822,6 +839,34 @@ mod tests {
         let text = "fn f<'a>(x: &'a str) { let s = r#\"{\"model\": \"a/b\"}\"#; let c = 'x'; }";
         let s = strs(text, crate::lang::rust::SYNTAX);
         assert_eq!(s, vec!["{\"model\": \"a/b\"}", "x"]);
+    }
+
+    #[test]
+    fn shell_assignment_is_name_equals_value() {
+        let text = "export MODEL=\"a/b\" URL=https://x.io/v1 --data=x a=b=c\n";
+        let lx = lex(text, 0..text.len(), crate::lang::shell::SYNTAX);
+        let toks: Vec<(Tok, &str)> = lx
+            .tokens
+            .iter()
+            .map(|t| (t.tok, &text[t.span.clone()]))
+            .collect();
+        assert_eq!(
+            toks,
+            vec![
+                (Tok::Ident, "export"),
+                (Tok::Ident, "MODEL"),
+                (Tok::Punct, "="),
+                (Tok::Str, "\"a/b\""),
+                (Tok::Ident, "URL"),
+                (Tok::Punct, "="),
+                (Tok::Word, "https://x.io/v1"),
+                // An option is not an assignment.
+                (Tok::Word, "--data=x"),
+                (Tok::Ident, "a"),
+                (Tok::Punct, "="),
+                (Tok::Word, "b=c"),
+            ]
+        );
     }
 
     #[test]

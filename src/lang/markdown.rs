@@ -76,6 +76,29 @@ pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
 }
 
 /// A fenced code block in Markdown.
+/// The prose of a Markdown file: everything outside code blocks and their
+/// fence lines.
+pub fn prose(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for f in fences(text) {
+        let open_line = text[..f.body.start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let close_end = text[f.body.end..]
+            .find('\n')
+            .map_or(text.len(), |i| f.body.end + i);
+        if open_line > at {
+            out.push(at..open_line);
+        }
+        at = close_end.max(at);
+    }
+    if at < text.len() {
+        out.push(at..text.len());
+    }
+    out
+}
+
 #[derive(Debug, Clone)]
 pub struct Fence {
     pub lang: String,
@@ -126,4 +149,16 @@ pub fn fences(text: &str) -> Vec<Fence> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_everything_outside_code_blocks() {
+        let text = "intro\n```py\ncode\n```\nmiddle\n~~~\nmore\n~~~\nend";
+        let parts: Vec<&str> = prose(text).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(parts, vec!["intro\n", "\nmiddle\n", "\nend"]);
+    }
 }

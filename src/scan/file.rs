@@ -54,6 +54,11 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
             for doc in documents(&text) {
                 embedded(cx, path, doc.kind, doc.text, &doc.map);
             }
+            if kind == FileKind::Markdown {
+                for r in crate::lang::markdown::prose(&text) {
+                    cx.prose(r);
+                }
+            }
         }
     }
 }
@@ -112,7 +117,9 @@ const CATALOG_NOTE: &str = "; the catalog: reference stays, and the catalog entr
 /// `map[i]` in the file, and add its findings to the file's.
 fn embedded(cx: &mut FileCtx, path: &str, kind: FileKind, vtext: String, map: &[usize]) {
     let vsrc = SourceText::decode(vtext.into_bytes());
-    let mut sub = FileCtx::new(cx.det, path, cx.kind, &vsrc);
+    // The document's own kind decides its roles (a bash fence sends
+    // requests, a Python cell has program identifiers).
+    let mut sub = FileCtx::new(cx.det, path, kind, &vsrc);
     body(&mut sub, path, kind);
     let out = sub.finish();
     let orig = cx.source;

@@ -15,6 +15,7 @@ mod env;
 mod fields;
 mod headers;
 mod packages;
+mod prose;
 mod secrets;
 mod slugs;
 mod urls;
@@ -358,6 +359,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         let text = &self.source.text;
         for i in 0..lx.tokens.len() {
             let t = &lx.tokens[i];
+            if t.tok == Tok::Comment && !limited {
+                self.prose(t.inner.clone());
+            }
             if t.tok == Tok::Comment || t.tok == Tok::Punct {
                 continue;
             }
@@ -503,10 +507,20 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// `f` as a manual item: it belongs to a request whose URL (at `at`)
     /// stays on OpenRouter, so it must change together with that URL.
     fn stays(&self, f: &Finding, at: usize) -> Finding {
-        let line = self.source.line_col(at).0;
+        // Relative, so it reads right in an embedded document too (a
+        // Markdown fence, a notebook cell) whose lines are not the file's.
+        let (url_line, own_line) = (
+            self.source.line_col(at).0,
+            self.source.line_col(f.span.start).0,
+        );
+        let place = match url_line.cmp(&own_line) {
+            std::cmp::Ordering::Equal => "on the same line".to_owned(),
+            std::cmp::Ordering::Less => format!("{} line(s) above", own_line - url_line),
+            std::cmp::Ordering::Greater => format!("{} line(s) below", url_line - own_line),
+        };
         let mut f = f.clone();
         let why = format!(
-            "{} stays: the request it belongs to still goes to OpenRouter (the URL on line {line} is not rewritten automatically); change both together",
+            "{} stays: the request it belongs to still goes to OpenRouter (the URL {place} is not rewritten automatically); change both together",
             f.matched
         );
         f.decide(Fix::Manual, why, "stays");

@@ -45,14 +45,22 @@ impl FileCtx<'_, '_> {
             }
             return;
         }
-        // Prompts and longer strings: only ids the tables know.
+        // Prompts and longer strings: ids the tables know, and ids offered
+        // as a list item or carrying an OpenRouter variant suffix.
         if s.len() > 6 && s.contains('/') {
             if let Some(re) = &self.det.known_slug_re {
-                let hits: Vec<Range<usize>> = re
+                let mut hits: Vec<Range<usize>> = re
                     .captures_iter(raw)
                     .filter_map(|c| c.get(1))
                     .map(|m| t.inner.start + m.start()..t.inner.start + m.end())
                     .collect();
+                if hits.is_empty() {
+                    hits = self
+                        .offered_slugs(raw)
+                        .into_iter()
+                        .map(|r| t.inner.start + r.start..t.inner.start + r.end)
+                        .collect();
+                }
                 if !hits.is_empty() && !self.excluded_slug_context(lx, i) {
                     for r in hits {
                         self.emit_slug(r, true);
@@ -70,6 +78,49 @@ impl FileCtx<'_, '_> {
                 }
             }
         }
+    }
+
+    /// Ids of known authors inside a longer string that offer a model: a
+    /// menu line (`echo "  - google/gemini-flash-1.5:free"`) or an id with
+    /// one of OpenRouter's variant suffixes (`:free`), which nothing else uses.
+    fn offered_slugs(&self, raw: &str) -> Vec<Range<usize>> {
+        let src = self.det.src;
+        let known_author = |id: &str| {
+            let base = id.split(':').next().unwrap_or(id);
+            let author = base.trim_start_matches('~').split('/').next().unwrap_or("");
+            self.det.authors.contains(author) && self.det.slug.is_match(id)
+        };
+        let trimmed = raw.trim();
+        let item = trimmed
+            .strip_prefix(['-', '*'])
+            .or_else(|| {
+                let d = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
+                (d.len() < trimmed.len())
+                    .then(|| d.strip_prefix(['.', ')']))
+                    .flatten()
+            })
+            .filter(|rest| rest.starts_with([' ', '\t']))
+            .map(str::trim);
+        if let Some(id) = item.filter(|id| known_author(id)) {
+            let start = raw.find(id).unwrap_or(0);
+            return std::iter::once(start..start + id.len()).collect();
+        }
+        let mut out = Vec::new();
+        let mut at = 0;
+        for word in raw.split_inclusive(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>".contains(c))
+        {
+            let w =
+                word.trim_end_matches(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>".contains(c));
+            let w = w.trim_end_matches(['.', '!', '?']);
+            let suffixed = w
+                .rsplit_once(':')
+                .is_some_and(|(_, sfx)| src.suffixes.iter().any(|x| x == sfx));
+            if suffixed && known_author(w) {
+                out.push(at..at + w.len());
+            }
+            at += word.len();
+        }
+        out
     }
 
     /// Whether token `i` sits where a model id is expected: the value of a
