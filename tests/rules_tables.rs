@@ -128,7 +128,7 @@ fn rules_list_shows_every_target_with_version_and_hash() {
         let t = rules.target(id).unwrap();
         let line = out
             .lines()
-            .find(|l| l.contains(&format!("{id}@")))
+            .find(|l| l.starts_with("target") && l.contains(&format!("{id}@")))
             .unwrap_or_else(|| panic!("no line for {id} in:\n{out}"));
         let label = line
             .split_whitespace()

@@ -621,3 +621,49 @@ fn a_fenced_request_that_stays_on_openrouter_keeps_its_key() {
         assert_eq!((key.0, key.3.as_str()), (line, "manual"), "{path}");
     }
 }
+
+/// A framework's OpenRouter integration (pydantic-ai) is only visible by
+/// its imports; the key and model id passed through it stay with it until
+/// a person replaces it, since they still go to OpenRouter. The app's own
+/// URL given as attribution (`app_url=`) is not where requests go.
+#[test]
+fn ids_and_keys_through_a_kept_integration_stay_with_it() {
+    let text = r#"import os
+from pydantic_ai.models.openrouter import OpenRouterModel
+from pydantic_ai.providers.openrouter import OpenRouterProvider
+
+provider = OpenRouterProvider(api_key=os.environ["OPENROUTER_API_KEY"], app_url="https://x.example")
+model = OpenRouterModel("anthropic/claude-sonnet-4.5", provider=provider)
+"#;
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let src = SourceText::decode(text.as_bytes().to_vec());
+    let got = scan_source(&rules, t, "agent.py", &src, false);
+    let kinds: Vec<(usize, Kind, Fix)> = got.iter().map(|f| (f.line, f.kind, f.fix)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (2, Kind::SdkPackage, Fix::Manual),
+            (3, Kind::SdkPackage, Fix::Manual),
+            (5, Kind::ApiKeyEnv, Fix::Manual),
+            (6, Kind::ModelSlug, Fix::Manual),
+        ]
+    );
+    assert!(got[0]
+        .message
+        .contains("OpenAIProvider(base_url=\"https://api.llmgateway.io/v1\""));
+    assert!(
+        got[3]
+            .message
+            .contains("on LLM Gateway it is claude-sonnet-4-5"),
+        "{}",
+        got[3].message
+    );
+    // The same id sent through a client pointed at the target is mapped.
+    let moved = "from openai import OpenAI\nc = OpenAI(base_url=\"https://openrouter.ai/api/v1\")\nc.chat.completions.create(model=\"anthropic/claude-sonnet-4.5\", messages=[])\n";
+    let got = scan("app.py", moved, "llmgateway");
+    assert!(
+        got.iter().any(|f| f.1 == "model-slug" && f.3 == "auto"),
+        "{got:?}"
+    );
+}

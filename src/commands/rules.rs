@@ -143,7 +143,12 @@ fn list(out: &mut impl Write, rules: &Rules, format: HumanJson) -> io::Result<()
                 .iter()
                 .filter(|s| s.table.id != DEFAULT_SOURCE)
             {
-                writeln!(out, "source  {}  (--from {})", s.label(), s.table.id)?;
+                let note = if s.table.gateway {
+                    "; the target table read backwards"
+                } else {
+                    ""
+                };
+                writeln!(out, "source  {}  (--from {}{note})", s.label(), s.table.id)?;
             }
             for t in &rules.targets {
                 let aliases = if t.table.aliases.is_empty() {

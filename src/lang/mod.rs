@@ -252,7 +252,10 @@ impl ParseError {
 /// pairs, and Go module paths.
 #[derive(Debug, Clone, Copy)]
 pub struct Known<'a> {
+    /// (name, import) of PyPI packages a manifest may name.
     pub pypi: &'a [(String, String)],
+    /// (name, module) of every PyPI module path an import may name.
+    pub py_modules: &'a [(String, String)],
     pub npm: &'a [(String, String)],
     pub go: &'a [String],
     pub crates: &'a [(String, String)],

@@ -62,7 +62,7 @@ fn imports(m: &Manifest) -> Vec<PackageUse> {
             }
         }
         let module = &text[start..end];
-        for (name, import) in m.known.pypi {
+        for (name, import) in m.known.py_modules {
             if module == import || module.starts_with(&format!("{import}.")) {
                 out.push(PackageUse::new(
                     start..start + import.len(),

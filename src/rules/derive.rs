@@ -91,6 +91,8 @@ fn packages(t: &TargetTable) -> Vec<SdkPackage> {
                 Ecosystem::Npm => "@ai-sdk/openai-compatible: createOpenAICompatible({ name: \"gateway\", baseURL: \"{base}\", apiKey: process.env.{key_env} })".to_owned(),
                 _ => "an OpenAI-compatible client with base URL {base} and the key from {key_env}".to_owned(),
             }),
+            modules: Vec::new(),
+            import_only: false,
         })
         .collect()
 }

@@ -79,6 +79,21 @@ pub struct Mapping {
 }
 
 impl TargetTable {
+    /// A code template with `{base}`, `{anthropic_base}` and `{key_env}`
+    /// filled in from this target.
+    pub fn fill(&self, template: &str) -> String {
+        template
+            .replace("{base}", self.base_url.trim_end_matches('/'))
+            .replace(
+                "{anthropic_base}",
+                self.anthropic_base_url
+                    .as_deref()
+                    .unwrap_or(&self.base_url)
+                    .trim_end_matches('/'),
+            )
+            .replace("{key_env}", &self.key_env)
+    }
+
     pub fn row(&self, slug: &str) -> Option<&ModelRow> {
         self.models.iter().find(|r| r.from.value == slug)
     }

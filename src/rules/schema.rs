@@ -241,10 +241,19 @@ pub struct SdkPackage {
     /// its client constructors are what change.
     #[serde(default)]
     pub protocol: Option<Protocol>,
-    /// Direct profiles: the exact code to use instead, shown in the manual
-    /// item (`{base}`, `{anthropic_base}`, `{key_env}` are filled in).
+    /// The exact code to use instead, shown in the manual item (`{base}`,
+    /// `{anthropic_base}`, `{key_env}` are filled in from the target).
     #[serde(default)]
     pub suggest: Option<String>,
+    /// More module paths of this package's OpenRouter part, reported where
+    /// they are imported (`pydantic_ai.models.openrouter` next to
+    /// `pydantic_ai.providers.openrouter`).
+    #[serde(default)]
+    pub modules: Vec<String>,
+    /// The package serves many providers (`pydantic-ai`, `agno`): only the
+    /// imports of its OpenRouter modules are findings, never the manifest entry.
+    #[serde(default)]
+    pub import_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

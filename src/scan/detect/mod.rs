@@ -50,6 +50,7 @@ pub struct Detector<'r> {
     authors: HashSet<String>,
     npm: Vec<(String, String)>,
     pypi: Vec<(String, String)>,
+    py_modules: Vec<(String, String)>,
     crates: Vec<(String, String)>,
     gomods: Vec<String>,
     /// Lower-case text that shows the tree talks to the target gateway (its
@@ -124,6 +125,7 @@ impl<'r> Detector<'r> {
     pub fn known_packages(&self) -> crate::lang::Known<'_> {
         crate::lang::Known {
             pypi: &self.pypi,
+            py_modules: &self.py_modules,
             npm: &self.npm,
             go: &self.gomods,
             crates: &self.crates,
@@ -173,7 +175,7 @@ impl<'r> Detector<'r> {
         let pkgs = |eco: crate::rules::schema::Ecosystem| -> Vec<(String, String)> {
             src.sdk_packages
                 .iter()
-                .filter(|p| p.ecosystem == eco)
+                .filter(|p| p.ecosystem == eco && !p.import_only)
                 .map(|p| {
                     (
                         p.name.clone(),
@@ -183,6 +185,19 @@ impl<'r> Detector<'r> {
                 .collect()
         };
         use crate::rules::schema::Ecosystem as E;
+        // Every module path of a PyPI package, for imports (import-only
+        // packages included).
+        let py_modules = src
+            .sdk_packages
+            .iter()
+            .filter(|p| p.ecosystem == E::Pypi)
+            .flat_map(|p| {
+                let first = p.import.clone().unwrap_or_else(|| p.name.clone());
+                std::iter::once(first)
+                    .chain(p.modules.iter().cloned())
+                    .map(|m| (p.name.clone(), m))
+            })
+            .collect();
         Detector {
             src,
             target,
@@ -198,6 +213,7 @@ impl<'r> Detector<'r> {
             authors: src.authors.iter().cloned().collect(),
             npm: pkgs(E::Npm),
             pypi: pkgs(E::Pypi),
+            py_modules,
             crates: pkgs(E::Crates),
             gomods: pkgs(E::Go).into_iter().map(|p| p.0).collect(),
             target_markers: target_markers(target),
@@ -264,6 +280,8 @@ pub struct FileCtx<'a, 'r> {
     /// Key-variable findings (indices into `out.findings`) with their
     /// enclosing groups: decided once the file's URLs are known.
     env_reads: Vec<(usize, Vec<Range<usize>>)>,
+    /// Model-id findings (indices into `out.gated`) decided the same way.
+    slug_reads: Vec<(usize, Vec<Range<usize>>)>,
     /// Reading a file of no known kind: only unambiguous API URLs count.
     limited: bool,
     /// A LiteLLM or aider file, where the provider prefix routes the call:
@@ -289,6 +307,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             anchors: Vec::new(),
             url_names: HashMap::new(),
             env_reads: Vec::new(),
+            slug_reads: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
         }
@@ -402,7 +421,10 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                     self.anchors.push((t.span.start, Anchor::Marker));
                 }
                 self.out.has_marker = true;
-            } else if s.contains("://") && !self.is_header_value(lx, i) {
+            } else if s.contains("://")
+                && !self.is_header_value(lx, i)
+                && !attribution_arg(lx, text, i)
+            {
                 self.anchors.push((t.span.start, Anchor::Other));
             }
             self.env_names(lx, i);
@@ -457,6 +479,25 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if let Some((Anchor::Kept, at)) = self.destination(f.span.start, &spans, true) {
                 let stays = self.stays(f, at);
                 self.out.findings[i] = stays;
+            }
+        }
+        // An OpenRouter id sent through an SDK that stays would not be
+        // served there under the target's name. (A kept catalog or account
+        // URL nearby takes no model id: only kept SDKs count.)
+        for (i, spans) in std::mem::take(&mut self.slug_reads) {
+            let f = &self.out.gated[i];
+            let kept_sdk = |at: usize| {
+                self.out
+                    .findings
+                    .iter()
+                    .any(|p| p.kind == Kind::SdkPackage && p.span.start == at)
+            };
+            if let Some((Anchor::Kept, at)) = self.destination(f.span.start, &spans, true) {
+                if !kept_sdk(at) {
+                    continue;
+                }
+                let stays = self.stays(f, at);
+                self.out.gated[i] = stays;
             }
         }
         // Renaming a variable that holds an OpenRouter key would file that
@@ -520,9 +561,15 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         };
         let mut f = f.clone();
         let why = format!(
-            "{} stays: the request it belongs to still goes to OpenRouter (the URL {place} is not rewritten automatically); change both together",
+            "{} stays: the request it belongs to still goes to OpenRouter (the URL or SDK it is sent through, {place}, is not rewritten automatically); change both together",
             f.matched
         );
+        let why = match &f.replacement {
+            Some(to) if f.kind == Kind::ModelSlug => {
+                format!("{why}; on {} it is {to}", self.det.target.name)
+            }
+            _ => why,
+        };
         f.decide(Fix::Manual, why, "stays");
         f
     }
@@ -645,6 +692,23 @@ pub fn value_key<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
         }
     }
     None
+}
+
+/// The site URL an SDK wrapper sends as OpenRouter attribution
+/// (pydantic-ai `app_url=`/`http_referer=`, `site_url=`, TanStack
+/// `httpReferer:`): the app's own address, not where requests go.
+fn attribution_arg(lx: &Lexed, text: &str, i: usize) -> bool {
+    value_key(lx, text, i).is_some_and(|k| {
+        let k: String = k
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        matches!(
+            k.as_str(),
+            "appurl" | "httpreferer" | "siteurl" | "referer" | "referrer"
+        )
+    })
 }
 
 /// The first value token after a key (skipping `:`/`=`).

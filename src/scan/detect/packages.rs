@@ -27,18 +27,30 @@ impl FileCtx<'_, '_> {
                 ),
                 format!("{}:sdk:{}", tg.id, s.from),
             ),
-            None => self.finding(
-                Kind::SdkPackage,
-                r,
-                matched,
-                None,
-                Fix::Manual,
-                format!(
-                    "{} SDK {name}: {} ships no equivalent; use the OpenAI SDK with base URL {}",
-                    self.det.src.name, tg.name, tg.base_url
-                ),
-                format!("{}:sdk:{name}", tg.id),
-            ),
+            None => {
+                // The table's exact code for this package, or the OpenAI SDK.
+                let code = self
+                    .det
+                    .src
+                    .sdk_packages
+                    .iter()
+                    .find(|p| p.ecosystem == eco && p.name == name)
+                    .and_then(|p| p.suggest.as_deref())
+                    .map(|s| tg.fill(s))
+                    .unwrap_or_else(|| crate::scan::direct::default_suggestion(eco, tg));
+                self.finding(
+                    Kind::SdkPackage,
+                    r,
+                    matched,
+                    None,
+                    Fix::Manual,
+                    format!(
+                        "{} SDK {name}: {} ships no equivalent; use instead: {code}",
+                        self.det.src.name, tg.name
+                    ),
+                    format!("{}:sdk:{name}", tg.id),
+                )
+            }
         };
         // The SDK's built-in base URL is the request's URL: one the target
         // has no equivalent for keeps calling openrouter.ai.

@@ -40,7 +40,9 @@ impl FileCtx<'_, '_> {
                 let known = self.det.known_slugs.contains(slug_base(self.det.src, s));
                 if (!g || known || self.model_context(lx, i)) && !self.excluded_slug_context(lx, i)
                 {
+                    let before = self.out.gated.len();
                     self.emit_slug(start..start + s.len(), g);
+                    self.slug_read(lx, i, before);
                 }
             }
             return;
@@ -78,6 +80,21 @@ impl FileCtx<'_, '_> {
                 }
             }
         }
+    }
+
+    /// A whole-value id that rewrite would change, in code that builds
+    /// requests: decided with the file's URLs (an id sent through an
+    /// OpenRouter SDK or URL that stays must stay with it).
+    fn slug_read(&mut self, lx: &Lexed, i: usize, before: usize) {
+        let fresh = self.out.gated.len() == before + 1;
+        if !(fresh && self.out.gated[before].fix == Fix::Auto && self.builds_requests()) {
+            return;
+        }
+        let t = &lx.tokens[i];
+        let spans = std::iter::once(0..0)
+            .chain(lx.ancestors(t.group).map(|g| lx.groups[g].span.clone()))
+            .collect();
+        self.slug_reads.push((before, spans));
     }
 
     /// Ids of known authors inside a longer string that offer a model: a

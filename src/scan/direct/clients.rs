@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use super::imports::imports;
-use super::{compatible, default_suggestion, fill};
+use super::{compatible, default_suggestion};
 use crate::finding::{Finding, Fix, Kind};
 use crate::lang::lexer::{Lexed, Tok};
 use crate::lang::FileKind;
@@ -154,16 +154,16 @@ fn client_finding(
     // The AI SDK's Anthropic provider takes `<base>/v1`: the URL is the one
     // in the inserted argument when there is one.
     let base_value = template
-        .and_then(|t| fill(t, tg).split('"').nth(1).map(str::to_owned))
+        .and_then(|t| tg.fill(t).split('"').nth(1).map(str::to_owned))
         .unwrap_or_else(|| match c.protocol {
-            Protocol::Anthropic if ok => fill("{anthropic_base}", tg),
-            _ => fill("{base}", tg),
+            Protocol::Anthropic if ok => tg.fill("{anthropic_base}"),
+            _ => tg.fill("{base}"),
         });
     let suggestion = template
         .map(|t| {
             let args: Vec<String> = std::iter::once(t)
                 .chain(key_template)
-                .map(|a| fill(a, tg))
+                .map(|a| tg.fill(a))
                 .collect();
             let import_os = if lang == FileKind::Python && needs_key && !has_os {
                 "import os; "
@@ -172,7 +172,7 @@ fn client_finding(
             };
             format!("{import_os}{}(..., {})", c.name, args.join(", "))
         })
-        .or_else(|| c.suggest.as_deref().map(|s| fill(s, tg)))
+        .or_else(|| c.suggest.as_deref().map(|s| tg.fill(s)))
         .unwrap_or_else(|| default_suggestion(Ecosystem::Pypi, tg));
     let call = Call {
         c,
@@ -224,11 +224,11 @@ struct Insert<'t> {
 /// where that cannot be done safely.
 fn insert_base(cx: &FileCtx, lx: &Lexed, call: &Call, ins: Insert) -> Finding {
     let (tg, src) = (cx.det.target, cx.det.src);
-    let mut args = vec![fill(ins.template, tg)];
+    let mut args = vec![tg.fill(ins.template)];
     let mut key_note = String::new();
     match ins.key_template {
         Some(kt) if call.lang == FileKind::JavaScript || ins.has_os => {
-            args.push(fill(kt, tg));
+            args.push(tg.fill(kt));
             key_note = format!(" and the {} key", tg.key_env);
         }
         Some(_) => {
@@ -434,12 +434,12 @@ pub fn module_clients(cx: &mut FileCtx, lx: &Lexed) {
         }
         let Some(r) = first_call else { continue };
         let tg = cx.det.target;
-        let code = fill(&mc.suggest, tg);
+        let code = tg.fill(&mc.suggest);
         let f = cx.finding(
             Kind::BaseUrl,
             r.clone(),
             text[r].to_owned(),
-            Some(fill("{base}", tg)),
+            Some(tg.fill("{base}")),
             Fix::Manual,
             format!(
                 "module-level {} client with no base URL calls {} directly: set {code}",

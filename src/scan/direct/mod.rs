@@ -70,22 +70,7 @@ pub fn compatible(target: &TargetTable, p: Protocol) -> bool {
     }
 }
 
-/// Fill `{base}`, `{anthropic_base}` and `{key_env}`.
-fn fill(template: &str, target: &TargetTable) -> String {
-    template
-        .replace("{base}", target.base_url.trim_end_matches('/'))
-        .replace(
-            "{anthropic_base}",
-            target
-                .anthropic_base_url
-                .as_deref()
-                .unwrap_or(&target.base_url)
-                .trim_end_matches('/'),
-        )
-        .replace("{key_env}", &target.key_env)
-}
-
-fn default_suggestion(eco: Ecosystem, target: &TargetTable) -> String {
+pub(in crate::scan) fn default_suggestion(eco: Ecosystem, target: &TargetTable) -> String {
     let t = match eco {
         Ecosystem::Npm => {
             r#"import OpenAI from "openai"; const client = new OpenAI({ baseURL: "{base}", apiKey: process.env.{key_env} });"#
@@ -94,7 +79,7 @@ fn default_suggestion(eco: Ecosystem, target: &TargetTable) -> String {
             r#"from openai import OpenAI; client = OpenAI(base_url="{base}", api_key=os.environ["{key_env}"])"#
         }
     };
-    fill(t, target)
+    target.fill(t)
 }
 
 impl FileCtx<'_, '_> {

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{compatible, default_suggestion, fill};
+use super::{compatible, default_suggestion};
 use crate::finding::{Finding, Fix, Kind};
 use crate::rules::schema::{Ecosystem, Protocol};
 use crate::scan::detect::FileCtx;
@@ -263,7 +263,7 @@ impl FileCtx<'_, '_> {
             return;
         }
         let code = suggest
-            .map(|s| fill(s, tg))
+            .map(|s| tg.fill(s))
             .unwrap_or_else(|| default_suggestion(eco, tg));
         let why = if src.gateway {
             format!("{}'s own SDK, with no counterpart on {}", src.name, tg.name)
