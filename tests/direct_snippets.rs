@@ -182,3 +182,28 @@ fn module_level_clients_need_a_module_base_url() {
         );
     }
 }
+
+/// A client bound to a variable with a base URL of its own carries that
+/// binding to the calls made on it: their model ids go to that server.
+#[test]
+fn ids_sent_through_a_client_bound_to_another_base_url_are_not_findings() {
+    let text = r#"import os
+from openai import OpenAI
+
+proxy = OpenAI(base_url=os.environ["COMPANY_PROXY_URL"], api_key=os.environ["PROXY_KEY"])
+direct = OpenAI()
+
+def a():
+    return proxy.chat.completions.create(model="gpt-4.1-mini", messages=[])
+
+def b():
+    return direct.chat.completions.create(model="gpt-4o", messages=[])
+"#;
+    let (f, _) = scan("openai", "app.py", text);
+    let models: Vec<(usize, &str)> = f
+        .iter()
+        .filter(|f| f.kind == Kind::ModelSlug)
+        .map(|f| (f.line, f.matched.as_str()))
+        .collect();
+    assert_eq!(models, vec![(11, "gpt-4o")]);
+}

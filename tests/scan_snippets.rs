@@ -667,3 +667,29 @@ model = OpenRouterModel("anthropic/claude-sonnet-4.5", provider=provider)
         "{got:?}"
     );
 }
+
+/// An id in an object that sends to another host (a Hugging Face endpoint
+/// next to the OpenRouter one in librechat.yaml) is that host's id.
+#[test]
+fn ids_beside_another_hosts_base_url_are_that_hosts() {
+    let text = r#"endpoints:
+  custom:
+    - name: "OpenRouter"
+      apiKey: "${OPENROUTER_KEY}"
+      baseURL: "https://openrouter.ai/api/v1"
+      models:
+        default: ["meta-llama/llama-3-70b-instruct"]
+    - name: "HuggingFace"
+      apiKey: "${HF_TOKEN}"
+      baseURL: "https://api-inference.huggingface.co/v1"
+      models:
+        default: ["google/gemma-2-9b-it"]
+"#;
+    let got = scan("librechat.yaml", text, "llmgateway");
+    let slugs: Vec<(usize, &str)> = kinds(&got)
+        .into_iter()
+        .filter(|(_, k, _)| *k == "model-slug")
+        .map(|(l, _, m)| (l, m))
+        .collect();
+    assert_eq!(slugs, vec![(7, "meta-llama/llama-3-70b-instruct")]);
+}

@@ -282,6 +282,9 @@ pub struct FileCtx<'a, 'r> {
     env_reads: Vec<(usize, Vec<Range<usize>>)>,
     /// Model-id findings (indices into `out.gated`) decided the same way.
     slug_reads: Vec<(usize, Vec<Range<usize>>)>,
+    /// Offsets of other hosts' URLs given as a base URL (`baseURL:`,
+    /// `api_base=`): an id next to one is sent there.
+    other_bases: Vec<usize>,
     /// Reading a file of no known kind: only unambiguous API URLs count.
     limited: bool,
     /// A LiteLLM or aider file, where the provider prefix routes the call:
@@ -308,6 +311,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             url_names: HashMap::new(),
             env_reads: Vec::new(),
             slug_reads: Vec::new(),
+            other_bases: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
         }
@@ -426,6 +430,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 && !attribution_arg(lx, text, i)
             {
                 self.anchors.push((t.span.start, Anchor::Other));
+                if value_key(lx, text, i).is_some_and(is_base_key) {
+                    self.other_bases.push(t.span.start);
+                }
             }
             self.env_names(lx, i);
             if limited {
@@ -484,6 +491,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         // An OpenRouter id sent through an SDK that stays would not be
         // served there under the target's name. (A kept catalog or account
         // URL nearby takes no model id: only kept SDKs count.)
+        let mut elsewhere: Vec<usize> = Vec::new();
         for (i, spans) in std::mem::take(&mut self.slug_reads) {
             let f = &self.out.gated[i];
             let kept_sdk = |at: usize| {
@@ -492,13 +500,31 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                     .iter()
                     .any(|p| p.kind == Kind::SdkPackage && p.span.start == at)
             };
-            if let Some((Anchor::Kept, at)) = self.destination(f.span.start, &spans, true) {
-                if !kept_sdk(at) {
-                    continue;
+            // Another host's base URL in the id's own object or the two
+            // around it (an endpoint entry), not anywhere in the file.
+            let sent_elsewhere = |at: usize| {
+                self.other_bases.contains(&at)
+                    && spans.len() > 2
+                    && spans[1..spans.len() - 1]
+                        .iter()
+                        .take(3)
+                        .any(|g| g.contains(&at))
+            };
+            match self.destination(f.span.start, &spans, true) {
+                Some((Anchor::Kept, at))
+                    if kept_sdk(at) && f.fix == Fix::Auto && self.builds_requests() =>
+                {
+                    let stays = self.stays(f, at);
+                    self.out.gated[i] = stays;
                 }
-                let stays = self.stays(f, at);
-                self.out.gated[i] = stays;
+                // `{baseURL: "https://api-inference.huggingface.co/v1",
+                // models: ["google/gemma-2-9b-it"]}`: another host's id.
+                Some((Anchor::Other, at)) if sent_elsewhere(at) => elsewhere.push(i),
+                _ => {}
             }
+        }
+        for i in elsewhere.into_iter().rev() {
+            self.out.gated.remove(i);
         }
         // Renaming a variable that holds an OpenRouter key would file that
         // key under the new gateway's name.
@@ -694,21 +720,47 @@ pub fn value_key<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
     None
 }
 
+/// `base_url`, `baseURL`, `api-base`: lower case, letters and digits only.
+fn squash(k: &str) -> String {
+    k.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// A key that gives a client or endpoint its server.
+fn is_base_key(k: &str) -> bool {
+    matches!(
+        squash(k).as_str(),
+        "baseurl"
+            | "apibase"
+            | "apiurl"
+            | "urlbase"
+            | "uribase"
+            | "baseuri"
+            | "endpoint"
+            | "serverurl"
+    )
+}
+
 /// The site URL an SDK wrapper sends as OpenRouter attribution
 /// (pydantic-ai `app_url=`/`http_referer=`, `site_url=`, TanStack
-/// `httpReferer:`): the app's own address, not where requests go.
+/// `httpReferer:`, Go `WithHTTPReferer(..)`, Rust `.http_referer(..)`): the
+/// app's own address, not where requests go.
 fn attribution_arg(lx: &Lexed, text: &str, i: usize) -> bool {
-    value_key(lx, text, i).is_some_and(|k| {
-        let k: String = k
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+    let named = |k: &str| {
+        let k = squash(k);
+        let k = k
+            .strip_prefix("with")
+            .or(k.strip_prefix("set"))
+            .unwrap_or(&k);
         matches!(
-            k.as_str(),
+            k,
             "appurl" | "httpreferer" | "siteurl" | "referer" | "referrer"
         )
-    })
+    };
+    value_key(lx, text, i).is_some_and(named)
+        || lx.tokens[i].group != 0 && lx.label(text, lx.tokens[i].group).is_some_and(named)
 }
 
 /// The first value token after a key (skipping `:`/`=`).

@@ -82,12 +82,12 @@ impl FileCtx<'_, '_> {
         }
     }
 
-    /// A whole-value id that rewrite would change, in code that builds
-    /// requests: decided with the file's URLs (an id sent through an
-    /// OpenRouter SDK or URL that stays must stay with it).
+    /// A whole-value id, decided with the file's URLs once they are all
+    /// known: one in an object or call that holds another host's URL is
+    /// sent there, and one sent through an OpenRouter SDK that stays must
+    /// stay with it.
     fn slug_read(&mut self, lx: &Lexed, i: usize, before: usize) {
-        let fresh = self.out.gated.len() == before + 1;
-        if !(fresh && self.out.gated[before].fix == Fix::Auto && self.builds_requests()) {
+        if self.out.gated.len() != before + 1 {
             return;
         }
         let t = &lx.tokens[i];

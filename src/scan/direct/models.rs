@@ -134,22 +134,50 @@ impl FileCtx<'_, '_> {
     }
 
     /// Inside the arguments of a client constructor that already sets a
-    /// base URL: that model goes to the other gateway, not the provider.
+    /// base URL, or of a call on a variable bound to one (`proxy =
+    /// OpenAI(base_url=...)`, then `proxy.chat.completions.create(...)`):
+    /// that model goes to the other gateway, not the provider.
     fn in_redirected_client(&self, lx: &Lexed, i: usize) -> bool {
         let text = &self.source.text;
         let t = &lx.tokens[i];
-        lx.ancestors(t.group).take(2).any(|g| {
-            let Some(label) = lx.label(text, g) else {
-                return false;
-            };
-            self.det.src.clients.iter().any(|c| {
-                c.name == label
-                    && lx
-                        .keys_in(text, g)
-                        .chain(lx.keys_in(text, t.group))
-                        .any(|k| c.base_args.iter().any(|b| b == k))
+        let redirected = |g: usize, inner: usize| {
+            lx.label(text, g).is_some_and(|label| {
+                self.det.src.clients.iter().any(|c| {
+                    c.name == label
+                        && lx
+                            .keys_in(text, g)
+                            .chain(lx.keys_in(text, inner))
+                            .any(|k| c.base_args.iter().any(|b| b == k))
+                })
             })
-        })
+        };
+        if lx
+            .ancestors(t.group)
+            .take(2)
+            .any(|g| redirected(g, t.group))
+        {
+            return true;
+        }
+        // Names bound to a redirected client in this file.
+        let bound: Vec<&str> = (1..lx.groups.len())
+            .filter(|&g| redirected(g, g))
+            .filter_map(|g| {
+                let l = label_token(lx, g)?;
+                let eq = lx
+                    .prev_sig(l)
+                    .filter(|&p| &text[lx.tokens[p].span.clone()] == "=")?;
+                let v = lx
+                    .prev_sig(eq)
+                    .filter(|&v| lx.tokens[v].tok == Tok::Ident)?;
+                Some(&text[lx.tokens[v].span.clone()])
+            })
+            .collect();
+        !bound.is_empty()
+            && lx.ancestors(t.group).take(2).any(|g| {
+                label_token(lx, g)
+                    .map(|l| receiver(lx, text, l))
+                    .is_some_and(|r| bound.contains(&r))
+            })
     }
 
     /// `model: str = "gpt-4o"` (a typed Python field or TS variable).
@@ -189,4 +217,27 @@ impl FileCtx<'_, '_> {
         lx.prev_sig(i)
             .is_some_and(|p| lx.tokens[p].span.start == g.span.start)
     }
+}
+
+/// The token that introduced group `g` (its callee or key).
+fn label_token(lx: &Lexed, g: usize) -> Option<usize> {
+    let r = lx.groups.get(g)?.label.clone()?;
+    lx.tokens
+        .binary_search_by_key(&r.start, |t| t.span.start)
+        .ok()
+}
+
+/// The first name of a dotted call chain ending at token `l`
+/// (`proxy` in `proxy.chat.completions.create`).
+fn receiver<'t>(lx: &Lexed, text: &'t str, mut l: usize) -> &'t str {
+    while let Some(dot) = lx
+        .prev_sig(l)
+        .filter(|&d| &text[lx.tokens[d].span.clone()] == ".")
+    {
+        match lx.prev_sig(dot).filter(|&n| lx.tokens[n].tok == Tok::Ident) {
+            Some(n) => l = n,
+            None => break,
+        }
+    }
+    &text[lx.tokens[l].span.clone()]
 }
