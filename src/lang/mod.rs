@@ -8,6 +8,7 @@
 //! variant and its arm in [`FileKind::language`] (CONTRIBUTING.md has the
 //! steps); `tests` below check that every kind is registered once.
 
+pub mod batch;
 pub mod config;
 pub mod grammar;
 pub mod lexer;
@@ -18,9 +19,11 @@ pub mod go;
 pub mod ini;
 pub mod javascript;
 pub mod json;
+pub mod lua;
 pub mod lockfile;
 pub mod markdown;
 pub mod notebook;
+pub mod php;
 pub mod powershell;
 pub mod python;
 pub mod requirements;
@@ -46,8 +49,12 @@ pub enum FileKind {
     Rust,
     Go,
     Ruby,
+    Php,
+    Lua,
     Shell,
     PowerShell,
+    /// Windows cmd.exe batch files.
+    Batch,
     /// .env files and the like: KEY=VALUE lines.
     Env,
     Ini,
@@ -66,14 +73,17 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 18] = [
+    pub const ALL: [FileKind; 21] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
         FileKind::Go,
         FileKind::Ruby,
+        FileKind::Php,
+        FileKind::Lua,
         FileKind::Shell,
         FileKind::PowerShell,
+        FileKind::Batch,
         FileKind::Env,
         FileKind::Ini,
         FileKind::Yaml,
@@ -97,6 +107,9 @@ impl FileKind {
             FileKind::Ruby => &ruby::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
+            FileKind::Php => &php::LANGUAGE,
+            FileKind::Lua => &lua::LANGUAGE,
+            FileKind::Batch => &batch::LANGUAGE,
             FileKind::Env => &env::LANGUAGE,
             FileKind::Ini => &ini::LANGUAGE,
             FileKind::Yaml => &yaml::LANGUAGE,

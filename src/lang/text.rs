@@ -14,7 +14,8 @@ pub static LANGUAGE: Language = Language {
     kind: FileKind::Text,
     title: |_| "text",
     file_names: &["go.mod", "go.work"],
-    name_matches: super::no_pattern,
+    // Blade templates are HTML with `{{ }}` and `@directives`, not PHP code.
+    name_matches: |name| name.ends_with(".blade.php"),
     extensions: &[],
     fence_tags: &["", "text", "txt", "plaintext"],
     role: Role::Other,

@@ -145,7 +145,14 @@ fn in_region(
 /// empty, the whole argument goes.
 const HEADER_ARGS: &[&str] = &["headers", "defaultheaders", "extraheaders"];
 /// Builder methods that return the builder: a call can be cut out of a chain.
-const BUILDER: &[&str] = &["header", "set_header", "insert_header", "append_header"];
+const BUILDER: &[&str] = &[
+    "header",
+    "set_header",
+    "insert_header",
+    "append_header",
+    "withheader",
+    "withhttpheader",
+];
 /// Methods that set a header as a statement of their own.
 const SETTERS: &[&str] = &[
     "set",
@@ -226,7 +233,7 @@ impl Cx<'_> {
         if let Some(edits) = self.shell_flag(span.start)? {
             return Ok(Target::Direct(edits));
         }
-        if self.kind == FileKind::Shell {
+        if matches!(self.kind, FileKind::Shell | FileKind::Batch) {
             return Err("header is not a `-H`/`--header` argument this tool can remove".into());
         }
         if let Some(edits) = self.call(key.clone()) {
@@ -290,11 +297,7 @@ impl Cx<'_> {
                     _ => return Ok(None),
                 }
             };
-        let cont = if self.kind == FileKind::PowerShell {
-            b'`'
-        } else {
-            b'\\'
-        };
+        let cont = self.continuation();
         let rest = line[we..].trim_end_matches(['\r', ' ', '\t']);
         let at_start = blank(&lb[..flag_start]);
         let mut blank_before = flag_start;
@@ -323,6 +326,15 @@ impl Cx<'_> {
         Ok(Some(vec![edit(bb..we, "")]))
     }
 
+    /// The byte that continues a command on the next line.
+    fn continuation(&self) -> u8 {
+        match self.kind {
+            FileKind::PowerShell => b'`',
+            FileKind::Batch => b'^',
+            _ => b'\\',
+        }
+    }
+
     /// Where to cut so the command ends on the line before line `ls`: at
     /// that line's continuation mark (and the blanks before it).
     fn end_command_before(&self, ls: usize) -> Result<usize, Unremovable> {
@@ -330,11 +342,7 @@ impl Cx<'_> {
         if ls == 0 {
             return Err("a `-H` line with no command before it".into());
         }
-        let cont = if self.kind == FileKind::PowerShell {
-            b'`'
-        } else {
-            b'\\'
-        };
+        let cont = self.continuation();
         let prev = &b[line_start(b, ls - 1)..ls - 1];
         let prev_trim = prev.trim_ascii_end();
         if prev_trim.last() != Some(&cont) || self.lx.class[ls - 1] == Class::Comment {
@@ -401,14 +409,19 @@ impl Cx<'_> {
             let name = self.lx.text[is..open].to_ascii_lowercase();
             let builder = BUILDER.contains(&name.as_str());
             let setter = SETTERS.contains(&name.as_str());
-            if is > 0 && b[is - 1] == b'.' && (builder || setter) {
+            // `.method(` or PHP's `->method(`: `dot` is where the accessor starts.
+            let dot = match is.checked_sub(1).map(|d| b[d]) {
+                Some(b'.') => Some(is - 1),
+                Some(b'>') if is >= 2 && b[is - 2] == b'-' => Some(is - 2),
+                _ => None,
+            };
+            if let Some(dot) = dot.filter(|_| builder || setter) {
                 let close = self.lx.matching_close(open)?;
                 let (args, _) = self.lx.split(open + 1..close, b",");
                 let first = self.lx.trim(args[0].clone());
                 if !(first.start <= key.start && key.end <= first.end) || args.len() < 2 {
                     return None;
                 }
-                let dot = is - 1;
                 if let Some(e) = self.statement(dot, close) {
                     return Some(vec![e]);
                 }
@@ -551,8 +564,25 @@ impl Cx<'_> {
     /// entry whose key is at `key`.
     fn entry(&self, key: Range<usize>) -> Option<(usize, usize)> {
         let b = self.b();
-        let open = self.lx.enclosing_open(key.start)?;
-        if b[open] != b'{' {
+        let mut key = key;
+        let mut open = self.lx.enclosing_open(key.start)?;
+        // Lua's `["X-Title"] = v`: the entry starts at its bracket.
+        if self.kind == FileKind::Lua && b[open] == b'[' {
+            let close = self.lx.matching_close(open)?;
+            if self.lx.trim(open + 1..close) != key {
+                return None;
+            }
+            key = open..close + 1;
+            open = self.lx.enclosing_open(open)?;
+        }
+        // PHP arrays are `[...]` or `array(...)`; Ruby hashes `{...}`.
+        let (opens, assigns): (&[u8], &[&str]) = match self.kind {
+            FileKind::PowerShell | FileKind::Toml | FileKind::Lua => (b"{", &["="]),
+            FileKind::Php => (b"[(", &["=>"]),
+            FileKind::Ruby => (b"{", &["=>", ":"]),
+            _ => (b"{", &[":"]),
+        };
+        if !opens.contains(&b[open]) {
             return None;
         }
         let (_, items) = self.items(open)?;
@@ -561,11 +591,11 @@ impl Cx<'_> {
         while i < b.len() && matches!(b[i], b' ' | b'\t') {
             i += 1;
         }
-        let assign = match self.kind {
-            FileKind::PowerShell | FileKind::Toml => b'=',
-            _ => b':',
-        };
-        (b.get(i) == Some(&assign)).then_some((open, idx))
+        let rest = &self.lx.text[i..];
+        assigns
+            .iter()
+            .any(|a| rest.starts_with(a) && !rest[a.len()..].starts_with(['=', '>']))
+            .then_some((open, idx))
     }
 
     /// Edits removing `remove` (item indices) from the container at `open`.
@@ -645,10 +675,17 @@ impl Cx<'_> {
         while p > 0 && b[p - 1].is_ascii_whitespace() {
             p -= 1;
         }
-        if p == 0 || !matches!(b[p - 1], b'=' | b':') {
+        if p == 0 || !matches!(b[p - 1], b'=' | b':' | b'>') {
             return None;
         }
         let mut q = p - 1;
+        // `'headers' => [...]` (PHP, Ruby).
+        if b[q] == b'>' {
+            if q == 0 || b[q - 1] != b'=' {
+                return None;
+            }
+            q -= 1;
+        }
         while q > 0 && matches!(b[q - 1], b' ' | b'\t') {
             q -= 1;
         }
@@ -672,7 +709,7 @@ impl Cx<'_> {
             return None;
         }
         let parent = self.lx.enclosing_open(name_range.start)?;
-        if !matches!(b[parent], b'(' | b'{') {
+        if !matches!(b[parent], b'(' | b'{') && !(self.kind == FileKind::Php && b[parent] == b'[') {
             return None;
         }
         let (_, items) = self.items(parent)?;
