@@ -84,6 +84,8 @@ fn parses(path: &str, bytes: &[u8], scratch: &Path) -> Option<Result<(), String>
         "js" | "mjs" | "cjs" => external("node", &["--check"], ext),
         "sh" | "bash" => external("bash", &["-n"], "sh"),
         "rb" | "rake" => external("ruby", &["-c"], "rb"),
+        "php" => external("php", &["-l"], "php"),
+        "lua" => external("luac", &["-p"], "lua"),
         "json" | "ipynb" => Some(
             serde_json::from_str::<serde_json::Value>(&text())
                 .map(drop)

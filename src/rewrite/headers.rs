@@ -144,6 +144,9 @@ fn in_region(
 /// Names of arguments/properties that only carry headers: when they become
 /// empty, the whole argument goes.
 const HEADER_ARGS: &[&str] = &["headers", "defaultheaders", "extraheaders"];
+/// Builder methods whose one argument is a header map: cut out of a chain
+/// when the map empties.
+const HEADER_CALLS: &[&str] = &["withheaders"];
 /// Builder methods that return the builder: a call can be cut out of a chain.
 const BUILDER: &[&str] = &[
     "header",
@@ -616,6 +619,9 @@ impl Cx<'_> {
                 if let Some(edits) = self.drop_header_arg(open, close) {
                     return Ok(edits);
                 }
+                if let Some(e) = self.drop_header_call(open, close) {
+                    return Ok(vec![e]);
+                }
             }
             // Leave an empty container: valid everywhere a map was.
             return Ok(vec![edit(open + 1..close, "")]);
@@ -662,6 +668,34 @@ impl Cx<'_> {
             }
         }
         Ok(edits)
+    }
+
+    /// `->withHeaders([...])` in a builder chain (Laravel's Http client),
+    /// the map its only argument: cut the whole call when the map empties.
+    fn drop_header_call(&self, open: usize, close: usize) -> Option<Edit> {
+        let b = self.b();
+        let paren = self.lx.enclosing_open(open)?;
+        let paren_close = self.lx.matching_close(paren)?;
+        if b[paren] != b'(' || self.lx.trim(paren + 1..paren_close) != (open..close + 1) {
+            return None;
+        }
+        let mut is = paren;
+        while is > 0 && (b[is - 1].is_ascii_alphanumeric() || b[is - 1] == b'_') {
+            is -= 1;
+        }
+        if !HEADER_CALLS.contains(&self.lx.text[is..paren].to_ascii_lowercase().as_str()) {
+            return None;
+        }
+        let dot = match is.checked_sub(1).map(|d| b[d]) {
+            Some(b'.') => is - 1,
+            Some(b'>') if is >= 2 && b[is - 2] == b'-' => is - 2,
+            _ => return None,
+        };
+        // Only inside a chain: something must come before the accessor.
+        let before = self.lx.text[..dot].trim_end();
+        before
+            .ends_with(|c: char| c == ')' || c.is_alphanumeric() || c == '_')
+            .then(|| self.chain_cut(dot, paren_close))
     }
 
     /// `headers={...}` / `defaultHeaders: {...}` as an entry of a call or
