@@ -48,6 +48,9 @@ pub fn tokens(text: &str) -> Lexed {
             lx.push(Tok::Comment, i..le, i..le, 0, false);
             continue;
         }
+        if let Some(rest) = set_command(text, i, le) {
+            i = assignment(&mut lx, text, rest, le);
+        }
         while i < le {
             let ch = b[i];
             if ch.is_ascii_whitespace() {
@@ -73,6 +76,56 @@ pub fn tokens(text: &str) -> Lexed {
         }
     }
     lx
+}
+
+/// Where the assignment of a `set` command starting at `at` begins (past
+/// `@`, `set` and blanks); `None` for other commands, `set /a` and `set /p`.
+fn set_command(text: &str, at: usize, le: usize) -> Option<usize> {
+    let line = &text[at..le];
+    let cmd = line.strip_prefix('@').unwrap_or(line);
+    let after = cmd.get(..3)?.eq_ignore_ascii_case("set").then(|| &cmd[3..])?;
+    if !after.starts_with([' ', '\t']) {
+        return None;
+    }
+    let args = after.trim_start();
+    (!args.starts_with('/')).then(|| le - args.len())
+}
+
+/// `NAME=value` or `"NAME=value"`: the name as a key, the value as a word
+/// (a string when quoted); returns where lexing goes on.
+fn assignment(lx: &mut Lexed, text: &str, at: usize, le: usize) -> usize {
+    let b = text.as_bytes();
+    let quoted = b.get(at) == Some(&b'"');
+    let body = at + usize::from(quoted);
+    // A quoted assignment ends at the line's last quote; a bare one at an
+    // unescaped command separator.
+    let end = if quoted {
+        text[body..le].rfind('"').map_or(le, |k| body + k)
+    } else {
+        let mut j = body;
+        while j < le && !b"&|<>".contains(&b[j]) {
+            j += if b[j] == b'^' { 2 } else { 1 };
+        }
+        let mut j = j.min(le);
+        while j > body && b[j - 1].is_ascii_whitespace() {
+            j -= 1;
+        }
+        j
+    };
+    let Some(eq) = text[body..end].find('=').map(|k| body + k) else {
+        return at;
+    };
+    lx.push(Tok::Str, body..eq, body..eq, 0, true);
+    lx.push(Tok::Punct, eq..eq + 1, eq..eq + 1, 0, false);
+    if eq + 1 < end {
+        let tok = if quoted { Tok::Str } else { Tok::Word };
+        lx.push(tok, eq + 1..end, eq + 1..end, 0, false);
+    }
+    if quoted && end < le {
+        end + 1
+    } else {
+        end
+    }
 }
 
 /// Parentheses outside strings, comments and `^` escapes balance (blocks
@@ -124,9 +177,32 @@ mod tests {
                 .collect()
         };
         assert_eq!(of(Tok::Comment).len(), 2);
-        assert_eq!(of(Tok::Str), ["OPENROUTER_API_KEY=x", "X-Title: a"]);
+        assert_eq!(of(Tok::Str), ["OPENROUTER_API_KEY", "x", "X-Title: a"]);
         assert!(of(Tok::Word).contains(&"%OPENROUTER_BASE_URL%/models"));
         assert!(of(Tok::Word).contains(&"remote"));
+    }
+
+    #[test]
+    fn set_assignments_are_key_and_value() {
+        let text = "set \"API_BASE=https://x/v1\"\n@set MODEL=a/b & echo on\nset /a N=1\nsetx OPENROUTER_API_KEY %1\n";
+        let lx = tokens(text);
+        let keys: Vec<&str> = lx
+            .tokens
+            .iter()
+            .filter(|t| t.key)
+            .map(|t| &text[t.inner.clone()])
+            .collect();
+        assert_eq!(keys, ["API_BASE", "MODEL"]);
+        let values: Vec<&str> = lx
+            .tokens
+            .iter()
+            .filter(|t| !t.key && matches!(t.tok, Tok::Str | Tok::Word))
+            .map(|t| &text[t.inner.clone()])
+            .collect();
+        assert_eq!(
+            values,
+            ["https://x/v1", "a/b", "echo", "on", "set", "/a", "N=1", "setx", "OPENROUTER_API_KEY", "%1"]
+        );
     }
 
     #[test]
