@@ -451,6 +451,11 @@ mod tests {
         assert_eq!(k("go.mod"), FileKind::Text);
         assert_eq!(k("Pipfile"), FileKind::Toml);
         assert_eq!(k("notes.txt"), FileKind::Text);
+        assert_eq!(k("app/Http/Kernel.php"), FileKind::Php);
+        assert_eq!(k("resources/views/home.blade.php"), FileKind::Text);
+        assert_eq!(k("lua/plugins/avante.lua"), FileKind::Lua);
+        assert_eq!(k("scripts/setup.CMD"), FileKind::Batch);
+        assert_eq!(k("build.bat"), FileKind::Batch);
     }
 
     #[test]
@@ -460,5 +465,19 @@ mod tests {
         assert_eq!(FileKind::from_fence("dotenv"), Some(FileKind::Env));
         assert_eq!(FileKind::from_fence(""), Some(FileKind::Text));
         assert_eq!(FileKind::from_fence("brainfuck"), None);
+        for (tags, kind) in [
+            (&["php"][..], FileKind::Php),
+            (&["lua"], FileKind::Lua),
+            (&["bat", "cmd", "batch"], FileKind::Batch),
+            (&["rb", "ruby"], FileKind::Ruby),
+            (&["zsh", "console"], FileKind::Shell),
+            (&["ps1", "powershell"], FileKind::PowerShell),
+            (&["env", "dotenv", "properties"], FileKind::Env),
+            (&["http", "xml", "plist"], FileKind::Text),
+        ] {
+            for tag in tags {
+                assert_eq!(FileKind::from_fence(tag), Some(kind), "{tag}");
+            }
+        }
     }
 }
