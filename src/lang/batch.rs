@@ -83,7 +83,10 @@ pub fn tokens(text: &str) -> Lexed {
 fn set_command(text: &str, at: usize, le: usize) -> Option<usize> {
     let line = &text[at..le];
     let cmd = line.strip_prefix('@').unwrap_or(line);
-    let after = cmd.get(..3)?.eq_ignore_ascii_case("set").then(|| &cmd[3..])?;
+    let after = cmd
+        .get(..3)?
+        .eq_ignore_ascii_case("set")
+        .then(|| &cmd[3..])?;
     if !after.starts_with([' ', '\t']) {
         return None;
     }
@@ -201,13 +204,28 @@ mod tests {
             .collect();
         assert_eq!(
             values,
-            ["https://x/v1", "a/b", "echo", "on", "set", "/a", "N=1", "setx", "OPENROUTER_API_KEY", "%1"]
+            [
+                "https://x/v1",
+                "a/b",
+                "echo",
+                "on",
+                "set",
+                "/a",
+                "N=1",
+                "setx",
+                "OPENROUTER_API_KEY",
+                "%1"
+            ]
         );
     }
 
     #[test]
     fn check_balances_blocks() {
-        assert!(check("a.cmd", "if defined X (\r\n  echo \"(\" ^(\r\n) else (echo y)\r\n").is_ok());
+        assert!(check(
+            "a.cmd",
+            "if defined X (\r\n  echo \"(\" ^(\r\n) else (echo y)\r\n"
+        )
+        .is_ok());
         assert!(check("a.cmd", "if defined X (\n  echo y\n").is_err());
         // An unmatched `)` is only text to cmd.exe (`echo )`).
         assert!(check("a.cmd", "echo done)\n").is_ok());

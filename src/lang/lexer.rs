@@ -457,7 +457,12 @@ fn heredoc_end(text: &str, at: usize, end: usize) -> Option<(usize, usize, usize
         let line = &text[ls..le];
         let t = line.trim_start();
         let at_id = ls + (line.len() - t.len());
-        if t.starts_with(id) && !t.as_bytes().get(id.len()).is_some_and(|&c| is_ident_char(c)) {
+        if t.starts_with(id)
+            && !t
+                .as_bytes()
+                .get(id.len())
+                .is_some_and(|&c| is_ident_char(c))
+        {
             return Some((body, ls.saturating_sub(1).max(body), at_id + id.len()));
         }
         ls = le + 1;

@@ -37,8 +37,12 @@ pub static LANGUAGE: Language = Language {
     check,
 };
 
-/// The PHP code regions of `text`, lexed as one token stream.
+/// The PHP code regions of `text`, lexed as one token stream. Text with no
+/// open tag at all is a snippet (a Markdown fence, a REPL line): all code.
 pub fn tokens(text: &str) -> Lexed {
+    if !text.contains("<?") {
+        return lex(text, 0..text.len(), SYNTAX);
+    }
     let mut lx = Lexed::with_len(text.len());
     let mut at = 0;
     while let Some((start, stop)) = next_region(text, at) {
@@ -75,11 +79,14 @@ fn next_region(text: &str, at: usize) -> Option<(usize, usize)> {
 }
 
 pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
-    grammar::tree_sitter(
-        tree_sitter_php::LANGUAGE_PHP.into(),
-        text,
-        grammar::no_extra,
-    )
+    // The full grammar reads text outside `<?php` as inline HTML, so a
+    // snippet with no tag is checked with the code-only grammar.
+    let lang = if text.contains("<?") {
+        tree_sitter_php::LANGUAGE_PHP
+    } else {
+        tree_sitter_php::LANGUAGE_PHP_ONLY
+    };
+    grammar::tree_sitter(lang.into(), text, grammar::no_extra)
 }
 
 #[cfg(test)]
@@ -143,5 +150,9 @@ mod tests {
     fn check_accepts_php_and_rejects_broken_php() {
         assert!(check("a.php", "<?php\nfunction f() { return ['a' => 1]; }\n").is_ok());
         assert!(check("a.php", "<?php\nfunction f() { return ['a' => 1;\n").is_err());
+        // A snippet with no open tag is code, not inline HTML.
+        assert!(check("fence", "$a = ['k' => 1];\n").is_ok());
+        assert!(check("fence", "$a = ['k' => 1;\n").is_err());
+        assert_eq!(strs("$a = ['k' => 1];"), ["k"]);
     }
 }

@@ -268,7 +268,11 @@ impl Cx<'_> {
     fn shell_flag(&self, at: usize) -> Result<Option<Vec<Edit>>, Unremovable> {
         let b = self.b();
         let ls = line_start(b, at);
-        let le = line_end(b, at);
+        let mut le = line_end(b, at);
+        // A CRLF line keeps its `\r` (batch files are CRLF).
+        if le > ls && b[le - 1] == b'\r' {
+            le -= 1;
+        }
         let line = &self.lx.text[ls..le];
         let sh = Classes::with(line, crate::lang::shell::tokens);
         let lb = line.as_bytes();
@@ -1042,6 +1046,54 @@ mod tests {
             run(FileKind::Yaml, y2, &["X-Title"]).unwrap(),
             "headers:\n  Authorization: x\n"
         );
+    }
+
+    #[test]
+    fn php_arrays_and_builder_chains() {
+        let guzzle = "$c = new Client([\n    'headers' => [\n        'Authorization' => $k,\n        'X-Title' => 'App',\n    ],\n]);\n";
+        assert_eq!(
+            run(FileKind::Php, guzzle, &["X-Title"]).unwrap(),
+            "$c = new Client([\n    'headers' => [\n        'Authorization' => $k,\n    ],\n]);\n"
+        );
+        // An emptied `'headers' => [...]` entry goes whole; so does an
+        // emptied `->withHeaders([...])` call in a chain.
+        let only = "$c = new Client(['base_uri' => $u, 'headers' => ['X-Title' => 'App']]);\n";
+        assert_eq!(
+            run(FileKind::Php, only, &["X-Title"]).unwrap(),
+            "$c = new Client(['base_uri' => $u]);\n"
+        );
+        let laravel = "Http::withToken($k)\n    ->withHeaders(['HTTP-Referer' => $u, 'X-Title' => $n])\n    ->post($url, $body);\n";
+        assert_eq!(
+            run(FileKind::Php, laravel, &["HTTP-Referer", "X-Title"]).unwrap(),
+            "Http::withToken($k)\n    ->post($url, $body);\n"
+        );
+        let factory = "OpenAI::factory()\n    ->withApiKey($k)\n    ->withHttpHeader('X-Title', 'App')\n    ->make();\n";
+        assert_eq!(
+            run(FileKind::Php, factory, &["X-Title"]).unwrap(),
+            "OpenAI::factory()\n    ->withApiKey($k)\n    ->make();\n"
+        );
+        // `=>` is not `=`: a PHP entry must use `=>`.
+        assert!(run(FileKind::Php, "$h = ['X-Title' >= 1];\n", &["X-Title"]).is_err());
+    }
+
+    #[test]
+    fn lua_bracket_fields_ruby_hashes_and_batch_carets() {
+        let lua = "headers = {\n  [\"HTTP-Referer\"] = \"https://x.dev\",\n  [\"X-Title\"] = \"nvim\",\n  Accept = \"json\",\n}\n";
+        assert_eq!(
+            run(FileKind::Lua, lua, &["HTTP-Referer", "X-Title"]).unwrap(),
+            "headers = {\n  Accept = \"json\",\n}\n"
+        );
+        let rb = "c = C.new(uri_base: u, extra_headers: { \"X-Title\" => \"App\" })\n";
+        assert_eq!(
+            run(FileKind::Ruby, rb, &["X-Title"]).unwrap(),
+            "c = C.new(uri_base: u)\n"
+        );
+        let bat = "curl -s %BASE%/models ^\r\n  -H \"Accept: json\" ^\r\n  -H \"X-Title: App\"\r\necho done\r\n";
+        assert_eq!(
+            run(FileKind::Batch, bat, &["X-Title"]).unwrap(),
+            "curl -s %BASE%/models ^\r\n  -H \"Accept: json\"\r\necho done\r\n"
+        );
+        assert!(run(FileKind::Batch, "echo \"X-Title: a\"\r\n", &["X-Title"]).is_err());
     }
 
     #[test]
