@@ -747,7 +747,8 @@ impl Cx<'_> {
             return None;
         }
         let parent = self.lx.enclosing_open(name_range.start)?;
-        if !matches!(b[parent], b'(' | b'{') && !(self.kind == FileKind::Php && b[parent] == b'[') {
+        let php_array = self.kind == FileKind::Php && b[parent] == b'[';
+        if !(matches!(b[parent], b'(' | b'{') || php_array) {
             return None;
         }
         let (_, items) = self.items(parent)?;
