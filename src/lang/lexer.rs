@@ -985,6 +985,11 @@ mod tests {
             "{{{(((",
             "'\\",
             "\u{e9}\"\u{e9}",
+            "[==[",
+            "--[[",
+            "<<<X\r",
+            "<<<'X'\n",
+            "=",
         ] {
             for syn in [
                 crate::lang::python::SYNTAX,
@@ -993,6 +998,8 @@ mod tests {
                 crate::lang::shell::SYNTAX,
                 crate::lang::powershell::SYNTAX,
                 crate::lang::go::SYNTAX,
+                crate::lang::php::SYNTAX,
+                crate::lang::lua::SYNTAX,
             ] {
                 let _ = lex(text, 0..text.len(), syn);
             }

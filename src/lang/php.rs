@@ -59,7 +59,7 @@ fn next_region(text: &str, at: usize) -> Option<(usize, usize)> {
     let rest = text.get(at..)?;
     let open = rest.find("<?")?;
     let tag = &rest[open + 2..];
-    let skip = if tag.len() >= 3 && tag[..3].eq_ignore_ascii_case("php") {
+    let skip = if tag.get(..3).is_some_and(|t| t.eq_ignore_ascii_case("php")) {
         5
     } else {
         // `<?=` and short open tags.
@@ -144,6 +144,15 @@ mod tests {
         assert_eq!(strs(text), ["in"]);
         let nowdoc = "<?php\n$s = <<<'EOT'\n  it's raw\n  EOT;\n$t = 'after';\n";
         assert_eq!(strs(nowdoc), ["  it's raw", "after"]);
+        for broken in [
+            "<?é",
+            "<?php $a = <<<",
+            "<?php <<<'X",
+            "<?php <<<X\n",
+            "<?= ?",
+        ] {
+            let _ = tokens(broken);
+        }
     }
 
     #[test]
