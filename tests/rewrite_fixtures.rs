@@ -84,6 +84,12 @@ fn parses(path: &str, bytes: &[u8], scratch: &Path) -> Option<Result<(), String>
         "js" | "mjs" | "cjs" => external("node", &["--check"], ext),
         "sh" | "bash" => external("bash", &["-n"], "sh"),
         "rb" | "rake" => external("ruby", &["-c"], "rb"),
+        // No interpreter is assumed on the machine: the language's own
+        // grammar (tree-sitter-php, tree-sitter-lua, the batch line check).
+        "php" | "lua" | "cmd" | "bat" => {
+            let kind = llmgw_migrate::lang::FileKind::detect(Path::new(path));
+            Some((kind.language().check)(path, &text()).map_err(|e| e.to_string()))
+        }
         "json" | "ipynb" => Some(
             serde_json::from_str::<serde_json::Value>(&text())
                 .map(drop)

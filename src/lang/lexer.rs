@@ -130,7 +130,7 @@ impl Lexed {
     pub fn value_token(&self, text: &str, i: usize) -> Option<&Token> {
         let mut j = self.next_sig(i)?;
         if self.tokens[j].tok == Tok::Punct
-            && matches!(&text[self.tokens[j].span.clone()], ":" | "=")
+            && matches!(&text[self.tokens[j].span.clone()], ":" | "=" | "=>")
         {
             j = self.next_sig(j)?;
         }
@@ -175,8 +175,17 @@ pub struct Syntax {
     /// `name:` marks a key inside a call's parentheses too (Ruby keyword
     /// arguments), not only inside `{...}`.
     pub colon_keys_in_calls: bool,
-    /// `"key" => value` marks a key (Ruby hashes, PHP arrays).
+    /// `"key" => value` marks a key (Ruby hashes, PHP arrays, also inside
+    /// `[...]`); `=>` is one token.
     pub arrow_keys: bool,
+    /// `--` starts a line comment (Lua, SQL).
+    pub dash_comments: bool,
+    /// Lua long brackets: `[[ ]]`/`[==[ ]==]` strings, and `--[[ ]]`
+    /// comments when `dash_comments` is set.
+    pub long_brackets: bool,
+    /// PHP heredocs and nowdocs: `<<<ID`, `<<<"ID"`, `<<<'ID'`, closed by
+    /// `ID` as the first word of a line.
+    pub heredocs: bool,
 }
 
 impl Syntax {
@@ -197,6 +206,9 @@ impl Syntax {
         equals_keys: false,
         colon_keys_in_calls: false,
         arrow_keys: false,
+        dash_comments: false,
+        long_brackets: false,
+        heredocs: false,
     };
 }
 
@@ -346,7 +358,11 @@ pub fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, ba
             continue;
         }
         // Multi-byte UTF-8 continuation bytes never start a token.
-        let len = utf8_len(ch);
+        let len = if syn.arrow_keys && ch == b'=' && b.get(i + 1) == Some(&b'>') && i + 2 <= end {
+            2
+        } else {
+            utf8_len(ch)
+        };
         let r = start..(start + len).min(end);
         lx.push(Tok::Punct, r.clone(), r, group, false);
         i += len;
@@ -368,7 +384,90 @@ fn comment_end(b: &[u8], start: usize, end: usize, syn: Syntax, word_start: bool
     if syn.block_comments && c.starts(b"/*") {
         return Some(block_comment_end(b, start, end, syn.nested_block_comments));
     }
+    if syn.dash_comments && c.starts(b"--") {
+        if syn.long_brackets {
+            if let Some(close) = long_bracket_end(b, start + 2, end) {
+                return Some(close.1);
+            }
+        }
+        return Some(line_end(b, start, end));
+    }
     None
+}
+
+/// A Lua long bracket `[[`, `[=[`, `[==[` ... opening at `at`: the offset
+/// of its body and of the end of its closing bracket (the text's end when
+/// unclosed).
+fn long_bracket_end(b: &[u8], at: usize, end: usize) -> Option<(usize, usize, usize)> {
+    if b.get(at) != Some(&b'[') || at >= end {
+        return None;
+    }
+    let mut level = 0;
+    while at + 1 + level < end && b[at + 1 + level] == b'=' {
+        level += 1;
+    }
+    if at + 1 + level >= end || b[at + 1 + level] != b'[' {
+        return None;
+    }
+    let body = at + 2 + level;
+    let mut close = vec![b']'];
+    close.extend(std::iter::repeat_n(b'=', level));
+    close.push(b']');
+    Some(match find(b, body, end, &close) {
+        Some(j) => (body, j, j + close.len()),
+        None => (body, end, end),
+    })
+}
+
+/// A PHP heredoc or nowdoc opening at `at` (`<<<`): (body start, body end,
+/// end of the closing identifier).
+fn heredoc_end(text: &str, at: usize, end: usize) -> Option<(usize, usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = at + 3;
+    while i < end && matches!(b[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let quote = (i < end && matches!(b[i], b'"' | b'\'')).then(|| b[i]);
+    if quote.is_some() {
+        i += 1;
+    }
+    let id_start = i;
+    while i < end && is_ident_char(b[i]) && b[i] != b'$' {
+        i += 1;
+    }
+    if i == id_start {
+        return None;
+    }
+    let id = &text[id_start..i];
+    if let Some(q) = quote {
+        if b.get(i) != Some(&q) {
+            return None;
+        }
+        i += 1;
+    }
+    if !matches!(b.get(i), Some(b'\n' | b'\r')) {
+        return None;
+    }
+    let body = line_end(b, i, end).min(end) + 1;
+    // The closing identifier is the first word of a line, not followed by
+    // an identifier character (PHP 7.3 flexible heredocs may indent it).
+    let mut ls = body.min(end);
+    while ls < end {
+        let le = line_end(b, ls, end);
+        let line = &text[ls..le];
+        let t = line.trim_start();
+        let at_id = ls + (line.len() - t.len());
+        if t.starts_with(id)
+            && !t
+                .as_bytes()
+                .get(id.len())
+                .is_some_and(|&c| is_ident_char(c))
+        {
+            return Some((body, ls.saturating_sub(1).max(body), at_id + id.len()));
+        }
+        ls = le + 1;
+    }
+    Some((body.min(end), end, end))
 }
 
 /// Where lexing resumes after a string (or a Rust lifetime), and whether
@@ -428,6 +527,18 @@ fn string(
             let stop = (j + close.len()).min(end);
             lx.push(Tok::Str, start..stop, body..j.min(end), group, false);
             return Step::keep_word_start(stop);
+        }
+    }
+    if syn.long_brackets && ch == b'[' {
+        if let Some((body, close, stop)) = long_bracket_end(b, start, end) {
+            lx.push(Tok::Str, start..stop, body..close, group, false);
+            return Step::after_string(stop);
+        }
+    }
+    if syn.heredocs && c.starts(b"<<<") {
+        if let Some((body, close, stop)) = heredoc_end(text, start, end) {
+            lx.push(Tok::Str, start..stop, body..close, group, false);
+            return Step::after_string(stop);
         }
     }
     if syn.triple_quotes && (c.starts(b"\"\"\"") || c.starts(b"'''")) {
@@ -746,15 +857,17 @@ pub fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
             continue;
         }
         let gk = lx.groups[t.group].kind;
-        if !matches!(gk, b'{' | b'(') {
-            continue;
-        }
         let Some(n) = lx.next_sig(i) else { continue };
         let nt = &lx.tokens[n];
         if nt.tok != Tok::Punct {
             continue;
         }
         let p = &text[nt.span.clone()];
+        // PHP arrays: `['key' => value]`.
+        let arrow_in_list = gk == b'[' && p == "=>" && syn.arrow_keys;
+        if !matches!(gk, b'{' | b'(') && !arrow_in_list {
+            continue;
+        }
         let next2 = lx.next_sig(n).map(|m| &text[lx.tokens[m].span.clone()]);
         // JS shorthand properties: `{ model, messages, provider: {...} }`.
         if syn.template_interpolation && t.tok == Tok::Ident && gk == b'{' && matches!(p, "," | "}")
@@ -766,7 +879,10 @@ pub fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
             }
         }
         let is_key = match p {
+            // `Foo::bar` is a path (PHP, Rust, Ruby), not `key: value`.
+            ":" if text.as_bytes().get(nt.span.end) == Some(&b':') => false,
             ":" => gk == b'{' || syn.colon_keys_in_calls,
+            "=>" => syn.arrow_keys,
             "=" if next2 == Some(">") => syn.arrow_keys,
             // `a == b` is a comparison, `a = b` a keyword argument or entry.
             "=" => syn.equals_keys && next2 != Some("="),
@@ -914,6 +1030,11 @@ mod tests {
             "{{{(((",
             "'\\",
             "\u{e9}\"\u{e9}",
+            "[==[",
+            "--[[",
+            "<<<X\r",
+            "<<<'X'\n",
+            "=",
         ] {
             for syn in [
                 crate::lang::python::SYNTAX,
@@ -922,6 +1043,8 @@ mod tests {
                 crate::lang::shell::SYNTAX,
                 crate::lang::powershell::SYNTAX,
                 crate::lang::go::SYNTAX,
+                crate::lang::php::SYNTAX,
+                crate::lang::lua::SYNTAX,
             ] {
                 let _ = lex(text, 0..text.len(), syn);
             }

@@ -8,6 +8,7 @@
 //! variant and its arm in [`FileKind::language`] (CONTRIBUTING.md has the
 //! steps); `tests` below check that every kind is registered once.
 
+pub mod batch;
 pub mod config;
 pub mod grammar;
 pub mod lexer;
@@ -19,8 +20,10 @@ pub mod ini;
 pub mod javascript;
 pub mod json;
 pub mod lockfile;
+pub mod lua;
 pub mod markdown;
 pub mod notebook;
+pub mod php;
 pub mod powershell;
 pub mod python;
 pub mod requirements;
@@ -46,8 +49,12 @@ pub enum FileKind {
     Rust,
     Go,
     Ruby,
+    Php,
+    Lua,
     Shell,
     PowerShell,
+    /// Windows cmd.exe batch files.
+    Batch,
     /// .env files and the like: KEY=VALUE lines.
     Env,
     Ini,
@@ -66,14 +73,17 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 18] = [
+    pub const ALL: [FileKind; 21] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
         FileKind::Go,
         FileKind::Ruby,
+        FileKind::Php,
+        FileKind::Lua,
         FileKind::Shell,
         FileKind::PowerShell,
+        FileKind::Batch,
         FileKind::Env,
         FileKind::Ini,
         FileKind::Yaml,
@@ -97,6 +107,9 @@ impl FileKind {
             FileKind::Ruby => &ruby::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
+            FileKind::Php => &php::LANGUAGE,
+            FileKind::Lua => &lua::LANGUAGE,
+            FileKind::Batch => &batch::LANGUAGE,
             FileKind::Env => &env::LANGUAGE,
             FileKind::Ini => &ini::LANGUAGE,
             FileKind::Yaml => &yaml::LANGUAGE,
@@ -441,6 +454,11 @@ mod tests {
         assert_eq!(k("go.mod"), FileKind::Text);
         assert_eq!(k("Pipfile"), FileKind::Toml);
         assert_eq!(k("notes.txt"), FileKind::Text);
+        assert_eq!(k("app/Http/Kernel.php"), FileKind::Php);
+        assert_eq!(k("resources/views/home.blade.php"), FileKind::Text);
+        assert_eq!(k("lua/plugins/avante.lua"), FileKind::Lua);
+        assert_eq!(k("scripts/setup.CMD"), FileKind::Batch);
+        assert_eq!(k("build.bat"), FileKind::Batch);
     }
 
     #[test]
@@ -450,5 +468,19 @@ mod tests {
         assert_eq!(FileKind::from_fence("dotenv"), Some(FileKind::Env));
         assert_eq!(FileKind::from_fence(""), Some(FileKind::Text));
         assert_eq!(FileKind::from_fence("brainfuck"), None);
+        for (tags, kind) in [
+            (&["php"][..], FileKind::Php),
+            (&["lua"], FileKind::Lua),
+            (&["bat", "cmd", "batch"], FileKind::Batch),
+            (&["rb", "ruby"], FileKind::Ruby),
+            (&["zsh", "console"], FileKind::Shell),
+            (&["ps1", "powershell"], FileKind::PowerShell),
+            (&["env", "dotenv", "properties"], FileKind::Env),
+            (&["http", "xml", "plist"], FileKind::Text),
+        ] {
+            for tag in tags {
+                assert_eq!(FileKind::from_fence(tag), Some(kind), "{tag}");
+            }
+        }
     }
 }

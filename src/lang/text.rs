@@ -14,9 +14,11 @@ pub static LANGUAGE: Language = Language {
     kind: FileKind::Text,
     title: |_| "text",
     file_names: &["go.mod", "go.work"],
-    name_matches: super::no_pattern,
+    // Blade templates are HTML with `{{ }}` and `@directives`, not PHP code.
+    name_matches: |name| name.ends_with(".blade.php"),
     extensions: &[],
-    fence_tags: &["", "text", "txt", "plaintext"],
+    // Raw HTTP exchanges and XML/plist config have no reader of their own.
+    fence_tags: &["", "text", "txt", "plaintext", "http", "xml", "plist"],
     role: Role::Other,
     read: Read::Tokens {
         lex: tokens,

@@ -144,8 +144,18 @@ fn in_region(
 /// Names of arguments/properties that only carry headers: when they become
 /// empty, the whole argument goes.
 const HEADER_ARGS: &[&str] = &["headers", "defaultheaders", "extraheaders"];
+/// Builder methods whose one argument is a header map: cut out of a chain
+/// when the map empties.
+const HEADER_CALLS: &[&str] = &["withheaders"];
 /// Builder methods that return the builder: a call can be cut out of a chain.
-const BUILDER: &[&str] = &["header", "set_header", "insert_header", "append_header"];
+const BUILDER: &[&str] = &[
+    "header",
+    "set_header",
+    "insert_header",
+    "append_header",
+    "withheader",
+    "withhttpheader",
+];
 /// Methods that set a header as a statement of their own.
 const SETTERS: &[&str] = &[
     "set",
@@ -226,7 +236,7 @@ impl Cx<'_> {
         if let Some(edits) = self.shell_flag(span.start)? {
             return Ok(Target::Direct(edits));
         }
-        if self.kind == FileKind::Shell {
+        if matches!(self.kind, FileKind::Shell | FileKind::Batch) {
             return Err("header is not a `-H`/`--header` argument this tool can remove".into());
         }
         if let Some(edits) = self.call(key.clone()) {
@@ -258,7 +268,11 @@ impl Cx<'_> {
     fn shell_flag(&self, at: usize) -> Result<Option<Vec<Edit>>, Unremovable> {
         let b = self.b();
         let ls = line_start(b, at);
-        let le = line_end(b, at);
+        let mut le = line_end(b, at);
+        // A CRLF line keeps its `\r` (batch files are CRLF).
+        if le > ls && b[le - 1] == b'\r' {
+            le -= 1;
+        }
         let line = &self.lx.text[ls..le];
         let sh = Classes::with(line, crate::lang::shell::tokens);
         let lb = line.as_bytes();
@@ -290,11 +304,7 @@ impl Cx<'_> {
                     _ => return Ok(None),
                 }
             };
-        let cont = if self.kind == FileKind::PowerShell {
-            b'`'
-        } else {
-            b'\\'
-        };
+        let cont = self.continuation();
         let rest = line[we..].trim_end_matches(['\r', ' ', '\t']);
         let at_start = blank(&lb[..flag_start]);
         let mut blank_before = flag_start;
@@ -323,6 +333,15 @@ impl Cx<'_> {
         Ok(Some(vec![edit(bb..we, "")]))
     }
 
+    /// The byte that continues a command on the next line.
+    fn continuation(&self) -> u8 {
+        match self.kind {
+            FileKind::PowerShell => b'`',
+            FileKind::Batch => b'^',
+            _ => b'\\',
+        }
+    }
+
     /// Where to cut so the command ends on the line before line `ls`: at
     /// that line's continuation mark (and the blanks before it).
     fn end_command_before(&self, ls: usize) -> Result<usize, Unremovable> {
@@ -330,11 +349,7 @@ impl Cx<'_> {
         if ls == 0 {
             return Err("a `-H` line with no command before it".into());
         }
-        let cont = if self.kind == FileKind::PowerShell {
-            b'`'
-        } else {
-            b'\\'
-        };
+        let cont = self.continuation();
         let prev = &b[line_start(b, ls - 1)..ls - 1];
         let prev_trim = prev.trim_ascii_end();
         if prev_trim.last() != Some(&cont) || self.lx.class[ls - 1] == Class::Comment {
@@ -401,14 +416,19 @@ impl Cx<'_> {
             let name = self.lx.text[is..open].to_ascii_lowercase();
             let builder = BUILDER.contains(&name.as_str());
             let setter = SETTERS.contains(&name.as_str());
-            if is > 0 && b[is - 1] == b'.' && (builder || setter) {
+            // `.method(` or PHP's `->method(`: `dot` is where the accessor starts.
+            let dot = match is.checked_sub(1).map(|d| b[d]) {
+                Some(b'.') => Some(is - 1),
+                Some(b'>') if is >= 2 && b[is - 2] == b'-' => Some(is - 2),
+                _ => None,
+            };
+            if let Some(dot) = dot.filter(|_| builder || setter) {
                 let close = self.lx.matching_close(open)?;
                 let (args, _) = self.lx.split(open + 1..close, b",");
                 let first = self.lx.trim(args[0].clone());
                 if !(first.start <= key.start && key.end <= first.end) || args.len() < 2 {
                     return None;
                 }
-                let dot = is - 1;
                 if let Some(e) = self.statement(dot, close) {
                     return Some(vec![e]);
                 }
@@ -551,8 +571,25 @@ impl Cx<'_> {
     /// entry whose key is at `key`.
     fn entry(&self, key: Range<usize>) -> Option<(usize, usize)> {
         let b = self.b();
-        let open = self.lx.enclosing_open(key.start)?;
-        if b[open] != b'{' {
+        let mut key = key;
+        let mut open = self.lx.enclosing_open(key.start)?;
+        // Lua's `["X-Title"] = v`: the entry starts at its bracket.
+        if self.kind == FileKind::Lua && b[open] == b'[' {
+            let close = self.lx.matching_close(open)?;
+            if self.lx.trim(open + 1..close) != key {
+                return None;
+            }
+            key = open..close + 1;
+            open = self.lx.enclosing_open(open)?;
+        }
+        // PHP arrays are `[...]` or `array(...)`; Ruby hashes `{...}`.
+        let (opens, assigns): (&[u8], &[&str]) = match self.kind {
+            FileKind::PowerShell | FileKind::Toml | FileKind::Lua => (b"{", &["="]),
+            FileKind::Php => (b"[(", &["=>"]),
+            FileKind::Ruby => (b"{", &["=>", ":"]),
+            _ => (b"{", &[":"]),
+        };
+        if !opens.contains(&b[open]) {
             return None;
         }
         let (_, items) = self.items(open)?;
@@ -561,11 +598,11 @@ impl Cx<'_> {
         while i < b.len() && matches!(b[i], b' ' | b'\t') {
             i += 1;
         }
-        let assign = match self.kind {
-            FileKind::PowerShell | FileKind::Toml => b'=',
-            _ => b':',
-        };
-        (b.get(i) == Some(&assign)).then_some((open, idx))
+        let rest = &self.lx.text[i..];
+        assigns
+            .iter()
+            .any(|a| rest.starts_with(a) && !rest[a.len()..].starts_with(['=', '>']))
+            .then_some((open, idx))
     }
 
     /// Edits removing `remove` (item indices) from the container at `open`.
@@ -585,6 +622,9 @@ impl Cx<'_> {
             if may_drop_parent {
                 if let Some(edits) = self.drop_header_arg(open, close) {
                     return Ok(edits);
+                }
+                if let Some(e) = self.drop_header_call(open, close) {
+                    return Ok(vec![e]);
                 }
             }
             // Leave an empty container: valid everywhere a map was.
@@ -634,6 +674,34 @@ impl Cx<'_> {
         Ok(edits)
     }
 
+    /// `->withHeaders([...])` in a builder chain (Laravel's Http client),
+    /// the map its only argument: cut the whole call when the map empties.
+    fn drop_header_call(&self, open: usize, close: usize) -> Option<Edit> {
+        let b = self.b();
+        let paren = self.lx.enclosing_open(open)?;
+        let paren_close = self.lx.matching_close(paren)?;
+        if b[paren] != b'(' || self.lx.trim(paren + 1..paren_close) != (open..close + 1) {
+            return None;
+        }
+        let mut is = paren;
+        while is > 0 && (b[is - 1].is_ascii_alphanumeric() || b[is - 1] == b'_') {
+            is -= 1;
+        }
+        if !HEADER_CALLS.contains(&self.lx.text[is..paren].to_ascii_lowercase().as_str()) {
+            return None;
+        }
+        let dot = match is.checked_sub(1).map(|d| b[d]) {
+            Some(b'.') => is - 1,
+            Some(b'>') if is >= 2 && b[is - 2] == b'-' => is - 2,
+            _ => return None,
+        };
+        // Only inside a chain: something must come before the accessor.
+        let before = self.lx.text[..dot].trim_end();
+        before
+            .ends_with(|c: char| c == ')' || c.is_alphanumeric() || c == '_')
+            .then(|| self.chain_cut(dot, paren_close))
+    }
+
     /// `headers={...}` / `defaultHeaders: {...}` as an entry of a call or
     /// object: remove the whole entry when its map empties.
     fn drop_header_arg(&self, open: usize, close: usize) -> Option<Vec<Edit>> {
@@ -645,10 +713,17 @@ impl Cx<'_> {
         while p > 0 && b[p - 1].is_ascii_whitespace() {
             p -= 1;
         }
-        if p == 0 || !matches!(b[p - 1], b'=' | b':') {
+        if p == 0 || !matches!(b[p - 1], b'=' | b':' | b'>') {
             return None;
         }
         let mut q = p - 1;
+        // `'headers' => [...]` (PHP, Ruby).
+        if b[q] == b'>' {
+            if q == 0 || b[q - 1] != b'=' {
+                return None;
+            }
+            q -= 1;
+        }
         while q > 0 && matches!(b[q - 1], b' ' | b'\t') {
             q -= 1;
         }
@@ -672,7 +747,8 @@ impl Cx<'_> {
             return None;
         }
         let parent = self.lx.enclosing_open(name_range.start)?;
-        if !matches!(b[parent], b'(' | b'{') {
+        let php_array = self.kind == FileKind::Php && b[parent] == b'[';
+        if !(matches!(b[parent], b'(' | b'{') || php_array) {
             return None;
         }
         let (_, items) = self.items(parent)?;
@@ -971,6 +1047,54 @@ mod tests {
             run(FileKind::Yaml, y2, &["X-Title"]).unwrap(),
             "headers:\n  Authorization: x\n"
         );
+    }
+
+    #[test]
+    fn php_arrays_and_builder_chains() {
+        let guzzle = "$c = new Client([\n    'headers' => [\n        'Authorization' => $k,\n        'X-Title' => 'App',\n    ],\n]);\n";
+        assert_eq!(
+            run(FileKind::Php, guzzle, &["X-Title"]).unwrap(),
+            "$c = new Client([\n    'headers' => [\n        'Authorization' => $k,\n    ],\n]);\n"
+        );
+        // An emptied `'headers' => [...]` entry goes whole; so does an
+        // emptied `->withHeaders([...])` call in a chain.
+        let only = "$c = new Client(['base_uri' => $u, 'headers' => ['X-Title' => 'App']]);\n";
+        assert_eq!(
+            run(FileKind::Php, only, &["X-Title"]).unwrap(),
+            "$c = new Client(['base_uri' => $u]);\n"
+        );
+        let laravel = "Http::withToken($k)\n    ->withHeaders(['HTTP-Referer' => $u, 'X-Title' => $n])\n    ->post($url, $body);\n";
+        assert_eq!(
+            run(FileKind::Php, laravel, &["HTTP-Referer", "X-Title"]).unwrap(),
+            "Http::withToken($k)\n    ->post($url, $body);\n"
+        );
+        let factory = "OpenAI::factory()\n    ->withApiKey($k)\n    ->withHttpHeader('X-Title', 'App')\n    ->make();\n";
+        assert_eq!(
+            run(FileKind::Php, factory, &["X-Title"]).unwrap(),
+            "OpenAI::factory()\n    ->withApiKey($k)\n    ->make();\n"
+        );
+        // `=>` is not `=`: a PHP entry must use `=>`.
+        assert!(run(FileKind::Php, "$h = ['X-Title' >= 1];\n", &["X-Title"]).is_err());
+    }
+
+    #[test]
+    fn lua_bracket_fields_ruby_hashes_and_batch_carets() {
+        let lua = "headers = {\n  [\"HTTP-Referer\"] = \"https://x.dev\",\n  [\"X-Title\"] = \"nvim\",\n  Accept = \"json\",\n}\n";
+        assert_eq!(
+            run(FileKind::Lua, lua, &["HTTP-Referer", "X-Title"]).unwrap(),
+            "headers = {\n  Accept = \"json\",\n}\n"
+        );
+        let rb = "c = C.new(uri_base: u, extra_headers: { \"X-Title\" => \"App\" })\n";
+        assert_eq!(
+            run(FileKind::Ruby, rb, &["X-Title"]).unwrap(),
+            "c = C.new(uri_base: u)\n"
+        );
+        let bat = "curl -s %BASE%/models ^\r\n  -H \"Accept: json\" ^\r\n  -H \"X-Title: App\"\r\necho done\r\n";
+        assert_eq!(
+            run(FileKind::Batch, bat, &["X-Title"]).unwrap(),
+            "curl -s %BASE%/models ^\r\n  -H \"Accept: json\"\r\necho done\r\n"
+        );
+        assert!(run(FileKind::Batch, "echo \"X-Title: a\"\r\n", &["X-Title"]).is_err());
     }
 
     #[test]

@@ -710,7 +710,7 @@ pub fn value_key<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
     if pt.key {
         return Some(text[pt.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
     }
-    if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], ":" | "=") {
+    if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], ":" | "=" | "=>") {
         let k = lx.prev_sig(p)?;
         let kt = &lx.tokens[k];
         if matches!(kt.tok, Tok::Ident | Tok::Str) {
