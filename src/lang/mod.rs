@@ -12,7 +12,9 @@ pub mod config;
 pub mod grammar;
 pub mod lexer;
 
+pub mod dart;
 pub mod dockerfile;
+pub mod elixir;
 pub mod env;
 pub mod go;
 pub mod ini;
@@ -27,6 +29,7 @@ pub mod requirements;
 pub mod ruby;
 pub mod rust;
 pub mod shell;
+pub mod swift;
 pub mod text;
 pub mod toml;
 pub mod yaml;
@@ -46,6 +49,9 @@ pub enum FileKind {
     Rust,
     Go,
     Ruby,
+    Elixir,
+    Dart,
+    Swift,
     Shell,
     PowerShell,
     /// .env files and the like: KEY=VALUE lines.
@@ -66,12 +72,15 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 18] = [
+    pub const ALL: [FileKind; 21] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
         FileKind::Go,
         FileKind::Ruby,
+        FileKind::Elixir,
+        FileKind::Dart,
+        FileKind::Swift,
         FileKind::Shell,
         FileKind::PowerShell,
         FileKind::Env,
@@ -95,6 +104,9 @@ impl FileKind {
             FileKind::Rust => &rust::LANGUAGE,
             FileKind::Go => &go::LANGUAGE,
             FileKind::Ruby => &ruby::LANGUAGE,
+            FileKind::Elixir => &elixir::LANGUAGE,
+            FileKind::Dart => &dart::LANGUAGE,
+            FileKind::Swift => &swift::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
             FileKind::Env => &env::LANGUAGE,

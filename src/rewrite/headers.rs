@@ -552,7 +552,9 @@ impl Cx<'_> {
     fn entry(&self, key: Range<usize>) -> Option<(usize, usize)> {
         let b = self.b();
         let open = self.lx.enclosing_open(key.start)?;
-        if b[open] != b'{' {
+        // Swift dictionaries are `[key: value]`.
+        let dict = b[open] == b'{' || (b[open] == b'[' && self.kind == FileKind::Swift);
+        if !dict {
             return None;
         }
         let (_, items) = self.items(open)?;
@@ -561,11 +563,35 @@ impl Cx<'_> {
         while i < b.len() && matches!(b[i], b' ' | b'\t') {
             i += 1;
         }
-        let assign = match self.kind {
-            FileKind::PowerShell | FileKind::Toml => b'=',
-            _ => b':',
+        let assign: &[u8] = match self.kind {
+            FileKind::PowerShell | FileKind::Toml => b"=",
+            FileKind::Ruby | FileKind::Elixir if b[i..].starts_with(b"=>") => b"=>",
+            _ => b":",
         };
-        (b.get(i) == Some(&assign)).then_some((open, idx))
+        if b[i..].starts_with(assign) {
+            return Some((open, idx));
+        }
+        self.pair(key, open)
+    }
+
+    /// Elixir headers are `{name, value}` tuples in a list: the tuple whose
+    /// first element is `key` is the list's item to remove.
+    fn pair(&self, key: Range<usize>, tuple: usize) -> Option<(usize, usize)> {
+        let b = self.b();
+        if self.kind != FileKind::Elixir || b[tuple] != b'{' {
+            return None;
+        }
+        let (_, elems) = self.items(tuple)?;
+        if elems.len() != 2 || elems[0] != key {
+            return None;
+        }
+        let list = self.lx.enclosing_open(tuple)?;
+        if b[list] != b'[' {
+            return None;
+        }
+        let (_, items) = self.items(list)?;
+        let idx = items.iter().position(|r| r.start == tuple)?;
+        Some((list, idx))
     }
 
     /// Edits removing `remove` (item indices) from the container at `open`.
