@@ -61,7 +61,14 @@ mod tests {
             .collect();
         assert_eq!(
             strs,
-            ["$base/chat", "X-Title", "App ${cfg['name']}", "model", "a/b", "c/d"]
+            [
+                "$base/chat",
+                "X-Title",
+                "App ${cfg['name']}",
+                "model",
+                "a/b",
+                "c/d"
+            ]
         );
         assert_eq!(lx.tokens[0].tok, Tok::Comment);
         let keys: Vec<&str> = lx

@@ -88,7 +88,13 @@ Req.post(url, json: %{"model" => "a/b", messages: [~s(x "y"), "#{m["k"]} z"]}, x
         let strs = of(text, |t| t.tok == Tok::Str);
         assert_eq!(
             strs,
-            ["OPENROUTER_API_KEY", "model", "a/b", "x \"y\"", "#{m[\"k\"]} z"]
+            [
+                "OPENROUTER_API_KEY",
+                "model",
+                "a/b",
+                "x \"y\"",
+                "#{m[\"k\"]} z"
+            ]
         );
         let keys = of(text, |t| t.key);
         assert_eq!(keys, ["api_key", "json", "model", "messages"]);

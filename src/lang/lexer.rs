@@ -1031,6 +1031,12 @@ mod tests {
             "{{{(((",
             "'\\",
             "\u{e9}\"\u{e9}",
+            "~s(",
+            "~s\"\"\"",
+            "~",
+            "\"#{\"",
+            "'${'",
+            "\"\\(",
         ] {
             for syn in [
                 crate::lang::python::SYNTAX,
@@ -1039,9 +1045,26 @@ mod tests {
                 crate::lang::shell::SYNTAX,
                 crate::lang::powershell::SYNTAX,
                 crate::lang::go::SYNTAX,
+                crate::lang::elixir::SYNTAX,
+                crate::lang::dart::SYNTAX,
+                crate::lang::swift::SYNTAX,
             ] {
                 let _ = lex(text, 0..text.len(), syn);
             }
         }
+    }
+
+    /// Interpolations nested without end (bad input) stop at a depth
+    /// limit instead of recursing until the stack runs out.
+    #[test]
+    fn deeply_nested_interpolation_is_bounded() {
+        let text = "\"${'".repeat(100_000);
+        let lx = lex(&text, 0..text.len(), crate::lang::dart::SYNTAX);
+        assert!(!lx.tokens.is_empty());
+        let ok = "x = \"a ${m[\"k\"]} b\"; y = 'c'";
+        assert_eq!(
+            strs(ok, crate::lang::dart::SYNTAX),
+            vec!["a ${m[\"k\"]} b", "c"]
+        );
     }
 }

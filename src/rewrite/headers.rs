@@ -156,6 +156,8 @@ const SETTERS: &[&str] = &[
     "setrequestheader",
     "setheader",
     "tryaddwithoutvalidation",
+    "setvalue",
+    "addvalue",
 ];
 
 fn edit(range: Range<usize>, text: &str) -> Edit {
@@ -405,7 +407,8 @@ impl Cx<'_> {
                 let close = self.lx.matching_close(open)?;
                 let (args, _) = self.lx.split(open + 1..close, b",");
                 let first = self.lx.trim(args[0].clone());
-                if !(first.start <= key.start && key.end <= first.end) || args.len() < 2 {
+                let holds = |r: &Range<usize>| r.start <= key.start && key.end <= r.end;
+                if !(holds(&first) || self.labelled_name(&args, &key)) || args.len() < 2 {
                     return None;
                 }
                 let dot = is - 1;
@@ -425,6 +428,20 @@ impl Cx<'_> {
             pos = open;
         }
         None
+    }
+
+    /// Swift `setValue(value, forHTTPHeaderField: "X-Title")`: the header's
+    /// name is the last, labelled argument.
+    fn labelled_name(&self, args: &[Range<usize>], key: &Range<usize>) -> bool {
+        let Some(last) = args.last().map(|a| self.lx.trim(a.clone())) else {
+            return false;
+        };
+        let arg = &self.lx.text[last.clone()];
+        args.len() == 2
+            && last.end == key.end
+            && arg
+                .split_once(':')
+                .is_some_and(|(label, _)| label.trim() == "forHTTPHeaderField")
     }
 
     /// `receiver.method(...)` filling its own line(s) as a statement.
