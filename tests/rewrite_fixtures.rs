@@ -10,6 +10,7 @@ use std::process::Command;
 mod common;
 
 use common::{copy_tree, run};
+use llmgw_migrate::lang::FileKind;
 
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
@@ -85,10 +86,11 @@ fn parses(path: &str, bytes: &[u8], scratch: &Path) -> Option<Result<(), String>
         "sh" | "bash" => external("bash", &["-n"], "sh"),
         "rb" | "rake" => external("ruby", &["-c"], "rb"),
         // No interpreter is assumed on the machine: the language's own
-        // grammar (tree-sitter-php, tree-sitter-lua, the batch line check).
-        "php" | "lua" | "cmd" | "bat" => {
-            let kind = llmgw_migrate::lang::FileKind::detect(Path::new(path));
-            Some((kind.language().check)(path, &text()).map_err(|e| e.to_string()))
+        // check (tree-sitter-php, tree-sitter-lua, the batch line check, the
+        // Elixir, Dart and Swift grammars).
+        "php" | "lua" | "cmd" | "bat" | "ex" | "exs" | "dart" | "swift" => {
+            let check = FileKind::detect(Path::new(path)).language().check;
+            Some(check(path, &text()).map_err(|e| e.to_string()))
         }
         "json" | "ipynb" => Some(
             serde_json::from_str::<serde_json::Value>(&text())
@@ -159,6 +161,14 @@ fn every_fixture_rewrites_cleanly_for_every_target() {
                     continue;
                 }
                 rewritten += 1;
+                let own_grammar = [".ex", ".exs", ".dart", ".swift"];
+                if own_grammar.iter().any(|e| path.ends_with(e)) {
+                    // These fixtures are valid code: a grammar that refuses
+                    // one would make the check below vacuous.
+                    if let Some(Err(e)) = parses(path, old, scratch.path()) {
+                        problems.push(format!("{name}: {path} does not parse before: {e}"));
+                    }
+                }
                 if let Some(Ok(())) = parses(path, old, scratch.path()) {
                     if let Some(Err(e)) = parses(path, new, scratch.path()) {
                         problems.push(format!("{name}/{target}: {path} no longer parses: {e}"));

@@ -693,3 +693,66 @@ fn ids_beside_another_hosts_base_url_are_that_hosts() {
         .collect();
     assert_eq!(slugs, vec![(7, "meta-llama/llama-3-70b-instruct")]);
 }
+
+/// HTTP header names are case-insensitive: `x-title`, `HTTP-REFERER` and
+/// `X-Title` are the same header, in any language (Go map keys too).
+#[test]
+fn header_names_match_in_any_case() {
+    let text = r#"package main
+
+import "net/http"
+
+const base = "https://openrouter.ai/api/v1/chat/completions"
+
+func headers(req *http.Request) {
+	extra := map[string]string{"http-referer": "https://app.example", "X-TITLE": "App"}
+	for k, v := range extra {
+		req.Header.Set(k, v)
+	}
+	req.Header.Set("x-title", "App")
+}
+"#;
+    let got = scan("main.go", text, "llmgateway");
+    let headers: Vec<(usize, &str, &str)> = kinds(&got)
+        .into_iter()
+        .filter(|(_, k, _)| *k == "attribution-header")
+        .collect();
+    assert_eq!(
+        headers,
+        vec![
+            (8, "attribution-header", "http-referer"),
+            (8, "attribution-header", "X-TITLE"),
+            (12, "attribution-header", "x-title"),
+        ]
+    );
+}
+
+/// Swift names the header after its value: `setValue(value,
+/// forHTTPHeaderField: name)`. The app URL sent as HTTP-Referer is the
+/// header's value, not where the request goes, so the X-Title on the next
+/// line still belongs to the OpenRouter request.
+#[test]
+fn swift_header_name_after_its_value() {
+    let text = r#"import Foundation
+
+func send(_ key: String) {
+    var request = URLRequest(url: URL(string: "https://openrouter.ai/api/v1/chat/completions")!)
+    request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+    request.setValue("https://app.example", forHTTPHeaderField: "HTTP-Referer")
+    request.setValue("App", forHTTPHeaderField: "X-Title")
+}
+"#;
+    let got = scan("Client.swift", text, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (
+                4,
+                "base-url",
+                "https://openrouter.ai/api/v1/chat/completions"
+            ),
+            (6, "attribution-header", "HTTP-Referer"),
+            (7, "attribution-header", "X-Title"),
+        ]
+    );
+}

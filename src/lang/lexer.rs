@@ -186,6 +186,21 @@ pub struct Syntax {
     /// PHP heredocs and nowdocs: `<<<ID`, `<<<"ID"`, `<<<'ID'`, closed by
     /// `ID` as the first word of a line.
     pub heredocs: bool,
+    /// `name:` marks a key inside `[...]` too (Swift dictionary literals).
+    pub colon_keys_in_brackets: bool,
+    /// `name:` with the colon attached and a space after is a key at any
+    /// depth, even in a call without parentheses (Elixir keyword lists:
+    /// `config :app, api_key: ...`).
+    pub attached_colon_keys: bool,
+    /// A triple-quoted string that starts a statement is a docstring
+    /// (Python), read as a comment.
+    pub docstrings: bool,
+    /// What opens an interpolation inside `"`/`'` strings (`${` in Dart,
+    /// `\(` in Swift, `#{` in Elixir; empty: none). The string runs past
+    /// quotes nested in it (`"${m['k']}"`).
+    pub interpolation: &'static [u8],
+    /// Elixir sigils: `~s(...)`, `~S"..."`, `~r/.../i` are strings.
+    pub sigils: bool,
 }
 
 impl Syntax {
@@ -209,6 +224,11 @@ impl Syntax {
         dash_comments: false,
         long_brackets: false,
         heredocs: false,
+        colon_keys_in_brackets: false,
+        attached_colon_keys: false,
+        docstrings: false,
+        interpolation: b"",
+        sigils: false,
     };
 }
 
@@ -225,7 +245,7 @@ pub fn lex(text: &str, range: Range<usize>, syn: Syntax) -> Lexed {
     let mut lx = Lexed::new(text.len());
     lex_into(&mut lx, text, range, syn, 0);
     mark_keys(&mut lx, text, syn);
-    if syn.triple_quotes {
+    if syn.docstrings {
         docstrings_to_comments(&mut lx, text);
     }
     lx
@@ -541,9 +561,16 @@ fn string(
             return Step::after_string(stop);
         }
     }
+    if syn.sigils && ch == b'~' && c.at(1).is_ascii_alphabetic() {
+        return sigil(lx, text, start, end, syn, group);
+    }
     if syn.triple_quotes && (c.starts(b"\"\"\"") || c.starts(b"'''")) {
         let q = &b[start..start + 3];
-        let j = scan_quoted(b, start, end, q, b'\\', true);
+        let j = if syn.interpolation.is_empty() {
+            scan_quoted(b, start, end, q, b'\\', true)
+        } else {
+            scan_interpolated(b, start, end, q, true, syn.interpolation, 0)
+        };
         let inner_end = if j >= start + 6 && b[..j].ends_with(q) {
             j - 3
         } else {
@@ -584,7 +611,11 @@ fn string(
         b'\\'
     };
     let multiline = syn.shell || syn.powershell || ch == b'`';
-    let j = scan_quoted(b, start, end, &[ch], escapes, multiline);
+    let j = if syn.interpolation.is_empty() || escapes != b'\\' {
+        scan_quoted(b, start, end, &[ch], escapes, multiline)
+    } else {
+        scan_interpolated(b, start, end, &[ch], multiline, syn.interpolation, 0)
+    };
     let inner_end = if j > start + 1 && b[j - 1] == ch {
         j - 1
     } else {
@@ -592,6 +623,124 @@ fn string(
     };
     lx.push(Tok::Str, start..j, start + 1..inner_end, group, false);
     Step::after_string(j)
+}
+
+/// Interpolations nest no deeper than this; past it the string simply
+/// ends at its next quote (bad input must not exhaust the stack).
+const MAX_INTERPOLATION_DEPTH: u8 = 16;
+
+/// Like `scan_quoted` with `\\` escapes, but an interpolation (`opener`
+/// to its closing bracket) is skipped whole, strings nested in it too.
+fn scan_interpolated(
+    b: &[u8],
+    i: usize,
+    end: usize,
+    q: &[u8],
+    multiline: bool,
+    opener: &[u8],
+    depth: u8,
+) -> usize {
+    let mut j = i + q.len();
+    while j < end {
+        if depth < MAX_INTERPOLATION_DEPTH && b[j..end].starts_with(opener) {
+            j = skip_interpolation(b, j + opener.len(), end, opener, depth + 1);
+            continue;
+        }
+        if b[j] == b'\\' {
+            j += 2;
+            continue;
+        }
+        if b[j..end].starts_with(q) {
+            return j + q.len();
+        }
+        if !multiline && b[j] == b'\n' {
+            return j;
+        }
+        j += 1;
+    }
+    end
+}
+
+/// From just inside an interpolation's opening bracket to just past the
+/// bracket that closes it.
+fn skip_interpolation(b: &[u8], mut j: usize, end: usize, opener: &[u8], depth: u8) -> usize {
+    let mut open = 1usize;
+    while j < end {
+        match b[j] {
+            b'(' | b'{' | b'[' => open += 1,
+            b')' | b'}' | b']' => {
+                open -= 1;
+                if open == 0 {
+                    return j + 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                j = scan_interpolated(b, j, end, &[q], false, opener, depth);
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    end
+}
+
+/// An Elixir sigil at `start` (`~s(..)`, `~S"..."`, `~r/../i`, `~s"""` heredocs):
+/// one string token, its modifiers included.
+fn sigil(
+    lx: &mut Lexed,
+    text: &str,
+    start: usize,
+    end: usize,
+    syn: Syntax,
+    group: usize,
+) -> Option<Step> {
+    let b = text.as_bytes();
+    let mut d = start + 1;
+    while d < end && b[d].is_ascii_alphabetic() {
+        d += 1;
+    }
+    let c = Cursor { b, i: d, end };
+    let (body, close): (usize, &[u8]) = if c.starts(b"\"\"\"") || c.starts(b"'''") {
+        (d + 3, &b[d..d + 3])
+    } else {
+        let close: &[u8] = match c.at(0) {
+            b'(' => b")",
+            b'[' => b"]",
+            b'{' => b"}",
+            b'<' => b">",
+            b'/' => b"/",
+            b'|' => b"|",
+            b'"' => b"\"",
+            b'\'' => b"\'",
+            _ => return None,
+        };
+        (d + 1, close)
+    };
+    let j = if syn.interpolation.is_empty() {
+        scan_quoted(b, body - close.len(), end, close, b'\\', true)
+    } else {
+        scan_interpolated(
+            b,
+            body - close.len(),
+            end,
+            close,
+            true,
+            syn.interpolation,
+            0,
+        )
+    };
+    let inner_end = if j >= body + close.len() && b[..j].ends_with(close) {
+        j - close.len()
+    } else {
+        j
+    };
+    let mut stop = j;
+    while stop < end && b[stop].is_ascii_alphabetic() {
+        stop += 1;
+    }
+    lx.push(Tok::Str, start..stop, body..inner_end, group, false);
+    Step::after_string(stop)
 }
 
 /// `{`, `(` or `[` at `at.start`: a new group (open to `at.end` until
@@ -836,7 +985,7 @@ fn label_before(lx: &Lexed, text: &str, group: usize) -> Option<Range<usize>> {
                 if skipped < 2
                     && matches!(
                         &text[t.span.clone()],
-                        ":" | "=" | "!" | "=>" | "@" | "<" | ">"
+                        ":" | "=" | "!" | "=>" | "@" | "<" | ">" | "%"
                     ) =>
             {
                 skipped += 1;
@@ -865,7 +1014,19 @@ pub fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
         let p = &text[nt.span.clone()];
         // PHP arrays: `['key' => value]`.
         let arrow_in_list = gk == b'[' && p == "=>" && syn.arrow_keys;
-        if !matches!(gk, b'{' | b'(') && !arrow_in_list {
+        // `a ? b : c` is a conditional, whatever brackets it sits in.
+        let after_question = lx
+            .prev_sig(i)
+            .is_some_and(|q| &text[lx.tokens[q].span.clone()] == "?");
+        if syn.attached_colon_keys && p == ":" && !after_question {
+            let after = text.as_bytes().get(nt.span.end).copied().unwrap_or(b' ');
+            if nt.span.start == t.span.end && after.is_ascii_whitespace() {
+                lx.tokens[i].key = true;
+                continue;
+            }
+        }
+        let in_brackets = gk == b'[' && syn.colon_keys_in_brackets;
+        if !matches!(gk, b'{' | b'(') && !in_brackets && !arrow_in_list {
             continue;
         }
         let next2 = lx.next_sig(n).map(|m| &text[lx.tokens[m].span.clone()]);
@@ -881,7 +1042,8 @@ pub fn mark_keys(lx: &mut Lexed, text: &str, syn: Syntax) {
         let is_key = match p {
             // `Foo::bar` is a path (PHP, Rust, Ruby), not `key: value`.
             ":" if text.as_bytes().get(nt.span.end) == Some(&b':') => false,
-            ":" => gk == b'{' || syn.colon_keys_in_calls,
+            ":" if after_question => false,
+            ":" => gk == b'{' || in_brackets || syn.colon_keys_in_calls,
             "=>" => syn.arrow_keys,
             "=" if next2 == Some(">") => syn.arrow_keys,
             // `a == b` is a comparison, `a = b` a keyword argument or entry.
@@ -1035,6 +1197,12 @@ mod tests {
             "<<<X\r",
             "<<<'X'\n",
             "=",
+            "~s(",
+            "~s\"\"\"",
+            "~",
+            "\"#{\"",
+            "'${'",
+            "\"\\(",
         ] {
             for syn in [
                 crate::lang::python::SYNTAX,
@@ -1045,9 +1213,26 @@ mod tests {
                 crate::lang::go::SYNTAX,
                 crate::lang::php::SYNTAX,
                 crate::lang::lua::SYNTAX,
+                crate::lang::elixir::SYNTAX,
+                crate::lang::dart::SYNTAX,
+                crate::lang::swift::SYNTAX,
             ] {
                 let _ = lex(text, 0..text.len(), syn);
             }
         }
+    }
+
+    /// Interpolations nested without end (bad input) stop at a depth
+    /// limit instead of recursing until the stack runs out.
+    #[test]
+    fn deeply_nested_interpolation_is_bounded() {
+        let text = "\"${'".repeat(100_000);
+        let lx = lex(&text, 0..text.len(), crate::lang::dart::SYNTAX);
+        assert!(!lx.tokens.is_empty());
+        let ok = "x = \"a ${m[\"k\"]} b\"; y = 'c'";
+        assert_eq!(
+            strs(ok, crate::lang::dart::SYNTAX),
+            vec!["a ${m[\"k\"]} b", "c"]
+        );
     }
 }

@@ -13,7 +13,9 @@ pub mod config;
 pub mod grammar;
 pub mod lexer;
 
+pub mod dart;
 pub mod dockerfile;
+pub mod elixir;
 pub mod env;
 pub mod go;
 pub mod ini;
@@ -30,6 +32,7 @@ pub mod requirements;
 pub mod ruby;
 pub mod rust;
 pub mod shell;
+pub mod swift;
 pub mod text;
 pub mod toml;
 pub mod yaml;
@@ -51,6 +54,9 @@ pub enum FileKind {
     Ruby,
     Php,
     Lua,
+    Elixir,
+    Dart,
+    Swift,
     Shell,
     PowerShell,
     /// Windows cmd.exe batch files.
@@ -73,7 +79,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 21] = [
+    pub const ALL: [FileKind; 24] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
@@ -81,6 +87,9 @@ impl FileKind {
         FileKind::Ruby,
         FileKind::Php,
         FileKind::Lua,
+        FileKind::Elixir,
+        FileKind::Dart,
+        FileKind::Swift,
         FileKind::Shell,
         FileKind::PowerShell,
         FileKind::Batch,
@@ -105,6 +114,9 @@ impl FileKind {
             FileKind::Rust => &rust::LANGUAGE,
             FileKind::Go => &go::LANGUAGE,
             FileKind::Ruby => &ruby::LANGUAGE,
+            FileKind::Elixir => &elixir::LANGUAGE,
+            FileKind::Dart => &dart::LANGUAGE,
+            FileKind::Swift => &swift::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
             FileKind::Php => &php::LANGUAGE,

@@ -8,6 +8,7 @@ pub const SYNTAX: Syntax = Syntax {
     hash_comments: true,
     single_quote_strings: true,
     triple_quotes: true,
+    docstrings: true,
     equals_keys: true,
     ..Syntax::NONE
 };

@@ -166,6 +166,8 @@ const SETTERS: &[&str] = &[
     "setrequestheader",
     "setheader",
     "tryaddwithoutvalidation",
+    "setvalue",
+    "addvalue",
 ];
 
 fn edit(range: Range<usize>, text: &str) -> Edit {
@@ -426,7 +428,8 @@ impl Cx<'_> {
                 let close = self.lx.matching_close(open)?;
                 let (args, _) = self.lx.split(open + 1..close, b",");
                 let first = self.lx.trim(args[0].clone());
-                if !(first.start <= key.start && key.end <= first.end) || args.len() < 2 {
+                let holds = |r: &Range<usize>| r.start <= key.start && key.end <= r.end;
+                if !(holds(&first) || self.labelled_name(&args, &key)) || args.len() < 2 {
                     return None;
                 }
                 if let Some(e) = self.statement(dot, close) {
@@ -445,6 +448,20 @@ impl Cx<'_> {
             pos = open;
         }
         None
+    }
+
+    /// Swift `setValue(value, forHTTPHeaderField: "X-Title")`: the header's
+    /// name is the last, labelled argument.
+    fn labelled_name(&self, args: &[Range<usize>], key: &Range<usize>) -> bool {
+        let Some(last) = args.last().map(|a| self.lx.trim(a.clone())) else {
+            return false;
+        };
+        let arg = &self.lx.text[last.clone()];
+        args.len() == 2
+            && last.end == key.end
+            && arg
+                .split_once(':')
+                .is_some_and(|(label, _)| label.trim() == "forHTTPHeaderField")
     }
 
     /// `receiver.method(...)` filling its own line(s) as a statement.
@@ -582,11 +599,13 @@ impl Cx<'_> {
             key = open..close + 1;
             open = self.lx.enclosing_open(open)?;
         }
-        // PHP arrays are `[...]` or `array(...)`; Ruby hashes `{...}`.
+        // PHP arrays are `[...]` or `array(...)`; Ruby and Elixir maps
+        // `{...}`; Swift dictionaries `[key: value]`.
         let (opens, assigns): (&[u8], &[&str]) = match self.kind {
             FileKind::PowerShell | FileKind::Toml | FileKind::Lua => (b"{", &["="]),
             FileKind::Php => (b"[(", &["=>"]),
-            FileKind::Ruby => (b"{", &["=>", ":"]),
+            FileKind::Ruby | FileKind::Elixir => (b"{", &["=>", ":"]),
+            FileKind::Swift => (b"{[", &[":"]),
             _ => (b"{", &[":"]),
         };
         if !opens.contains(&b[open]) {
@@ -599,10 +618,33 @@ impl Cx<'_> {
             i += 1;
         }
         let rest = &self.lx.text[i..];
-        assigns
+        if assigns
             .iter()
             .any(|a| rest.starts_with(a) && !rest[a.len()..].starts_with(['=', '>']))
-            .then_some((open, idx))
+        {
+            return Some((open, idx));
+        }
+        self.pair(key, open)
+    }
+
+    /// Elixir headers are `{name, value}` tuples in a list: the tuple whose
+    /// first element is `key` is the list's item to remove.
+    fn pair(&self, key: Range<usize>, tuple: usize) -> Option<(usize, usize)> {
+        let b = self.b();
+        if self.kind != FileKind::Elixir || b[tuple] != b'{' {
+            return None;
+        }
+        let (_, elems) = self.items(tuple)?;
+        if elems.len() != 2 || elems[0] != key {
+            return None;
+        }
+        let list = self.lx.enclosing_open(tuple)?;
+        if b[list] != b'[' {
+            return None;
+        }
+        let (_, items) = self.items(list)?;
+        let idx = items.iter().position(|r| r.start == tuple)?;
+        Some((list, idx))
     }
 
     /// Edits removing `remove` (item indices) from the container at `open`.

@@ -25,6 +25,7 @@ impl FileCtx<'_, '_> {
                         .prev_sig(p)
                         .is_some_and(|q| is_header(&text[lx.tokens[q].inner.clone()]))
             })
+            || named_header_after(lx, text, i).is_some_and(is_header)
     }
 
     pub(crate) fn header(&mut self, lx: &Lexed, i: usize) {
@@ -88,4 +89,24 @@ impl FileCtx<'_, '_> {
             return;
         }
     }
+}
+
+/// The header name a value is set for when the name comes after it, as a
+/// labelled argument: Swift `setValue("https://..", forHTTPHeaderField: "HTTP-Referer")`.
+fn named_header_after<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
+    let comma = lx.next_sig(i)?;
+    let label = lx.next_sig(comma)?;
+    let (ct, lt) = (&lx.tokens[comma], &lx.tokens[label]);
+    let labelled = &text[ct.span.clone()] == ","
+        && lt.tok == Tok::Ident
+        && lt.key
+        && text[lt.span.clone()]
+            .to_ascii_lowercase()
+            .contains("header");
+    if !labelled {
+        return None;
+    }
+    let name = value_token(lx, text, label)?;
+    let nt = &lx.tokens[name];
+    (nt.tok == Tok::Str).then(|| &text[nt.inner.clone()])
 }

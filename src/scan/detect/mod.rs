@@ -763,11 +763,15 @@ fn attribution_arg(lx: &Lexed, text: &str, i: usize) -> bool {
         || lx.tokens[i].group != 0 && lx.label(text, lx.tokens[i].group).is_some_and(named)
 }
 
-/// The first value token after a key (skipping `:`/`=`).
-fn value_token(lx: &Lexed, i: usize) -> Option<usize> {
+/// The first value token after a key: past `:`, `=` or `=>`, and the
+/// sigil of a module attribute or instance variable (`@fallbacks`).
+fn value_token(lx: &Lexed, text: &str, i: usize) -> Option<usize> {
     let mut j = lx.next_sig(i)?;
-    if lx.tokens[j].tok == Tok::Punct {
-        j = lx.next_sig(j)?;
+    for skip in [":=", "=>", "@"] {
+        let t = &lx.tokens[j];
+        if t.tok == Tok::Punct && skip.contains(&text[t.span.clone()]) {
+            j = lx.next_sig(j)?;
+        }
     }
     Some(j)
 }
