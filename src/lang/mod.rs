@@ -16,6 +16,7 @@ pub mod dockerfile;
 pub mod env;
 pub mod go;
 pub mod ini;
+pub mod java;
 pub mod javascript;
 pub mod json;
 pub mod lockfile;
@@ -46,6 +47,7 @@ pub enum FileKind {
     Rust,
     Go,
     Ruby,
+    Java,
     Shell,
     PowerShell,
     /// .env files and the like: KEY=VALUE lines.
@@ -66,12 +68,13 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 18] = [
+    pub const ALL: [FileKind; 19] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
         FileKind::Go,
         FileKind::Ruby,
+        FileKind::Java,
         FileKind::Shell,
         FileKind::PowerShell,
         FileKind::Env,
@@ -95,6 +98,7 @@ impl FileKind {
             FileKind::Rust => &rust::LANGUAGE,
             FileKind::Go => &go::LANGUAGE,
             FileKind::Ruby => &ruby::LANGUAGE,
+            FileKind::Java => &java::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
             FileKind::Env => &env::LANGUAGE,

@@ -43,6 +43,8 @@ pub struct Detector<'r> {
     secret: Regex,
     env_name: Regex,
     env_candidate: Regex,
+    /// An OpenRouter settings path (`openrouter.api-key`, `OpenRouter:ApiKey`).
+    config_path: Regex,
     slug: Regex,
     known_slugs: HashSet<String>,
     known_slug_re: Option<Regex>,
@@ -146,6 +148,10 @@ impl<'r> Detector<'r> {
         let env_word = src.env_word.as_deref().unwrap_or("open_?router");
         let env_candidate = Regex::new(&format!(r"[A-Za-z0-9_]*(?i:{env_word})[A-Za-z0-9_]*"))
             .expect("validated env word");
+        let config_path = Regex::new(&format!(
+            r"(?i)({env_word}|open-router)(\.|:|__)([a-z][a-z0-9-]*(?:_[a-z0-9-]+)*)"
+        ))
+        .expect("validated env word");
         let slug = Regex::new(
             r"^(?:openrouter/)?~?[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9._-]*(?::[a-z0-9-]+)?(?:@preset/[a-z0-9-]+)?$",
         )
@@ -191,6 +197,7 @@ impl<'r> Detector<'r> {
             secret,
             env_name,
             env_candidate,
+            config_path,
             slug,
             known_slugs,
             known_slug_re,
@@ -405,6 +412,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if limited {
                 continue;
             }
+            self.config_paths(lx, i);
             self.header(lx, i);
             if matches!(t.tok, Tok::Str | Tok::Word) && !t.key {
                 if self.det.direct.is_some() {
@@ -622,6 +630,12 @@ pub fn value_key<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
     let pt = &lx.tokens[p];
     if pt.key {
         return Some(text[pt.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
+    }
+    // A pair key (`Map.of("model", v)`, Kotlin `"model" to v`).
+    if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], "," | "to") {
+        let k = &lx.tokens[lx.prev_sig(p)?];
+        return (k.key && k.tok == Tok::Str)
+            .then(|| text[k.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
     }
     if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], ":" | "=") {
         let k = lx.prev_sig(p)?;
