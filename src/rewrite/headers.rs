@@ -144,8 +144,17 @@ fn in_region(
 /// Names of arguments/properties that only carry headers: when they become
 /// empty, the whole argument goes.
 const HEADER_ARGS: &[&str] = &["headers", "defaultheaders", "extraheaders"];
-/// Builder methods that return the builder: a call can be cut out of a chain.
-const BUILDER: &[&str] = &["header", "set_header", "insert_header", "append_header"];
+/// Builder methods that return the builder: a call can be cut out of a chain
+/// (`defaultHeader`: Spring WebClient/RestClient builders; `addHeader`:
+/// OkHttp's Request.Builder).
+const BUILDER: &[&str] = &[
+    "header",
+    "set_header",
+    "insert_header",
+    "append_header",
+    "defaultheader",
+    "addheader",
+];
 /// Methods that set a header as a statement of their own.
 const SETTERS: &[&str] = &[
     "set",

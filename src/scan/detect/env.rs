@@ -245,8 +245,13 @@ impl FileCtx<'_, '_> {
                 || !sb[word.start() - 1].is_ascii_alphanumeric()
                     && !(sb[word.start() - 1] == b'-'
                         || sb[word.start() - 1] == b'_' && !s[..word.start()].ends_with("__"));
+            // A deeper path is another setting; after a `.` path a `:` is
+            // Spring's default value (`${openrouter.api-key:}`).
             let rest = &s[leaf.end()..];
-            if !before_ok || rest.starts_with('.') || rest.starts_with("__") {
+            let deeper = rest.starts_with('.')
+                || rest.starts_with("__")
+                || rest.starts_with(':') && sep.as_str() != ".";
+            if !before_ok || deeper {
                 continue;
             }
             let Some(name) = self.key_setting(leaf.as_str()) else {
