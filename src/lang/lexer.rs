@@ -187,6 +187,9 @@ pub struct Syntax {
     /// `provider = new { .. }`, `"provider" to mapOf(..)`) labels the
     /// constructed group with the key, as `provider: {..}` does in JS.
     pub constructed_values: bool,
+    /// C# strings: `@"..."` verbatim, `$"..{expr}.."` interpolated, and
+    /// `"""..."""` raw strings (with `$$` prefixes: `{{expr}}` holes).
+    pub csharp_strings: bool,
 }
 
 impl Syntax {
@@ -210,6 +213,7 @@ impl Syntax {
         dollar_templates: false,
         pair_keys: false,
         constructed_values: false,
+        csharp_strings: false,
     };
 }
 
@@ -449,6 +453,11 @@ fn string(
             return Step::keep_word_start(stop);
         }
     }
+    if syn.csharp_strings && matches!(ch, b'@' | b'$' | b'"') {
+        if let Some(stop) = csharp_string(lx, text, start..end, syn, group) {
+            return Step::after_string(stop);
+        }
+    }
     if syn.dollar_templates && ch == b'"' {
         let close: &[u8] = if c.starts(b"\"\"\"") {
             b"\"\"\""
@@ -643,6 +652,72 @@ fn lex_template(
     let stop = j.min(end);
     lx.push(Tok::Str, span_start(piece)..stop, piece..stop, group, false);
     stop
+}
+
+/// A C# string with a prefix or raw quotes at `at.start` (a plain `"..."`
+/// is left to the common rules): `@"..."` (`""` is a quote, `\` is
+/// text), `$"..{expr}.."` (`{{` is a brace; holes are code), `$@"..."`,
+/// and raw `"""..."""` whose holes open with as many braces as the
+/// string has `$`s. Returns where it ends, or None if none starts here.
+fn csharp_string(
+    lx: &mut Lexed,
+    text: &str,
+    at: Range<usize>,
+    syn: Syntax,
+    group: usize,
+) -> Option<usize> {
+    let (start, end) = (at.start, at.end);
+    let b = text.as_bytes();
+    let mut q = start;
+    let (mut dollars, mut verbatim) = (0, false);
+    while q < end && matches!(b[q], b'$' | b'@') {
+        dollars += usize::from(b[q] == b'$');
+        verbatim |= b[q] == b'@';
+        q += 1;
+    }
+    let quotes = b[q..end].iter().take_while(|&&c| c == b'"').count();
+    let raw = quotes >= 3;
+    if quotes == 0 || (q == start && !raw) {
+        return None;
+    }
+    let close_len = if raw { quotes } else { 1 };
+    let close = &b[q..q + close_len];
+    let body = q + close_len;
+    let braces = if raw { dollars.max(1) } else { 1 };
+    let (mut j, mut piece) = (body, body);
+    let span_start = |piece: usize| if piece == body { start } else { piece };
+    while j < end {
+        let c = b[j];
+        if !raw && !verbatim && c == b'\\' {
+            j += 2;
+        } else if !raw && !verbatim && c == b'\n' {
+            break;
+        } else if verbatim && !raw && b[j..end].starts_with(b"\"\"") {
+            j += 2;
+        } else if c == b'"' && b[j..end].starts_with(close) {
+            let stop = j + close_len;
+            lx.push(Tok::Str, span_start(piece)..stop, piece..j, group, false);
+            return Some(stop);
+        } else if c == b'{' && dollars > 0 {
+            let run = b[j..end].iter().take_while(|&&c| c == b'{').count();
+            if run < braces || (!raw && run >= 2) {
+                // Literal braces: `{{` in `$"..."`, fewer than the `$`s in raw.
+                j += if raw { run } else { 2 };
+                continue;
+            }
+            let open = j + run - braces;
+            lx.push(Tok::Str, span_start(piece)..open, piece..open, group, false);
+            let k = hole_end(b, open + braces - 1, end);
+            lex_into(lx, text, open + braces..k.min(end), syn, group);
+            j = (k + braces).min(end);
+            piece = j;
+        } else {
+            j += 1;
+        }
+    }
+    let stop = j.min(end);
+    lx.push(Tok::Str, span_start(piece)..stop, piece..stop, group, false);
+    Some(stop)
 }
 
 /// The `}` matching the `{` at `open` in a template hole, skipping the

@@ -12,6 +12,7 @@ pub mod config;
 pub mod grammar;
 pub mod lexer;
 
+pub mod csharp;
 pub mod dockerfile;
 pub mod env;
 pub mod go;
@@ -19,6 +20,7 @@ pub mod ini;
 pub mod java;
 pub mod javascript;
 pub mod json;
+pub mod kotlin;
 pub mod lockfile;
 pub mod markdown;
 pub mod notebook;
@@ -48,6 +50,8 @@ pub enum FileKind {
     Go,
     Ruby,
     Java,
+    Kotlin,
+    CSharp,
     Shell,
     PowerShell,
     /// .env files and the like: KEY=VALUE lines.
@@ -68,13 +72,15 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 19] = [
+    pub const ALL: [FileKind; 21] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
         FileKind::Go,
         FileKind::Ruby,
         FileKind::Java,
+        FileKind::Kotlin,
+        FileKind::CSharp,
         FileKind::Shell,
         FileKind::PowerShell,
         FileKind::Env,
@@ -99,6 +105,8 @@ impl FileKind {
             FileKind::Go => &go::LANGUAGE,
             FileKind::Ruby => &ruby::LANGUAGE,
             FileKind::Java => &java::LANGUAGE,
+            FileKind::Kotlin => &kotlin::LANGUAGE,
+            FileKind::CSharp => &csharp::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
             FileKind::Env => &env::LANGUAGE,
