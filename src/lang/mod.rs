@@ -450,6 +450,11 @@ mod tests {
         assert_eq!(k("go.mod"), FileKind::Text);
         assert_eq!(k("Pipfile"), FileKind::Toml);
         assert_eq!(k("notes.txt"), FileKind::Text);
+        assert_eq!(k("src/main/java/A.java"), FileKind::Java);
+        assert_eq!(k("build.gradle.kts"), FileKind::Kotlin);
+        assert_eq!(k("Program.cs"), FileKind::CSharp);
+        assert_eq!(k("tools/smoke.csx"), FileKind::CSharp);
+        assert_eq!(k("application.properties"), FileKind::Ini);
     }
 
     #[test]
