@@ -98,6 +98,15 @@ mod tests {
             .find(|t| &text[t.span.clone()] == "order")
             .unwrap();
         assert_eq!(lx.label(text, order.group), Some("provider"));
+        // A call that builds nothing keeps its callee as the label.
+        let text = "fun f() {\n    val c = client.chat(x)\n}\n";
+        let lx = tokens(text);
+        let x = lx
+            .tokens
+            .iter()
+            .find(|t| &text[t.span.clone()] == "x")
+            .unwrap();
+        assert_eq!(lx.label(text, x.group), Some("chat"));
     }
 
     #[test]

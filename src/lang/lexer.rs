@@ -903,9 +903,32 @@ fn mark_pair_keys(lx: &mut Lexed, text: &str) {
     }
 }
 
+/// Functions that build a map or list from their arguments.
+const COLLECTION_BUILDERS: &[&str] = &[
+    "of",
+    "ofentries",
+    "entry",
+    "aslist",
+    "mapof",
+    "mutablemapof",
+    "hashmapof",
+    "linkedmapof",
+    "listof",
+    "mutablelistof",
+    "arrayof",
+    "setof",
+    "buildmap",
+    "buildlist",
+    "buildjsonobject",
+    "buildjsonarray",
+];
+
 /// Label the group a key's constructed value opens with the key (see
-/// [`Syntax::constructed_values`]): past the key's separator, a callee or
-/// type (`Map.of`, `new`, `new Dictionary<string, object>`) and its opener.
+/// [`Syntax::constructed_values`]): past the key's separator, `new` and a
+/// type (`new { .. }`, `new Dictionary<string, object> { .. }`), a type's
+/// constructor (`Provider(..)`) or a collection builder (`Map.of(..)`,
+/// `listOf(..)`), and its opener. Other calls keep their callee as label
+/// (`client.chat(..)` says more than the variable it is assigned to).
 fn label_constructed_values(lx: &mut Lexed, text: &str) {
     for i in 0..lx.tokens.len() {
         if !lx.tokens[i].key {
@@ -917,22 +940,29 @@ fn label_constructed_values(lx: &mut Lexed, text: &str) {
             continue;
         }
         let mut j = lx.next_sig(sep);
-        let mut seen_callee = false;
-        let mut angle = 0;
+        let (mut callee, mut saw_new, mut angle) = ("", false, 0);
         for _ in 0..16 {
             let Some(k) = j else { break };
             let t = &lx.tokens[k];
             let s = &text[t.span.clone()];
             match (t.tok, s) {
-                (Tok::Ident, _) => seen_callee = true,
+                (Tok::Ident, _) => {
+                    saw_new |= s == "new";
+                    callee = s;
+                }
                 (Tok::Punct, "<") => angle += 1,
                 (Tok::Punct, ">") => angle -= 1,
                 (Tok::Punct, "." | "?" | "[" | "]") => {}
                 (Tok::Punct, ",") if angle > 0 => {}
-                (Tok::Punct, "(" | "{") if seen_callee && angle == 0 => {
+                (Tok::Punct, "(" | "{") if !callee.is_empty() && angle == 0 => {
+                    let constructed = saw_new
+                        || callee.starts_with(|c: char| c.is_ascii_uppercase())
+                        || COLLECTION_BUILDERS.contains(&callee.to_ascii_lowercase().as_str());
                     let (open, key) = (t.span.start, lx.tokens[i].span.clone());
-                    if let Some(grp) = lx.groups.iter_mut().find(|g| g.span.start == open) {
-                        grp.label = Some(key);
+                    if let Some(g) = lx.groups.iter_mut().find(|g| g.span.start == open) {
+                        if constructed {
+                            g.label = Some(key);
+                        }
                     }
                     break;
                 }
