@@ -241,10 +241,11 @@ impl FileCtx<'_, '_> {
             let path_char = |b: u8| b.is_ascii_alphanumeric() || b"_.:-".contains(&b);
             let sb = s.as_bytes();
             // `openrouter` is a whole segment, and the leaf is the path's last.
-            let before_ok = word.start() == 0
-                || !sb[word.start() - 1].is_ascii_alphanumeric()
-                    && !(sb[word.start() - 1] == b'-'
-                        || sb[word.start() - 1] == b'_' && !s[..word.start()].ends_with("__"));
+            let before_ok = match word.start().checked_sub(1).map(|p| sb[p]) {
+                None => true,
+                Some(b'_') => s[..word.start()].ends_with("__"),
+                Some(b) => !b.is_ascii_alphanumeric() && b != b'-',
+            };
             // A deeper path is another setting; after a `.` path a `:` is
             // Spring's default value (`${openrouter.api-key:}`).
             let rest = &s[leaf.end()..];
