@@ -104,6 +104,10 @@ fn parses(path: &str, bytes: &[u8], scratch: &Path) -> Option<Result<(), String>
         ),
         "toml" => Some(text().parse::<toml::Table>().map(drop).map_err(|e| e.to_string())),
         "rs" => Some(syn::parse_file(&text()).map(drop).map_err(|e| e.to_string())),
+        // No compiler without the project's dependencies: the tree-sitter grammar.
+        "java" => Some(llmgw_migrate::lang::java::check(path, &text()).map_err(|e| e.to_string())),
+        "kt" | "kts" => Some(llmgw_migrate::lang::kotlin::check(path, &text()).map_err(|e| e.to_string())),
+        "cs" | "csx" => Some(llmgw_migrate::lang::csharp::check(path, &text()).map_err(|e| e.to_string())),
         _ => None,
     }
 }

@@ -756,3 +756,54 @@ func send(_ key: String) {
         ]
     );
 }
+
+#[test]
+fn config_key_paths_naming_openrouter_are_manual_key_findings() {
+    // Spring placeholders and .NET configuration paths name the setting
+    // deployments provide; other providers' paths and other OpenRouter
+    // settings (a model) are not key findings.
+    let java = r#"class C {
+  @Value("${openrouter.api-key}") String key;
+  @Value("${openrouter.base-url:https://example.com}") String base;
+  @Value("${openrouter.model}") String model;
+  @Value("${spring.ai.openai.api-key}") String openai;
+  @Value("${myopenrouter.api-key}") String other;
+  String u = "https://openrouter.ai/api/v1";
+}
+"#;
+    let got = scan("src/C.java", java, "llmgateway");
+    let keys: Vec<_> = got
+        .iter()
+        .filter(|f| f.1 == "api-key-env")
+        .map(|f| (f.0, f.2.as_str(), f.3.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            (2, "openrouter.api-key", "manual"),
+            (3, "openrouter.base-url", "manual")
+        ]
+    );
+    let cs = r#"var key = config["OpenRouter:ApiKey"];
+var env = Environment.GetEnvironmentVariable("OpenRouter__ApiKey");
+var oa = config["OpenAI:ApiKey"];
+var name = config["OpenRouter:ApiKey:Name"];
+"#;
+    let got = scan("a.py", cs, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        vec![
+            (1, "api-key-env", "OpenRouter:ApiKey"),
+            (2, "api-key-env", "OpenRouter__ApiKey"),
+        ]
+    );
+    let yaml = "openrouter:\n  api-key: ${OPENROUTER_API_KEY}\n  model: openai/gpt-4o\nopenai:\n  api-key: sk\n";
+    let got = scan("application.yml", yaml, "llmgateway");
+    let keys: Vec<_> = got.iter().filter(|f| f.1 == "api-key-env").collect();
+    assert_eq!(keys.len(), 2, "{got:?}");
+    assert_eq!((keys[0].0, keys[0].2.as_str()), (2, "api-key"));
+    assert!(keys[0].3 == "manual" && keys[1].3 == "auto");
+    let json = r#"{"OpenRouter": {"ApiKey": "", "Model": "x"}, "OpenAI": {"ApiKey": ""}}"#;
+    let got = scan("appsettings.json", json, "llmgateway");
+    assert_eq!(kinds(&got), vec![(1, "api-key-env", "ApiKey")]);
+}

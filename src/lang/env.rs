@@ -35,7 +35,8 @@ pub fn env_ini(text: &str) -> Lexed {
         if content.is_empty() {
             continue;
         }
-        if content.starts_with('#') || content.starts_with(';') {
+        // `!` starts a comment line in Java .properties files.
+        if content.starts_with('#') || content.starts_with(';') || content.starts_with('!') {
             lx.push(Tok::Comment, s..le, s..le, group, false);
             continue;
         }

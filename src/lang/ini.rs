@@ -32,6 +32,7 @@ fn ini_line(line: &str) -> bool {
     let t = line.trim();
     // Continuation lines of a multi-line value are indented.
     line.starts_with([' ', '\t'])
+        || t.starts_with('!')
         || (t.starts_with('[') && t.ends_with(']'))
         || t.contains('=')
         || t.contains(':')

@@ -201,6 +201,19 @@ pub struct Syntax {
     pub interpolation: &'static [u8],
     /// Elixir sigils: `~s(...)`, `~S"..."`, `~r/.../i` are strings.
     pub sigils: bool,
+    /// Double-quoted strings hold `${expr}` code (Kotlin string templates).
+    pub dollar_templates: bool,
+    /// Maps built by calls, not literals: the first string of each pair in
+    /// `Map.of("k", v, ...)`, `Map.entry("k", v)`, `.put("k", v)`, and
+    /// Kotlin's `"k" to v`, is a key (Java, Kotlin).
+    pub pair_keys: bool,
+    /// A key whose value is constructed (`"provider", Map.of(..)`,
+    /// `provider = new { .. }`, `"provider" to mapOf(..)`) labels the
+    /// constructed group with the key, as `provider: {..}` does in JS.
+    pub constructed_values: bool,
+    /// C# strings: `@"..."` verbatim, `$"..{expr}.."` interpolated, and
+    /// `"""..."""` raw strings (with `$$` prefixes: `{{expr}}` holes).
+    pub csharp_strings: bool,
 }
 
 impl Syntax {
@@ -229,6 +242,10 @@ impl Syntax {
         docstrings: false,
         interpolation: b"",
         sigils: false,
+        dollar_templates: false,
+        pair_keys: false,
+        constructed_values: false,
+        csharp_strings: false,
     };
 }
 
@@ -244,7 +261,13 @@ fn is_ident_char(c: u8) -> bool {
 pub fn lex(text: &str, range: Range<usize>, syn: Syntax) -> Lexed {
     let mut lx = Lexed::new(text.len());
     lex_into(&mut lx, text, range, syn, 0);
+    if syn.pair_keys {
+        mark_pair_keys(&mut lx, text);
+    }
     mark_keys(&mut lx, text, syn);
+    if syn.constructed_values {
+        label_constructed_values(&mut lx, text);
+    }
     if syn.docstrings {
         docstrings_to_comments(&mut lx, text);
     }
@@ -564,6 +587,19 @@ fn string(
     if syn.sigils && ch == b'~' && c.at(1).is_ascii_alphabetic() {
         return sigil(lx, text, start, end, syn, group);
     }
+    if syn.csharp_strings && matches!(ch, b'@' | b'$' | b'"') {
+        if let Some(stop) = csharp_string(lx, text, start..end, syn, group) {
+            return Step::after_string(stop);
+        }
+    }
+    if syn.dollar_templates && ch == b'"' {
+        let close: &[u8] = if c.starts(b"\"\"\"") {
+            b"\"\"\""
+        } else {
+            b"\""
+        };
+        return Step::after_string(lex_template(lx, text, start..end, syn, group, close));
+    }
     if syn.triple_quotes && (c.starts(b"\"\"\"") || c.starts(b"'''")) {
         let q = &b[start..start + 3];
         let j = if syn.interpolation.is_empty() {
@@ -597,7 +633,7 @@ fn string(
         }
     }
     if ch == b'`' && syn.template_interpolation {
-        return Step::after_string(lex_template(lx, text, start, end, syn, group));
+        return Step::after_string(lex_template(lx, text, start..end, syn, group, b"`"));
     }
     let escapes = if syn.powershell {
         if ch == b'"' {
@@ -847,57 +883,42 @@ fn utf8_len(b: u8) -> usize {
     }
 }
 
-/// JS template literal: string pieces become Str tokens, `${...}` is lexed as code.
+/// A template literal (JS backticks, Kotlin strings): string pieces become
+/// Str tokens, `${...}` is lexed as code. `close` is its quote (`` ` ``,
+/// `"`, `"""`); a one-character `"` string ends at the line's end.
 fn lex_template(
     lx: &mut Lexed,
     text: &str,
-    start: usize,
-    end: usize,
+    at: Range<usize>,
     syn: Syntax,
     group: usize,
+    close: &[u8],
 ) -> usize {
+    let (start, end) = (at.start, at.end);
     let b = text.as_bytes();
-    let mut j = start + 1;
+    let single_line = close == b"\"";
+    let body = start + close.len();
+    let mut j = body;
     let mut piece = j;
+    let span_start = |piece: usize| if piece == body { start } else { piece };
     while j < end {
         match b[j] {
             b'\\' => j += 2,
-            b'`' => {
+            b'\n' if single_line => break,
+            _ if b[j..end].starts_with(close) => {
                 lx.push(
                     Tok::Str,
-                    if piece == start + 1 { start } else { piece }..j + 1,
+                    span_start(piece)..j + close.len(),
                     piece..j,
                     group,
                     false,
                 );
-                return j + 1;
+                return j + close.len();
             }
             b'$' if j + 1 < end && b[j + 1] == b'{' => {
                 // `${` and its `}` stay code, so brackets balance.
-                lx.push(
-                    Tok::Str,
-                    if piece == start + 1 { start } else { piece }..j,
-                    piece..j,
-                    group,
-                    false,
-                );
-                // Find the matching `}` counting nested braces (strings inside
-                // are rare enough in templates to ignore).
-                let mut depth = 0;
-                let mut k = j + 1;
-                while k < end {
-                    match b[k] {
-                        b'{' => depth += 1,
-                        b'}' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    k += 1;
-                }
+                lx.push(Tok::Str, span_start(piece)..j, piece..j, group, false);
+                let k = hole_end(b, j + 1, end);
                 lex_into(lx, text, j + 2..k.min(end), syn, group);
                 j = (k + 1).min(end);
                 piece = j;
@@ -905,7 +926,96 @@ fn lex_template(
             _ => j += 1,
         }
     }
-    lx.push(Tok::Str, piece..end, piece..end, group, false);
+    let stop = j.min(end);
+    lx.push(Tok::Str, span_start(piece)..stop, piece..stop, group, false);
+    stop
+}
+
+/// A C# string with a prefix or raw quotes at `at.start` (a plain `"..."`
+/// is left to the common rules): `@"..."` (`""` is a quote, `\` is
+/// text), `$"..{expr}.."` (`{{` is a brace; holes are code), `$@"..."`,
+/// and raw `"""..."""` whose holes open with as many braces as the
+/// string has `$`s. Returns where it ends, or None if none starts here.
+fn csharp_string(
+    lx: &mut Lexed,
+    text: &str,
+    at: Range<usize>,
+    syn: Syntax,
+    group: usize,
+) -> Option<usize> {
+    let (start, end) = (at.start, at.end);
+    let b = text.as_bytes();
+    let mut q = start;
+    let (mut dollars, mut verbatim) = (0, false);
+    while q < end && matches!(b[q], b'$' | b'@') {
+        dollars += usize::from(b[q] == b'$');
+        verbatim |= b[q] == b'@';
+        q += 1;
+    }
+    let quotes = b[q..end].iter().take_while(|&&c| c == b'"').count();
+    let raw = quotes >= 3;
+    if quotes == 0 || (q == start && !raw) {
+        return None;
+    }
+    let close_len = if raw { quotes } else { 1 };
+    let close = &b[q..q + close_len];
+    let body = q + close_len;
+    let braces = if raw { dollars.max(1) } else { 1 };
+    let (mut j, mut piece) = (body, body);
+    let span_start = |piece: usize| if piece == body { start } else { piece };
+    while j < end {
+        let c = b[j];
+        if !raw && !verbatim && c == b'\\' {
+            j += 2;
+        } else if !raw && !verbatim && c == b'\n' {
+            break;
+        } else if verbatim && !raw && b[j..end].starts_with(b"\"\"") {
+            j += 2;
+        } else if c == b'"' && b[j..end].starts_with(close) {
+            let stop = j + close_len;
+            lx.push(Tok::Str, span_start(piece)..stop, piece..j, group, false);
+            return Some(stop);
+        } else if c == b'{' && dollars > 0 {
+            let run = b[j..end].iter().take_while(|&&c| c == b'{').count();
+            if run < braces || (!raw && run >= 2) {
+                // Literal braces: `{{` in `$"..."`, fewer than the `$`s in raw.
+                j += if raw { run } else { 2 };
+                continue;
+            }
+            let open = j + run - braces;
+            lx.push(Tok::Str, span_start(piece)..open, piece..open, group, false);
+            let k = hole_end(b, open + braces - 1, end);
+            lex_into(lx, text, open + braces..k.min(end), syn, group);
+            j = (k + braces).min(end);
+            piece = j;
+        } else {
+            j += 1;
+        }
+    }
+    let stop = j.min(end);
+    lx.push(Tok::Str, span_start(piece)..stop, piece..stop, group, false);
+    Some(stop)
+}
+
+/// The `}` matching the `{` at `open` in a template hole, skipping the
+/// strings inside it (`"${System.getenv("KEY")}"`); `end` if none.
+fn hole_end(b: &[u8], open: usize, end: usize) -> usize {
+    let mut depth = 0;
+    let mut k = open;
+    while k < end {
+        match b[k] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return k;
+                }
+            }
+            q @ (b'"' | b'\'') => k = scan_quoted(b, k, end, &[q], b'\\', false) - 1,
+            _ => {}
+        }
+        k += 1;
+    }
     end
 }
 
@@ -995,6 +1105,149 @@ fn label_before(lx: &Lexed, text: &str, group: usize) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// Calls that build a map from `key, value` pairs, and which of their
+/// arguments are keys: every even one (`Map.of`), or the first of two.
+fn pair_call(lx: &Lexed, text: &str, g: usize) -> Option<bool> {
+    let grp = &lx.groups[g];
+    let label = grp.label.clone()?;
+    let name = text[label.clone()].to_ascii_lowercase();
+    let li = lx.tokens.iter().position(|t| t.span == label)?;
+    let receiver = lx.prev_sig(li).and_then(|d| {
+        let dot = &lx.tokens[d];
+        (dot.tok == Tok::Punct && &text[dot.span.clone()] == ".")
+            .then(|| lx.prev_sig(d))
+            .flatten()
+            .map(|r| &text[lx.tokens[r].span.clone()])
+    });
+    let map_type = receiver.is_some_and(|r| r.ends_with("Map"));
+    match name.as_str() {
+        "of" if map_type => Some(true),
+        "entry" if map_type => Some(false),
+        "put" | "putifabsent" => Some(false),
+        _ => None,
+    }
+}
+
+/// Keys of maps built by calls (see [`Syntax::pair_keys`]): a string that
+/// is a whole argument in a key position, and a string before Kotlin's
+/// infix `to` (which becomes punctuation, like `:`).
+fn mark_pair_keys(lx: &mut Lexed, text: &str) {
+    for i in 0..lx.tokens.len() {
+        let t = &lx.tokens[i];
+        if t.tok != Tok::Ident || &text[t.span.clone()] != "to" {
+            continue;
+        }
+        let prev = lx.prev_sig(i).filter(|&p| lx.tokens[p].tok == Tok::Str);
+        if let (Some(p), Some(_)) = (prev, lx.next_sig(i)) {
+            lx.tokens[i].tok = Tok::Punct;
+            lx.tokens[p].key = true;
+        }
+    }
+    for g in 1..lx.groups.len() {
+        if lx.groups[g].kind != b'(' {
+            continue;
+        }
+        let Some(every_pair) = pair_call(lx, text, g) else {
+            continue;
+        };
+        let mut args: Vec<Vec<usize>> = vec![Vec::new()];
+        for (i, t) in lx.tokens.iter().enumerate() {
+            if t.group != g || t.tok == Tok::Comment {
+                continue;
+            }
+            if t.tok == Tok::Punct && &text[t.span.clone()] == "," {
+                args.push(Vec::new());
+            } else if let Some(a) = args.last_mut() {
+                a.push(i);
+            }
+        }
+        if !every_pair && args.len() != 2 {
+            continue;
+        }
+        for arg in args
+            .iter()
+            .step_by(2)
+            .take(if every_pair { usize::MAX } else { 1 })
+        {
+            if let [k] = arg[..] {
+                if lx.tokens[k].tok == Tok::Str {
+                    lx.tokens[k].key = true;
+                }
+            }
+        }
+    }
+}
+
+/// Functions that build a map or list from their arguments.
+const COLLECTION_BUILDERS: &[&str] = &[
+    "of",
+    "ofentries",
+    "entry",
+    "aslist",
+    "mapof",
+    "mutablemapof",
+    "hashmapof",
+    "linkedmapof",
+    "listof",
+    "mutablelistof",
+    "arrayof",
+    "setof",
+    "buildmap",
+    "buildlist",
+    "buildjsonobject",
+    "buildjsonarray",
+];
+
+/// Label the group a key's constructed value opens with the key (see
+/// [`Syntax::constructed_values`]): past the key's separator, `new` and a
+/// type (`new { .. }`, `new Dictionary<string, object> { .. }`), a type's
+/// constructor (`Provider(..)`) or a collection builder (`Map.of(..)`,
+/// `listOf(..)`), and its opener. Other calls keep their callee as label
+/// (`client.chat(..)` says more than the variable it is assigned to).
+fn label_constructed_values(lx: &mut Lexed, text: &str) {
+    for i in 0..lx.tokens.len() {
+        if !lx.tokens[i].key {
+            continue;
+        }
+        let Some(sep) = lx.next_sig(i) else { continue };
+        let st = &lx.tokens[sep];
+        if st.tok != Tok::Punct || !matches!(&text[st.span.clone()], ":" | "=" | "," | "to") {
+            continue;
+        }
+        let mut j = lx.next_sig(sep);
+        let (mut callee, mut saw_new, mut angle) = ("", false, 0);
+        for _ in 0..16 {
+            let Some(k) = j else { break };
+            let t = &lx.tokens[k];
+            let s = &text[t.span.clone()];
+            match (t.tok, s) {
+                (Tok::Ident, _) => {
+                    saw_new |= s == "new";
+                    callee = s;
+                }
+                (Tok::Punct, "<") => angle += 1,
+                (Tok::Punct, ">") => angle -= 1,
+                (Tok::Punct, "." | "?" | "[" | "]") => {}
+                (Tok::Punct, ",") if angle > 0 => {}
+                (Tok::Punct, "(" | "{") if !callee.is_empty() && angle == 0 => {
+                    let constructed = saw_new
+                        || callee.starts_with(|c: char| c.is_ascii_uppercase())
+                        || COLLECTION_BUILDERS.contains(&callee.to_ascii_lowercase().as_str());
+                    let (open, key) = (t.span.start, lx.tokens[i].span.clone());
+                    if let Some(g) = lx.groups.iter_mut().find(|g| g.span.start == open) {
+                        if constructed {
+                            g.label = Some(key);
+                        }
+                    }
+                    break;
+                }
+                _ => break,
+            }
+            j = lx.next_sig(k);
+        }
+    }
 }
 
 /// Mark the tokens followed by `:` (or `=`, where the syntax says so)
@@ -1203,8 +1456,20 @@ mod tests {
             "\"#{\"",
             "'${'",
             "\"\\(",
+            "$\"{",
+            "$$\"\"\"{{",
+            "@\"",
+            "$@\"\\",
+            "\"${x(\"",
+            "\"\"\"${",
+            "Map.of(\"a\",",
+            "\"k\" to",
+            "put(",
         ] {
             for syn in [
+                crate::lang::java::SYNTAX,
+                crate::lang::kotlin::SYNTAX,
+                crate::lang::csharp::SYNTAX,
                 crate::lang::python::SYNTAX,
                 crate::lang::javascript::SYNTAX,
                 crate::lang::rust::SYNTAX,

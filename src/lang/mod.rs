@@ -13,14 +13,17 @@ pub mod config;
 pub mod grammar;
 pub mod lexer;
 
+pub mod csharp;
 pub mod dart;
 pub mod dockerfile;
 pub mod elixir;
 pub mod env;
 pub mod go;
 pub mod ini;
+pub mod java;
 pub mod javascript;
 pub mod json;
+pub mod kotlin;
 pub mod lockfile;
 pub mod lua;
 pub mod markdown;
@@ -57,6 +60,9 @@ pub enum FileKind {
     Elixir,
     Dart,
     Swift,
+    Java,
+    Kotlin,
+    CSharp,
     Shell,
     PowerShell,
     /// Windows cmd.exe batch files.
@@ -79,7 +85,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 24] = [
+    pub const ALL: [FileKind; 27] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
@@ -90,6 +96,9 @@ impl FileKind {
         FileKind::Elixir,
         FileKind::Dart,
         FileKind::Swift,
+        FileKind::Java,
+        FileKind::Kotlin,
+        FileKind::CSharp,
         FileKind::Shell,
         FileKind::PowerShell,
         FileKind::Batch,
@@ -117,6 +126,9 @@ impl FileKind {
             FileKind::Elixir => &elixir::LANGUAGE,
             FileKind::Dart => &dart::LANGUAGE,
             FileKind::Swift => &swift::LANGUAGE,
+            FileKind::Java => &java::LANGUAGE,
+            FileKind::Kotlin => &kotlin::LANGUAGE,
+            FileKind::CSharp => &csharp::LANGUAGE,
             FileKind::Shell => &shell::LANGUAGE,
             FileKind::PowerShell => &powershell::LANGUAGE,
             FileKind::Php => &php::LANGUAGE,
@@ -471,6 +483,11 @@ mod tests {
         assert_eq!(k("lua/plugins/avante.lua"), FileKind::Lua);
         assert_eq!(k("scripts/setup.CMD"), FileKind::Batch);
         assert_eq!(k("build.bat"), FileKind::Batch);
+        assert_eq!(k("src/main/java/A.java"), FileKind::Java);
+        assert_eq!(k("build.gradle.kts"), FileKind::Kotlin);
+        assert_eq!(k("Program.cs"), FileKind::CSharp);
+        assert_eq!(k("tools/smoke.csx"), FileKind::CSharp);
+        assert_eq!(k("application.properties"), FileKind::Ini);
     }
 
     #[test]

@@ -147,7 +147,9 @@ const HEADER_ARGS: &[&str] = &["headers", "defaultheaders", "extraheaders"];
 /// Builder methods whose one argument is a header map: cut out of a chain
 /// when the map empties.
 const HEADER_CALLS: &[&str] = &["withheaders"];
-/// Builder methods that return the builder: a call can be cut out of a chain.
+/// Builder methods that return the builder: a call can be cut out of a chain
+/// (`defaultHeader`: Spring WebClient/RestClient builders; `addHeader`:
+/// OkHttp's Request.Builder; `withHeader`: PHP PSR-7 and openai-php).
 const BUILDER: &[&str] = &[
     "header",
     "set_header",
@@ -155,7 +157,12 @@ const BUILDER: &[&str] = &[
     "append_header",
     "withheader",
     "withhttpheader",
+    "defaultheader",
+    "addheader",
 ];
+/// Calls with no receiver that set a header (Ktor request blocks:
+/// `header(K, V)`, and `append(K, V)` inside `headers { }`).
+const BARE: &[&str] = &["header", "append"];
 /// Methods that set a header as a statement of their own.
 const SETTERS: &[&str] = &[
     "set",
@@ -418,6 +425,9 @@ impl Cx<'_> {
             let name = self.lx.text[is..open].to_ascii_lowercase();
             let builder = BUILDER.contains(&name.as_str());
             let setter = SETTERS.contains(&name.as_str());
+            if BARE.contains(&name.as_str()) && starts_line(b, is) {
+                return self.bare_call(key, open);
+            }
             // `.method(` or PHP's `->method(`: `dot` is where the accessor starts.
             let dot = match is.checked_sub(1).map(|d| b[d]) {
                 Some(b'.') => Some(is - 1),
@@ -462,6 +472,23 @@ impl Cx<'_> {
             && arg
                 .split_once(':')
                 .is_some_and(|(label, _)| label.trim() == "forHTTPHeaderField")
+    }
+
+    /// `header(K, V)` with no receiver, alone on its line(s): a statement in
+    /// a request-building block (Ktor's `headers { append(K, V) }`).
+    fn bare_call(&self, key: Range<usize>, open: usize) -> Option<Vec<Edit>> {
+        let b = self.b();
+        let close = self.lx.matching_close(open)?;
+        let (args, _) = self.lx.split(open + 1..close, b",");
+        let first = self.lx.trim(args[0].clone());
+        if !(first.start <= key.start && key.end <= first.end) || args.len() != 2 {
+            return None;
+        }
+        let nl = trailing_to_eol(self.lx, close + 1, b";")?;
+        Some(vec![edit(
+            self.with_comment_above(line_start(b, open))..nl,
+            "",
+        )])
     }
 
     /// `receiver.method(...)` filling its own line(s) as a statement.
@@ -1025,6 +1052,24 @@ mod tests {
         let src = "let r = c.post(u).header(\"X-Title\", \"x\").send();\n";
         let out = run(FileKind::Rust, src, &["X-Title"]).unwrap();
         assert_eq!(out, "let r = c.post(u).send();\n");
+    }
+
+    #[test]
+    fn kotlin_bare_header_calls() {
+        let src = "client.post(url) {\n    // App attribution for OpenRouter\n    header(\"HTTP-Referer\", site)\n    headers { append(\"X-Title\", \"App\") }\n    setBody(b)\n}\n";
+        let out = run(FileKind::Kotlin, src, &["HTTP-Referer"]).unwrap();
+        assert_eq!(
+            out,
+            "client.post(url) {\n    headers { append(\"X-Title\", \"App\") }\n    setBody(b)\n}\n"
+        );
+        // Not alone on its line: a person decides.
+        assert!(run(FileKind::Kotlin, src, &["X-Title"]).is_err());
+        assert!(run(
+            FileKind::Kotlin,
+            "val h = header(\"X-Title\", t)\n",
+            &["X-Title"]
+        )
+        .is_err());
     }
 
     #[test]

@@ -215,3 +215,182 @@ impl FileCtx<'_, '_> {
         }
     }
 }
+
+impl FileCtx<'_, '_> {
+    /// Settings paths that name OpenRouter's key or base URL: Spring's
+    /// `@Value("${openrouter.api-key}")` and `openrouter.api-key=` in
+    /// .properties, .NET's `configuration["OpenRouter:ApiKey"]` and
+    /// `OpenRouter__ApiKey`, and nested config keys (`openrouter:` /
+    /// `api-key:` in YAML, `"OpenRouter": {"ApiKey": ..}` in appsettings.json).
+    /// Deployments set them (profiles, secret stores, environment variables
+    /// derived from the path), so each is a manual item.
+    pub(crate) fn config_paths(&mut self, lx: &Lexed, i: usize) {
+        if self.det.direct.is_some() {
+            return;
+        }
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        if !matches!(t.tok, Tok::Str | Tok::Word) && !t.key {
+            return;
+        }
+        let mut hits: Vec<(Range<usize>, String, String, &str)> = Vec::new();
+        let s = &text[t.inner.clone()];
+        for c in self.det.config_path.captures_iter(s) {
+            let (Some(word), Some(sep), Some(leaf)) = (c.get(1), c.get(2), c.get(3)) else {
+                continue;
+            };
+            let path_char = |b: u8| b.is_ascii_alphanumeric() || b"_.:-".contains(&b);
+            let sb = s.as_bytes();
+            // `openrouter` is a whole segment, and the leaf is the path's last.
+            let before_ok = match word.start().checked_sub(1).map(|p| sb[p]) {
+                None => true,
+                Some(b'_') => s[..word.start()].ends_with("__"),
+                Some(b) => !b.is_ascii_alphanumeric() && b != b'-',
+            };
+            // A deeper path is another setting; after a `.` path a `:` is
+            // Spring's default value (`${openrouter.api-key:}`).
+            let rest = &s[leaf.end()..];
+            let deeper = rest.starts_with('.')
+                || rest.starts_with("__")
+                || rest.starts_with(':') && sep.as_str() != ".";
+            if !before_ok || deeper {
+                continue;
+            }
+            let Some(name) = self.key_setting(leaf.as_str()) else {
+                continue;
+            };
+            let mut start = word.start();
+            while start > 0 && path_char(sb[start - 1]) {
+                start -= 1;
+            }
+            let r = t.inner.start + start..t.inner.start + leaf.end();
+            let new = format!(
+                "{}{}{}{}",
+                &s[start..word.start()],
+                self.target_segment(word.as_str()),
+                sep.as_str(),
+                leaf.as_str()
+            );
+            hits.push((r, s[start..leaf.end()].to_owned(), new, name));
+        }
+        if hits.is_empty() && t.key && self.kind.has_config_keys() {
+            hits.extend(self.nested_setting(lx, i));
+        }
+        for (r, path, new, what) in hits {
+            let matched = text[r.clone()].to_owned();
+            let why = format!(
+                "config key {path} names the {} {what}: deployments set it outside the repository (profiles, secret stores, environment variables derived from it); rename it there and here together (e.g. {new}), or keep it",
+                self.det.src.name
+            );
+            let rule = format!("{}:api-key-env:config-key", self.det.src.id);
+            let f = self.finding(
+                Kind::ApiKeyEnv,
+                r,
+                matched,
+                Some(new),
+                Fix::Manual,
+                why,
+                rule,
+            );
+            self.anchors.push((f.span.start, Anchor::Marker));
+            self.push(f, false);
+        }
+    }
+
+    /// A key inside a section named after OpenRouter (`OpenRouter` /
+    /// `ApiKey`): the range of the key, its path, the renamed path, what
+    /// it holds.
+    fn nested_setting(
+        &self,
+        lx: &Lexed,
+        i: usize,
+    ) -> Option<(Range<usize>, String, String, &'static str)> {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let section = lx.label(text, t.group)?;
+        let probe = format!("{section}.x");
+        let whole = self
+            .det
+            .config_path
+            .captures(&probe)
+            .and_then(|c| c.get(1))
+            .is_some_and(|w| w.start() == 0 && w.len() == section.len());
+        let leaf = text[t.inner.clone()].trim_matches(|c| c == '"' || c == '\'');
+        if !whole || self.det.env_candidate.is_match(leaf) {
+            return None;
+        }
+        let what = self.key_setting(leaf)?;
+        // .NET reads appsettings.json by `Section:Key` paths.
+        let sep = if self.kind == crate::lang::FileKind::Json {
+            ":"
+        } else {
+            "."
+        };
+        let new = format!("{}{sep}{leaf}", self.target_segment(section));
+        Some((t.inner.clone(), format!("{section}{sep}{leaf}"), new, what))
+    }
+
+    /// Whether `leaf` under an OpenRouter section is its key or base URL
+    /// (`api-key`, `ApiKey`, `base_url`): what the variable of the same
+    /// words would be.
+    fn key_setting(&self, leaf: &str) -> Option<&'static str> {
+        let mut words = String::new();
+        let mut prev_lower = false;
+        for c in leaf.chars() {
+            if c.is_ascii_uppercase() && prev_lower {
+                words.push('_');
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            words.push(if c == '-' {
+                '_'
+            } else {
+                c.to_ascii_uppercase()
+            });
+        }
+        let name = format!("OPENROUTER_{words}");
+        if !self.is_env_name(&name) {
+            return None;
+        }
+        let base = ["BASE", "URL", "ENDPOINT", "HOST"]
+            .iter()
+            .any(|w| words.ends_with(w));
+        Some(if base { "base URL" } else { "API key" })
+    }
+
+    /// The target's name as a path segment written the way `like` is
+    /// (`openrouter` -> `llmgateway`, `OpenRouter` -> `LlmGateway`,
+    /// `open-router` -> `llm-gateway`), from its key variable's words.
+    fn target_segment(&self, like: &str) -> String {
+        let key = &self.det.target.key_env;
+        let stem = key
+            .strip_suffix("_API_KEY")
+            .or_else(|| key.strip_suffix("_KEY"))
+            .unwrap_or(key);
+        let sep = if like.contains('-') {
+            "-"
+        } else if like.contains('_') {
+            "_"
+        } else {
+            ""
+        };
+        let pascal = like.starts_with(|c: char| c.is_ascii_uppercase())
+            && like.bytes().any(|b| b.is_ascii_lowercase());
+        let upper = !like.bytes().any(|b| b.is_ascii_lowercase());
+        stem.split('_')
+            .map(|w| {
+                let w = w.to_ascii_lowercase();
+                if upper {
+                    w.to_ascii_uppercase()
+                } else if pascal {
+                    let mut c = w.chars();
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
+                } else {
+                    w
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+}

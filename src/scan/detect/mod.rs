@@ -44,6 +44,8 @@ pub struct Detector<'r> {
     secret: Regex,
     env_name: Regex,
     env_candidate: Regex,
+    /// An OpenRouter settings path (`openrouter.api-key`, `OpenRouter:ApiKey`).
+    config_path: Regex,
     slug: Regex,
     known_slugs: HashSet<String>,
     known_slug_re: Option<Regex>,
@@ -149,6 +151,10 @@ impl<'r> Detector<'r> {
         let env_word = src.env_word.as_deref().unwrap_or("open_?router");
         let env_candidate = Regex::new(&format!(r"[A-Za-z0-9_]*(?i:{env_word})[A-Za-z0-9_]*"))
             .expect("validated env word");
+        let config_path = Regex::new(&format!(
+            r"(?i)({env_word}|open-router)(\.|:|__)([a-z][a-z0-9-]*(?:_[a-z0-9-]+)*)"
+        ))
+        .expect("validated env word");
         let slug = Regex::new(
             r"^(?:openrouter/)?~?[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9._-]*(?::[a-z0-9-]+)?(?:@preset/[a-z0-9-]+)?$",
         )
@@ -207,6 +213,7 @@ impl<'r> Detector<'r> {
             secret,
             env_name,
             env_candidate,
+            config_path,
             slug,
             known_slugs,
             known_slug_re,
@@ -438,6 +445,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             if limited {
                 continue;
             }
+            self.config_paths(lx, i);
             self.header(lx, i);
             if matches!(t.tok, Tok::Str | Tok::Word) && !t.key {
                 if self.det.direct.is_some() {
@@ -710,6 +718,12 @@ pub fn value_key<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str> {
     if pt.key {
         return Some(text[pt.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
     }
+    // A pair key (`Map.of("model", v)`, Kotlin `"model" to v`).
+    if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], "," | "to") {
+        let k = &lx.tokens[lx.prev_sig(p)?];
+        return (k.key && k.tok == Tok::Str)
+            .then(|| text[k.inner.clone()].trim_matches(|c| c == '"' || c == '\''));
+    }
     if pt.tok == Tok::Punct && matches!(&text[pt.span.clone()], ":" | "=" | "=>") {
         let k = lx.prev_sig(p)?;
         let kt = &lx.tokens[k];
@@ -763,13 +777,17 @@ fn attribution_arg(lx: &Lexed, text: &str, i: usize) -> bool {
         || lx.tokens[i].group != 0 && lx.label(text, lx.tokens[i].group).is_some_and(named)
 }
 
-/// The first value token after a key: past `:`, `=` or `=>`, and the
-/// sigil of a module attribute or instance variable (`@fallbacks`).
+/// The first value token after a key: past its separator (`:`, `=`, `=>`,
+/// or a pair's `,` in `Map.of("k", v)`), the `>` of an `=>` lexed in two,
+/// and the sigil of a module attribute or instance variable (`@fallbacks`).
 fn value_token(lx: &Lexed, text: &str, i: usize) -> Option<usize> {
     let mut j = lx.next_sig(i)?;
-    for skip in [":=", "=>", "@"] {
+    if lx.tokens[j].tok == Tok::Punct {
+        j = lx.next_sig(j)?;
+    }
+    for skip in [">", "@"] {
         let t = &lx.tokens[j];
-        if t.tok == Tok::Punct && skip.contains(&text[t.span.clone()]) {
+        if t.tok == Tok::Punct && &text[t.span.clone()] == skip {
             j = lx.next_sig(j)?;
         }
     }

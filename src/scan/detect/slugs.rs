@@ -152,6 +152,18 @@ impl FileCtx<'_, '_> {
         if value_key(lx, text, i).is_some_and(modelish) {
             return true;
         }
+        // The default of a model setting: `getenv("OPENROUTER_MODEL", "a/b")`,
+        // `getOrDefault("MODEL", "a/b")`.
+        let default_of = lx
+            .prev_sig(i)
+            .filter(|&p| &text[lx.tokens[p].span.clone()] == ",")
+            .and_then(|p| lx.prev_sig(p))
+            .map(|n| &lx.tokens[n])
+            .filter(|n| n.tok == Tok::Str && !n.key);
+        if default_of.is_some_and(|n| text[n.inner.clone()].to_ascii_lowercase().contains("model"))
+        {
+            return true;
+        }
         let t = &lx.tokens[i];
         lx.ancestors(t.group).take(2).any(|g| {
             lx.label(text, g).is_some_and(|l| {
