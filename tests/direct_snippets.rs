@@ -207,3 +207,53 @@ def b():
         .collect();
     assert_eq!(models, vec![(11, "gpt-4o")]);
 }
+
+/// Embeddings clients (LangChain `OpenAIEmbeddings`, LlamaIndex
+/// `OpenAIEmbedding`) and general clients that create embeddings move only
+/// to a target that serves /embeddings; elsewhere they stay with OpenAI (a
+/// manual item saying so) instead of being pointed at a gateway that would
+/// answer 404.
+#[test]
+fn embeddings_clients_move_only_to_targets_that_serve_embeddings() {
+    let text = r#"import os
+from langchain_openai import OpenAIEmbeddings
+from openai import OpenAI
+
+emb = OpenAIEmbeddings(model="text-embedding-3-small")
+client = OpenAI()
+vec = client.embeddings.create(model="text-embedding-3-large", input=["hi"])
+chat = OpenAI()
+"#;
+    let rules = Rules::embedded().unwrap();
+    let src = rules.source("openai").unwrap();
+    let source = SourceText::decode(text.as_bytes().to_vec());
+    let clients = |target: &str| -> Vec<(usize, Fix)> {
+        let t = rules.target(target).unwrap();
+        scan_source_from(&rules, src, t, "app.py", &source, true)
+            .into_iter()
+            .filter(|f| f.kind == Kind::BaseUrl)
+            .map(|f| (f.line, f.fix))
+            .collect()
+    };
+    // LLM Gateway has no /embeddings route: both embedding clients stay;
+    // the chat-only client moves.
+    assert_eq!(
+        clients("llmgateway"),
+        vec![(5, Fix::Manual), (6, Fix::Manual), (8, Fix::Auto)]
+    );
+    // Phaseo serves /embeddings: every client moves.
+    assert_eq!(
+        clients("phaseo"),
+        vec![(5, Fix::Auto), (6, Fix::Auto), (8, Fix::Auto)]
+    );
+    let (f, _) = scan("openai", "app.py", text);
+    let ids: Vec<&str> = f
+        .iter()
+        .filter(|f| f.kind == Kind::ModelSlug)
+        .map(|f| f.matched.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec!["text-embedding-3-small", "text-embedding-3-large"]
+    );
+}

@@ -145,6 +145,11 @@ pub struct ClientCtor {
     pub key_args: Vec<String>,
     /// Which surface of the target the client needs.
     pub protocol: Protocol,
+    /// The one API path the client calls (`/embeddings` for an embeddings
+    /// client): on a target whose table maps no such endpoint, the client
+    /// stays with the provider (a manual item), not pointed at the target.
+    #[serde(default)]
+    pub endpoint: Option<String>,
     /// Argument to insert, per language; `{base}` and `{key_env}` are filled in.
     pub insert: ArgTemplates,
     /// Key argument to insert when none is passed (the client would read

@@ -174,6 +174,19 @@ fn client_finding(
         })
         .or_else(|| c.suggest.as_deref().map(|s| tg.fill(s)))
         .unwrap_or_else(|| default_suggestion(Ecosystem::Pypi, tg));
+    // A client of one endpoint the target does not serve (embeddings on a
+    // gateway without /embeddings) must keep calling the provider.
+    let serves = |p: &str| tg.endpoints.iter().any(|e| e.path == p && e.to.is_some());
+    // A general client bound to a name that creates embeddings with it
+    // (`client = OpenAI()`, then `client.embeddings.create(...)`) needs that
+    // endpoint as well.
+    let embeds = bound_name(text, lx, &name_span)
+        .is_some_and(|v| text.contains(&format!("{v}.embeddings.")));
+    let unserved = c
+        .endpoint
+        .as_deref()
+        .or(embeds.then_some("/embeddings"))
+        .filter(|p| !serves(p));
     let call = Call {
         c,
         lang,
@@ -183,6 +196,15 @@ fn client_finding(
         suggestion,
     };
     let f = match (ok, template, container) {
+        _ if unserved.is_some() => {
+            let why = format!(
+                "{} serves no {} endpoint, so this client stays with {}; keep its key variable where it runs (rewrite --keep-old-env)",
+                tg.name,
+                unserved.unwrap_or_default(),
+                src.name
+            );
+            call.manual(cx, &why)
+        }
         (false, _, _) => {
             let why = format!("{} does not serve the {} protocol", tg.name, src.name);
             call.manual(cx, &why)
@@ -449,4 +471,22 @@ pub fn module_clients(cx: &mut FileCtx, lx: &Lexed) {
         );
         cx.push(f, false);
     }
+}
+
+/// The name a constructor call at `name_span` is assigned to (`client` in
+/// `client = OpenAI()` or `const client = new OpenAI()`).
+fn bound_name<'t>(text: &'t str, lx: &Lexed, name_span: &Range<usize>) -> Option<&'t str> {
+    let at = lx
+        .tokens
+        .binary_search_by_key(&name_span.start, |t| t.span.start)
+        .ok()?;
+    let tok = |k: usize| &text[lx.tokens[k].span.clone()];
+    let mut p = lx.prev_sig(at)?;
+    if tok(p) == "new" {
+        p = lx.prev_sig(p)?;
+    }
+    let eq = Some(p).filter(|&p| tok(p) == "=")?;
+    lx.prev_sig(eq)
+        .filter(|&v| lx.tokens[v].tok == crate::lang::lexer::Tok::Ident)
+        .map(tok)
 }
