@@ -12,7 +12,8 @@
 # >= 500 MB and >= 50,000 files, or $BENCH_COPIES) and the first half of
 # those copies are hard-linked into a second tree (small corpus, for the
 # linearity check). OpenRouter occurrences are appended to $BENCH_PLANT
-# files chosen with a fixed seed.
+# files chosen with a fixed seed. A third tree, full of matches, copies
+# fixtures/ $BENCH_DENSE (40) times.
 #
 # Needs: rg, jq, /usr/bin/time (GNU time). Figures go to stdout and to
 # target/bench-corpus/results/.
@@ -28,6 +29,9 @@ OUT=$ROOT/target/bench-corpus
 RES=$OUT/results
 LARGE=$OUT/large
 SMALL=$OUT/small
+# A tree full of matches: the fixture repositories, copied $BENCH_DENSE times.
+DENSE=$OUT/dense
+DENSE_COPIES=${BENCH_DENSE:-40}
 
 for tool in rg jq /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install -y ripgrep jq time)" >&2; exit 2; }
@@ -91,6 +95,15 @@ if [[ ! -f $OUT/stamp || $(cat "$OUT/stamp") != "$stamp" ]]; then
   echo "$stamp" >"$OUT/stamp"
 fi
 
+dstamp="fixtures=$(find "$ROOT/fixtures" -type f -printf '%P %s\n' | LC_ALL=C sort | md5sum | cut -c1-12) copies=$DENSE_COPIES"
+if [[ ! -f $OUT/dense.stamp || $(cat "$OUT/dense.stamp") != "$dstamp" ]]; then
+  rm -rf "$DENSE" && mkdir -p "$DENSE"
+  for i in $(seq -w 1 "$DENSE_COPIES"); do
+    cp -r "$ROOT/fixtures" "$DENSE/$i"
+  done
+  echo "$dstamp" >"$OUT/dense.stamp"
+fi
+
 size_of() { find "$1" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d %d\n", n, s}'; }
 
 # Same walk rules as scan: hidden files walked, .gitignore honoured outside
@@ -132,8 +145,11 @@ measure() { # name dir
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
 read -r lf lb < <(size_of "$LARGE")
 read -r sf sb < <(size_of "$SMALL")
+read -r df db < <(size_of "$DENSE")
 measure large "$LARGE"
 measure small "$SMALL"
+measure dense "$DENSE"
+dense_findings=$(jq '.findings | length' "$RES/dense.scan.out")
 scan_rss=$(awk -v k="${RSS[large.scan]}" 'BEGIN {printf "%.1f", k/1024}')
 rg_rss=$(awk -v k="${RSS[large.rg]}" 'BEGIN {printf "%.1f", k/1024}')
 
@@ -150,7 +166,10 @@ awk -v load="$load_before -> $load_after" -v machine="$machine" -v lf="$lf" -v l
     -v ss="${MED[small.scan]}" -v sr="${MED[small.rg]}" \
     -v srss="$scan_rss" -v rrss="$rg_rss" -v runs="$RUNS" \
     -v lsc="${CPU[large.scan]}" -v lrc="${CPU[large.rg]}" -v ssc="${CPU[small.scan]}" -v src="${CPU[small.rg]}" \
-    -v planted="$planted" -v found="$found_files" -v findings="$findings" -v rgf="$rg_files" 'BEGIN {
+    -v planted="$planted" -v found="$found_files" -v findings="$findings" -v rgf="$rg_files" \
+    -v df="$df" -v db="$db" -v ds="${MED[dense.scan]}" -v dr="${MED[dense.rg]}" \
+    -v dsc="${CPU[dense.scan]}" -v drc="${CPU[dense.rg]}" -v dfind="$dense_findings" \
+    -v drss="${RSS[dense.scan]}" 'BEGIN {
   printf "machine: %s; load average (1/5/15 min) before -> after: %s\n", machine, load
   printf "large corpus: %d files, %.1f MB; small corpus: %d files, %.1f MB\n", lf, lb/1e6, sf, sb/1e6
   printf "median of %d interleaved runs (warm cache), wall and CPU (user+sys):\n", runs
@@ -159,4 +178,5 @@ awk -v load="$load_before -> $load_after" -v machine="$machine" -v lf="$lf" -v l
   printf "  linearity (size ratio %.2f): scan wall %.2f, CPU %.2f | rg wall %.2f, CPU %.2f\n", lb/sb, ls/ss, lsc/ssc, lr/sr, lrc/src
   printf "peak RSS on large: scan %s MB, rg %s MB\n", srss, rrss
   printf "planted files: %d, files with findings: %d, findings: %d, files rg matches: %d\n", planted, found, findings, rgf
+  printf "dense (fixtures x copies): %d files, %.1f MB: scan %.2f s wall, %.2f s CPU | rg %.2f s wall, %.2f s CPU | ratio wall %.2fx, CPU %.2fx; %d findings; scan peak RSS %.1f MB\n", df, db/1e6, ds, dsc, dr, drc, ds/dr, dsc/drc, dfind, drss/1024
 }' | tee "$RES/summary.txt"

@@ -12,8 +12,14 @@ use aho_corasick::{AhoCorasick, MatchKind};
 /// Bytes lowercased and searched at a time: small enough to stay in cache.
 const CHUNK: usize = 64 * 1024;
 
+/// Teddy, aho-corasick's SIMD search, takes at most 64 patterns; with more
+/// it falls back to a byte-at-a-time automaton about twice as slow as ripgrep
+/// on a large tree. Literals are therefore searched in groups of this size.
+const TEDDY_LIMIT: usize = 64;
+
 pub struct Prefilter {
-    ac: AhoCorasick,
+    /// One searcher per group of at most `TEDDY_LIMIT` literals.
+    acs: Vec<AhoCorasick>,
     /// Longest literal minus one: chunks overlap by this much so a literal
     /// across a chunk boundary is still seen.
     overlap: usize,
@@ -21,20 +27,35 @@ pub struct Prefilter {
 
 impl Prefilter {
     pub fn new(literals: &[String]) -> Prefilter {
-        let lits: Vec<Vec<u8>> = literals
+        let mut lits: Vec<Vec<u8>> = literals
             .iter()
             .map(|l| l.as_bytes().to_ascii_lowercase())
             .filter(|l| !l.is_empty())
             .collect();
-        let overlap = lits.iter().map(Vec::len).max().unwrap_or(1) - 1;
-        Prefilter {
-            // Only leftmost match kinds get the packed (SIMD) prefilter.
-            ac: AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&lits)
-                .expect("literal patterns"),
-            overlap,
-        }
+        lits.sort();
+        lits.dedup();
+        // A literal that contains another (`@openrouter/sdk`, `openrouter`)
+        // can never be the only one present: it adds nothing to the test.
+        let contains = |hay: &[u8], needle: &[u8]| {
+            hay.len() > needle.len() && hay.windows(needle.len()).any(|w| w == needle)
+        };
+        let kept: Vec<Vec<u8>> = lits
+            .iter()
+            .filter(|l| !lits.iter().any(|o| contains(l, o)))
+            .cloned()
+            .collect();
+        let overlap = kept.iter().map(Vec::len).max().unwrap_or(1) - 1;
+        let acs = kept
+            .chunks(TEDDY_LIMIT)
+            .map(|group| {
+                // Only leftmost match kinds get the packed (SIMD) prefilter.
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(group)
+                    .expect("literal patterns")
+            })
+            .collect();
+        Prefilter { acs, overlap }
     }
 
     /// Whether `bytes` contains any literal, ignoring ASCII case.
@@ -50,7 +71,7 @@ impl Prefilter {
                 buf.clear();
                 buf.extend_from_slice(&bytes[start..end]);
                 buf.make_ascii_lowercase();
-                if self.ac.is_match(buf.as_slice()) {
+                if self.acs.iter().any(|ac| ac.is_match(buf.as_slice())) {
                     return true;
                 }
                 if end == bytes.len() {
@@ -65,6 +86,25 @@ impl Prefilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn more_literals_than_one_simd_searcher_takes() {
+        // 150 distinct literals, plus ones that contain another.
+        let mut lits: Vec<String> = (0..150).map(|i| format!("author{i:03}/")).collect();
+        lits.push("@openrouter/sdk".into());
+        lits.push("openrouter".into());
+        let p = Prefilter::new(&lits);
+        assert_eq!(p.acs.len(), 3, "151 kept literals in groups of 64");
+        for l in [
+            "author000/",
+            "AUTHOR149/",
+            "x @OpenRouter/sdk",
+            "openrouter",
+        ] {
+            assert!(p.is_match(l.as_bytes()), "{l}");
+        }
+        assert!(!p.is_match(b"author150/ author/"));
+    }
 
     #[test]
     fn matches_any_case_and_across_chunk_boundaries() {

@@ -235,6 +235,17 @@ impl FileCtx<'_, '_> {
         }
         let mut hits: Vec<(Range<usize>, String, String, &str)> = Vec::new();
         let s = &text[t.inner.clone()];
+        // Every path names OpenRouter (`openrouter`, `open_router`, `open-router`):
+        // a cheap look first, the regex only where it can match.
+        let router = |s: &str| {
+            s.as_bytes()
+                .windows(6)
+                .any(|w| w.eq_ignore_ascii_case(b"router"))
+        };
+        let section = || lx.label(text, t.group).is_some_and(router);
+        if !router(s) && !(t.key && section()) {
+            return;
+        }
         for c in self.det.config_path.captures_iter(s) {
             let (Some(word), Some(sep), Some(leaf)) = (c.get(1), c.get(2), c.get(3)) else {
                 continue;

@@ -40,6 +40,11 @@ pub struct Detector<'r> {
     pub direct: Option<super::direct::Direct>,
     /// Hides every known key shape in what findings quote.
     pub redactor: Redactor,
+    /// Words a comment or a Markdown paragraph must hold for the prose
+    /// detector to read it (the source's hosts and variable names): most
+    /// comments hold none, and reading them all cost more than the rest of
+    /// the scan.
+    prose_words: aho_corasick::AhoCorasick,
     url: Regex,
     secret: Regex,
     env_name: Regex,
@@ -209,6 +214,7 @@ impl<'r> Detector<'r> {
             target,
             direct: super::direct::Direct::new(src),
             redactor: Redactor::for_rules(rules),
+            prose_words: prose_words(src),
             url,
             secret,
             env_name,
@@ -639,6 +645,24 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         }
         None
     }
+}
+
+fn prose_words(src: &SourceTable) -> aho_corasick::AhoCorasick {
+    let mut words: Vec<String> = src
+        .hosts
+        .iter()
+        .chain(&src.key_env)
+        .chain(&src.base_url_env)
+        .cloned()
+        .collect();
+    if src.protocol.is_none() {
+        // OpenRouter's variables in any spelling (`MY_OPENROUTER_KEY`).
+        words.extend(["openrouter".to_owned(), "open_router".to_owned()]);
+    }
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(words)
+        .expect("literal patterns")
 }
 
 fn target_markers(target: &TargetTable) -> Vec<String> {

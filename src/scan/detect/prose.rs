@@ -35,7 +35,7 @@ impl FileCtx<'_, '_> {
     /// Findings in a stretch of prose (a comment's text, Markdown outside
     /// code blocks).
     pub(crate) fn prose(&mut self, r: Range<usize>) {
-        if historical(self.path) {
+        if historical(self.path) || !self.det.prose_words.is_match(&self.source.text[r.clone()]) {
             return;
         }
         self.prose_urls(r.clone());
