@@ -42,14 +42,14 @@ fn lexed(text: &str) -> Lexed {
     lex(text, 0..text.len(), SYNTAX)
 }
 
-/// Rust through proc-macro2/syn: exact string literals (raw strings
-/// included) and groups; `None` when the file does not parse, so the caller
-/// falls back to the lexer.
+/// Rust through proc-macro2: exact string literals (raw strings included)
+/// and groups; `None` when the file does not tokenize, so the caller falls
+/// back to the lexer.
 fn syn_tokens(text: &str) -> Option<Lexed> {
-    // Lex once; syn parses those tokens (a shebang line makes it fail,
-    // and the lexer fallback reads such a script just as well).
+    // proc-macro2's tokenizer is exact about strings and groups; parsing
+    // the tokens as a whole file as well doubled the cost of every Rust file
+    // read (the re-parse check after a rewrite still parses with syn).
     let ts = proc_macro2::TokenStream::from_str(text).ok()?;
-    syn::parse2::<syn::File>(ts.clone()).ok()?;
     let mut lx = Lexed::with_len(text.len());
     walk(&mut lx, text, ts, 0);
     // Spans are kept per thread until invalidated; free them per file.
