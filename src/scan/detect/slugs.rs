@@ -124,10 +124,10 @@ impl FileCtx<'_, '_> {
         }
         let mut out = Vec::new();
         let mut at = 0;
-        for word in raw.split_inclusive(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>".contains(c))
-        {
-            let w =
-                word.trim_end_matches(|c: char| c.is_whitespace() || "\"'`,;()[]{}<>".contains(c));
+        // `NAME=id` (a compose list entry) splits at `=` too.
+        let sep = |c: char| c.is_whitespace() || "\"'`,;()[]{}<>=".contains(c);
+        for word in raw.split_inclusive(sep) {
+            let w = word.trim_end_matches(sep);
             let w = w.trim_end_matches(['.', '!', '?']);
             let suffixed = w
                 .rsplit_once(':')
