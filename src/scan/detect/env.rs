@@ -243,7 +243,7 @@ impl FileCtx<'_, '_> {
                 .any(|w| w.eq_ignore_ascii_case(b"router"))
         };
         let section = || lx.label(text, t.group).is_some_and(router);
-        if !router(s) && !(t.key && section()) {
+        if !(router(s) || t.key && section()) {
             return;
         }
         for c in self.det.config_path.captures_iter(s) {
