@@ -189,12 +189,7 @@ mod tests {
     fn set_assignments_are_key_and_value() {
         let text = "set \"API_BASE=https://x/v1\"\n@set MODEL=a/b & echo on\nset /a N=1\nsetx OPENROUTER_API_KEY %1\n";
         let lx = tokens(text);
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, ["API_BASE", "MODEL"]);
         let values: Vec<&str> = lx
             .tokens

@@ -90,12 +90,7 @@ var b = $$"""{"model": "{{model}}"}""";
     fn anonymous_object_members_are_keys() {
         let text = "var body = new { model = m, provider = new { order = new[] { \"a\" } } };\nif (a == b) f();\n";
         let lx = tokens(text);
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, ["model", "provider", "order"]);
         let order = lx
             .tokens

@@ -53,12 +53,7 @@ mod tests {
     fn strings_interpolation_and_named_arguments() {
         let text = "/* a /* nested */ https://x */\nfinal r = await http.post(Uri.parse('$base/chat'), headers: {'X-Title': \"App ${cfg['name']}\"}, body: jsonEncode({'model': pro ? 'a/b' : 'c/d'}));\n";
         let lx = tokens(text);
-        let strs: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.tok == Tok::Str)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(
             strs,
             [
@@ -71,12 +66,7 @@ mod tests {
             ]
         );
         assert_eq!(lx.tokens[0].tok, Tok::Comment);
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, ["headers", "X-Title", "body", "model"]);
     }
 

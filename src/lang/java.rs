@@ -59,12 +59,7 @@ mod tests {
     fn text_blocks_comments_and_characters() {
         let text = "// https://openrouter.ai/docs\nString b = \"\"\"\n  {\"model\": \"a/b\"}\n  \"\"\";\nchar c = '\"'; /* \"no\" */ String u = \"https://x\";\n";
         let lx = tokens(text);
-        let strs: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.tok == Tok::Str)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(strs, ["\n  {\"model\": \"a/b\"}\n  ", "\"", "https://x"]);
         assert_eq!(
             lx.tokens.iter().filter(|t| t.tok == Tok::Comment).count(),

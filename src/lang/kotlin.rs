@@ -59,12 +59,7 @@ mod tests {
     fn templates_are_code_and_raw_strings_are_strings() {
         let text = "val h = \"Bearer ${System.getenv(\"OPENROUTER_API_KEY\")}\" // c\nval b = \"\"\"{\"model\": \"$m\"}\"\"\"\nval c = '\"'\n";
         let lx = tokens(text);
-        let strs: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.tok == Tok::Str)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(
             strs,
             [
@@ -85,12 +80,7 @@ mod tests {
     fn named_arguments_and_pairs_are_keys() {
         let text = "val r = ChatRequest(model = m, provider = Provider(order = listOf(\"a\")))\nval b = mapOf(\"models\" to listOf(\"x/y\"), \"route\" to \"fallback\")\nif (a == b) f()\n";
         let lx = tokens(text);
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, ["model", "provider", "order", "models", "route"]);
         let order = lx
             .tokens

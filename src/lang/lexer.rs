@@ -126,16 +126,48 @@ impl Lexed {
             .map(move |t| text[t.inner.clone()].trim_matches(|c: char| c == '"' || c == '\''))
     }
 
-    /// The string or word token that is key `i`'s value (past a `:` or `=`).
-    pub fn value_token(&self, text: &str, i: usize) -> Option<&Token> {
+    /// The index of the first token of key `i`'s value: past its separator
+    /// (`:`, `=`, `=>`, or a pair's `,` in `Map.of("k", v)`), the `>` of an
+    /// `=>` lexed in two, and the sigil of a module attribute or instance
+    /// variable (`@fallbacks`).
+    pub fn value_index(&self, text: &str, i: usize) -> Option<usize> {
         let mut j = self.next_sig(i)?;
-        if self.tokens[j].tok == Tok::Punct
-            && matches!(&text[self.tokens[j].span.clone()], ":" | "=" | "=>")
-        {
+        if self.tokens[j].tok == Tok::Punct {
             j = self.next_sig(j)?;
         }
-        let (t, v) = (&self.tokens[i], &self.tokens[j]);
+        for skip in [">", "@"] {
+            let t = &self.tokens[j];
+            if t.tok == Tok::Punct && &text[t.span.clone()] == skip {
+                j = self.next_sig(j)?;
+            }
+        }
+        Some(j)
+    }
+
+    /// The string or word token that is key `i`'s value, in the key's group.
+    pub fn value_token(&self, text: &str, i: usize) -> Option<&Token> {
+        let (t, v) = (&self.tokens[i], &self.tokens[self.value_index(text, i)?]);
         (matches!(v.tok, Tok::Str | Tok::Word) && !v.key && v.group == t.group).then_some(v)
+    }
+
+    /// The inner text of every string token (tests read lexers with it).
+    #[cfg(test)]
+    pub fn string_values<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.tokens
+            .iter()
+            .filter(|t| t.tok == Tok::Str)
+            .map(|t| &text[t.inner.clone()])
+            .collect()
+    }
+
+    /// The inner text of every key token (tests read lexers with it).
+    #[cfg(test)]
+    pub fn key_names<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.tokens
+            .iter()
+            .filter(|t| t.key)
+            .map(|t| &text[t.inner.clone()])
+            .collect()
     }
 
     /// The group a key's value opens, if its value is an object/list.
@@ -1330,12 +1362,7 @@ mod tests {
             strs(text, crate::lang::python::SYNTAX),
             vec!["https://x", "A", "b", "multi\nline"]
         );
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, vec!["base_url", "default_headers", "A"]);
         let dict = lx
             .tokens

@@ -94,12 +94,7 @@ mod tests {
     fn long_strings_comments_and_table_keys() {
         let text = "--[==[ https://openrouter.ai ]==]\nlocal M = {\n  providers = { openrouter = { endpoint = [[https://openrouter.ai/api/v1]], api_key_name = 'OPENROUTER_API_KEY' } },\n  headers = { [\"X-Title\"] = \"nvim\" }, -- a \"note\"\n  config = function() local model = 'x' end,\n}\n";
         let lx = tokens(text);
-        let strs: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.tok == Tok::Str)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(
             strs,
             [
@@ -110,12 +105,7 @@ mod tests {
                 "x"
             ]
         );
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(
             keys,
             [

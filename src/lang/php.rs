@@ -96,11 +96,7 @@ mod tests {
 
     fn strs(text: &str) -> Vec<&str> {
         let lx = tokens(text);
-        lx.tokens
-            .iter()
-            .filter(|t| t.tok == Tok::Str)
-            .map(|t| &text[t.inner.clone()])
-            .collect()
+        lx.string_values(text)
     }
 
     #[test]
@@ -119,12 +115,7 @@ mod tests {
             ]
         );
         let lx = tokens(text);
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, ["base_uri", "headers", "X-Title"]);
         let headers = lx
             .tokens

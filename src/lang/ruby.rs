@@ -49,20 +49,10 @@ mod tests {
     fn strings_comments_and_keyword_keys() {
         let text = "# see https://x\nc = OpenAI::Client.new(uri_base: \"https://openrouter.ai/api/v1\", extra_headers: { \"X-Title\" => 'App #1' })\n";
         let lx = tokens(text);
-        let strs: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.tok == Tok::Str)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(strs, ["https://openrouter.ai/api/v1", "X-Title", "App #1"]);
         assert_eq!(lx.tokens[0].tok, Tok::Comment);
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, ["uri_base", "extra_headers", "X-Title"]);
     }
 

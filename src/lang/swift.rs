@@ -45,18 +45,12 @@ pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::lexer::Tok;
 
     #[test]
     fn strings_interpolation_labels_and_dictionaries() {
         let text = "// https://x\nrequest.setValue(\"Bearer \\(env[\"KEY\"] ?? \"\")\", forHTTPHeaderField: \"Authorization\")\nlet body: [String: Any] = [\"model\": \"a/b\", \"n\": pro ? \"x\" : \"y\"]\n";
         let lx = tokens(text);
-        let strs: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.tok == Tok::Str)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(
             strs,
             [
@@ -69,12 +63,7 @@ mod tests {
                 "y"
             ]
         );
-        let keys: Vec<&str> = lx
-            .tokens
-            .iter()
-            .filter(|t| t.key)
-            .map(|t| &text[t.inner.clone()])
-            .collect();
+        let keys: Vec<&str> = lx.key_names(text);
         assert_eq!(keys, ["forHTTPHeaderField", "String", "model", "n"]);
     }
 

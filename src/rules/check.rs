@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::schema::spanned;
 use serde::Serialize;
-use serde_saphyr::{Location, Spanned};
 
 use super::catalog::Catalog;
 use super::schema::{ModelRow, SourceTable, Status, TargetTable};
@@ -226,10 +226,6 @@ fn author_of(id: &str) -> Option<&'static str> {
         .iter()
         .find(|(p, _)| id.starts_with(p))
         .map(|(_, a)| *a)
-}
-
-fn spanned(s: impl Into<String>) -> Spanned<String> {
-    Spanned::new(s.into(), Location::UNKNOWN, Location::UNKNOWN)
 }
 
 /// A copy of `table` for `--rules DIR` with what the check found turned

@@ -8,16 +8,12 @@
 //! a gateway already speaks the OpenAI protocol through a client given the
 //! gateway's base URL, so the profile has no default-host clients.
 
-use serde_saphyr::{Location, Spanned};
+use super::schema::spanned;
 
 use super::schema::{
     Ecosystem, EndpointKind, Protocol, SdkPackage, SourceEndpoint, SourceModel, SourceTable,
     Status, TargetTable,
 };
-
-fn spanned(s: impl Into<String>) -> Spanned<String> {
-    Spanned::new(s.into(), Location::UNKNOWN, Location::UNKNOWN)
-}
 
 /// `https://api.example.com/v1` -> (`api.example.com`, `/v1`).
 fn host_and_path(url: &str) -> (String, String) {

@@ -11,6 +11,16 @@ pub struct KindProbe {
     pub kind: Spanned<String>,
 }
 
+/// A value made by the tool rather than read from a table file (an overlay
+/// row, a gateway's table read as a source): it has no position.
+pub(crate) fn spanned(s: impl Into<String>) -> Spanned<String> {
+    Spanned::new(
+        s.into(),
+        serde_saphyr::Location::UNKNOWN,
+        serde_saphyr::Location::UNKNOWN,
+    )
+}
+
 /// A citation: where a fact comes from and when it was checked.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -46,7 +46,7 @@ impl FileCtx<'_, '_> {
             }
         }
         let vg = lx.value_group(i);
-        let next_val = value_token(lx, text, i);
+        let next_val = lx.value_index(text, i);
         let shape_ok = match name {
             "provider" | "debug" => vg.is_some(),
             "usage" => vg.is_some_and(|g| {

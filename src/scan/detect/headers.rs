@@ -106,7 +106,7 @@ fn named_header_after<'t>(lx: &Lexed, text: &'t str, i: usize) -> Option<&'t str
     if !labelled {
         return None;
     }
-    let name = value_token(lx, text, label)?;
+    let name = lx.value_index(text, label)?;
     let nt = &lx.tokens[name];
     (nt.tok == Tok::Str).then(|| &text[nt.inner.clone()])
 }

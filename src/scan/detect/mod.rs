@@ -800,20 +800,3 @@ fn attribution_arg(lx: &Lexed, text: &str, i: usize) -> bool {
     value_key(lx, text, i).is_some_and(named)
         || lx.tokens[i].group != 0 && lx.label(text, lx.tokens[i].group).is_some_and(named)
 }
-
-/// The first value token after a key: past its separator (`:`, `=`, `=>`,
-/// or a pair's `,` in `Map.of("k", v)`), the `>` of an `=>` lexed in two,
-/// and the sigil of a module attribute or instance variable (`@fallbacks`).
-fn value_token(lx: &Lexed, text: &str, i: usize) -> Option<usize> {
-    let mut j = lx.next_sig(i)?;
-    if lx.tokens[j].tok == Tok::Punct {
-        j = lx.next_sig(j)?;
-    }
-    for skip in [">", "@"] {
-        let t = &lx.tokens[j];
-        if t.tok == Tok::Punct && &text[t.span.clone()] == skip {
-            j = lx.next_sig(j)?;
-        }
-    }
-    Some(j)
-}
