@@ -669,65 +669,6 @@ async fn check_models_includes_slugs_scan_finds() {
     assert_ne!(m.status, CheckStatus::Pass);
 }
 
-/// A fake judge and embeddings server. The judge says two answers are the
-/// same unless exactly one mentions Lyon; embeddings count words.
-async fn meaning_server() -> (
-    std::net::SocketAddr,
-    std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, serde_json::Value)>>>,
-) {
-    use axum::routing::post;
-    use serde_json::{json, Value};
-    let seen: std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Value)>>> =
-        Default::default();
-    let s1 = seen.clone();
-    let s2 = seen.clone();
-    let app = axum::Router::new()
-        .route(
-            "/v1/chat/completions",
-            post(move |h: axum::http::HeaderMap, body: axum::Json<Value>| {
-                let seen = s1.clone();
-                async move {
-                    let user = body["messages"][1]["content"].as_str().unwrap_or("").to_owned();
-                    seen.lock().unwrap().push((h, body.0));
-                    let (_, answers) = user.split_once("Baseline answer:").unwrap_or(("", ""));
-                    let (b, c) = answers.split_once("Candidate answer:").unwrap_or(("", ""));
-                    let same = b.contains("Lyon") == c.contains("Lyon");
-                    let verdict = json!({"same": same, "reason": if same { "both name Paris" } else { "only one mentions Lyon" }});
-                    axum::Json(json!({"id": "j", "object": "chat.completion", "model": "judge-1",
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": verdict.to_string()}, "finish_reason": "stop"}]}))
-                }
-            }),
-        )
-        .route(
-            "/v1/embeddings",
-            post(move |h: axum::http::HeaderMap, body: axum::Json<Value>| {
-                let seen = s2.clone();
-                async move {
-                    seen.lock().unwrap().push((h, body.0.clone()));
-                    let data: Vec<Value> = body["input"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| {
-                            let t = t.as_str().unwrap_or("");
-                            json!({"index": i, "embedding": [t.matches("Paris").count() as f64, t.matches("Lyon").count() as f64, 1.0]})
-                        })
-                        .collect();
-                    axum::Json(json!({"object": "list", "data": data, "model": "embed-1", "usage": {"prompt_tokens": 4, "total_tokens": 4}}))
-                }
-            }),
-        );
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-        .await
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (addr, seen)
-}
-
 const MEANING: &str = r#"schema: 1
 defaults: {params: {temperature: 0}, stream: both}
 prompts:
@@ -743,7 +684,8 @@ prompts:
 
 #[tokio::test(flavor = "multi_thread")]
 async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
-    let (addr, seen) = meaning_server().await;
+    let helper = fake::start_meaning(0, Duration::ZERO).await;
+    let addr = helper.addr;
     let extra = format!(
         "judge: {{base_url: 'http://{addr}/v1', model: judge-1, headers: {{X-Judge-Team: qa}}}}\nembeddings: {{base_url: 'http://{addr}/v1', model: embed-1}}\n"
     );
@@ -767,19 +709,20 @@ async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
         let e = check(&r.report, "embedded", mode, "text");
         assert_eq!(e.status, CheckStatus::Pass, "{}", e.detail);
         assert!(
-            e.detail.starts_with("[embedding >= 0.9] cosine 1.000"),
+            e.detail.starts_with("[embedding >= 0.9] cosine 0.953"),
             "{}",
             e.detail
         );
     }
     {
-        let seen = seen.lock().unwrap();
+        let seen = helper.state.seen.lock().unwrap();
         let judge: Vec<_> = seen
             .iter()
+            .map(|(h, b)| (h, serde_json::from_str::<serde_json::Value>(b).unwrap()))
             .filter(|(_, b)| b.get("messages").is_some())
             .collect();
         assert_eq!(judge.len(), 2);
-        let (h, b) = judge[0];
+        let (h, b) = &judge[0];
         assert_eq!(h.get("x-judge-team").unwrap(), "qa");
         assert_eq!(b["temperature"], 0);
         assert_eq!(b["response_format"]["type"], "json_object");
@@ -821,10 +764,10 @@ async fn judge_and_embeddings_decide_meaning_and_replay_offline() {
     assert!(html.contains("Paris.<ins> Or Lyon.</ins>"), "{html}");
     let e = check(&r.report, "embedded", "stream", "text");
     assert_eq!(e.status, CheckStatus::Fail);
-    assert!(e.detail.contains("cosine 0.816"), "{}", e.detail);
+    assert!(e.detail.contains("cosine 0.866"), "{}", e.detail);
     // Offline: the recorded judge and embeddings give the same verdicts
     // with the helper server gone.
-    drop(seen);
+    drop(helper);
     let calls_before = Instant::now();
     let opts = ParityOptions {
         replay: Some(rec.clone()),
@@ -862,4 +805,344 @@ async fn a_meaning_check_without_its_server_is_a_config_error() {
     let rules = Rules::embedded().unwrap();
     let e = parity::prepare(&opts, &rules).err().unwrap().to_string();
     assert!(e.contains("golden.yaml:4: prompt 'judged' uses a judge check but the config has no judge: section"), "{e}");
+}
+
+const CHOICES: &str = r#"schema: 1
+prompts:
+  - id: fixed
+    model: openai/gpt-4o
+    params: {temperature: 0, n: 3}
+    stream: both
+    messages: [{role: user, content: "What is the capital of France?"}]
+  - id: sampled
+    model: openai/gpt-4o
+    params: {temperature: 0.8, n: 3}
+    stream: both
+    messages: [{role: user, content: "What is the capital of France?"}]
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_choice_is_compared_in_order_at_temperature_zero_else_as_a_set() {
+    let r = run(
+        CHOICES,
+        Switches::default(),
+        Switches::default(),
+        "",
+        ParityOptions::default(),
+    )
+    .await;
+    assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
+    for mode in ["non-stream", "stream"] {
+        let c = check(&r.report, "fixed", mode, "choices");
+        assert_eq!(
+            c.detail,
+            "3 choices on each side agree in order (normalized)"
+        );
+        assert_eq!(
+            c.candidate[2], "The capital of France is Paris. (take 3)",
+            "all three choices assembled ({mode})"
+        );
+    }
+    let sent: serde_json::Value =
+        serde_json::from_str(&r.c.state.seen.lock().unwrap()[0].1).unwrap();
+    assert_eq!(sent["n"], 3, "n is sent as asked");
+
+    // The same choices in another order: a difference at temperature 0,
+    // nothing at all for samples.
+    let rev = Switches {
+        reverse_choices: true,
+        ..Default::default()
+    };
+    let r = run(
+        CHOICES,
+        Switches::default(),
+        rev,
+        "",
+        ParityOptions::default(),
+    )
+    .await;
+    for mode in ["non-stream", "stream"] {
+        let c = check(&r.report, "fixed", mode, "choices");
+        assert_eq!(c.status, CheckStatus::Fail, "{mode}");
+        assert!(c.detail.contains("choice(s) 1, 3 differ"), "{}", c.detail);
+        let s = check(&r.report, "sampled", mode, "choices");
+        assert_eq!(s.status, CheckStatus::Pass, "{}", s.detail);
+        let t = check(&r.report, "sampled", mode, "text");
+        assert_eq!(
+            t.status,
+            CheckStatus::Skip,
+            "first vs first decides nothing"
+        );
+    }
+
+    // A gateway that ignores n.
+    let one = Switches {
+        max_choices: Some(1),
+        ..Default::default()
+    };
+    let r = run(
+        CHOICES,
+        Switches::default(),
+        one,
+        "",
+        ParityOptions::default(),
+    )
+    .await;
+    let c = check(&r.report, "sampled", "non-stream", "choices");
+    assert_eq!(c.status, CheckStatus::Fail);
+    assert!(
+        c.detail
+            .starts_with("asked for n = 3: baseline returned 3 choice(s), candidate 1"),
+        "{}",
+        c.detail
+    );
+}
+
+const ENDPOINTS: &str = r#"schema: 1
+defaults: {params: {temperature: 0, max_tokens: 64, seed: 7}, stream: both}
+prompts:
+  - id: vectors
+    endpoint: embeddings
+    model: openai/text-embedding-3-small
+    candidate_model: text-embedding-3-small
+    input: ["What is the capital of France?", "Paris is the capital."]
+  - id: vectors-b64
+    endpoint: embeddings
+    model: openai/text-embedding-3-small
+    candidate_model: text-embedding-3-small
+    input: "What is the capital of France?"
+    params: {extra: {encoding_format: base64}}
+    expect: {cosine: 0.999}
+  - id: respond
+    endpoint: responses
+    model: openai/gpt-4o
+    messages: [{role: user, content: "What is the capital of France?"}]
+    params: {response_format: {type: json_schema, json_schema: {name: a, schema: {type: object}}}}
+    expect: {text: json}
+  - id: respond-tool
+    endpoint: responses
+    model: openai/gpt-4o
+    messages: [{role: user, content: "Weather in Paris?"}]
+    tools: [{type: function, function: {name: get_weather, parameters: {type: object}}}]
+    expect: {text: ignore}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embeddings_and_responses_endpoints_compare_like_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = dir.path().join("rec");
+    let opts = ParityOptions {
+        record: Some(rec.clone()),
+        ..ParityOptions::default()
+    };
+    let r = run(
+        ENDPOINTS,
+        Switches::default(),
+        Switches::default(),
+        "",
+        opts,
+    )
+    .await;
+    assert_eq!(r.report.verdict, "pass", "{:#?}", r.report.prompts);
+    // Embeddings are never streamed, whatever the defaults say.
+    let modes: Vec<_> = r
+        .report
+        .prompts
+        .iter()
+        .filter(|p| p.id == "vectors")
+        .map(|p| p.mode.as_str())
+        .collect();
+    assert_eq!(modes, ["non-stream"]);
+    let v = check(&r.report, "vectors", "non-stream", "vectors");
+    assert_eq!(v.detail, "2 x 16 on both sides");
+    let k = check(&r.report, "vectors", "non-stream", "cosine");
+    assert!(k.detail.starts_with("lowest cosine 1.0000"), "{}", k.detail);
+    assert_eq!(
+        check(&r.report, "vectors-b64", "non-stream", "cosine").status,
+        CheckStatus::Pass,
+        "base64 vectors are decoded"
+    );
+    for mode in ["non-stream", "stream"] {
+        let t = check(&r.report, "respond", mode, "text");
+        assert_eq!(t.status, CheckStatus::Pass, "{}", t.detail);
+        let tc = check(&r.report, "respond-tool", mode, "tool_calls");
+        assert_eq!(tc.status, CheckStatus::Pass, "{}", tc.detail);
+        let f = check(&r.report, "respond-tool", mode, "finish_reason");
+        assert_eq!(f.baseline, "tool_calls");
+        let u = check(&r.report, "respond", mode, "prompt_tokens");
+        assert_eq!(
+            u.status,
+            CheckStatus::Pass,
+            "input_tokens read as prompt tokens"
+        );
+    }
+    // What was sent: the endpoint's own shape.
+    let seen = r.b.state.seen.lock().unwrap().clone();
+    let bodies: Vec<serde_json::Value> = seen
+        .iter()
+        .map(|(_, b)| serde_json::from_str(b).unwrap())
+        .collect();
+    let resp = bodies
+        .iter()
+        .find(|b| {
+            b["input"][0]["content"] == "What is the capital of France?"
+                && b.get("stream").is_some()
+        })
+        .expect("a streamed responses request");
+    assert_eq!(resp["max_output_tokens"], 64);
+    assert_eq!(resp["text"]["format"]["type"], "json_schema");
+    assert_eq!(resp["text"]["format"]["name"], "a");
+    assert!(resp.get("seed").is_none() && resp.get("stream_options").is_none());
+    let tool = bodies
+        .iter()
+        .find(|b| b["tools"].is_array())
+        .expect("tool request");
+    assert_eq!(tool["tools"][0]["name"], "get_weather", "tools flattened");
+    let emb = bodies
+        .iter()
+        .find(|b| b["input"].is_array() && b["input"][0].is_string())
+        .expect("embeddings request");
+    assert!(
+        emb.get("temperature").is_none(),
+        "no chat parameters: {emb}"
+    );
+    drop(seen);
+
+    // Replayed offline: the same verdicts.
+    let opts = ParityOptions {
+        replay: Some(rec.clone()),
+        ..ParityOptions::default()
+    };
+    let r2 = run(
+        ENDPOINTS,
+        Switches::default(),
+        Switches::default(),
+        "",
+        opts,
+    )
+    .await;
+    assert_eq!(r2.report.verdict, "pass", "{:#?}", r2.report.prompts);
+    assert_eq!(r2.b.hits() + r2.c.hits(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn endpoint_differences_fail_the_named_check() {
+    let c = Switches {
+        text_suffix: Some(" Or Lyon, some say.".into()),
+        embedding_dims: None,
+        ..Default::default()
+    };
+    let r = run(
+        ENDPOINTS,
+        Switches::default(),
+        c,
+        "",
+        ParityOptions::default(),
+    )
+    .await;
+    assert_eq!(r.report.verdict, "fail");
+    let k = check(&r.report, "vectors", "non-stream", "cosine");
+    assert_eq!(k.status, CheckStatus::Fail);
+    assert!(k.detail.contains("(need >= 0.99)"), "{}", k.detail);
+    for mode in ["non-stream", "stream"] {
+        let t = check(&r.report, "respond", mode, "text");
+        assert_eq!(t.status, CheckStatus::Fail, "{mode}: {}", t.detail);
+    }
+    // Another embedding size: the shape check names it.
+    let c = Switches {
+        embedding_dims: Some(8),
+        ..Default::default()
+    };
+    let r = run(
+        ENDPOINTS,
+        Switches::default(),
+        c,
+        "",
+        ParityOptions::default(),
+    )
+    .await;
+    let v = check(&r.report, "vectors", "non-stream", "vectors");
+    assert_eq!(v.status, CheckStatus::Fail);
+    assert_eq!(v.detail, "dimension differs: baseline 16, candidate 8");
+    assert_eq!(
+        check(&r.report, "vectors", "non-stream", "cosine").status,
+        CheckStatus::Skip
+    );
+    // A Responses stream cut before response.completed is an error.
+    let c = Switches {
+        truncate_stream: true,
+        ..Default::default()
+    };
+    let r = run(
+        ENDPOINTS,
+        Switches::default(),
+        c,
+        "",
+        ParityOptions::default(),
+    )
+    .await;
+    let e = check(&r.report, "respond", "stream", "response");
+    assert_eq!(e.status, CheckStatus::Error);
+    assert!(
+        e.detail.contains("without response.completed"),
+        "{}",
+        e.detail
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_embeddings_model_the_target_lacks_is_not_sent() {
+    // LLM Gateway serves no /v1/embeddings: its table says so.
+    let golden = ENDPOINTS.replace("    candidate_model: text-embedding-3-small\n", "");
+    let r = run(
+        &golden,
+        Switches::default(),
+        Switches::default(),
+        "",
+        ParityOptions::default(),
+    )
+    .await;
+    let m = check(&r.report, "vectors", "non-stream", "model_mapping");
+    assert_eq!(m.status, CheckStatus::Error);
+    assert!(m.detail.contains("no /v1/embeddings route"), "{}", m.detail);
+}
+
+#[test]
+fn plan_counts_choice_pairs_and_endpoints() {
+    let golden = r#"schema: 1
+prompts:
+  - id: set
+    model: openai/gpt-4o
+    params: {temperature: 0.8, n: 3}
+    messages: [{role: user, content: "Name a colour."}]
+    expect: {text: {judge: true}}
+  - id: ordered
+    model: openai/gpt-4o
+    params: {temperature: 0, n: 3}
+    stream: both
+    messages: [{role: user, content: "Name a colour."}]
+    expect: {text: {judge: true}}
+  - id: vectors
+    endpoint: embeddings
+    model: openai/text-embedding-3-small
+    input: colour
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ParityOptions {
+        golden: write(dir.path(), "golden.yaml", golden),
+        config: Some(write(
+            dir.path(),
+            "config.yaml",
+            "baseline: {base_url: 'http://127.0.0.1:9/v1'}\ncandidate: {base_url: 'http://127.0.0.1:9/v1'}\njudge: {base_url: 'http://127.0.0.1:9/v1', model: j}\n",
+        )),
+        ..ParityOptions::default()
+    };
+    let rules = Rules::embedded().unwrap();
+    let p = parity::prepare(&opts, &rules).unwrap();
+    let plan = parity::plan(&p, &opts);
+    // set: 1 result, 1 pair + 3 x 3 choice pairs; ordered: 2 results of
+    // 1 + 3; vectors: 1 result, no judge.
+    assert_eq!((plan.results, plan.per_side), (4, 4));
+    assert_eq!(plan.judge, 10 + 2 * 4);
+    assert_eq!(plan.total(), 8 + 18);
 }

@@ -59,6 +59,12 @@ pub struct Switches {
     pub require_key: Option<String>,
     /// Omit usage entirely.
     pub no_usage: bool,
+    /// `n > 1`: send the choices in reverse order.
+    pub reverse_choices: bool,
+    /// `n > 1`: send at most this many choices (a gateway ignoring `n`).
+    pub max_choices: Option<usize>,
+    /// Embeddings of this dimension instead of 16.
+    pub embedding_dims: Option<usize>,
 }
 
 pub struct Fake {
@@ -117,6 +123,8 @@ pub async fn start_on(shape: Shape, sw: Switches, port: u16) -> Running {
     });
     let app = Router::new()
         .route("/v1/chat/completions", post(chat))
+        .route("/v1/embeddings", post(embeddings))
+        .route("/v1/responses", post(responses))
         .route("/v1/models", get(models))
         .with_state(state.clone());
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
@@ -243,6 +251,16 @@ fn echo_model(shape: Shape, sent: &str) -> String {
     }
 }
 
+/// Choices 2..n of a chat answer (`n` in the request), as (index, text):
+/// "take 2", "take 3", ... after the first answer's text.
+fn more_choices(sw: &Switches, body: &Value, first: &str) -> Vec<(usize, String)> {
+    let n = body["n"].as_u64().unwrap_or(1) as usize;
+    let n = sw.max_choices.map_or(n, |m| n.min(m));
+    (1..n)
+        .map(|i| (i, format!("{first} (take {})", i + 1)))
+        .collect()
+}
+
 /// Counts requests in flight (until response headers are sent).
 struct InFlight(Arc<Fake>);
 
@@ -252,12 +270,20 @@ impl Drop for InFlight {
     }
 }
 
-async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Response {
+/// What every endpoint does first: count, wait, check the key, rate
+/// limit, fail on purpose, parse the body, check the model. `Err` is the
+/// response to send instead.
+async fn admit(
+    f: &Arc<Fake>,
+    h: &HeaderMap,
+    text: &str,
+    model_ok: fn(Shape, &str) -> bool,
+) -> Result<(InFlight, usize, Value, String), Response> {
     let now = f.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     f.max_in_flight.fetch_max(now, Ordering::SeqCst);
-    let _guard = InFlight(f.clone());
+    let guard = InFlight(f.clone());
     let n = f.hits.fetch_add(1, Ordering::SeqCst);
-    f.seen.lock().unwrap().push((h.clone(), text.clone()));
+    f.seen.lock().unwrap().push((h.clone(), text.to_owned()));
     let sw = &f.sw;
     if !sw.first_byte_delay.is_zero() {
         tokio::time::sleep(sw.first_byte_delay).await;
@@ -265,12 +291,17 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
     if !sw.latency.is_zero() {
         tokio::time::sleep(sw.latency).await;
     }
-    if !key_ok(sw, &h) {
+    if !key_ok(sw, h) {
         let msg = match f.shape {
             Shape::OpenRouter => "No auth credentials found",
             Shape::Target => "Invalid LLMGateway API token",
         };
-        return error(f.shape, StatusCode::UNAUTHORIZED, msg, "invalid_api_key");
+        return Err(error(
+            f.shape,
+            StatusCode::UNAUTHORIZED,
+            msg,
+            "invalid_api_key",
+        ));
     }
     if n < sw.rate_limit_first {
         let mut r = error(
@@ -283,7 +314,7 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
             r.headers_mut()
                 .insert("retry-after", HeaderValue::from_str(ra).unwrap());
         }
-        return r;
+        return Err(r);
     }
     if sw.non_json_error {
         let mut r = (
@@ -293,31 +324,54 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
             .into_response();
         r.headers_mut()
             .insert("content-type", HeaderValue::from_static("text/html"));
-        return r;
+        return Err(r);
     }
-    let body: Value = match serde_json::from_str(&text) {
+    let body: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(_) => {
-            return error(
+            return Err(error(
                 f.shape,
                 StatusCode::BAD_REQUEST,
                 "Invalid JSON in request body",
                 "invalid_json",
-            )
+            ))
         }
     };
     let model = body["model"].as_str().unwrap_or("").to_owned();
-    if !served(f.shape, &model) {
+    if !model_ok(f.shape, &model) {
         let msg = match f.shape {
             Shape::OpenRouter => format!("{model} is not a valid model ID"),
             Shape::Target => format!("Requested model {model} not supported"),
         };
-        return error(f.shape, StatusCode::BAD_REQUEST, &msg, "model_not_found");
+        return Err(error(
+            f.shape,
+            StatusCode::BAD_REQUEST,
+            &msg,
+            "model_not_found",
+        ));
     }
+    Ok((guard, n, body, model))
+}
+
+async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Response {
+    let (_guard, n, body, model) = match admit(&f, &h, &text, served).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let sw = &f.sw;
     let mut text = answer(&body);
     if let Some(s) = &sw.text_suffix {
         text.push_str(s);
     }
+    // `n > 1`: every choice's text, in the order this gateway sends them.
+    let mut all: Vec<String> = std::iter::once(text.clone())
+        .chain(more_choices(sw, &body, &text).into_iter().map(|(_, t)| t))
+        .collect();
+    if sw.reverse_choices {
+        all.reverse();
+    }
+    let text = all[0].clone();
+    let others = all.split_off(1);
     let tool = body["tools"]
         .as_array()
         .and_then(|t| t.first())
@@ -360,6 +414,9 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
         };
         let mut v = json!({"id": id, "object": "chat.completion", "created": 1_700_000_000, "model": reported,
             "choices": [{"index": 0, "message": message, "finish_reason": finish}]});
+        for (i, t) in others.iter().enumerate() {
+            v["choices"].as_array_mut().unwrap().push(json!({"index": i + 1, "message": {"role": "assistant", "content": t}, "finish_reason": "stop"}));
+        }
         if !sw.no_usage {
             v["usage"] = usage;
         }
@@ -399,6 +456,11 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
         "stop"
     };
     chunks.push(chunk(json!({}), json!(finish)));
+    for (i, t) in others.iter().enumerate() {
+        let mut c = chunk(json!({"content": t}), json!("stop"));
+        c["choices"][0]["index"] = json!(i + 1);
+        chunks.push(c);
+    }
     let mut frames: Vec<String> = Vec::new();
     if f.shape == Shape::OpenRouter {
         frames.push(": OPENROUTER PROCESSING\n\n".into());
@@ -480,4 +542,227 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
     r.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     r
+}
+
+/// Embedding models: any id naming one.
+fn embedding_model(_: Shape, model: &str) -> bool {
+    model.contains("embed")
+}
+
+/// A deterministic embedding: word counts hashed into `dims` buckets, so
+/// the same text gives the same vector and other words move it.
+pub fn embed(text: &str, dims: usize) -> Vec<f32> {
+    let mut v = vec![0.0f32; dims.max(1)];
+    for w in text.split_whitespace() {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let h = w.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        v[(h % dims.max(1) as u64) as usize] += 1.0;
+    }
+    v
+}
+
+async fn embeddings(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Response {
+    let (_guard, _, body, model) = match admit(&f, &h, &text, embedding_model).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let sw = &f.sw;
+    let inputs: Vec<String> = match &body["input"] {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().unwrap_or("").to_owned())
+            .collect(),
+        _ => {
+            return error(
+                f.shape,
+                StatusCode::BAD_REQUEST,
+                "input is required",
+                "invalid_input",
+            )
+        }
+    };
+    let dims = sw.embedding_dims.unwrap_or(16);
+    let base64 = body["encoding_format"] == "base64";
+    let data: Vec<Value> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let t = format!("{t}{}", sw.text_suffix.as_deref().unwrap_or(""));
+            let v = embed(&t, dims);
+            let e = if base64 {
+                use base64::Engine as _;
+                let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+                json!(base64::engine::general_purpose::STANDARD.encode(bytes))
+            } else {
+                json!(v)
+            };
+            json!({"object": "embedding", "index": i, "embedding": e})
+        })
+        .collect();
+    let tokens: u64 = inputs.iter().map(|t| words(t)).sum();
+    let mut v = json!({"object": "list", "data": data, "model": echo_model(f.shape, &model)});
+    if !sw.no_usage {
+        v["usage"] = json!({"prompt_tokens": tokens, "total_tokens": tokens});
+    }
+    json_resp(StatusCode::OK, v)
+}
+
+/// The Responses API: `input` messages in, `output` items out; streams are
+/// typed events ending with `response.completed` (no `[DONE]`).
+async fn responses(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Response {
+    let (_guard, n, body, model) = match admit(&f, &h, &text, served).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let sw = &f.sw;
+    let mut as_chat = body.clone();
+    as_chat["messages"] = body["input"].clone();
+    if let Some(fmt) = body["text"]["format"].as_object() {
+        as_chat["response_format"] = json!({"type": fmt.get("type")});
+    }
+    let mut answer_text = answer(&as_chat);
+    if let Some(s) = &sw.text_suffix {
+        answer_text.push_str(s);
+    }
+    let tool = body["tools"]
+        .as_array()
+        .and_then(|t| t.first())
+        .and_then(|t| t["name"].as_str())
+        .map(str::to_owned);
+    let input_tokens: u64 = body["input"].as_array().map_or(0, |m| {
+        m.iter().map(|x| words(&x["content"].to_string()) + 4).sum()
+    });
+    let output_tokens = (words(&answer_text).max(1) as i64 + sw.token_drift).max(0) as u64;
+    let id = format!("resp_{n:06}");
+    let reported = sw
+        .model_override
+        .clone()
+        .unwrap_or_else(|| echo_model(f.shape, &model));
+    let args = json!({"city": "Paris", "unit": "celsius"}).to_string();
+    let output = match &tool {
+        Some(t) => {
+            json!([{"type": "function_call", "id": format!("fc_{n}"), "call_id": format!("call_{n}"), "name": t, "arguments": args, "status": "completed"}])
+        }
+        None => {
+            json!([{"type": "message", "id": format!("msg_{n}"), "role": "assistant", "status": "completed",
+            "content": [{"type": "output_text", "text": answer_text, "annotations": []}]}])
+        }
+    };
+    let mut done = json!({"id": id, "object": "response", "created_at": 1_700_000_000, "status": "completed",
+        "model": reported, "output": output});
+    if !sw.no_usage {
+        done["usage"] = json!({"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": input_tokens + output_tokens});
+    }
+    if !body["stream"].as_bool().unwrap_or(false) {
+        return json_resp(StatusCode::OK, done);
+    }
+    let mut events: Vec<Value> = vec![
+        json!({"type": "response.created", "response": {"id": id, "status": "in_progress", "model": reported, "output": []}}),
+    ];
+    match &tool {
+        Some(t) => {
+            events.push(json!({"type": "response.output_item.added", "output_index": 0,
+                "item": {"type": "function_call", "call_id": format!("call_{n}"), "name": t, "arguments": ""}}));
+            let (a, b) = args.split_at(args.len() / 2);
+            for part in [a, b] {
+                events.push(json!({"type": "response.function_call_arguments.delta", "output_index": 0, "delta": part}));
+            }
+        }
+        None => {
+            for w in answer_text.split_inclusive(' ') {
+                events.push(json!({"type": "response.output_text.delta", "item_id": format!("msg_{n}"), "output_index": 0, "content_index": 0, "delta": w}));
+            }
+        }
+    }
+    let mut frames: Vec<String> = events
+        .iter()
+        .map(|e| format!("event: {}\ndata: {e}\n\n", e["type"].as_str().unwrap_or("")))
+        .collect();
+    let cut = frames.len() / 2;
+    if sw.error_mid_stream {
+        frames.truncate(cut);
+        frames.push(format!(
+            "event: error\ndata: {}\n\n",
+            json!({"type": "error", "code": "server_error", "message": "upstream stream failed"})
+        ));
+    } else if sw.truncate_stream {
+        frames.truncate(cut);
+    } else {
+        frames.push(format!(
+            "event: response.completed\ndata: {}\n\n",
+            json!({"type": "response.completed", "response": done})
+        ));
+    }
+    let delay = sw.chunk_delay;
+    let stream = futures_util::stream::unfold((frames, 0usize), move |(frames, i)| async move {
+        if i >= frames.len() {
+            return None;
+        }
+        if i > 0 && !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        let item: Result<String, std::io::Error> = Ok(frames[i].clone());
+        Some((item, (frames, i + 1)))
+    });
+    let mut r = Response::new(Body::from_stream(stream));
+    r.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("text/event-stream"),
+    );
+    r
+}
+
+/// A judge and embeddings server for meaning checks: the judge says two
+/// answers are the same unless exactly one mentions Lyon; embeddings use
+/// [`embed`]. Every request is kept in `seen`.
+pub async fn start_meaning(port: u16, latency: Duration) -> Running {
+    let state = Arc::new(Fake {
+        shape: Shape::Target,
+        sw: Switches {
+            latency,
+            ..Default::default()
+        },
+        hits: AtomicUsize::new(0),
+        in_flight: AtomicUsize::new(0),
+        max_in_flight: AtomicUsize::new(0),
+        seen: Mutex::new(Vec::new()),
+    });
+    let app = Router::new()
+        .route("/v1/chat/completions", post(judge))
+        .route("/v1/embeddings", post(embeddings))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind 127.0.0.1");
+    let addr = listener.local_addr().unwrap();
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Running {
+        addr,
+        state,
+        handle,
+    }
+}
+
+async fn judge(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Response {
+    let (_guard, _, body, _) = match admit(&f, &h, &text, |_, _| true).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let user = body["messages"][1]["content"].as_str().unwrap_or("");
+    let (_, answers) = user.split_once("Baseline answer:").unwrap_or(("", ""));
+    let (b, c) = answers.split_once("Candidate answer:").unwrap_or(("", ""));
+    let same = b.contains("Lyon") == c.contains("Lyon");
+    let verdict = json!({"same": same, "reason": if same { "both name Paris" } else { "only one mentions Lyon" }});
+    json_resp(
+        StatusCode::OK,
+        json!({"id": "j", "object": "chat.completion", "model": "judge-1",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": verdict.to_string()}, "finish_reason": "stop"}]}),
+    )
 }

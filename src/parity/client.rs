@@ -417,11 +417,15 @@ async fn run(
     Ok(())
 }
 
-/// Whether a stream chunk carries generated content or a tool-call delta.
+/// Whether a stream chunk carries generated content or a tool-call delta:
+/// a chat chunk's delta, or a Responses API `*.delta` event.
 fn carries_token(data: &str) -> bool {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(data) else {
         return false;
     };
+    if v["type"].as_str().is_some_and(|t| t.ends_with(".delta")) {
+        return v["delta"].as_str().is_some_and(|d| !d.is_empty());
+    }
     v.get("choices")
         .and_then(|c| c.as_array())
         .is_some_and(|cs| {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::golden::{Expect, Prompt, TextExpect, Tolerance, ToolExpect};
+use super::golden::{Endpoint, Expect, Prompt, TextExpect, Tolerance, ToolExpect};
 use super::request::wants_json;
 use super::response::{Response, ToolCall};
 
@@ -40,7 +40,13 @@ pub struct Check {
     pub detail: String,
 }
 
-fn check(name: &str, status: CheckStatus, b: Value, c: Value, detail: impl Into<String>) -> Check {
+pub(super) fn check(
+    name: &str,
+    status: CheckStatus,
+    b: Value,
+    c: Value,
+    detail: impl Into<String>,
+) -> Check {
     Check {
         name: name.to_owned(),
         status,
@@ -50,7 +56,7 @@ fn check(name: &str, status: CheckStatus, b: Value, c: Value, detail: impl Into<
     }
 }
 
-fn pass_fail(ok: bool) -> CheckStatus {
+pub(super) fn pass_fail(ok: bool) -> CheckStatus {
     if ok {
         CheckStatus::Pass
     } else {
@@ -228,7 +234,7 @@ pub fn model_matches(sent: &str, returned: &str) -> bool {
     s == r || strip_date(&s) == strip_date(&r)
 }
 
-fn model(expect: &Expect, sent: (&str, &str), b: &Response, c: &Response) -> Check {
+pub(super) fn model(expect: &Expect, sent: (&str, &str), b: &Response, c: &Response) -> Check {
     let (bm, cm) = (b.model.as_deref(), c.model.as_deref());
     let bv = json!(bm);
     let cv = json!(cm);
@@ -262,7 +268,7 @@ fn model(expect: &Expect, sent: (&str, &str), b: &Response, c: &Response) -> Che
     check("model", pass_fail(bad.is_empty()), bv, cv, detail)
 }
 
-fn tokens(name: &str, tol: &Tolerance, b: Option<u64>, c: Option<u64>) -> Check {
+pub(super) fn tokens(name: &str, tol: &Tolerance, b: Option<u64>, c: Option<u64>) -> Check {
     match (b, c) {
         (Some(x), Some(y)) => {
             let ok = tol.allows(x, y);
@@ -419,7 +425,7 @@ pub fn sampled_from_counts(
 
 /// `expect.cost.max_ratio`: the candidate's reported cost against the
 /// baseline's. Without a cost on a side nothing is guessed.
-fn cost(max: f64, b: Option<f64>, c: Option<f64>) -> Check {
+pub(super) fn cost(max: f64, b: Option<f64>, c: Option<f64>) -> Check {
     match (b, c) {
         (Some(x), Some(y)) => {
             let ok = if x > 0.0 { y <= x * max } else { y <= 0.0 };
@@ -682,7 +688,7 @@ fn tool_calls(expect: &ToolExpect, ordered: bool, b: &[ToolCall], c: &[ToolCall]
     check("tool_calls", pass_fail(problems.is_empty()), bv, cv, detail)
 }
 
-fn latency(expect: &Expect, b: &Response, c: &Response, stream: bool) -> Check {
+pub(super) fn latency(expect: &Expect, b: &Response, c: &Response, stream: bool) -> Check {
     let l = &expect.latency;
     let bt = if stream { b.ttft_ms } else { None };
     let ct = if stream { c.ttft_ms } else { None };
@@ -739,25 +745,16 @@ pub fn compare(
     b: &Response,
     c: &Response,
 ) -> Vec<Check> {
-    let e = &prompt.expect;
-    let resp = |r: &Response| json!({"status": r.status, "error": r.error, "attempts": r.attempts});
-    if b.error.is_some() || c.error.is_some() {
-        // Nothing else can be compared without both answers.
-        return vec![check(
-            "response",
-            CheckStatus::Error,
-            resp(b),
-            resp(c),
-            response_errors(b, c),
-        )];
+    if prompt.endpoint == Endpoint::Embeddings {
+        return super::vectors::compare(prompt, sent, b, c);
     }
-    let mut out = vec![check(
-        "response",
-        CheckStatus::Pass,
-        resp(b),
-        resp(c),
-        "both complete",
-    )];
+    let e = &prompt.expect;
+    let first = response_check(b, c);
+    if first.status == CheckStatus::Error {
+        // Nothing else can be compared without both answers.
+        return vec![first];
+    }
+    let mut out = vec![first];
     out.push(text(&e.text, &b.text, &c.text));
     if wants_json(prompt) && !matches!(e.text, TextExpect::Json | TextExpect::JsonValid) {
         out.push(json_validity(b, c));
@@ -793,6 +790,27 @@ pub fn compare(
         &c.rate_headers,
     ));
     out
+}
+
+/// Both requests completed, or why not (an `error`).
+pub(super) fn response_check(b: &Response, c: &Response) -> Check {
+    let resp = |r: &Response| json!({"status": r.status, "error": r.error, "attempts": r.attempts});
+    if b.error.is_some() || c.error.is_some() {
+        return check(
+            "response",
+            CheckStatus::Error,
+            resp(b),
+            resp(c),
+            response_errors(b, c),
+        );
+    }
+    check(
+        "response",
+        CheckStatus::Pass,
+        resp(b),
+        resp(c),
+        "both complete",
+    )
 }
 
 fn response_errors(b: &Response, c: &Response) -> String {
@@ -881,7 +899,7 @@ fn token_checks(e: &Expect, b: &Response, c: &Response) -> [Check; 3] {
 }
 
 /// Informational: which field or header names only one side returns.
-fn field_drift(name: &str, b: &[String], c: &[String]) -> Check {
+pub(super) fn field_drift(name: &str, b: &[String], c: &[String]) -> Check {
     let only = |x: &[String], y: &[String]| -> Vec<String> {
         x.iter().filter(|k| !y.contains(k)).cloned().collect()
     };

@@ -38,7 +38,12 @@ struct PromptFile {
     baseline_model: Option<Spanned<String>>,
     /// Send this id to the candidate instead of mapping `model`.
     candidate_model: Option<Spanned<String>>,
-    messages: Spanned<Value>,
+    /// `chat` (default), `embeddings` or `responses`.
+    endpoint: Option<Spanned<String>>,
+    /// Chat and responses prompts.
+    messages: Option<Spanned<Value>>,
+    /// Embeddings prompts: a string or a list of strings.
+    input: Option<Spanned<Value>>,
     params: Option<ParamsFile>,
     tools: Option<Spanned<Value>>,
     tool_choice: Option<Value>,
@@ -61,6 +66,8 @@ struct ParamsFile {
     top_p: Option<f64>,
     stop: Option<Value>,
     response_format: Option<Value>,
+    /// Choices per request; above 1 every choice is compared.
+    n: Option<Spanned<u64>>,
     /// Anything else to put in the request body as is.
     extra: Option<Map<String, Value>>,
 }
@@ -78,6 +85,8 @@ struct ExpectFile {
     not_contains: Option<Vec<String>>,
     json_schema: Option<Spanned<Value>>,
     cost: Option<CostFile>,
+    /// Embeddings prompts: the least cosine between the sides' vectors.
+    cosine: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -115,6 +124,38 @@ impl Mode {
         match self {
             Mode::NonStream => "non-stream",
             Mode::Stream => "stream",
+        }
+    }
+}
+
+/// Which OpenAI-compatible endpoint a prompt is sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Endpoint {
+    /// `/chat/completions`.
+    #[default]
+    Chat,
+    /// `/embeddings`: `input` in, vectors out; never streamed.
+    Embeddings,
+    /// `/responses` (the OpenAI Responses API): `messages` sent as `input`.
+    Responses,
+}
+
+impl Endpoint {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endpoint::Chat => "chat",
+            Endpoint::Embeddings => "embeddings",
+            Endpoint::Responses => "responses",
+        }
+    }
+
+    /// The path under the gateway's base URL.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::Chat => "/chat/completions",
+            Endpoint::Embeddings => "/embeddings",
+            Endpoint::Responses => "/responses",
         }
     }
 }
@@ -218,7 +259,13 @@ pub struct Expect {
     pub json_schema: Option<Value>,
     /// The candidate may cost at most this multiple of the baseline.
     pub cost_max_ratio: Option<f64>,
+    /// Embeddings: the least cosine between the two sides' vectors.
+    pub cosine: f64,
 }
+
+/// The cosine two gateways' embeddings of the same input must reach by
+/// default: the same model gives the same vector up to float noise.
+pub const DEFAULT_COSINE: f64 = 0.99;
 
 #[derive(Debug, Clone)]
 pub struct Prompt {
@@ -227,7 +274,13 @@ pub struct Prompt {
     pub model: String,
     pub baseline_model: Option<String>,
     pub candidate_model: Option<String>,
+    pub endpoint: Endpoint,
+    /// Chat and responses prompts; empty for embeddings.
     pub messages: Vec<Value>,
+    /// Embeddings prompts: what is embedded (a string or a list).
+    pub input: Option<Value>,
+    /// Choices asked for (`params.n`, default 1).
+    pub choices: usize,
     /// Request parameters in a stable order.
     pub params: Map<String, Value>,
     pub tools: Option<Value>,
@@ -245,6 +298,9 @@ pub struct Prompt {
 
 /// Most samples per prompt: each one is a paid request on both sides.
 pub const MAX_SAMPLES: usize = 100;
+
+/// Most choices per request (`params.n`), OpenAI's own limit.
+pub const MAX_CHOICES: usize = 128;
 
 #[derive(Debug, Clone)]
 pub struct Golden {
@@ -321,57 +377,51 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
     if p.model.value.trim().is_empty() {
         return Err(at(file, &p.model.referenced, "model is empty"));
     }
-    let messages = match &p.messages.value {
-        Value::Array(items) if !items.is_empty() => {
-            for (i, m) in items.iter().enumerate() {
-                let ok = m
-                    .get("role")
-                    .and_then(Value::as_str)
-                    .is_some_and(|r| !r.is_empty());
-                if !ok {
-                    return Err(at(
-                        file,
-                        &p.messages.referenced,
-                        format!("messages[{i}] needs a 'role'"),
-                    ));
-                }
-            }
-            items.clone()
-        }
-        _ => {
-            return Err(at(
-                file,
-                &p.messages.referenced,
-                "messages must be a non-empty list of {role, content}",
-            ))
-        }
+    let endpoint = endpoint(file, &p)?;
+    let (messages, input) = match endpoint {
+        Endpoint::Embeddings => (Vec::new(), Some(embedding_input(file, &p)?)),
+        Endpoint::Chat | Endpoint::Responses => (messages(file, &p)?, None),
     };
-    let tools = match p.tools {
+    let tools = match &p.tools {
         Some(t) if !t.value.is_array() => {
             return Err(at(file, &t.referenced, "tools must be a list"))
         }
-        Some(t) => Some(t.value),
+        Some(t) => Some(t.value.clone()),
         None => None,
     };
-    let stream = p.stream.as_ref().or(d.stream.as_ref());
-    let modes = match stream {
-        None => vec![Mode::NonStream],
-        Some(s) => match &s.value {
-            Value::Bool(false) => vec![Mode::NonStream],
-            Value::Bool(true) => vec![Mode::Stream],
-            Value::String(x) if x == "both" => vec![Mode::NonStream, Mode::Stream],
-            Value::String(x) if x == "false" => vec![Mode::NonStream],
-            Value::String(x) if x == "true" => vec![Mode::Stream],
-            other => {
-                return Err(at(
-                    file,
-                    &s.referenced,
-                    format!("stream must be false, true or both (got {other})"),
-                ))
-            }
-        },
+    // Embeddings are never streamed: the defaults' `stream` does not apply.
+    let stream = match endpoint {
+        Endpoint::Embeddings => p.stream.as_ref(),
+        _ => p.stream.as_ref().or(d.stream.as_ref()),
     };
-    let params = merge_params(d.params.clone().unwrap_or_default(), p.params);
+    let modes = modes(file, stream)?;
+    if endpoint == Endpoint::Embeddings && modes != [Mode::NonStream] {
+        let s = stream.map(|s| &s.referenced);
+        return Err(at(
+            file,
+            s.unwrap_or(&p.id.referenced),
+            "an embeddings prompt cannot stream",
+        ));
+    }
+    let n = p.params.as_ref().and_then(|x| x.n.as_ref());
+    let n = n.or(d.params.as_ref().and_then(|x| x.n.as_ref()));
+    let choices = match n {
+        Some(n) if n.value == 0 || n.value > MAX_CHOICES as u64 => {
+            return Err(at(file, &n.referenced, "params.n must be 1..=128"))
+        }
+        Some(n) if endpoint == Endpoint::Chat => n.value as usize,
+        _ => 1,
+    };
+    let params = match endpoint {
+        // Chat sampling parameters mean nothing to /embeddings: only the
+        // prompt's own `extra` (dimensions, encoding_format, user) is sent.
+        Endpoint::Embeddings => embedding_params(file, &p)?,
+        Endpoint::Responses => {
+            responses_params(file, &p)?;
+            merge_params(d.params.clone().unwrap_or_default(), p.params)
+        }
+        Endpoint::Chat => merge_params(d.params.clone().unwrap_or_default(), p.params),
+    };
     let expect = expect(file, d.expect.clone().unwrap_or_default(), p.expect)?;
     let samples = match p.samples.as_ref().or(d.samples.as_ref()) {
         None => 1,
@@ -385,7 +435,10 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
         model: p.model.value.trim().to_owned(),
         baseline_model: p.baseline_model.map(|m| m.value),
         candidate_model: p.candidate_model.map(|m| m.value),
+        endpoint,
         messages,
+        input,
+        choices,
         params,
         tools,
         tool_choice: p.tool_choice,
@@ -396,6 +449,164 @@ fn prompt(file: &str, d: &DefaultsFile, p: PromptFile) -> Result<Prompt, InputEr
         required: p.required,
         line: p.id.referenced.line(),
     })
+}
+
+fn endpoint(file: &str, p: &PromptFile) -> Result<Endpoint, InputError> {
+    let Some(e) = &p.endpoint else {
+        return Ok(Endpoint::Chat);
+    };
+    match e.value.as_str() {
+        "chat" => Ok(Endpoint::Chat),
+        "embeddings" => Ok(Endpoint::Embeddings),
+        "responses" => Ok(Endpoint::Responses),
+        other => Err(at(
+            file,
+            &e.referenced,
+            format!("endpoint must be chat, embeddings or responses (got '{other}')"),
+        )),
+    }
+}
+
+/// A chat or responses prompt's `messages`: a non-empty list with roles.
+fn messages(file: &str, p: &PromptFile) -> Result<Vec<Value>, InputError> {
+    if let Some(i) = &p.input {
+        return Err(at(
+            file,
+            &i.referenced,
+            "input is for embeddings prompts (endpoint: embeddings); this prompt sends messages",
+        ));
+    }
+    let Some(m) = &p.messages else {
+        return Err(at(file, &p.id.referenced, "prompt has no messages"));
+    };
+    let Value::Array(items) = &m.value else {
+        return Err(at(
+            file,
+            &m.referenced,
+            "messages must be a non-empty list of {role, content}",
+        ));
+    };
+    if items.is_empty() {
+        return Err(at(
+            file,
+            &m.referenced,
+            "messages must be a non-empty list of {role, content}",
+        ));
+    }
+    for (i, x) in items.iter().enumerate() {
+        let ok = x
+            .get("role")
+            .and_then(Value::as_str)
+            .is_some_and(|r| !r.is_empty());
+        if !ok {
+            return Err(at(
+                file,
+                &m.referenced,
+                format!("messages[{i}] needs a 'role'"),
+            ));
+        }
+    }
+    Ok(items.clone())
+}
+
+/// An embeddings prompt's `input`: a non-empty string or a non-empty list
+/// of non-empty strings; no messages or tools.
+fn embedding_input(file: &str, p: &PromptFile) -> Result<Value, InputError> {
+    if let Some(m) = &p.messages {
+        return Err(at(
+            file,
+            &m.referenced,
+            "an embeddings prompt takes input:, not messages:",
+        ));
+    }
+    if let Some(t) = &p.tools {
+        return Err(at(
+            file,
+            &t.referenced,
+            "an embeddings prompt takes no tools",
+        ));
+    }
+    let Some(i) = &p.input else {
+        return Err(at(
+            file,
+            &p.id.referenced,
+            "an embeddings prompt needs input: (a string or a list of strings)",
+        ));
+    };
+    let text = |v: &Value| v.as_str().is_some_and(|s| !s.is_empty());
+    let ok = match &i.value {
+        Value::String(_) => text(&i.value),
+        Value::Array(items) => !items.is_empty() && items.iter().all(text),
+        _ => false,
+    };
+    if !ok {
+        return Err(at(
+            file,
+            &i.referenced,
+            "input must be a non-empty string or a non-empty list of non-empty strings",
+        ));
+    }
+    Ok(i.value.clone())
+}
+
+/// What an embeddings request carries besides model and input: the
+/// prompt's `params.extra`. Chat parameters set on the prompt are refused.
+fn embedding_params(file: &str, p: &PromptFile) -> Result<Map<String, Value>, InputError> {
+    let Some(params) = &p.params else {
+        return Ok(Map::new());
+    };
+    let chat_only = params.temperature.is_some()
+        || params.max_tokens.is_some()
+        || params.seed.is_some()
+        || params.top_p.is_some()
+        || params.stop.is_some()
+        || params.response_format.is_some()
+        || params.n.is_some();
+    if chat_only {
+        return Err(at(
+            file,
+            &p.id.referenced,
+            "an embeddings prompt takes only params.extra (e.g. {dimensions: 256}); temperature, max_tokens, seed, top_p, stop, response_format and n are chat parameters",
+        ));
+    }
+    Ok(params.extra.clone().unwrap_or_default())
+}
+
+/// The Responses API has no `n`, `stop` or `seed`: refused when the prompt
+/// sets them (from `defaults` they are left out of the request).
+fn responses_params(file: &str, p: &PromptFile) -> Result<(), InputError> {
+    let Some(params) = &p.params else {
+        return Ok(());
+    };
+    if let Some(n) = &params.n {
+        return Err(at(file, &n.referenced, "the Responses API has no n"));
+    }
+    if params.stop.is_some() || params.seed.is_some() {
+        return Err(at(
+            file,
+            &p.id.referenced,
+            "the Responses API has no stop or seed parameter",
+        ));
+    }
+    Ok(())
+}
+
+fn modes(file: &str, stream: Option<&Spanned<Value>>) -> Result<Vec<Mode>, InputError> {
+    let Some(s) = stream else {
+        return Ok(vec![Mode::NonStream]);
+    };
+    match &s.value {
+        Value::Bool(false) => Ok(vec![Mode::NonStream]),
+        Value::Bool(true) => Ok(vec![Mode::Stream]),
+        Value::String(x) if x == "both" => Ok(vec![Mode::NonStream, Mode::Stream]),
+        Value::String(x) if x == "false" => Ok(vec![Mode::NonStream]),
+        Value::String(x) if x == "true" => Ok(vec![Mode::Stream]),
+        other => Err(at(
+            file,
+            &s.referenced,
+            format!("stream must be false, true or both (got {other})"),
+        )),
+    }
 }
 
 fn merge_params(d: ParamsFile, p: Option<ParamsFile>) -> Map<String, Value> {
@@ -415,6 +626,7 @@ fn merge_params(d: ParamsFile, p: Option<ParamsFile>) -> Map<String, Value> {
     put("top_p", p.top_p.or(d.top_p).map(Value::from));
     put("stop", p.stop.or(d.stop));
     put("response_format", p.response_format.or(d.response_format));
+    put("n", p.n.or(d.n).map(|n| Value::from(n.value)));
     let mut extra = d.extra.unwrap_or_default();
     extra.extend(p.extra.unwrap_or_default());
     for (k, v) in extra {
@@ -461,6 +673,17 @@ fn expect(file: &str, d: ExpectFile, p: Option<ExpectFile>) -> Result<Expect, In
                 ))
             }
             Some(c) => Some(c.max_ratio.value),
+        },
+        cosine: match p.cosine.or(d.cosine) {
+            None => DEFAULT_COSINE,
+            Some(c) if !(-1.0..=1.0).contains(&c.value) => {
+                return Err(at(
+                    file,
+                    &c.referenced,
+                    "cosine must be a threshold from -1 to 1",
+                ))
+            }
+            Some(c) => c.value,
         },
         json_schema: match p.json_schema.or(d.json_schema) {
             None => None,
@@ -777,5 +1000,87 @@ prompts:
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("g.yaml:1:"), "{e}");
+    }
+
+    #[test]
+    fn endpoints_take_their_own_inputs() {
+        let ok = r#"schema: 1
+defaults: {params: {temperature: 0, seed: 3, n: 2}, stream: both}
+prompts:
+  - id: e
+    endpoint: embeddings
+    model: openai/text-embedding-3-small
+    input: [a, b]
+    params: {extra: {dimensions: 8}}
+    expect: {cosine: 0.95}
+  - id: r
+    endpoint: responses
+    model: openai/gpt-4o
+    messages: [{role: user, content: hi}]
+  - id: c
+    model: openai/gpt-4o
+    messages: [{role: user, content: hi}]
+"#;
+        let g = parse("g.yaml", ok).unwrap();
+        let e = &g.prompts[0];
+        assert_eq!(e.endpoint, Endpoint::Embeddings);
+        assert_eq!(
+            e.modes,
+            vec![Mode::NonStream],
+            "defaults' stream: both does not apply"
+        );
+        assert_eq!(e.params.len(), 1, "only extra is sent: {:?}", e.params);
+        assert_eq!((e.choices, e.expect.cosine), (1, 0.95));
+        let r = &g.prompts[1];
+        assert_eq!((r.endpoint, r.choices), (Endpoint::Responses, 1));
+        assert_eq!(g.prompts[2].choices, 2, "n from defaults");
+        assert_eq!(g.prompts[2].expect.cosine, DEFAULT_COSINE);
+        let bad = [
+            ("    input: [a, b]\n", "", "g.yaml:4:", "needs input"),
+            ("input: [a, b]", "input: []", "g.yaml:7:", "non-empty"),
+            (
+                "input: [a, b]",
+                "input: [a, b]\n    stream: true",
+                "g.yaml:8:",
+                "cannot stream",
+            ),
+            (
+                "params: {extra: {dimensions: 8}}",
+                "params: {temperature: 0}",
+                "g.yaml:4:",
+                "only params.extra",
+            ),
+            (
+                "endpoint: responses",
+                "endpoint: completions",
+                "g.yaml:11:",
+                "chat, embeddings or responses",
+            ),
+            (
+                "    messages: [{role: user, content: hi}]\n  - id: c",
+                "    messages: [{role: user, content: hi}]\n    params: {stop: [x]}\n  - id: c",
+                "g.yaml:10:",
+                "no stop or seed",
+            ),
+            (
+                "seed: 3, n: 2",
+                "seed: 3, n: 0",
+                "g.yaml:2:",
+                "params.n must be 1..=128",
+            ),
+            (
+                "    model: openai/gpt-4o\n    messages: [{role: user, content: hi}]\n",
+                "    model: openai/gpt-4o\n    input: hi\n",
+                "g.yaml:",
+                "input is for embeddings",
+            ),
+        ];
+        for (from, to, at, what) in bad {
+            assert!(ok.contains(from), "{from}");
+            let e = parse("g.yaml", &ok.replacen(from, to, 1))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(at) && e.contains(what), "{from} -> {e}");
+        }
     }
 }

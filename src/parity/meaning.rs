@@ -63,8 +63,10 @@ pub enum EmbeddingsError {
     NotJson(serde_json::Error),
     #[error("answer has no data list")]
     NoData,
-    #[error("an item has no embedding list (base64 encoding is not read)")]
+    #[error("an item has no embedding (a list of numbers or a base64 string)")]
     NoEmbedding,
+    #[error("a base64 embedding is not base64 of little-endian float32s")]
+    Base64,
     #[error("an embedding holds a non-number")]
     NotNumber,
     #[error("{0} vectors for 2 inputs")]
@@ -133,7 +135,7 @@ pub async fn agree(
                     &post("/chat/completions", body),
                 )
                 .await?;
-            let r = response::parse(&ex, Mode::NonStream);
+            let r = response::parse(&ex, Mode::NonStream, super::golden::Endpoint::Chat);
             if let Some(e) = r.error {
                 return Err(Undecided::JudgeFailed(e));
             }
@@ -232,16 +234,35 @@ pub fn vectors(body: &str) -> Result<Vec<Vec<f64>>, EmbeddingsError> {
         .ok_or(EmbeddingsError::NoData)?;
     let mut out: Vec<(u64, Vec<f64>)> = Vec::new();
     for (i, d) in data.iter().enumerate() {
-        let e = d
-            .get("embedding")
-            .and_then(Value::as_array)
-            .ok_or(EmbeddingsError::NoEmbedding)?;
-        let xs: Option<Vec<f64>> = e.iter().map(Value::as_f64).collect();
+        let xs = match d.get("embedding") {
+            Some(Value::Array(e)) => e
+                .iter()
+                .map(Value::as_f64)
+                .collect::<Option<Vec<f64>>>()
+                .ok_or(EmbeddingsError::NotNumber)?,
+            Some(Value::String(b64)) => base64_floats(b64)?,
+            _ => return Err(EmbeddingsError::NoEmbedding),
+        };
         let idx = d.get("index").and_then(Value::as_u64).unwrap_or(i as u64);
-        out.push((idx, xs.ok_or(EmbeddingsError::NotNumber)?));
+        out.push((idx, xs));
     }
     out.sort_by_key(|(i, _)| *i);
     Ok(out.into_iter().map(|(_, v)| v).collect())
+}
+
+/// `encoding_format: base64`: the raw little-endian float32 array.
+fn base64_floats(s: &str) -> Result<Vec<f64>, EmbeddingsError> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(s.trim())
+        .map_err(|_| EmbeddingsError::Base64)?;
+    if bytes.len() % 4 != 0 {
+        return Err(EmbeddingsError::Base64);
+    }
+    Ok(bytes
+        .chunks_exact(4)
+        .map(|c| f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]])))
+        .collect())
 }
 
 /// Cosine similarity; `None` for different dimensions or a zero vector.

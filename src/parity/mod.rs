@@ -5,6 +5,7 @@
 //! reads it back), [`sse`] and [`response`] assemble the answer,
 //! [`compare`] runs the checks and [`report`] renders the result.
 
+pub mod choices;
 pub mod client;
 pub mod compare;
 pub mod config;
@@ -19,7 +20,9 @@ pub mod redact;
 pub mod report;
 pub mod request;
 pub mod response;
+pub mod responses_api;
 pub mod sse;
+pub mod vectors;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -469,8 +472,22 @@ async fn run_one(
     let mut checks = compare::compare(prompt, mode == Mode::Stream, (&bm, &cm), &rb, &rc);
     let rates =
         text_over_samples(p, prompt, mode, &mut checks, (&rb, &rc), &rest, &mut notes).await;
+    if prompt.choices > 1 && rb.error.is_none() && rc.error.is_none() {
+        checks.push(choices_check(p, prompt, mode, &rb, &rc).await);
+        if !choices::ordered(prompt) {
+            // Unordered samples: first against first decides nothing.
+            if let Some(t) = checks.iter_mut().find(|c| c.name == "text") {
+                t.status = CheckStatus::Skip;
+                t.detail = format!(
+                    "n = {} at temperature > 0: the choices are compared as a set (see choices)",
+                    prompt.choices
+                );
+            }
+        }
+    }
     let result = PromptResult {
         id: prompt.id.clone(),
+        endpoint: prompt.endpoint,
         mode,
         status: compare::overall(&checks),
         models,
@@ -552,6 +569,7 @@ fn mapping_error(
     };
     PromptResult {
         id: prompt.id.clone(),
+        endpoint: prompt.endpoint,
         mode,
         status: CheckStatus::Error,
         models,
@@ -575,7 +593,7 @@ async fn ask_samples(
 ) -> Vec<(response::Response, response::Response)> {
     let mk = |m: &str| Outgoing {
         method: reqwest::Method::POST,
-        path: "/chat/completions".into(),
+        path: prompt.endpoint.path().into(),
         body: Some(Body::Json(request::body(prompt, mode, m))),
         stream: mode == Mode::Stream,
         key_override: None,
@@ -601,7 +619,7 @@ async fn ask(
 ) -> response::Response {
     let rel = rel_prompt(&prompt.id, mode, side, k);
     let ex = p.transport.exchange(&p.cfg, side, &rel, out).await;
-    let mut r = response::parse(&ex, mode);
+    let mut r = response::parse(&ex, mode, prompt.endpoint);
     if matches!(p.transport, Transport::Replay(..)) {
         // A recording made from another golden set or mapping would
         // compare answers to questions that are no longer asked.
@@ -747,6 +765,59 @@ async fn meaning_check(
     (check, Some(rates))
 }
 
+/// `params.n > 1`: every choice of the shown pair, by the prompt's text
+/// check (judge and embedding checks ask their server once per distinct
+/// pair of texts).
+async fn choices_check(
+    p: &Prepared,
+    prompt: &Prompt,
+    mode: Mode,
+    rb: &response::Response,
+    rc: &response::Response,
+) -> Check {
+    let ordered = choices::ordered(prompt);
+    let (b, c) = (&rb.choices, &rc.choices);
+    let need = choices::needed(ordered, b.len(), c.len());
+    let expect = &prompt.expect.text;
+    let texts = |&(i, j): &(usize, usize)| (b[i].text.as_str(), c[j].text.as_str());
+    let mut verdicts = std::collections::HashMap::new();
+    if matches!(
+        expect,
+        golden::TextExpect::Judge(_) | golden::TextExpect::Embedding(_)
+    ) {
+        let mut unique: Vec<(&str, &str)> = need.iter().map(texts).collect();
+        unique.sort_unstable();
+        unique.dedup();
+        let answers = join_all(
+            unique
+                .iter()
+                .map(|(x, y)| meaning::agree(p, &prompt.id, mode, expect, x, y)),
+        )
+        .await;
+        for (pair, a) in unique.iter().zip(answers) {
+            match a {
+                Ok((same, _)) => verdicts.insert(*pair, same),
+                Err(e) => {
+                    return Check {
+                        name: "choices".into(),
+                        status: CheckStatus::Error,
+                        baseline: json!(null),
+                        candidate: json!(null),
+                        detail: format!("[{}] {e}", expect.describe()),
+                    }
+                }
+            };
+        }
+    } else {
+        for pair in need.iter().map(texts) {
+            let st = compare::text(expect, pair.0, pair.1).status;
+            verdicts.insert(pair, !matches!(st, CheckStatus::Fail | CheckStatus::Error));
+        }
+    }
+    let agree = |i: usize, j: usize| verdicts.get(&texts(&(i, j))).copied().unwrap_or(false);
+    choices::check_choices(prompt.choices, ordered, b, c, agree, &expect.describe())
+}
+
 /// Name what differs between a recorded request body and today's.
 fn body_difference(
     recorded: Option<&serde_json::Value>,
@@ -829,9 +900,16 @@ pub fn plan(p: &Prepared, opts: &ParityOptions) -> RequestPlan {
         plan.per_side += modes * n;
         // One pair, or every baseline pair plus every baseline × candidate pair.
         let pairs = if n == 1 { 1 } else { n * (n - 1) / 2 + n * n };
+        // `n > 1`: each choice in order, or every pairing as a set.
+        let k = pr.choices;
+        let choice_pairs = match k {
+            1 => 0,
+            _ if choices::ordered(pr) => k,
+            _ => k * k,
+        };
         match pr.expect.text {
-            golden::TextExpect::Judge(_) => plan.judge += modes * pairs,
-            golden::TextExpect::Embedding(_) => plan.embeddings += modes * pairs,
+            golden::TextExpect::Judge(_) => plan.judge += modes * (pairs + choice_pairs),
+            golden::TextExpect::Embedding(_) => plan.embeddings += modes * (pairs + choice_pairs),
             _ => {}
         }
     }

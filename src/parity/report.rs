@@ -23,6 +23,8 @@ pub struct Models {
 #[derive(Debug, Clone, Serialize)]
 pub struct PromptResult {
     pub id: String,
+    /// `chat`, `embeddings` or `responses`.
+    pub endpoint: crate::parity::golden::Endpoint,
     pub mode: Mode,
     pub status: CheckStatus,
     /// The model id each gateway was sent.
@@ -70,6 +72,21 @@ pub struct ShownAnswer {
 impl ShownAnswer {
     pub fn of(r: &Response) -> ShownAnswer {
         let mut text = r.text.clone();
+        if let Some(first) = r.vectors.first() {
+            // Embeddings: what came back, and the start of each vector.
+            text = format!(
+                "[{} vector(s) of {} dimensions]",
+                r.vectors.len(),
+                first.len()
+            );
+            for v in &r.vectors {
+                let head: Vec<String> = v.iter().take(4).map(|x| format!("{x:.4}")).collect();
+                text.push_str(&format!("\n[{}, …]", head.join(", ")));
+            }
+        }
+        for c in r.choices.iter().skip(1) {
+            text.push_str(&format!("\n[choice {}] {}", c.index + 1, c.text));
+        }
         for t in &r.tool_calls {
             if !text.is_empty() {
                 text.push('\n');

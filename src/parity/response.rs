@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::client::Exchange;
-use super::golden::Mode;
+use super::golden::{Endpoint, Mode};
+use super::responses_api;
 use super::sse;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,6 +19,14 @@ pub struct ToolCall {
     pub id: Option<String>,
     pub name: String,
     pub arguments: String,
+}
+
+/// One of the choices a request with `n > 1` asked for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Choice {
+    pub index: u64,
+    pub text: String,
+    pub finish_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +68,12 @@ pub struct Response {
     /// What the gateway says the request cost: `usage.cost`, else LiteLLM's
     /// `x-litellm-response-cost` header. Never computed from prices.
     pub cost: Option<f64>,
+    /// Every choice in index order (chat): the first is also `text` and
+    /// `finish_reason`.
+    pub choices: Vec<Choice>,
+    /// Embeddings: one vector per input, in input order.
+    #[serde(skip)]
+    pub vectors: Vec<Vec<f64>>,
 }
 
 /// Summarise an error body of any gateway's shape: OpenAI
@@ -119,7 +134,7 @@ pub fn describe_error_body(body: &str) -> (String, bool) {
 }
 
 /// A data chunk's top-level `error` (truthy), as text.
-fn chunk_error(v: &Value) -> Option<String> {
+pub(super) fn chunk_error(v: &Value) -> Option<String> {
     match v.get("error") {
         None | Some(Value::Null) | Some(Value::Bool(false)) => None,
         Some(_) => Some(describe_error_body(&v.to_string()).0),
@@ -127,7 +142,7 @@ fn chunk_error(v: &Value) -> Option<String> {
 }
 
 /// Dotted paths of the non-null leaves under `usage`.
-fn usage_fields(v: &Value) -> Vec<String> {
+pub(super) fn usage_fields(v: &Value) -> Vec<String> {
     fn walk(prefix: &str, v: &Value, out: &mut Vec<String>) {
         match v {
             Value::Object(m) => {
@@ -166,11 +181,13 @@ fn rate_headers(ex: &Exchange) -> Vec<String> {
     h
 }
 
-fn usage(v: &Value) -> Option<Usage> {
+/// Chat and embeddings usage (`prompt_tokens`, `completion_tokens`), or
+/// the Responses API's (`input_tokens`, `output_tokens`).
+pub(super) fn usage(v: &Value) -> Option<Usage> {
     let u = v.get("usage")?;
     let n = |k: &str| u.get(k).and_then(Value::as_u64);
-    let p = n("prompt_tokens");
-    let c = n("completion_tokens");
+    let p = n("prompt_tokens").or_else(|| n("input_tokens"));
+    let c = n("completion_tokens").or_else(|| n("output_tokens"));
     if p.is_none() && c.is_none() {
         return None;
     }
@@ -182,7 +199,7 @@ fn usage(v: &Value) -> Option<Usage> {
     })
 }
 
-fn content_text(c: &Value) -> String {
+pub(super) fn content_text(c: &Value) -> String {
     match c {
         Value::String(s) => s.clone(),
         // Content parts: join the text ones.
@@ -194,14 +211,14 @@ fn content_text(c: &Value) -> String {
     }
 }
 
-fn str_field(v: &Value, k: &str) -> Option<String> {
+pub(super) fn str_field(v: &Value, k: &str) -> Option<String> {
     v.get(k)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
 }
 
-pub fn parse(ex: &Exchange, mode: Mode) -> Response {
+pub fn parse(ex: &Exchange, mode: Mode, endpoint: Endpoint) -> Response {
     let mut r = Response {
         status: ex.status,
         ttft_ms: ex.ttft_ms,
@@ -250,14 +267,23 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
         .header("content-type")
         .is_some_and(|c| c.contains("text/event-stream"))
         || (mode == Mode::Stream && !ex.body.trim_start().starts_with('{'));
-    if is_sse {
-        parse_stream(ex, &mut r);
-    } else {
-        if mode == Mode::Stream {
-            r.notes
-                .push("asked to stream but got a plain JSON body".into());
+    match (endpoint, is_sse) {
+        (Endpoint::Chat, true) => parse_stream(ex, &mut r),
+        (Endpoint::Responses, true) => responses_api::parse_stream(ex, &mut r),
+        (_, false) => {
+            if mode == Mode::Stream {
+                r.notes
+                    .push("asked to stream but got a plain JSON body".into());
+            }
+            match endpoint {
+                Endpoint::Chat => parse_json(ex, &mut r),
+                Endpoint::Responses => responses_api::parse_json(ex, &mut r),
+                Endpoint::Embeddings => parse_embeddings(ex, &mut r),
+            }
         }
-        parse_json(ex, &mut r);
+        (Endpoint::Embeddings, true) => {
+            r.error = Some("an embeddings answer came as an event stream".into());
+        }
     }
     if r.error.is_none() {
         if let Some(f) = &ex.failure {
@@ -268,7 +294,7 @@ pub fn parse(ex: &Exchange, mode: Mode) -> Response {
     r
 }
 
-fn usage_cost(v: &Value) -> Option<f64> {
+pub(super) fn usage_cost(v: &Value) -> Option<f64> {
     v.get("usage")?
         .get("cost")?
         .as_f64()
@@ -303,6 +329,20 @@ fn parse_json(ex: &Exchange, r: &mut Response) {
     let msg = &choice["message"];
     r.text = content_text(&msg["content"]);
     r.finish_reason = str_field(choice, "finish_reason");
+    let all = v["choices"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    r.choices = all
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Choice {
+            index: c.get("index").and_then(Value::as_u64).unwrap_or(i as u64),
+            text: content_text(&c["message"]["content"]),
+            finish_reason: str_field(c, "finish_reason"),
+        })
+        .collect();
+    r.choices.sort_by_key(|c| c.index);
     if let Some(calls) = msg.get("tool_calls").and_then(Value::as_array) {
         for (i, c) in calls.iter().enumerate() {
             r.tool_calls.push(ToolCall {
@@ -318,6 +358,30 @@ fn parse_json(ex: &Exchange, r: &mut Response) {
     }
 }
 
+/// An `/embeddings` answer: the vectors (float arrays, or base64 for
+/// `encoding_format: base64`), model and usage.
+fn parse_embeddings(ex: &Exchange, r: &mut Response) {
+    let v: Value = match serde_json::from_str(&ex.body) {
+        Ok(v) => v,
+        Err(e) => {
+            r.error = Some(format!("response body is not JSON ({e})"));
+            return;
+        }
+    };
+    if let Some(e) = chunk_error(&v) {
+        r.error = Some(format!("error in a 2xx body: {e}"));
+        return;
+    }
+    r.model = str_field(&v, "model");
+    r.usage = usage(&v);
+    r.usage_fields = usage_fields(&v);
+    r.cost = usage_cost(&v);
+    match super::meaning::vectors(&ex.body) {
+        Ok(vs) => r.vectors = vs,
+        Err(e) => r.error = Some(format!("embeddings answer unreadable: {e}")),
+    }
+}
+
 /// What a stream showed besides the answer itself.
 #[derive(Default)]
 struct StreamState {
@@ -326,6 +390,8 @@ struct StreamState {
     done: bool,
     calls: BTreeMap<u64, ToolCall>,
     usage_chunk_choices: Option<usize>,
+    /// Choices other than the first (`n > 1`), by index.
+    others: BTreeMap<u64, Choice>,
 }
 
 fn parse_stream(ex: &Exchange, r: &mut Response) {
@@ -340,6 +406,13 @@ fn parse_stream(ex: &Exchange, r: &mut Response) {
         }
     }
     r.tool_calls = std::mem::take(&mut st.calls).into_values().collect();
+    r.choices = std::iter::once(Choice {
+        index: 0,
+        text: r.text.clone(),
+        finish_reason: r.finish_reason.clone(),
+    })
+    .chain(std::mem::take(&mut st.others).into_values())
+    .collect();
     r.notes.push(stream_note(&st));
     if r.error.is_none() {
         let events = st.events;
@@ -414,7 +487,16 @@ fn stream_chunk(v: &Value, st: &mut StreamState, r: &mut Response) {
         return;
     };
     for c in choices {
-        if c.get("index").and_then(Value::as_u64).unwrap_or(0) != 0 {
+        let index = c.get("index").and_then(Value::as_u64).unwrap_or(0);
+        if index != 0 {
+            let o = st.others.entry(index).or_insert_with(|| Choice {
+                index,
+                ..Choice::default()
+            });
+            o.text.push_str(&content_text(&c["delta"]["content"]));
+            if let Some(f) = str_field(c, "finish_reason") {
+                o.finish_reason = Some(f);
+            }
             continue;
         }
         let d = &c["delta"];
@@ -501,14 +583,21 @@ mod tests {
 
     #[test]
     fn cost_from_usage_or_the_litellm_header() {
-        let r = parse(&ex(200, "text/event-stream", OR_STREAM), Mode::Stream);
+        let r = parse(
+            &ex(200, "text/event-stream", OR_STREAM),
+            Mode::Stream,
+            Endpoint::Chat,
+        );
         assert_eq!(r.cost, Some(0.0001));
         let body = r#"{"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#;
         let mut e = ex(200, "application/json", body);
-        assert_eq!(parse(&e, Mode::NonStream).cost, None);
+        assert_eq!(parse(&e, Mode::NonStream, Endpoint::Chat).cost, None);
         e.headers
             .push(("x-litellm-response-cost".into(), "0.00025".into()));
-        assert_eq!(parse(&e, Mode::NonStream).cost, Some(0.00025));
+        assert_eq!(
+            parse(&e, Mode::NonStream, Endpoint::Chat).cost,
+            Some(0.00025)
+        );
     }
 
     const OR_STREAM: &str = ": OPENROUTER PROCESSING\n\n\
@@ -519,7 +608,11 @@ data: [DONE]\n\n";
 
     #[test]
     fn openrouter_stream_assembles() {
-        let r = parse(&ex(200, "text/event-stream", OR_STREAM), Mode::Stream);
+        let r = parse(
+            &ex(200, "text/event-stream", OR_STREAM),
+            Mode::Stream,
+            Endpoint::Chat,
+        );
         assert_eq!(r.error, None);
         assert_eq!(r.text, "Hello");
         assert_eq!(r.finish_reason.as_deref(), Some("stop"));
@@ -538,7 +631,11 @@ data: [DONE]\n\n";
 id: 1\ndata: {\"model\":\"openai/gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n\
 id: 2\ndata: {\"model\":\"openai/gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":null}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n\
 event: done\nid: 3\ndata: [DONE]\n\n";
-        let r = parse(&ex(200, "text/event-stream", body), Mode::Stream);
+        let r = parse(
+            &ex(200, "text/event-stream", body),
+            Mode::Stream,
+            Endpoint::Chat,
+        );
         assert_eq!(r.error, None);
         assert_eq!(r.text, "Hi");
         // The usage chunk's null finish_reason must not erase "stop".
@@ -551,24 +648,36 @@ event: done\nid: 3\ndata: [DONE]\n\n";
     fn stream_errors_surface() {
         let mid = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n\
 data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\"},\"finish_reason\":\"error\"}]}\n\n";
-        let r = parse(&ex(200, "text/event-stream", mid), Mode::Stream);
+        let r = parse(
+            &ex(200, "text/event-stream", mid),
+            Mode::Stream,
+            Endpoint::Chat,
+        );
         assert!(r.error.unwrap().contains("Provider disconnected"));
         let ev = "event: error\ndata: {\"error\":{\"message\":\"boom\",\"type\":\"upstream_error\"}}\n\nevent: done\ndata: [DONE]\n\n";
-        let r = parse(&ex(200, "text/event-stream", ev), Mode::Stream);
+        let r = parse(
+            &ex(200, "text/event-stream", ev),
+            Mode::Stream,
+            Endpoint::Chat,
+        );
         assert_eq!(
             r.error.as_deref(),
             Some("stream error event: upstream_error: boom")
         );
         let cut =
             "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"choi";
-        let r = parse(&ex(200, "text/event-stream", cut), Mode::Stream);
+        let r = parse(
+            &ex(200, "text/event-stream", cut),
+            Mode::Stream,
+            Endpoint::Chat,
+        );
         assert!(r.error.unwrap().contains("truncated"));
         let mut broken = ex(200, "text/event-stream", cut);
         broken.failure = Some(Failure {
             kind: FailKind::Body,
             message: "connection broke".into(),
         });
-        let r = parse(&broken, Mode::Stream);
+        let r = parse(&broken, Mode::Stream, Endpoint::Chat);
         assert!(r.error.unwrap().starts_with("connection broke"));
     }
 
@@ -578,7 +687,11 @@ data: {\"error\":{\"code\":502,\"message\":\"Provider disconnected\"},\"choices\
 data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}}]}}]}\n\n\
 data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n\
 data: [DONE]\n\n";
-        let r = parse(&ex(200, "text/event-stream", body), Mode::Stream);
+        let r = parse(
+            &ex(200, "text/event-stream", body),
+            Mode::Stream,
+            Endpoint::Chat,
+        );
         assert_eq!(r.error, None);
         assert_eq!(r.tool_calls.len(), 2);
         assert_eq!(r.tool_calls[0].name, "get_weather");
@@ -629,15 +742,24 @@ data: [DONE]\n\n";
         );
         assert_eq!(d, "No connected db.");
         let body = r#"{"id":"gen-9","model":"openai/gpt-4o","provider":"OpenAI","choices":[{"index":0,"message":{"role":"assistant","content":"Paris","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4,"cost":0.1}}"#;
-        let r = parse(&ex(200, "application/json", body), Mode::NonStream);
+        let r = parse(
+            &ex(200, "application/json", body),
+            Mode::NonStream,
+            Endpoint::Chat,
+        );
         assert_eq!(r.error, None);
         assert_eq!(r.text, "Paris");
         assert_eq!(r.tool_calls[0].arguments, "{\"a\":1}");
-        let r = parse(&ex(502, "text/html", "<html>oops</html>"), Mode::NonStream);
+        let r = parse(
+            &ex(502, "text/html", "<html>oops</html>"),
+            Mode::NonStream,
+            Endpoint::Chat,
+        );
         assert!(r.error.unwrap().starts_with("HTTP 502: non-JSON body"));
         let r = parse(
             &ex(200, "application/json", "{\"choices\":[{\"mess"),
             Mode::NonStream,
+            Endpoint::Chat,
         );
         assert!(r.error.unwrap().contains("not JSON"));
     }
