@@ -1,7 +1,10 @@
 //! Helper for `parity`: fake gateways on 127.0.0.1.
 //!
 //! cargo run --example parity -- serve [--port-base P] [--latency-ms N] [--chunk-delay-ms N]
-//!     Serve a fake OpenRouter on P and a fake LLM Gateway-like target on P+1 until killed.
+//!     Serve a fake OpenRouter on P and a fake LLM Gateway-like target on P+1 until killed,
+//!     a judge and embeddings server on P+2, and on P+3 a target that drifts: every
+//!     answer (chat, responses, embeddings input) gains " Or Lyon, some say." and
+//!     `n > 1` choices come in reverse order.
 //! cargo run --example parity -- record GOLDEN OUTDIR
 //!     Record GOLDEN against both fakes into OUTDIR (how examples/parity/recorded was made).
 //! cargo run --example parity -- hostile MODE [--port-base P]
@@ -48,9 +51,18 @@ async fn real_main() -> anyhow::Result<()> {
                 ..Default::default()
             };
             let b = fake::start_on(fake::Shape::OpenRouter, sw.clone(), port).await;
-            let c = fake::start_on(fake::Shape::Target, sw, port + 1).await;
+            let c = fake::start_on(fake::Shape::Target, sw.clone(), port + 1).await;
+            let m = fake::start_meaning(port + 2, sw.latency).await;
+            let drift = fake::Switches {
+                text_suffix: Some(" Or Lyon, some say.".into()),
+                reverse_choices: true,
+                ..sw
+            };
+            let d = fake::start_on(fake::Shape::Target, drift, port + 3).await;
             println!("baseline {}", b.base_url());
             println!("candidate {}", c.base_url());
+            println!("meaning {}", m.base_url());
+            println!("drifting {}", d.base_url());
             tokio::signal::ctrl_c().await?;
             Ok(())
         }
