@@ -1146,3 +1146,12 @@ prompts:
     assert_eq!(plan.judge, 10 + 2 * 4);
     assert_eq!(plan.total(), 8 + 18);
 }
+
+#[test]
+fn the_bundled_golden_sets_load() {
+    for f in ["golden.yaml", "golden-checks.yaml"] {
+        let g = parity::golden::load(&Path::new("examples/parity").join(f))
+            .unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(g.prompts.len() >= 5, "{f}");
+    }
+}

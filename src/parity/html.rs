@@ -297,7 +297,7 @@ fn cost_note(r: &Report) -> Option<String> {
 }
 
 fn result_label(p: &PromptResult) -> String {
-    format!("{} · {}", p.id, p.mode.as_str())
+    format!("{} · {}", p.id, p.mode_label())
 }
 
 /// One horizontal bar chart: a group per result, one bar per side.
@@ -467,7 +467,7 @@ fn result(o: &mut String, p: &PromptResult) {
         st.to_uppercase(),
         esc(&p.id),
         if p.required { " <span class=\"muted\">required</span>" } else { "" },
-        p.mode.as_str()
+        esc(&p.mode_label())
     );
     for t in &p.tags {
         let _ = write!(o, "<span class=\"tag\">{}</span>", esc(t));

@@ -51,6 +51,19 @@ pub struct PromptResult {
     pub shown: Option<Shown>,
 }
 
+impl PromptResult {
+    /// The mode, and the endpoint when it is not chat (`embeddings`,
+    /// `responses stream`).
+    pub fn mode_label(&self) -> String {
+        use crate::parity::golden::Endpoint;
+        match self.endpoint {
+            Endpoint::Chat => self.mode.as_str().to_owned(),
+            Endpoint::Embeddings => "embeddings".to_owned(),
+            e => format!("{} {}", e.as_str(), self.mode.as_str()),
+        }
+    }
+}
+
 /// What each side answered in the pair the checks ran on.
 #[derive(Debug, Clone, Default)]
 pub struct Shown {
@@ -489,9 +502,16 @@ fn human_table(o: &mut String, r: &Report, color: ColorChoice) {
         .max()
         .unwrap_or(2)
         .clamp(2, 40);
+    let mw = r
+        .prompts
+        .iter()
+        .map(|p| p.mode_label().len())
+        .max()
+        .unwrap_or(10)
+        .max(10);
     let _ = writeln!(
         o,
-        "{:<5} {:<idw$} {:<10} {}  LATENCY",
+        "{:<5} {:<idw$} {:<mw$} {}  LATENCY",
         "",
         "PROMPT",
         "MODE",
@@ -509,10 +529,10 @@ fn human_table(o: &mut String, r: &Report, color: ColorChoice) {
         let lat = p.checks.iter().find(|c| c.name == "latency");
         let _ = writeln!(
             o,
-            "{} {:<idw$} {:<10} {}  {}",
+            "{} {:<idw$} {:<mw$} {}  {}",
             mark(p.status, color),
             p.id,
-            p.mode.as_str(),
+            p.mode_label(),
             cols.join(" "),
             lat.map_or(String::new(), |l| l.detail.clone())
         );
