@@ -113,6 +113,16 @@ pub async fn start(shape: Shape, sw: Switches) -> Running {
 }
 
 pub async fn start_on(shape: Shape, sw: Switches, port: u16) -> Running {
+    let app = Router::new()
+        .route("/v1/chat/completions", post(chat))
+        .route("/v1/embeddings", post(embeddings))
+        .route("/v1/responses", post(responses))
+        .route("/v1/models", get(models));
+    serve(shape, sw, port, app).await
+}
+
+/// Serve `app` on 127.0.0.1:`port` (0: any) with a fresh state.
+async fn serve(shape: Shape, sw: Switches, port: u16, app: Router<Arc<Fake>>) -> Running {
     let state = Arc::new(Fake {
         shape,
         sw,
@@ -121,12 +131,7 @@ pub async fn start_on(shape: Shape, sw: Switches, port: u16) -> Running {
         max_in_flight: AtomicUsize::new(0),
         seen: Mutex::new(Vec::new()),
     });
-    let app = Router::new()
-        .route("/v1/chat/completions", post(chat))
-        .route("/v1/embeddings", post(embeddings))
-        .route("/v1/responses", post(responses))
-        .route("/v1/models", get(models))
-        .with_state(state.clone());
+    let app = app.with_state(state.clone());
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .expect("bind 127.0.0.1");
@@ -721,33 +726,14 @@ async fn responses(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Re
 /// answers are the same unless exactly one mentions Lyon; embeddings use
 /// [`embed`]. Every request is kept in `seen`.
 pub async fn start_meaning(port: u16, latency: Duration) -> Running {
-    let state = Arc::new(Fake {
-        shape: Shape::Target,
-        sw: Switches {
-            latency,
-            ..Default::default()
-        },
-        hits: AtomicUsize::new(0),
-        in_flight: AtomicUsize::new(0),
-        max_in_flight: AtomicUsize::new(0),
-        seen: Mutex::new(Vec::new()),
-    });
+    let sw = Switches {
+        latency,
+        ..Default::default()
+    };
     let app = Router::new()
         .route("/v1/chat/completions", post(judge))
-        .route("/v1/embeddings", post(embeddings))
-        .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .expect("bind 127.0.0.1");
-    let addr = listener.local_addr().unwrap();
-    let handle = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Running {
-        addr,
-        state,
-        handle,
-    }
+        .route("/v1/embeddings", post(embeddings));
+    serve(Shape::Target, sw, port, app).await
 }
 
 async fn judge(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Response {

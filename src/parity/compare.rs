@@ -688,7 +688,7 @@ fn tool_calls(expect: &ToolExpect, ordered: bool, b: &[ToolCall], c: &[ToolCall]
     check("tool_calls", pass_fail(problems.is_empty()), bv, cv, detail)
 }
 
-pub(super) fn latency(expect: &Expect, b: &Response, c: &Response, stream: bool) -> Check {
+fn latency(expect: &Expect, b: &Response, c: &Response, stream: bool) -> Check {
     let l = &expect.latency;
     let bt = if stream { b.ttft_ms } else { None };
     let ct = if stream { c.ttft_ms } else { None };
@@ -778,18 +778,18 @@ pub fn compare(
             &c.tool_calls,
         ));
     }
-    out.push(latency(e, b, c, stream));
-    out.push(field_drift(
-        "usage_fields",
-        &b.usage_fields,
-        &c.usage_fields,
-    ));
-    out.push(field_drift(
-        "rate_limit_headers",
-        &b.rate_headers,
-        &c.rate_headers,
-    ));
+    out.extend(timing_and_drift(e, b, c, stream));
     out
+}
+
+/// The checks every endpoint ends with: latency, and the usage fields and
+/// rate-limit headers only one side returns.
+pub(super) fn timing_and_drift(e: &Expect, b: &Response, c: &Response, stream: bool) -> [Check; 3] {
+    [
+        latency(e, b, c, stream),
+        field_drift("usage_fields", &b.usage_fields, &c.usage_fields),
+        field_drift("rate_limit_headers", &b.rate_headers, &c.rate_headers),
+    ]
 }
 
 /// Both requests completed, or why not (an `error`).
@@ -899,7 +899,7 @@ fn token_checks(e: &Expect, b: &Response, c: &Response) -> [Check; 3] {
 }
 
 /// Informational: which field or header names only one side returns.
-pub(super) fn field_drift(name: &str, b: &[String], c: &[String]) -> Check {
+fn field_drift(name: &str, b: &[String], c: &[String]) -> Check {
     let only = |x: &[String], y: &[String]| -> Vec<String> {
         x.iter().filter(|k| !y.contains(k)).cloned().collect()
     };

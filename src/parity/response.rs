@@ -414,17 +414,31 @@ fn parse_stream(ex: &Exchange, r: &mut Response) {
     .chain(std::mem::take(&mut st.others).into_values())
     .collect();
     r.notes.push(stream_note(&st));
-    if r.error.is_none() {
-        let events = st.events;
-        if let Some(f) = &ex.failure {
-            r.error = Some(format!("{} (after {events} events)", f.message));
-        } else if !st.done {
-            r.error = Some(if partial {
-                format!("stream truncated: ended mid-event after {events} events, without [DONE]")
-            } else {
-                format!("stream ended without [DONE] after {events} events")
-            });
-        }
+    let end = (!st.done).then_some("[DONE]");
+    stream_end(ex, r, st.events, partial, end);
+}
+
+/// A stream's error when none was seen in it: the connection broke, or
+/// it ended without its terminator (`missing`), in the middle of an event
+/// (`partial`) or cleanly.
+pub(super) fn stream_end(
+    ex: &Exchange,
+    r: &mut Response,
+    events: usize,
+    partial: bool,
+    missing: Option<&str>,
+) {
+    if r.error.is_some() {
+        return;
+    }
+    if let Some(f) = &ex.failure {
+        r.error = Some(format!("{} (after {events} events)", f.message));
+    } else if let Some(t) = missing {
+        r.error = Some(if partial {
+            format!("stream truncated: ended mid-event after {events} events, without {t}")
+        } else {
+            format!("stream ended without {t} after {events} events")
+        });
     }
 }
 

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::client::Exchange;
 use super::response::{
-    chunk_error, describe_error_body, str_field, usage, usage_cost, usage_fields, Response,
-    ToolCall,
+    chunk_error, describe_error_body, str_field, stream_end, usage, usage_cost, usage_fields,
+    Response, ToolCall,
 };
 use super::sse;
 
@@ -162,18 +162,8 @@ pub fn parse_stream(ex: &Exchange, r: &mut Response) {
         None => note.push_str(", no terminal event"),
     }
     r.notes.push(note);
-    if r.error.is_none() {
-        let events = st.events;
-        if let Some(f) = &ex.failure {
-            r.error = Some(format!("{} (after {events} events)", f.message));
-        } else if st.terminal.is_none() {
-            r.error = Some(if partial {
-                format!("stream truncated: ended mid-event after {events} events, without response.completed")
-            } else {
-                format!("stream ended without response.completed after {events} events")
-            });
-        }
-    }
+    let end = st.terminal.is_none().then_some("response.completed");
+    stream_end(ex, r, st.events, partial, end);
 }
 
 /// One event: its type is the data's `type`, else the SSE `event:` name.

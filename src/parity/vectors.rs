@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::compare::{
-    check, cost, field_drift, latency, model, pass_fail, response_check, tokens, Check, CheckStatus,
+    check, cost, model, pass_fail, response_check, timing_and_drift, tokens, Check, CheckStatus,
 };
 use super::golden::Prompt;
 use super::meaning::cosine;
@@ -41,17 +41,7 @@ pub fn compare(prompt: &Prompt, sent: (&str, &str), b: &Response, c: &Response) 
         bu.map(|u| u.total_tokens),
         cu.map(|u| u.total_tokens),
     ));
-    out.push(latency(e, b, c, false));
-    out.push(field_drift(
-        "usage_fields",
-        &b.usage_fields,
-        &c.usage_fields,
-    ));
-    out.push(field_drift(
-        "rate_limit_headers",
-        &b.rate_headers,
-        &c.rate_headers,
-    ));
+    out.extend(timing_and_drift(e, b, c, false));
     out
 }
 
