@@ -520,30 +520,8 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
         frames.truncate(cut);
         frames.push(partial);
     }
-    let delay = sw.chunk_delay;
-    let disconnect = sw.disconnect_mid_stream;
-    let stream = futures_util::stream::unfold((frames, 0usize), move |(frames, i)| async move {
-        if i >= frames.len() {
-            return None;
-        }
-        if i > 0 && !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        if disconnect && i == cut {
-            // Let the headers and first frames reach the client first.
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            let e: Result<String, std::io::Error> =
-                Err(std::io::Error::other("fake gateway: connection dropped"));
-            return Some((e, (frames, usize::MAX - 1)));
-        }
-        let item: Result<String, std::io::Error> = Ok(frames[i].clone());
-        Some((item, (frames, i + 1)))
-    });
-    let mut r = Response::new(Body::from_stream(stream));
-    r.headers_mut().insert(
-        "content-type",
-        HeaderValue::from_static("text/event-stream"),
-    );
+    let disconnect = sw.disconnect_mid_stream.then_some(cut);
+    let mut r = sse_response(frames, sw.chunk_delay, disconnect);
     r.headers_mut()
         .insert("cache-control", HeaderValue::from_static("no-cache"));
     r
@@ -703,13 +681,25 @@ async fn responses(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Re
             json!({"type": "response.completed", "response": done})
         ));
     }
-    let delay = sw.chunk_delay;
+    sse_response(frames, sw.chunk_delay, None)
+}
+
+/// An event stream of `frames`, `delay` apart; the connection drops
+/// before frame `disconnect_at`.
+fn sse_response(frames: Vec<String>, delay: Duration, disconnect_at: Option<usize>) -> Response {
     let stream = futures_util::stream::unfold((frames, 0usize), move |(frames, i)| async move {
         if i >= frames.len() {
             return None;
         }
         if i > 0 && !delay.is_zero() {
             tokio::time::sleep(delay).await;
+        }
+        if disconnect_at == Some(i) {
+            // Let the headers and first frames reach the client first.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let e: Result<String, std::io::Error> =
+                Err(std::io::Error::other("fake gateway: connection dropped"));
+            return Some((e, (frames, usize::MAX - 1)));
         }
         let item: Result<String, std::io::Error> = Ok(frames[i].clone());
         Some((item, (frames, i + 1)))

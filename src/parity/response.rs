@@ -570,11 +570,12 @@ fn stream_note(st: &StreamState) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::parity::client::{FailKind, Failure, SentRequest};
 
-    fn ex(status: u16, ctype: &str, body: &str) -> Exchange {
+    /// An exchange with this status, content type and body.
+    pub(in crate::parity) fn ex(status: u16, ctype: &str, body: &str) -> Exchange {
         Exchange {
             request: SentRequest {
                 method: "POST".into(),

@@ -252,27 +252,9 @@ mod tests {
     use super::super::golden::{Endpoint, Mode};
     use super::super::response::parse;
     use super::*;
-    use crate::parity::client::SentRequest;
 
     fn ex(ctype: &str, body: &str) -> Exchange {
-        Exchange {
-            request: SentRequest {
-                method: "POST".into(),
-                url: "http://x/v1/responses".into(),
-                headers: vec![],
-                body: None,
-                raw_body: None,
-            },
-            status: Some(200),
-            headers: vec![("content-type".into(), ctype.into())],
-            body: body.into(),
-            failure: None,
-            ttfb_ms: Some(1.0),
-            ttft_ms: Some(2.0),
-            total_ms: 3.0,
-            attempts: 1,
-            retries: vec![],
-        }
+        super::super::response::tests::ex(200, ctype, body)
     }
 
     const BODY: &str = r#"{"id":"resp_1","object":"response","status":"completed","model":"gpt-4o-2024-08-06",
