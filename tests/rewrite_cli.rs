@@ -388,3 +388,55 @@ fn a_file_reached_through_a_symlink_is_written_once_and_the_link_stays() {
     let meta = std::fs::symlink_metadata(root.join("link.py")).unwrap();
     assert!(meta.file_type().is_symlink());
 }
+
+/// Built output is never edited (its findings are manual: change the source
+/// and rebuild), and docs that name a program constant stay as they are
+/// unless `--rename-identifiers` renames the constant too.
+#[test]
+fn built_output_and_docs_naming_a_constant_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&here().join("fixtures/built-app"), dir.path());
+    let before = |rel: &str| read(dir.path(), rel);
+    let bundle = before("dist/summarizer.bundle.js");
+    let vendor = before("public/vendor.min.js");
+    // Exit 1: written, but manual items (the built files) remain.
+    let o = rewrite(dir.path(), &["--to", "llmgateway", "--write"]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert_eq!(read(dir.path(), "dist/summarizer.bundle.js"), bundle);
+    assert_eq!(read(dir.path(), "public/vendor.min.js"), vendor);
+    let out = text(&o);
+    assert!(
+        out.contains(
+            "in a minified or bundled build output: change the source it is built from and rebuild"
+        ),
+        "{out}"
+    );
+    let readme = String::from_utf8(read(dir.path(), "README.md")).unwrap();
+    assert!(readme.contains("set `LLM_GATEWAY_API_KEY`"), "{readme}");
+    assert!(
+        readme.contains("lives in `OPENROUTER_API_URL` (src/constants.js)"),
+        "{readme}"
+    );
+    let arch = String::from_utf8(read(dir.path(), "docs/architecture.md")).unwrap();
+    assert!(
+        arch.contains("`OPENROUTER_API_URL` (`https://api.llmgateway.io/v1/chat/completions`)"),
+        "{arch}"
+    );
+    // Renaming the constant renames the docs that name it, together.
+    let o = rewrite(
+        dir.path(),
+        &["--to", "llmgateway", "--write", "--rename-identifiers"],
+    );
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    let readme = String::from_utf8(read(dir.path(), "README.md")).unwrap();
+    let consts = String::from_utf8(read(dir.path(), "src/constants.js")).unwrap();
+    assert!(
+        readme.contains("lives in `LLM_GATEWAY_API_BASE`"),
+        "{readme}"
+    );
+    assert!(
+        consts.contains("export const LLM_GATEWAY_API_BASE ="),
+        "{consts}"
+    );
+    assert_eq!(read(dir.path(), "dist/summarizer.bundle.js"), bundle);
+}

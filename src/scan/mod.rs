@@ -278,13 +278,81 @@ fn finish_files(
     {
         let findings = std::mem::take(&mut fr.findings);
         fr.findings = finish(det, findings, gated, repo_marker, kinds);
+        if built_output(&fr.path, &fr.source.text) {
+            mark_built(&mut fr.findings);
+        }
         if !fr.findings.is_empty() {
             files.push(fr);
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     mark_still_read(&mut files);
+    prose_names_follow_code(&mut files);
     files
+}
+
+/// A minified or bundled script (`*.min.js`, `*.bundle.js`, a source map
+/// comment, or one line holding most of the file): what a build writes.
+fn built_output(path: &str, text: &str) -> bool {
+    if FileKind::detect(std::path::Path::new(path)) != FileKind::JavaScript {
+        return false;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let named = [".min.", ".bundle.", ".chunk.", "-bundle."]
+        .iter()
+        .any(|m| name.contains(m));
+    let longest = text.lines().map(str::len).max().unwrap_or(0);
+    named
+        || text.contains("\n//# sourceMappingURL=")
+        || (longest >= 1000 && longest * 2 >= text.len())
+}
+
+/// Findings in built output are reported, but editing it would be undone
+/// by the next build: the source it is built from is what changes.
+fn mark_built(findings: &mut [Finding]) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.fix == crate::finding::Fix::Auto)
+    {
+        let why = format!(
+            "{} (in a minified or bundled build output: change the source it is built from and rebuild)",
+            f.message
+        );
+        f.decide(crate::finding::Fix::Manual, why, "built");
+    }
+}
+
+/// A variable name in prose follows the code: when the repository uses the
+/// name only as a program identifier (`export const OPENROUTER_API_URL =
+/// ...`, kept by rewrite) and never as an environment variable it renames,
+/// the docs that name it stay true as they are.
+fn prose_names_follow_code(files: &mut [FileResult]) {
+    use std::collections::{HashMap, HashSet};
+    let mut idents: HashMap<String, String> = HashMap::new();
+    let mut env: HashSet<String> = HashSet::new();
+    for fr in files.iter() {
+        for f in &fr.findings {
+            if f.rule.ends_with(":identifier") && !f.rule.contains(":prose") {
+                idents
+                    .entry(f.matched.clone())
+                    .or_insert_with(|| format!("{}:{}", fr.path, f.line));
+            } else if f.kind == Kind::ApiKeyEnv && !f.rule.ends_with(":prose") {
+                env.insert(f.matched.clone());
+            }
+        }
+    }
+    for f in files.iter_mut().flat_map(|fr| fr.findings.iter_mut()) {
+        if !f.rule.ends_with(":prose") || env.contains(&f.matched) {
+            continue;
+        }
+        if let Some(at) = idents.get(&f.matched) {
+            let why = format!(
+                "{} names a program identifier here ({at}), which rewrite keeps: the text stays true as it is (rewrite --rename-identifiers renames both)",
+                f.matched
+            );
+            f.decide(crate::finding::Fix::None, why, "identifier");
+        }
+    }
 }
 
 /// Detect in one file. A detector bug costs that file (None), not the scan.

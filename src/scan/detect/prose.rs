@@ -154,6 +154,9 @@ impl FileCtx<'_, '_> {
                 let mut f = self.env_finding(i..j, name);
                 if f.fix == Fix::Auto {
                     f.message.push_str(" (in prose)");
+                    // The repository pass may find the name is only an
+                    // identifier (`prose_names_follow_code`).
+                    f.rule.push_str(":prose");
                 }
                 self.push(f, true);
             }
