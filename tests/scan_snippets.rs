@@ -807,3 +807,30 @@ var name = config["OpenRouter:ApiKey:Name"];
     let got = scan("appsettings.json", json, "llmgateway");
     assert_eq!(kinds(&got), vec![(1, "api-key-env", "ApiKey")]);
 }
+
+/// A lower-case key name as a string in code is a storage or settings key,
+/// not an environment variable: manual. Read through an env API it is the
+/// variable's name and is renamed.
+#[test]
+fn storage_keys_in_code_are_manual_env_reads_are_not() {
+    let js = r#"const key = localStorage.getItem('openrouter_api_key') || '';
+sessionStorage.setItem("openrouter_api_key", key);
+const fromEnv = process.env["openrouter_api_key"];
+fetch("https://openrouter.ai/api/v1/chat/completions", { headers: { Authorization: `Bearer ${key}` } });
+"#;
+    let got = scan("src/ctx.js", js, "llmgateway");
+    let fixes: Vec<(usize, &str)> = got
+        .iter()
+        .filter(|(_, k, m, _)| k == "api-key-env" && m == "openrouter_api_key")
+        .map(|(l, _, _, f)| (*l, f.as_str()))
+        .collect();
+    assert_eq!(fixes, vec![(1, "manual"), (2, "manual"), (3, "auto")]);
+    let py = "import os\nkey = os.getenv(\"openrouter_api_key\")\ncache = {\"openrouter_api_key\": key}\n";
+    let got = scan("app.py", py, "llmgateway");
+    let fixes: Vec<(usize, &str)> = got
+        .iter()
+        .filter(|(_, k, _, _)| k == "api-key-env")
+        .map(|(l, _, _, f)| (*l, f.as_str()))
+        .collect();
+    assert_eq!(fixes, vec![(2, "auto"), (3, "manual")]);
+}

@@ -49,6 +49,12 @@ impl FileCtx<'_, '_> {
                     format!("config key {name}: deployments set it outside the repository (their own config files, secret stores); rename it there and here together, or keep it"),
                     "config-key",
                 );
+            } else if f.fix == Fix::Auto && t.tok == Tok::Str && self.is_code_key(t, &name) {
+                f.decide(
+                    Fix::Manual,
+                    format!("'{name}' is a key in code (browser or app storage, a settings or dictionary key), not an environment variable: renaming it leaves what is already stored under it behind; rename every use together, or keep it"),
+                    "code-key",
+                );
             }
             self.anchors.push((f.span.start, Anchor::Marker));
             // Requests are built in code (and in LiteLLM-style route entries);
@@ -61,6 +67,28 @@ impl FileCtx<'_, '_> {
             }
             self.push(f, false);
         }
+    }
+
+    /// A lower-case name as a string in program code that no environment
+    /// read takes (`localStorage.getItem('openrouter_api_key')`,
+    /// `settings["openrouter_api_key"]`): env APIs all say so just before
+    /// the name (`getenv(`, `os.environ[`, `process.env[`, `ENV.fetch(`,
+    /// `System.getenv(`, `Deno.env.get(`).
+    pub(crate) fn is_code_key(&self, t: &crate::lang::lexer::Token, name: &str) -> bool {
+        if !name.bytes().any(|b| b.is_ascii_lowercase())
+            || self.kind.language().role != crate::lang::Role::Program
+        {
+            return false;
+        }
+        let text = &self.source.text;
+        let line_start = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
+        let mut from = t.span.start.saturating_sub(48).max(line_start);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        !text[from..t.span.start]
+            .to_ascii_lowercase()
+            .contains("env")
     }
 
     /// A name in program code (a variable, attribute, parameter) rather than
