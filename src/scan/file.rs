@@ -43,7 +43,7 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
                 known: cx.det.known_packages(),
             });
             for p in uses {
-                package_use(cx, p);
+                package_use(cx, p, &lx, kind);
             }
             if cx.det.direct.is_some() {
                 direct(cx, kind, &lx);
@@ -77,11 +77,19 @@ fn direct(cx: &mut FileCtx, kind: FileKind, lx: &Lexed) {
 }
 
 /// A package reference: a finding, plus the catalog handling of pnpm/bun.
-fn package_use(cx: &mut FileCtx, p: PackageUse) {
+fn package_use(cx: &mut FileCtx, p: PackageUse, lx: &Lexed, kind: FileKind) {
     let before = cx.out.findings.len();
     cx.package(p.range.clone(), p.ecosystem, &p.name);
     if cx.out.findings.len() != before + 1 {
         return;
+    }
+    let kept = cx
+        .out
+        .findings
+        .last()
+        .filter(|f| f.fix == crate::finding::Fix::Manual);
+    if let Some(module) = kept.map(|f| f.matched.clone()) {
+        cx.kept_entry_points(lx, kind, &module);
     }
     let text = cx.source.text.as_str();
     let version = cx

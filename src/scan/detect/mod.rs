@@ -298,6 +298,9 @@ pub struct FileCtx<'a, 'r> {
     /// Offsets of other hosts' URLs given as a base URL (`baseURL:`,
     /// `api_base=`): an id next to one is sent there.
     other_bases: Vec<usize>,
+    /// Uses of a kept SDK's imported names (`kept_entry_points`): requests
+    /// leave for OpenRouter there.
+    pub(crate) kept_calls: Vec<usize>,
     /// Reading a file of no known kind: only unambiguous API URLs count.
     limited: bool,
     /// A LiteLLM or aider file, where the provider prefix routes the call:
@@ -325,6 +328,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             env_reads: Vec::new(),
             slug_reads: Vec::new(),
             other_bases: Vec::new(),
+            kept_calls: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
         }
@@ -509,10 +513,12 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for (i, spans) in std::mem::take(&mut self.slug_reads) {
             let f = &self.out.gated[i];
             let kept_sdk = |at: usize| {
-                self.out
-                    .findings
-                    .iter()
-                    .any(|p| p.kind == Kind::SdkPackage && p.span.start == at)
+                self.kept_calls.contains(&at)
+                    || self
+                        .out
+                        .findings
+                        .iter()
+                        .any(|p| p.kind == Kind::SdkPackage && p.span.start == at)
             };
             // Another host's base URL in the id's own object or the two
             // around it (an endpoint entry), not anywhere in the file.

@@ -1,6 +1,7 @@
 //! SDK packages in manifests and imports, and their swaps.
 
 use super::*;
+use crate::lang::FileKind;
 
 impl FileCtx<'_, '_> {
     /// Package names: `name` as written at `r`.
@@ -61,5 +62,41 @@ impl FileCtx<'_, '_> {
         };
         self.anchors.push((f.span.start, a));
         self.push(f, false);
+    }
+
+    /// The names an import of a kept SDK binds (`createOpenRouter` from
+    /// `@openrouter/ai-sdk-provider`, `OpenRouter` from `openrouter`): where
+    /// the file uses one, a request leaves for OpenRouter through the SDK,
+    /// so the key, headers and ids beside it stay with it. The import alone
+    /// is usually far from the call, outside the function that builds it.
+    pub(crate) fn kept_entry_points(&mut self, lx: &Lexed, kind: FileKind, module: &str) {
+        if !matches!(kind, FileKind::Python | FileKind::JavaScript) {
+            return;
+        }
+        let text = self.source.text.as_str();
+        let sub = |m: &str| {
+            m == module
+                || m.strip_prefix(module)
+                    .is_some_and(|r| r.starts_with('/') || r.starts_with('.'))
+        };
+        let names: Vec<String> = crate::scan::direct::imports::imports(lx, text, kind)
+            .into_iter()
+            .filter(|(_, (m, _))| sub(m))
+            .map(|(local, _)| local)
+            .collect();
+        for t in &lx.tokens {
+            if t.tok != Tok::Ident || !names.iter().any(|n| *n == text[t.span.clone()]) {
+                continue;
+            }
+            // The import statement names it too.
+            let start = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
+            let end = text[t.span.end..]
+                .find('\n')
+                .map_or(text.len(), |n| t.span.end + n);
+            if !text[start..end].contains(module) {
+                self.anchors.push((t.span.start, Anchor::Kept));
+                self.kept_calls.push(t.span.start);
+            }
+        }
     }
 }

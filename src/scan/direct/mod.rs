@@ -4,7 +4,7 @@
 //! comes from the source table (rules/source-*.yaml); this is the engine.
 
 mod clients;
-mod imports;
+pub(in crate::scan) mod imports;
 mod models;
 mod surface;
 
