@@ -807,3 +807,112 @@ var name = config["OpenRouter:ApiKey:Name"];
     let got = scan("appsettings.json", json, "llmgateway");
     assert_eq!(kinds(&got), vec![(1, "api-key-env", "ApiKey")]);
 }
+
+/// Issue 15: a bare host outside a URL is a manual base-url finding where
+/// a line names it as a destination (a Host header, a proxy directive, a
+/// whole config value), never inside a sentence or as part of another host.
+#[test]
+fn bare_hosts_outside_urls() {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let run = |path: &str, text: &str| {
+        let src = SourceText::decode(text.as_bytes().to_vec());
+        scan_source(&rules, t, path, &src, false)
+            .into_iter()
+            .filter(|f| f.kind == Kind::BaseUrl)
+            .map(|f| (f.line, f.matched, f.fix, f.replacement, f.rule))
+            .collect::<Vec<_>>()
+    };
+    let bare = |line: usize, m: &str| {
+        (
+            line,
+            m.to_owned(),
+            Fix::Manual,
+            Some("api.llmgateway.io".to_owned()),
+            "openrouter:base-url:bare-host".to_owned(),
+        )
+    };
+    let http = "POST http://egress:8080/api/v1/chat/completions\nHost: openrouter.ai\n\nGET https://x.example/\nHost: openrouter.ai.example.com\nHost: notopenrouter.ai\n";
+    assert_eq!(run("req.http", http), vec![bare(2, "openrouter.ai")]);
+    let sh = "curl -H \"Host: openrouter.ai\" http://10.0.0.1/api/v1/models\necho \"we use openrouter.ai daily\"\n";
+    assert_eq!(run("a.sh", sh), vec![bare(1, "openrouter.ai")]);
+    let nginx = "upstream u {\n  server openrouter.ai:443;\n}\nproxy_set_header Host openrouter.ai;\n# proxy_pass openrouter.ai;\nserver openrouter.ai-eu.example;\n";
+    assert_eq!(
+        run("proxy.conf", nginx),
+        vec![bare(2, "openrouter.ai"), bare(4, "openrouter.ai")]
+    );
+    let py = "HOST = \"openrouter.ai\"\nA = \"https://openrouter.ai.example.com/api/v1\"\nB = \"see openrouter.ai for keys\"\nheaders = [\"Host: openrouter.ai\"]\n";
+    assert_eq!(
+        run("a.py", py),
+        vec![bare(1, "openrouter.ai"), bare(4, "openrouter.ai")]
+    );
+    // A proxy upstream takes a scheme and host, never the API path.
+    let caddy = run(
+        "Caddyfile",
+        "x.localhost {\n\treverse_proxy https://openrouter.ai {\n\t}\n}\n",
+    );
+    assert_eq!(caddy[0].3.as_deref(), Some("https://api.llmgateway.io"));
+    assert_eq!(caddy[0].4, "openrouter:base-url:bare-host");
+    // A port is kept in the suggested host.
+    let port = run("a.py", "H = \"openrouter.ai:443\"\n");
+    assert_eq!(port[0].3.as_deref(), Some("api.llmgateway.io:443"));
+}
+
+/// Issue 15: Info.plist keys that name the key are manual api-key-env
+/// findings, as are the strings Swift reads them with; allowed domains
+/// are bare hosts; `<string>` secrets are found, redacted.
+#[test]
+fn property_list_keys_and_domains() {
+    let plist = r#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>OpenRouterAPIKey</key>
+	<string>$(OPENROUTER_API_KEY)</string>
+	<key>OPENROUTER_API_KEY</key>
+	<string>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</string>
+	<key>NSExceptionDomains</key>
+	<dict>
+		<key>openrouter.ai</key>
+		<dict/>
+		<key>notopenrouter.ai</key>
+		<dict/>
+	</dict>
+</dict>
+</plist>
+"#;
+    let got = scan("App/Info.plist", plist, "llmgateway");
+    let manual = |l: usize, k: &str, m: &str| (l, k.to_owned(), m.to_owned(), "manual".to_owned());
+    assert_eq!(
+        got,
+        vec![
+            manual(4, "api-key-env", "OpenRouterAPIKey"),
+            (
+                5,
+                "api-key-env".into(),
+                "OPENROUTER_API_KEY".into(),
+                "auto".into()
+            ),
+            manual(6, "api-key-env", "OPENROUTER_API_KEY"),
+            manual(7, "secret", "sk-or-v1-...3a2b"),
+            manual(10, "base-url", "openrouter.ai"),
+        ]
+    );
+    let swift = r#"let a = Bundle.main.object(forInfoDictionaryKey: "OpenRouterAPIKey") as? String
+let b = Bundle.main.infoDictionary?["OPENROUTER_API_KEY"] as? String
+let c = ProcessInfo.processInfo.environment["OPENROUTER_API_KEY"]
+"#;
+    let got = scan("Config.swift", swift, "llmgateway");
+    assert_eq!(
+        got,
+        vec![
+            manual(1, "api-key-env", "OpenRouterAPIKey"),
+            manual(2, "api-key-env", "OPENROUTER_API_KEY"),
+            (
+                3,
+                "api-key-env".into(),
+                "OPENROUTER_API_KEY".into(),
+                "auto".into()
+            ),
+        ]
+    );
+}

@@ -38,6 +38,7 @@ pub mod shell;
 pub mod swift;
 pub mod text;
 pub mod toml;
+pub mod xml;
 pub mod yaml;
 
 use std::ops::Range;
@@ -73,6 +74,8 @@ pub enum FileKind {
     Yaml,
     Json,
     Toml,
+    /// Property lists, MSBuild and Maven files, XML settings.
+    Xml,
     Dockerfile,
     Notebook,
     Markdown,
@@ -85,7 +88,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 27] = [
+    pub const ALL: [FileKind; 28] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
@@ -107,6 +110,7 @@ impl FileKind {
         FileKind::Yaml,
         FileKind::Json,
         FileKind::Toml,
+        FileKind::Xml,
         FileKind::Dockerfile,
         FileKind::Notebook,
         FileKind::Markdown,
@@ -139,6 +143,7 @@ impl FileKind {
             FileKind::Yaml => &yaml::LANGUAGE,
             FileKind::Json => &json::LANGUAGE,
             FileKind::Toml => &toml::LANGUAGE,
+            FileKind::Xml => &xml::LANGUAGE,
             FileKind::Dockerfile => &dockerfile::LANGUAGE,
             FileKind::Notebook => &notebook::LANGUAGE,
             FileKind::Markdown => &markdown::LANGUAGE,
@@ -488,6 +493,10 @@ mod tests {
         assert_eq!(k("Program.cs"), FileKind::CSharp);
         assert_eq!(k("tools/smoke.csx"), FileKind::CSharp);
         assert_eq!(k("application.properties"), FileKind::Ini);
+        assert_eq!(k("App/Info.plist"), FileKind::Xml);
+        assert_eq!(k("src/Api/Api.csproj"), FileKind::Xml);
+        assert_eq!(k("pom.xml"), FileKind::Xml);
+        assert_eq!(k("Web.config"), FileKind::Xml);
     }
 
     #[test]
@@ -505,7 +514,8 @@ mod tests {
             (&["zsh", "console"], FileKind::Shell),
             (&["ps1", "powershell"], FileKind::PowerShell),
             (&["env", "dotenv", "properties"], FileKind::Env),
-            (&["http", "xml", "plist"], FileKind::Text),
+            (&["http"], FileKind::Text),
+            (&["xml", "plist"], FileKind::Xml),
         ] {
             for tag in tags {
                 assert_eq!(FileKind::from_fence(tag), Some(kind), "{tag}");
