@@ -916,3 +916,77 @@ let c = ProcessInfo.processInfo.environment["OPENROUTER_API_KEY"]
         ]
     );
 }
+
+/// Issue 15: `https://openrouter.ai/api` is the Anthropic-compatible base
+/// only for Anthropic clients; for OpenAI-style clients (and where the file
+/// names no client) it is the API root, which becomes the target's root
+/// (its base without `/v1`), so a client that appends `/v1/...` lands on
+/// the target's base.
+#[test]
+fn api_root_or_anthropic_base_by_client() {
+    let rules = Rules::embedded().unwrap();
+    let run = |t: &llmgw_migrate::rules::Loaded<llmgw_migrate::rules::TargetTable>,
+               path: &str,
+               text: &str| {
+        let src = SourceText::decode(text.as_bytes().to_vec());
+        scan_source(&rules, t, path, &src, false)
+            .into_iter()
+            .filter(|f| f.kind == Kind::BaseUrl)
+            .map(|f| (f.line, f.rule, f.replacement, f.fix))
+            .collect::<Vec<_>>()
+    };
+    let lg = rules.target("llmgateway").unwrap();
+    let root = |l: usize| {
+        (
+            l,
+            "openrouter:base-url:root".to_owned(),
+            Some("https://api.llmgateway.io".to_owned()),
+            Fix::Auto,
+        )
+    };
+    let anthropic = |l: usize| {
+        (
+            l,
+            "openrouter:base-url:anthropic".to_owned(),
+            Some("https://api.llmgateway.io".to_owned()),
+            Fix::Auto,
+        )
+    };
+    let py = r#"from anthropic import Anthropic
+from langchain_openai import ChatOpenAI
+from openai import OpenAI
+a = Anthropic(base_url="https://openrouter.ai/api", api_key=key)
+b = ChatOpenAI(model="anthropic/claude-3.5-sonnet", base_url="https://openrouter.ai/api")
+c = OpenAI(base_url="https://openrouter.ai/api")
+URLS = {"anthropic": "https://openrouter.ai/api", "openai": "https://openrouter.ai/api/v1"}
+"#;
+    let got = run(lg, "app.py", py);
+    assert_eq!(got[..3], [anthropic(4), root(5), root(6)]);
+    assert_eq!(got[3], anthropic(7));
+    assert_eq!(got[4].1, "openrouter:base-url:base");
+    let env =
+        "ANTHROPIC_BASE_URL=https://openrouter.ai/api\nOPENAI_BASE_URL=https://openrouter.ai/api\n";
+    assert_eq!(run(lg, ".env", env), [anthropic(1), root(2)]);
+    let yml = "spring:\n  ai:\n    openai:\n      base-url: https://openrouter.ai/api\n    anthropic:\n      base-url: https://openrouter.ai/api\n";
+    assert_eq!(run(lg, "application.yml", yml), [root(4), anthropic(6)]);
+    let java =
+        "var c = AnthropicOkHttpClient.builder().baseUrl(\"https://openrouter.ai/api\").build();\n";
+    assert_eq!(run(lg, "A.java", java), [anthropic(1)]);
+    // A target whose OpenAI base has no `/v1` has no root a client could
+    // extend: manual, with the settings to use instead.
+    let mut odd = lg.clone();
+    odd.table.base_url = "https://gw.example/openai".into();
+    let got = run(&odd, "application.yml", yml);
+    assert_eq!(
+        (got[0].1.as_str(), got[0].3),
+        ("openrouter:base-url:root", Fix::Manual)
+    );
+    let src = SourceText::decode(yml.as_bytes().to_vec());
+    let f = &scan_source(&rules, &odd, "application.yml", &src, false)[0];
+    assert!(
+        f.message
+            .contains("base-url https://gw.example and completions-path /openai/chat/completions"),
+        "{}",
+        f.message
+    );
+}

@@ -304,6 +304,11 @@ pub struct FileCtx<'a, 'r> {
     /// only `openrouter/<author>/<model>` ids go to OpenRouter there
     /// (`deepseek/deepseek-chat` goes to DeepSeek).
     prefix_routed: bool,
+    /// The URL being classified is given to an Anthropic client
+    /// (`ANTHROPIC_BASE_URL`, `Anthropic(base_url=..)`, `spring.ai.anthropic`):
+    /// OpenRouter's `/api` is then its Anthropic-compatible base, not the
+    /// API root.
+    anthropic_client: bool,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -327,6 +332,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             other_bases: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
+            anthropic_client: false,
         }
     }
 

@@ -48,7 +48,10 @@ impl FileCtx<'_, '_> {
             let f = if self.det.direct.is_some() {
                 self.classify_direct_url(r.clone())
             } else {
-                self.classify_url(r.clone())
+                self.anthropic_client = self.anthropic_context(lx, i);
+                let f = self.classify_url(r.clone());
+                self.anthropic_client = false;
+                f
             };
             // A proxy's upstream takes a host (and scheme), never a path.
             let f = match f {
@@ -110,6 +113,9 @@ impl FileCtx<'_, '_> {
         }
         let trailing = &path[path_t.len()..];
         let anthropic = det.src.anthropic_path.as_deref();
+        if anthropic.is_some_and(|a| path_t == a.trim_end_matches('/')) && !self.anthropic_client {
+            return Some(self.api_root(&r, &url, &format!("{trailing}{query}")));
+        }
         if anthropic.is_some_and(|a| path_t == a.trim_end_matches('/')) {
             let repl = tg.anthropic_base_url.as_ref().map(|a| {
                 url.like_written(&format!("{}{trailing}{query}", a.trim_end_matches('/')))
@@ -181,6 +187,71 @@ impl FileCtx<'_, '_> {
             msg,
             format!("{}:base-url:{rule}", self.det.src.id),
         )
+    }
+
+    /// OpenRouter's `/api` given to an OpenAI-style client (or to no
+    /// client this file names): the API root, which clients such as Spring
+    /// AI extend with `/v1/chat/completions`. It becomes the target's root
+    /// (its base URL without the trailing `/v1`), so the same paths land on
+    /// the target's base; a target whose base has no `/v1` has no such root.
+    fn api_root(&self, r: &Range<usize>, url: &crate::scan::url::UrlParts, rest: &str) -> Finding {
+        let tg = self.det.target;
+        let base = tg.base_url.trim_end_matches('/');
+        let api = self.det.src.api_path.trim_end_matches('/');
+        match base.strip_suffix("/v1") {
+            Some(root) => self.url_finding(
+                r,
+                Fix::Auto,
+                Some(url.like_written(&format!("{root}{rest}"))),
+                format!(
+                    "OpenRouter API root (its OpenAI-compatible base is {api}; clients given the root, such as Spring AI's base-url, append /v1/...) -> {} API root",
+                    tg.name
+                ),
+                "root",
+            ),
+            None => {
+                let parts = crate::scan::url::UrlParts::parse(base);
+                let msg = format!(
+                    "OpenRouter API root: a client given it appends /v1/... itself, but {}'s base URL {base} does not end in /v1; configure the client with the full base instead (Spring AI: base-url https://{} and completions-path {}/chat/completions)",
+                    tg.name, parts.host, parts.path
+                );
+                self.url_finding(r, Fix::Manual, None, msg, "root")
+            }
+        }
+    }
+
+    /// Whether the URL in token `i` goes to an Anthropic client: the key it
+    /// is the value of (`ANTHROPIC_BASE_URL`, `anthropic_base_url`), the
+    /// innermost named call or section around it (`Anthropic(..)`,
+    /// `createAnthropic({..})`, `spring.ai.anthropic`), or a name on its
+    /// line before it (`AnthropicOkHttpClient.builder().baseUrl(..)`). Model
+    /// ids (`anthropic/claude-3.5-sonnet`) are strings and do not count.
+    fn anthropic_context(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let says = |s: &str| {
+            let l = s.to_ascii_lowercase();
+            l.contains("anthropic") || l.contains("claude")
+        };
+        if self.path.contains(".claude/") || self.path.starts_with(".claude") {
+            return true;
+        }
+        if value_key(lx, text, i).is_some_and(|k| says(k) || k.contains("openai")) {
+            return value_key(lx, text, i).is_some_and(says);
+        }
+        let t = &lx.tokens[i];
+        let named = lx
+            .ancestors(t.group)
+            .filter_map(|g| lx.label(text, g))
+            .find(|l| says(l) || l.to_ascii_lowercase().contains("openai"));
+        if let Some(l) = named {
+            return says(l);
+        }
+        let line = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
+        lx.tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|p| p.span.start >= line)
+            .any(|p| p.tok == Tok::Ident && says(&text[p.span.clone()]))
     }
 
     /// OpenRouter's Anthropic-compatible base: the target's, or manual where
