@@ -990,3 +990,76 @@ URLS = {"anthropic": "https://openrouter.ai/api", "openai": "https://openrouter.
         f.message
     );
 }
+
+/// Issue 15: OpenRouter client packages in the manifests of the nine
+/// languages are manual sdk-package findings; the same names elsewhere in
+/// the file (another section, another group id, a longer name) are not.
+#[test]
+fn manifests_of_the_other_ecosystems() {
+    let pkgs = |path: &str, text: &str| {
+        scan(path, text, "llmgateway")
+            .into_iter()
+            .filter(|f| f.1 == "sdk-package")
+            .map(|(l, _, m, fix)| (l, m, fix))
+            .collect::<Vec<_>>()
+    };
+    let manual = |l: usize, m: &str| (l, m.to_owned(), "manual".to_owned());
+    let composer = r#"{"require": {"moe-mizrak/laravel-openrouter": "^2.8"},
+ "suggest": {"moe-mizrak/laravel-openrouter": "for chat"},
+ "require-dev": {"Moe-Mizrak/Laravel-OpenRouter": "*"}}"#;
+    assert_eq!(
+        pkgs("composer.json", composer),
+        [
+            manual(1, "moe-mizrak/laravel-openrouter"),
+            manual(3, "Moe-Mizrak/Laravel-OpenRouter")
+        ]
+    );
+    let gemfile = "gem \"open_router\", \"~> 0.3\"\ngem \"open_router_enhanced\"\ngem(\"open_router\")\nputs \"open_router\"\n";
+    assert_eq!(
+        pkgs("Gemfile", gemfile),
+        [manual(1, "open_router"), manual(3, "open_router")]
+    );
+    let gemspec = "Gem::Specification.new do |spec|\n  spec.add_dependency \"open_router\", \">= 0.3\"\nend\n";
+    assert_eq!(pkgs("chef.gemspec", gemspec), [manual(2, "open_router")]);
+    let csproj = r#"<Project><ItemGroup>
+<PackageReference Include="openrouter.net" Version="0.5.0" />
+<PackageReference Update="OpenRouter.NET" />
+<None Include="OpenRouter.NET" />
+<PackageReference Include="OpenRouter.NET.Extensions" />
+</ItemGroup></Project>"#;
+    assert_eq!(
+        pkgs("App.csproj", csproj),
+        [manual(2, "openrouter.net"), manual(3, "OpenRouter.NET")]
+    );
+    let pom = r#"<project><dependencies>
+<dependency><groupId>de.entwicklertraining</groupId><artifactId>openrouter4j</artifactId></dependency>
+<dependency><groupId>com.example</groupId><artifactId>openrouter4j</artifactId></dependency>
+</dependencies><artifactId>openrouter4j</artifactId></project>"#;
+    assert_eq!(pkgs("pom.xml", pom), [manual(2, "openrouter4j")]);
+    let gradle = "dependencies {\n    implementation 'de.entwicklertraining:openrouter4j:1.15.0'\n    implementation 'com.example:openrouter4j:1.0'\n}\n";
+    assert_eq!(
+        pkgs("build.gradle", gradle),
+        [manual(2, "de.entwicklertraining:openrouter4j")]
+    );
+    let mix = "defp deps do\n  [\n    {:openrouter, \"~> 0.0.1\"},\n    {:req, \"~> 0.5\", only: :openrouter}\n  ]\nend\n";
+    assert_eq!(pkgs("mix.exs", mix), [manual(3, "openrouter")]);
+    let pubspec = "dependencies:\n  openrouter_api: ^1.0.2\nflutter:\n  openrouter_client: true\n";
+    assert_eq!(pkgs("pubspec.yaml", pubspec), [manual(2, "openrouter_api")]);
+    let swift = "let p = Package(dependencies: [\n  .package(url: \"https://github.com/pgorzelany/SwiftOpenRouter\", from: \"1.0.0\"),\n  .package(url: \"https://github.com/someone/SwiftOpenRouterKit.git\", from: \"1.0.0\"),\n])\n";
+    assert_eq!(
+        pkgs("Package.swift", swift),
+        [manual(2, "https://github.com/pgorzelany/SwiftOpenRouter")]
+    );
+    // The manual item names the language's OpenAI-compatible client with
+    // the target's base URL.
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let src = SourceText::decode(gemfile.as_bytes().to_vec());
+    let f = &scan_source(&rules, t, "Gemfile", &src, false)[0];
+    assert!(
+        f.message
+            .contains("uri_base: \"https://api.llmgateway.io/v1\""),
+        "{}",
+        f.message
+    );
+}

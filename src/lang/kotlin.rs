@@ -2,7 +2,7 @@
 //! Gradle's Kotlin build scripts (`build.gradle.kts`).
 
 use super::lexer::{lex, Lexed, Syntax};
-use super::{grammar, FileKind, Language, ParseError, Read, Role};
+use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
 
 /// `//` and nesting `/* */` comments, `"..."` and `"""..."""` strings whose
 /// `${expr}` templates are code, `'c'` characters, named arguments
@@ -31,7 +31,7 @@ pub static LANGUAGE: Language = Language {
     role: Role::Program,
     read: Read::Tokens {
         lex: tokens,
-        packages: super::no_packages,
+        packages: gradle_dependencies,
         text_pass: false,
     },
     classes: Some(tokens),
@@ -48,6 +48,33 @@ pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
         text,
         grammar::no_extra,
     )
+}
+
+/// Known Maven artifacts in a Gradle build script: `"group:artifact:version"`
+/// coordinates (`implementation("de.example:lib:1.0")`).
+pub(super) fn gradle_dependencies(m: &Manifest) -> Vec<PackageUse> {
+    if !m.file_name.starts_with("build.gradle") && !m.file_name.ends_with(".gradle.kts") {
+        return Vec::new();
+    }
+    let (text, lx) = (m.text, m.lexed);
+    super::manifest_uses(m, crate::rules::schema::Ecosystem::Maven, |i| {
+        let t = &lx.tokens[i];
+        if t.tok != super::lexer::Tok::Str || t.key {
+            return None;
+        }
+        let s = &text[t.inner.clone()];
+        let mut parts = s.split(':');
+        let (g, a) = (parts.next()?, parts.next()?);
+        let plain = |p: &str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
+        (plain(g) && plain(a)).then(|| {
+            let end = t.inner.start + g.len() + 1 + a.len();
+            (t.inner.start..end, format!("{g}:{a}"))
+        })
+    })
 }
 
 #[cfg(test)]

@@ -301,6 +301,19 @@ pub struct Known<'a> {
     pub npm: &'a [(String, String)],
     pub go: &'a [String],
     pub crates: &'a [(String, String)],
+    /// Packages of the manifest-only ecosystems (Composer, gems, NuGet,
+    /// Maven, Hex, pub, SwiftPM), by ecosystem.
+    pub manifests: &'a [(Ecosystem, String)],
+}
+
+impl Known<'_> {
+    /// The known packages of `eco` among manifest-only ecosystems.
+    pub fn of(&self, eco: Ecosystem) -> impl Iterator<Item = &str> + '_ {
+        self.manifests
+            .iter()
+            .filter(move |(e, _)| *e == eco)
+            .map(|(_, n)| n.as_str())
+    }
 }
 
 /// What a package reader sees of one file.
@@ -375,6 +388,50 @@ pub fn named_in_strings<'k>(
         }
     }
     out
+}
+
+/// Known packages of a manifest-only ecosystem that a manifest names:
+/// `pick` gives, for token `i`, the range and the name it may name; a name
+/// equal to a known one (ASCII case aside: NuGet and SwiftPM ignore case)
+/// is a use.
+pub fn manifest_uses(
+    m: &Manifest,
+    eco: Ecosystem,
+    pick: impl Fn(usize) -> Option<(Range<usize>, String)>,
+) -> Vec<PackageUse> {
+    let mut out = Vec::new();
+    for i in 0..m.lexed.tokens.len() {
+        let Some((r, name)) = pick(i) else { continue };
+        if let Some(k) = m.known.of(eco).find(|k| k.eq_ignore_ascii_case(&name)) {
+            out.push(PackageUse::new(r, eco, k));
+        }
+    }
+    out
+}
+
+/// The first string argument of a call to one of `callees` at token `i`
+/// (`gem "x"`, `gem("x", ..)`, `spec.add_dependency "x"`): its range and text.
+pub fn first_string_arg(
+    m: &Manifest,
+    i: usize,
+    callees: &[&str],
+) -> Option<(Range<usize>, String)> {
+    let (text, lx) = (m.text, m.lexed);
+    let t = &lx.tokens[i];
+    if t.tok != lexer::Tok::Str || t.key {
+        return None;
+    }
+    let named = |j: usize| {
+        let p = &lx.tokens[j];
+        p.tok == lexer::Tok::Ident && callees.contains(&&text[p.span.clone()])
+    };
+    let direct = lx.prev_sig(i).is_some_and(named);
+    // In parentheses: the call's group, with nothing before the string.
+    let in_call = lx
+        .label(text, t.group)
+        .is_some_and(|l| callees.contains(&l))
+        && lx.prev_sig(i).is_none_or(|p| lx.tokens[p].group != t.group);
+    (direct || in_call).then(|| (t.inner.clone(), text[t.inner.clone()].to_owned()))
 }
 
 /// A package reader for files that reference none.

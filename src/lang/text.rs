@@ -36,6 +36,7 @@ fn tokens(text: &str) -> Lexed {
 fn go_mod(m: &Manifest) -> Vec<PackageUse> {
     match m.file_name {
         "go.mod" | "go.work" => super::go::go_mod(m.text, m.known.go),
+        "build.gradle" => super::kotlin::gradle_dependencies(m),
         _ => Vec::new(),
     }
 }

@@ -12,7 +12,8 @@
 use std::ops::Range;
 
 use super::lexer::{Group, Lexed, Tok};
-use super::{FileKind, Language, ParseError, Read, Role};
+use super::{FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
+use crate::rules::schema::Ecosystem;
 
 pub static LANGUAGE: Language = Language {
     kind: FileKind::Xml,
@@ -40,7 +41,7 @@ pub static LANGUAGE: Language = Language {
     role: Role::Config,
     read: Read::Tokens {
         lex: tokens,
-        packages: super::no_packages,
+        packages: manifests,
         text_pass: false,
     },
     classes: None,
@@ -49,6 +50,63 @@ pub static LANGUAGE: Language = Language {
 
 pub fn tokens(text: &str) -> Lexed {
     read(text).0
+}
+
+/// Known packages of an MSBuild file (`<PackageReference Include="..">`,
+/// central `<PackageVersion Include="..">`) or a pom.xml (`<dependency>`
+/// with `<groupId>` and `<artifactId>`, named `group:artifact`).
+fn manifests(m: &Manifest) -> Vec<PackageUse> {
+    if m.file_name == "pom.xml" {
+        return pom_dependencies(m);
+    }
+    let (text, lx) = (m.text, m.lexed);
+    const ITEMS: &[&str] = &[
+        "PackageReference",
+        "PackageVersion",
+        "GlobalPackageReference",
+    ];
+    super::manifest_uses(m, Ecosystem::Nuget, |i| {
+        let t = &lx.tokens[i];
+        if !(t.key && matches!(&text[t.span.clone()], "Include" | "Update")) {
+            return None;
+        }
+        // The element whose attribute it is: the nearest name before it.
+        let element = lx.tokens[..i]
+            .iter()
+            .rev()
+            .find(|p| p.tok == Tok::Ident && !p.key)?;
+        if !ITEMS.contains(&&text[element.span.clone()]) {
+            return None;
+        }
+        let v = lx.value_token(text, i)?;
+        Some((v.inner.clone(), text[v.inner.clone()].to_owned()))
+    })
+}
+
+fn pom_dependencies(m: &Manifest) -> Vec<PackageUse> {
+    let (text, lx) = (m.text, m.lexed);
+    let value_of = |g: usize, key: &str| {
+        let k = lx
+            .tokens
+            .iter()
+            .position(|t| t.key && t.group == g && &text[t.span.clone()] == key)?;
+        lx.value_token(text, k)
+    };
+    super::manifest_uses(m, Ecosystem::Maven, |i| {
+        let t = &lx.tokens[i];
+        let artifact_key = t.key && &text[t.span.clone()] == "artifactId";
+        if !(artifact_key && matches!(lx.label(text, t.group), Some("dependency" | "plugin"))) {
+            return None;
+        }
+        let artifact = lx.value_token(text, i)?;
+        let group = value_of(t.group, "groupId")?;
+        let name = format!(
+            "{}:{}",
+            &text[group.inner.clone()],
+            &text[artifact.inner.clone()]
+        );
+        Some((artifact.inner.clone(), name))
+    })
 }
 
 pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
