@@ -1063,3 +1063,24 @@ fn manifests_of_the_other_ecosystems() {
         f.message
     );
 }
+
+/// Kotlin string templates are read as Dart's are (one string, holes
+/// inside): a JSON body keeps its fields after a `${..}` hole, and a URL
+/// ends where a hole opens.
+#[test]
+fn kotlin_templates_keep_json_bodies_whole() {
+    let kt = r#"val url = "https://openrouter.ai/api/v1/${path}"
+val body = """{"model": "${model}", "models": ["openai/gpt-4o"], "route": "fallback"}"""
+"#;
+    let got = scan("Chat.kt", kt, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        [
+            (1, "base-url", "https://openrouter.ai/api/v1/"),
+            (2, "openrouter-field", "models"),
+            (2, "model-slug", "openai/gpt-4o"),
+            (2, "openrouter-field", "route"),
+        ]
+    );
+    assert_eq!(got[0].3, "auto");
+}

@@ -4,8 +4,9 @@
 use super::lexer::{lex, Lexed, Syntax};
 use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
 
-/// `//` and nesting `/* */` comments, `"..."` and `"""..."""` strings whose
-/// `${expr}` templates are code, `'c'` characters, named arguments
+/// `//` and nesting `/* */` comments, `"..."` and `"""..."""` strings with
+/// `${expr}` templates (quotes nested in them stay inside, as in Dart),
+/// `'c'` characters, named arguments
 /// (`ChatRequest(model = "..")`), and map pairs (`"model" to m`,
 /// `put("model", m)`).
 pub const SYNTAX: Syntax = Syntax {
@@ -14,7 +15,7 @@ pub const SYNTAX: Syntax = Syntax {
     nested_block_comments: true,
     single_quote_strings: true,
     triple_quotes: true,
-    dollar_templates: true,
+    interpolation: b"${",
     equals_keys: true,
     pair_keys: true,
     constructed_values: true,
@@ -83,17 +84,15 @@ mod tests {
     use crate::lang::lexer::Tok;
 
     #[test]
-    fn templates_are_code_and_raw_strings_are_strings() {
-        let text = "val h = \"Bearer ${System.getenv(\"OPENROUTER_API_KEY\")}\" // c\nval b = \"\"\"{\"model\": \"$m\"}\"\"\"\nval c = '\"'\n";
+    fn templates_stay_inside_their_string() {
+        let text = "val h = \"Bearer ${System.getenv(\"OPENROUTER_API_KEY\")}\" // c\nval b = \"\"\"{\"model\": \"${m}\", \"models\": [\"a/b\"]}\"\"\"\nval c = '\"'\n";
         let lx = tokens(text);
         let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(
             strs,
             [
-                "Bearer ",
-                "OPENROUTER_API_KEY",
-                "",
-                "{\"model\": \"$m\"}",
+                "Bearer ${System.getenv(\"OPENROUTER_API_KEY\")}",
+                "{\"model\": \"${m}\", \"models\": [\"a/b\"]}",
                 "\""
             ]
         );

@@ -36,7 +36,12 @@ impl FileCtx<'_, '_> {
             if continues_host(text, r.end) {
                 continue;
             }
-            let m = text[r.clone()].trim_end_matches(['.', ':']);
+            let mut m = text[r.clone()].trim_end_matches(['.', ':']);
+            // `".../v1/${path}"`, `"#{base}"`: the URL ends where a template
+            // hole opens (the hole is code, not part of the path).
+            if text[r.start + m.len()..].starts_with('{') {
+                m = m.trim_end_matches(['$', '#']);
+            }
             let r = r.start..r.start + m.len();
             let host_only = !m.contains("://") && !m.contains('/');
             // A host a protocol or server line names (`Host: openrouter.ai`,
