@@ -833,4 +833,279 @@ fetch("https://openrouter.ai/api/v1/chat/completions", { headers: { Authorizatio
         .map(|(l, _, _, f)| (*l, f.as_str()))
         .collect();
     assert_eq!(fixes, vec![(2, "auto"), (3, "manual")]);
+/// Issue 15: a bare host outside a URL is a manual base-url finding where
+/// a line names it as a destination (a Host header, a proxy directive, a
+/// whole config value), never inside a sentence or as part of another host.
+#[test]
+fn bare_hosts_outside_urls() {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let run = |path: &str, text: &str| {
+        let src = SourceText::decode(text.as_bytes().to_vec());
+        scan_source(&rules, t, path, &src, false)
+            .into_iter()
+            .filter(|f| f.kind == Kind::BaseUrl)
+            .map(|f| (f.line, f.matched, f.fix, f.replacement, f.rule))
+            .collect::<Vec<_>>()
+    };
+    let bare = |line: usize, m: &str| {
+        (
+            line,
+            m.to_owned(),
+            Fix::Manual,
+            Some("api.llmgateway.io".to_owned()),
+            "openrouter:base-url:bare-host".to_owned(),
+        )
+    };
+    let http = "POST http://egress:8080/api/v1/chat/completions\nHost: openrouter.ai\n\nGET https://x.example/\nHost: openrouter.ai.example.com\nHost: notopenrouter.ai\n";
+    assert_eq!(run("req.http", http), vec![bare(2, "openrouter.ai")]);
+    let sh = "curl -H \"Host: openrouter.ai\" http://10.0.0.1/api/v1/models\necho \"we use openrouter.ai daily\"\n";
+    assert_eq!(run("a.sh", sh), vec![bare(1, "openrouter.ai")]);
+    let nginx = "upstream u {\n  server openrouter.ai:443;\n}\nproxy_set_header Host openrouter.ai;\n# proxy_pass openrouter.ai;\nserver openrouter.ai-eu.example;\n";
+    assert_eq!(
+        run("proxy.conf", nginx),
+        vec![bare(2, "openrouter.ai"), bare(4, "openrouter.ai")]
+    );
+    let py = "HOST = \"openrouter.ai\"\nA = \"https://openrouter.ai.example.com/api/v1\"\nB = \"see openrouter.ai for keys\"\nheaders = [\"Host: openrouter.ai\"]\n";
+    assert_eq!(
+        run("a.py", py),
+        vec![bare(1, "openrouter.ai"), bare(4, "openrouter.ai")]
+    );
+    // A proxy upstream takes a scheme and host, never the API path.
+    let caddy = run(
+        "Caddyfile",
+        "x.localhost {\n\treverse_proxy https://openrouter.ai {\n\t}\n}\n",
+    );
+    assert_eq!(caddy[0].3.as_deref(), Some("https://api.llmgateway.io"));
+    assert_eq!(caddy[0].4, "openrouter:base-url:bare-host");
+    // A port is kept in the suggested host.
+    let port = run("a.py", "H = \"openrouter.ai:443\"\n");
+    assert_eq!(port[0].3.as_deref(), Some("api.llmgateway.io:443"));
+}
+
+/// Issue 15: Info.plist keys that name the key are manual api-key-env
+/// findings, as are the strings Swift reads them with; allowed domains
+/// are bare hosts; `<string>` secrets are found, redacted.
+#[test]
+fn property_list_keys_and_domains() {
+    let plist = r#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>OpenRouterAPIKey</key>
+	<string>$(OPENROUTER_API_KEY)</string>
+	<key>OPENROUTER_API_KEY</key>
+	<string>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</string>
+	<key>NSExceptionDomains</key>
+	<dict>
+		<key>openrouter.ai</key>
+		<dict/>
+		<key>notopenrouter.ai</key>
+		<dict/>
+	</dict>
+</dict>
+</plist>
+"#;
+    let got = scan("App/Info.plist", plist, "llmgateway");
+    let manual = |l: usize, k: &str, m: &str| (l, k.to_owned(), m.to_owned(), "manual".to_owned());
+    assert_eq!(
+        got,
+        vec![
+            manual(4, "api-key-env", "OpenRouterAPIKey"),
+            (
+                5,
+                "api-key-env".into(),
+                "OPENROUTER_API_KEY".into(),
+                "auto".into()
+            ),
+            manual(6, "api-key-env", "OPENROUTER_API_KEY"),
+            manual(7, "secret", "sk-or-v1-...3a2b"),
+            manual(10, "base-url", "openrouter.ai"),
+        ]
+    );
+    let swift = r#"let a = Bundle.main.object(forInfoDictionaryKey: "OpenRouterAPIKey") as? String
+let b = Bundle.main.infoDictionary?["OPENROUTER_API_KEY"] as? String
+let c = ProcessInfo.processInfo.environment["OPENROUTER_API_KEY"]
+"#;
+    let got = scan("Config.swift", swift, "llmgateway");
+    assert_eq!(
+        got,
+        vec![
+            manual(1, "api-key-env", "OpenRouterAPIKey"),
+            manual(2, "api-key-env", "OPENROUTER_API_KEY"),
+            (
+                3,
+                "api-key-env".into(),
+                "OPENROUTER_API_KEY".into(),
+                "auto".into()
+            ),
+        ]
+    );
+}
+
+/// Issue 15: `https://openrouter.ai/api` is the Anthropic-compatible base
+/// only for Anthropic clients; for OpenAI-style clients (and where the file
+/// names no client) it is the API root, which becomes the target's root
+/// (its base without `/v1`), so a client that appends `/v1/...` lands on
+/// the target's base.
+#[test]
+fn api_root_or_anthropic_base_by_client() {
+    let rules = Rules::embedded().unwrap();
+    let run = |t: &llmgw_migrate::rules::Loaded<llmgw_migrate::rules::TargetTable>,
+               path: &str,
+               text: &str| {
+        let src = SourceText::decode(text.as_bytes().to_vec());
+        scan_source(&rules, t, path, &src, false)
+            .into_iter()
+            .filter(|f| f.kind == Kind::BaseUrl)
+            .map(|f| (f.line, f.rule, f.replacement, f.fix))
+            .collect::<Vec<_>>()
+    };
+    let lg = rules.target("llmgateway").unwrap();
+    let root = |l: usize| {
+        (
+            l,
+            "openrouter:base-url:root".to_owned(),
+            Some("https://api.llmgateway.io".to_owned()),
+            Fix::Auto,
+        )
+    };
+    let anthropic = |l: usize| {
+        (
+            l,
+            "openrouter:base-url:anthropic".to_owned(),
+            Some("https://api.llmgateway.io".to_owned()),
+            Fix::Auto,
+        )
+    };
+    let py = r#"from anthropic import Anthropic
+from langchain_openai import ChatOpenAI
+from openai import OpenAI
+a = Anthropic(base_url="https://openrouter.ai/api", api_key=key)
+b = ChatOpenAI(model="anthropic/claude-3.5-sonnet", base_url="https://openrouter.ai/api")
+c = OpenAI(base_url="https://openrouter.ai/api")
+URLS = {"anthropic": "https://openrouter.ai/api", "openai": "https://openrouter.ai/api/v1"}
+"#;
+    let got = run(lg, "app.py", py);
+    assert_eq!(got[..3], [anthropic(4), root(5), root(6)]);
+    assert_eq!(got[3], anthropic(7));
+    assert_eq!(got[4].1, "openrouter:base-url:base");
+    let env =
+        "ANTHROPIC_BASE_URL=https://openrouter.ai/api\nOPENAI_BASE_URL=https://openrouter.ai/api\n";
+    assert_eq!(run(lg, ".env", env), [anthropic(1), root(2)]);
+    let yml = "spring:\n  ai:\n    openai:\n      base-url: https://openrouter.ai/api\n    anthropic:\n      base-url: https://openrouter.ai/api\n";
+    assert_eq!(run(lg, "application.yml", yml), [root(4), anthropic(6)]);
+    let java =
+        "var c = AnthropicOkHttpClient.builder().baseUrl(\"https://openrouter.ai/api\").build();\n";
+    assert_eq!(run(lg, "A.java", java), [anthropic(1)]);
+    // A target whose OpenAI base has no `/v1` has no root a client could
+    // extend: manual, with the settings to use instead.
+    let mut odd = lg.clone();
+    odd.table.base_url = "https://gw.example/openai".into();
+    let got = run(&odd, "application.yml", yml);
+    assert_eq!(
+        (got[0].1.as_str(), got[0].3),
+        ("openrouter:base-url:root", Fix::Manual)
+    );
+    let src = SourceText::decode(yml.as_bytes().to_vec());
+    let f = &scan_source(&rules, &odd, "application.yml", &src, false)[0];
+    assert!(
+        f.message
+            .contains("base-url https://gw.example and completions-path /openai/chat/completions"),
+        "{}",
+        f.message
+    );
+}
+
+/// Issue 15: OpenRouter client packages in the manifests of the nine
+/// languages are manual sdk-package findings; the same names elsewhere in
+/// the file (another section, another group id, a longer name) are not.
+#[test]
+fn manifests_of_the_other_ecosystems() {
+    let pkgs = |path: &str, text: &str| {
+        scan(path, text, "llmgateway")
+            .into_iter()
+            .filter(|f| f.1 == "sdk-package")
+            .map(|(l, _, m, fix)| (l, m, fix))
+            .collect::<Vec<_>>()
+    };
+    let manual = |l: usize, m: &str| (l, m.to_owned(), "manual".to_owned());
+    let composer = r#"{"require": {"moe-mizrak/laravel-openrouter": "^2.8"},
+ "suggest": {"moe-mizrak/laravel-openrouter": "for chat"},
+ "require-dev": {"Moe-Mizrak/Laravel-OpenRouter": "*"}}"#;
+    assert_eq!(
+        pkgs("composer.json", composer),
+        [
+            manual(1, "moe-mizrak/laravel-openrouter"),
+            manual(3, "Moe-Mizrak/Laravel-OpenRouter")
+        ]
+    );
+    let gemfile = "gem \"open_router\", \"~> 0.3\"\ngem \"open_router_enhanced\"\ngem(\"open_router\")\nputs \"open_router\"\n";
+    assert_eq!(
+        pkgs("Gemfile", gemfile),
+        [manual(1, "open_router"), manual(3, "open_router")]
+    );
+    let gemspec = "Gem::Specification.new do |spec|\n  spec.add_dependency \"open_router\", \">= 0.3\"\nend\n";
+    assert_eq!(pkgs("chef.gemspec", gemspec), [manual(2, "open_router")]);
+    let csproj = r#"<Project><ItemGroup>
+<PackageReference Include="openrouter.net" Version="0.5.0" />
+<PackageReference Update="OpenRouter.NET" />
+<None Include="OpenRouter.NET" />
+<PackageReference Include="OpenRouter.NET.Extensions" />
+</ItemGroup></Project>"#;
+    assert_eq!(
+        pkgs("App.csproj", csproj),
+        [manual(2, "openrouter.net"), manual(3, "OpenRouter.NET")]
+    );
+    let pom = r#"<project><dependencies>
+<dependency><groupId>de.entwicklertraining</groupId><artifactId>openrouter4j</artifactId></dependency>
+<dependency><groupId>com.example</groupId><artifactId>openrouter4j</artifactId></dependency>
+</dependencies><artifactId>openrouter4j</artifactId></project>"#;
+    assert_eq!(pkgs("pom.xml", pom), [manual(2, "openrouter4j")]);
+    let gradle = "dependencies {\n    implementation 'de.entwicklertraining:openrouter4j:1.15.0'\n    implementation 'com.example:openrouter4j:1.0'\n}\n";
+    assert_eq!(
+        pkgs("build.gradle", gradle),
+        [manual(2, "de.entwicklertraining:openrouter4j")]
+    );
+    let mix = "defp deps do\n  [\n    {:openrouter, \"~> 0.0.1\"},\n    {:req, \"~> 0.5\", only: :openrouter}\n  ]\nend\n";
+    assert_eq!(pkgs("mix.exs", mix), [manual(3, "openrouter")]);
+    let pubspec = "dependencies:\n  openrouter_api: ^1.0.2\nflutter:\n  openrouter_client: true\n";
+    assert_eq!(pkgs("pubspec.yaml", pubspec), [manual(2, "openrouter_api")]);
+    let swift = "let p = Package(dependencies: [\n  .package(url: \"https://github.com/pgorzelany/SwiftOpenRouter\", from: \"1.0.0\"),\n  .package(url: \"https://github.com/someone/SwiftOpenRouterKit.git\", from: \"1.0.0\"),\n])\n";
+    assert_eq!(
+        pkgs("Package.swift", swift),
+        [manual(2, "https://github.com/pgorzelany/SwiftOpenRouter")]
+    );
+    // The manual item names the language's OpenAI-compatible client with
+    // the target's base URL.
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let src = SourceText::decode(gemfile.as_bytes().to_vec());
+    let f = &scan_source(&rules, t, "Gemfile", &src, false)[0];
+    assert!(
+        f.message
+            .contains("uri_base: \"https://api.llmgateway.io/v1\""),
+        "{}",
+        f.message
+    );
+}
+
+/// Kotlin string templates are read as Dart's are (one string, holes
+/// inside): a JSON body keeps its fields after a `${..}` hole, and a URL
+/// ends where a hole opens.
+#[test]
+fn kotlin_templates_keep_json_bodies_whole() {
+    let kt = r#"val url = "https://openrouter.ai/api/v1/${path}"
+val body = """{"model": "${model}", "models": ["openai/gpt-4o"], "route": "fallback"}"""
+"#;
+    let got = scan("Chat.kt", kt, "llmgateway");
+    assert_eq!(
+        kinds(&got),
+        [
+            (1, "base-url", "https://openrouter.ai/api/v1/"),
+            (2, "openrouter-field", "models"),
+            (2, "model-slug", "openai/gpt-4o"),
+            (2, "openrouter-field", "route"),
+        ]
+    );
+    assert_eq!(got[0].3, "auto");
 }

@@ -2,7 +2,8 @@
 //! mix.exs.
 
 use super::lexer::{lex, Lexed, Syntax, Tok};
-use super::{grammar, FileKind, Language, ParseError, Read, Role};
+use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
+use crate::rules::schema::Ecosystem;
 
 /// `#` comments, `"..."` strings and `'...'` charlists with `#{}`
 /// interpolation (quotes nested in it stay inside), `"""` heredocs,
@@ -29,7 +30,7 @@ pub static LANGUAGE: Language = Language {
     role: Role::Program,
     read: Read::Tokens {
         lex: tokens,
-        packages: super::no_packages,
+        packages: mix_deps,
         text_pass: false,
     },
     classes: Some(tokens),
@@ -58,6 +59,24 @@ fn tokens(text: &str) -> Lexed {
         }
     }
     lx
+}
+
+/// Known Hex packages in mix.exs: the atom opening a dependency tuple
+/// (`{:openrouter, "~> 0.1"}`).
+fn mix_deps(m: &Manifest) -> Vec<PackageUse> {
+    if m.file_name != "mix.exs" {
+        return Vec::new();
+    }
+    let (text, lx) = (m.text, m.lexed);
+    super::manifest_uses(m, Ecosystem::Hex, |i| {
+        let t = &lx.tokens[i];
+        let b = text.as_bytes();
+        let atom = t.tok == Tok::Ident && t.span.start > 0 && b[t.span.start - 1] == b':';
+        let g = &lx.groups[t.group];
+        // Only `{` and `:` before it inside the tuple.
+        let first = atom && g.kind == b'{' && text[g.span.start..t.span.start - 1].trim() == "{";
+        first.then(|| (t.span.clone(), text[t.span.clone()].to_owned()))
+    })
 }
 
 pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {

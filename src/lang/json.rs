@@ -42,6 +42,9 @@ pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
 /// Known npm packages among package.json's `*dependencies` keys and bun's
 /// `workspaces.catalog(s)` entries.
 fn package_json(m: &Manifest) -> Vec<PackageUse> {
+    if m.file_name == "composer.json" {
+        return composer_json(m);
+    }
     if m.file_name != "package.json" {
         return Vec::new();
     }
@@ -71,6 +74,18 @@ fn package_json(m: &Manifest) -> Vec<PackageUse> {
         }
     }
     out
+}
+
+/// Known Composer packages among composer.json's `require` / `require-dev`
+/// keys.
+fn composer_json(m: &Manifest) -> Vec<PackageUse> {
+    let (text, lx) = (m.text, m.lexed);
+    super::manifest_uses(m, Ecosystem::Packagist, |i| {
+        let t = &lx.tokens[i];
+        let section = lx.label(text, t.group);
+        (t.key && matches!(section, Some("require" | "require-dev")))
+            .then(|| (t.inner.clone(), text[t.inner.clone()].to_owned()))
+    })
 }
 
 /// Whether group `g` holds catalog entries: `catalog: {..}` or

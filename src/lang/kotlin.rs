@@ -2,10 +2,11 @@
 //! Gradle's Kotlin build scripts (`build.gradle.kts`).
 
 use super::lexer::{lex, Lexed, Syntax};
-use super::{grammar, FileKind, Language, ParseError, Read, Role};
+use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
 
-/// `//` and nesting `/* */` comments, `"..."` and `"""..."""` strings whose
-/// `${expr}` templates are code, `'c'` characters, named arguments
+/// `//` and nesting `/* */` comments, `"..."` and `"""..."""` strings with
+/// `${expr}` templates (quotes nested in them stay inside, as in Dart),
+/// `'c'` characters, named arguments
 /// (`ChatRequest(model = "..")`), and map pairs (`"model" to m`,
 /// `put("model", m)`).
 pub const SYNTAX: Syntax = Syntax {
@@ -14,7 +15,7 @@ pub const SYNTAX: Syntax = Syntax {
     nested_block_comments: true,
     single_quote_strings: true,
     triple_quotes: true,
-    dollar_templates: true,
+    interpolation: b"${",
     equals_keys: true,
     pair_keys: true,
     constructed_values: true,
@@ -31,7 +32,7 @@ pub static LANGUAGE: Language = Language {
     role: Role::Program,
     read: Read::Tokens {
         lex: tokens,
-        packages: super::no_packages,
+        packages: gradle_dependencies,
         text_pass: false,
     },
     classes: Some(tokens),
@@ -50,23 +51,48 @@ pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
     )
 }
 
+/// Known Maven artifacts in a Gradle build script: `"group:artifact:version"`
+/// coordinates (`implementation("de.example:lib:1.0")`).
+pub(super) fn gradle_dependencies(m: &Manifest) -> Vec<PackageUse> {
+    if !m.file_name.starts_with("build.gradle") && !m.file_name.ends_with(".gradle.kts") {
+        return Vec::new();
+    }
+    let (text, lx) = (m.text, m.lexed);
+    super::manifest_uses(m, crate::rules::schema::Ecosystem::Maven, |i| {
+        let t = &lx.tokens[i];
+        if t.tok != super::lexer::Tok::Str || t.key {
+            return None;
+        }
+        let s = &text[t.inner.clone()];
+        let mut parts = s.split(':');
+        let (g, a) = (parts.next()?, parts.next()?);
+        let plain = |p: &str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
+        (plain(g) && plain(a)).then(|| {
+            let end = t.inner.start + g.len() + 1 + a.len();
+            (t.inner.start..end, format!("{g}:{a}"))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::lang::lexer::Tok;
 
     #[test]
-    fn templates_are_code_and_raw_strings_are_strings() {
-        let text = "val h = \"Bearer ${System.getenv(\"OPENROUTER_API_KEY\")}\" // c\nval b = \"\"\"{\"model\": \"$m\"}\"\"\"\nval c = '\"'\n";
+    fn templates_stay_inside_their_string() {
+        let text = "val h = \"Bearer ${System.getenv(\"OPENROUTER_API_KEY\")}\" // c\nval b = \"\"\"{\"model\": \"${m}\", \"models\": [\"a/b\"]}\"\"\"\nval c = '\"'\n";
         let lx = tokens(text);
         let strs: Vec<&str> = lx.string_values(text);
         assert_eq!(
             strs,
             [
-                "Bearer ",
-                "OPENROUTER_API_KEY",
-                "",
-                "{\"model\": \"$m\"}",
+                "Bearer ${System.getenv(\"OPENROUTER_API_KEY\")}",
+                "{\"model\": \"${m}\", \"models\": [\"a/b\"]}",
                 "\""
             ]
         );

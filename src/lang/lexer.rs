@@ -233,8 +233,6 @@ pub struct Syntax {
     pub interpolation: &'static [u8],
     /// Elixir sigils: `~s(...)`, `~S"..."`, `~r/.../i` are strings.
     pub sigils: bool,
-    /// Double-quoted strings hold `${expr}` code (Kotlin string templates).
-    pub dollar_templates: bool,
     /// Maps built by calls, not literals: the first string of each pair in
     /// `Map.of("k", v, ...)`, `Map.entry("k", v)`, `.put("k", v)`, and
     /// Kotlin's `"k" to v`, is a key (Java, Kotlin).
@@ -274,7 +272,6 @@ impl Syntax {
         docstrings: false,
         interpolation: b"",
         sigils: false,
-        dollar_templates: false,
         pair_keys: false,
         constructed_values: false,
         csharp_strings: false,
@@ -624,14 +621,6 @@ fn string(
             return Step::after_string(stop);
         }
     }
-    if syn.dollar_templates && ch == b'"' {
-        let close: &[u8] = if c.starts(b"\"\"\"") {
-            b"\"\"\""
-        } else {
-            b"\""
-        };
-        return Step::after_string(lex_template(lx, text, start..end, syn, group, close));
-    }
     if syn.triple_quotes && (c.starts(b"\"\"\"") || c.starts(b"'''")) {
         let q = &b[start..start + 3];
         let j = if syn.interpolation.is_empty() {
@@ -665,7 +654,7 @@ fn string(
         }
     }
     if ch == b'`' && syn.template_interpolation {
-        return Step::after_string(lex_template(lx, text, start..end, syn, group, b"`"));
+        return Step::after_string(lex_template(lx, text, start..end, syn, group));
     }
     let escapes = if syn.powershell {
         if ch == b'"' {
@@ -915,20 +904,13 @@ fn utf8_len(b: u8) -> usize {
     }
 }
 
-/// A template literal (JS backticks, Kotlin strings): string pieces become
-/// Str tokens, `${...}` is lexed as code. `close` is its quote (`` ` ``,
-/// `"`, `"""`); a one-character `"` string ends at the line's end.
-fn lex_template(
-    lx: &mut Lexed,
-    text: &str,
-    at: Range<usize>,
-    syn: Syntax,
-    group: usize,
-    close: &[u8],
-) -> usize {
+/// A JS template literal (backticks): string pieces become Str tokens,
+/// `${...}` is lexed as code. (Quoted strings with holes in other languages
+/// are one Str each, their holes skipped: `Syntax::interpolation`.)
+fn lex_template(lx: &mut Lexed, text: &str, at: Range<usize>, syn: Syntax, group: usize) -> usize {
     let (start, end) = (at.start, at.end);
     let b = text.as_bytes();
-    let single_line = close == b"\"";
+    let close = b"`";
     let body = start + close.len();
     let mut j = body;
     let mut piece = j;
@@ -936,7 +918,6 @@ fn lex_template(
     while j < end {
         match b[j] {
             b'\\' => j += 2,
-            b'\n' if single_line => break,
             _ if b[j..end].starts_with(close) => {
                 lx.push(
                     Tok::Str,

@@ -38,6 +38,7 @@ pub mod shell;
 pub mod swift;
 pub mod text;
 pub mod toml;
+pub mod xml;
 pub mod yaml;
 
 use std::ops::Range;
@@ -73,6 +74,8 @@ pub enum FileKind {
     Yaml,
     Json,
     Toml,
+    /// Property lists, MSBuild and Maven files, XML settings.
+    Xml,
     Dockerfile,
     Notebook,
     Markdown,
@@ -85,7 +88,7 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 27] = [
+    pub const ALL: [FileKind; 28] = [
         FileKind::Python,
         FileKind::JavaScript,
         FileKind::Rust,
@@ -107,6 +110,7 @@ impl FileKind {
         FileKind::Yaml,
         FileKind::Json,
         FileKind::Toml,
+        FileKind::Xml,
         FileKind::Dockerfile,
         FileKind::Notebook,
         FileKind::Markdown,
@@ -139,6 +143,7 @@ impl FileKind {
             FileKind::Yaml => &yaml::LANGUAGE,
             FileKind::Json => &json::LANGUAGE,
             FileKind::Toml => &toml::LANGUAGE,
+            FileKind::Xml => &xml::LANGUAGE,
             FileKind::Dockerfile => &dockerfile::LANGUAGE,
             FileKind::Notebook => &notebook::LANGUAGE,
             FileKind::Markdown => &markdown::LANGUAGE,
@@ -296,6 +301,19 @@ pub struct Known<'a> {
     pub npm: &'a [(String, String)],
     pub go: &'a [String],
     pub crates: &'a [(String, String)],
+    /// Packages of the manifest-only ecosystems (Composer, gems, NuGet,
+    /// Maven, Hex, pub, SwiftPM), by ecosystem.
+    pub manifests: &'a [(Ecosystem, String)],
+}
+
+impl Known<'_> {
+    /// The known packages of `eco` among manifest-only ecosystems.
+    pub fn of(&self, eco: Ecosystem) -> impl Iterator<Item = &str> + '_ {
+        self.manifests
+            .iter()
+            .filter(move |(e, _)| *e == eco)
+            .map(|(_, n)| n.as_str())
+    }
 }
 
 /// What a package reader sees of one file.
@@ -370,6 +388,50 @@ pub fn named_in_strings<'k>(
         }
     }
     out
+}
+
+/// Known packages of a manifest-only ecosystem that a manifest names:
+/// `pick` gives, for token `i`, the range and the name it may name; a name
+/// equal to a known one (ASCII case aside: NuGet and SwiftPM ignore case)
+/// is a use.
+pub fn manifest_uses(
+    m: &Manifest,
+    eco: Ecosystem,
+    pick: impl Fn(usize) -> Option<(Range<usize>, String)>,
+) -> Vec<PackageUse> {
+    let mut out = Vec::new();
+    for i in 0..m.lexed.tokens.len() {
+        let Some((r, name)) = pick(i) else { continue };
+        if let Some(k) = m.known.of(eco).find(|k| k.eq_ignore_ascii_case(&name)) {
+            out.push(PackageUse::new(r, eco, k));
+        }
+    }
+    out
+}
+
+/// The first string argument of a call to one of `callees` at token `i`
+/// (`gem "x"`, `gem("x", ..)`, `spec.add_dependency "x"`): its range and text.
+pub fn first_string_arg(
+    m: &Manifest,
+    i: usize,
+    callees: &[&str],
+) -> Option<(Range<usize>, String)> {
+    let (text, lx) = (m.text, m.lexed);
+    let t = &lx.tokens[i];
+    if t.tok != lexer::Tok::Str || t.key {
+        return None;
+    }
+    let named = |j: usize| {
+        let p = &lx.tokens[j];
+        p.tok == lexer::Tok::Ident && callees.contains(&&text[p.span.clone()])
+    };
+    let direct = lx.prev_sig(i).is_some_and(named);
+    // In parentheses: the call's group, with nothing before the string.
+    let in_call = lx
+        .label(text, t.group)
+        .is_some_and(|l| callees.contains(&l))
+        && lx.prev_sig(i).is_none_or(|p| lx.tokens[p].group != t.group);
+    (direct || in_call).then(|| (t.inner.clone(), text[t.inner.clone()].to_owned()))
 }
 
 /// A package reader for files that reference none.
@@ -488,6 +550,10 @@ mod tests {
         assert_eq!(k("Program.cs"), FileKind::CSharp);
         assert_eq!(k("tools/smoke.csx"), FileKind::CSharp);
         assert_eq!(k("application.properties"), FileKind::Ini);
+        assert_eq!(k("App/Info.plist"), FileKind::Xml);
+        assert_eq!(k("src/Api/Api.csproj"), FileKind::Xml);
+        assert_eq!(k("pom.xml"), FileKind::Xml);
+        assert_eq!(k("Web.config"), FileKind::Xml);
     }
 
     #[test]
@@ -505,7 +571,8 @@ mod tests {
             (&["zsh", "console"], FileKind::Shell),
             (&["ps1", "powershell"], FileKind::PowerShell),
             (&["env", "dotenv", "properties"], FileKind::Env),
-            (&["http", "xml", "plist"], FileKind::Text),
+            (&["http"], FileKind::Text),
+            (&["xml", "plist"], FileKind::Xml),
         ] {
             for tag in tags {
                 assert_eq!(FileKind::from_fence(tag), Some(kind), "{tag}");

@@ -2,7 +2,8 @@
 //! Rakefiles and gemspecs.
 
 use super::lexer::{lex, Lexed, Syntax};
-use super::{grammar, FileKind, Language, ParseError, Read, Role};
+use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
+use crate::rules::schema::Ecosystem;
 
 /// `#` comments, single- and double-quoted strings (`#{}` interpolation
 /// stays inside the string), `key:` keyword arguments and hash keys, and
@@ -25,7 +26,7 @@ pub static LANGUAGE: Language = Language {
     role: Role::Program,
     read: Read::Tokens {
         lex: tokens,
-        packages: super::no_packages,
+        packages: gems,
         text_pass: false,
     },
     classes: Some(tokens),
@@ -38,6 +39,23 @@ fn tokens(text: &str) -> Lexed {
 
 pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
     grammar::tree_sitter(tree_sitter_ruby::LANGUAGE.into(), text, grammar::no_extra)
+}
+
+/// Known gems a Gemfile (`gem "x"`) or a gemspec (`spec.add_dependency "x"`)
+/// names.
+fn gems(m: &Manifest) -> Vec<PackageUse> {
+    const CALLS: &[&str] = &[
+        "gem",
+        "add_dependency",
+        "add_runtime_dependency",
+        "add_development_dependency",
+    ];
+    if m.file_name != "gemfile" && !m.file_name.ends_with(".gemspec") {
+        return Vec::new();
+    }
+    super::manifest_uses(m, Ecosystem::Rubygems, |i| {
+        super::first_string_arg(m, i, CALLS)
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Swift: URLSession requests, MacPaw OpenAI clients, Package.swift.
 
 use super::lexer::{lex, Lexed, Syntax};
-use super::{grammar, FileKind, Language, ParseError, Read, Role};
+use super::{grammar, FileKind, Language, Manifest, PackageUse, ParseError, Read, Role};
+use crate::rules::schema::Ecosystem;
 
 /// `//` and nested `/* */` comments, `"..."` strings with `\(...)`
 /// interpolation (quotes nested in it stay inside), `"""` multi-line
@@ -27,7 +28,7 @@ pub static LANGUAGE: Language = Language {
     role: Role::Program,
     read: Read::Tokens {
         lex: tokens,
-        packages: super::no_packages,
+        packages: swift_packages,
         text_pass: false,
     },
     classes: Some(tokens),
@@ -40,6 +41,27 @@ fn tokens(text: &str) -> Lexed {
 
 pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
     grammar::tree_sitter(tree_sitter_swift::LANGUAGE.into(), text, grammar::no_extra)
+}
+
+/// Known Swift packages in Package.swift: a `.package(url: ...)` URL,
+/// named by its repository path (`github.com/owner/Repo`, no scheme, no
+/// `.git`).
+fn swift_packages(m: &Manifest) -> Vec<PackageUse> {
+    if m.file_name != "package.swift" {
+        return Vec::new();
+    }
+    let (text, lx) = (m.text, m.lexed);
+    super::manifest_uses(m, Ecosystem::Swiftpm, |i| {
+        let t = &lx.tokens[i];
+        if t.tok != super::lexer::Tok::Str || lx.label(text, t.group) != Some("package") {
+            return None;
+        }
+        let s = &text[t.inner.clone()];
+        let path = s.split_once("://").map_or(s, |(_, p)| p);
+        let path = path.trim_end_matches('/').trim_end_matches(".git");
+        path.contains('/')
+            .then(|| (t.inner.clone(), path.to_owned()))
+    })
 }
 
 #[cfg(test)]

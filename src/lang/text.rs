@@ -17,8 +17,8 @@ pub static LANGUAGE: Language = Language {
     // Blade templates are HTML with `{{ }}` and `@directives`, not PHP code.
     name_matches: |name| name.ends_with(".blade.php"),
     extensions: &[],
-    // Raw HTTP exchanges and XML/plist config have no reader of their own.
-    fence_tags: &["", "text", "txt", "plaintext", "http", "xml", "plist"],
+    // Raw HTTP exchanges have no reader of their own.
+    fence_tags: &["", "text", "txt", "plaintext", "http"],
     role: Role::Other,
     read: Read::Tokens {
         lex: tokens,
@@ -36,6 +36,7 @@ fn tokens(text: &str) -> Lexed {
 fn go_mod(m: &Manifest) -> Vec<PackageUse> {
     match m.file_name {
         "go.mod" | "go.work" => super::go::go_mod(m.text, m.known.go),
+        "build.gradle" => super::kotlin::gradle_dependencies(m),
         _ => Vec::new(),
     }
 }

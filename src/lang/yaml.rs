@@ -30,10 +30,27 @@ pub fn check(_path: &str, text: &str) -> Result<(), ParseError> {
         .map_err(ParseError::new)
 }
 
+/// Known pub packages among pubspec.yaml's dependency sections.
+fn pubspec(m: &Manifest) -> Vec<PackageUse> {
+    let (text, lx) = (m.text, m.lexed);
+    super::manifest_uses(m, crate::rules::schema::Ecosystem::Pub, |i| {
+        let t = &lx.tokens[i];
+        let section = lx.label(text, t.group);
+        let deps = matches!(
+            section,
+            Some("dependencies" | "dev_dependencies" | "dependency_overrides")
+        );
+        (t.key && deps).then(|| (t.inner.clone(), text[t.inner.clone()].to_owned()))
+    })
+}
+
 /// Catalog entries in pnpm-workspace.yaml (`catalog:` / `catalogs.<name>:`):
 /// the entry is renamed and its version set to the new package's, in one
 /// edit that keeps the quoting.
 fn pnpm_catalogs(m: &Manifest) -> Vec<PackageUse> {
+    if m.file_name == "pubspec.yaml" {
+        return pubspec(m);
+    }
     if m.file_name != "pnpm-workspace.yaml" {
         return Vec::new();
     }

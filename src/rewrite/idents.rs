@@ -18,6 +18,13 @@ fn ecosystem_kind(e: Ecosystem) -> FileKind {
         Ecosystem::Pypi => FileKind::Python,
         Ecosystem::Crates => FileKind::Rust,
         Ecosystem::Go => FileKind::Go,
+        Ecosystem::Packagist => FileKind::Php,
+        Ecosystem::Rubygems => FileKind::Ruby,
+        Ecosystem::Nuget => FileKind::CSharp,
+        Ecosystem::Maven => FileKind::Java,
+        Ecosystem::Hex => FileKind::Elixir,
+        Ecosystem::Pub => FileKind::Dart,
+        Ecosystem::Swiftpm => FileKind::Swift,
     }
 }
 
@@ -37,6 +44,8 @@ fn imports(e: Ecosystem, text: &str, name: &str) -> bool {
             let m = name.replace('-', "_");
             Regex::new(&format!(r"\b{}::", regex::escape(&m))).is_ok_and(|r| r.is_match(text))
         }
+        // Read from manifests only: no swap renames names in code.
+        _ => false,
     }
 }
 
@@ -216,7 +225,7 @@ fn imported_names<'t>(e: Ecosystem, text: &'t str, pkg: &str) -> Vec<&'t str> {
             })
             .unwrap_or_default()
         }
-        Ecosystem::Crates | Ecosystem::Go => Vec::new(),
+        _ => Vec::new(),
     }
 }
 

@@ -278,6 +278,31 @@ pub enum Ecosystem {
     Pypi,
     Crates,
     Go,
+    /// Composer packages (composer.json).
+    Packagist,
+    /// Gems (Gemfile, *.gemspec).
+    Rubygems,
+    /// NuGet packages (*.csproj, Directory.Packages.props).
+    Nuget,
+    /// `groupId:artifactId` (pom.xml, build.gradle(.kts)).
+    Maven,
+    /// Hex packages (mix.exs).
+    Hex,
+    /// Dart/Flutter packages (pubspec.yaml).
+    Pub,
+    /// Swift packages by repository path (`github.com/owner/Repo` in
+    /// Package.swift).
+    Swiftpm,
+}
+
+impl Ecosystem {
+    /// Ecosystems read from manifests only: no import reader, no swap.
+    pub fn manifest_only(self) -> bool {
+        !matches!(
+            self,
+            Ecosystem::Npm | Ecosystem::Pypi | Ecosystem::Crates | Ecosystem::Go
+        )
+    }
 }
 
 /// A gateway to migrate to.

@@ -17,9 +17,19 @@ impl FileCtx<'_, '_> {
                 .trim_start_matches('$')
                 .trim_start_matches("env:");
             let off = s.len() - name.len();
-            if self.is_env_name(name) {
+            // A property-list key in camel case (`OpenRouterAPIKey`) is the
+            // same setting as OPENROUTER_API_KEY.
+            let camel = || {
+                t.key
+                    && self.kind == crate::lang::FileKind::Xml
+                    && self.is_env_name(&upper_words(name))
+            };
+            if self.is_env_name(name) || camel() {
                 hits.push(t.inner.start + off..t.inner.end);
             }
+        } else if !s.contains('_') && self.reads_plist(t) && self.is_env_name(&upper_words(s)) {
+            // `forInfoDictionaryKey: "OpenRouterAPIKey"`: a camel-case plist key.
+            hits.push(t.inner.clone());
         } else {
             for m in self.det.env_candidate.find_iter(s) {
                 let name = m.as_str();
@@ -43,6 +53,15 @@ impl FileCtx<'_, '_> {
             let mut f = self.env_finding(r, &name);
             if identifier && f.fix == Fix::Auto {
                 f = self.identifier_finding(f);
+            } else if f.fix == Fix::Auto && (self.is_plist_key(lx, i) || self.reads_plist(t)) {
+                if !name.contains('_') && name.bytes().any(|b| b.is_ascii_lowercase()) {
+                    f.replacement = Some(self.camel_target(&name));
+                }
+                f.decide(
+                    Fix::Manual,
+                    format!("property-list key {name}: the app reads it by this name (Bundle.main.object(forInfoDictionaryKey:), a decoded plist) and builds may fill it from a build setting; rename it in the plist and where the code reads it together, or keep it"),
+                    "config-key",
+                );
             } else if f.fix == Fix::Auto && self.is_config_key(lx, i, &name) {
                 f.decide(
                     Fix::Manual,
@@ -132,10 +151,40 @@ impl FileCtx<'_, '_> {
     /// INI/TOML/YAML/JSON file): a setting deployments provide, not an
     /// environment variable the repository defines.
     pub(crate) fn is_config_key(&self, lx: &Lexed, i: usize, name: &str) -> bool {
+        // Property lists and XML settings are read by their keys whatever
+        // their case (`Bundle.main.object(forInfoDictionaryKey:)`).
+        let xml = self.kind == crate::lang::FileKind::Xml;
         lx.tokens[i].key
-            && name.bytes().any(|b| b.is_ascii_lowercase())
+            && (xml || name.bytes().any(|b| b.is_ascii_lowercase()))
             && !self.prefix_routed
             && self.kind.has_config_keys()
+    }
+
+    /// A `<key>` of a property list (Info.plist, Secrets.plist).
+    fn is_plist_key(&self, lx: &Lexed, i: usize) -> bool {
+        self.kind == crate::lang::FileKind::Xml
+            && lx.tokens[i].key
+            && self.source.text.contains("<plist")
+    }
+
+    /// A string naming a property-list key where code reads one:
+    /// `object(forInfoDictionaryKey: "X")`, `infoDictionary?["X"]`, or a
+    /// subscript in a file that decodes a plist itself
+    /// (`PropertyListSerialization`, `PropertyListDecoder`). The name is
+    /// the plist's, not an environment variable's.
+    fn reads_plist(&self, t: &crate::lang::lexer::Token) -> bool {
+        if t.tok != Tok::Str || !self.kind.has_program_identifiers() {
+            return false;
+        }
+        let text = &self.source.text;
+        let before = text[..t.span.start].trim_end();
+        let decodes =
+            text.contains("PropertyListSerialization") || text.contains("PropertyListDecoder");
+        before.ends_with("forInfoDictionaryKey:")
+            || before.ends_with("infoDictionary?[")
+            || before.ends_with("infoDictionary![")
+            || before.ends_with("infoDictionary[")
+            || (decodes && before.ends_with('[') && !before.ends_with("environment["))
     }
 
     /// Whether `r`, inside string token `t`, is a program variable
@@ -373,19 +422,7 @@ impl FileCtx<'_, '_> {
     /// (`api-key`, `ApiKey`, `base_url`): what the variable of the same
     /// words would be.
     fn key_setting(&self, leaf: &str) -> Option<&'static str> {
-        let mut words = String::new();
-        let mut prev_lower = false;
-        for c in leaf.chars() {
-            if c.is_ascii_uppercase() && prev_lower {
-                words.push('_');
-            }
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            words.push(if c == '-' {
-                '_'
-            } else {
-                c.to_ascii_uppercase()
-            });
-        }
+        let words = upper_words(leaf);
         let name = format!("OPENROUTER_{words}");
         if !self.is_env_name(&name) {
             return None;
@@ -394,6 +431,18 @@ impl FileCtx<'_, '_> {
             .iter()
             .any(|w| words.ends_with(w));
         Some(if base { "base URL" } else { "API key" })
+    }
+
+    /// A camel-case key named after OpenRouter (`OpenRouterAPIKey`) with the
+    /// target's name in its place (`LlmGatewayAPIKey`).
+    fn camel_target(&self, name: &str) -> String {
+        let lower = name.to_ascii_lowercase();
+        let Some(at) = lower.find("openrouter") else {
+            return name.to_owned();
+        };
+        let end = at + "openrouter".len();
+        let seg = self.target_segment(&name[at..end]);
+        format!("{}{seg}{}", &name[..at], &name[end..])
     }
 
     /// The target's name as a path segment written the way `like` is
@@ -431,5 +480,48 @@ impl FileCtx<'_, '_> {
             })
             .collect::<Vec<_>>()
             .join(sep)
+    }
+}
+
+/// The words of a name in upper snake case: `ApiKey`, `api-key` and
+/// `APIKey` are all `API_KEY` (an upper-case run before a capitalised word
+/// is an acronym).
+fn upper_words(name: &str) -> String {
+    let c: Vec<char> = name.chars().collect();
+    let mut words = String::new();
+    for (k, &ch) in c.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| c[p]);
+        let next_lower = c.get(k + 1).is_some_and(|n| n.is_ascii_lowercase());
+        let boundary = ch.is_ascii_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next_lower)
+            });
+        if boundary {
+            words.push('_');
+        }
+        words.push(if ch == '-' {
+            '_'
+        } else {
+            ch.to_ascii_uppercase()
+        });
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn upper_words_splits_camel_case_and_acronyms() {
+        for (name, words) in [
+            ("ApiKey", "API_KEY"),
+            ("api-key", "API_KEY"),
+            ("OpenRouterAPIKey", "OPEN_ROUTER_API_KEY"),
+            ("baseUrl", "BASE_URL"),
+            ("OPENROUTER_API_KEY", "OPENROUTER_API_KEY"),
+        ] {
+            assert_eq!(super::upper_words(name), words, "{name}");
+        }
     }
 }

@@ -60,6 +60,8 @@ pub struct Detector<'r> {
     py_modules: Vec<(String, String)>,
     crates: Vec<(String, String)>,
     gomods: Vec<String>,
+    /// Packages of the manifest-only ecosystems.
+    manifest_pkgs: Vec<(crate::rules::schema::Ecosystem, String)>,
     /// Lower-case text that shows the tree talks to the target gateway (its
     /// host, its key variable): after a migration, model ids and request
     /// fields are still checked, now against the target's table.
@@ -136,6 +138,7 @@ impl<'r> Detector<'r> {
             npm: &self.npm,
             go: &self.gomods,
             crates: &self.crates,
+            manifests: &self.manifest_pkgs,
         }
     }
 
@@ -229,6 +232,12 @@ impl<'r> Detector<'r> {
             py_modules,
             crates: pkgs(E::Crates),
             gomods: pkgs(E::Go).into_iter().map(|p| p.0).collect(),
+            manifest_pkgs: src
+                .sdk_packages
+                .iter()
+                .filter(|p| p.ecosystem.manifest_only())
+                .map(|p| (p.ecosystem, p.name.clone()))
+                .collect(),
             target_markers: target_markers(target),
             accepted: accepted_ids(target),
         }
@@ -307,6 +316,11 @@ pub struct FileCtx<'a, 'r> {
     /// only `openrouter/<author>/<model>` ids go to OpenRouter there
     /// (`deepseek/deepseek-chat` goes to DeepSeek).
     prefix_routed: bool,
+    /// The URL being classified is given to an Anthropic client
+    /// (`ANTHROPIC_BASE_URL`, `Anthropic(base_url=..)`, `spring.ai.anthropic`):
+    /// OpenRouter's `/api` is then its Anthropic-compatible base, not the
+    /// API root.
+    anthropic_client: bool,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -331,6 +345,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             kept_calls: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
+            anthropic_client: false,
         }
     }
 

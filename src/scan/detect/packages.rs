@@ -54,7 +54,12 @@ impl FileCtx<'_, '_> {
             }
         };
         // The SDK's built-in base URL is the request's URL: one the target
-        // has no equivalent for keeps calling openrouter.ai.
+        // has no equivalent for keeps calling openrouter.ai. A manifest entry
+        // (the only reference of manifest-only ecosystems) sends nothing.
+        if eco.manifest_only() {
+            self.push(f, false);
+            return;
+        }
         let a = if f.fix == Fix::Auto {
             Anchor::Url
         } else {

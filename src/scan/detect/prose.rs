@@ -72,7 +72,14 @@ impl FileCtx<'_, '_> {
             let classified = if self.det.direct.is_some() {
                 self.classify_direct_url(h.clone())
             } else {
-                self.classify_url(h.clone())
+                // A sentence or an `ANTHROPIC_BASE_URL=...` line about an
+                // Anthropic client names it before the URL.
+                let line = text[..h.start].rfind('\n').map_or(r.start, |n| n + 1);
+                let before = text[line.max(r.start)..h.start].to_ascii_lowercase();
+                self.anthropic_client = before.contains("anthropic") || before.contains("claude");
+                let f = self.classify_url(h.clone());
+                self.anthropic_client = false;
+                f
             };
             let f = match classified {
                 // A bare host (`https://openrouter.ai`) is the website.

@@ -32,19 +32,43 @@ impl FileCtx<'_, '_> {
                     continue;
                 }
             }
-            let m = text[r.clone()].trim_end_matches(['.', ':']);
+            // `openrouter.ai.example.com`, `openrouter.ai-proxy`: another host.
+            if continues_host(text, r.end) {
+                continue;
+            }
+            let mut m = text[r.clone()].trim_end_matches(['.', ':']);
+            // `".../v1/${path}"`, `"#{base}"`: the URL ends where a template
+            // hole opens (the hole is code, not part of the path).
+            if text[r.start + m.len()..].starts_with('{') {
+                m = m.trim_end_matches(['$', '#']);
+            }
             let r = r.start..r.start + m.len();
             let host_only = !m.contains("://") && !m.contains('/');
-            if host_only && (prose || m != whole || self.limited) {
+            // A host a protocol or server line names (`Host: openrouter.ai`,
+            // `proxy_pass https://openrouter.ai;`) is a destination in any file.
+            let directive = host_directive(text, &r);
+            if host_only && (prose || m != whole || self.limited) && !directive {
                 continue;
             }
             let f = if self.det.direct.is_some() {
-                self.classify_direct_url(r)
+                self.classify_direct_url(r.clone())
             } else {
-                self.classify_url(r)
+                self.anthropic_client = self.anthropic_context(lx, i);
+                let f = self.classify_url(r.clone());
+                self.anthropic_client = false;
+                f
+            };
+            // A proxy's upstream takes a host (and scheme), never a path.
+            let f = match f {
+                Some(f) if directive && f.rule.ends_with(":host") => Some(self.bare_host(&r)),
+                f => f,
             };
             if let Some(f) = f {
-                if (prose || self.limited) && f.fix == Fix::Manual && f.rule.ends_with(":host") {
+                if (prose || self.limited)
+                    && !directive
+                    && f.fix == Fix::Manual
+                    && f.rule.ends_with(":host")
+                {
                     continue;
                 }
                 let a = if f.fix == Fix::Auto {
@@ -77,6 +101,9 @@ impl FileCtx<'_, '_> {
             ));
         }
         let path_t = path.trim_end_matches('/');
+        if !m.contains("://") && path.is_empty() {
+            return Some(self.bare_host(&r));
+        }
         if path_t.is_empty() {
             return Some(self.url_finding(
                 &r,
@@ -91,6 +118,9 @@ impl FileCtx<'_, '_> {
         }
         let trailing = &path[path_t.len()..];
         let anthropic = det.src.anthropic_path.as_deref();
+        if anthropic.is_some_and(|a| path_t == a.trim_end_matches('/')) && !self.anthropic_client {
+            return Some(self.api_root(&r, &url, &format!("{trailing}{query}")));
+        }
         if anthropic.is_some_and(|a| path_t == a.trim_end_matches('/')) {
             let repl = tg.anthropic_base_url.as_ref().map(|a| {
                 url.like_written(&format!("{}{trailing}{query}", a.trim_end_matches('/')))
@@ -126,6 +156,24 @@ impl FileCtx<'_, '_> {
         Some(self.endpoint(&r, sub, |u| url.like_written(&format!("{u}{rest}"))))
     }
 
+    /// A host with no scheme or path (`openrouter.ai`, `openrouter.ai:443`):
+    /// a Host header, an allowed domain (Info.plist `NSExceptionDomains`),
+    /// a proxy upstream. Its use decides what it becomes, so it is manual,
+    /// with the target's host (port kept) as the suggestion.
+    /// (Also a scheme and host a proxy directive names as its upstream.)
+    fn bare_host(&self, r: &Range<usize>) -> Finding {
+        let tg = self.det.target;
+        let url = crate::scan::url::UrlParts::parse(&self.source.text[r.clone()]);
+        let target = crate::scan::url::UrlParts::parse(&tg.base_url).host;
+        let port = url.host.find(':').map_or("", |i| &url.host[i..]);
+        let msg = format!(
+            "OpenRouter host outside a URL (a Host header, an allowed domain, a proxy upstream): {} serves its API at {target}, under {}; change the host here together with the paths sent to it",
+            tg.name, tg.base_url
+        );
+        let repl = url.like_written(&format!("https://{target}{port}"));
+        self.url_finding(r, Fix::Manual, Some(repl), msg, "bare-host")
+    }
+
     /// A base-url finding of `fix` for the URL at `r`.
     fn url_finding(
         &self,
@@ -144,6 +192,71 @@ impl FileCtx<'_, '_> {
             msg,
             format!("{}:base-url:{rule}", self.det.src.id),
         )
+    }
+
+    /// OpenRouter's `/api` given to an OpenAI-style client (or to no
+    /// client this file names): the API root, which clients such as Spring
+    /// AI extend with `/v1/chat/completions`. It becomes the target's root
+    /// (its base URL without the trailing `/v1`), so the same paths land on
+    /// the target's base; a target whose base has no `/v1` has no such root.
+    fn api_root(&self, r: &Range<usize>, url: &crate::scan::url::UrlParts, rest: &str) -> Finding {
+        let tg = self.det.target;
+        let base = tg.base_url.trim_end_matches('/');
+        let api = self.det.src.api_path.trim_end_matches('/');
+        match base.strip_suffix("/v1") {
+            Some(root) => self.url_finding(
+                r,
+                Fix::Auto,
+                Some(url.like_written(&format!("{root}{rest}"))),
+                format!(
+                    "OpenRouter API root (its OpenAI-compatible base is {api}; clients given the root, such as Spring AI's base-url, append /v1/...) -> {} API root",
+                    tg.name
+                ),
+                "root",
+            ),
+            None => {
+                let parts = crate::scan::url::UrlParts::parse(base);
+                let msg = format!(
+                    "OpenRouter API root: a client given it appends /v1/... itself, but {}'s base URL {base} does not end in /v1; configure the client with the full base instead (Spring AI: base-url https://{} and completions-path {}/chat/completions)",
+                    tg.name, parts.host, parts.path
+                );
+                self.url_finding(r, Fix::Manual, None, msg, "root")
+            }
+        }
+    }
+
+    /// Whether the URL in token `i` goes to an Anthropic client: the key it
+    /// is the value of (`ANTHROPIC_BASE_URL`, `anthropic_base_url`), the
+    /// innermost named call or section around it (`Anthropic(..)`,
+    /// `createAnthropic({..})`, `spring.ai.anthropic`), or a name on its
+    /// line before it (`AnthropicOkHttpClient.builder().baseUrl(..)`). Model
+    /// ids (`anthropic/claude-3.5-sonnet`) are strings and do not count.
+    fn anthropic_context(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let says = |s: &str| {
+            let l = s.to_ascii_lowercase();
+            l.contains("anthropic") || l.contains("claude")
+        };
+        if self.path.contains(".claude/") || self.path.starts_with(".claude") {
+            return true;
+        }
+        if value_key(lx, text, i).is_some_and(|k| says(k) || k.contains("openai")) {
+            return value_key(lx, text, i).is_some_and(says);
+        }
+        let t = &lx.tokens[i];
+        let named = lx
+            .ancestors(t.group)
+            .filter_map(|g| lx.label(text, g))
+            .find(|l| says(l) || l.to_ascii_lowercase().contains("openai"));
+        if let Some(l) = named {
+            return says(l);
+        }
+        let line = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
+        lx.tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|p| p.span.start >= line)
+            .any(|p| p.tok == Tok::Ident && says(&text[p.span.clone()]))
     }
 
     /// OpenRouter's Anthropic-compatible base: the target's, or manual where
@@ -207,4 +320,43 @@ impl FileCtx<'_, '_> {
         }
         self.url_finding(r, Fix::Auto, Some(repl), msg, &ep.path)
     }
+}
+
+/// Whether the text at `end` goes on with more of a host name
+/// (`openrouter.ai.example.com`, `openrouter.ai-eu`, `openrouter.ai_x`).
+fn continues_host(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(b' ');
+    let c = at(end);
+    c.is_ascii_alphanumeric()
+        || c == b'_'
+        || (matches!(c, b'.' | b'-') && (at(end + 1).is_ascii_alphanumeric()))
+}
+
+/// Whether the host at `r` is what its line names as a destination: an
+/// HTTP `Host:` header (a raw request, `curl -H "Host: ..."`, a header
+/// string in code) or a proxy directive (nginx `proxy_pass`, `server`, `proxy_ssl_name`,
+/// `proxy_set_header Host`; Caddy `reverse_proxy`, `header_up Host`),
+/// with nothing but closing punctuation after it. Words in a sentence are
+/// not: the directive must open the line.
+fn host_directive(text: &str, r: &Range<usize>) -> bool {
+    static BEFORE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(
+            r#"(?i)(?:^\s*(?:(?:proxy_pass|proxy_ssl_name|server|reverse_proxy|(?:proxy_set_header|header_up|header_upstream)\s+host)\s+["']?|["']?host:\s*)|(?:-H|--header)[=\s]\s*["']host:\s*|["']host:\s*)$"#,
+        )
+        .expect("host directive regex")
+    });
+    let line_start = text[..r.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[r.end..].find('\n').map_or(text.len(), |i| r.end + i);
+    // A quoted header (`-H "Host: ..."`) ends at its quote; a directive
+    // ends the line or its statement.
+    let after = &text[r.end..line_end];
+    // A port a line-based reader left outside the value (`server host:443;`).
+    let after = after.strip_prefix(':').map_or(after, |p| {
+        p.trim_start_matches(|c: char| c.is_ascii_digit())
+    });
+    let closes = after.starts_with(['"', '\''])
+        || after.trim().is_empty()
+        || after.trim().starts_with([';', '{', ')', '\\']);
+    closes && BEFORE.is_match(&text[line_start..r.start])
 }
