@@ -833,6 +833,8 @@ fetch("https://openrouter.ai/api/v1/chat/completions", { headers: { Authorizatio
         .map(|(l, _, _, f)| (*l, f.as_str()))
         .collect();
     assert_eq!(fixes, vec![(2, "auto"), (3, "manual")]);
+}
+
 /// Issue 15: a bare host outside a URL is a manual base-url finding where
 /// a line names it as a destination (a Host header, a proxy directive, a
 /// whole config value), never inside a sentence or as part of another host.
