@@ -481,6 +481,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             }
             if t.key {
                 self.field(lx, i);
+                if t.tok == Tok::Str {
+                    self.slug_key(lx, i);
+                }
             }
         }
         if !self.url_names.is_empty() {

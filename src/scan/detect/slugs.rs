@@ -223,6 +223,38 @@ impl FileCtx<'_, '_> {
         HF_CONTEXT.iter().any(|h| lt.contains(h)) || lt.contains("hf.co/")
     }
 
+    /// A model id as a key (`{'anthropic/claude-sonnet-4.6': 200_000}`): a
+    /// table the code looks ids up in. Ids rewritten elsewhere would miss
+    /// it, so it is a manual item: add the target's id beside it.
+    pub(crate) fn slug_key(&mut self, lx: &Lexed, i: usize) {
+        if self.det.direct.is_some() || self.prefix_routed {
+            return;
+        }
+        let t = &lx.tokens[i];
+        let raw = &self.source.text[t.inner.clone()];
+        let s = raw.trim();
+        if !self.det.slug.is_match(s) || !self.det.known_slugs.contains(slug_base(self.det.src, s))
+        {
+            return;
+        }
+        let start = t.inner.start + (raw.len() - raw.trim_start().len());
+        let before = self.out.gated.len();
+        self.emit_slug(start..start + s.len(), true);
+        let Some(f) = self.out.gated.get_mut(before) else {
+            return;
+        };
+        if f.fix == Fix::None {
+            return;
+        }
+        let why = match &f.replacement {
+            Some(to) if f.fix == Fix::Auto => format!(
+                "{s} is a key of a table of model ids (code looks ids up in it): ids rewritten elsewhere become {to} and would miss it; add {to} as a key beside it"
+            ),
+            _ => format!("{} (a key of a table of model ids)", f.message),
+        };
+        f.decide(Fix::Manual, why, "table-key");
+    }
+
     pub(crate) fn emit_slug(&mut self, r: Range<usize>, gated: bool) {
         let text = &self.source.text;
         let s = &text[r.clone()];
