@@ -835,6 +835,24 @@ fetch("https://openrouter.ai/api/v1/chat/completions", { headers: { Authorizatio
     assert_eq!(fixes, vec![(2, "auto"), (3, "manual")]);
 }
 
+/// A variable name inside a JS regex literal (`/OPENROUTER_API_KEY=.+/`
+/// editing a .env file) is renamed with the string beside it; a division
+/// by an identifier is not a regex.
+#[test]
+fn names_in_js_regex_literals_are_text() {
+    let js = "const out = text.replace(\n  /OPENROUTER_API_KEY=.+/,\n  `OPENROUTER_API_KEY=${key}`\n);\nconst has = /^OPENROUTER_API_KEY=/m.test(text);\nconst r = total / OPENROUTER_API_KEY / 2;\n";
+    let got = scan("bin/rotate.js", js, "llmgateway");
+    let fixes: Vec<(usize, &str)> = got
+        .iter()
+        .filter(|(_, k, _, _)| k == "api-key-env")
+        .map(|(l, _, _, f)| (*l, f.as_str()))
+        .collect();
+    assert_eq!(
+        fixes,
+        vec![(2, "auto"), (3, "auto"), (5, "auto"), (6, "none")]
+    );
+}
+
 /// Issue 15: a bare host outside a URL is a manual base-url finding where
 /// a line names it as a destination (a Host header, a proxy directive, a
 /// whole config value), never inside a sentence or as part of another host.

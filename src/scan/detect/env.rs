@@ -119,7 +119,30 @@ impl FileCtx<'_, '_> {
             return false;
         }
         let before = &self.source.text[..t.span.start];
-        !before.ends_with("env.") && !before.ends_with("env?.")
+        !before.ends_with("env.") && !before.ends_with("env?.") && !self.in_js_regex(t)
+    }
+
+    /// A name inside a JS regex literal (`/OPENROUTER_API_KEY=.+/` matching
+    /// a line of a .env file): text, like a string's, not an identifier.
+    /// The lexer reads regex literals as code, so this looks at the line: a
+    /// `/` (or `/^`) right before the name where an expression starts, and
+    /// another `/` after it.
+    fn in_js_regex(&self, t: &crate::lang::lexer::Token) -> bool {
+        if self.kind != crate::lang::FileKind::JavaScript {
+            return false;
+        }
+        let text = &self.source.text;
+        let line_start = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
+        let before = text[line_start..t.span.start].trim_end_matches('^');
+        let Some(open) = before.strip_suffix('/') else {
+            return false;
+        };
+        let prev = open.trim_end().chars().last();
+        let expression_start = prev.is_none_or(|c| "(,=:[!&|?{};".contains(c));
+        let line_end = text[t.span.end..]
+            .find('\n')
+            .map_or(text.len(), |n| t.span.end + n);
+        expression_start && text[t.span.end..line_end].contains('/')
     }
 
     /// An identifier named after OpenRouter: renaming it is cosmetic, so
