@@ -3,6 +3,7 @@
 pub mod detect;
 mod direct;
 mod file;
+mod flow;
 pub(crate) mod gitls;
 pub mod history;
 mod prefilter;
@@ -145,7 +146,8 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         if let Some(p) = &opts.progress {
             p.findings.fetch_add(out.findings.len(), Relaxed);
         }
-        if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker {
+        if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker && out.flow.is_empty()
+        {
             return;
         }
         let fr = FileResult {
@@ -158,6 +160,7 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
             file: fr,
             gated: out.gated,
             has_marker: out.has_marker,
+            flow: out.flow,
         };
         results
             .lock()
@@ -165,7 +168,8 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
             .push(detected);
     };
     let mut errors = walk::for_each(opts, threads, &visit);
-    let results = results.into_inner().unwrap_or_default();
+    let mut results = results.into_inner().unwrap_or_default();
+    flow::resolve(&det, &mut results, opts.max_filesize);
     errors.extend(tally.errors.into_inner().unwrap_or_default());
     let mut repo_marker = results.iter().any(|r| r.has_marker);
     // Gated findings wait on a marker that may live outside the given paths
@@ -192,6 +196,7 @@ struct Detected {
     /// Findings kept only if the repository has a marker.
     gated: Vec<Finding>,
     has_marker: bool,
+    flow: detect::flow::Flow,
 }
 
 /// What the parallel walk counts and collects besides findings.

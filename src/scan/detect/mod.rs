@@ -13,6 +13,7 @@
 
 mod env;
 mod fields;
+pub mod flow;
 mod headers;
 mod packages;
 mod prose;
@@ -77,6 +78,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub gated: Vec<Finding>,
     pub has_marker: bool,
+    /// Client bindings and ids passed through imported names, for the
+    /// repository-level step.
+    pub flow: flow::Flow,
 }
 
 const HF_CONTEXT: &[&str] = &[
@@ -304,6 +308,9 @@ pub struct FileCtx<'a, 'r> {
     /// only `openrouter/<author>/<model>` ids go to OpenRouter there
     /// (`deepseek/deepseek-chat` goes to DeepSeek).
     prefix_routed: bool,
+    /// Ids passed through names bound in this file, with their binding and
+    /// name: decided once the file's findings are all made.
+    local_uses: Vec<(Range<usize>, flow::Binding, String)>,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -327,6 +334,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             other_bases: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
+            local_uses: Vec::new(),
         }
     }
 
@@ -540,6 +548,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for i in elsewhere.into_iter().rev() {
             self.out.gated.remove(i);
         }
+        self.decide_local_uses();
         // Renaming a variable that holds an OpenRouter key would file that
         // key under the new gateway's name.
         let key_lines: Vec<usize> = self

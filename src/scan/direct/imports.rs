@@ -12,7 +12,11 @@ use crate::scan::detect::FileCtx;
 /// Local name -> (module, imported name). Imported name is empty for a
 /// module import (`import openai`, `import * as x`) and `default` for a JS
 /// default import.
-pub(super) fn imports(lx: &Lexed, text: &str, lang: FileKind) -> HashMap<String, (String, String)> {
+pub(in crate::scan) fn imports(
+    lx: &Lexed,
+    text: &str,
+    lang: FileKind,
+) -> HashMap<String, (String, String)> {
     let mut out = HashMap::new();
     if lang == FileKind::Python {
         python_imports(lx, text, &mut out);
