@@ -100,6 +100,10 @@ pub struct SourceTable {
     /// target tables (keyed by OpenRouter slugs) map them onward.
     #[serde(default)]
     pub models: Vec<SourceModel>,
+    /// Developer tools whose own config files select the gateway
+    /// (Continue's `provider: openrouter`, aider's `openrouter/` model prefix).
+    #[serde(default)]
+    pub tool_configs: Vec<ToolConfig>,
     /// A gateway's target table read as a source (`--from llmgateway`),
     /// never a file's: its base-URL variable is the gateway's own and is
     /// renamed like its key variable.
@@ -190,6 +194,46 @@ pub struct ModuleClient {
     /// The lines to add, shown in the manual item.
     pub suggest: String,
     pub source: String,
+}
+
+/// A developer tool configured by files of its own (Continue, aider): where
+/// its config selects the gateway, and what to write instead.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolConfig {
+    pub tool: String,
+    /// Its config files: a directory (`.continue/`, any file below it) or a
+    /// file name (`.aider.conf.yml`).
+    pub files: Vec<String>,
+    /// The key whose value selects the provider (`provider`) and the
+    /// gateway's value there (`openrouter`): a finding.
+    #[serde(default)]
+    pub provider_key: Option<String>,
+    #[serde(default)]
+    pub provider_value: Option<String>,
+    /// The provider value the tool documents for any OpenAI-compatible
+    /// server (`openai`), set together with `base_key` (`apiBase`) when the
+    /// entry has none.
+    #[serde(default)]
+    pub replace: Option<String>,
+    #[serde(default)]
+    pub base_key: Option<String>,
+    /// What to do by hand (`{base}`, `{key_env}`, `{to}` filled in), for
+    /// tools whose config cannot be rewritten safely.
+    #[serde(default)]
+    pub suggest: Option<String>,
+    pub source: String,
+}
+
+impl ToolConfig {
+    /// Whether the file at `path` (with `/`) is one of this tool's.
+    pub fn owns(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.files.iter().any(|f| match f.strip_suffix('/') {
+            Some(dir) => path.starts_with(f.as_str()) || path.contains(&format!("/{dir}/")),
+            None => name == f,
+        })
+    }
 }
 
 /// A provider's bare model id and the OpenRouter slug of that model.

@@ -288,7 +288,7 @@ fn finish_files(
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    mark_still_read(&mut files);
+    mark_still_read(&mut files, &det.src.tool_configs);
     files
 }
 
@@ -415,7 +415,7 @@ fn finish(
 /// (a finding marked `:stays`) must stay where it is set (.env files,
 /// compose, CI, Dockerfiles): those findings become manual, and rewrite adds
 /// the target's variable next to the old one in .env files.
-fn mark_still_read(files: &mut [FileResult]) {
+fn mark_still_read(files: &mut [FileResult], tools: &[crate::rules::schema::ToolConfig]) {
     let names: std::collections::HashSet<String> = files
         .iter()
         .flat_map(|f| &f.findings)
@@ -435,7 +435,10 @@ fn mark_still_read(files: &mut [FileResult]) {
                 .findings
                 .iter()
                 .any(|f| f.kind == Kind::BaseUrl && f.fix == crate::finding::Fix::Auto);
-        if !kind.sets_variables() && !script {
+        // A tool's own config (Continue's `${{ secrets.X }}`) reads the key
+        // for the requests it configures, which move with it.
+        let tool = tools.iter().any(|t| t.owns(&fr.path));
+        if !kind.sets_variables() && !script || tool {
             continue;
         }
         for f in &mut fr.findings {

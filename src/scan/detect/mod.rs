@@ -19,6 +19,7 @@ mod packages;
 mod prose;
 mod secrets;
 mod slugs;
+mod tools;
 mod urls;
 
 use std::collections::{HashMap, HashSet};
@@ -470,6 +471,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             }
             if t.key {
                 self.field(lx, i);
+                self.tool_provider(lx, i);
             }
         }
         if !self.url_names.is_empty() {

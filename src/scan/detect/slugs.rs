@@ -251,6 +251,9 @@ impl FileCtx<'_, '_> {
         if m.status == Status::Unverified && repl.is_none() {
             msg = format!("model {s}: {}", m.why);
         }
+        if let Some(note) = self.tool_model_note(s, repl.as_deref()) {
+            msg = note;
+        }
         let f = self.finding(Kind::ModelSlug, r, s.to_owned(), repl, m.fix, msg, m.rule);
         if !gated {
             // In a LiteLLM/aider file the id is the route: one left to a
