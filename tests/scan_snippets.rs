@@ -860,3 +860,30 @@ fn aider_openrouter_ids_say_how_to_point_aider_at_the_target() {
         f[0].message
     );
 }
+
+#[test]
+fn framework_client_options_send_the_id_where_their_base_url_points() {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let ids = |path: &str, text: &str| -> Vec<String> {
+        let src = SourceText::decode(text.as_bytes().to_vec());
+        scan_source(&rules, t, path, &src, true)
+            .into_iter()
+            .filter(|f| f.kind == Kind::ModelSlug)
+            .map(|f| f.matched)
+            .collect()
+    };
+    // LangChain4j builder chains: the base URL is a sibling call, not an
+    // enclosing object.
+    let java = "class A {\n  ChatModel a() {\n    return OpenAiChatModel.builder()\n      .baseUrl(\"https://integrate.api.nvidia.com/v1\")\n      .modelName(\"mistralai/mixtral-8x22b-instruct-v0.1\")\n      .build();\n  }\n  ChatModel b() {\n    return OpenAiChatModel.builder()\n      .baseUrl(\"https://openrouter.ai/api/v1\")\n      .modelName(\"eva-unit-01/eva-qwen-2.5-72b\")\n      .build();\n  }\n}\n";
+    assert_eq!(ids("A.java", java), vec!["eva-unit-01/eva-qwen-2.5-72b"]);
+    // Semantic Kernel: `endpoint: new Uri(...)`.
+    let cs = "b.AddOpenAIChatCompletion(\n  modelId: \"meta-llama/llama-3.3-70b-instruct\",\n  apiKey: k,\n  endpoint: new Uri(\"https://integrate.api.nvidia.com/v1\"));\n";
+    assert!(ids("K.cs", cs).is_empty());
+    // Spring AI in a flat .properties file.
+    let props = "spring.ai.openai.base-url=https://integrate.api.nvidia.com\nspring.ai.openai.chat.options.model=meta-llama/llama-3.1-70b-instruct\n";
+    assert!(ids("application-nim.properties", props).is_empty());
+    // Without a base URL beside it, an unlisted author's id stays unknown.
+    let bare = "var m = OpenAiChatModel.builder().modelName(\"eva-unit-01/eva-qwen-2.5-72b\").build();\n";
+    assert!(ids("B.java", bare).is_empty());
+}

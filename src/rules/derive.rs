@@ -184,6 +184,7 @@ impl SourceTable {
             clients: Vec::new(),
             module_clients: Vec::new(),
             tool_configs: Vec::new(),
+            client_options: Vec::new(),
             model_callers,
             model_pattern: None,
             models: models(t),

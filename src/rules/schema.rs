@@ -104,6 +104,12 @@ pub struct SourceTable {
     /// (Continue's `provider: openrouter`, aider's `openrouter/` model prefix).
     #[serde(default)]
     pub tool_configs: Vec<ToolConfig>,
+    /// Framework clients that take a base URL and a model id as options of
+    /// one call, builder chain or settings file (LangChain4j `baseUrl`/
+    /// `modelName`, Spring AI `spring.ai.openai.*`): the id goes where the
+    /// base URL beside it points.
+    #[serde(default)]
+    pub client_options: Vec<ClientOptions>,
     /// A gateway's target table read as a source (`--from llmgateway`),
     /// never a file's: its base-URL variable is the gateway's own and is
     /// renamed like its key variable.
@@ -234,6 +240,20 @@ impl ToolConfig {
             None => name == f,
         })
     }
+}
+
+/// The option names of one framework's OpenAI-compatible client.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientOptions {
+    pub framework: String,
+    /// Keys, named arguments or builder methods that take the base URL
+    /// (`baseUrl`, `endpoint`, `spring.ai.openai.base-url`).
+    pub base: Vec<String>,
+    /// The same for the model id (`modelName`, `modelId`,
+    /// `spring.ai.openai.chat.options.model`).
+    pub model: Vec<String>,
+    pub source: String,
 }
 
 /// A provider's bare model id and the OpenRouter slug of that model.

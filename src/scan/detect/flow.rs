@@ -310,7 +310,7 @@ fn call_chain(lx: &Lexed, text: &str, g: usize) -> Option<Vec<String>> {
 }
 
 /// The token that introduced group `g` (its callee or key).
-fn label_token(lx: &Lexed, g: usize) -> Option<usize> {
+pub(super) fn label_token(lx: &Lexed, g: usize) -> Option<usize> {
     let r = lx.groups.get(g)?.label.clone()?;
     lx.tokens
         .binary_search_by_key(&r.start, |t| t.span.start)

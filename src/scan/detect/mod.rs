@@ -15,6 +15,7 @@ mod env;
 mod fields;
 pub mod flow;
 mod headers;
+mod options;
 mod packages;
 mod prose;
 mod secrets;
@@ -299,7 +300,10 @@ pub struct FileCtx<'a, 'r> {
     /// enclosing groups: decided once the file's URLs are known.
     env_reads: Vec<(usize, Vec<Range<usize>>)>,
     /// Model-id findings (indices into `out.gated`) decided the same way.
-    slug_reads: Vec<(usize, Vec<Range<usize>>)>,
+    slug_reads: Vec<(usize, Vec<Range<usize>>, bool)>,
+    /// Ids of unlisted authors given as a framework client's model option
+    /// (rules: `client_options`), with their enclosing groups.
+    option_ids: Vec<(Range<usize>, Vec<Range<usize>>)>,
     /// Offsets of other hosts' URLs given as a base URL (`baseURL:`,
     /// `api_base=`): an id next to one is sent there.
     other_bases: Vec<usize>,
@@ -332,6 +336,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             url_names: HashMap::new(),
             env_reads: Vec::new(),
             slug_reads: Vec::new(),
+            option_ids: Vec::new(),
             other_bases: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
@@ -452,7 +457,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 && !attribution_arg(lx, text, i)
             {
                 self.anchors.push((t.span.start, Anchor::Other));
-                if value_key(lx, text, i).is_some_and(is_base_key) {
+                if value_key(lx, text, i).is_some_and(is_base_key)
+                    || self.client_option(lx, i, false)
+                {
                     self.other_bases.push(t.span.start);
                 }
             }
@@ -516,7 +523,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         // served there under the target's name. (A kept catalog or account
         // URL nearby takes no model id: only kept SDKs count.)
         let mut elsewhere: Vec<usize> = Vec::new();
-        for (i, spans) in std::mem::take(&mut self.slug_reads) {
+        for (i, spans, option) in std::mem::take(&mut self.slug_reads) {
             let f = &self.out.gated[i];
             let kept_sdk = |at: usize| {
                 self.out
@@ -526,13 +533,17 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             };
             // Another host's base URL in the id's own object or the two
             // around it (an endpoint entry), not anywhere in the file.
+            // A framework client's model option goes where its base URL
+            // option beside it points, in a builder chain or a flat
+            // settings file too.
             let sent_elsewhere = |at: usize| {
                 self.other_bases.contains(&at)
-                    && spans.len() > 2
-                    && spans[1..spans.len() - 1]
-                        .iter()
-                        .take(3)
-                        .any(|g| g.contains(&at))
+                    && (option
+                        || spans.len() > 2
+                            && spans[1..spans.len() - 1]
+                                .iter()
+                                .take(3)
+                                .any(|g| g.contains(&at)))
             };
             match self.destination(f.span.start, &spans, true) {
                 Some((Anchor::Kept, at))
@@ -550,6 +561,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for i in elsewhere.into_iter().rev() {
             self.out.gated.remove(i);
         }
+        self.decide_option_ids();
         self.decide_local_uses();
         // Renaming a variable that holds an OpenRouter key would file that
         // key under the new gateway's name.
