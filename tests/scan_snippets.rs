@@ -884,6 +884,7 @@ fn framework_client_options_send_the_id_where_their_base_url_points() {
     let props = "spring.ai.openai.base-url=https://integrate.api.nvidia.com\nspring.ai.openai.chat.options.model=meta-llama/llama-3.1-70b-instruct\n";
     assert!(ids("application-nim.properties", props).is_empty());
     // Without a base URL beside it, an unlisted author's id stays unknown.
-    let bare = "var m = OpenAiChatModel.builder().modelName(\"eva-unit-01/eva-qwen-2.5-72b\").build();\n";
+    let bare =
+        "var m = OpenAiChatModel.builder().modelName(\"eva-unit-01/eva-qwen-2.5-72b\").build();\n";
     assert!(ids("B.java", bare).is_empty());
 }
