@@ -35,7 +35,6 @@ fn rewrite_from_anthropic_dry_run_points_the_sdk_at_the_target() {
         "-        model=\"claude-3-5-sonnet-20241022\",",
         "+        model=\"claude-sonnet-4-6\",",
         "+  baseURL: \"https://api.llmgateway.io\",",
-        "+ANTHROPIC_BASE_URL=https://api.llmgateway.io",
         "+curl https://api.llmgateway.io/v1/messages \\",
     ] {
         assert!(patch.contains(want), "missing {want:?} in:\n{patch}");
@@ -47,6 +46,16 @@ fn rewrite_from_anthropic_dry_run_points_the_sdk_at_the_target() {
     );
     assert!(!patch.contains("Accord"));
     assert!(!patch.contains("README.md"));
+    // Clients left on Anthropic (bot/lc.py, the AI SDK's `anthropic(..)`)
+    // still read ANTHROPIC_BASE_URL: moving it would send them, with
+    // Anthropic's key, to the gateway. It is a manual item, and the key
+    // variable stays with the target's added beside it.
+    assert!(!patch.contains("+ANTHROPIC_BASE_URL="), "{patch}");
+    assert!(
+        patch.contains("ANTHROPIC_BASE_URL is read by every client without a base URL"),
+        "{patch}"
+    );
+    assert!(patch.contains("+LLM_GATEWAY_API_KEY="), "{patch}");
     // Manual items: the batch endpoint and the client in a file without `import os`.
     assert!(patch.contains("/v1/messages/batches"), "{patch}");
     assert!(patch.contains("bot/lc.py"), "{patch}");
@@ -83,4 +92,81 @@ fn rewrite_from_openai_write_then_check_is_clean_and_idempotent() {
         std::fs::read_to_string(tmp.path().join("app/client.py")).unwrap(),
         again
     );
+}
+
+/// A repository whose chat client moves and whose embeddings client, on a
+/// gateway without /embeddings, keeps calling OpenAI.
+fn chat_and_embeddings() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let files = [
+        (".env", "OPENAI_API_KEY=sk-...\nOPENAI_BASE_URL=https://api.openai.com/v1\n"),
+        (
+            "app/chat.py",
+            "import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.environ[\"OPENAI_API_KEY\"])\n",
+        ),
+        (
+            "app/search.py",
+            "import os\nfrom langchain_openai import OpenAIEmbeddings\n\nembeddings = OpenAIEmbeddings(model=\"text-embedding-3-small\")\n",
+        ),
+    ];
+    for (p, text) in files {
+        let p = tmp.path().join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn a_client_left_on_openai_keeps_its_key_variable_in_env_files() {
+    let tmp = chat_and_embeddings();
+    let args = ["--from", "openai", "--to", "llmgateway", "--allow-dirty"];
+    let scan = common::run(
+        tmp.path(),
+        &["scan", ".", "--from", "openai", "--to", "llmgateway"],
+    );
+    assert!(
+        scan.stdout
+            .contains("OPENAI_API_KEY is still read by the OpenAI client at app/search.py:4"),
+        "{}",
+        scan.all()
+    );
+    rewrite(tmp.path(), &[&args[..], &["--write"]].concat());
+    let env = std::fs::read_to_string(tmp.path().join(".env")).unwrap();
+    // The old variable stays for the embeddings client, the new one is
+    // added beside it (empty: a key is never copied), and the SDK's
+    // base-URL variable keeps pointing at OpenAI.
+    assert!(env.contains("OPENAI_API_KEY=sk-...\n"), "{env}");
+    assert!(env.contains("\nLLM_GATEWAY_API_KEY=\n"), "{env}");
+    assert!(
+        env.contains("OPENAI_BASE_URL=https://api.openai.com/v1"),
+        "{env}"
+    );
+    // The chat client moved with its own key.
+    let chat = std::fs::read_to_string(tmp.path().join("app/chat.py")).unwrap();
+    assert!(
+        chat.contains("os.environ[\"LLM_GATEWAY_API_KEY\"]"),
+        "{chat}"
+    );
+}
+
+#[test]
+fn with_every_client_moved_the_env_file_is_renamed() {
+    // Phaseo serves /embeddings: the embeddings client moves too, and
+    // nothing reads the old variable any more.
+    let tmp = chat_and_embeddings();
+    rewrite(
+        tmp.path(),
+        &[
+            "--from",
+            "openai",
+            "--to",
+            "phaseo",
+            "--allow-dirty",
+            "--write",
+        ],
+    );
+    let env = std::fs::read_to_string(tmp.path().join(".env")).unwrap();
+    assert!(!env.contains("OPENAI_API_KEY"), "{env}");
+    assert!(!env.contains("api.openai.com"), "{env}");
 }

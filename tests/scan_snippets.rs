@@ -1129,3 +1129,84 @@ val body = """{"model": "${model}", "models": ["openai/gpt-4o"], "route": "fallb
     );
     assert_eq!(got[0].3, "auto");
 }
+
+/// The edits of every automatic finding applied to `text`, back to front.
+fn rewritten(path: &str, text: &str) -> String {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let src = SourceText::decode(text.as_bytes().to_vec());
+    let mut edits: Vec<_> = scan_source(&rules, t, path, &src, true)
+        .into_iter()
+        .filter_map(|f| f.edit)
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
+    let mut out = text.to_owned();
+    for e in edits {
+        out.replace_range(e.range, &e.text);
+    }
+    out
+}
+
+#[test]
+fn continue_provider_openrouter_becomes_openai_with_the_targets_base() {
+    let yaml = "models:\n  - name: Codestral\n    provider: openrouter\n    model: mistralai/codestral-2508\n  - provider: openrouter\n    apiBase: https://openrouter.ai/api/v1\n    model: x-ai/grok-3\n  - provider: ollama\n    model: qwen2.5-coder:7b\n";
+    let out = rewritten(".continue/config.yaml", yaml);
+    assert_eq!(
+        out,
+        "models:\n  - name: Codestral\n    provider: openai\n    apiBase: https://api.llmgateway.io/v1\n    model: codestral-2508\n  - provider: openai\n    apiBase: https://api.llmgateway.io/v1\n    model: grok-3\n  - provider: ollama\n    model: qwen2.5-coder:7b\n"
+    );
+    let json = "{\"models\": [{\"title\": \"A\", \"provider\": \"openrouter\", \"model\": \"x-ai/grok-3\"}]}";
+    let out = rewritten("home/.continue/config.json", json);
+    assert!(
+        out.contains("\"provider\": \"openai\", \"apiBase\": \"https://api.llmgateway.io/v1\","),
+        "{out}"
+    );
+    // The same key outside Continue's files is not Continue's selector.
+    let found = scan("config.yaml", yaml, "llmgateway");
+    assert!(!found.iter().any(|f| f.1 == "sdk-package"), "{found:?}");
+}
+
+#[test]
+fn aider_openrouter_ids_say_how_to_point_aider_at_the_target() {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let src = SourceText::decode(b"model: openrouter/openai/gpt-5-mini\n".to_vec());
+    let f = scan_source(&rules, t, ".aider.conf.yml", &src, true);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].fix, Fix::Manual);
+    assert!(
+        f[0].message
+            .contains("OPENAI_API_BASE=https://api.llmgateway.io/v1")
+            && f[0].message.contains("'openai/gpt-5-mini'"),
+        "{}",
+        f[0].message
+    );
+}
+
+#[test]
+fn framework_client_options_send_the_id_where_their_base_url_points() {
+    let rules = Rules::embedded().unwrap();
+    let t = rules.target("llmgateway").unwrap();
+    let ids = |path: &str, text: &str| -> Vec<String> {
+        let src = SourceText::decode(text.as_bytes().to_vec());
+        scan_source(&rules, t, path, &src, true)
+            .into_iter()
+            .filter(|f| f.kind == Kind::ModelSlug)
+            .map(|f| f.matched)
+            .collect()
+    };
+    // LangChain4j builder chains: the base URL is a sibling call, not an
+    // enclosing object.
+    let java = "class A {\n  ChatModel a() {\n    return OpenAiChatModel.builder()\n      .baseUrl(\"https://integrate.api.nvidia.com/v1\")\n      .modelName(\"mistralai/mixtral-8x22b-instruct-v0.1\")\n      .build();\n  }\n  ChatModel b() {\n    return OpenAiChatModel.builder()\n      .baseUrl(\"https://openrouter.ai/api/v1\")\n      .modelName(\"eva-unit-01/eva-qwen-2.5-72b\")\n      .build();\n  }\n}\n";
+    assert_eq!(ids("A.java", java), vec!["eva-unit-01/eva-qwen-2.5-72b"]);
+    // Semantic Kernel: `endpoint: new Uri(...)`.
+    let cs = "b.AddOpenAIChatCompletion(\n  modelId: \"meta-llama/llama-3.3-70b-instruct\",\n  apiKey: k,\n  endpoint: new Uri(\"https://integrate.api.nvidia.com/v1\"));\n";
+    assert!(ids("K.cs", cs).is_empty());
+    // Spring AI in a flat .properties file.
+    let props = "spring.ai.openai.base-url=https://integrate.api.nvidia.com\nspring.ai.openai.chat.options.model=meta-llama/llama-3.1-70b-instruct\n";
+    assert!(ids("application-nim.properties", props).is_empty());
+    // Without a base URL beside it, an unlisted author's id stays unknown.
+    let bare =
+        "var m = OpenAiChatModel.builder().modelName(\"eva-unit-01/eva-qwen-2.5-72b\").build();\n";
+    assert!(ids("B.java", bare).is_empty());
+}

@@ -58,7 +58,7 @@ pub fn insert(src: &SourceText, f: &Finding, all: &[Finding], target: &TargetTab
     });
     let new_line = if is_secret_name(old_name) || is_secret_name(new_name) || secret_value {
         format!(
-            "# {new_name}: your {} key (never reuse the OpenRouter key){nl}{prefix}{new_name}{eq}{nl}",
+            "# {new_name}: your {} key (a new one: never reuse the old provider's key){nl}{prefix}{new_name}{eq}{nl}",
             target.name
         )
     } else {

@@ -183,6 +183,8 @@ impl SourceTable {
             env_word: Some(regex::escape(&word)),
             clients: Vec::new(),
             module_clients: Vec::new(),
+            tool_configs: Vec::new(),
+            client_options: Vec::new(),
             model_callers,
             model_pattern: None,
             models: models(t),

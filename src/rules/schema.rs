@@ -100,6 +100,16 @@ pub struct SourceTable {
     /// target tables (keyed by OpenRouter slugs) map them onward.
     #[serde(default)]
     pub models: Vec<SourceModel>,
+    /// Developer tools whose own config files select the gateway
+    /// (Continue's `provider: openrouter`, aider's `openrouter/` model prefix).
+    #[serde(default)]
+    pub tool_configs: Vec<ToolConfig>,
+    /// Framework clients that take a base URL and a model id as options of
+    /// one call, builder chain or settings file (LangChain4j `baseUrl`/
+    /// `modelName`, Spring AI `spring.ai.openai.*`): the id goes where the
+    /// base URL beside it points.
+    #[serde(default)]
+    pub client_options: Vec<ClientOptions>,
     /// A gateway's target table read as a source (`--from llmgateway`),
     /// never a file's: its base-URL variable is the gateway's own and is
     /// renamed like its key variable.
@@ -189,6 +199,60 @@ pub struct ModuleClient {
     pub base_attrs: Vec<String>,
     /// The lines to add, shown in the manual item.
     pub suggest: String,
+    pub source: String,
+}
+
+/// A developer tool configured by files of its own (Continue, aider): where
+/// its config selects the gateway, and what to write instead.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolConfig {
+    pub tool: String,
+    /// Its config files: a directory (`.continue/`, any file below it) or a
+    /// file name (`.aider.conf.yml`).
+    pub files: Vec<String>,
+    /// The key whose value selects the provider (`provider`) and the
+    /// gateway's value there (`openrouter`): a finding.
+    #[serde(default)]
+    pub provider_key: Option<String>,
+    #[serde(default)]
+    pub provider_value: Option<String>,
+    /// The provider value the tool documents for any OpenAI-compatible
+    /// server (`openai`), set together with `base_key` (`apiBase`) when the
+    /// entry has none.
+    #[serde(default)]
+    pub replace: Option<String>,
+    #[serde(default)]
+    pub base_key: Option<String>,
+    /// What to do by hand (`{base}`, `{key_env}`, `{to}` filled in), for
+    /// tools whose config cannot be rewritten safely.
+    #[serde(default)]
+    pub suggest: Option<String>,
+    pub source: String,
+}
+
+impl ToolConfig {
+    /// Whether the file at `path` (with `/`) is one of this tool's.
+    pub fn owns(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.files.iter().any(|f| match f.strip_suffix('/') {
+            Some(dir) => path.starts_with(f.as_str()) || path.contains(&format!("/{dir}/")),
+            None => name == f,
+        })
+    }
+}
+
+/// The option names of one framework's OpenAI-compatible client.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientOptions {
+    pub framework: String,
+    /// Keys, named arguments or builder methods that take the base URL
+    /// (`baseUrl`, `endpoint`, `spring.ai.openai.base-url`).
+    pub base: Vec<String>,
+    /// The same for the model id (`modelName`, `modelId`,
+    /// `spring.ai.openai.chat.options.model`).
+    pub model: Vec<String>,
     pub source: String,
 }
 

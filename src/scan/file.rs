@@ -48,6 +48,9 @@ fn body(cx: &mut FileCtx, path: &str, kind: FileKind) {
             if cx.det.direct.is_some() {
                 direct(cx, kind, &lx);
             }
+            if matches!(kind, FileKind::Python | FileKind::JavaScript) {
+                cx.flow(&lx, kind);
+            }
         }
         Read::Embedded(documents) => {
             let text = text.to_owned();

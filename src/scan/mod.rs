@@ -3,6 +3,7 @@
 pub mod detect;
 mod direct;
 mod file;
+mod flow;
 pub(crate) mod gitls;
 pub mod history;
 mod prefilter;
@@ -145,7 +146,8 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         if let Some(p) = &opts.progress {
             p.findings.fetch_add(out.findings.len(), Relaxed);
         }
-        if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker {
+        if out.findings.is_empty() && out.gated.is_empty() && !out.has_marker && out.flow.is_empty()
+        {
             return;
         }
         let fr = FileResult {
@@ -158,6 +160,7 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
             file: fr,
             gated: out.gated,
             has_marker: out.has_marker,
+            flow: out.flow,
         };
         results
             .lock()
@@ -165,7 +168,8 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
             .push(detected);
     };
     let mut errors = walk::for_each(opts, threads, &visit);
-    let results = results.into_inner().unwrap_or_default();
+    let mut results = results.into_inner().unwrap_or_default();
+    flow::resolve(&det, &mut results, opts.max_filesize);
     errors.extend(tally.errors.into_inner().unwrap_or_default());
     let mut repo_marker = results.iter().any(|r| r.has_marker);
     // Gated findings wait on a marker that may live outside the given paths
@@ -192,6 +196,7 @@ struct Detected {
     /// Findings kept only if the repository has a marker.
     gated: Vec<Finding>,
     has_marker: bool,
+    flow: detect::flow::Flow,
 }
 
 /// What the parallel walk counts and collects besides findings.
@@ -286,7 +291,14 @@ fn finish_files(
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    mark_still_read(&mut files);
+    let staying = staying_clients(det, &files);
+    // The SDK reads its base-URL variable implicitly too: pointing it at the
+    // target would move the staying clients (with the provider's key).
+    let base_env: &[String] = match staying.is_empty() {
+        true => &[],
+        false => &det.src.base_url_env,
+    };
+    mark_still_read(&mut files, &det.src.tool_configs, &staying, base_env);
     prose_names_follow_code(&mut files);
     files
 }
@@ -474,17 +486,73 @@ fn finish(
     findings
 }
 
-/// A key variable that some request staying on OpenRouter still reads
-/// (a finding marked `:stays`) must stay where it is set (.env files,
-/// compose, CI, Dockerfiles): those findings become manual, and rewrite adds
-/// the target's variable next to the old one in .env files.
-fn mark_still_read(files: &mut [FileResult]) {
-    let names: std::collections::HashSet<String> = files
+/// Key variables read by a client that keeps calling a direct provider
+/// (`--from openai|...`) until a person changes it (a manual client item:
+/// an embeddings client on a gateway without /embeddings, a client whose
+/// options are built elsewhere): the SDK's own variable, and the source's
+/// key variables named on the client's lines. Each maps to where the
+/// first such client is, and how many there are.
+fn staying_clients(det: &Detector, files: &[FileResult]) -> Vec<(String, String)> {
+    let src = det.src;
+    if det.direct.is_none() {
+        return Vec::new();
+    }
+    let mut at: Vec<String> = Vec::new();
+    let mut names: Vec<String> = src.key_env.first().cloned().into_iter().collect();
+    for fr in files {
+        for f in &fr.findings {
+            let client = f.kind == Kind::BaseUrl
+                && f.fix == crate::finding::Fix::Manual
+                && (f.rule.contains(":client:") || f.rule.contains(":module-client:"));
+            if !client {
+                continue;
+            }
+            at.push(format!("{}:{}", fr.path, f.line));
+            names.extend(
+                fr.findings
+                    .iter()
+                    .filter(|k| k.kind == Kind::ApiKeyEnv && (f.line..f.line + 6).contains(&k.line))
+                    .map(|k| k.matched.clone()),
+            );
+        }
+    }
+    let Some(first) = at.first() else {
+        return Vec::new();
+    };
+    let more = match at.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    let why = format!(
+        "the {} client at {first}{more}, which keeps calling {} until it is changed by hand (see its manual item)",
+        src.name, src.name
+    );
+    names.sort();
+    names.dedup();
+    names.into_iter().map(|n| (n, why.clone())).collect()
+}
+
+/// A key variable that some request staying with the source still reads (a
+/// finding marked `:stays`, or a client in `staying`) must stay where it is
+/// set (.env files, compose, CI, Dockerfiles): those findings become
+/// manual, and rewrite adds the target's variable next to the old one in
+/// .env files.
+fn mark_still_read(
+    files: &mut [FileResult],
+    tools: &[crate::rules::schema::ToolConfig],
+    staying: &[(String, String)],
+    base_env: &[String],
+) {
+    let mut names: std::collections::HashMap<String, String> = files
         .iter()
         .flat_map(|f| &f.findings)
         .filter(|f| f.kind == Kind::ApiKeyEnv && f.rule.ends_with(":stays"))
-        .map(|f| f.matched.clone())
+        .map(|f| {
+            let why = "a request that stays on OpenRouter (see the findings marked 'stays')";
+            (f.matched.clone(), why.to_owned())
+        })
         .collect();
+    names.extend(staying.iter().cloned());
     if names.is_empty() {
         return;
     }
@@ -498,16 +566,37 @@ fn mark_still_read(files: &mut [FileResult]) {
                 .findings
                 .iter()
                 .any(|f| f.kind == Kind::BaseUrl && f.fix == crate::finding::Fix::Auto);
-        if !kind.sets_variables() && !script {
+        // A tool's own config (Continue's `${{ secrets.X }}`) reads the key
+        // for the requests it configures, which move with it.
+        let tool = tools.iter().any(|t| t.owns(&fr.path));
+        if !kind.sets_variables() && !script || tool {
             continue;
         }
+        let source = &fr.source;
         for f in &mut fr.findings {
-            if f.kind == Kind::ApiKeyEnv
-                && f.fix == crate::finding::Fix::Auto
-                && names.contains(&f.matched)
-            {
+            if f.kind == Kind::BaseUrl && f.fix == crate::finding::Fix::Auto {
+                if let Some((name, reader)) = sets_base_env(source, f.line, base_env)
+                    .and_then(|n| staying.first().map(|(_, why)| (n, why)))
+                {
+                    let why = format!(
+                        "{name} is read by every client without a base URL of its own, also by {reader}: pointing it at {} would send that client (and its key) there; set the base URL on the migrated clients instead, or change this once none stays",
+                        f.replacement.as_deref().unwrap_or("the target")
+                    );
+                    f.decide(crate::finding::Fix::Manual, why, "still-read");
+                }
+                continue;
+            }
+            if f.kind != Kind::ApiKeyEnv || f.fix != crate::finding::Fix::Auto {
+                continue;
+            }
+            // In docs only a line that sets the variable (`export X=...`
+            // in a shell fence) keeps it; code and prose that read it
+            // follow the migrated code.
+            let sets = kind != FileKind::Markdown
+                || sets_base_env(source, f.line, std::slice::from_ref(&f.matched)).is_some();
+            if let Some(reader) = names.get(&f.matched).filter(|_| sets) {
                 let why = format!(
-                    "{} is still read by a request that stays on OpenRouter (see the findings marked 'stays'): keep it, and set {} next to it",
+                    "{} is still read by {reader}: keep it, and set {} next to it",
                     f.matched,
                     f.replacement.as_deref().unwrap_or("the target's variable")
                 );
@@ -515,6 +604,21 @@ fn mark_still_read(files: &mut [FileResult]) {
             }
         }
     }
+}
+
+/// The variable (one of `names`) that line `line` sets (`NAME=value`,
+/// `export NAME=...`, `NAME: value`).
+fn sets_base_env<'n>(src: &SourceText, line: usize, names: &'n [String]) -> Option<&'n str> {
+    let text = src.line_text(line).trim_start();
+    let text = text.strip_prefix("export ").unwrap_or(text).trim_start();
+    let text = text.strip_prefix("- ").unwrap_or(text);
+    names
+        .iter()
+        .find(|n| {
+            text.strip_prefix(n.as_str())
+                .is_some_and(|rest| rest.trim_start().starts_with(['=', ':']))
+        })
+        .map(String::as_str)
 }
 
 /// Scan one file's text as if it were at `path` (used by tests and fuzzing).

@@ -13,11 +13,14 @@
 
 mod env;
 mod fields;
+pub mod flow;
 mod headers;
+mod options;
 mod packages;
 mod prose;
 mod secrets;
 mod slugs;
+mod tools;
 mod urls;
 
 use std::collections::{HashMap, HashSet};
@@ -79,6 +82,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub gated: Vec<Finding>,
     pub has_marker: bool,
+    /// Client bindings and ids passed through imported names, for the
+    /// repository-level step.
+    pub flow: flow::Flow,
 }
 
 const HF_CONTEXT: &[&str] = &[
@@ -303,7 +309,10 @@ pub struct FileCtx<'a, 'r> {
     /// enclosing groups: decided once the file's URLs are known.
     env_reads: Vec<(usize, Vec<Range<usize>>)>,
     /// Model-id findings (indices into `out.gated`) decided the same way.
-    slug_reads: Vec<(usize, Vec<Range<usize>>)>,
+    slug_reads: Vec<(usize, Vec<Range<usize>>, bool)>,
+    /// Ids of unlisted authors given as a framework client's model option
+    /// (rules: `client_options`), with their enclosing groups.
+    option_ids: Vec<(Range<usize>, Vec<Range<usize>>)>,
     /// Offsets of other hosts' URLs given as a base URL (`baseURL:`,
     /// `api_base=`): an id next to one is sent there.
     other_bases: Vec<usize>,
@@ -321,6 +330,9 @@ pub struct FileCtx<'a, 'r> {
     /// OpenRouter's `/api` is then its Anthropic-compatible base, not the
     /// API root.
     anthropic_client: bool,
+    /// Ids passed through names bound in this file, with their binding and
+    /// name: decided once the file's findings are all made.
+    local_uses: Vec<(Range<usize>, flow::Binding, String)>,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -341,11 +353,13 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             url_names: HashMap::new(),
             env_reads: Vec::new(),
             slug_reads: Vec::new(),
+            option_ids: Vec::new(),
             other_bases: Vec::new(),
             kept_calls: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
             anthropic_client: false,
+            local_uses: Vec::new(),
         }
     }
 
@@ -462,7 +476,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 && !attribution_arg(lx, text, i)
             {
                 self.anchors.push((t.span.start, Anchor::Other));
-                if value_key(lx, text, i).is_some_and(is_base_key) {
+                if value_key(lx, text, i).is_some_and(is_base_key)
+                    || self.client_option(lx, i, false)
+                {
                     self.other_bases.push(t.span.start);
                 }
             }
@@ -484,6 +500,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 if t.tok == Tok::Str {
                     self.slug_key(lx, i);
                 }
+                self.tool_provider(lx, i);
             }
         }
         if !self.url_names.is_empty() {
@@ -528,7 +545,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         // served there under the target's name. (A kept catalog or account
         // URL nearby takes no model id: only kept SDKs count.)
         let mut elsewhere: Vec<usize> = Vec::new();
-        for (i, spans) in std::mem::take(&mut self.slug_reads) {
+        for (i, spans, option) in std::mem::take(&mut self.slug_reads) {
             let f = &self.out.gated[i];
             let kept_sdk = |at: usize| {
                 self.kept_calls.contains(&at)
@@ -540,13 +557,17 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             };
             // Another host's base URL in the id's own object or the two
             // around it (an endpoint entry), not anywhere in the file.
+            // A framework client's model option goes where its base URL
+            // option beside it points, in a builder chain or a flat
+            // settings file too.
             let sent_elsewhere = |at: usize| {
                 self.other_bases.contains(&at)
-                    && spans.len() > 2
-                    && spans[1..spans.len() - 1]
-                        .iter()
-                        .take(3)
-                        .any(|g| g.contains(&at))
+                    && (option
+                        || spans.len() > 2
+                            && spans[1..spans.len() - 1]
+                                .iter()
+                                .take(3)
+                                .any(|g| g.contains(&at)))
             };
             match self.destination(f.span.start, &spans, true) {
                 Some((Anchor::Kept, at))
@@ -564,6 +585,8 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for i in elsewhere.into_iter().rev() {
             self.out.gated.remove(i);
         }
+        self.decide_option_ids();
+        self.decide_local_uses();
         // Renaming a variable that holds an OpenRouter key would file that
         // key under the new gateway's name.
         let key_lines: Vec<usize> = self

@@ -35,7 +35,15 @@ impl FileCtx<'_, '_> {
             }
         }
         if self.det.slug.is_match(s) {
-            if let Some(g) = self.slug_candidate(s) {
+            let candidate = self.slug_candidate(s);
+            if candidate.is_none()
+                && self.client_option(lx, i, true)
+                && !self.excluded_slug_context(lx, i)
+            {
+                let spans = self.enclosing(lx, i);
+                self.option_ids.push((start..start + s.len(), spans));
+            }
+            if let Some(g) = candidate {
                 // An id no table knows counts only where a model is expected.
                 let known = self.det.known_slugs.contains(slug_base(self.det.src, s));
                 if (!g || known || self.model_context(lx, i)) && !self.excluded_slug_context(lx, i)
@@ -90,11 +98,20 @@ impl FileCtx<'_, '_> {
         if self.out.gated.len() != before + 1 {
             return;
         }
-        let t = &lx.tokens[i];
-        let spans = std::iter::once(0..0)
-            .chain(lx.ancestors(t.group).map(|g| lx.groups[g].span.clone()))
-            .collect();
-        self.slug_reads.push((before, spans));
+        let spans = self.enclosing(lx, i);
+        let option = self.client_option(lx, i, true);
+        self.slug_reads.push((before, spans, option));
+    }
+
+    /// The groups around token `i`, innermost first, after an empty one
+    /// (the token's own: `destination` skips it).
+    fn enclosing(&self, lx: &Lexed, i: usize) -> Vec<Range<usize>> {
+        std::iter::once(0..0)
+            .chain(
+                lx.ancestors(lx.tokens[i].group)
+                    .map(|g| lx.groups[g].span.clone()),
+            )
+            .collect()
     }
 
     /// Ids of known authors inside a longer string that offer a model: a
@@ -282,6 +299,9 @@ impl FileCtx<'_, '_> {
         }
         if m.status == Status::Unverified && repl.is_none() {
             msg = format!("model {s}: {}", m.why);
+        }
+        if let Some(note) = self.tool_model_note(s, repl.as_deref()) {
+            msg = note;
         }
         let f = self.finding(Kind::ModelSlug, r, s.to_owned(), repl, m.fix, msg, m.rule);
         if !gated {

@@ -198,7 +198,7 @@ fn client_finding(
     let f = match (ok, template, container) {
         _ if unserved.is_some() => {
             let why = format!(
-                "{} serves no {} endpoint, so this client stays with {}; keep its key variable where it runs (rewrite --keep-old-env)",
+                "{} serves no {} endpoint, so this client stays with {}; its key variable stays where it is set (rewrite adds the target's beside it in .env files)",
                 tg.name,
                 unserved.unwrap_or_default(),
                 src.name

@@ -9,6 +9,7 @@ mod models;
 mod surface;
 
 pub use clients::{clients, module_clients};
+pub(in crate::scan) use imports::imports;
 pub use imports::python_from_imports;
 
 use regex::Regex;

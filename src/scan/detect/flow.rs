@@ -1,0 +1,384 @@
+//! Clients as data flow: which names a file binds to a client and where
+//! that client sends requests, and which model ids are passed through calls
+//! on those names (`client.chat.completions.create(model=...)`). Names bound
+//! in the same file are decided here; names imported from another file
+//! (`from .llm import client`) are kept as facts for the repository-level
+//! step (`scan::flow`), which reads no file twice.
+
+use super::*;
+use crate::lang::FileKind;
+
+/// Where a client sends its requests, as far as its model ids go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dest {
+    /// OpenRouter, or the target gateway after a migration: its ids are
+    /// checked against the table.
+    Gateway,
+    /// An OpenRouter URL that stays (a manual item): its ids stay with it.
+    Kept,
+    /// Another host (or, with `--from openai|...`, a client redirected to a
+    /// base URL of its own): its ids are that host's.
+    Other,
+}
+
+/// A name bound to a client constructor call with a destination.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub name: String,
+    pub dest: Dest,
+    pub line: usize,
+    /// Bound at module level (no indentation, outside any block), so other
+    /// files can import it.
+    pub top: bool,
+    pub start: usize,
+}
+
+/// A model id passed through a call on an imported name.
+#[derive(Debug, Clone)]
+pub struct Use {
+    /// The call's receiver chain: `client`, `chat`, `completions`, `create`.
+    pub chain: Vec<String>,
+    pub span: Range<usize>,
+    /// The id's finding when the file made none (an id of an author the
+    /// table does not list), for a client that turns out to be OpenRouter's.
+    pub finding: Option<Finding>,
+}
+
+/// One file's client facts.
+#[derive(Debug, Clone, Default)]
+pub struct Flow {
+    pub lang: Option<FileKind>,
+    pub bindings: Vec<Binding>,
+    /// Local name -> (module, imported name), as `direct::imports` reads them.
+    pub imports: HashMap<String, (String, String)>,
+    pub uses: Vec<Use>,
+}
+
+impl Flow {
+    pub fn is_empty(&self) -> bool {
+        self.bindings.is_empty() && self.uses.is_empty()
+    }
+}
+
+impl FileCtx<'_, '_> {
+    /// Read a Python or JS/TS file's client bindings and the ids passed
+    /// through them (after `tokens`, so the file's URLs are known).
+    pub fn flow(&mut self, lx: &Lexed, lang: FileKind) {
+        let src = self.source;
+        let text = src.text.as_str();
+        let bindings = self.bindings(lx, text, lang);
+        let imports = crate::scan::direct::imports(lx, text, lang);
+        if bindings.is_empty() && imports.is_empty() {
+            return;
+        }
+        let mut uses = Vec::new();
+        for (i, t) in lx.tokens.iter().enumerate() {
+            if t.tok != Tok::Str || t.key {
+                continue;
+            }
+            let modelish =
+                value_key(lx, text, i).is_some_and(|k| k.to_ascii_lowercase().contains("model"));
+            if !modelish {
+                continue;
+            }
+            let Some(chain) = call_chain(lx, text, t.group) else {
+                continue;
+            };
+            let raw = &text[t.inner.clone()];
+            let start = t.inner.start + (raw.len() - raw.trim_start().len());
+            let span = start..start + raw.trim().len();
+            if span.is_empty() {
+                continue;
+            }
+            // The nearest binding above the call, else an import.
+            let local = bindings
+                .iter()
+                .filter(|b| b.name == chain[0] && b.start < span.start)
+                .max_by_key(|b| b.start);
+            if let Some(b) = local {
+                self.local_uses.push((span, b.clone(), chain[0].clone()));
+            } else if imports.contains_key(&chain[0]) {
+                let finding = self.unread_id(span.clone());
+                uses.push(Use {
+                    chain,
+                    span,
+                    finding,
+                });
+            }
+        }
+        self.out.flow = Flow {
+            lang: Some(lang),
+            bindings: bindings.into_iter().filter(|b| b.top).collect(),
+            imports: if uses.is_empty() {
+                HashMap::new()
+            } else {
+                imports
+            },
+            uses,
+        };
+    }
+
+    /// The finding an id of the OpenRouter form would have had where a
+    /// model is expected, when the file made none (its author is unlisted).
+    fn unread_id(&mut self, span: Range<usize>) -> Option<Finding> {
+        if self.det.direct.is_some() {
+            return None;
+        }
+        let s = &self.source.text[span.clone()];
+        let made = |f: &Finding| f.kind == Kind::ModelSlug && f.span == span;
+        if !self.det.slug.is_match(s) || self.out.gated.iter().chain(&self.out.findings).any(made) {
+            return None;
+        }
+        let before = self.out.gated.len();
+        self.emit_slug(span, true);
+        (self.out.gated.len() > before)
+            .then(|| self.out.gated.pop())
+            .flatten()
+    }
+
+    /// `client = OpenAI(base_url=...)`, `client = openai.OpenAI(...)`,
+    /// `export const client = new OpenAI({ baseURL: ... })`,
+    /// `client: OpenAI = OpenAI(...)`.
+    fn bindings(&self, lx: &Lexed, text: &str, lang: FileKind) -> Vec<Binding> {
+        let s = |k: usize| &text[lx.tokens[k].span.clone()];
+        let mut out = Vec::new();
+        for g in 1..lx.groups.len() {
+            if lx.groups[g].kind != b'(' {
+                continue;
+            }
+            let Some(l) = label_token(lx, g).filter(|&l| lx.tokens[l].tok == Tok::Ident) else {
+                continue;
+            };
+            let mut head = l;
+            while let Some(q) = lx
+                .prev_sig(head)
+                .filter(|&d| s(d) == ".")
+                .and_then(|d| lx.prev_sig(d))
+                .filter(|&q| lx.tokens[q].tok == Tok::Ident)
+            {
+                head = q;
+            }
+            let mut p = lx.prev_sig(head);
+            if p.is_some_and(|p| s(p) == "new" || s(p) == "await") {
+                p = p.and_then(|p| lx.prev_sig(p));
+            }
+            let Some(eq) = p.filter(|&p| s(p) == "=") else {
+                continue;
+            };
+            let mut n = lx.prev_sig(eq);
+            // An annotated name: `client: OpenAI = ...`.
+            if let Some(colon) = n.and_then(|t| lx.prev_sig(t)).filter(|&c| s(c) == ":") {
+                n = lx.prev_sig(colon);
+            }
+            let Some(n) = n.filter(|&n| lx.tokens[n].tok == Tok::Ident) else {
+                continue;
+            };
+            if lx.prev_sig(n).is_some_and(|d| s(d) == ".") {
+                continue;
+            }
+            let Some(dest) = self.dest_of(lx, text, g) else {
+                continue;
+            };
+            let start = lx.tokens[n].span.start;
+            let (line, col) = self.source.line_col(start);
+            let top = lx.tokens[n].group == 0 && (lang != FileKind::Python || col == 1);
+            out.push(Binding {
+                name: s(n).to_owned(),
+                dest,
+                line,
+                top,
+                start,
+            });
+        }
+        out
+    }
+
+    /// Where the client a constructor call `g` builds sends requests, from
+    /// the URLs and markers inside its arguments; None when they say nothing.
+    fn dest_of(&self, lx: &Lexed, text: &str, g: usize) -> Option<Dest> {
+        let span = lx.groups[g].span.clone();
+        if self.det.direct.is_some() {
+            // A source SDK client given a base URL of its own.
+            let label = lx.label(text, g)?;
+            let c = self.det.src.clients.iter().find(|c| c.name == label)?;
+            let inner = (g..lx.groups.len()).filter(|&k| k == g || lx.groups[k].parent == g);
+            let redirected = inner
+                .flat_map(|k| lx.keys_in(text, k).collect::<Vec<_>>())
+                .any(|k| c.base_args.iter().any(|b| b == k));
+            return redirected.then_some(Dest::Other);
+        }
+        let inside: Vec<Anchor> = self
+            .anchors
+            .iter()
+            .filter(|(o, _)| span.contains(o))
+            .map(|(_, a)| *a)
+            .collect();
+        let base_at = |o: &usize| span.contains(o);
+        let other = self.other_bases.iter().filter(|o| base_at(o)).any(|&o| {
+            let t = lx.tokens.iter().find(|t| t.span.start == o);
+            !t.is_some_and(|t| self.is_target_marker(&text[t.inner.clone()]))
+        });
+        let target = self.other_bases.iter().any(base_at) && !other;
+        if inside.contains(&Anchor::Kept) {
+            Some(Dest::Kept)
+        } else if inside.contains(&Anchor::Url) || target {
+            Some(Dest::Gateway)
+        } else if other {
+            Some(Dest::Other)
+        } else if inside.contains(&Anchor::Marker) {
+            Some(Dest::Gateway)
+        } else {
+            None
+        }
+    }
+
+    /// Decide the ids passed through names bound in this file.
+    pub(super) fn decide_local_uses(&mut self) {
+        for (span, b, name) in std::mem::take(&mut self.local_uses) {
+            let via = format!("`{name}` (line {})", b.line);
+            let pre = match b.dest {
+                Dest::Gateway => self.unread_id(span.clone()),
+                _ => None,
+            };
+            apply(
+                &mut self.out.findings,
+                &mut self.out.gated,
+                &span,
+                b.dest,
+                pre,
+                &via,
+            );
+        }
+    }
+}
+
+/// Re-decide the id at `span` for a client that sends to `dest`: its
+/// finding is kept (no longer waiting on a marker), made a manual item that
+/// stays with the client, or dropped (another host's id).
+pub fn apply(
+    findings: &mut Vec<Finding>,
+    gated: &mut Vec<Finding>,
+    span: &Range<usize>,
+    dest: Dest,
+    pre: Option<Finding>,
+    via: &str,
+) {
+    let made = |f: &Finding| f.kind == Kind::ModelSlug && f.span == *span;
+    let existing = match gated.iter().position(made) {
+        Some(i) => Some(gated.remove(i)),
+        None => findings.iter().position(made).map(|i| findings.remove(i)),
+    };
+    let Some(mut f) = existing.or(pre) else {
+        return;
+    };
+    match dest {
+        Dest::Gateway => findings.push(f),
+        Dest::Kept => {
+            let why = format!(
+                "{} stays: it is sent through {via}, a client whose OpenRouter URL is not rewritten automatically; change both together",
+                f.matched
+            );
+            f.decide(Fix::Manual, why, "stays");
+            findings.push(f);
+        }
+        Dest::Other => {}
+    }
+}
+
+/// The receiver chain of the innermost call around group `g` that is a
+/// method call (`client.chat.completions.create(...)`), innermost two
+/// groups only (an argument, or an object argument).
+fn call_chain(lx: &Lexed, text: &str, g: usize) -> Option<Vec<String>> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let g = lx
+        .ancestors(g)
+        .take(2)
+        .find(|&g| g != 0 && lx.groups[g].kind == b'(')?;
+    let mut l = label_token(lx, g).filter(|&l| lx.tokens[l].tok == Tok::Ident)?;
+    let mut chain = vec![s(l).to_owned()];
+    while let Some(n) = lx
+        .prev_sig(l)
+        .filter(|&d| s(d) == ".")
+        .and_then(|d| lx.prev_sig(d))
+        .filter(|&n| lx.tokens[n].tok == Tok::Ident)
+    {
+        chain.push(s(n).to_owned());
+        l = n;
+    }
+    chain.reverse();
+    (chain.len() >= 2).then_some(chain)
+}
+
+/// The token that introduced group `g` (its callee or key).
+pub(super) fn label_token(lx: &Lexed, g: usize) -> Option<usize> {
+    let r = lx.groups.get(g)?.label.clone()?;
+    lx.tokens
+        .binary_search_by_key(&r.start, |t| t.span.start)
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slug(at: usize) -> Finding {
+        Finding {
+            path: "a.py".into(),
+            line: 3,
+            column: 1,
+            end_line: 3,
+            end_column: 5,
+            kind: Kind::ModelSlug,
+            matched: "x-ai/grok-3".into(),
+            replacement: Some("grok-3".into()),
+            fix: Fix::Auto,
+            message: "model".into(),
+            rule: "t:models:x-ai/grok-3".into(),
+            span: at..at + 11,
+            edit: None,
+        }
+    }
+
+    #[test]
+    fn each_destination_decides_the_id_its_own_way() {
+        let span = 10..21;
+        for (dest, kept, fix) in [
+            (Dest::Gateway, true, Fix::Auto),
+            (Dest::Kept, true, Fix::Manual),
+            (Dest::Other, false, Fix::Auto),
+        ] {
+            let (mut findings, mut gated) = (Vec::new(), vec![slug(10), slug(40)]);
+            apply(&mut findings, &mut gated, &span, dest, None, "`c` (a.py:1)");
+            // The other id is not touched; this one left the gated list.
+            assert_eq!(gated.len(), 1);
+            assert_eq!(gated[0].span.start, 40);
+            assert_eq!(findings.len(), usize::from(kept), "{dest:?}");
+            if let Some(f) = findings.first() {
+                assert_eq!(f.fix, fix);
+                if dest == Dest::Kept {
+                    assert!(f.message.contains("`c` (a.py:1)"), "{}", f.message);
+                    assert!(f.rule.ends_with(":stays"));
+                }
+            }
+        }
+        // An id the file did not report takes the finding made for it.
+        let (mut findings, mut gated) = (Vec::new(), Vec::new());
+        apply(
+            &mut findings,
+            &mut gated,
+            &span,
+            Dest::Gateway,
+            Some(slug(10)),
+            "c",
+        );
+        assert_eq!(findings.len(), 1);
+        apply(
+            &mut Vec::new(),
+            &mut Vec::new(),
+            &span,
+            Dest::Other,
+            Some(slug(10)),
+            "c",
+        );
+    }
+}
