@@ -4,6 +4,7 @@
 #
 #   scripts/bench-scan.sh            # build corpora if needed, then measure
 #   BENCH_RUNS=10 scripts/bench-scan.sh
+#   BENCH_OUT=DIR scripts/bench-scan.sh   # corpora and results in DIR (default target/bench-corpus)
 #
 # Corpus: the sources of every registry crate in this commit's Cargo.lock
 # (`cargo fetch --locked` puts them in ~/.cargo/registry/src, all platforms)
@@ -25,7 +26,7 @@ PLANT=${BENCH_PLANT:-300}
 SEED=${BENCH_SEED:-20261126}
 RUNS=${BENCH_RUNS:-5}
 BIN=${BENCH_BIN:-$ROOT/target/release/llmgw-migrate}
-OUT=$ROOT/target/bench-corpus
+OUT=${BENCH_OUT:-$ROOT/target/bench-corpus}
 RES=$OUT/results
 LARGE=$OUT/large
 SMALL=$OUT/small
