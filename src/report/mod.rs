@@ -172,7 +172,7 @@ mod tests {
             end_column: 9,
             kind: Kind::ALL[i % Kind::ALL.len()],
             matched: format!("openai/gpt-{i}\n\t\u{e9}"),
-            replacement: (i % 3 == 0).then(|| "x/y".to_owned()),
+            replacement: i.is_multiple_of(3).then(|| "x/y".to_owned()),
             fix: Fix::ALL[i % 3],
             message: "line one\nline \"two\" \u{1F600}".into(),
             rule: "r".into(),
