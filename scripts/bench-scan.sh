@@ -4,6 +4,8 @@
 #
 #   scripts/bench-scan.sh            # build corpora if needed, then measure
 #   BENCH_RUNS=10 scripts/bench-scan.sh
+#   BENCH_OUT=DIR scripts/bench-scan.sh   # corpora and results in DIR (default
+#                                         # target/bench-corpus; its trees may be symlinks)
 #
 # Corpus: the sources of every registry crate in this commit's Cargo.lock
 # (`cargo fetch --locked` puts them in ~/.cargo/registry/src, all platforms)
@@ -25,7 +27,7 @@ PLANT=${BENCH_PLANT:-300}
 SEED=${BENCH_SEED:-20261126}
 RUNS=${BENCH_RUNS:-5}
 BIN=${BENCH_BIN:-$ROOT/target/release/llmgw-migrate}
-OUT=$ROOT/target/bench-corpus
+OUT=${BENCH_OUT:-$ROOT/target/bench-corpus}
 RES=$OUT/results
 LARGE=$OUT/large
 SMALL=$OUT/small
@@ -59,7 +61,7 @@ if [[ ! -f $OUT/base.crates ]] || ! cmp -s "$OUT/base.crates" "$RES/crates.txt";
   done <"$RES/crates.txt"
   cp "$RES/crates.txt" "$OUT/base.crates"
 fi
-read -r bf bb < <(find "$OUT/base" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d %d\n", n, s}')
+read -r bf bb < <(find -H "$OUT/base" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d %d\n", n, s}')
 COPIES=${BENCH_COPIES:-$(awk -v f="$bf" -v b="$bb" 'BEGIN {
   c = 2; while (c * f < 50000 || c * b < 500e6) c += 2; print c }')}
 
@@ -104,7 +106,7 @@ if [[ ! -f $OUT/dense.stamp || $(cat "$OUT/dense.stamp") != "$dstamp" ]]; then
   echo "$dstamp" >"$OUT/dense.stamp"
 fi
 
-size_of() { find "$1" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d %d\n", n, s}'; }
+size_of() { find -H "$1" -type f -printf '%s\n' | awk '{s+=$1; n++} END {printf "%d %d\n", n, s}'; }
 
 # Same walk rules as scan: hidden files walked, .gitignore honoured outside
 # git repos, binary files skipped, same size cap (4 MiB).

@@ -50,12 +50,8 @@ impl SourceText {
     pub fn decode(bytes: Vec<u8>) -> SourceText {
         let (text, encoding, breaks) = decode_bytes(&bytes);
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        // `match_indices` finds the newlines with memchr.
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceText {
             bytes,
             text,

@@ -118,7 +118,13 @@ fn render(
     let mut stdout: Vec<u8> = Vec::new();
     match format {
         ScanFormat::Json => {
-            let mut v = serde_json::to_value(out)?;
+            // Everything but the findings as a value (small); the findings
+            // are printed straight into its `findings` array.
+            let head = ScanOutput {
+                findings: Vec::new(),
+                ..out.clone()
+            };
+            let mut v = serde_json::to_value(&head)?;
             if let Some(h) = history {
                 // Additive: `history` after `summary`, still schema 1.
                 v["history"] = serde_json::to_value(h)?;
@@ -128,7 +134,8 @@ fn render(
                 opts.paths.first().map_or(std::path::Path::new("."), |p| p),
             );
             let v = crate::fleet::repository::tag(v, &repo);
-            writeln!(stdout, "{}", serde_json::to_string_pretty(&v)?)?
+            stdout = report::pretty_json_with_findings(&v, &out.findings)?;
+            stdout.push(b'\n');
         }
         ScanFormat::Human if args.quiet => {}
         ScanFormat::Human if args.files_with_findings || args.count => {

@@ -394,6 +394,13 @@ pub fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, ba
     let mut word_start = true;
     while i < end {
         let ch = b[i];
+        // No comment or string starts with a space: skip indentation and
+        // blanks before trying each of them.
+        if ch.is_ascii_whitespace() {
+            i += 1;
+            word_start = true;
+            continue;
+        }
         let group = *stack.last().unwrap_or(&0);
         let start = i;
         if let Some(j) = comment_end(b, start, end, syn, word_start) {
@@ -422,11 +429,6 @@ pub fn lex_into(lx: &mut Lexed, text: &str, range: Range<usize>, syn: Syntax, ba
         {
             i = word(lx, text, start, end, syn, group);
             word_start = false;
-            continue;
-        }
-        if ch.is_ascii_whitespace() {
-            i += 1;
-            word_start = true;
             continue;
         }
         // Multi-byte UTF-8 continuation bytes never start a token.

@@ -108,6 +108,18 @@ impl TargetTable {
     /// Map an OpenRouter model reference (with or without suffix, LiteLLM
     /// prefix or preset) through this table.
     pub fn map_slug(&self, src: &SourceTable, reference: &str) -> Mapping {
+        self.map_slug_with(src, reference, |s| self.row(s))
+    }
+
+    /// [`TargetTable::map_slug`] with rows looked up by `row` (scan keeps
+    /// an index of this table's rows: a table has hundreds, and a tree full
+    /// of model ids looked each one up row by row).
+    pub fn map_slug_with<'t>(
+        &'t self,
+        src: &SourceTable,
+        reference: &str,
+        row: impl Fn(&str) -> Option<&'t ModelRow>,
+    ) -> Mapping {
         let Some(r) = parse_slug(src, reference) else {
             return Mapping::manual(
                 reference,
@@ -128,10 +140,10 @@ impl TargetTable {
             return m;
         }
         // A row for the exact variant wins over base + suffix rule.
-        let exact = r.suffix.and_then(|_| self.row(&r.slug()));
+        let exact = r.suffix.and_then(|_| row(&r.slug()));
         let (row, suffix) = match exact {
             Some(row) => (Some(row), None),
-            None => (self.row(r.base), r.suffix),
+            None => (row(r.base), r.suffix),
         };
         let mut m = match row {
             Some(row) => self.map_row(reference, row),

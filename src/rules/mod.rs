@@ -172,8 +172,13 @@ impl Rules {
         let mut sources: Vec<Loaded<SourceTable>> = Vec::new();
         let mut targets: Vec<Loaded<TargetTable>> = Vec::new();
         let mut errors = Vec::new();
-        for (file, text) in files {
-            match parse_table(&file, &text) {
+        // Tables are independent: parse them side by side (most of a small
+        // scan's start-up), then take them in order, so later files still
+        // override earlier ones.
+        let files: Vec<(String, String)> = files.collect();
+        let parsed = parse_all(&files);
+        for parsed in parsed {
+            match parsed {
                 Ok(AnyTable::Source(s)) => {
                     sources.retain(|x| x.table.id != s.table.id);
                     sources.push(s);
@@ -271,6 +276,38 @@ impl Rules {
             }
         })
     }
+}
+
+/// [`parse_table`] for every file, on up to one thread per core, results in
+/// the files' order. Threads take the largest file left first, so the
+/// three big target tables do not end up on one thread.
+fn parse_all(files: &[(String, String)]) -> Vec<Result<AnyTable, RulesError>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.len()));
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let done: Vec<(usize, Result<AnyTable, RulesError>)> = std::thread::scope(|s| {
+        let work = || {
+            let mut mine = Vec::new();
+            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                mine.push((i, parse_table(&files[i].0, &files[i].1)));
+            }
+            mine
+        };
+        let handles: Vec<_> = (0..threads.min(files.len()))
+            .map(|_| s.spawn(work))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut slots: Vec<Option<Result<AnyTable, RulesError>>> = files.iter().map(|_| None).collect();
+    for (i, r) in done {
+        slots[i] = Some(r);
+    }
+    slots.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

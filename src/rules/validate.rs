@@ -61,6 +61,25 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> Diagnostic {
 
 pub fn parse(file: &str, text: &str) -> Result<AnyTable, RulesError> {
     let hash = sha12(text.as_bytes());
+    // A target table (hundreds of model rows) read once rather than probed
+    // first: the probe parsed the whole document too, and the embedded
+    // tables cost a scan of a small tree more than its files. Anything
+    // else, or a table with errors, takes the probing path below.
+    if text.lines().any(|l| l.trim_end() == "kind: target") {
+        if let Ok(table) = serde_saphyr::from_str::<TargetTable>(text) {
+            if table.kind == "target" {
+                let diags = check_target(file, &table);
+                if !diags.is_empty() {
+                    return Err(RulesError(diags));
+                }
+                return Ok(AnyTable::Target(Loaded {
+                    file: file.to_owned(),
+                    hash,
+                    table,
+                }));
+            }
+        }
+    }
     let probe: KindProbe =
         serde_saphyr::from_str(text).map_err(|e| RulesError(vec![yaml_error(file, &e)]))?;
     match probe.kind.value.as_str() {

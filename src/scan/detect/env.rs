@@ -12,10 +12,9 @@ impl FileCtx<'_, '_> {
         let whole = matches!(t.tok, Tok::Ident) || t.key;
         let mut hits: Vec<Range<usize>> = Vec::new();
         if whole {
-            let name = s
-                .trim_start_matches("$env:")
-                .trim_start_matches('$')
-                .trim_start_matches("env:");
+            // `strip_prefix` loops: `trim_start_matches` with a string
+            // pattern built a substring searcher for every token.
+            let name = trim_all(trim_all(s, "$env:").trim_start_matches('$'), "env:");
             let off = s.len() - name.len();
             // A property-list key in camel case (`OpenRouterAPIKey`) is the
             // same setting as OPENROUTER_API_KEY.
@@ -504,6 +503,14 @@ impl FileCtx<'_, '_> {
             .collect::<Vec<_>>()
             .join(sep)
     }
+}
+
+/// `s.trim_start_matches(p)` for a short literal `p`.
+fn trim_all<'s>(mut s: &'s str, p: &str) -> &'s str {
+    while let Some(rest) = s.strip_prefix(p) {
+        s = rest;
+    }
+    s
 }
 
 /// The words of a name in upper snake case: `ApiKey`, `api-key` and

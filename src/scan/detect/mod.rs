@@ -49,6 +49,9 @@ pub struct Detector<'r> {
     /// the scan.
     prose_words: aho_corasick::AhoCorasick,
     url: Regex,
+    /// The source's hosts in lower case: a token without one has no URL
+    /// for `url` to find.
+    hosts_lower: Vec<String>,
     secret: Regex,
     env_name: Regex,
     env_candidate: Regex,
@@ -71,6 +74,9 @@ pub struct Detector<'r> {
     target_markers: Vec<String>,
     /// Ids the target serves as they are: the `to` of its verified rows.
     accepted: HashSet<String>,
+    /// The target's model rows by id (the first row of an id, as
+    /// `TargetTable::row` finds it).
+    rows: HashMap<&'r str, &'r crate::rules::schema::ModelRow>,
 }
 
 /// Per-file detection result. `gated` findings are kept only when the scan
@@ -225,6 +231,7 @@ impl<'r> Detector<'r> {
             redactor: Redactor::for_rules(rules),
             prose_words: prose_words(src),
             url,
+            hosts_lower: src.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
             secret,
             env_name,
             env_candidate,
@@ -246,7 +253,19 @@ impl<'r> Detector<'r> {
                 .collect(),
             target_markers: target_markers(target),
             accepted: accepted_ids(target),
+            rows: target
+                .models
+                .iter()
+                .rev()
+                .map(|r| (r.from.value.as_str(), r))
+                .collect(),
         }
+    }
+
+    /// [`TargetTable::map_slug`] through the row index.
+    pub fn map_slug(&self, reference: &str) -> crate::rules::lookup::Mapping {
+        self.target
+            .map_slug_with(self.src, reference, |s| self.rows.get(s).copied())
     }
 
     /// Last line of defence for "no output ever holds a whole key":
@@ -451,7 +470,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             let lower_has = self.det.direct.is_none()
                 && t.tok != Tok::Ident
                 && s.len() >= 10
-                && s.to_ascii_lowercase().contains("openrouter");
+                && contains_ignore_ascii_case(s, "openrouter");
             let url = if matches!(t.tok, Tok::Str | Tok::Word) {
                 self.base_urls(lx, i)
             } else {
@@ -471,7 +490,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                     self.anchors.push((t.span.start, Anchor::Marker));
                 }
                 self.out.has_marker = true;
-            } else if s.contains("://")
+            } else if has_scheme_separator(s)
                 && !self.is_header_value(lx, i)
                 && !attribution_arg(lx, text, i)
             {
@@ -519,13 +538,12 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     }
 
     fn is_target_marker(&self, s: &str) -> bool {
-        s.len() >= 6 && {
-            let l = s.to_ascii_lowercase();
-            self.det
+        s.len() >= 6
+            && self
+                .det
                 .target_markers
                 .iter()
-                .any(|m| l.contains(m.as_str()))
-        }
+                .any(|m| contains_ignore_ascii_case(s, m))
     }
 
     /// Decide candidate headers and return the outcome.
@@ -694,6 +712,27 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     }
 }
 
+/// `s.contains("://")`, found through the `:`s (a memchr) instead of a
+/// substring searcher built for every token.
+fn has_scheme_separator(s: &str) -> bool {
+    s.match_indices(':')
+        .any(|(i, _)| s.as_bytes()[i + 1..].starts_with(b"//"))
+}
+
+/// `hay.to_ascii_lowercase().contains(needle)` for a lower-case `needle`,
+/// without a lower-cased copy of every token.
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    match n.first() {
+        None => true,
+        Some(&first) => {
+            h.len() >= n.len()
+                && h.windows(n.len())
+                    .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(n))
+        }
+    }
+}
+
 fn prose_words(src: &SourceTable) -> aho_corasick::AhoCorasick {
     let mut words: Vec<String> = src
         .hosts
@@ -753,11 +792,12 @@ impl Anchor {
 /// (LiteLLM proxy configs and code, aider configs).
 fn prefix_routed(path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.starts_with(".aider.")
-        || text.contains("litellm_params")
-        || text.contains("import litellm")
-        || text.contains("from litellm")
-        || text.contains("LiteLLMModel")
+    // One pass for the three spellings that share `litellm`.
+    let lite = text.contains("litellm")
+        && (text.contains("litellm_params")
+            || text.contains("import litellm")
+            || text.contains("from litellm"));
+    name.starts_with(".aider.") || lite || text.contains("LiteLLMModel")
 }
 
 /// The table key of a model reference: no LiteLLM prefix, suffix or preset.

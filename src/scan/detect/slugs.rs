@@ -34,6 +34,11 @@ impl FileCtx<'_, '_> {
                 }
             }
         }
+        // Every id has a `/` (the regex below and the longer-string look
+        // both need one): most strings have none.
+        if !s.contains('/') {
+            return;
+        }
         if self.det.slug.is_match(s) {
             let candidate = self.slug_candidate(s);
             if candidate.is_none()
@@ -279,7 +284,7 @@ impl FileCtx<'_, '_> {
             // Already the target's own id (a migrated tree): nothing to do.
             return;
         }
-        let m = self.det.target.map_slug(self.det.src, s);
+        let m = self.det.map_slug(s);
         let repl = m.to.clone();
         let mut msg = match m.fix {
             Fix::Auto => format!(

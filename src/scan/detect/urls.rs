@@ -9,8 +9,21 @@ impl FileCtx<'_, '_> {
         let range = lx.tokens[i].inner.clone();
         let whole = self.source.text[range.clone()].trim();
         // Host-only mentions count only as a whole value, never inside prose.
-        let prose = whole.contains(char::is_whitespace);
         let text = &self.source.text;
+        // Every match holds one of the hosts: most tokens hold none, and
+        // the regex costs more than this look (non-ASCII text goes to the
+        // regex, whose case-insensitive matching is Unicode's).
+        let token = &text[range.clone()];
+        if token.is_ascii()
+            && !self
+                .det
+                .hosts_lower
+                .iter()
+                .any(|h| super::contains_ignore_ascii_case(token, h))
+        {
+            return None;
+        }
+        let prose = whole.contains(char::is_whitespace);
         let mut any = None;
         let hits: Vec<Range<usize>> = self
             .det

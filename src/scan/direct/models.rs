@@ -78,7 +78,7 @@ impl FileCtx<'_, '_> {
     ) -> crate::finding::Finding {
         let (src, tg) = (self.det.src, self.det.target);
         let slug = &row.slug.value;
-        let m = tg.map_slug(src, slug);
+        let m = self.det.map_slug(slug);
         let ok = compatible(tg, self.direct_protocol());
         let same = m.to.as_deref() == Some(s);
         let fix = if !ok {
