@@ -20,6 +20,9 @@ const TEDDY_LIMIT: usize = 64;
 pub struct Prefilter {
     /// One searcher per group of at most `TEDDY_LIMIT` literals.
     acs: Vec<AhoCorasick>,
+    /// Per searcher, per pattern: a model-author prefix (`google/`), which
+    /// counts only where a token starts (see `token_start`).
+    prefixes: Vec<Vec<bool>>,
     /// Longest literal minus one: chunks overlap by this much so a literal
     /// across a chunk boundary is still seen.
     overlap: usize,
@@ -45,6 +48,10 @@ impl Prefilter {
             .cloned()
             .collect();
         let overlap = kept.iter().map(Vec::len).max().unwrap_or(1) - 1;
+        let prefixes = kept
+            .chunks(TEDDY_LIMIT)
+            .map(|group| group.iter().map(|l| l.ends_with(b"/")).collect())
+            .collect();
         let acs = kept
             .chunks(TEDDY_LIMIT)
             .map(|group| {
@@ -55,7 +62,22 @@ impl Prefilter {
                     .expect("literal patterns")
             })
             .collect();
-        Prefilter { acs, overlap }
+        Prefilter {
+            acs,
+            prefixes,
+            overlap,
+        }
+    }
+
+    /// Whether the lowercased chunk `buf` (at `offset` in `bytes`) holds a
+    /// literal that counts.
+    fn any_in(&self, buf: &[u8], bytes: &[u8], offset: usize) -> bool {
+        self.acs.iter().zip(&self.prefixes).any(|(ac, prefix)| {
+            ac.find_iter(buf).any(|m| {
+                let at = offset + m.start();
+                !prefix[m.pattern().as_usize()] || token_start(bytes, at)
+            })
+        })
     }
 
     /// Whether `bytes` contains any literal, ignoring ASCII case.
@@ -71,7 +93,7 @@ impl Prefilter {
                 buf.clear();
                 buf.extend_from_slice(&bytes[start..end]);
                 buf.make_ascii_lowercase();
-                if self.acs.iter().any(|ac| ac.is_match(buf.as_slice())) {
+                if self.any_in(&buf, bytes, start) {
                     return true;
                 }
                 if end == bytes.len() {
@@ -80,6 +102,17 @@ impl Prefilter {
                 start = end - self.overlap;
             }
         })
+    }
+}
+
+/// A model id starts a token: an author prefix right after a letter, digit,
+/// `_`, `.` or `/` is part of something else (`github.com/google/`,
+/// `src/writer/`), which is most of what such prefixes match in source
+/// trees. The detectors ask the same of ids inside longer strings.
+fn token_start(bytes: &[u8], at: usize) -> bool {
+    at == 0 || {
+        let b = bytes[at - 1];
+        !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/'))
     }
 }
 
@@ -125,5 +158,30 @@ mod tests {
         }
         // Non-ASCII bytes are compared exactly, never case-folded.
         assert!(!p.is_match("ＯＰＥＮＲＯＵＴＥＲ".as_bytes()));
+    }
+
+    #[test]
+    fn author_prefixes_count_only_where_a_token_starts() {
+        let p = Prefilter::new(&["openrouter".into(), "google/".into()]);
+        for hit in [
+            &b"model = \"google/gemini-2.5-flash\""[..],
+            b"google/gemma at the start",
+            b"- Google/Gemini",
+            b"id=google/x",
+            b"alias ~google/gemini-pro-latest",
+            b"see github.com/google/x and openrouter",
+        ] {
+            assert!(p.is_match(hit), "{}", String::from_utf8_lossy(hit));
+        }
+        for miss in [
+            &b"https://github.com/google/brotli"[..],
+            b"vendor/google/protobuf",
+            b"my_google/x",
+            b"www.google/",
+        ] {
+            assert!(!p.is_match(miss), "{}", String::from_utf8_lossy(miss));
+        }
+        // A rejected hit does not hide a later one in the same chunk.
+        assert!(p.is_match(b"github.com/google/x then model: google/gemini"));
     }
 }
