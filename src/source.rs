@@ -261,6 +261,14 @@ pub fn read_regular_text(path: &std::path::Path, cap: u64) -> std::io::Result<St
 
 /// Whether bytes look binary: a NUL in the first 8 KiB, unless the file
 /// carries a UTF-16 byte-order mark.
+/// The line holding `at` (without its line break): where a detector looks
+/// for what surrounds a token.
+pub fn line_around(text: &str, at: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let start = text[..at.start].rfind('\n').map_or(0, |n| n + 1);
+    let end = text[at.end..].find('\n').map_or(text.len(), |n| at.end + n);
+    start..end
+}
+
 pub fn looks_binary(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return false;

@@ -975,6 +975,14 @@ async fn embeddings_and_responses_endpoints_compare_like_chat() {
             CheckStatus::Pass,
             "input_tokens read as prompt tokens"
         );
+        if mode == "stream" {
+            let l = check(&r.report, "respond", mode, "latency");
+            assert!(
+                l.baseline["ttft_ms"].is_number(),
+                "time to first token from the first response.output_text.delta: {:?}",
+                l.baseline
+            );
+        }
     }
     // What was sent: the endpoint's own shape.
     let seen = r.b.state.seen.lock().unwrap().clone();

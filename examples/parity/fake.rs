@@ -256,13 +256,13 @@ fn echo_model(shape: Shape, sent: &str) -> String {
     }
 }
 
-/// Choices 2..n of a chat answer (`n` in the request), as (index, text):
-/// "take 2", "take 3", ... after the first answer's text.
-fn more_choices(sw: &Switches, body: &Value, first: &str) -> Vec<(usize, String)> {
+/// Choices 2..n of a chat answer (`n` in the request): "take 2",
+/// "take 3", ... after the first answer's text.
+fn more_choices(sw: &Switches, body: &Value, first: &str) -> Vec<String> {
     let n = body["n"].as_u64().unwrap_or(1) as usize;
     let n = sw.max_choices.map_or(n, |m| n.min(m));
     (1..n)
-        .map(|i| (i, format!("{first} (take {})", i + 1)))
+        .map(|i| format!("{first} (take {})", i + 1))
         .collect()
 }
 
@@ -370,7 +370,7 @@ async fn chat(State(f): State<Arc<Fake>>, h: HeaderMap, text: String) -> Respons
     }
     // `n > 1`: every choice's text, in the order this gateway sends them.
     let mut all: Vec<String> = std::iter::once(text.clone())
-        .chain(more_choices(sw, &body, &text).into_iter().map(|(_, t)| t))
+        .chain(more_choices(sw, &body, &text))
         .collect();
     if sw.reverse_choices {
         all.reverse();

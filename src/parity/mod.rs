@@ -798,13 +798,15 @@ async fn choices_check(
             match a {
                 Ok((same, _)) => verdicts.insert(*pair, same),
                 Err(e) => {
-                    return Check {
-                        name: "choices".into(),
-                        status: CheckStatus::Error,
-                        baseline: json!(null),
-                        candidate: json!(null),
-                        detail: format!("[{}] {e}", expect.describe()),
-                    }
+                    let detail = format!("[{}] {e}", expect.describe());
+                    let null = json!(null);
+                    return compare::check(
+                        "choices",
+                        CheckStatus::Error,
+                        null.clone(),
+                        null,
+                        detail,
+                    );
                 }
             };
         }

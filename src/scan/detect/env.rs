@@ -99,7 +99,7 @@ impl FileCtx<'_, '_> {
             return false;
         }
         let text = &self.source.text;
-        let line_start = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
+        let line_start = crate::source::line_around(text, t.span.clone()).start;
         let mut from = t.span.start.saturating_sub(48).max(line_start);
         while !text.is_char_boundary(from) {
             from += 1;
@@ -131,17 +131,14 @@ impl FileCtx<'_, '_> {
             return false;
         }
         let text = &self.source.text;
-        let line_start = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
-        let before = text[line_start..t.span.start].trim_end_matches('^');
+        let line = crate::source::line_around(text, t.span.clone());
+        let before = text[line.start..t.span.start].trim_end_matches('^');
         let Some(open) = before.strip_suffix('/') else {
             return false;
         };
         let prev = open.trim_end().chars().last();
         let expression_start = prev.is_none_or(|c| "(,=:[!&|?{};".contains(c));
-        let line_end = text[t.span.end..]
-            .find('\n')
-            .map_or(text.len(), |n| t.span.end + n);
-        expression_start && text[t.span.end..line_end].contains('/')
+        expression_start && text[t.span.end..line.end].contains('/')
     }
 
     /// An identifier named after OpenRouter: renaming it is cosmetic, so

@@ -94,11 +94,7 @@ impl FileCtx<'_, '_> {
                 continue;
             }
             // The import statement names it too.
-            let start = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
-            let end = text[t.span.end..]
-                .find('\n')
-                .map_or(text.len(), |n| t.span.end + n);
-            if !text[start..end].contains(module) {
+            if !text[crate::source::line_around(text, t.span.clone())].contains(module) {
                 self.anchors.push((t.span.start, Anchor::Kept));
                 self.kept_calls.push(t.span.start);
             }

@@ -255,7 +255,11 @@ impl FileCtx<'_, '_> {
         let t = &lx.tokens[i];
         let raw = &self.source.text[t.inner.clone()];
         let s = raw.trim();
-        if !self.det.slug.is_match(s) || !self.det.known_slugs.contains(slug_base(self.det.src, s))
+        // Most keys hold no `/`: no regex for them (every key of every
+        // file with a trigger comes here).
+        if !s.contains('/')
+            || !self.det.slug.is_match(s)
+            || !self.det.known_slugs.contains(slug_base(self.det.src, s))
         {
             return;
         }

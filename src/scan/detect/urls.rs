@@ -264,7 +264,7 @@ impl FileCtx<'_, '_> {
         if let Some(l) = named {
             return says(l);
         }
-        let line = text[..t.span.start].rfind('\n').map_or(0, |n| n + 1);
+        let line = crate::source::line_around(text, t.span.clone()).start;
         lx.tokens[..i]
             .iter()
             .rev()
