@@ -26,6 +26,40 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
+/// A table compiled into the binary (see build.rs): its YAML, the same
+/// table parsed at build time as JSON (`None` if it did not parse there)
+/// and the hash of its YAML.
+struct Embedded {
+    file: &'static str,
+    yaml: &'static str,
+    json: Option<&'static str>,
+    hash: &'static str,
+}
+
+/// One table file to load: its name and text, and for an embedded table
+/// its pre-parsed JSON and hash.
+struct TableFile {
+    file: String,
+    text: std::borrow::Cow<'static, str>,
+    pre: Option<(&'static str, &'static str)>,
+}
+
+impl TableFile {
+    fn embedded(e: &Embedded) -> TableFile {
+        TableFile {
+            file: e.file.to_owned(),
+            text: e.yaml.into(),
+            pre: e.json.map(|j| (j, e.hash)),
+        }
+    }
+
+    fn parse(&self) -> Result<AnyTable, RulesError> {
+        self.pre
+            .and_then(|(json, hash)| validate::parse_pre_parsed(&self.file, &self.text, json, hash))
+            .map_or_else(|| parse_table(&self.file, &self.text), Ok)
+    }
+}
+
 /// A parsed table with its provenance.
 #[derive(Debug, Clone)]
 pub struct Loaded<T> {
@@ -128,20 +162,13 @@ pub fn parse_table(file: &str, text: &str) -> Result<AnyTable, RulesError> {
 impl Rules {
     /// The tables compiled into the binary.
     pub fn embedded() -> Result<Rules, RulesError> {
-        Rules::assemble(
-            embedded::TABLES
-                .iter()
-                .map(|(name, text)| ((*name).to_owned(), (*text).to_owned())),
-        )
+        Rules::assemble(embedded::TABLES.iter().map(TableFile::embedded).collect())
     }
 
     /// The embedded tables, with every `*.yaml`/`*.yml` in `dir` added or
     /// replacing the embedded table of the same id.
     pub fn with_dir(dir: &Path) -> Result<Rules, LoadError> {
-        let mut files: Vec<(String, String)> = embedded::TABLES
-            .iter()
-            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-            .collect();
+        let mut files: Vec<TableFile> = embedded::TABLES.iter().map(TableFile::embedded).collect();
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .map_err(|error| LoadError::ReadDir {
                 dir: dir.to_owned(),
@@ -163,19 +190,22 @@ impl Rules {
                     error,
                 },
             )?;
-            files.push((p.display().to_string(), text));
+            files.push(TableFile {
+                file: p.display().to_string(),
+                text: text.into(),
+                pre: None,
+            });
         }
-        Ok(Rules::assemble(files.into_iter())?)
+        Ok(Rules::assemble(files)?)
     }
 
-    fn assemble(files: impl Iterator<Item = (String, String)>) -> Result<Rules, RulesError> {
+    fn assemble(files: Vec<TableFile>) -> Result<Rules, RulesError> {
         let mut sources: Vec<Loaded<SourceTable>> = Vec::new();
         let mut targets: Vec<Loaded<TargetTable>> = Vec::new();
         let mut errors = Vec::new();
         // Tables are independent: parse them side by side (most of a small
         // scan's start-up), then take them in order, so later files still
         // override earlier ones.
-        let files: Vec<(String, String)> = files.collect();
         let parsed = parse_all(&files);
         for parsed in parsed {
             match parsed {
@@ -281,17 +311,19 @@ impl Rules {
 /// [`parse_table`] for every file, on up to one thread per core, results in
 /// the files' order. Threads take the largest file left first, so the
 /// three big target tables do not end up on one thread.
-fn parse_all(files: &[(String, String)]) -> Vec<Result<AnyTable, RulesError>> {
+fn parse_all(files: &[TableFile]) -> Vec<Result<AnyTable, RulesError>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let mut order: Vec<usize> = (0..files.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(files[i].1.len()));
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(files[i].pre.map_or(files[i].text.len(), |p| p.0.len()))
+    });
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
     let done: Vec<(usize, Result<AnyTable, RulesError>)> = std::thread::scope(|s| {
         let work = || {
             let mut mine = Vec::new();
             while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                mine.push((i, parse_table(&files[i].0, &files[i].1)));
+                mine.push((i, files[i].parse()));
             }
             mine
         };
@@ -325,6 +357,63 @@ mod tests {
         }
         assert_eq!(rules.target("aistats").unwrap().table.id, "phaseo");
         assert!(rules.target("nope").is_none());
+    }
+
+    /// build.rs's JSON must be the same table as the YAML read at run
+    /// time, with the same hash; and it must be the path taken (a JSON that
+    /// stopped reading would silently fall back to the slow YAML path).
+    #[test]
+    fn pre_parsed_tables_equal_their_yaml() {
+        assert!(embedded::TABLES.len() >= 7);
+        for e in embedded::TABLES {
+            let json = e
+                .json
+                .unwrap_or_else(|| panic!("{}: not pre-parsed", e.file));
+            assert_eq!(e.hash, sha12(e.yaml.as_bytes()), "{}", e.file);
+            let fast = validate::parse_pre_parsed(e.file, e.yaml, json, e.hash)
+                .unwrap_or_else(|| panic!("{}: pre-parsed table rejected", e.file));
+            let slow = parse_table(e.file, e.yaml).unwrap_or_else(|err| panic!("{err}"));
+            let value = |t: &AnyTable| match t {
+                AnyTable::Source(s) => (s.hash.clone(), serde_json::to_value(&s.table).unwrap()),
+                AnyTable::Target(t) => (t.hash.clone(), serde_json::to_value(&t.table).unwrap()),
+            };
+            assert_eq!(value(&fast), value(&slow), "{}", e.file);
+        }
+    }
+
+    /// A table that no longer passes its checks is read again from its
+    /// YAML, so the error names its line.
+    #[test]
+    fn a_pre_parsed_table_that_fails_its_checks_falls_back_to_yaml() {
+        let e = embedded::TABLES
+            .iter()
+            .find(|e| e.file == "rules/llmgateway.yaml")
+            .unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(e.json.unwrap()).unwrap();
+        value["version"] = "not a date".into();
+        let json: &'static str = Box::leak(value.to_string().into_boxed_str());
+        let line = e
+            .yaml
+            .lines()
+            .position(|l| l.starts_with("version:"))
+            .unwrap();
+        let yaml: String = e
+            .yaml
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i == line { "version: not a date" } else { l })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(validate::parse_pre_parsed(e.file, &yaml, json, e.hash).is_none());
+        let file = TableFile {
+            file: e.file.into(),
+            text: yaml.into(),
+            pre: Some((json, e.hash)),
+        };
+        let err = file.parse().expect_err("an invalid table is an error");
+        let at = format!("rules/llmgateway.yaml:{}:", line + 1);
+        assert!(err.to_string().starts_with(&at), "{err}");
+        assert!(err.to_string().contains("not a date"), "{err}");
     }
 
     #[test]
