@@ -76,6 +76,21 @@ impl SourceText {
         (line + 1, col)
     }
 
+    /// The line holding `at` (from the start of `at`'s line to the line
+    /// break after `at`, without it): where a detector looks for what
+    /// surrounds a token. From the line index, not by scanning the text:
+    /// detectors ask for every token, and built files have lines of
+    /// megabytes.
+    pub fn line_around(&self, at: Range<usize>) -> Range<usize> {
+        let line = self.line_starts.partition_point(|&s| s <= at.start) - 1;
+        let next = self.line_starts.partition_point(|&s| s <= at.end);
+        let end = self
+            .line_starts
+            .get(next)
+            .map_or(self.text.len(), |&s| s - 1);
+        self.line_starts[line]..end
+    }
+
     /// Text of 1-based line `n` without its line ending.
     pub fn line_text(&self, n: usize) -> &str {
         if n == 0 || n > self.line_starts.len() {
@@ -261,14 +276,6 @@ pub fn read_regular_text(path: &std::path::Path, cap: u64) -> std::io::Result<St
 
 /// Whether bytes look binary: a NUL in the first 8 KiB, unless the file
 /// carries a UTF-16 byte-order mark.
-/// The line holding `at` (without its line break): where a detector looks
-/// for what surrounds a token.
-pub fn line_around(text: &str, at: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let start = text[..at.start].rfind('\n').map_or(0, |n| n + 1);
-    let end = text[at.end..].find('\n').map_or(text.len(), |n| at.end + n);
-    start..end
-}
-
 pub fn looks_binary(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return false;
@@ -323,6 +330,33 @@ fn decode_bytes(bytes: &[u8]) -> (String, Encoding, Vec<(usize, usize)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index gives what scanning the text for line breaks gives, for
+    /// every range, at line starts, line ends, CRLF and a missing last break.
+    #[test]
+    fn line_around_matches_a_scan_of_the_text() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "ab\ncd",
+            "ab\r\ncd\r\n",
+            "\n\nx\n",
+            "héllo\nwörld\n",
+        ] {
+            let src = SourceText::decode(text.as_bytes().to_vec());
+            let ends: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &a in &ends {
+                for &b in ends.iter().filter(|&&b| b >= a) {
+                    let start = text[..a].rfind('\n').map_or(0, |n| n + 1);
+                    let end = text[b..].find('\n').map_or(text.len(), |n| b + n);
+                    assert_eq!(src.line_around(a..b), start..end, "{text:?} {a}..{b}");
+                }
+            }
+        }
+    }
 
     fn edit(s: &SourceText, needle: &str, with: &str) -> Vec<u8> {
         let at = s.text.find(needle).unwrap();

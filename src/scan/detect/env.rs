@@ -44,6 +44,9 @@ impl FileCtx<'_, '_> {
                 }
             }
         }
+        if hits.is_empty() {
+            return;
+        }
         let identifier = whole && self.det.direct.is_none() && self.is_program_identifier(lx, i);
         for r in hits {
             let name = text[r.clone()].to_owned();
@@ -99,7 +102,7 @@ impl FileCtx<'_, '_> {
             return false;
         }
         let text = &self.source.text;
-        let line_start = crate::source::line_around(text, t.span.clone()).start;
+        let line_start = self.source.line_around(t.span.clone()).start;
         let mut from = t.span.start.saturating_sub(48).max(line_start);
         while !text.is_char_boundary(from) {
             from += 1;
@@ -131,7 +134,7 @@ impl FileCtx<'_, '_> {
             return false;
         }
         let text = &self.source.text;
-        let line = crate::source::line_around(text, t.span.clone());
+        let line = self.source.line_around(t.span.clone());
         let before = text[line.start..t.span.start].trim_end_matches('^');
         let Some(open) = before.strip_suffix('/') else {
             return false;
@@ -197,13 +200,14 @@ impl FileCtx<'_, '_> {
         }
         let text = &self.source.text;
         let before = text[..t.span.start].trim_end();
+        // The file-wide look last: strings reach here by the thousand.
         let decodes =
-            text.contains("PropertyListSerialization") || text.contains("PropertyListDecoder");
+            || text.contains("PropertyListSerialization") || text.contains("PropertyListDecoder");
         before.ends_with("forInfoDictionaryKey:")
             || before.ends_with("infoDictionary?[")
             || before.ends_with("infoDictionary![")
             || before.ends_with("infoDictionary[")
-            || (decodes && before.ends_with('[') && !before.ends_with("environment["))
+            || (before.ends_with('[') && !before.ends_with("environment[") && decodes())
     }
 
     /// Whether `r`, inside string token `t`, is a program variable

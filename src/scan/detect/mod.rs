@@ -59,7 +59,7 @@ pub struct Detector<'r> {
     config_path: Regex,
     slug: Regex,
     known_slugs: HashSet<String>,
-    known_slug_re: Option<Regex>,
+    known_ids: Option<slugs::KnownIds>,
     authors: HashSet<String>,
     npm: Vec<(String, String)>,
     pypi: Vec<(String, String)>,
@@ -185,19 +185,7 @@ impl<'r> Detector<'r> {
                 known_slugs.insert(r.from.value.clone());
             }
         }
-        let mut sorted: Vec<&String> = known_slugs.iter().filter(|s| s.contains('/')).collect();
-        sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let known_slug_re = (!sorted.is_empty()).then(|| {
-            let alts = sorted
-                .iter()
-                .map(|s| regex::escape(s))
-                .collect::<Vec<_>>()
-                .join("|");
-            Regex::new(&format!(
-                r"(?:^|[^A-Za-z0-9_./~])((?:{alts})(?::[a-z0-9-]+)?)(?:$|[^A-Za-z0-9_./-])"
-            ))
-            .expect("known slug regex")
-        });
+        let known_ids = slugs::KnownIds::new(known_slugs.iter().filter(|s| s.contains('/')));
         let pkgs = |eco: crate::rules::schema::Ecosystem| -> Vec<(String, String)> {
             src.sdk_packages
                 .iter()
@@ -238,7 +226,7 @@ impl<'r> Detector<'r> {
             config_path,
             slug,
             known_slugs,
-            known_slug_re,
+            known_ids,
             authors: src.authors.iter().cloned().collect(),
             npm: pkgs(E::Npm),
             pypi: pkgs(E::Pypi),
@@ -352,6 +340,9 @@ pub struct FileCtx<'a, 'r> {
     /// Ids passed through names bound in this file, with their binding and
     /// name: decided once the file's findings are all made.
     local_uses: Vec<(Range<usize>, flow::Binding, String)>,
+    /// The developer tool whose config file this is (rules: `tool_configs`),
+    /// found once: key tokens ask for it.
+    tool: Option<&'r crate::rules::schema::ToolConfig>,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -379,6 +370,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             prefix_routed: prefix_routed(path, &source.text),
             anthropic_client: false,
             local_uses: Vec::new(),
+            tool: det.src.tool_configs.iter().find(|t| t.owns(path)),
         }
     }
 

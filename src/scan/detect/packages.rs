@@ -94,7 +94,7 @@ impl FileCtx<'_, '_> {
                 continue;
             }
             // The import statement names it too.
-            if !text[crate::source::line_around(text, t.span.clone())].contains(module) {
+            if !text[self.source.line_around(t.span.clone())].contains(module) {
                 self.anchors.push((t.span.start, Anchor::Kept));
                 self.kept_calls.push(t.span.start);
             }

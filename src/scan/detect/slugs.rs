@@ -2,6 +2,75 @@
 
 use super::*;
 
+/// The model ids the tables know (those with a `/`), found inside longer
+/// strings (prompts, help text, lists) as whole ids: not inside a longer
+/// word, path or id, optionally with an OpenRouter variant (`:free`).
+/// One Aho-Corasick automaton: a regex alternation of hundreds of ids cost
+/// most of the scanner's start-up to compile.
+pub(crate) struct KnownIds {
+    ids: aho_corasick::AhoCorasick,
+}
+
+impl KnownIds {
+    pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a String>) -> Option<KnownIds> {
+        let ids: Vec<&String> = ids.collect();
+        if ids.is_empty() {
+            return None;
+        }
+        let ids = aho_corasick::AhoCorasick::new(ids).expect("model ids are short literals");
+        Some(KnownIds { ids })
+    }
+
+    /// The ids in `s`, left to right, without overlaps: at the first start
+    /// where one fits, the longest that does. An id fits after the start of
+    /// `s` or a character outside `[A-Za-z0-9_./~]`, and ends (after its
+    /// variant, if any) at the end of `s` or before a character outside
+    /// `[A-Za-z0-9_./-]`.
+    pub(crate) fn find_all(&self, s: &str) -> Vec<Range<usize>> {
+        let b = s.as_bytes();
+        let mut found: Vec<(usize, usize)> = self
+            .ids
+            .find_overlapping_iter(s)
+            .filter(|m| m.start() == 0 || !is_id_byte(b[m.start() - 1], b'~'))
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        // By start, and the longest first at each.
+        found.sort_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+        let ends_here = |e: usize| e == b.len() || !is_id_byte(b[e], b'-');
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for (start, end) in found {
+            if out.last().is_some_and(|r| start < r.end) {
+                continue;
+            }
+            // A variant (`:free`), when what follows it ends the id.
+            let variant = (b.get(end) == Some(&b':'))
+                .then(|| {
+                    end + 1
+                        + b[end + 1..]
+                            .iter()
+                            .take_while(|&&c| is_variant_byte(c))
+                            .count()
+                })
+                .filter(|&v| v > end + 1 && ends_here(v));
+            match variant {
+                Some(v) => out.push(start..v),
+                None if ends_here(end) => out.push(start..end),
+                None => {}
+            }
+        }
+        out
+    }
+}
+
+/// `[A-Za-z0-9_./]` and `extra`: characters that continue an id, path or word.
+fn is_id_byte(c: u8, extra: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/') || c == extra
+}
+
+fn is_variant_byte(c: u8) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'
+}
+
 impl FileCtx<'_, '_> {
     pub(crate) fn slug(&mut self, lx: &Lexed, i: usize) {
         let text = &self.source.text;
@@ -63,11 +132,11 @@ impl FileCtx<'_, '_> {
         // Prompts and longer strings: ids the tables know, and ids offered
         // as a list item or carrying an OpenRouter variant suffix.
         if s.len() > 6 && s.contains('/') {
-            if let Some(re) = &self.det.known_slug_re {
-                let mut hits: Vec<Range<usize>> = re
-                    .captures_iter(raw)
-                    .filter_map(|c| c.get(1))
-                    .map(|m| t.inner.start + m.start()..t.inner.start + m.end())
+            if let Some(known) = &self.det.known_ids {
+                let mut hits: Vec<Range<usize>> = known
+                    .find_all(raw)
+                    .into_iter()
+                    .map(|m| t.inner.start + m.start..t.inner.start + m.end)
                     .collect();
                 if hits.is_empty() {
                     hits = self
@@ -325,5 +394,52 @@ impl FileCtx<'_, '_> {
             self.out.has_marker = true;
         }
         self.push(f, gated);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KnownIds;
+
+    fn found(s: &str) -> Vec<&str> {
+        let ids: Vec<String> = [
+            "openai/gpt-4o",
+            "openai/gpt-4o-mini",
+            "google/gemini-2.5-pro",
+        ]
+        .map(String::from)
+        .to_vec();
+        let known = KnownIds::new(ids.iter()).unwrap();
+        known.find_all(s).into_iter().map(|r| &s[r]).collect()
+    }
+
+    #[test]
+    fn known_ids_are_found_whole_with_their_variant() {
+        assert_eq!(found("Use openai/gpt-4o-mini here"), ["openai/gpt-4o-mini"]);
+        assert_eq!(found("openai/gpt-4o:free, or not"), ["openai/gpt-4o:free"]);
+        // A variant that runs into more id characters is not one; the id
+        // before the colon still is.
+        assert_eq!(found("openai/gpt-4o:Free"), ["openai/gpt-4o"]);
+        assert_eq!(found("(google/gemini-2.5-pro)"), ["google/gemini-2.5-pro"]);
+        // Two ids one separator apart are both found.
+        assert_eq!(
+            found("openai/gpt-4o google/gemini-2.5-pro"),
+            ["openai/gpt-4o", "google/gemini-2.5-pro"]
+        );
+    }
+
+    #[test]
+    fn ids_inside_longer_words_paths_or_ids_are_not() {
+        for s in [
+            "models/openai/gpt-4o",
+            "~openai/gpt-4o",
+            "xopenai/gpt-4o",
+            "openai/gpt-4o-minix",
+            "openai/gpt-4o.json",
+            "openai/gpt-4o/",
+            "OPENAI/GPT-4O",
+        ] {
+            assert!(found(s).is_empty(), "{s}: {:?}", found(s));
+        }
     }
 }

@@ -8,8 +8,7 @@ use crate::rules::schema::ToolConfig;
 impl<'r> FileCtx<'_, 'r> {
     /// The tool whose config file this is.
     pub(super) fn tool(&self) -> Option<&'r ToolConfig> {
-        let src: &'r SourceTable = self.det.src;
-        src.tool_configs.iter().find(|t| t.owns(self.path))
+        self.tool
     }
 
     /// `provider: openrouter` in a tool's config (key token `i`): the tool's

@@ -264,7 +264,7 @@ impl FileCtx<'_, '_> {
         if let Some(l) = named {
             return says(l);
         }
-        let line = crate::source::line_around(text, t.span.clone()).start;
+        let line = self.source.line_around(t.span.clone()).start;
         lx.tokens[..i]
             .iter()
             .rev()
