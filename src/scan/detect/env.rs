@@ -200,9 +200,12 @@ impl FileCtx<'_, '_> {
         }
         let text = &self.source.text;
         let before = text[..t.span.start].trim_end();
-        // The file-wide look last: strings reach here by the thousand.
-        let decodes =
-            || text.contains("PropertyListSerialization") || text.contains("PropertyListDecoder");
+        // The file-wide look last, and once: strings reach here by the thousand.
+        let decodes = || {
+            *self.decodes_plist.get_or_init(|| {
+                text.contains("PropertyListSerialization") || text.contains("PropertyListDecoder")
+            })
+        };
         before.ends_with("forInfoDictionaryKey:")
             || before.ends_with("infoDictionary?[")
             || before.ends_with("infoDictionary![")

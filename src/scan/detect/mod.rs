@@ -343,6 +343,9 @@ pub struct FileCtx<'a, 'r> {
     /// The developer tool whose config file this is (rules: `tool_configs`),
     /// found once: key tokens ask for it.
     tool: Option<&'r crate::rules::schema::ToolConfig>,
+    /// Whether the file decodes property lists (asked of many strings;
+    /// found once, when first asked).
+    decodes_plist: std::cell::OnceCell<bool>,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -371,6 +374,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             anthropic_client: false,
             local_uses: Vec::new(),
             tool: det.src.tool_configs.iter().find(|t| t.owns(path)),
+            decodes_plist: std::cell::OnceCell::new(),
         }
     }
 

@@ -39,7 +39,11 @@ type Imports = HashMap<String, (String, String)>;
 fn python_imports(lx: &Lexed, text: &str, out: &mut Imports) {
     let toks = &lx.tokens;
     let s = |k: usize| &text[toks[k].span.clone()];
-    let line = |k: usize| text[..toks[k].span.start].matches('\n').count();
+    // Whether token `j` is on the line of token `k` (k <= j): only the text
+    // between them is looked at (counting lines from the top of the file
+    // for every token made big files quadratic).
+    let same_line =
+        |k: usize, j: usize| !text[toks[k].span.start..toks[j].span.start].contains('\n');
     let mut k = 0;
     while k < toks.len() {
         let t = &toks[k];
@@ -48,14 +52,13 @@ fn python_imports(lx: &Lexed, text: &str, out: &mut Imports) {
             continue;
         }
         let is_from = s(k) == "from";
-        let stmt_line = line(k);
         let base_group = t.group;
         // Dotted module path.
         let mut module = String::new();
         let mut j = k + 1;
         while j < toks.len()
             && (toks[j].tok == Tok::Ident && s(j) != "import" || s(j) == ".")
-            && line(j) == stmt_line
+            && same_line(k, j)
         {
             if toks[j].tok == Tok::Ident && !module.is_empty() && !module.ends_with('.') {
                 break;
@@ -70,7 +73,7 @@ fn python_imports(lx: &Lexed, text: &str, out: &mut Imports) {
             }
             j += 1;
             let mut last: Option<String> = None;
-            while j < toks.len() && (line(j) == stmt_line || toks[j].group != base_group) {
+            while j < toks.len() && (same_line(k, j) || toks[j].group != base_group) {
                 let w = s(j);
                 if toks[j].tok == Tok::Ident && w != "as" {
                     let prev_as = j > 0 && s(j - 1) == "as";
@@ -88,7 +91,7 @@ fn python_imports(lx: &Lexed, text: &str, out: &mut Imports) {
                 j += 1;
             }
         } else if !module.is_empty() {
-            let local = if j + 1 < toks.len() && s(j) == "as" && line(j) == stmt_line {
+            let local = if j + 1 < toks.len() && s(j) == "as" && same_line(k, j) {
                 s(j + 1).to_owned()
             } else {
                 module.split('.').next().unwrap_or(&module).to_owned()
