@@ -50,8 +50,7 @@ impl SourceText {
     pub fn decode(bytes: Vec<u8>) -> SourceText {
         let (text, encoding, breaks) = decode_bytes(&bytes);
         let mut line_starts = vec![0];
-        // `match_indices` finds the newlines with memchr.
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceText {
             bytes,
             text,

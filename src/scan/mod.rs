@@ -150,6 +150,8 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
         {
             return;
         }
+        // Looked at here, on the walk's threads: it reads the whole file.
+        let built = built_output(&entry.rel, &source.text);
         let fr = FileResult {
             path: entry.rel,
             abs: entry.abs,
@@ -161,6 +163,7 @@ pub fn scan(rules: &Rules, target: &Loaded<TargetTable>, opts: &ScanOptions) -> 
             gated: out.gated,
             has_marker: out.has_marker,
             flow: out.flow,
+            built,
         };
         results
             .lock()
@@ -197,6 +200,8 @@ struct Detected {
     gated: Vec<Finding>,
     has_marker: bool,
     flow: detect::flow::Flow,
+    /// Minified or bundled build output ([`built_output`]).
+    built: bool,
 }
 
 /// What the parallel walk counts and collects besides findings.
@@ -278,12 +283,13 @@ fn finish_files(
     for Detected {
         file: mut fr,
         gated,
+        built,
         ..
     } in results
     {
         let findings = std::mem::take(&mut fr.findings);
         fr.findings = finish(det, findings, gated, repo_marker, kinds);
-        if built_output(&fr.path, &fr.source.text) {
+        if built {
             mark_built(&mut fr.findings);
         }
         if !fr.findings.is_empty() {
