@@ -490,3 +490,36 @@ fn the_checklist_names_the_key_and_the_override_variable_of_a_moved_request() {
     );
     assert!(steps.iter().any(|s| s.0 == "replace-key"), "{steps:?}");
 }
+
+/// Names read inside template holes of Ruby, Swift and Dart strings are
+/// code; an environment read inside the hole (a quoted name) is not.
+#[test]
+fn template_holes_hold_identifiers_in_ruby_swift_and_dart() {
+    let cases = [
+        (
+            "client.rb",
+            "URL = \"https://openrouter.ai/api/v1\"\nAUTH = \"Bearer #{OPENROUTER_API_KEY}\"\nENVK = \"#{ENV['OPENROUTER_API_KEY']}\"\n",
+        ),
+        (
+            "Client.swift",
+            "let url = \"https://openrouter.ai/api/v1\"\nlet auth = \"Bearer \\(Secrets.OPENROUTER_API_KEY)\"\nlet envk = \"\\(ProcessInfo.processInfo.environment[\"OPENROUTER_API_KEY\"] ?? \"\")\"\n",
+        ),
+        (
+            "client.dart",
+            "const url = 'https://openrouter.ai/api/v1';\nfinal auth = 'Bearer $OPENROUTER_API_KEY';\nfinal envk = '${Platform.environment['OPENROUTER_API_KEY']}';\n",
+        ),
+    ];
+    for (name, text) in cases {
+        let (found, _, _) = one_file(name, text, "llmgateway");
+        let at = |line| {
+            found
+                .iter()
+                .find(|f| f.0 == line && f.1 == "OPENROUTER_API_KEY")
+                .unwrap_or_else(|| panic!("{name}:{line}: {found:?}"))
+                .2
+                .clone()
+        };
+        assert_eq!(at(2), "none", "{name}: {found:?}");
+        assert_eq!(at(3), "auto", "{name}: {found:?}");
+    }
+}

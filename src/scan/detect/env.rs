@@ -208,26 +208,35 @@ impl FileCtx<'_, '_> {
 
     /// Whether `r`, inside string token `t`, is a program variable
     /// interpolated into it (`f"Bearer {OPENROUTER_API_KEY}"`,
-    /// `"%(OPENROUTER_URL)s"`, `` `${OPENROUTER_KEY}` ``) rather than an
+    /// `"%(OPENROUTER_URL)s"`, `` `${OPENROUTER_KEY}` ``, Kotlin's
+    /// `"Bearer ${BuildConfig.OPENROUTER_API_KEY}"`) rather than an
     /// environment variable's name (`f"{os.environ['OPENROUTER_API_KEY']}"`,
-    /// `${process.env.OPENROUTER_API_KEY}`). Python and JS only: in shell
-    /// and config files `${X}` is the environment.
+    /// `${process.env.OPENROUTER_API_KEY}`). Only languages whose strings
+    /// hold code: in shell and config files (and Java's Spring `"${X}"`)
+    /// `${X}` is the environment.
     pub(crate) fn interpolated(&self, t: &crate::lang::lexer::Token, r: &Range<usize>) -> bool {
-        if !matches!(
-            self.kind,
-            crate::lang::FileKind::Python | crate::lang::FileKind::JavaScript
-        ) {
-            return false;
-        }
+        use crate::lang::FileKind as K;
+        // Each language's hole openers and what closes them.
+        let holes: &[(&str, char)] = match self.kind {
+            K::Python | K::JavaScript => &[("{", '}'), ("%(", ')')],
+            K::Kotlin | K::Dart => &[("${", '}')],
+            K::Swift => &[("\\(", ')')],
+            K::Ruby | K::Elixir => &[("#{", '}')],
+            _ => return false,
+        };
         let text = &self.source.text;
         let before = &text[t.inner.start..r.start];
-        let open_brace = before
-            .rfind('{')
-            .is_some_and(|o| !before[o..].contains('}'));
-        let open_pct = before
-            .rfind("%(")
-            .is_some_and(|o| !before[o..].contains(')'));
-        if !(open_brace || open_pct) {
+        let open = holes.iter().any(|(o, c)| {
+            before.rfind(o).is_some_and(|at| {
+                // Kotlin's `\${` is a literal `${` (Spring placeholders).
+                !before[..at].ends_with('\\') && !before[at..].contains(*c)
+            })
+        });
+        // Kotlin and Dart also read a bare `$name`.
+        let bare = matches!(self.kind, K::Kotlin | K::Dart)
+            && before.ends_with('$')
+            && !before.ends_with("\\$");
+        if !(open || bare) {
             return false;
         }
         let quoted = before.ends_with(['"', '\'']);
