@@ -523,3 +523,19 @@ fn template_holes_hold_identifiers_in_ruby_swift_and_dart() {
         assert_eq!(at(3), "auto", "{name}: {found:?}");
     }
 }
+
+/// An id of an author no table lists, with OpenRouter's `:free` suffix,
+/// where a model is expected is a finding; the same shape elsewhere is not.
+#[test]
+fn an_unlisted_author_with_a_variant_suffix_is_found_where_a_model_is_expected() {
+    let yaml = "openrouter:\n  base-url: https://openrouter.ai/api/v1\n  model: tngtech/deepseek-r1t2-chimera:free\napp:\n  landing: plans/tier:free\n";
+    let (found, after, _) = one_file("application.yaml", yaml, "llmgateway");
+    let slugs: Vec<_> = found.iter().filter(|f| f.1.contains(":free")).collect();
+    assert_eq!(slugs.len(), 1, "{found:?}");
+    assert_eq!(slugs[0].0, 3, "{found:?}");
+    assert_eq!(slugs[0].2, "manual", "{found:?}");
+    assert!(
+        after.contains("model: tngtech/deepseek-r1t2-chimera:free"),
+        "{after}"
+    );
+}
