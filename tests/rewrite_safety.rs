@@ -539,3 +539,49 @@ fn an_unlisted_author_with_a_variant_suffix_is_found_where_a_model_is_expected()
         "{after}"
     );
 }
+
+/// An Android app reads its key as `BuildConfig.X`, a constant the Gradle
+/// script declares with `buildConfigField`: both are program identifiers,
+/// so the declaration and every use (inside a `"${..}"` template hole too)
+/// keep one name, and `--rename-identifiers` renames them together.
+#[test]
+fn a_build_config_constant_keeps_one_name_in_the_script_and_the_code() {
+    let gradle = "android {\n    defaultConfig {\n        \
+                  buildConfigField(\"String\", \"OPENROUTER_API_KEY\", \"\\\"${System.getenv(\"OPENROUTER_API_KEY\") ?: \"\"}\\\"\")\n    }\n}\n";
+    let kt = "package app\n\nobject Llm {\n    \
+              const val BASE_URL = \"https://openrouter.ai/api/v1/\"\n    \
+              val auth = \"Bearer ${BuildConfig.OPENROUTER_API_KEY}\"\n    \
+              val ok = BuildConfig.OPENROUTER_API_KEY.isNotBlank()\n}\n";
+    for rename in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        std::fs::write(dir.path().join("app/build.gradle.kts"), gradle).unwrap();
+        std::fs::write(dir.path().join("app/Llm.kt"), kt).unwrap();
+        let mut args = vec!["rewrite", ".", "--to", "llmgateway", "--write"];
+        if rename {
+            args.push("--rename-identifiers");
+        }
+        run(dir.path(), &args);
+        let g = read(dir.path(), "app/build.gradle.kts");
+        let k = read(dir.path(), "app/Llm.kt");
+        // The environment read moves in both runs.
+        assert!(g.contains("System.getenv(\"LLM_GATEWAY_API_KEY\")"), "{g}");
+        let name = if rename {
+            "LLM_GATEWAY_API_KEY"
+        } else {
+            "OPENROUTER_API_KEY"
+        };
+        assert!(
+            g.contains(&format!("buildConfigField(\"String\", \"{name}\"")),
+            "{g}"
+        );
+        assert!(
+            k.contains(&format!("\"Bearer ${{BuildConfig.{name}}}\"")),
+            "{k}"
+        );
+        assert!(
+            k.contains(&format!("= BuildConfig.{name}.isNotBlank()")),
+            "{k}"
+        );
+    }
+}

@@ -47,8 +47,10 @@ impl FileCtx<'_, '_> {
         let identifier = whole && self.det.direct.is_none() && self.is_program_identifier(lx, i);
         for r in hits {
             let name = text[r.clone()].to_owned();
-            let identifier =
-                identifier || (!whole && self.det.direct.is_none() && self.interpolated(t, &r));
+            let identifier = identifier
+                || (!whole
+                    && self.det.direct.is_none()
+                    && (self.interpolated(t, &r) || self.declares_build_field(t)));
             let mut f = self.env_finding(r, &name);
             if identifier && f.fix == Fix::Auto {
                 f = self.identifier_finding(f);
@@ -204,6 +206,31 @@ impl FileCtx<'_, '_> {
             || before.ends_with("infoDictionary![")
             || before.ends_with("infoDictionary[")
             || (decodes && before.ends_with('[') && !before.ends_with("environment["))
+    }
+
+    /// The name argument of an Android Gradle `buildConfigField(type, name,
+    /// value)` or `resValue(type, name, value)` (Kotlin or Groovy script):
+    /// it declares `BuildConfig.NAME` (`R.string.NAME`), a constant the app's
+    /// code reads as an identifier, not an environment variable. Renaming
+    /// one without the other breaks the build.
+    fn declares_build_field(&self, t: &crate::lang::lexer::Token) -> bool {
+        let text = &self.source.text;
+        let line = crate::source::line_around(text, t.span.clone());
+        let before = &text[line.start..t.span.start];
+        let Some(call) = ["buildConfigField", "resValue"]
+            .iter()
+            .find_map(|c| before.rfind(c).map(|at| &before[at + c.len()..]))
+        else {
+            return false;
+        };
+        // What lies between: `(` or a space, the quoted type, a comma.
+        let rest = call.trim_start().trim_start_matches('(').trim_start();
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            return false;
+        };
+        rest[1..]
+            .split_once(q)
+            .is_some_and(|(ty, after)| !ty.is_empty() && after.trim() == ",")
     }
 
     /// Whether `r`, inside string token `t`, is a program variable
