@@ -585,3 +585,18 @@ fn a_build_config_constant_keeps_one_name_in_the_script_and_the_code() {
         );
     }
 }
+
+/// A form field in a template (Blade, the text pass) has the name the
+/// controller reads: renaming it alone would break the form.
+#[test]
+fn a_form_field_in_a_template_is_a_manual_item() {
+    let blade = "<form method=\"POST\">\n  <input type=\"password\" name=\"openrouter_api_key\">\n  @error('openrouter_api_key') <p>{{ $message }}</p> @enderror\n</form>\n<a href=\"https://openrouter.ai/api/v1\">API</a>\n";
+    let (found, after, _) = one_file("resources/views/llm.blade.php", blade, "llmgateway");
+    let fields: Vec<_> = found
+        .iter()
+        .filter(|f| f.1 == "openrouter_api_key")
+        .collect();
+    assert_eq!(fields.len(), 2, "{found:?}");
+    assert!(fields.iter().all(|f| f.2 == "manual"), "{found:?}");
+    assert!(after.contains("name=\"openrouter_api_key\""), "{after}");
+}

@@ -72,7 +72,7 @@ impl FileCtx<'_, '_> {
             } else if f.fix == Fix::Auto && t.tok == Tok::Str && self.is_code_key(t, &name) {
                 f.decide(
                     Fix::Manual,
-                    format!("'{name}' is a key in code (browser or app storage, a settings or dictionary key), not an environment variable: renaming it leaves what is already stored under it behind; rename every use together, or keep it"),
+                    format!("'{name}' is a key in code (browser or app storage, a settings or dictionary key, a form field), not an environment variable: renaming it leaves what is already stored under it behind; rename every use together, or keep it"),
                     "code-key",
                 );
             }
@@ -95,9 +95,12 @@ impl FileCtx<'_, '_> {
     /// the name (`getenv(`, `os.environ[`, `process.env[`, `ENV.fetch(`,
     /// `System.getenv(`, `Deno.env.get(`).
     pub(crate) fn is_code_key(&self, t: &crate::lang::lexer::Token, name: &str) -> bool {
-        if !name.bytes().any(|b| b.is_ascii_lowercase())
-            || self.kind.language().role != crate::lang::Role::Program
-        {
+        // Text-pass files are templates and markup (Blade, HTML forms,
+        // Jinja): a quoted lower-case name there is a form field or id that
+        // the program reads by the same name elsewhere.
+        let code = self.kind.language().role == crate::lang::Role::Program
+            || self.kind == crate::lang::FileKind::Text;
+        if !name.bytes().any(|b| b.is_ascii_lowercase()) || !code {
             return false;
         }
         let text = &self.source.text;
