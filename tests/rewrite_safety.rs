@@ -600,3 +600,32 @@ fn a_form_field_in_a_template_is_a_manual_item() {
     assert!(fields.iter().all(|f| f.2 == "manual"), "{found:?}");
     assert!(after.contains("name=\"openrouter_api_key\""), "{after}");
 }
+
+/// A file that hard-codes an OpenRouter key sends it wherever its URL
+/// points: `--write` must not move that URL (appsettings.json, a script),
+/// though it still rewrites a URL in Markdown prose next to a key.
+#[test]
+fn a_url_next_to_a_hard_coded_key_stays_until_the_key_is_replaced() {
+    let key = format!("sk-or-v1-{}", "0123456789abcdef".repeat(4));
+    let json_text = format!(
+        "{{\n  \"OpenRouter\": {{\n    \"ApiKey\": \"{key}\",\n    \"BaseUrl\": \"https://openrouter.ai/api/v1\"\n  }}\n}}\n"
+    );
+    let (found, after, _) = one_file("appsettings.json", &json_text, "llmgateway");
+    let url = found
+        .iter()
+        .find(|f| f.1 == "https://openrouter.ai/api/v1")
+        .unwrap();
+    assert_eq!(url.2, "manual", "{found:?}");
+    assert!(url.3.ends_with(":sends-key"), "{found:?}");
+    assert!(
+        after.contains("\"BaseUrl\": \"https://openrouter.ai/api/v1\""),
+        "{after}"
+    );
+    // Without the key the same URL moves.
+    let plain = json_text.replace(&key, "");
+    let (_, after, _) = one_file("appsettings.json", &plain, "llmgateway");
+    assert!(
+        after.contains("\"BaseUrl\": \"https://api.llmgateway.io/v1\""),
+        "{after}"
+    );
+}
