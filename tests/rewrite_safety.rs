@@ -629,3 +629,29 @@ fn a_url_next_to_a_hard_coded_key_stays_until_the_key_is_replaced() {
         "{after}"
     );
 }
+
+/// A placeholder value in a setup snippet is not a variable: the variable
+/// is renamed, the placeholder stays, and no checklist step names it.
+#[test]
+fn a_placeholder_value_is_not_a_variable() {
+    let md = "# Setup\n\n```bash\nexport OPENROUTER_API_KEY=your_openrouter_key\n```\n\n```env\nOPENROUTER_API_KEY=YOUR_OPENROUTER_API_KEY\n```\n";
+    let (found, after, checklist) = one_file("README.md", md, "llmgateway");
+    assert!(
+        found
+            .iter()
+            .all(|f| !f.1.to_ascii_lowercase().starts_with("your_")),
+        "{found:?}"
+    );
+    assert!(
+        after.contains("export LLM_GATEWAY_API_KEY=your_openrouter_key"),
+        "{after}"
+    );
+    assert!(
+        after.contains("LLM_GATEWAY_API_KEY=YOUR_OPENROUTER_API_KEY"),
+        "{after}"
+    );
+    assert!(
+        !checklist.to_string().to_ascii_lowercase().contains("your_"),
+        "{checklist}"
+    );
+}

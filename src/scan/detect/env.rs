@@ -275,6 +275,15 @@ impl FileCtx<'_, '_> {
     }
 
     pub(crate) fn is_env_name(&self, name: &str) -> bool {
+        // A placeholder value (`OPENROUTER_API_KEY=your_openrouter_key` in a
+        // setup snippet) names no variable: renaming it would add a bogus
+        // "set your_..._key in every deployment" step.
+        if name
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("your_"))
+        {
+            return false;
+        }
         if self.det.direct.is_some() {
             // A provider SDK reads its own base-URL variable: the name stays,
             // its value (a URL) is what changes.
