@@ -77,7 +77,10 @@ fn refused_structured_files_do_not_quote_the_key() {
 #[test]
 fn utf16_diff_context_is_redacted_after_decoding() {
     let key = or_key();
-    let text = format!("BASE=https://openrouter.ai/api/v1\r\nTOKEN={key}\r\nOTHER=1\r\n");
+    // The key sits in its own OpenRouter-named variable (which keeps its
+    // name), so the URL next to it still moves and the key is diff context.
+    let text =
+        format!("BASE=https://openrouter.ai/api/v1\r\nOPENROUTER_API_KEY={key}\r\nOTHER=1\r\n");
     let mut bytes = vec![0xFF, 0xFE];
     for u in text.encode_utf16() {
         bytes.extend_from_slice(&u.to_le_bytes());

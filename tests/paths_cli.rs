@@ -595,9 +595,11 @@ fn a_file_whose_diff_would_show_a_key_is_left_out_of_the_patch() {
     };
     let d = dir.path();
     let key = format!("sk-or-v1-{}", "5e6f7a8b".repeat(8));
+    // The key is held by an OpenRouter-named variable (which keeps its
+    // name), so the URL beside it still moves and the key is diff context.
     fs::write(
-        d.join("svc2/keys.py"),
-        format!("KEY = \"{key}\"\nBASE = \"https://openrouter.ai/api/v1\"\n"),
+        d.join("svc2/keys.env"),
+        format!("OPENROUTER_API_KEY={key}\nBASE=https://openrouter.ai/api/v1\n"),
     )
     .unwrap();
     git(d, &["add", "-A"]).unwrap();
@@ -605,11 +607,11 @@ fn a_file_whose_diff_would_show_a_key_is_left_out_of_the_patch() {
     let r = run(d, &["rewrite"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stdout.contains(&key[9..]), "key printed");
-    assert!(!r.stdout.contains("a/svc2/keys.py"), "{}", r.stdout);
+    assert!(!r.stdout.contains("a/svc2/keys.env"), "{}", r.stdout);
     assert!(r.stdout.contains("--- a/svc1/app.py"), "{}", r.stdout);
     assert!(
         r.stdout
-            .contains("svc2/keys.py:2:9  secret  1 edit(s) left out of the patch"),
+            .contains("svc2/keys.env:2:6  secret  1 edit(s) left out of the patch"),
         "{}",
         r.stdout
     );
@@ -632,7 +634,7 @@ fn a_file_whose_diff_would_show_a_key_is_left_out_of_the_patch() {
     // --write still edits it, in place.
     let r = run(d, &["rewrite", "--write"]);
     assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
-    let keys = fs::read_to_string(d.join("svc2/keys.py")).unwrap();
+    let keys = fs::read_to_string(d.join("svc2/keys.env")).unwrap();
     assert!(keys.contains("https://api.llmgateway.io/v1"), "{keys}");
 }
 

@@ -490,3 +490,168 @@ fn the_checklist_names_the_key_and_the_override_variable_of_a_moved_request() {
     );
     assert!(steps.iter().any(|s| s.0 == "replace-key"), "{steps:?}");
 }
+
+/// Names read inside template holes of Ruby, Swift and Dart strings are
+/// code; an environment read inside the hole (a quoted name) is not.
+#[test]
+fn template_holes_hold_identifiers_in_ruby_swift_and_dart() {
+    let cases = [
+        (
+            "client.rb",
+            "URL = \"https://openrouter.ai/api/v1\"\nAUTH = \"Bearer #{OPENROUTER_API_KEY}\"\nENVK = \"#{ENV['OPENROUTER_API_KEY']}\"\n",
+        ),
+        (
+            "Client.swift",
+            "let url = \"https://openrouter.ai/api/v1\"\nlet auth = \"Bearer \\(Secrets.OPENROUTER_API_KEY)\"\nlet envk = \"\\(ProcessInfo.processInfo.environment[\"OPENROUTER_API_KEY\"] ?? \"\")\"\n",
+        ),
+        (
+            "client.dart",
+            "const url = 'https://openrouter.ai/api/v1';\nfinal auth = 'Bearer $OPENROUTER_API_KEY';\nfinal envk = '${Platform.environment['OPENROUTER_API_KEY']}';\n",
+        ),
+    ];
+    for (name, text) in cases {
+        let (found, _, _) = one_file(name, text, "llmgateway");
+        let at = |line| {
+            found
+                .iter()
+                .find(|f| f.0 == line && f.1 == "OPENROUTER_API_KEY")
+                .unwrap_or_else(|| panic!("{name}:{line}: {found:?}"))
+                .2
+                .clone()
+        };
+        assert_eq!(at(2), "none", "{name}: {found:?}");
+        assert_eq!(at(3), "auto", "{name}: {found:?}");
+    }
+}
+
+/// An id of an author no table lists, with OpenRouter's `:free` suffix,
+/// where a model is expected is a finding; the same shape elsewhere is not.
+#[test]
+fn an_unlisted_author_with_a_variant_suffix_is_found_where_a_model_is_expected() {
+    let yaml = "openrouter:\n  base-url: https://openrouter.ai/api/v1\n  model: tngtech/deepseek-r1t2-chimera:free\napp:\n  landing: plans/tier:free\n";
+    let (found, after, _) = one_file("application.yaml", yaml, "llmgateway");
+    let slugs: Vec<_> = found.iter().filter(|f| f.1.contains(":free")).collect();
+    assert_eq!(slugs.len(), 1, "{found:?}");
+    assert_eq!(slugs[0].0, 3, "{found:?}");
+    assert_eq!(slugs[0].2, "manual", "{found:?}");
+    assert!(
+        after.contains("model: tngtech/deepseek-r1t2-chimera:free"),
+        "{after}"
+    );
+}
+
+/// An Android app reads its key as `BuildConfig.X`, a constant the Gradle
+/// script declares with `buildConfigField`: both are program identifiers,
+/// so the declaration and every use (inside a `"${..}"` template hole too)
+/// keep one name, and `--rename-identifiers` renames them together.
+#[test]
+fn a_build_config_constant_keeps_one_name_in_the_script_and_the_code() {
+    let gradle = "android {\n    defaultConfig {\n        \
+                  buildConfigField(\"String\", \"OPENROUTER_API_KEY\", \"\\\"${System.getenv(\"OPENROUTER_API_KEY\") ?: \"\"}\\\"\")\n    }\n}\n";
+    let kt = "package app\n\nobject Llm {\n    \
+              const val BASE_URL = \"https://openrouter.ai/api/v1/\"\n    \
+              val auth = \"Bearer ${BuildConfig.OPENROUTER_API_KEY}\"\n    \
+              val ok = BuildConfig.OPENROUTER_API_KEY.isNotBlank()\n}\n";
+    for rename in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        std::fs::write(dir.path().join("app/build.gradle.kts"), gradle).unwrap();
+        std::fs::write(dir.path().join("app/Llm.kt"), kt).unwrap();
+        let mut args = vec!["rewrite", ".", "--to", "llmgateway", "--write"];
+        if rename {
+            args.push("--rename-identifiers");
+        }
+        run(dir.path(), &args);
+        let g = read(dir.path(), "app/build.gradle.kts");
+        let k = read(dir.path(), "app/Llm.kt");
+        // The environment read moves in both runs.
+        assert!(g.contains("System.getenv(\"LLM_GATEWAY_API_KEY\")"), "{g}");
+        let name = if rename {
+            "LLM_GATEWAY_API_KEY"
+        } else {
+            "OPENROUTER_API_KEY"
+        };
+        assert!(
+            g.contains(&format!("buildConfigField(\"String\", \"{name}\"")),
+            "{g}"
+        );
+        assert!(
+            k.contains(&format!("\"Bearer ${{BuildConfig.{name}}}\"")),
+            "{k}"
+        );
+        assert!(
+            k.contains(&format!("= BuildConfig.{name}.isNotBlank()")),
+            "{k}"
+        );
+    }
+}
+
+/// A form field in a template (Blade, the text pass) has the name the
+/// controller reads: renaming it alone would break the form.
+#[test]
+fn a_form_field_in_a_template_is_a_manual_item() {
+    let blade = "<form method=\"POST\">\n  <input type=\"password\" name=\"openrouter_api_key\">\n  @error('openrouter_api_key') <p>{{ $message }}</p> @enderror\n</form>\n<a href=\"https://openrouter.ai/api/v1\">API</a>\n";
+    let (found, after, _) = one_file("resources/views/llm.blade.php", blade, "llmgateway");
+    let fields: Vec<_> = found
+        .iter()
+        .filter(|f| f.1 == "openrouter_api_key")
+        .collect();
+    assert_eq!(fields.len(), 2, "{found:?}");
+    assert!(fields.iter().all(|f| f.2 == "manual"), "{found:?}");
+    assert!(after.contains("name=\"openrouter_api_key\""), "{after}");
+}
+
+/// A file that hard-codes an OpenRouter key sends it wherever its URL
+/// points: `--write` must not move that URL (appsettings.json, a script),
+/// though it still rewrites a URL in Markdown prose next to a key.
+#[test]
+fn a_url_next_to_a_hard_coded_key_stays_until_the_key_is_replaced() {
+    let key = format!("sk-or-v1-{}", "0123456789abcdef".repeat(4));
+    let json_text = format!(
+        "{{\n  \"OpenRouter\": {{\n    \"ApiKey\": \"{key}\",\n    \"BaseUrl\": \"https://openrouter.ai/api/v1\"\n  }}\n}}\n"
+    );
+    let (found, after, _) = one_file("appsettings.json", &json_text, "llmgateway");
+    let url = found
+        .iter()
+        .find(|f| f.1 == "https://openrouter.ai/api/v1")
+        .unwrap();
+    assert_eq!(url.2, "manual", "{found:?}");
+    assert!(url.3.ends_with(":sends-key"), "{found:?}");
+    assert!(
+        after.contains("\"BaseUrl\": \"https://openrouter.ai/api/v1\""),
+        "{after}"
+    );
+    // Without the key the same URL moves.
+    let plain = json_text.replace(&key, "");
+    let (_, after, _) = one_file("appsettings.json", &plain, "llmgateway");
+    assert!(
+        after.contains("\"BaseUrl\": \"https://api.llmgateway.io/v1\""),
+        "{after}"
+    );
+}
+
+/// A placeholder value in a setup snippet is not a variable: the variable
+/// is renamed, the placeholder stays, and no checklist step names it.
+#[test]
+fn a_placeholder_value_is_not_a_variable() {
+    let md = "# Setup\n\n```bash\nexport OPENROUTER_API_KEY=your_openrouter_key\n```\n\n```env\nOPENROUTER_API_KEY=YOUR_OPENROUTER_API_KEY\n```\n";
+    let (found, after, checklist) = one_file("README.md", md, "llmgateway");
+    assert!(
+        found
+            .iter()
+            .all(|f| !f.1.to_ascii_lowercase().starts_with("your_")),
+        "{found:?}"
+    );
+    assert!(
+        after.contains("export LLM_GATEWAY_API_KEY=your_openrouter_key"),
+        "{after}"
+    );
+    assert!(
+        after.contains("LLM_GATEWAY_API_KEY=YOUR_OPENROUTER_API_KEY"),
+        "{after}"
+    );
+    assert!(
+        !checklist.to_string().to_ascii_lowercase().contains("your_"),
+        "{checklist}"
+    );
+}

@@ -196,6 +196,9 @@ fn manual_from(f: &Finding, why: Option<String>) -> ManualItem {
         _ if rule_says(":holds-key") => format!(
             "create a key on the target gateway, set it as {new} (not this value), and revoke the OpenRouter key"
         ),
+        _ if rule_says(":sends-key") => format!(
+            "replace the hard-coded key with the target's key read from the environment, revoke the OpenRouter key, then set the URL to `{new}`"
+        ),
         (_, Kind::Secret) => {
             "remove the key from the code, rotate it at OpenRouter, and read the target's key from the environment".into()
         }

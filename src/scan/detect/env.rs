@@ -50,8 +50,10 @@ impl FileCtx<'_, '_> {
         let identifier = whole && self.det.direct.is_none() && self.is_program_identifier(lx, i);
         for r in hits {
             let name = text[r.clone()].to_owned();
-            let identifier =
-                identifier || (!whole && self.det.direct.is_none() && self.interpolated(t, &r));
+            let identifier = identifier
+                || (!whole
+                    && self.det.direct.is_none()
+                    && (self.interpolated(t, &r) || self.declares_build_field(t)));
             let mut f = self.env_finding(r, &name);
             if identifier && f.fix == Fix::Auto {
                 f = self.identifier_finding(f);
@@ -73,7 +75,7 @@ impl FileCtx<'_, '_> {
             } else if f.fix == Fix::Auto && t.tok == Tok::Str && self.is_code_key(t, &name) {
                 f.decide(
                     Fix::Manual,
-                    format!("'{name}' is a key in code (browser or app storage, a settings or dictionary key), not an environment variable: renaming it leaves what is already stored under it behind; rename every use together, or keep it"),
+                    format!("'{name}' is a key in code (browser or app storage, a settings or dictionary key, a form field), not an environment variable: renaming it leaves what is already stored under it behind; rename every use together, or keep it"),
                     "code-key",
                 );
             }
@@ -96,9 +98,12 @@ impl FileCtx<'_, '_> {
     /// the name (`getenv(`, `os.environ[`, `process.env[`, `ENV.fetch(`,
     /// `System.getenv(`, `Deno.env.get(`).
     pub(crate) fn is_code_key(&self, t: &crate::lang::lexer::Token, name: &str) -> bool {
-        if !name.bytes().any(|b| b.is_ascii_lowercase())
-            || self.kind.language().role != crate::lang::Role::Program
-        {
+        // Text-pass files are templates and markup (Blade, HTML forms,
+        // Jinja): a quoted lower-case name there is a form field or id that
+        // the program reads by the same name elsewhere.
+        let code = self.kind.language().role == crate::lang::Role::Program
+            || self.kind == crate::lang::FileKind::Text;
+        if !name.bytes().any(|b| b.is_ascii_lowercase()) || !code {
             return false;
         }
         let text = &self.source.text;
@@ -213,28 +218,62 @@ impl FileCtx<'_, '_> {
             || (before.ends_with('[') && !before.ends_with("environment[") && decodes())
     }
 
+    /// The name argument of an Android Gradle `buildConfigField(type, name,
+    /// value)` or `resValue(type, name, value)` (Kotlin or Groovy script):
+    /// it declares `BuildConfig.NAME` (`R.string.NAME`), a constant the app's
+    /// code reads as an identifier, not an environment variable. Renaming
+    /// one without the other breaks the build.
+    fn declares_build_field(&self, t: &crate::lang::lexer::Token) -> bool {
+        let text = &self.source.text;
+        let line = crate::source::line_around(text, t.span.clone());
+        let before = &text[line.start..t.span.start];
+        let Some(call) = ["buildConfigField", "resValue"]
+            .iter()
+            .find_map(|c| before.rfind(c).map(|at| &before[at + c.len()..]))
+        else {
+            return false;
+        };
+        // What lies between: `(` or a space, the quoted type, a comma.
+        let rest = call.trim_start().trim_start_matches('(').trim_start();
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            return false;
+        };
+        rest[1..]
+            .split_once(q)
+            .is_some_and(|(ty, after)| !ty.is_empty() && after.trim() == ",")
+    }
+
     /// Whether `r`, inside string token `t`, is a program variable
     /// interpolated into it (`f"Bearer {OPENROUTER_API_KEY}"`,
-    /// `"%(OPENROUTER_URL)s"`, `` `${OPENROUTER_KEY}` ``) rather than an
+    /// `"%(OPENROUTER_URL)s"`, `` `${OPENROUTER_KEY}` ``, Kotlin's
+    /// `"Bearer ${BuildConfig.OPENROUTER_API_KEY}"`) rather than an
     /// environment variable's name (`f"{os.environ['OPENROUTER_API_KEY']}"`,
-    /// `${process.env.OPENROUTER_API_KEY}`). Python and JS only: in shell
-    /// and config files `${X}` is the environment.
+    /// `${process.env.OPENROUTER_API_KEY}`). Only languages whose strings
+    /// hold code: in shell and config files (and Java's Spring `"${X}"`)
+    /// `${X}` is the environment.
     pub(crate) fn interpolated(&self, t: &crate::lang::lexer::Token, r: &Range<usize>) -> bool {
-        if !matches!(
-            self.kind,
-            crate::lang::FileKind::Python | crate::lang::FileKind::JavaScript
-        ) {
-            return false;
-        }
+        use crate::lang::FileKind as K;
+        // Each language's hole openers and what closes them.
+        let holes: &[(&str, char)] = match self.kind {
+            K::Python | K::JavaScript => &[("{", '}'), ("%(", ')')],
+            K::Kotlin | K::Dart => &[("${", '}')],
+            K::Swift => &[("\\(", ')')],
+            K::Ruby | K::Elixir => &[("#{", '}')],
+            _ => return false,
+        };
         let text = &self.source.text;
         let before = &text[t.inner.start..r.start];
-        let open_brace = before
-            .rfind('{')
-            .is_some_and(|o| !before[o..].contains('}'));
-        let open_pct = before
-            .rfind("%(")
-            .is_some_and(|o| !before[o..].contains(')'));
-        if !(open_brace || open_pct) {
+        let open = holes.iter().any(|(o, c)| {
+            before.rfind(o).is_some_and(|at| {
+                // Kotlin's `\${` is a literal `${` (Spring placeholders).
+                !before[..at].ends_with('\\') && !before[at..].contains(*c)
+            })
+        });
+        // Kotlin and Dart also read a bare `$name`.
+        let bare = matches!(self.kind, K::Kotlin | K::Dart)
+            && before.ends_with('$')
+            && !before.ends_with("\\$");
+        if !(open || bare) {
             return false;
         }
         let quoted = before.ends_with(['"', '\'']);
@@ -243,6 +282,15 @@ impl FileCtx<'_, '_> {
     }
 
     pub(crate) fn is_env_name(&self, name: &str) -> bool {
+        // A placeholder value (`OPENROUTER_API_KEY=your_openrouter_key` in a
+        // setup snippet) names no variable: renaming it would add a bogus
+        // "set your_..._key in every deployment" step.
+        if name
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("your_"))
+        {
+            return false;
+        }
         if self.det.direct.is_some() {
             // A provider SDK reads its own base-URL variable: the name stays,
             // its value (a URL) is what changes.

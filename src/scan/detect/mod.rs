@@ -610,6 +610,17 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             .filter(|f| f.kind == Kind::Secret)
             .map(|f| f.line)
             .collect();
+        let loose_keys: Vec<usize> = key_lines
+            .iter()
+            .copied()
+            .filter(|l| {
+                !self
+                    .out
+                    .findings
+                    .iter()
+                    .any(|f| f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto && f.line == *l)
+            })
+            .collect();
         // A reusable workflow's secrets are passed by name by its callers.
         let reusable =
             self.path.contains(".github/workflows/") && self.source.text.contains("workflow_call");
@@ -621,6 +632,24 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 );
                 f.decide(Fix::Manual, why, "workflow-call");
                 continue;
+            }
+            // A hard-coded key goes wherever this file's requests go:
+            // moving their URL would hand the OpenRouter key to the new
+            // gateway. Prose sends nothing, and a key held by a named
+            // variable (`OPENROUTER_API_KEY=sk-or-...`) keeps its old name
+            // (below) while readers move to the target's.
+            if f.kind == Kind::BaseUrl
+                && f.fix == Fix::Auto
+                && self.kind != crate::lang::FileKind::Markdown
+            {
+                if let Some(k) = loose_keys.first() {
+                    let why = format!(
+                        "this file hard-codes an OpenRouter key (line {k}): moving this URL to {} would send that key there; put a {} key in its place (read from {}), revoke the OpenRouter key, then change the URL",
+                        self.det.target.name, self.det.target.name, self.det.target.key_env
+                    );
+                    f.decide(Fix::Manual, why, "sends-key");
+                    continue;
+                }
             }
             if f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto && key_lines.contains(&f.line) {
                 let new = f.replacement.clone().unwrap_or_default();

@@ -117,6 +117,17 @@ impl FileCtx<'_, '_> {
                 let spans = self.enclosing(lx, i);
                 self.option_ids.push((start..start + s.len(), spans));
             }
+            // An author no table lists, with one of OpenRouter's variant
+            // suffixes (`tngtech/deepseek-r1t2-chimera:free`) where a model
+            // is expected: only OpenRouter names models so.
+            let suffixed = || {
+                s.rsplit_once(':')
+                    .is_some_and(|(_, x)| self.det.src.suffixes.iter().any(|k| k == x))
+            };
+            let candidate = candidate.or_else(|| {
+                (suffixed() && self.model_context(lx, i) && !self.excluded_slug_context(lx, i))
+                    .then_some(true)
+            });
             if let Some(g) = candidate {
                 // An id no table knows counts only where a model is expected.
                 let known = self.det.known_slugs.contains(slug_base(self.det.src, s));
