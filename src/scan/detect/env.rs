@@ -225,7 +225,7 @@ impl FileCtx<'_, '_> {
     /// one without the other breaks the build.
     fn declares_build_field(&self, t: &crate::lang::lexer::Token) -> bool {
         let text = &self.source.text;
-        let line = crate::source::line_around(text, t.span.clone());
+        let line = self.source.line_around(t.span.clone());
         let before = &text[line.start..t.span.start];
         let Some(call) = ["buildConfigField", "resValue"]
             .iter()
