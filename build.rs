@@ -38,16 +38,19 @@ fn main() {
         let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
         // A table that does not parse here is embedded without JSON: the
         // binary then reads its YAML and reports the error with its line.
-        let json = match pre_parse(&text) {
-            Some(json) => {
+        let pre = match pre_parse(&text) {
+            Some((target, json)) => {
                 let file = Path::new(&out_dir).join(format!("{n}.json"));
                 fs::write(&file, json).expect("OUT_DIR is writable");
-                format!("Some(include_str!({:?}))", file.display().to_string())
+                format!(
+                    "Some(super::PreParsed {{ target: {target}, json: include_str!({:?}), hash: {hash:?} }})",
+                    file.display().to_string()
+                )
             }
             None => "None".to_owned(),
         };
         out.push_str(&format!(
-            "    super::Embedded {{ file: \"rules/{n}\", yaml: include_str!({:?}), json: {json}, hash: {hash:?} }},\n",
+            "    super::Embedded {{ file: \"rules/{n}\", yaml: include_str!({:?}), pre: {pre} }},\n",
             path.display().to_string()
         ));
     }
@@ -56,11 +59,12 @@ fn main() {
     fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
-fn pre_parse(text: &str) -> Option<String> {
+/// The table as JSON, and whether it is a target table.
+fn pre_parse(text: &str) -> Option<(bool, String)> {
     let kind = text
         .lines()
         .find_map(|l| l.trim_end().strip_prefix("kind: "))?;
-    match kind {
+    let json = match kind {
         "source" => {
             serde_json::to_string(&serde_saphyr::from_str::<schema::SourceTable>(text).ok()?)
         }
@@ -68,6 +72,6 @@ fn pre_parse(text: &str) -> Option<String> {
             serde_json::to_string(&serde_saphyr::from_str::<schema::TargetTable>(text).ok()?)
         }
         _ => return None,
-    }
-    .ok()
+    };
+    Some((kind == "target", json.ok()?))
 }

@@ -26,13 +26,20 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
-/// A table compiled into the binary (see build.rs): its YAML, the same
-/// table parsed at build time as JSON (`None` if it did not parse there)
-/// and the hash of its YAML.
+/// A table compiled into the binary (see build.rs): its YAML and, unless
+/// it did not parse at build time, the same table pre-parsed.
 struct Embedded {
     file: &'static str,
     yaml: &'static str,
-    json: Option<&'static str>,
+    pre: Option<PreParsed>,
+}
+
+/// A table build.rs parsed: its kind, the table as JSON and the hash of
+/// its YAML.
+#[derive(Clone, Copy)]
+struct PreParsed {
+    target: bool,
+    json: &'static str,
     hash: &'static str,
 }
 
@@ -41,7 +48,7 @@ struct Embedded {
 struct TableFile {
     file: String,
     text: std::borrow::Cow<'static, str>,
-    pre: Option<(&'static str, &'static str)>,
+    pre: Option<PreParsed>,
 }
 
 impl TableFile {
@@ -49,13 +56,13 @@ impl TableFile {
         TableFile {
             file: e.file.to_owned(),
             text: e.yaml.into(),
-            pre: e.json.map(|j| (j, e.hash)),
+            pre: e.pre,
         }
     }
 
     fn parse(&self) -> Result<AnyTable, RulesError> {
         self.pre
-            .and_then(|(json, hash)| validate::parse_pre_parsed(&self.file, &self.text, json, hash))
+            .and_then(|pre| validate::parse_pre_parsed(&self.file, pre))
             .map_or_else(|| parse_table(&self.file, &self.text), Ok)
     }
 }
@@ -315,7 +322,7 @@ fn parse_all(files: &[TableFile]) -> Vec<Result<AnyTable, RulesError>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&i| {
-        std::cmp::Reverse(files[i].pre.map_or(files[i].text.len(), |p| p.0.len()))
+        std::cmp::Reverse(files[i].pre.map_or(files[i].text.len(), |p| p.json.len()))
     });
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
@@ -366,11 +373,11 @@ mod tests {
     fn pre_parsed_tables_equal_their_yaml() {
         assert!(embedded::TABLES.len() >= 7);
         for e in embedded::TABLES {
-            let json = e
-                .json
+            let pre = e
+                .pre
                 .unwrap_or_else(|| panic!("{}: not pre-parsed", e.file));
-            assert_eq!(e.hash, sha12(e.yaml.as_bytes()), "{}", e.file);
-            let fast = validate::parse_pre_parsed(e.file, e.yaml, json, e.hash)
+            assert_eq!(pre.hash, sha12(e.yaml.as_bytes()), "{}", e.file);
+            let fast = validate::parse_pre_parsed(e.file, pre)
                 .unwrap_or_else(|| panic!("{}: pre-parsed table rejected", e.file));
             let slow = parse_table(e.file, e.yaml).unwrap_or_else(|err| panic!("{err}"));
             let value = |t: &AnyTable| match t {
@@ -389,7 +396,7 @@ mod tests {
             .iter()
             .find(|e| e.file == "rules/llmgateway.yaml")
             .unwrap();
-        let mut value: serde_json::Value = serde_json::from_str(e.json.unwrap()).unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(e.pre.unwrap().json).unwrap();
         value["version"] = "not a date".into();
         let json: &'static str = Box::leak(value.to_string().into_boxed_str());
         let line = e
@@ -404,11 +411,15 @@ mod tests {
             .map(|(i, l)| if i == line { "version: not a date" } else { l })
             .collect::<Vec<_>>()
             .join("\n");
-        assert!(validate::parse_pre_parsed(e.file, &yaml, json, e.hash).is_none());
+        let pre = PreParsed {
+            json,
+            ..e.pre.unwrap()
+        };
+        assert!(validate::parse_pre_parsed(e.file, pre).is_none());
         let file = TableFile {
             file: e.file.into(),
             text: yaml.into(),
-            pre: Some((json, e.hash)),
+            pre: Some(pre),
         };
         let err = file.parse().expect_err("an invalid table is an error");
         let at = format!("rules/llmgateway.yaml:{}:", line + 1);

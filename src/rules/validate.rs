@@ -120,8 +120,9 @@ pub fn parse(file: &str, text: &str) -> Result<AnyTable, RulesError> {
 /// A table build.rs already parsed, as JSON (see build.rs): deserialised and
 /// checked like a parsed one. `None` (it does not read or does not pass)
 /// sends the caller back to the YAML, whose errors carry lines.
-pub fn parse_pre_parsed(file: &str, yaml: &str, json: &str, hash: &str) -> Option<AnyTable> {
-    if yaml.lines().any(|l| l.trim_end() == "kind: target") {
+pub(super) fn parse_pre_parsed(file: &str, pre: super::PreParsed) -> Option<AnyTable> {
+    let (json, hash) = (pre.json, pre.hash);
+    if pre.target {
         let table: TargetTable = serde_json::from_str(json).ok()?;
         (table.kind == "target" && check_target(file, &table).is_empty()).then(|| {
             AnyTable::Target(Loaded {

@@ -13,12 +13,8 @@ pub(crate) struct KnownIds {
 
 impl KnownIds {
     pub(crate) fn new<'a>(ids: impl Iterator<Item = &'a String>) -> Option<KnownIds> {
-        let ids: Vec<&String> = ids.collect();
-        if ids.is_empty() {
-            return None;
-        }
         let ids = aho_corasick::AhoCorasick::new(ids).expect("model ids are short literals");
-        Some(KnownIds { ids })
+        (ids.patterns_len() > 0).then_some(KnownIds { ids })
     }
 
     /// The ids in `s`, left to right, without overlaps: at the first start
