@@ -273,13 +273,16 @@ pub fn read_regular_text(path: &std::path::Path, cap: u64) -> std::io::Result<St
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
+/// How much of a file's start [`looks_binary`] looks at.
+pub const BINARY_HEAD: usize = 8192;
+
 /// Whether bytes look binary: a NUL in the first 8 KiB, unless the file
 /// carries a UTF-16 byte-order mark.
 pub fn looks_binary(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return false;
     }
-    bytes[..bytes.len().min(8192)].contains(&0)
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_HEAD)]).is_some()
 }
 
 fn decode_bytes(bytes: &[u8]) -> (String, Encoding, Vec<(usize, usize)>) {

@@ -91,7 +91,10 @@ impl Modules<'_, '_> {
         }
         let mut buf = Vec::new();
         let cap = (self.max_filesize > 0).then_some(self.max_filesize);
-        if !matches!(super::read_capped(&l.abs, cap, &mut buf), Ok(true)) {
+        if !matches!(
+            super::read_capped(&l.abs, cap, &mut buf),
+            Ok(super::Read::Text)
+        ) {
             return Some(Vec::new());
         }
         let source = SourceText::decode(buf);

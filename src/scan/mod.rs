@@ -239,8 +239,8 @@ fn read_if_triggered(
     BUF.with(|b| {
         let mut buf = b.borrow_mut();
         match read_capped(&entry.abs, cap, &mut buf) {
-            Ok(true) => {}
-            Ok(false) => {
+            Ok(Read::Text) => {}
+            Ok(Read::TooLarge | Read::Binary) => {
                 tally.skipped.fetch_add(1, Relaxed);
                 return None;
             }
@@ -249,10 +249,6 @@ fn read_if_triggered(
                 tally.error(entry.rel.clone(), format!("cannot read: {e}"));
                 return None;
             }
-        }
-        if source::looks_binary(&buf) {
-            tally.skipped.fetch_add(1, Relaxed);
-            return None;
         }
         tally.scanned.fetch_add(1, Relaxed);
         if let Some(p) = &opts.progress {
@@ -408,8 +404,7 @@ fn context_has_marker(
         }
         let mut buf = Vec::new();
         let cap = entry.capped.then_some(opts.max_filesize);
-        if !matches!(read_capped(&entry.abs, cap, &mut buf), Ok(true))
-            || source::looks_binary(&buf)
+        if !matches!(read_capped(&entry.abs, cap, &mut buf), Ok(Read::Text))
             || (!prefilter.is_match(&buf) && !is_utf16(&buf))
         {
             return;
@@ -445,27 +440,49 @@ pub fn context_root(paths: &[PathBuf], config_file: Option<&std::path::Path>) ->
     (!given).then_some(top)
 }
 
-/// Reads a file into `buf` unless it is larger than `cap` (`Ok(false)`):
-/// one open, one fstat, and reads into a buffer sized from that fstat.
+/// What [`read_capped`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Read {
+    /// The whole file is in the buffer.
+    Text,
+    /// Larger than the cap: not read.
+    TooLarge,
+    /// A NUL byte in its first 8 KiB (not UTF-16): only that head was read.
+    Binary,
+}
+
+/// Reads a file into `buf` unless it is larger than `cap`: one open, one
+/// fstat, and reads into a buffer sized from that fstat. The first 8 KiB
+/// are read on their own, so a binary file (an image, an archive) costs
+/// one small read instead of all of its bytes.
 fn read_capped(
     path: &std::path::Path,
     cap: Option<u64>,
     buf: &mut Vec<u8>,
-) -> std::io::Result<bool> {
-    use std::io::Read;
+) -> std::io::Result<Read> {
+    use std::io::Read as _;
     buf.clear();
     // A FIFO or device named on the command line or swapped in is an
     // error item, never a hang or an endless read.
     let (f, meta) = source::open_regular(path)?;
     let len = meta.len();
     if cap.is_some_and(|c| len > c) {
-        return Ok(false);
+        return Ok(Read::TooLarge);
     }
     buf.reserve(len as usize + 1);
     // `take` keeps a file that grows while being read inside the cap.
     let limit = cap.map_or(u64::MAX, |c| c.saturating_add(1));
-    f.take(limit).read_to_end(buf)?;
-    Ok(cap.is_none_or(|c| buf.len() as u64 <= c))
+    let mut f = f.take(limit);
+    (&mut f).take(source::BINARY_HEAD as u64).read_to_end(buf)?;
+    if source::looks_binary(buf) {
+        return Ok(Read::Binary);
+    }
+    f.read_to_end(buf)?;
+    Ok(if cap.is_none_or(|c| buf.len() as u64 <= c) {
+        Read::Text
+    } else {
+        Read::TooLarge
+    })
 }
 
 fn is_utf16(b: &[u8]) -> bool {
@@ -666,4 +683,43 @@ pub fn scan_source_from(
         repo_has_markers || out.has_marker,
         &[],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_capped_reads_only_the_head_of_a_binary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("a.png");
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        bytes.resize(100_000, b'x');
+        std::fs::write(&png, &bytes).unwrap();
+        let mut buf = Vec::new();
+        assert_eq!(read_capped(&png, None, &mut buf).unwrap(), Read::Binary);
+        assert_eq!(buf.len(), source::BINARY_HEAD);
+
+        // A NUL after the head is text, read whole; so is UTF-16.
+        let late = dir.path().join("late.txt");
+        let mut text = vec![b'a'; source::BINARY_HEAD];
+        text.extend_from_slice(b"\0tail");
+        std::fs::write(&late, &text).unwrap();
+        assert_eq!(read_capped(&late, None, &mut buf).unwrap(), Read::Text);
+        assert_eq!(buf, text);
+        let wide = dir.path().join("wide.txt");
+        std::fs::write(&wide, b"\xFF\xFEa\0b\0").unwrap();
+        assert_eq!(read_capped(&wide, None, &mut buf).unwrap(), Read::Text);
+        assert_eq!(buf.len(), 6);
+
+        // Over the cap: not read at all, binary or not.
+        assert_eq!(
+            read_capped(&png, Some(1000), &mut buf).unwrap(),
+            Read::TooLarge
+        );
+        assert_eq!(
+            read_capped(&late, Some(text.len() as u64), &mut buf).unwrap(),
+            Read::Text
+        );
+    }
 }
