@@ -69,16 +69,18 @@ impl Redactor {
             )
             .filter(|p| !p.is_empty() && !PREFIXES.contains(&p.as_str()))
             .collect();
-        let patterns: Vec<String> = rules
-            .sources
-            .iter()
-            .map(|s| s.table.key_pattern.clone())
-            // A pattern matching "" would redact everywhere.
-            .filter(|p| regex::Regex::new(p).is_ok_and(|r| !r.is_match("")))
-            .collect();
+        let patterns: Vec<&String> = rules.sources.iter().map(|s| &s.table.key_pattern).collect();
+        // Shipped patterns start with a shipped prefix, which the prefix
+        // shapes cover: then nothing needs compiling here.
         if prefixes.is_empty() && patterns.iter().all(|p| shipped_pattern(p)) {
             return Redactor::builtin();
         }
+        let patterns: Vec<String> = patterns
+            .into_iter()
+            // A pattern matching "" would redact everywhere.
+            .filter(|p| regex::Regex::new(p).is_ok_and(|r| !r.is_match("")))
+            .cloned()
+            .collect();
         Redactor::build(&prefixes, &patterns)
     }
 
