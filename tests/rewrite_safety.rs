@@ -655,3 +655,87 @@ fn a_placeholder_value_is_not_a_variable() {
         "{checklist}"
     );
 }
+
+#[test]
+fn an_openrouter_only_path_appended_to_the_base_keeps_the_file_on_openrouter() {
+    // f-string, concatenation, JS template, Go Sprintf, Rust format!, shell.
+    let cases = [
+        (
+            "billing.py",
+            "import os, httpx\nBASE = \"https://openrouter.ai/api/v1\"\nKEY = os.environ[\"OPENROUTER_API_KEY\"]\n\
+             def left():\n    return httpx.get(f\"{BASE}/credits\", headers={\"Authorization\": f\"Bearer {KEY}\"})\n\
+             def chat():\n    return httpx.post(BASE + \"/chat/completions\", json={\"model\": \"openai/gpt-4o-mini\"}, headers={\"Authorization\": f\"Bearer {KEY}\"})\n",
+            "/credits",
+        ),
+        (
+            "key.py",
+            "import os, httpx\nBASE = \"https://openrouter.ai/api/v1\"\n\
+             info = httpx.get(BASE + \"/auth/key\", headers={\"Authorization\": \"Bearer \" + os.environ[\"OPENROUTER_API_KEY\"]})\n",
+            "/auth/key",
+        ),
+        (
+            "usage.ts",
+            "const BASE = \"https://openrouter.ai/api/v1\";\n\
+             export const cost = (id: string) => fetch(`${BASE}/generation?id=${id}`, { headers: { Authorization: `Bearer ${process.env.OPENROUTER_API_KEY}` } });\n",
+            "/generation",
+        ),
+        (
+            "main.go",
+            "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n\t\"os\"\n)\n\nconst base = \"https://openrouter.ai/api/v1\"\n\n\
+             func main() {\n\treq, _ := http.NewRequest(\"GET\", fmt.Sprintf(\"%s/key\", base), nil)\n\
+             \treq.Header.Set(\"Authorization\", \"Bearer \"+os.Getenv(\"OPENROUTER_API_KEY\"))\n\thttp.DefaultClient.Do(req)\n}\n",
+            "/key",
+        ),
+        (
+            "src/main.rs",
+            "struct OpenRouterClient { base: String }\nimpl OpenRouterClient {\n    fn new() -> Self { Self { base: \"https://openrouter.ai/api/v1\".into() } }\n\
+             \x20   fn credits(&self) -> String { format!(\"{}/credits\", self.base) }\n}\n\
+             fn main() { let _k = std::env::var(\"OPENROUTER_API_KEY\"); }\n",
+            "/credits",
+        ),
+        (
+            "balance.sh",
+            "#!/bin/sh\nOR_BASE=\"https://openrouter.ai/api/v1\"\ncurl \"$OR_BASE/credits\" -H \"Authorization: Bearer $OPENROUTER_API_KEY\"\n",
+            "/credits",
+        ),
+    ];
+    for (name, text, path) in cases {
+        let (found, after, _) = one_file(name, text, "llmgateway");
+        let appended = found
+            .iter()
+            .find(|f| f.3 == format!("openrouter:base-url:appended:{path}"))
+            .unwrap_or_else(|| panic!("{name}: no {path} finding in {found:?}"));
+        assert_eq!((appended.1.as_str(), appended.2.as_str()), (path, "manual"));
+        // The base, its key and the ids sent there stay, so nothing moves.
+        let base = found
+            .iter()
+            .find(|f| f.1 == "https://openrouter.ai/api/v1")
+            .unwrap();
+        assert_eq!(base.2, "manual", "{name}: {found:?}");
+        assert!(base.3.ends_with(":appends"), "{name}: {found:?}");
+        for f in found.iter().filter(|f| f.1 == "OPENROUTER_API_KEY") {
+            assert_eq!(f.2, "manual", "{name}: {found:?}");
+        }
+        assert!(found.iter().all(|f| f.2 != "auto"), "{name}: {found:?}");
+        assert_eq!(after, text, "{name} changed");
+    }
+}
+
+#[test]
+fn paths_the_target_serves_or_not_appended_to_anything_are_not_findings() {
+    let py = "import os, httpx\nBASE = \"https://openrouter.ai/api/v1\"\n\
+              KEY = os.environ[\"OPENROUTER_API_KEY\"]\n\
+              ROUTES = {\"credits\": \"/credits\", \"key\": \"/key\"}\n\
+              def chat():\n    return httpx.post(f\"{BASE}/chat/completions\", headers={\"Authorization\": f\"Bearer {KEY}\"})\n";
+    let (found, after, _) = one_file("client.py", py, "llmgateway");
+    assert!(
+        found.iter().all(|f| !f.3.contains(":appended:")),
+        "{found:?}"
+    );
+    assert!(after.contains("https://api.llmgateway.io/v1"), "{after}");
+    // The app's own backend, in a file whose code does not name OpenRouter.
+    let ts = "// Our backend, not OpenRouter.\nconst API = import.meta.env.VITE_API_URL;\n\
+              export const credits = () => fetch(`${API}/credits`);\n";
+    let (found, _, _) = one_file("backend.ts", ts, "llmgateway");
+    assert!(found.is_empty(), "{found:?}");
+}

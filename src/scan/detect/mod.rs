@@ -346,6 +346,12 @@ pub struct FileCtx<'a, 'r> {
     /// Whether the file decodes property lists (asked of many strings;
     /// found once, when first asked).
     decodes_plist: std::cell::OnceCell<bool>,
+    /// Endpoint paths appended to a base in strings (`f"{BASE}/credits"`),
+    /// reported at the end if the file is about OpenRouter.
+    appended: Vec<(Range<usize>, String)>,
+    /// A program identifier names OpenRouter (`OpenRouterClient`): the
+    /// file's code is about it even where its URL is in another file.
+    names_source: bool,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -364,6 +370,8 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             headers: Vec::new(),
             anchors: Vec::new(),
             url_names: HashMap::new(),
+            appended: Vec::new(),
+            names_source: false,
             env_reads: Vec::new(),
             slug_reads: Vec::new(),
             option_ids: Vec::new(),
@@ -467,11 +475,21 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 && t.tok != Tok::Ident
                 && s.len() >= 10
                 && contains_ignore_ascii_case(s, "openrouter");
+            if t.tok == Tok::Ident
+                && !self.names_source
+                && s.len() >= 10
+                && contains_ignore_ascii_case(s, "openrouter")
+            {
+                self.names_source = true;
+            }
             let url = if matches!(t.tok, Tok::Str | Tok::Word) {
                 self.base_urls(lx, i)
             } else {
                 None
             };
+            if t.tok == Tok::Str && url.is_none() && !limited {
+                self.appended_endpoints(lx, i);
+            }
             if let Some(a) = url {
                 if let Some(k) = value_key(lx, text, i) {
                     self.url_names.insert(k.to_owned(), a);
@@ -544,6 +562,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
 
     /// Decide candidate headers and return the outcome.
     pub fn finish(mut self) -> Outcome {
+        self.appended_findings();
         let headers = std::mem::take(&mut self.headers);
         let reads = std::mem::take(&mut self.env_reads);
         // A request whose URL stays on OpenRouter keeps its key and headers:

@@ -373,3 +373,134 @@ fn host_directive(text: &str, r: &Range<usize>) -> bool {
         || after.trim().starts_with([';', '{', ')', '\\']);
     closes && BEFORE.is_match(&text[line_start..r.start])
 }
+
+impl FileCtx<'_, '_> {
+    /// Endpoint paths appended to something in a string
+    /// (`f"{BASE_URL}/credits"`, `format!("{}/key", self.base)`,
+    /// `` `${base}/generation?id=${id}` ``, `base + "/credits"`): once the base
+    /// URL moves they go to the target, so one the target lacks, names
+    /// differently or answers in another shape is collected here, and
+    /// reported by [`FileCtx::appended_findings`] if the file is about
+    /// OpenRouter.
+    pub(crate) fn appended_endpoints(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let s = &text[t.inner.clone()];
+        if self.det.direct.is_some() || !s.contains('/') {
+            return;
+        }
+        let concatenated = i > 0 && {
+            let p = &lx.tokens[i - 1];
+            p.tok == Tok::Punct && matches!(&text[p.span.clone()], "+" | "." | ">")
+        };
+        for (at, _) in s.match_indices('/') {
+            let before = &s[..at];
+            let appended = if at == 0 {
+                // A JS template's piece after a hole starts right at its `}`.
+                concatenated || text[..t.inner.start].ends_with('}')
+            } else {
+                // A hole (`{..}`, `${..}`, `#{..}`, `\(..)`), a format
+                // verb, or a `$name` reference right before the path.
+                before.ends_with(['}', ')'])
+                    || before.ends_with("%s")
+                    || before.ends_with("%v")
+                    || dollar_name(before)
+            };
+            if !appended {
+                continue;
+            }
+            let rest = &s[at..];
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.')))
+                .unwrap_or(rest.len());
+            let path = rest[..len].trim_end_matches('/');
+            let Some(ep) = self.det.src.endpoint(path) else {
+                continue;
+            };
+            let mapped = self.det.target.endpoints.iter().find(|e| e.path == ep.path);
+            if mapped.is_some_and(|e| {
+                e.to.as_deref() == Some(ep.path.as_str())
+                    && e.shape != crate::rules::schema::Shape::Differs
+            }) {
+                continue;
+            }
+            let start = t.inner.start + at;
+            self.appended
+                .push((start..start + ep.path.len(), ep.path.clone()));
+        }
+    }
+
+    /// The collected appended endpoints as manual findings, in a file that
+    /// names OpenRouter in code (a URL, a key variable, a client type; not
+    /// a comment): elsewhere a `${API}/credits` is most likely the app's
+    /// own backend.
+    pub(crate) fn appended_findings(&mut self) {
+        if self.appended.is_empty() || !(self.out.has_marker || self.names_source) {
+            return;
+        }
+        let tg = self.det.target;
+        let mut first = None;
+        for (r, path) in std::mem::take(&mut self.appended) {
+            let Some(ep) = self.det.src.endpoint(&path) else {
+                continue;
+            };
+            let mapped = tg.endpoints.iter().find(|e| e.path == ep.path);
+            let why = mapped
+                .and_then(|e| e.why.as_deref())
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default();
+            let what = match mapped.and_then(|e| e.to.as_deref()) {
+                None => format!(
+                    "{} has no such endpoint{why}: remove the call, or keep it on OpenRouter with a base URL and key of its own",
+                    tg.name
+                ),
+                Some(to) if to != ep.path => format!(
+                    "{} serves it as {to}{why}: change the path together with the base URL",
+                    tg.name
+                ),
+                Some(_) => format!(
+                    "{} answers it in another shape{why}: check the code that reads the response",
+                    tg.name
+                ),
+            };
+            let msg = format!(
+                "OpenRouter {} endpoint {path} appended to a base URL: if that is OpenRouter's API base, it moves to {}, and {what}",
+                ep.kind.word(),
+                tg.name
+            );
+            let f = self.url_finding(&r, Fix::Manual, None, msg, &format!("appended:{path}"));
+            first.get_or_insert((f.line, path));
+            // Only where the repository talks to OpenRouter somewhere.
+            self.out.gated.push(f);
+        }
+        // Moving this file's base URL on its own would break those calls.
+        let Some((line, path)) = first else {
+            return;
+        };
+        for f in &mut self.out.findings {
+            if f.kind == Kind::BaseUrl && f.fix == Fix::Auto {
+                let why = format!(
+                    "this file appends {path} to an API base (line {line}), which {} does not serve as OpenRouter does: moving the base would break that call; change it and those calls together",
+                    tg.name
+                );
+                f.decide(Fix::Manual, why, "appends");
+            }
+        }
+        // Every OpenRouter URL here stays, and with it (decided next, from
+        // the anchors) the keys, headers and model ids sent there, names
+        // bound to the URL included.
+        for (at, a) in &mut self.anchors {
+            if *a == Anchor::Url {
+                *a = Anchor::Kept;
+                self.kept_calls.push(*at);
+            }
+        }
+    }
+}
+
+/// Whether `before` ends with a `$name` or `$obj.name` reference (shell,
+/// Kotlin, Dart, PHP, Groovy strings).
+fn dollar_name(before: &str) -> bool {
+    let name = before.trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    name.len() < before.len() && name.ends_with('$')
+}
