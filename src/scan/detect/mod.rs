@@ -326,6 +326,10 @@ pub struct FileCtx<'a, 'r> {
     /// Uses of a kept SDK's imported names (`kept_entry_points`): requests
     /// leave for OpenRouter there.
     pub(crate) kept_calls: Vec<usize>,
+    /// In a prefix-routed file, ids whose `openrouter/` route stays (a
+    /// manual item) with the call or entry that holds them: its base URL
+    /// and key stay with the route.
+    kept_routes: Vec<(usize, Range<usize>)>,
     /// Reading a file of no known kind: only unambiguous API URLs count.
     limited: bool,
     /// A LiteLLM or aider file, where the provider prefix routes the call:
@@ -369,6 +373,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             option_ids: Vec::new(),
             other_bases: Vec::new(),
             kept_calls: Vec::new(),
+            kept_routes: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
             anthropic_client: false,
@@ -551,6 +556,24 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for (i, spans) in reads {
             let f = &self.out.findings[i];
             if let Some((Anchor::Kept, at)) = self.destination(f.span.start, &spans, true) {
+                let stays = self.stays(f, at);
+                self.out.findings[i] = stays;
+            }
+        }
+        // A LiteLLM-style call whose `openrouter/` id stays goes to
+        // OpenRouter whatever its `api_base` says: moving the URL or the key
+        // beside the id would send one gateway's key to the other.
+        for i in 0..self.out.findings.len() {
+            let f = &self.out.findings[i];
+            if f.fix != Fix::Auto || !matches!(f.kind, Kind::BaseUrl | Kind::ApiKeyEnv) {
+                continue;
+            }
+            let route = self
+                .kept_routes
+                .iter()
+                .find(|(_, g)| g.contains(&f.span.start))
+                .map(|r| r.0);
+            if let Some(at) = route {
                 let stays = self.stays(f, at);
                 self.out.findings[i] = stays;
             }
