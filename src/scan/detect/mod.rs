@@ -332,7 +332,7 @@ pub struct FileCtx<'a, 'r> {
     kept_routes: Vec<(usize, Range<usize>)>,
     /// Reading a file of no known kind: only unambiguous API URLs count.
     limited: bool,
-    /// A LiteLLM or aider file, where the provider prefix routes the call:
+    /// A LiteLLM, CrewAI or aider file, where the provider prefix routes the call:
     /// only `openrouter/<author>/<model>` ids go to OpenRouter there
     /// (`deepseek/deepseek-chat` goes to DeepSeek).
     prefix_routed: bool,
@@ -845,7 +845,20 @@ fn prefix_routed(path: &str, text: &str) -> bool {
         && (text.contains("litellm_params")
             || text.contains("import litellm")
             || text.contains("from litellm"));
-    name.starts_with(".aider.") || lite || text.contains("LiteLLMModel")
+    name.starts_with(".aider.") || lite || text.contains("LiteLLMModel") || crewai_llm(text)
+}
+
+/// CrewAI's `LLM(model="provider/model")` picks the provider by LiteLLM's
+/// prefix (https://docs.crewai.com/learn/llm-connections): `openai/gpt-4o`
+/// there is OpenAI's `gpt-4o`, not an OpenRouter id.
+fn crewai_llm(text: &str) -> bool {
+    text.contains("from crewai")
+        && text.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with("from crewai")
+                && l.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .any(|w| w == "LLM")
+        })
 }
 
 /// The table key of a model reference: no LiteLLM prefix, suffix or preset.
