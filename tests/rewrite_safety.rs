@@ -630,8 +630,10 @@ fn a_url_next_to_a_hard_coded_key_stays_until_the_key_is_replaced() {
     );
 }
 
-/// A placeholder value in a setup snippet is not a variable: the variable
-/// is renamed, the placeholder stays, and no checklist step names it.
+/// A placeholder value in a setup snippet is not a variable: no finding and
+/// no checklist step names it. It follows the renamed variable, though:
+/// `LLM_GATEWAY_API_KEY=your_openrouter_key` would ask for an OpenRouter key
+/// in the new gateway's variable.
 #[test]
 fn a_placeholder_value_is_not_a_variable() {
     let md = "# Setup\n\n```bash\nexport OPENROUTER_API_KEY=your_openrouter_key\n```\n\n```env\nOPENROUTER_API_KEY=YOUR_OPENROUTER_API_KEY\n```\n";
@@ -643,11 +645,11 @@ fn a_placeholder_value_is_not_a_variable() {
         "{found:?}"
     );
     assert!(
-        after.contains("export LLM_GATEWAY_API_KEY=your_openrouter_key"),
+        after.contains("export LLM_GATEWAY_API_KEY=your_llm_gateway_key"),
         "{after}"
     );
     assert!(
-        after.contains("LLM_GATEWAY_API_KEY=YOUR_OPENROUTER_API_KEY"),
+        after.contains("LLM_GATEWAY_API_KEY=YOUR_LLM_GATEWAY_API_KEY"),
         "{after}"
     );
     assert!(
@@ -738,4 +740,47 @@ fn paths_the_target_serves_or_not_appended_to_anything_are_not_findings() {
               export const credits = () => fetch(`${API}/credits`);\n";
     let (found, _, _) = one_file("backend.ts", ts, "llmgateway");
     assert!(found.is_empty(), "{found:?}");
+}
+
+/// Words naming the old gateway's key on the line of a key variable the
+/// rewrite renames (a docs table row, a quoted placeholder, the comment
+/// right above it in an env file) name the target's key afterwards; the
+/// same words beside a variable that is not renamed, or a sentence that
+/// only names OpenRouter, stay.
+#[test]
+fn words_naming_the_old_key_follow_the_renamed_variable() {
+    let md = "| Variable | Meaning |\n| --- | --- |\n| `OPENROUTER_API_KEY` | OpenRouter API key (for AI chat) |\n| `SPEND_CAP` | Cap on your OpenRouter key's spend |\n\n```bash\nOPENROUTER_API_KEY=\"your-openrouter-api-key\"\n```\n\nKeys live on OpenRouter's dashboard.\n";
+    let (_, after, _) = one_file("README.md", md, "ominigate");
+    assert!(
+        after.contains("| `OMINIGATE_API_KEY` | OminiGate API key (for AI chat) |"),
+        "{after}"
+    );
+    assert!(
+        after.contains("OMINIGATE_API_KEY=\"your-ominigate-api-key\""),
+        "{after}"
+    );
+    assert!(
+        after.contains("| `SPEND_CAP` | Cap on your OpenRouter key's spend |"),
+        "{after}"
+    );
+    assert!(
+        after.contains("Keys live on OpenRouter's dashboard."),
+        "{after}"
+    );
+
+    let env = "# OpenRouter API key\nOPENROUTER_API_KEY=your_openrouter_api_key\n\n# Your OpenRouter key's budget\nBUDGET=20\n";
+    let (_, after, checklist) = one_file(".env.example", env, "llmgateway");
+    assert_eq!(
+        after,
+        "# LLM Gateway API key\nLLM_GATEWAY_API_KEY=your_llm_gateway_api_key\n\n# Your OpenRouter key's budget\nBUDGET=20\n"
+    );
+    assert!(
+        !checklist.to_string().to_ascii_lowercase().contains("your_"),
+        "{checklist}"
+    );
+
+    // A key that stays with a request still on OpenRouter keeps its words.
+    let py = "import os, requests\nKEY = os.environ[\"OPENROUTER_API_KEY\"]  # your OpenRouter API key\nrequests.get(\"https://openrouter.ai/api/v1/credits\", headers={\"Authorization\": f\"Bearer {KEY}\"})\n";
+    let (_, after, _) = one_file("credits.py", py, "llmgateway");
+    assert!(after.contains("# your OpenRouter API key"), "{after}");
 }

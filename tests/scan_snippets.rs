@@ -479,6 +479,34 @@ fn litellm_router_and_alias_forms() {
     assert!(got.iter().all(|f| f.3 == "manual"), "{got:?}");
 }
 
+/// A LiteLLM call whose `openrouter/` id stays (a manual item) keeps its
+/// `api_base` and key with it, whichever of them is nearer the id: moving
+/// the URL alone sent the OpenRouter key to the new gateway.
+#[test]
+fn a_kept_litellm_route_keeps_its_base_url_and_key() {
+    let text = "import os\nimport litellm\n\nresp = litellm.completion(\n    model=\"openrouter/deepseek/deepseek-chat-v3.1:free\",\n    api_key=os.getenv(\"OPENROUTER_API_KEY\"),\n    api_base=\"https://openrouter.ai/api/v1\",\n    messages=[],\n)\nBASE = \"https://openrouter.ai/api/v1\"\n";
+    let got = scan("lite.py", text, "llmgateway");
+    assert_eq!(
+        kinds(&got)[..3],
+        [
+            (
+                5,
+                "model-slug",
+                "openrouter/deepseek/deepseek-chat-v3.1:free"
+            ),
+            (6, "api-key-env", "OPENROUTER_API_KEY"),
+            (7, "base-url", "https://openrouter.ai/api/v1"),
+        ]
+    );
+    assert!(got[..3].iter().all(|f| f.3 == "manual"), "{got:?}");
+    // Outside the call, the route says nothing.
+    assert!(
+        got.iter()
+            .any(|f| f.0 == 10 && f.1 == "base-url" && f.3 == "auto"),
+        "{got:?}"
+    );
+}
+
 #[test]
 fn placeholders_common_field_names_and_prose_hosts_are_not_findings() {
     // A placeholder value is not a variable name.

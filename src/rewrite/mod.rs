@@ -22,6 +22,7 @@ pub mod idents;
 pub mod lex;
 pub mod lines;
 pub mod notebook;
+pub mod placeholders;
 pub mod plan;
 pub mod report;
 pub mod verify;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{blocks, checklist, envkeep, headers, idents, verify};
+use super::{blocks, checklist, envkeep, headers, idents, placeholders, verify};
 use crate::finding::{Finding, Fix, Kind};
 use crate::rules::TargetTable;
 use crate::scan::{FileKind, FileResult, ScanError, ScanReport};
@@ -259,6 +259,19 @@ pub fn plan_file(
     cands.extend(identifier_cands(kind, &fr, target, opts, &mut manual));
     // An edit that changes nothing is no edit (keeps a second run a no-op).
     cands.retain(|c| src.text.get(c.edit.range.clone()) != Some(c.edit.text.as_str()));
+    let renamed: Vec<_> = cands
+        .iter()
+        .filter(|c| c.kind == Kind::ApiKeyEnv && c.edit.text.ends_with(&target.key_env))
+        .map(|c| c.edit.range.clone())
+        .collect();
+    let taken: Vec<_> = cands.iter().map(|c| c.edit.range.clone()).collect();
+    for edit in placeholders::follow(kind, src, &renamed, &taken, target) {
+        cands.push(Cand {
+            edit,
+            kind: Kind::ApiKeyEnv,
+            rule: "rewrite:placeholder".into(),
+        });
+    }
     let (kept, conflicts) = resolve(cands);
     manual.extend(conflicts.iter().map(|g| conflict_item(&fr.path, src, g)));
     let edits: Vec<PlannedEdit> = kept.into_iter().map(|c| planned(src, c)).collect();

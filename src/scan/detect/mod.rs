@@ -326,9 +326,13 @@ pub struct FileCtx<'a, 'r> {
     /// Uses of a kept SDK's imported names (`kept_entry_points`): requests
     /// leave for OpenRouter there.
     pub(crate) kept_calls: Vec<usize>,
+    /// In a prefix-routed file, ids whose `openrouter/` route stays (a
+    /// manual item) with the call or entry that holds them: its base URL
+    /// and key stay with the route.
+    kept_routes: Vec<(usize, Range<usize>)>,
     /// Reading a file of no known kind: only unambiguous API URLs count.
     limited: bool,
-    /// A LiteLLM or aider file, where the provider prefix routes the call:
+    /// A LiteLLM, CrewAI or aider file, where the provider prefix routes the call:
     /// only `openrouter/<author>/<model>` ids go to OpenRouter there
     /// (`deepseek/deepseek-chat` goes to DeepSeek).
     prefix_routed: bool,
@@ -377,6 +381,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             option_ids: Vec::new(),
             other_bases: Vec::new(),
             kept_calls: Vec::new(),
+            kept_routes: Vec::new(),
             limited: false,
             prefix_routed: prefix_routed(path, &source.text),
             anthropic_client: false,
@@ -570,6 +575,24 @@ impl<'a, 'r> FileCtx<'a, 'r> {
         for (i, spans) in reads {
             let f = &self.out.findings[i];
             if let Some((Anchor::Kept, at)) = self.destination(f.span.start, &spans, true) {
+                let stays = self.stays(f, at);
+                self.out.findings[i] = stays;
+            }
+        }
+        // A LiteLLM-style call whose `openrouter/` id stays goes to
+        // OpenRouter whatever its `api_base` says: moving the URL or the key
+        // beside the id would send one gateway's key to the other.
+        for i in 0..self.out.findings.len() {
+            let f = &self.out.findings[i];
+            if f.fix != Fix::Auto || !matches!(f.kind, Kind::BaseUrl | Kind::ApiKeyEnv) {
+                continue;
+            }
+            let route = self
+                .kept_routes
+                .iter()
+                .find(|(_, g)| g.contains(&f.span.start))
+                .map(|r| r.0);
+            if let Some(at) = route {
                 let stays = self.stays(f, at);
                 self.out.findings[i] = stays;
             }
@@ -841,7 +864,20 @@ fn prefix_routed(path: &str, text: &str) -> bool {
         && (text.contains("litellm_params")
             || text.contains("import litellm")
             || text.contains("from litellm"));
-    name.starts_with(".aider.") || lite || text.contains("LiteLLMModel")
+    name.starts_with(".aider.") || lite || text.contains("LiteLLMModel") || crewai_llm(text)
+}
+
+/// CrewAI's `LLM(model="provider/model")` picks the provider by LiteLLM's
+/// prefix (https://docs.crewai.com/learn/llm-connections): `openai/gpt-4o`
+/// there is OpenAI's `gpt-4o`, not an OpenRouter id.
+fn crewai_llm(text: &str) -> bool {
+    text.contains("from crewai")
+        && text.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with("from crewai")
+                && l.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .any(|w| w == "LLM")
+        })
 }
 
 /// The table key of a model reference: no LiteLLM prefix, suffix or preset.

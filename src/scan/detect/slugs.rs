@@ -132,6 +132,14 @@ impl FileCtx<'_, '_> {
                     let before = self.out.gated.len();
                     self.emit_slug(start..start + s.len(), g);
                     self.slug_read(lx, i, before);
+                    let group = lx.tokens[i].group;
+                    if self.prefix_routed
+                        && group != 0
+                        && self.anchors.last() == Some(&(start, Anchor::Kept))
+                    {
+                        self.kept_routes
+                            .push((start, lx.groups[group].span.clone()));
+                    }
                 }
             }
             return;

@@ -1,0 +1,99 @@
+//! Words beside a renamed key variable that name the old gateway's key:
+//! `LLM_GATEWAY_API_KEY=your_openrouter_api_key`, a docs table row
+//! "| `LLM_GATEWAY_API_KEY` | OpenRouter API key |", `# OpenRouter API key`
+//! above the line in an env file. Left as they were, they tell the reader to
+//! put an OpenRouter key in the new gateway's variable, which then sends it
+//! to the new gateway. They follow the variable, on its line only.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::lang::FileKind;
+use crate::rules::TargetTable;
+use crate::source::{Edit, SourceText};
+
+/// `your_openrouter_...` / `your-openrouter-...` placeholders, and the
+/// phrase "OpenRouter (API) key".
+fn patterns() -> &'static (Regex, Regex) {
+    static P: OnceLock<(Regex, Regex)> = OnceLock::new();
+    P.get_or_init(|| {
+        (
+            Regex::new(r"(?i)\byour([_-])(open[_-]?router)(?:[_-]|\b)")
+                .expect("placeholder pattern"),
+            Regex::new(r"(?i)\b(open ?router)( api)? key").expect("phrase pattern"),
+        )
+    })
+}
+
+/// Edits that make the words on the line of each renamed key variable
+/// (`renamed`: ranges of edits that rename a key variable to the target's)
+/// name the target's key, skipping text other edits touch (`taken`).
+pub fn follow(
+    kind: FileKind,
+    src: &SourceText,
+    renamed: &[Range<usize>],
+    taken: &[Range<usize>],
+    target: &TargetTable,
+) -> Vec<Edit> {
+    // A notebook's text is its JSON; its cells are rewritten elsewhere.
+    if kind == FileKind::Notebook || renamed.is_empty() {
+        return Vec::new();
+    }
+    let slug = target
+        .key_env
+        .strip_suffix("_API_KEY")
+        .or_else(|| target.key_env.strip_suffix("_KEY"))
+        .unwrap_or(&target.key_env);
+    let mut lines: Vec<usize> = Vec::new();
+    for r in renamed {
+        let line = src.line_col(r.start).0;
+        lines.push(line);
+        // `# OpenRouter API key` right above `OPENROUTER_API_KEY=` describes it.
+        let above = src.line_text(line.saturating_sub(1)).trim_start();
+        if kind == FileKind::Env && line > 1 && above.starts_with('#') {
+            lines.push(line - 1);
+        }
+    }
+    lines.sort_unstable();
+    lines.dedup();
+    let (placeholder, phrase) = patterns();
+    let mut out: Vec<Edit> = Vec::new();
+    for line in lines {
+        let start = src.line_start(line);
+        let text = src.line_text(line);
+        let mut found: Vec<Edit> = Vec::new();
+        for c in placeholder.captures_iter(text) {
+            let Some((sep, word)) = c.get(1).zip(c.get(2)) else {
+                continue;
+            };
+            let upper = !word.as_str().bytes().any(|b| b.is_ascii_lowercase());
+            let new = slug.replace('_', sep.as_str());
+            let new = if upper {
+                new.to_ascii_uppercase()
+            } else {
+                new.to_ascii_lowercase()
+            };
+            found.push(Edit {
+                range: start + word.start()..start + word.end(),
+                text: new,
+            });
+        }
+        for c in phrase.captures_iter(text) {
+            if let Some(word) = c.get(1) {
+                found.push(Edit {
+                    range: start + word.start()..start + word.end(),
+                    text: target.name.clone(),
+                });
+            }
+        }
+        for e in found {
+            let overlaps = |t: &Range<usize>| t.start < e.range.end && e.range.start < t.end;
+            if !taken.iter().any(overlaps) && !out.iter().any(|o| overlaps(&o.range)) {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
