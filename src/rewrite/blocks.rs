@@ -97,6 +97,68 @@ pub fn orphans_a_body(kind: FileKind, text: &str, e: &Edit) -> bool {
     false
 }
 
+/// Whether deleting `e`, together with the other deletions in `all`, would
+/// leave the `{ }` block around it without a statement, in a brace
+/// language: an empty `if` body fails lints (ESLint's `no-empty`), and a
+/// binding made only for the removed statement (`if let Ok(v) = ..` in
+/// Rust, `if v, ok := ..; ok` in Go) goes unused, a warning in Rust and a
+/// compile error in Go. Such a removal is left to a person.
+pub fn empties_a_brace_block(kind: FileKind, text: &str, e: &Edit, all: &[Edit]) -> bool {
+    use FileKind as K;
+    let braces = matches!(
+        kind,
+        K::JavaScript
+            | K::Rust
+            | K::Go
+            | K::Php
+            | K::Dart
+            | K::Swift
+            | K::Java
+            | K::Kotlin
+            | K::CSharp
+    );
+    let b = text.as_bytes();
+    if !braces || !is_line_deletion(b, e) {
+        return false;
+    }
+    let deleted = |ls: usize| {
+        all.iter()
+            .any(|d| is_line_deletion(b, d) && d.range.contains(&ls))
+    };
+    // The nearest line above and below that is code and stays.
+    let code = |ls: usize| {
+        let t = text[ls..line_end(b, ls)].trim();
+        !(t.is_empty() || t.starts_with("//") || t.starts_with("/*") || t.starts_with('*'))
+            && !deleted(ls)
+    };
+    let mut above = None;
+    let mut ls = e.range.start;
+    while ls > 0 {
+        ls = line_start(b, ls - 1);
+        if code(ls) {
+            above = Some(ls);
+            break;
+        }
+    }
+    let mut below = None;
+    let mut ls = e.range.end;
+    while ls < b.len() {
+        if code(ls) {
+            below = Some(ls);
+            break;
+        }
+        ls = next_line(b, ls);
+    }
+    let (Some(above), Some(below)) = (above, below) else {
+        return false;
+    };
+    let before = text[above..line_end(b, above)]
+        .split("//")
+        .next()
+        .unwrap_or("");
+    before.trim_end().ends_with('{') && text[below..].trim_start().starts_with('}')
+}
+
 fn starts_control(line: &str) -> bool {
     let l = line.trim_start_matches('}').trim_start();
     ["if", "else if", "for", "while"].iter().any(|k| {
@@ -257,6 +319,59 @@ mod tests {
             FileKind::JavaScript,
             els,
             &del_line(els, "X-Title")
+        ));
+    }
+
+    fn deletion(text: &str, line: &str) -> Edit {
+        let start = text.find(line).unwrap();
+        Edit {
+            range: start..start + line.len(),
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_removal_that_empties_a_brace_block_is_refused() {
+        let rs = "fn f(h: &mut H, t: &str) {\n    if let Ok(v) = V::from_str(t) {\n        // attribution\n        h.insert(\"x-title\", v);\n    }\n    h.insert(\"a\", b);\n}\n";
+        let e = deletion(rs, "        h.insert(\"x-title\", v);\n");
+        assert!(empties_a_brace_block(FileKind::Rust, rs, &e, &[e.clone()]));
+        // The block keeps another statement: fine.
+        let rs2 = rs.replace("// attribution", "log(t);");
+        let e2 = deletion(&rs2, "        h.insert(\"x-title\", v);\n");
+        assert!(!empties_a_brace_block(
+            FileKind::Rust,
+            &rs2,
+            &e2,
+            &[e2.clone()]
+        ));
+        // Two removals that together empty the block.
+        let go = "if t != \"\" {\n\treq.Header.Set(\"X-Title\", t)\n\treq.Header.Set(\"HTTP-Referer\", u)\n}\n";
+        let a = deletion(go, "\treq.Header.Set(\"X-Title\", t)\n");
+        let b = deletion(go, "\treq.Header.Set(\"HTTP-Referer\", u)\n");
+        assert!(!empties_a_brace_block(FileKind::Go, go, &a, &[a.clone()]));
+        assert!(empties_a_brace_block(
+            FileKind::Go,
+            go,
+            &a,
+            &[a.clone(), b.clone()]
+        ));
+        // A statement in a function body with others around it, and
+        // languages without braces, are left to the other rules.
+        let js = "const h = {};\nh[\"X-Title\"] = \"app\";\nsend(h);\n";
+        let e = deletion(js, "h[\"X-Title\"] = \"app\";\n");
+        assert!(!empties_a_brace_block(
+            FileKind::JavaScript,
+            js,
+            &e,
+            &[e.clone()]
+        ));
+        let py = "if t:\n    h[\"X-Title\"] = t\n";
+        let e = deletion(py, "    h[\"X-Title\"] = t\n");
+        assert!(!empties_a_brace_block(
+            FileKind::Python,
+            py,
+            &e,
+            &[e.clone()]
         ));
     }
 }

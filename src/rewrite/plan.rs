@@ -467,6 +467,10 @@ fn header_removals(
         headers::removals(kind, text, &spans)
     };
     let mut header_edits: Vec<(Edit, String)> = Vec::new();
+    let all: Vec<Edit> = groups
+        .iter()
+        .flat_map(|g| g.edits.iter().cloned())
+        .collect();
     for g in groups {
         let f = findings[g.members[0]];
         if g.edits
@@ -475,6 +479,14 @@ fn header_removals(
         {
             let why =
                 "removing this statement would leave a brace-less if/else/loop without its body";
+            failed.extend(g.members.iter().map(|&i| (i, why.to_string())));
+            continue;
+        }
+        if g.edits
+            .iter()
+            .any(|e| blocks::empties_a_brace_block(kind, text, e, &all))
+        {
+            let why = "removing this statement would leave its { } block empty (a value bound only for it would go unused: a warning in Rust, an error in Go); remove the block, or the statement, by hand";
             failed.extend(g.members.iter().map(|&i| (i, why.to_string())));
             continue;
         }
