@@ -128,8 +128,11 @@ pub fn empties_a_brace_block(kind: FileKind, text: &str, e: &Edit, all: &[Edit])
     // The nearest line above and below that is code and stays.
     let code = |ls: usize| {
         let t = text[ls..line_end(b, ls)].trim();
-        !(t.is_empty() || t.starts_with("//") || t.starts_with("/*") || t.starts_with('*'))
-            && !deleted(ls)
+        !(t.is_empty()
+            || t.starts_with("//")
+            || t.starts_with("/*")
+            || t.starts_with('*')
+            || deleted(ls))
     };
     let mut above = None;
     let mut ls = e.range.start;
