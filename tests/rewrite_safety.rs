@@ -779,6 +779,22 @@ fn words_naming_the_old_key_follow_the_renamed_variable() {
         "{checklist}"
     );
 
+    // A key elided after OpenRouter's prefix, in setup docs.
+    let md = "Set `OPENROUTER_API_KEY=sk-or-...` first.\n\n```json\n{ \"env\": { \"OPENROUTER_API_KEY\": \"sk-or-v1-xxxxxxxx\" } }\n```\n\nKeys look like sk-or-... on OpenRouter.\n";
+    let (_, after, _) = one_file("CONNECT.md", md, "llmgateway");
+    assert!(
+        after.contains("`LLM_GATEWAY_API_KEY=llmgtwy_...`"),
+        "{after}"
+    );
+    assert!(
+        after.contains("\"LLM_GATEWAY_API_KEY\": \"llmgtwy_xxxxxxxx\""),
+        "{after}"
+    );
+    assert!(
+        after.contains("Keys look like sk-or-... on OpenRouter."),
+        "{after}"
+    );
+
     // A key that stays with a request still on OpenRouter keeps its words.
     let py = "import os, requests\nKEY = os.environ[\"OPENROUTER_API_KEY\"]  # your OpenRouter API key\nrequests.get(\"https://openrouter.ai/api/v1/credits\", headers={\"Authorization\": f\"Bearer {KEY}\"})\n";
     let (_, after, _) = one_file("credits.py", py, "llmgateway");

@@ -337,7 +337,12 @@ mod tests {
     fn a_removal_that_empties_a_brace_block_is_refused() {
         let rs = "fn f(h: &mut H, t: &str) {\n    if let Ok(v) = V::from_str(t) {\n        // attribution\n        h.insert(\"x-title\", v);\n    }\n    h.insert(\"a\", b);\n}\n";
         let e = deletion(rs, "        h.insert(\"x-title\", v);\n");
-        assert!(empties_a_brace_block(FileKind::Rust, rs, &e, &[e.clone()]));
+        assert!(empties_a_brace_block(
+            FileKind::Rust,
+            rs,
+            &e,
+            std::slice::from_ref(&e)
+        ));
         // The block keeps another statement: fine.
         let rs2 = rs.replace("// attribution", "log(t);");
         let e2 = deletion(&rs2, "        h.insert(\"x-title\", v);\n");
@@ -345,13 +350,18 @@ mod tests {
             FileKind::Rust,
             &rs2,
             &e2,
-            &[e2.clone()]
+            std::slice::from_ref(&e2)
         ));
         // Two removals that together empty the block.
         let go = "if t != \"\" {\n\treq.Header.Set(\"X-Title\", t)\n\treq.Header.Set(\"HTTP-Referer\", u)\n}\n";
         let a = deletion(go, "\treq.Header.Set(\"X-Title\", t)\n");
         let b = deletion(go, "\treq.Header.Set(\"HTTP-Referer\", u)\n");
-        assert!(!empties_a_brace_block(FileKind::Go, go, &a, &[a.clone()]));
+        assert!(!empties_a_brace_block(
+            FileKind::Go,
+            go,
+            &a,
+            std::slice::from_ref(&a)
+        ));
         assert!(empties_a_brace_block(
             FileKind::Go,
             go,
@@ -366,7 +376,7 @@ mod tests {
             FileKind::JavaScript,
             js,
             &e,
-            &[e.clone()]
+            std::slice::from_ref(&e)
         ));
         let py = "if t:\n    h[\"X-Title\"] = t\n";
         let e = deletion(py, "    h[\"X-Title\"] = t\n");
@@ -374,7 +384,7 @@ mod tests {
             FileKind::Python,
             py,
             &e,
-            &[e.clone()]
+            std::slice::from_ref(&e)
         ));
     }
 }

@@ -1,7 +1,7 @@
 //! Words beside a renamed key variable that name the old gateway's key:
 //! `LLM_GATEWAY_API_KEY=your_openrouter_api_key`, a docs table row
 //! "| `LLM_GATEWAY_API_KEY` | OpenRouter API key |", `# OpenRouter API key`
-//! above the line in an env file. Left as they were, they tell the reader to
+//! above the line in an env file, `LLM_GATEWAY_API_KEY=sk-or-...`. Left as they were, they tell the reader to
 //! put an OpenRouter key in the new gateway's variable, which then sends it
 //! to the new gateway. They follow the variable, on its line only.
 
@@ -14,15 +14,18 @@ use crate::lang::FileKind;
 use crate::rules::TargetTable;
 use crate::source::{Edit, SourceText};
 
-/// `your_openrouter_...` / `your-openrouter-...` placeholders, and the
-/// phrase "OpenRouter (API) key".
-fn patterns() -> &'static (Regex, Regex) {
-    static P: OnceLock<(Regex, Regex)> = OnceLock::new();
+/// `your_openrouter_...` / `your-openrouter-...` placeholders, the phrase
+/// "OpenRouter (API) key", and a key elided after OpenRouter's prefix
+/// (`sk-or-...`, `sk-or-v1-xxxx`, `sk-or-v1-<your key>`).
+fn patterns() -> &'static (Regex, Regex, Regex) {
+    static P: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     P.get_or_init(|| {
         (
             Regex::new(r"(?i)\byour([_-])(open[_-]?router)(?:[_-]|\b)")
                 .expect("placeholder pattern"),
             Regex::new(r"(?i)\b(open ?router)( api)? key").expect("phrase pattern"),
+            Regex::new(r"\b(sk-or-(?:v1-)?)(?:\.\.\.|\x{2026}|[xX]{3,}|<[^>\n]*>)")
+                .expect("elided key pattern"),
         )
     })
 }
@@ -58,7 +61,7 @@ pub fn follow(
     }
     lines.sort_unstable();
     lines.dedup();
-    let (placeholder, phrase) = patterns();
+    let (placeholder, phrase, elided) = patterns();
     let mut out: Vec<Edit> = Vec::new();
     for line in lines {
         let start = src.line_start(line);
@@ -79,6 +82,16 @@ pub fn follow(
                 range: start + word.start()..start + word.end(),
                 text: new,
             });
+        }
+        if let Some(prefix) = target.key_prefix.as_deref().filter(|p| !p.is_empty()) {
+            for c in elided.captures_iter(text) {
+                if let Some(old) = c.get(1) {
+                    found.push(Edit {
+                        range: start + old.start()..start + old.end(),
+                        text: prefix.to_owned(),
+                    });
+                }
+            }
         }
         for c in phrase.captures_iter(text) {
             if let Some(word) = c.get(1) {
