@@ -2,7 +2,7 @@
 
 use super::*;
 
-impl FileCtx<'_, '_> {
+impl<'r> FileCtx<'_, 'r> {
     pub(crate) fn field(&mut self, lx: &Lexed, i: usize) {
         let text = &self.source.text;
         let t = &lx.tokens[i];
@@ -65,6 +65,119 @@ impl FileCtx<'_, '_> {
         if !shape_ok {
             return;
         }
+        self.field_finding(t.inner.clone(), written, field);
+    }
+
+    /// A field set on a request body after it is built: `payload.models =
+    /// [...]` (JS, TS), `payload["models"] = ...` (Python, JS), where
+    /// `payload` is bound in this file to an object with a model or
+    /// messages key.
+    pub(crate) fn assigned_field(&mut self, lx: &Lexed, i: usize) {
+        let text = &self.source.text;
+        let t = &lx.tokens[i];
+        let punct = |j: usize, p: &str| {
+            lx.tokens[j].tok == Tok::Punct && &text[lx.tokens[j].span.clone()] == p
+        };
+        let Some(before) = lx.prev_sig(i) else {
+            return;
+        };
+        // `obj.name =` or `obj["name"] =`: the object, and the `=`.
+        let (obj, eq) = if t.tok == Tok::Ident && punct(before, ".") {
+            (lx.prev_sig(before), lx.next_sig(i))
+        } else if t.tok == Tok::Str && punct(before, "[") {
+            let close = lx.next_sig(i).filter(|&j| punct(j, "]"));
+            (lx.prev_sig(before), close.and_then(|j| lx.next_sig(j)))
+        } else {
+            return;
+        };
+        let (Some(obj), Some(eq)) = (obj, eq) else {
+            return;
+        };
+        if !punct(eq, "=") {
+            return;
+        }
+        let written = &text[t.inner.clone()];
+        let Some(field) = self.det.src.fields.iter().find(|f| {
+            !f.weak
+                && f.name
+                    .split('.')
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(written))
+        }) else {
+            return;
+        };
+        let name = written.to_ascii_lowercase();
+        let Some(value) = lx.next_sig(eq) else {
+            return;
+        };
+        // `=` alone: not `==`, `===` or `=>`.
+        if lx.tokens[obj].tok != Tok::Ident || punct(value, "=") || punct(value, ">") {
+            return;
+        }
+        let v = &lx.tokens[value];
+        let shape_ok = match name.as_str() {
+            "route" => v.tok == Tok::Str && matches!(&text[v.inner.clone()], "fallback" | "sort"),
+            "usage" => false,
+            _ => v.tok == Tok::Ident || punct(value, "{") || punct(value, "["),
+        };
+        if shape_ok && self.binds_request_body(lx, &text[lx.tokens[obj].span.clone()], obj) {
+            self.field_finding(t.inner.clone(), written, field);
+        }
+    }
+
+    /// Whether `name` is assigned, before token `before`, an object literal
+    /// with a model, messages or prompt key (`payload = {"model": ..}`,
+    /// `const payload: Body = { messages }`).
+    fn binds_request_body(&self, lx: &Lexed, name: &str, before: usize) -> bool {
+        let text = &self.source.text;
+        (0..before).any(|k| {
+            let t = &lx.tokens[k];
+            if t.tok != Tok::Ident || &text[t.span.clone()] != name {
+                return false;
+            }
+            // Past a type annotation to the `=`, then the `{`.
+            let mut j = k;
+            for _ in 0..8 {
+                let Some(n) = lx.next_sig(j) else {
+                    return false;
+                };
+                j = n;
+                let p = &lx.tokens[j];
+                if p.tok == Tok::Punct && &text[p.span.clone()] == "=" {
+                    let Some(open) = lx.next_sig(j) else {
+                        return false;
+                    };
+                    let o = &lx.tokens[open];
+                    if o.tok != Tok::Punct || &text[o.span.clone()] != "{" {
+                        return false;
+                    }
+                    let Some(g) = lx
+                        .tokens
+                        .get(open + 1)
+                        .map(|t| t.group)
+                        .filter(|&g| lx.groups[g].span.start == o.span.start)
+                    else {
+                        return false;
+                    };
+                    return lx
+                        .keys_in(text, g)
+                        .any(|k| REQUEST_KEYS.contains(&k.to_ascii_lowercase().as_str()));
+                }
+                if p.tok == Tok::Punct && matches!(&text[p.span.clone()], ";" | "(" | ")") {
+                    return false;
+                }
+            }
+            false
+        })
+    }
+
+    fn field_finding(
+        &mut self,
+        r: Range<usize>,
+        written: &str,
+        field: &'r crate::rules::schema::SourceField,
+    ) {
+        let name = field.name.split('.').next().unwrap_or(&field.name);
         let disp =
             self.det.target.fields.iter().find(|d| {
                 d.name.value == field.name || d.name.value.split('.').next() == Some(name)
@@ -84,7 +197,7 @@ impl FileCtx<'_, '_> {
         };
         let f = self.finding(
             Kind::OpenrouterField,
-            t.inner.clone(),
+            r,
             written.to_owned(),
             None,
             fix,

@@ -533,6 +533,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                     self.slug(lx, i);
                 }
             }
+            if !t.key && matches!(t.tok, Tok::Ident | Tok::Str) {
+                self.assigned_field(lx, i);
+            }
             if t.key {
                 self.field(lx, i);
                 if t.tok == Tok::Str {
