@@ -123,7 +123,10 @@ impl SourceTable {
     pub fn endpoint(&self, sub: &str) -> Option<&SourceEndpoint> {
         self.endpoints
             .iter()
-            .filter(|e| sub == e.path || sub.starts_with(&format!("{}/", e.path)))
+            .filter(|e| {
+                sub.strip_prefix(e.path.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
             .max_by_key(|e| e.path.len())
     }
 
@@ -236,7 +239,12 @@ impl ToolConfig {
     pub fn owns(&self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
         self.files.iter().any(|f| match f.strip_suffix('/') {
-            Some(dir) => path.starts_with(f.as_str()) || path.contains(&format!("/{dir}/")),
+            Some(dir) => {
+                path.starts_with(f.as_str())
+                    || path.match_indices(dir).any(|(i, _)| {
+                        path[..i].ends_with('/') && path[i + dir.len()..].starts_with('/')
+                    })
+            }
             None => name == f,
         })
     }
@@ -501,4 +509,50 @@ pub struct ModelRow {
     pub verified: Option<Spanned<String>>,
     pub note: Option<String>,
     pub retires_on: Option<Spanned<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Rules;
+
+    #[test]
+    fn endpoints_match_whole_path_segments() {
+        let rules = Rules::embedded().unwrap();
+        let src = &rules.source_default().table;
+        let path = |s: &str| src.endpoint(s).map(|e| e.path.as_str());
+        assert_eq!(path("/credits"), Some("/credits"));
+        assert_eq!(path("/auth/key"), Some("/auth/key"));
+        assert_eq!(path("/models/count"), Some("/models/count"));
+        assert_eq!(path("/models/openai/gpt-4o/endpoints"), Some("/models"));
+        assert_eq!(path("/keys/abc"), Some("/keys"));
+        // `/keystore` is not `/key` or `/keys`; `/creditsx` is not `/credits`.
+        assert_eq!(path("/keystore"), None);
+        assert_eq!(path("/creditsx"), None);
+    }
+
+    #[test]
+    fn a_tool_owns_its_files_and_directories() {
+        let rules = Rules::embedded().unwrap();
+        let src = &rules.source_default().table;
+        for tool in &src.tool_configs {
+            for f in &tool.files {
+                let (inside, outside) = match f.strip_suffix('/') {
+                    Some(dir) => (
+                        vec![format!("{dir}/x.json"), format!("app/{dir}/x.json")],
+                        vec![format!("app/x{dir}/x.json"), format!("app/{dir}x/y")],
+                    ),
+                    None => (
+                        vec![f.clone(), format!("a/b/{f}")],
+                        vec![format!("a/x{f}"), format!("{f}.bak")],
+                    ),
+                };
+                for p in inside {
+                    assert!(tool.owns(&p), "{} should own {p}", tool.tool);
+                }
+                for p in outside {
+                    assert!(!tool.owns(&p), "{} should not own {p}", tool.tool);
+                }
+            }
+        }
+    }
 }
