@@ -389,15 +389,25 @@ impl FileCtx<'_, '_> {
         if self.det.direct.is_some() || !s.contains('/') {
             return;
         }
-        let concatenated = i > 0 && {
-            let p = &lx.tokens[i - 1];
-            p.tok == Tok::Punct && matches!(&text[p.span.clone()], "+" | "." | ">")
+        let prev = |set: &[&str]| {
+            i > 0 && {
+                let p = &lx.tokens[i - 1];
+                p.tok == Tok::Punct && set.contains(&&text[p.span.clone()])
+            }
         };
+        let concatenated = prev(&["+", ".", ">"]);
+        // The first argument of a call (`fetchFromOpenRouter("/v1/videos")`),
+        // not a value kept as data (`endpoint: "/api/v1/images"`).
+        let called = prev(&["("]);
         for (at, _) in s.match_indices('/') {
             let before = &s[..at];
             let appended = if at == 0 {
-                // A JS template's piece after a hole starts right at its `}`.
-                concatenated || text[..t.inner.start].ends_with('}')
+                // A JS template's piece after a hole starts right at its `}`;
+                // a path under the API's version given to a call is joined
+                // to a base there.
+                concatenated
+                    || text[..t.inner.start].ends_with('}')
+                    || called && (s.starts_with("/v1/") || s.starts_with("/api/v1/"))
             } else {
                 // A hole (`{..}`, `${..}`, `#{..}`, `\(..)`), a format
                 // verb, or a `$name` reference right before the path.
@@ -409,7 +419,17 @@ impl FileCtx<'_, '_> {
             if !appended {
                 continue;
             }
+            // A base given as the API root (`https://openrouter.ai/api`) is
+            // extended with the version too.
             let rest = &s[at..];
+            let rest = ["/api/v1/", "/v1/"]
+                .iter()
+                .find_map(|v| {
+                    rest.strip_prefix(&v[..v.len() - 1])
+                        .filter(|r| r.starts_with('/'))
+                })
+                .unwrap_or(rest);
+            let prefix = s[at..].len() - rest.len();
             let len = rest
                 .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.')))
                 .unwrap_or(rest.len());
@@ -424,7 +444,7 @@ impl FileCtx<'_, '_> {
             }) {
                 continue;
             }
-            let start = t.inner.start + at;
+            let start = t.inner.start + at + prefix;
             self.appended
                 .push((start..start + ep.path.len(), ep.path.clone()));
         }
