@@ -723,6 +723,29 @@ fn an_openrouter_only_path_appended_to_the_base_keeps_the_file_on_openrouter() {
     }
 }
 
+/// A client whose key is handed in from another file (where it is read,
+/// and renamed) must not keep its URL on OpenRouter: the new gateway's key
+/// would go there. Its URL moves with the key; the paths stay manual items.
+#[test]
+fn a_client_given_its_key_moves_its_base_and_reports_the_paths() {
+    let ts = "const BASE_URL = 'https://openrouter.ai/api/v1';\n\
+              export class OpenRouterApi {\n  constructor(private apiKey: string) {}\n\
+              \x20 videos() { return fetch(`${BASE_URL}/videos`, { headers: { Authorization: `Bearer ${this.apiKey}` } }); }\n}\n";
+    let (found, after, _) = one_file("src/api.ts", ts, "llmgateway");
+    let base = found
+        .iter()
+        .find(|f| f.1 == "https://openrouter.ai/api/v1")
+        .unwrap();
+    assert_eq!(base.2, "auto", "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1 == "/videos" && f.2 == "manual" && f.3.ends_with("appended:/videos")),
+        "{found:?}"
+    );
+    assert!(after.contains("'https://api.llmgateway.io/v1'"), "{after}");
+}
+
 #[test]
 fn paths_the_target_serves_or_not_appended_to_anything_are_not_findings() {
     let py = "import os, httpx\nBASE = \"https://openrouter.ai/api/v1\"\n\

@@ -493,10 +493,23 @@ impl FileCtx<'_, '_> {
             // Only where the repository talks to OpenRouter somewhere.
             self.out.gated.push(f);
         }
-        // Moving this file's base URL on its own would break those calls.
+        // Moving this file's base URL on its own would break those calls;
+        // keeping it is safe only where the file reads the key it sends
+        // itself (that key then stays too). A key handed in from another
+        // file (`constructor(apiKey)`) is renamed there, and the new
+        // gateway's key would reach openrouter.ai: then everything moves
+        // and the paths above are what a person fixes.
         let Some((line, path)) = first else {
             return;
         };
+        let reads_key = self
+            .out
+            .findings
+            .iter()
+            .any(|f| f.kind == Kind::ApiKeyEnv && f.fix == Fix::Auto);
+        if !reads_key {
+            return;
+        }
         for f in &mut self.out.findings {
             if f.kind == Kind::BaseUrl && f.fix == Fix::Auto {
                 let why = format!(
