@@ -82,7 +82,12 @@ pub fn prose(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut at = 0;
     for f in fences(text) {
-        let open_line = text[..f.body.start.saturating_sub(1)]
+        // The fence line ends where the body starts, after its newline
+        // (none when the fence is the text's last line).
+        let head = &text[..f.body.start];
+        let open_line = head
+            .strip_suffix('\n')
+            .unwrap_or(head)
             .rfind('\n')
             .map_or(0, |i| i + 1);
         let close_end = text[f.body.end..]
@@ -160,5 +165,17 @@ mod tests {
         let text = "intro\n```py\ncode\n```\nmiddle\n~~~\nmore\n~~~\nend";
         let parts: Vec<&str> = prose(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(parts, vec!["intro\n", "\nmiddle\n", "\nend"]);
+    }
+
+    /// An unclosed fence on the last line, its tag ending in a multi-byte
+    /// character (found by tests/robust_scan.rs): no slicing inside it.
+    #[test]
+    fn a_fence_on_the_last_line_with_a_non_ascii_tag() {
+        for text in ["~~~é", "x\n```é", "x\n```é\n", "intro\n~~~ü\ncode"] {
+            for r in prose(text) {
+                assert!(text.get(r.clone()).is_some(), "{text:?} {r:?}");
+            }
+        }
+        assert_eq!(prose("intro\n~~~é"), vec![0..6]);
     }
 }
