@@ -109,6 +109,12 @@ impl Lexed {
         })
     }
 
+    /// Whether token `j` is the punctuation `p`.
+    pub fn is_punct(&self, text: &str, j: usize, p: &str) -> bool {
+        let t = &self.tokens[j];
+        t.tok == Tok::Punct && text[t.span.clone()] == *p
+    }
+
     /// Index of the next token after `i` that is not a comment.
     pub fn next_sig(&self, i: usize) -> Option<usize> {
         (i + 1..self.tokens.len()).find(|&j| self.tokens[j].tok != Tok::Comment)

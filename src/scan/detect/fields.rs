@@ -75,9 +75,7 @@ impl<'r> FileCtx<'_, 'r> {
     pub(crate) fn assigned_field(&mut self, lx: &Lexed, i: usize) {
         let text = &self.source.text;
         let t = &lx.tokens[i];
-        let punct = |j: usize, p: &str| {
-            lx.tokens[j].tok == Tok::Punct && &text[lx.tokens[j].span.clone()] == p
-        };
+        let punct = |j: usize, p: &str| lx.is_punct(text, j, p);
         let Some(before) = lx.prev_sig(i) else {
             return;
         };
@@ -142,20 +140,16 @@ impl<'r> FileCtx<'_, 'r> {
                     return false;
                 };
                 j = n;
-                let p = &lx.tokens[j];
-                if p.tok == Tok::Punct && &text[p.span.clone()] == "=" {
-                    let Some(open) = lx.next_sig(j) else {
+                if lx.is_punct(text, j, "=") {
+                    let Some(open) = lx.next_sig(j).filter(|&o| lx.is_punct(text, o, "{")) else {
                         return false;
                     };
-                    let o = &lx.tokens[open];
-                    if o.tok != Tok::Punct || &text[o.span.clone()] != "{" {
-                        return false;
-                    }
+                    let start = lx.tokens[open].span.start;
                     let Some(g) = lx
                         .tokens
                         .get(open + 1)
                         .map(|t| t.group)
-                        .filter(|&g| lx.groups[g].span.start == o.span.start)
+                        .filter(|&g| lx.groups[g].span.start == start)
                     else {
                         return false;
                     };
@@ -163,7 +157,7 @@ impl<'r> FileCtx<'_, 'r> {
                         .keys_in(text, g)
                         .any(|k| REQUEST_KEYS.contains(&k.to_ascii_lowercase().as_str()));
                 }
-                if p.tok == Tok::Punct && matches!(&text[p.span.clone()], ";" | "(" | ")") {
+                if [";", "(", ")"].iter().any(|p| lx.is_punct(text, j, p)) {
                     return false;
                 }
             }

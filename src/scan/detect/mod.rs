@@ -352,7 +352,7 @@ pub struct FileCtx<'a, 'r> {
     decodes_plist: std::cell::OnceCell<bool>,
     /// Endpoint paths appended to a base in strings (`f"{BASE}/credits"`),
     /// reported at the end if the file is about OpenRouter.
-    appended: Vec<(Range<usize>, String)>,
+    appended: Vec<(Range<usize>, &'r crate::rules::schema::SourceEndpoint)>,
     /// A program identifier names OpenRouter (`OpenRouterClient`): the
     /// file's code is about it even where its URL is in another file.
     names_source: bool,
@@ -476,17 +476,9 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             }
             // Program identifiers (`openrouterProvider`) are names, not
             // destinations: after a migration they may well stay.
-            let lower_has = self.det.direct.is_none()
-                && t.tok != Tok::Ident
-                && s.len() >= 10
-                && contains_ignore_ascii_case(s, "openrouter");
-            if t.tok == Tok::Ident
-                && !self.names_source
-                && s.len() >= 10
-                && contains_ignore_ascii_case(s, "openrouter")
-            {
-                self.names_source = true;
-            }
+            let names = s.len() >= 10 && contains_ignore_ascii_case(s, "openrouter");
+            let lower_has = names && self.det.direct.is_none() && t.tok != Tok::Ident;
+            self.names_source |= names && t.tok == Tok::Ident;
             let url = if matches!(t.tok, Tok::Str | Tok::Word) {
                 self.base_urls(lx, i)
             } else {
@@ -533,15 +525,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                     self.slug(lx, i);
                 }
             }
-            if !t.key && matches!(t.tok, Tok::Ident | Tok::Str) {
-                self.assigned_field(lx, i);
-            }
             if t.key {
                 self.field(lx, i);
                 if t.tok == Tok::Str {
                     self.slug_key(lx, i);
                 }
                 self.tool_provider(lx, i);
+            } else {
+                self.assigned_field(lx, i);
             }
         }
         if !self.url_names.is_empty() {

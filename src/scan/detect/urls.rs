@@ -389,12 +389,7 @@ impl FileCtx<'_, '_> {
         if self.det.direct.is_some() || !s.contains('/') {
             return;
         }
-        let prev = |set: &[&str]| {
-            i > 0 && {
-                let p = &lx.tokens[i - 1];
-                p.tok == Tok::Punct && set.contains(&&text[p.span.clone()])
-            }
-        };
+        let prev = |set: &[&str]| i > 0 && set.iter().any(|p| lx.is_punct(text, i - 1, p));
         let concatenated = prev(&["+", ".", ">"]);
         // The first argument of a call (`fetchFromOpenRouter("/v1/videos")`),
         // not a value kept as data (`endpoint: "/api/v1/images"`).
@@ -445,8 +440,7 @@ impl FileCtx<'_, '_> {
                 continue;
             }
             let start = t.inner.start + at + prefix;
-            self.appended
-                .push((start..start + ep.path.len(), ep.path.clone()));
+            self.appended.push((start..start + ep.path.len(), ep));
         }
     }
 
@@ -460,10 +454,8 @@ impl FileCtx<'_, '_> {
         }
         let tg = self.det.target;
         let mut first = None;
-        for (r, path) in std::mem::take(&mut self.appended) {
-            let Some(ep) = self.det.src.endpoint(&path) else {
-                continue;
-            };
+        for (r, ep) in std::mem::take(&mut self.appended) {
+            let path = ep.path.as_str();
             let mapped = tg.endpoints.iter().find(|e| e.path == ep.path);
             let why = mapped
                 .and_then(|e| e.why.as_deref())
