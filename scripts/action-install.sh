@@ -57,8 +57,10 @@ from_release() {
   local name="llmgw-migrate-$version-$target" ext=tar.gz exe=llmgw-migrate
   case "$target" in *-windows-*) ext=zip exe=llmgw-migrate.exe ;; esac
   local base=${LLMGW_RELEASE_BASE:-https://github.com/$repo/releases/download}
-  local url="$base/v$version/$name.$ext" tmp
+  local url="$base/v$version/$name.$ext"
+  # Global, so the EXIT trap removes it on every way out (a mismatch exits).
   tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
   echo "Downloading $url"
   if ! curl -fsSL --retry 3 -o "$tmp/$name.$ext" "$url" \
     || ! curl -fsSL --retry 3 -o "$tmp/$name.$ext.sha256" "$url.sha256"; then
@@ -80,7 +82,6 @@ from_release() {
   mkdir -p "$root/bin"
   cp "$tmp/$name/$exe" "$root/bin/$exe"
   chmod +x "$root/bin/$exe"
-  rm -rf "$tmp"
 }
 
 installed=""

@@ -302,6 +302,17 @@ struct InstallEnv {
     path: String,
     cargo_log: PathBuf,
     github_path: PathBuf,
+    /// The step's TMPDIR: its downloads go there and must not stay.
+    tmp: PathBuf,
+}
+
+impl InstallEnv {
+    fn leftovers(&self) -> Vec<PathBuf> {
+        fs::read_dir(&self.tmp)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    }
 }
 
 fn install_env() -> InstallEnv {
@@ -327,7 +338,10 @@ fn install_env() -> InstallEnv {
     }
     let github_path = dir.path().join("github_path");
     fs::write(&github_path, "").unwrap();
+    let tmp = dir.path().join("tmp");
+    fs::create_dir_all(&tmp).unwrap();
     InstallEnv {
+        tmp,
         path: format!("{}:/usr/bin:/bin", fake.display()),
         cargo_log,
         github_path,
@@ -345,20 +359,41 @@ fn release_target() -> Option<String> {
     (std::env::consts::OS == "linux").then(|| format!("{arch}-unknown-linux-musl"))
 }
 
-/// A release directory `v<version>/` holding this build packed by the
-/// release script; returns the archive's file name.
-fn release_dir(dir: &Path) -> Option<String> {
+/// A release directory `v<version>/` packed by the release script; returns
+/// the archive's file name and the packed executable's bytes.
+///
+/// The packed executable is a small stand-in that prints this build's
+/// version (completions and the man page still come from this build, via
+/// GEN_BIN): the step under test downloads, verifies and unpacks, and a
+/// 100 MB debug binary exec'd straight after unpacking once died with
+/// SIGSEGV on a CI machine, which says nothing about the step.
+fn release_dir(dir: &Path) -> Option<(String, Vec<u8>)> {
     let target = release_target()?;
     let version = env!("CARGO_PKG_VERSION");
     let out = dir.join(format!("v{version}"));
+    let stand_in = dir.join("llmgw-migrate");
+    let script = format!("#!/bin/sh\necho 'llmgw-migrate {version}'\n");
+    fs::write(&stand_in, &script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&stand_in, fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let o = Command::new("bash")
         .arg(root().join("scripts/release-archive.sh"))
-        .args([&target, version, env!("CARGO_BIN_EXE_llmgw-migrate")])
+        .arg(&target)
+        .arg(version)
+        .arg(&stand_in)
         .arg(&out)
+        .env("GEN_BIN", env!("CARGO_BIN_EXE_llmgw-migrate"))
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    Some(format!("llmgw-migrate-{version}-{target}.tar.gz"))
+    fs::remove_file(&stand_in).unwrap();
+    Some((
+        format!("llmgw-migrate-{version}-{target}.tar.gz"),
+        script.into_bytes(),
+    ))
 }
 
 fn install(ref_: &str, base: &str, env: &InstallEnv) -> StepRun {
@@ -374,6 +409,7 @@ fn install(ref_: &str, base: &str, env: &InstallEnv) -> StepRun {
             ("GITHUB_PATH", env.github_path.to_str().unwrap()),
             ("LLMGW_ACTION_REF", ref_),
             ("LLMGW_RELEASE_BASE", base),
+            ("TMPDIR", env.tmp.to_str().unwrap()),
         ],
     )
 }
@@ -390,7 +426,7 @@ fn install_step_downloads_the_release_of_its_tag_and_checks_the_sha256() {
         return;
     }
     let releases = tempfile::tempdir().unwrap();
-    let Some(asset) = release_dir(releases.path()) else {
+    let Some((asset, packed)) = release_dir(releases.path()) else {
         eprintln!("skipped: no release archive for this platform");
         return;
     };
@@ -404,12 +440,13 @@ fn install_step_downloads_the_release_of_its_tag_and_checks_the_sha256() {
         assert!(r.stdout.contains(&format!("/v{version}/{asset}")));
         assert!(r.stdout.contains("verified"), "{}", r.stdout);
         assert!(!env.cargo_log.exists(), "no build when a release exists");
-        let bin = installed(&env);
-        let v = Command::new(&bin).arg("--version").output().unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&v.stdout).trim(),
-            format!("llmgw-migrate {version}")
-        );
+        // The step ends by running what it installed.
+        assert!(r
+            .stdout
+            .trim_end()
+            .ends_with(&format!("llmgw-migrate {version}")));
+        assert_eq!(fs::read(installed(&env)).unwrap(), packed);
+        assert_eq!(env.leftovers(), Vec::<PathBuf>::new());
     }
     assert!(hits.load(Ordering::SeqCst) >= 4);
 
@@ -424,6 +461,7 @@ fn install_step_downloads_the_release_of_its_tag_and_checks_the_sha256() {
         .contains("::error title=llmgw-migrate::sha256 mismatch"));
     assert!(!env.cargo_log.exists());
     assert_eq!(fs::read_to_string(&env.github_path).unwrap(), "");
+    assert_eq!(env.leftovers(), Vec::<PathBuf>::new());
 }
 
 #[test]
