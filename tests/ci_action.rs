@@ -82,6 +82,9 @@ struct StepRun {
     code: i32,
     stdout: String,
     outputs: BTreeMap<String, String>,
+    /// RUNNER_TEMP: what the step wrote there (a SARIF file, an installed
+    /// binary) lives as long as the result.
+    _runner_temp: tempfile::TempDir,
 }
 
 fn run_step(
@@ -150,12 +153,11 @@ fn run_step(
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    // Keep SARIF files readable after the temp dir goes away.
-    std::mem::forget(tmp);
     StepRun {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         outputs,
+        _runner_temp: tmp,
     }
 }
 
