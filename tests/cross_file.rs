@@ -139,3 +139,126 @@ fn with_from_openai_a_redirected_client_in_another_file_takes_its_ids() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].starts_with("svc/work.py:3:gpt-4o-mini:"), "{got:?}");
 }
+
+/// `@/lib/llm`-style imports resolve through the nearest tsconfig.json or
+/// jsconfig.json (`paths`, `baseUrl`, a relative `extends`), as the app's
+/// bundler resolves them: ids sent through an OpenRouter client imported
+/// that way are findings, ids sent through another host's client are not.
+#[test]
+fn path_aliases_resolve_through_the_nearest_tsconfig() {
+    let tmp = tempfile::tempdir().unwrap();
+    let or_client = "import OpenAI from \"openai\";\nexport const openrouter = new OpenAI({\n  baseURL: \"https://openrouter.ai/api/v1\",\n  apiKey: process.env.OPENROUTER_API_KEY,\n});\n";
+    let groq = "import OpenAI from \"openai\";\nexport const groq = new OpenAI({ baseURL: \"https://api.groq.com/openai/v1\" });\n";
+    // Both clients in one route: the file talks to OpenRouter, so only the
+    // destination of each call tells its ids apart.
+    let route = |or: &str, gq: &str| {
+        format!(
+            "import {{ openrouter }} from \"{or}\";\nimport {{ groq }} from \"{gq}\";\n\n\
+             export const story = () => openrouter.chat.completions.create({{ model: \"eva-unit-01/eva-qwen-2.5-32b\", messages: [] }});\n\
+             export const fast = () => groq.chat.completions.create({{ model: \"meta-llama/llama-4-scout-17b-16e-instruct\", messages: [] }});\n"
+        )
+    };
+    write(
+        tmp.path(),
+        &[
+            // Next.js: comments and trailing commas.
+            (
+                "next/tsconfig.json",
+                "{\n  // paths for the app router\n  \"compilerOptions\": {\n    \"paths\": { \"@/*\": [\"./src/*\"], },\n  },\n}\n",
+            ),
+            ("next/src/lib/openrouter.ts", or_client),
+            ("next/src/lib/groq.ts", groq),
+            (
+                "next/src/app/api/route.ts",
+                &route("@/lib/openrouter", "@/lib/groq"),
+            ),
+            // A monorepo: the app's config extends a base that sets baseUrl
+            // and the paths, relative to the base's own directory.
+            (
+                "mono/tsconfig.base.json",
+                "{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"@llm/*\": [\"packages/llm/src/*\"] } } }\n",
+            ),
+            (
+                "mono/apps/web/tsconfig.json",
+                "{ \"extends\": \"../../tsconfig.base.json\", \"compilerOptions\": { \"jsx\": \"preserve\" } }\n",
+            ),
+            ("mono/packages/llm/src/openrouter.ts", or_client),
+            ("mono/packages/llm/src/groq/index.ts", groq),
+            (
+                "mono/apps/web/app/page.ts",
+                &route("@llm/openrouter", "@llm/groq"),
+            ),
+            // jsconfig.json and baseUrl alone: `lib/...` is below `src`.
+            (
+                "vite/jsconfig.json",
+                "{ \"compilerOptions\": { \"baseUrl\": \"src\" } }\n",
+            ),
+            ("vite/src/lib/openrouter.js", or_client),
+            ("vite/src/lib/groq.js", groq),
+            ("vite/src/main.js", &route("lib/openrouter", "lib/groq")),
+        ],
+    );
+    let got = slugs(tmp.path(), &["."], "openrouter");
+    assert_eq!(
+        got,
+        vec![
+            "mono/apps/web/app/page.ts:4:eva-unit-01/eva-qwen-2.5-32b:Manual".to_owned(),
+            "next/src/app/api/route.ts:4:eva-unit-01/eva-qwen-2.5-32b:Manual".to_owned(),
+            "vite/src/main.js:4:eva-unit-01/eva-qwen-2.5-32b:Manual".to_owned(),
+        ],
+        "{got:?}"
+    );
+    // Without the configs, the imports name packages: nothing is decided,
+    // so the unlisted author's ids are not found.
+    for cfg in [
+        "next/tsconfig.json",
+        "mono/apps/web/tsconfig.json",
+        "vite/jsconfig.json",
+    ] {
+        std::fs::remove_file(tmp.path().join(cfg)).unwrap();
+    }
+    let got = slugs(tmp.path(), &["."], "openrouter");
+    assert!(!got.iter().any(|s| s.contains("eva-unit-01")), "{got:?}");
+}
+
+/// A client its own file keeps on OpenRouter (it appends `/credits` to the
+/// base and reads its key) keeps the ids other files send through it: the
+/// rewrite must not give OpenRouter a target's model name.
+#[test]
+fn ids_sent_through_a_client_kept_on_openrouter_stay_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        &[
+            (
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }\n",
+            ),
+            (
+                "src/lib/openrouter.ts",
+                "import OpenAI from \"openai\";\n\nconst BASE = \"https://openrouter.ai/api/v1\";\n\n\
+                 export const openrouter = new OpenAI({ baseURL: BASE, apiKey: process.env.OPENROUTER_API_KEY });\n\n\
+                 export const credits = () =>\n  fetch(`${BASE}/credits`, { headers: { Authorization: `Bearer ${process.env.OPENROUTER_API_KEY}` } });\n",
+            ),
+            (
+                "src/app/chat.ts",
+                "import { openrouter } from \"@/lib/openrouter\";\n\n\
+                 export const chat = () => openrouter.chat.completions.create({ model: \"anthropic/claude-3.5-sonnet\", messages: [] });\n",
+            ),
+            (
+                "src/app/summary.ts",
+                "import { openrouter } from \"../lib/openrouter\";\n\n\
+                 export const sum = () => openrouter.chat.completions.create({ model: \"openai/gpt-4o-mini\", messages: [] });\n",
+            ),
+        ],
+    );
+    let got = slugs(tmp.path(), &["."], "openrouter");
+    assert_eq!(
+        got,
+        vec![
+            "src/app/chat.ts:3:anthropic/claude-3.5-sonnet:Manual".to_owned(),
+            "src/app/summary.ts:3:openai/gpt-4o-mini:Manual".to_owned(),
+        ],
+        "{got:?}"
+    );
+}

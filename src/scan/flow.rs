@@ -4,6 +4,8 @@
 //! A cheap step over facts the walk already made: only a module an import
 //! names and the walk did not keep (it held no trigger) is read, once.
 
+mod tsconfig;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -14,7 +16,7 @@ use crate::source::SourceText;
 
 /// A place in both spellings: as reported (the scanned root joined to the
 /// path below it) and on disk.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 struct Loc {
     rel: String,
     abs: PathBuf,
@@ -69,6 +71,7 @@ struct Modules<'a, 'd> {
     max_filesize: u64,
     kept: HashMap<String, Vec<Binding>>,
     read: HashMap<String, Option<Vec<Binding>>>,
+    configs: tsconfig::Configs,
 }
 
 impl Modules<'_, '_> {
@@ -131,6 +134,7 @@ pub(super) fn resolve(det: &Detector, results: &mut [Detected], max_filesize: u6
             .map(|r| (r.file.path.clone(), r.flow.bindings.clone()))
             .collect(),
         read: HashMap::new(),
+        configs: tsconfig::Configs::default(),
     };
     for r in results.iter_mut() {
         let Some(dir) = Loc::dir_of(&r.file.path, &r.file.abs) else {
@@ -227,8 +231,8 @@ fn python(
     None
 }
 
-/// `import { client } from "./llm"`, `import * as llm from "../llm.js"`
-/// (relative specifiers only: path aliases need the bundler's config).
+/// `import { client } from "./llm"`, `import * as llm from "../llm.js"`,
+/// `import { client } from "@/lib/llm"` (a tsconfig/jsconfig path alias).
 fn js(
     mods: &mut Modules,
     dir: &Loc,
@@ -236,28 +240,39 @@ fn js(
     orig: &str,
     u: &Use,
 ) -> Option<(String, Binding)> {
-    if !module.starts_with("./") && !module.starts_with("../") {
-        return None;
-    }
     let name = match orig {
         "default" => return None,
         "" => u.chain.get(1)?.as_str(),
         o => o,
     };
-    let parts: Vec<&str> = module.split('/').collect();
-    let base = dir.join(&parts)?;
-    let (stem_parent, stem) = (base.up()?, module.rsplit('/').next()?);
+    let bases = if module.starts_with("./") || module.starts_with("../") {
+        let parts: Vec<&str> = module.split('/').collect();
+        vec![dir.join(&parts)?]
+    } else {
+        mods.configs.nearest(dir)?.resolve(module)
+    };
+    let files: Vec<Loc> = bases.iter().flat_map(module_files).collect();
+    mods.find(&files, name)
+}
+
+/// The files a module path may name: as written, with a source extension
+/// (`./llm.js` is `llm.ts` in TypeScript's ESM spelling), or its index.
+fn module_files(base: &Loc) -> Vec<Loc> {
+    const EXTS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+    let (Some(parent), Some(stem)) = (base.up(), base.abs.file_name().and_then(|n| n.to_str()))
+    else {
+        return Vec::new();
+    };
     let stem = [".js", ".mjs", ".cjs", ".jsx"]
         .iter()
         .find_map(|e| stem.strip_suffix(e))
         .unwrap_or(stem);
-    const EXTS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
     let mut files = vec![base.clone()];
     for e in EXTS {
-        files.extend(stem_parent.join(&[&format!("{stem}.{e}")]));
+        files.extend(parent.join(&[&format!("{stem}.{e}")]));
     }
     for e in EXTS {
         files.extend(base.join(&[&format!("index.{e}")]));
     }
-    mods.find(&files, name)
+    files
 }

@@ -64,6 +64,9 @@ impl FileCtx<'_, '_> {
     /// Read a Python or JS/TS file's client bindings and the ids passed
     /// through them (after `tokens`, so the file's URLs are known).
     pub fn flow(&mut self, lx: &Lexed, lang: FileKind) {
+        // An appended endpoint can keep this file's URLs on OpenRouter: the
+        // clients built on them must be read as kept, here and in importers.
+        self.appended_findings();
         let src = self.source;
         let text = src.text.as_str();
         let bindings = self.bindings(lx, text, lang);
