@@ -262,3 +262,65 @@ fn ids_sent_through_a_client_kept_on_openrouter_stay_with_it() {
         "{got:?}"
     );
 }
+
+/// A client exported as the module's default (`export default client`,
+/// `export default new OpenAI(...)`, `module.exports = client`) is the one
+/// a default import or `require` receives.
+#[test]
+fn default_exports_are_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let use_it = |import: &str| {
+        format!(
+            "{import}\n\nexport const go = () => openrouter.chat.completions.create({{ model: \"eva-unit-01/eva-qwen-2.5-32b\", messages: [] }});\n"
+        )
+    };
+    write(
+        tmp.path(),
+        &[
+            (
+                "a/llm.ts",
+                "import OpenAI from \"openai\";\n\nconst openrouter = new OpenAI({ baseURL: \"https://openrouter.ai/api/v1\" });\n\nexport default openrouter;\n",
+            ),
+            ("a/run.ts", &use_it("import openrouter from \"./llm\";")),
+            (
+                "b/llm.ts",
+                "import OpenAI from \"openai\";\n\nexport default new OpenAI({\n  baseURL: \"https://openrouter.ai/api/v1\",\n});\n",
+            ),
+            ("b/run.ts", &use_it("import openrouter from \"./llm\";")),
+            (
+                "c/llm.js",
+                "const OpenAI = require(\"openai\");\nconst client = new OpenAI({ baseURL: \"https://openrouter.ai/api/v1\" });\nmodule.exports = client;\n",
+            ),
+            ("c/run.js", &use_it("const openrouter = require(\"./llm\");")),
+            // Another host's client as the default: its ids are not findings
+            // even where the file also talks to OpenRouter.
+            (
+                "d/groq.ts",
+                "import OpenAI from \"openai\";\nconst groq = new OpenAI({ baseURL: \"https://api.groq.com/openai/v1\" });\nexport default groq;\n",
+            ),
+            (
+                "d/run.ts",
+                "import groq from \"./groq\";\nimport openrouter from \"../a/llm\";\n\n\
+                 export const go = () => groq.chat.completions.create({ model: \"meta-llama/llama-4-scout-17b-16e-instruct\", messages: [] });\n\
+                 export const story = () => openrouter.chat.completions.create({ model: \"eva-unit-01/eva-llama-3.33-70b\", messages: [] });\n",
+            ),
+            // A default that is not the client (a member of it) decides nothing.
+            (
+                "e/llm.ts",
+                "import OpenAI from \"openai\";\nconst c = new OpenAI({ baseURL: \"https://openrouter.ai/api/v1\" });\nexport default c.chat\n",
+            ),
+            ("e/run.ts", &use_it("import openrouter from \"./llm\";")),
+        ],
+    );
+    let got = slugs(tmp.path(), &["."], "openrouter");
+    assert_eq!(
+        got,
+        vec![
+            "a/run.ts:3:eva-unit-01/eva-qwen-2.5-32b:Manual".to_owned(),
+            "b/run.ts:3:eva-unit-01/eva-qwen-2.5-32b:Manual".to_owned(),
+            "c/run.js:3:eva-unit-01/eva-qwen-2.5-32b:Manual".to_owned(),
+            "d/run.ts:5:eva-unit-01/eva-llama-3.33-70b:Manual".to_owned(),
+        ],
+        "{got:?}"
+    );
+}

@@ -9,7 +9,7 @@ mod tsconfig;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::detect::flow::{apply, Binding, Dest, Use};
+use super::detect::flow::{apply, Binding, Dest, Use, DEFAULT};
 use super::detect::Detector;
 use super::{Detected, FileKind};
 use crate::source::SourceText;
@@ -240,10 +240,14 @@ fn js(
     orig: &str,
     u: &Use,
 ) -> Option<(String, Binding)> {
-    let name = match orig {
-        "default" => return None,
-        "" => u.chain.get(1)?.as_str(),
-        o => o,
+    // A default import is the module's default export; a CommonJS
+    // `const llm = require("./llm")` then `llm.client` may name a member.
+    let names: Vec<&str> = match orig {
+        "default" => std::iter::once(DEFAULT)
+            .chain(u.chain.get(1).map(String::as_str))
+            .collect(),
+        "" => vec![u.chain.get(1)?.as_str()],
+        o => vec![o],
     };
     let bases = if module.starts_with("./") || module.starts_with("../") {
         let parts: Vec<&str> = module.split('/').collect();
@@ -252,7 +256,7 @@ fn js(
         mods.configs.nearest(dir)?.resolve(module)
     };
     let files: Vec<Loc> = bases.iter().flat_map(module_files).collect();
-    mods.find(&files, name)
+    names.into_iter().find_map(|n| mods.find(&files, n))
 }
 
 /// The files a module path may name: as written, with a source extension

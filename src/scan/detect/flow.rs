@@ -165,6 +165,22 @@ impl FileCtx<'_, '_> {
             if p.is_some_and(|p| s(p) == "new" || s(p) == "await") {
                 p = p.and_then(|p| lx.prev_sig(p));
             }
+            // `export default new OpenAI({...})`: the module's default.
+            if let Some(d) = p.filter(|&d| s(d) == "default" && lx.tokens[d].group == 0) {
+                let export = lx.prev_sig(d).is_some_and(|e| s(e) == "export");
+                if let (true, Some(dest)) = (export, self.dest_of(lx, text, g)) {
+                    let start = lx.tokens[d].span.start;
+                    let line = self.source.line_col(start).0;
+                    out.push(Binding {
+                        name: DEFAULT.to_owned(),
+                        dest,
+                        line,
+                        top: true,
+                        start,
+                    });
+                }
+                continue;
+            }
             let Some(eq) = p.filter(|&p| s(p) == "=") else {
                 continue;
             };
@@ -192,6 +208,9 @@ impl FileCtx<'_, '_> {
                 top,
                 start,
             });
+        }
+        if lang == FileKind::JavaScript {
+            out.extend(default_exports(lx, text, &out));
         }
         out
     }
@@ -253,6 +272,53 @@ impl FileCtx<'_, '_> {
             );
         }
     }
+}
+
+/// The name a module's default export is bound under (`import c from`).
+pub const DEFAULT: &str = "default";
+
+/// `export default client;` and `module.exports = client;` of a client
+/// bound at module level: the same client as the module's default.
+fn default_exports(lx: &Lexed, text: &str, bound: &[Binding]) -> Vec<Binding> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let mut out = Vec::new();
+    for (i, t) in lx.tokens.iter().enumerate() {
+        if t.group != 0 || t.tok != Tok::Ident {
+            continue;
+        }
+        let Some(p) = lx.prev_sig(i) else { continue };
+        let exported = match s(p) {
+            "default" => lx.prev_sig(p).is_some_and(|e| s(e) == "export"),
+            "=" => lx
+                .prev_sig(p)
+                .filter(|&e| s(e) == "exports")
+                .and_then(|e| lx.prev_sig(e))
+                .filter(|&d| s(d) == ".")
+                .and_then(|d| lx.prev_sig(d))
+                .is_some_and(|m| s(m) == "module"),
+            _ => false,
+        };
+        // The name itself, not the head of an expression (`export default client.x`).
+        let ends = lx.next_sig(i).is_none_or(|n| matches!(s(n), ";" | "}"))
+            || lx
+                .next_sig(i)
+                .is_some_and(|n| text[t.span.end..lx.tokens[n].span.start].contains('\n'));
+        if !exported || !ends {
+            continue;
+        }
+        let b = bound
+            .iter()
+            .filter(|b| b.top && b.name == s(i) && b.start < t.span.start)
+            .max_by_key(|b| b.start);
+        if let Some(b) = b {
+            out.push(Binding {
+                name: DEFAULT.to_owned(),
+                start: t.span.start,
+                ..b.clone()
+            });
+        }
+    }
+    out
 }
 
 /// Re-decide the id at `span` for a client that sends to `dest`: its
