@@ -823,3 +823,37 @@ fn words_naming_the_old_key_follow_the_renamed_variable() {
     let (_, after, _) = one_file("credits.py", py, "llmgateway");
     assert!(after.contains("# your OpenRouter API key"), "{after}");
 }
+
+/// Clients held in attributes (`self.client`, `this.client`, a TS class
+/// field) decide the ids sent through them within their class: in a file
+/// with a Groq class and an OpenRouter class, Groq's `openai/gpt-oss-120b`
+/// (an id Groq serves under that name) must not be renamed for the target.
+#[test]
+fn ids_sent_through_a_class_held_client_follow_that_client() {
+    let py = "import os\nfrom openai import OpenAI\n\n\nclass GroqLLM:\n    def __init__(self):\n\
+              \x20       self.client = OpenAI(\n            base_url=\"https://api.groq.com/openai/v1\",\n            api_key=os.environ[\"GROQ_API_KEY\"],\n        )\n\n\
+              \x20   def ask(self, prompt):\n        return self.client.chat.completions.create(\n            model=\"openai/gpt-oss-120b\",\n            messages=[{\"role\": \"user\", \"content\": prompt}],\n        )\n\n\n\
+              class RouterLLM:\n    def ask(self, prompt):\n        return self.client.chat.completions.create(model=\"openai/gpt-4o-mini\", messages=[])\n\n\
+              \x20   def __init__(self):\n        self.client = OpenAI(base_url=\"https://openrouter.ai/api/v1\", api_key=os.environ[\"OPENROUTER_API_KEY\"])\n";
+    let ts = "import OpenAI from \"openai\";\n\nexport class GroqLLM {\n  private client = new OpenAI({ baseURL: \"https://api.groq.com/openai/v1\" });\n\n\
+              \x20 ask(prompt: string) {\n    return this.client.chat.completions.create({ model: \"openai/gpt-oss-120b\", messages: [] });\n  }\n}\n\n\
+              export class RouterLLM extends Base implements LLM {\n  private client: OpenAI;\n  constructor() {\n    super();\n\
+              \x20   this.client = new OpenAI({ baseURL: \"https://openrouter.ai/api/v1\", apiKey: process.env.OPENROUTER_API_KEY });\n  }\n\n\
+              \x20 ask(prompt: string) {\n    return this.client.chat.completions.create({ model: \"openai/gpt-4o-mini\", messages: [] });\n  }\n}\n";
+    for (name, text) in [("llm.py", py), ("llm.ts", ts)] {
+        let (found, after, _) = one_file(name, text, "llmgateway");
+        assert!(
+            !found.iter().any(|f| f.1 == "openai/gpt-oss-120b"),
+            "{name}: {found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.1 == "openai/gpt-4o-mini" && f.2 == "auto"),
+            "{name}: {found:?}"
+        );
+        assert!(after.contains("\"openai/gpt-oss-120b\""), "{name}: {after}");
+        assert!(after.contains("\"gpt-4o-mini\""), "{name}: {after}");
+        assert!(after.contains("https://api.groq.com/openai/v1"), "{name}");
+    }
+}

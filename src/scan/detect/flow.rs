@@ -31,6 +31,9 @@ pub struct Binding {
     /// files can import it.
     pub top: bool,
     pub start: usize,
+    /// For an attribute (`self.client`, `this.client`, a class field): where
+    /// its class starts. Only calls in that class see it.
+    pub class: Option<usize>,
 }
 
 /// A model id passed through a call on an imported name.
@@ -93,13 +96,28 @@ impl FileCtx<'_, '_> {
             if span.is_empty() {
                 continue;
             }
-            // The nearest binding above the call, else an import.
-            let local = bindings
-                .iter()
-                .filter(|b| b.name == chain[0] && b.start < span.start)
-                .max_by_key(|b| b.start);
+            // An attribute of the enclosing class (`self.client.chat...`),
+            // else the nearest binding above the call, else an import.
+            let attr = matches!(chain[0].as_str(), "self" | "this") && chain.len() > 2;
+            let local = if attr {
+                let name = format!("{}.{}", chain[0], chain[1]);
+                let class = class_at(lx, text, lang, span.start);
+                let mine = |b: &&Binding| b.name == name && class.is_some() && b.class == class;
+                let above = bindings
+                    .iter()
+                    .filter(mine)
+                    .filter(|b| b.start < span.start);
+                above
+                    .max_by_key(|b| b.start)
+                    .or_else(|| bindings.iter().filter(mine).min_by_key(|b| b.start))
+            } else {
+                bindings
+                    .iter()
+                    .filter(|b| b.name == chain[0] && b.class.is_none() && b.start < span.start)
+                    .max_by_key(|b| b.start)
+            };
             if let Some(b) = local {
-                self.local_uses.push((span, b.clone(), chain[0].clone()));
+                self.local_uses.push((span, b.clone(), b.name.clone()));
             } else if imports.contains_key(&chain[0]) {
                 let finding = self.unread_id(span.clone());
                 uses.push(Use {
@@ -177,6 +195,7 @@ impl FileCtx<'_, '_> {
                         line,
                         top: true,
                         start,
+                        class: None,
                     });
                 }
                 continue;
@@ -192,21 +211,27 @@ impl FileCtx<'_, '_> {
             let Some(n) = n.filter(|&n| lx.tokens[n].tok == Tok::Ident) else {
                 continue;
             };
-            if lx.prev_sig(n).is_some_and(|d| s(d) == ".") {
+            let Some(name) = bound_name(lx, text, lang, n) else {
                 continue;
-            }
+            };
             let Some(dest) = self.dest_of(lx, text, g) else {
                 continue;
             };
             let start = lx.tokens[n].span.start;
             let (line, col) = self.source.line_col(start);
+            let class = if name.contains('.') {
+                class_at(lx, text, lang, start)
+            } else {
+                None
+            };
             let top = lx.tokens[n].group == 0 && (lang != FileKind::Python || col == 1);
             out.push(Binding {
-                name: s(n).to_owned(),
+                name,
                 dest,
                 line,
                 top,
                 start,
+                class,
             });
         }
         if lang == FileKind::JavaScript {
@@ -272,6 +297,88 @@ impl FileCtx<'_, '_> {
             );
         }
     }
+}
+
+/// The name token `n` binds: itself, `self.client` / `this.client` for an
+/// attribute, `this.client` for a TS/JS class field (`private client =
+/// new OpenAI(...)`); None for another object's member (`cfg.client =`).
+fn bound_name(lx: &Lexed, text: &str, lang: FileKind, n: usize) -> Option<String> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let Some(dot) = lx.prev_sig(n).filter(|&d| s(d) == ".") else {
+        let field = lang == FileKind::JavaScript && class_body(lx, text, lx.tokens[n].group);
+        return Some(if field {
+            format!("this.{}", s(n))
+        } else {
+            s(n).to_owned()
+        });
+    };
+    let owner = lx.prev_sig(dot)?;
+    let word = s(owner);
+    let lone = lx.prev_sig(owner).is_none_or(|p| s(p) != ".");
+    (matches!(
+        (lang, word),
+        (FileKind::Python, "self") | (FileKind::JavaScript, "this")
+    ) && lone)
+        .then(|| format!("{word}.{}", s(n)))
+}
+
+/// Whether group `g` is a TS/JS class body: `class Name [extends B]
+/// [implements I, J] {`.
+fn class_body(lx: &Lexed, text: &str, g: usize) -> bool {
+    let Some(group) = lx.groups.get(g).filter(|gr| g != 0 && gr.kind == b'{') else {
+        return false;
+    };
+    let open = group.span.start;
+    let Some(mut k) = lx.tokens.iter().rposition(|t| t.span.end <= open) else {
+        return false;
+    };
+    for _ in 0..16 {
+        let t = &lx.tokens[k];
+        match &text[t.span.clone()] {
+            "class" if t.tok == Tok::Ident => return true,
+            ";" | "{" | "}" | "(" | ")" | "=" | "=>" => return false,
+            _ => {}
+        }
+        match lx.prev_sig(k) {
+            Some(p) => k = p,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Where the class around `at` starts: the innermost class body (JS/TS),
+/// or the nearest `class` line indented less than `at`'s line with nothing
+/// in between indented as little (Python).
+fn class_at(lx: &Lexed, text: &str, lang: FileKind, at: usize) -> Option<usize> {
+    if lang != FileKind::Python {
+        let t = lx
+            .tokens
+            .partition_point(|t| t.span.start <= at)
+            .checked_sub(1)?;
+        return lx
+            .ancestors(lx.tokens[t].group)
+            .find(|&g| class_body(lx, text, g))
+            .map(|g| lx.groups[g].span.start);
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut cur = indent(&text[line_start..]);
+    let mut end = line_start;
+    while cur > 0 && end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end - 1];
+        end = start;
+        let body = line.trim_start_matches([' ', '\t']);
+        if body.is_empty() || body.starts_with('#') || indent(line) >= cur {
+            continue;
+        }
+        if body.starts_with("class ") {
+            return Some(start);
+        }
+        cur = indent(line);
+    }
+    None
 }
 
 /// The name a module's default export is bound under (`import c from`).
