@@ -857,3 +857,39 @@ fn ids_sent_through_a_class_held_client_follow_that_client() {
         assert!(after.contains("https://api.groq.com/openai/v1"), "{name}");
     }
 }
+
+/// Another provider's SDK client (rules: `provider_clients`) sends to that
+/// provider unless given a base URL: Groq serves `openai/gpt-oss-120b`
+/// under that very name, so the id must not be renamed for the target,
+/// even in a file that also talks to OpenRouter.
+#[test]
+fn ids_sent_through_another_providers_sdk_client_are_left_alone() {
+    let py = "import os\nfrom groq import Groq\nfrom openai import OpenAI\n\n\
+              groq = Groq(api_key=os.environ[\"GROQ_API_KEY\"])\n\
+              proxied = Groq(base_url=os.environ[\"LLM_PROXY\"])\n\
+              router = OpenAI(base_url=\"https://openrouter.ai/api/v1\", api_key=os.environ[\"OPENROUTER_API_KEY\"])\n\n\
+              fast = groq.chat.completions.create(model=\"openai/gpt-oss-120b\", messages=[])\n\
+              odd = proxied.chat.completions.create(model=\"openai/gpt-oss-20b\", messages=[])\n\
+              smart = router.chat.completions.create(model=\"openai/gpt-4o-mini\", messages=[])\n";
+    let ts = "import Groq from \"groq-sdk\";\nimport OpenAI from \"openai\";\n\n\
+              const groq = new Groq({ apiKey: process.env.GROQ_API_KEY });\n\
+              const router = new OpenAI({ baseURL: \"https://openrouter.ai/api/v1\", apiKey: process.env.OPENROUTER_API_KEY });\n\n\
+              export const fast = () => groq.chat.completions.create({ model: \"openai/gpt-oss-120b\", messages: [] });\n\
+              export const smart = () => router.chat.completions.create({ model: \"openai/gpt-4o-mini\", messages: [] });\n";
+    for (name, text) in [("bot.py", py), ("bot.ts", ts)] {
+        let (found, after, _) = one_file(name, text, "llmgateway");
+        assert!(
+            !found.iter().any(|f| f.1 == "openai/gpt-oss-120b"),
+            "{name}: {found:?}"
+        );
+        assert!(after.contains("\"openai/gpt-oss-120b\""), "{name}: {after}");
+        assert!(after.contains("\"gpt-4o-mini\""), "{name}: {after}");
+    }
+    // A Groq client pointed at some other base URL is not Groq's for sure:
+    // its id stays a finding, as before.
+    let (found, _, _) = one_file("bot.py", py, "llmgateway");
+    assert!(
+        found.iter().any(|f| f.1 == "openai/gpt-oss-20b"),
+        "{found:?}"
+    );
+}

@@ -185,6 +185,7 @@ impl SourceTable {
             module_clients: Vec::new(),
             tool_configs: Vec::new(),
             client_options: Vec::new(),
+            provider_clients: Vec::new(),
             model_callers,
             model_pattern: None,
             models: models(t),

@@ -110,6 +110,12 @@ pub struct SourceTable {
     /// base URL beside it points.
     #[serde(default)]
     pub client_options: Vec<ClientOptions>,
+    /// Other providers' SDK clients (`Groq()`, `new Groq({...})`), which
+    /// send to that provider's own host unless given a base URL: the ids
+    /// sent through them are that provider's (Groq serves
+    /// `openai/gpt-oss-120b` under that name), not findings.
+    #[serde(default)]
+    pub provider_clients: Vec<ProviderClient>,
     /// A gateway's target table read as a source (`--from llmgateway`),
     /// never a file's: its base-URL variable is the gateway's own and is
     /// renamed like its key variable.
@@ -261,6 +267,20 @@ pub struct ClientOptions {
     /// The same for the model id (`modelName`, `modelId`,
     /// `spring.ai.openai.chat.options.model`).
     pub model: Vec<String>,
+    pub source: String,
+}
+
+/// One provider SDK's client classes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderClient {
+    pub provider: String,
+    /// Class names as constructed (`Groq`, `AsyncGroq`).
+    pub names: Vec<String>,
+    /// Modules they are imported from (`groq`, `groq-sdk`).
+    pub modules: Vec<String>,
+    /// Arguments that point the client elsewhere (`base_url`, `baseURL`).
+    pub base_args: Vec<String>,
     pub source: String,
 }
 

@@ -72,8 +72,8 @@ impl FileCtx<'_, '_> {
         self.appended_findings();
         let src = self.source;
         let text = src.text.as_str();
-        let bindings = self.bindings(lx, text, lang);
         let imports = crate::scan::direct::imports(lx, text, lang);
+        let bindings = self.bindings(lx, text, lang, &imports);
         if bindings.is_empty() && imports.is_empty() {
             return;
         }
@@ -160,7 +160,13 @@ impl FileCtx<'_, '_> {
     /// `client = OpenAI(base_url=...)`, `client = openai.OpenAI(...)`,
     /// `export const client = new OpenAI({ baseURL: ... })`,
     /// `client: OpenAI = OpenAI(...)`.
-    fn bindings(&self, lx: &Lexed, text: &str, lang: FileKind) -> Vec<Binding> {
+    fn bindings(
+        &self,
+        lx: &Lexed,
+        text: &str,
+        lang: FileKind,
+        imports: &HashMap<String, (String, String)>,
+    ) -> Vec<Binding> {
         let s = |k: usize| &text[lx.tokens[k].span.clone()];
         let mut out = Vec::new();
         for g in 1..lx.groups.len() {
@@ -186,7 +192,7 @@ impl FileCtx<'_, '_> {
             // `export default new OpenAI({...})`: the module's default.
             if let Some(d) = p.filter(|&d| s(d) == "default" && lx.tokens[d].group == 0) {
                 let export = lx.prev_sig(d).is_some_and(|e| s(e) == "export");
-                if let (true, Some(dest)) = (export, self.dest_of(lx, text, g)) {
+                if let (true, Some(dest)) = (export, self.dest_of(lx, text, g, imports)) {
                     let start = lx.tokens[d].span.start;
                     let line = self.source.line_col(start).0;
                     out.push(Binding {
@@ -214,7 +220,7 @@ impl FileCtx<'_, '_> {
             let Some(name) = bound_name(lx, text, lang, n) else {
                 continue;
             };
-            let Some(dest) = self.dest_of(lx, text, g) else {
+            let Some(dest) = self.dest_of(lx, text, g, imports) else {
                 continue;
             };
             let start = lx.tokens[n].span.start;
@@ -242,7 +248,13 @@ impl FileCtx<'_, '_> {
 
     /// Where the client a constructor call `g` builds sends requests, from
     /// the URLs and markers inside its arguments; None when they say nothing.
-    fn dest_of(&self, lx: &Lexed, text: &str, g: usize) -> Option<Dest> {
+    fn dest_of(
+        &self,
+        lx: &Lexed,
+        text: &str,
+        g: usize,
+        imports: &HashMap<String, (String, String)>,
+    ) -> Option<Dest> {
         let span = lx.groups[g].span.clone();
         if self.det.direct.is_some() {
             // A source SDK client given a base URL of its own.
@@ -275,8 +287,34 @@ impl FileCtx<'_, '_> {
         } else if inside.contains(&Anchor::Marker) {
             Some(Dest::Gateway)
         } else {
-            None
+            self.provider_default(lx, text, g, imports)
         }
+    }
+
+    /// Another provider's SDK client (`Groq()`, imported from `groq`) not
+    /// pointed elsewhere by a base URL argument: that provider's host.
+    fn provider_default(
+        &self,
+        lx: &Lexed,
+        text: &str,
+        g: usize,
+        imports: &HashMap<String, (String, String)>,
+    ) -> Option<Dest> {
+        let label = lx.label(text, g)?;
+        let name = label.rsplit('.').next().unwrap_or(label);
+        let head = label.split('.').next().unwrap_or(label);
+        let row = self.det.src.provider_clients.iter().find(|p| {
+            p.names.iter().any(|n| n == name)
+                && imports.get(head).is_some_and(|(m, _)| {
+                    let root = m.split(['.', '/']).next().unwrap_or(m);
+                    p.modules.iter().any(|pm| pm == m || pm == root)
+                })
+        })?;
+        let inner = (g..lx.groups.len()).filter(|&k| k == g || lx.groups[k].parent == g);
+        let redirected = inner
+            .flat_map(|k| lx.keys_in(text, k).collect::<Vec<_>>())
+            .any(|k| row.base_args.iter().any(|b| b == k));
+        (!redirected).then_some(Dest::Other)
     }
 
     /// Decide the ids passed through names bound in this file.
