@@ -893,3 +893,43 @@ fn ids_sent_through_another_providers_sdk_client_are_left_alone() {
         "{found:?}"
     );
 }
+
+/// Ids given straight to another provider's framework class or model
+/// factory (LangChain's `ChatGroq`, the AI SDK's `groq(...)` and a
+/// `createGroq()` instance) are that provider's; beside them the
+/// OpenRouter ids still move.
+#[test]
+fn ids_given_to_another_providers_model_factory_are_left_alone() {
+    let py = "import os\nfrom langchain_groq import ChatGroq\nfrom langchain_openai import ChatOpenAI\n\n\
+              fast = ChatGroq(model=\"openai/gpt-oss-120b\", temperature=0)\n\
+              proxied = ChatGroq(model=\"openai/gpt-oss-20b\", base_url=os.environ[\"LLM_PROXY\"])\n\
+              smart = ChatOpenAI(model=\"openai/gpt-4o-mini\", base_url=\"https://openrouter.ai/api/v1\", api_key=os.environ[\"OPENROUTER_API_KEY\"])\n";
+    let ts = "import { groq } from \"@ai-sdk/groq\";\nimport { createTogetherAI } from \"@ai-sdk/togetherai\";\n\
+              import { createOpenRouter } from \"@openrouter/ai-sdk-provider\";\nimport { generateText } from \"ai\";\n\n\
+              const together = createTogetherAI({ apiKey: process.env.TOGETHER_API_KEY });\n\
+              const openrouter = createOpenRouter({ apiKey: process.env.OPENROUTER_API_KEY });\n\n\
+              export const a = () => generateText({ model: groq(\"openai/gpt-oss-120b\"), prompt: \"hi\" });\n\
+              export const b = () => generateText({ model: together(\"openai/gpt-oss-20b\"), prompt: \"hi\" });\n\
+              export const c = () => generateText({ model: openrouter(\"openai/gpt-4o-mini\"), prompt: \"hi\" });\n";
+    for (name, text, kept) in [
+        ("agent.py", py, &["openai/gpt-oss-120b"][..]),
+        (
+            "route.ts",
+            ts,
+            &["openai/gpt-oss-120b", "openai/gpt-oss-20b"][..],
+        ),
+    ] {
+        let (found, after, _) = one_file(name, text, "llmgateway");
+        for id in kept {
+            assert!(!found.iter().any(|f| f.1 == *id), "{name} {id}: {found:?}");
+            assert!(after.contains(&format!("\"{id}\"")), "{name}: {after}");
+        }
+        assert!(after.contains("\"gpt-4o-mini\""), "{name}: {after}");
+    }
+    // Given a base URL of its own, ChatGroq is not Groq's for sure.
+    let (found, _, _) = one_file("agent.py", py, "llmgateway");
+    assert!(
+        found.iter().any(|f| f.1 == "openai/gpt-oss-20b"),
+        "{found:?}"
+    );
+}

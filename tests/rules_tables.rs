@@ -608,7 +608,7 @@ fn prose(v: &Value, out: &mut Vec<(String, String)>) {
 /// the research file and its section numbers, its short source names.
 fn internal_reference(s: &str) -> Option<String> {
     let re = regex::Regex::new(
-        r"(?i)\bseeds?\b|\bresearch\b|\bB\d|gateways\.md|\bOR-(docs|models|aisdk)\b|\bLLMG-|\bAIS-(old|idx)\b|\bOAI-py\b",
+        r"(?i)\bseeds?\b|\bresearch\b|\bB\d+\b|gateways\.md|\bOR-(docs|models|aisdk)\b|\bLLMG-|\bAIS-(old|idx)\b|\bOAI-py\b",
     )
     .unwrap();
     re.find(s).map(|m| m.as_str().to_owned())
@@ -630,6 +630,8 @@ fn internal_references_are_recognised() {
         "https://ominigate.ai/en/blog/migrate-from-openrouter",
         "OpenRouter-only attribution header",
         "retired by Anthropic 2025-10-28",
+        // A commit hash that starts like a research row id.
+        "https://github.com/vercel/ai/blob/b1f6a15d12edac3ae990811aa89f08b72533d98c/packages",
     ] {
         assert!(internal_reference(good).is_none(), "{good}");
     }

@@ -77,6 +77,7 @@ impl FileCtx<'_, '_> {
         if bindings.is_empty() && imports.is_empty() {
             return;
         }
+        self.drop_other_hosts_ids(lx, text, &imports, &bindings);
         let mut uses = Vec::new();
         for (i, t) in lx.tokens.iter().enumerate() {
             if t.tok != Tok::Str || t.key {
@@ -288,6 +289,68 @@ impl FileCtx<'_, '_> {
             Some(Dest::Gateway)
         } else {
             self.provider_default(lx, text, g, imports)
+        }
+    }
+
+    /// Ids given straight to another host's client or model factory
+    /// (`ChatGroq(model="openai/gpt-oss-120b")`, AI SDK's
+    /// `groq("openai/gpt-oss-120b")`, `g("...")` after `g = createGroq()`)
+    /// are that host's: not findings.
+    fn drop_other_hosts_ids(
+        &mut self,
+        lx: &Lexed,
+        text: &str,
+        imports: &HashMap<String, (String, String)>,
+        bindings: &[Binding],
+    ) {
+        let other_call = |g: usize| {
+            if g == 0 || lx.groups[g].kind != b'(' {
+                return false;
+            }
+            if self.provider_default(lx, text, g, imports) == Some(Dest::Other) {
+                return true;
+            }
+            let Some(l) = label_token(lx, g).filter(|&l| lx.tokens[l].tok == Tok::Ident) else {
+                return false;
+            };
+            let (name, at) = (&text[lx.tokens[l].span.clone()], lx.tokens[l].span.start);
+            let bound = bindings
+                .iter()
+                .filter(|b| b.name == name && b.class.is_none() && b.start < at)
+                .max_by_key(|b| b.start);
+            bound.is_some_and(|b| b.dest == Dest::Other)
+        };
+        let sent_elsewhere = |span: &Range<usize>| {
+            let t = lx.tokens.partition_point(|t| t.span.start <= span.start);
+            let Some(t) = t
+                .checked_sub(1)
+                .filter(|&t| lx.tokens[t].span.contains(&span.start))
+            else {
+                return false;
+            };
+            lx.ancestors(lx.tokens[t].group).take(2).any(other_call)
+        };
+        let drop: Vec<Range<usize>> = self
+            .out
+            .findings
+            .iter()
+            .chain(&self.out.gated)
+            .filter(|f| f.kind == Kind::ModelSlug && sent_elsewhere(&f.span))
+            .map(|f| f.span.clone())
+            .collect();
+        // Decided with the other ids sent through clients, in `finish`
+        // (findings are referred to by index until then).
+        for span in drop {
+            let line = self.source.line_col(span.start).0;
+            let elsewhere = Binding {
+                name: String::new(),
+                dest: Dest::Other,
+                line,
+                top: false,
+                start: span.start,
+                class: None,
+            };
+            self.local_uses.push((span, elsewhere, String::new()));
         }
     }
 
