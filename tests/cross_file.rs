@@ -324,3 +324,42 @@ fn default_exports_are_followed() {
         "{got:?}"
     );
 }
+
+/// AI SDK providers bound in one module and called as model factories in
+/// another (`groq("...")`, `openrouter("...")`): each id goes where its
+/// factory's provider sends it.
+#[test]
+fn model_factories_imported_from_another_file_decide_their_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        &[
+            (
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }\n",
+            ),
+            (
+                "src/lib/ai-client.ts",
+                "import { createGroq } from \"@ai-sdk/groq\";\nimport { createOpenRouter } from \"@openrouter/ai-sdk-provider\";\n\n\
+                 export const openrouter = createOpenRouter({ apiKey: process.env.OPENROUTER_API_KEY });\n\
+                 export const groq = createGroq({ apiKey: process.env.GROQ_API_KEY });\n",
+            ),
+            (
+                "src/app/route.ts",
+                "import { generateText } from \"ai\";\nimport { groq, openrouter } from \"@/lib/ai-client\";\n\n\
+                 export const fast = () => generateText({ model: groq(\"openai/gpt-oss-120b\"), prompt: \"hi\" });\n\
+                 export const deep = () => generateText({ model: openrouter(\"eva-unit-01/eva-qwen-2.5-72b\"), prompt: \"hi\" });\n\
+                 export const smart = () => generateText({ model: openrouter(\"anthropic/claude-sonnet-4\"), prompt: \"hi\" });\n",
+            ),
+        ],
+    );
+    let got = slugs(tmp.path(), &["."], "openrouter");
+    assert_eq!(
+        got,
+        vec![
+            "src/app/route.ts:5:eva-unit-01/eva-qwen-2.5-72b:Manual".to_owned(),
+            "src/app/route.ts:6:anthropic/claude-sonnet-4:Auto".to_owned(),
+        ],
+        "{got:?}"
+    );
+}

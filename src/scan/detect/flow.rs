@@ -85,10 +85,14 @@ impl FileCtx<'_, '_> {
             }
             let modelish =
                 value_key(lx, text, i).is_some_and(|k| k.to_ascii_lowercase().contains("model"));
-            if !modelish {
-                continue;
-            }
-            let Some(chain) = call_chain(lx, text, t.group) else {
+            // `client.chat.completions.create(model=...)`, or a model
+            // factory's first argument (the AI SDK's `openrouter("...")`).
+            let chain = if modelish {
+                call_chain(lx, text, t.group)
+            } else {
+                model_factory(lx, text, i)
+            };
+            let Some(chain) = chain else {
                 continue;
             };
             let raw = &text[t.inner.clone()];
@@ -584,6 +588,21 @@ fn call_chain(lx: &Lexed, text: &str, g: usize) -> Option<Vec<String>> {
     }
     chain.reverse();
     (chain.len() >= 2).then_some(chain)
+}
+
+/// The callee of a plain call whose first argument is string `i`
+/// (`groq("openai/gpt-oss-120b")`), as a one-name chain.
+fn model_factory(lx: &Lexed, text: &str, i: usize) -> Option<Vec<String>> {
+    let g = lx.tokens[i].group;
+    let group = lx.groups.get(g).filter(|gr| g != 0 && gr.kind == b'(')?;
+    let first = lx
+        .prev_sig(i)
+        .is_none_or(|p| lx.tokens[p].span.end <= group.span.start + 1);
+    let callee = label_token(lx, g).filter(|&l| lx.tokens[l].tok == Tok::Ident)?;
+    let plain = lx
+        .prev_sig(callee)
+        .is_none_or(|p| !matches!(&text[lx.tokens[p].span.clone()], "." | "new"));
+    (first && plain).then(|| vec![text[lx.tokens[callee].span.clone()].to_owned()])
 }
 
 /// The token that introduced group `g` (its callee or key).
