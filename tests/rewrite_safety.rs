@@ -911,8 +911,12 @@ fn ids_given_to_another_providers_model_factory_are_left_alone() {
               export const a = () => generateText({ model: groq(\"openai/gpt-oss-120b\"), prompt: \"hi\" });\n\
               export const b = () => generateText({ model: together(\"openai/gpt-oss-20b\"), prompt: \"hi\" });\n\
               export const c = () => generateText({ model: openrouter(\"openai/gpt-4o-mini\"), prompt: \"hi\" });\n";
+    let agno = "import os\nfrom agno.agent import Agent\nfrom agno.models.groq import Groq\nfrom agno.models.openai.like import OpenAILike\n\n\
+                fast = Agent(model=Groq(id=\"openai/gpt-oss-120b\"))\n\
+                smart = Agent(model=OpenAILike(id=\"openai/gpt-4o-mini\", base_url=\"https://openrouter.ai/api/v1\", api_key=os.environ[\"OPENROUTER_API_KEY\"]))\n";
     for (name, text, kept) in [
         ("agent.py", py, &["openai/gpt-oss-120b"][..]),
+        ("team.py", agno, &["openai/gpt-oss-120b"][..]),
         (
             "route.ts",
             ts,
