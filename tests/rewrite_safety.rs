@@ -937,3 +937,24 @@ fn ids_given_to_another_providers_model_factory_are_left_alone() {
         "{found:?}"
     );
 }
+
+/// A provider-prefixed model string (pydantic-ai's `Agent("groq:...")`, an
+/// AI SDK registry's `languageModel("groq:...")`) routes to that provider:
+/// not OpenRouter's id. With the `openrouter:` prefix it still is one.
+#[test]
+fn a_provider_prefixed_model_string_is_that_providers() {
+    let py = "import os\nfrom pydantic_ai import Agent\n\n\
+              OPENROUTER_KEY = os.environ[\"OPENROUTER_API_KEY\"]\n\
+              fast = Agent(\"groq:openai/gpt-oss-120b\")\n\
+              smart = Agent(\"openrouter:openai/gpt-4o-mini\")\n";
+    let (found, after, _) = one_file("agents.py", py, "llmgateway");
+    assert!(
+        !found.iter().any(|f| f.1 == "openai/gpt-oss-120b"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|f| f.1 == "openai/gpt-4o-mini"),
+        "{found:?}"
+    );
+    assert!(after.contains("\"groq:openai/gpt-oss-120b\""), "{after}");
+}

@@ -148,12 +148,28 @@ impl FileCtx<'_, '_> {
         // as a list item or carrying an OpenRouter variant suffix.
         if s.len() > 6 && s.contains('/') {
             if let Some(known) = &self.det.known_ids {
-                let mut hits: Vec<Range<usize>> = known
-                    .find_all(raw)
+                // `groq:openai/gpt-oss-120b` (pydantic-ai, an AI SDK
+                // registry): a route to another provider, not OpenRouter's id.
+                let src = self.det.src.id.as_str();
+                let routed_elsewhere = |at: usize| {
+                    raw[..at]
+                        .trim_start()
+                        .strip_suffix(':')
+                        .filter(|w| {
+                            w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                                && w.chars()
+                                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                        })
+                        .is_some_and(|w| !w.eq_ignore_ascii_case(src))
+                };
+                let found = known.find_all(raw);
+                let any = !found.is_empty();
+                let mut hits: Vec<Range<usize>> = found
                     .into_iter()
+                    .filter(|m| !routed_elsewhere(m.start))
                     .map(|m| t.inner.start + m.start..t.inner.start + m.end)
                     .collect();
-                if hits.is_empty() {
+                if !any {
                     hits = self
                         .offered_slugs(raw)
                         .into_iter()
