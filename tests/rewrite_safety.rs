@@ -958,3 +958,42 @@ fn a_provider_prefixed_model_string_is_that_providers() {
     );
     assert!(after.contains("\"groq:openai/gpt-oss-120b\""), "{after}");
 }
+
+/// Another host's URL held in a constant (`GROQ_URL = "https://api.groq.com/..."`)
+/// and given as a client's base URL makes that client another host's; the
+/// target's own URL in a constant does not (after the migration, ids sent
+/// there are what the gate checks).
+#[test]
+fn a_base_url_constant_of_another_host_makes_its_client_that_hosts() {
+    let py = "import os\nfrom openai import OpenAI\nfrom langchain_openai import ChatOpenAI\n\n\
+              GROQ_URL = \"https://api.groq.com/openai/v1\"\nOPENROUTER_URL = \"https://openrouter.ai/api/v1\"\n\n\
+              groq = OpenAI(base_url=GROQ_URL, api_key=os.environ[\"GROQ_API_KEY\"])\n\
+              router = OpenAI(base_url=OPENROUTER_URL, api_key=os.environ[\"OPENROUTER_API_KEY\"])\n\n\
+              fast = groq.chat.completions.create(model=\"openai/gpt-oss-120b\", messages=[])\n\
+              lc = ChatOpenAI(model=\"openai/gpt-oss-20b\", base_url=GROQ_URL)\n\
+              smart = router.chat.completions.create(model=\"openai/gpt-4o-mini\", messages=[])\n";
+    let ts = "import OpenAI from \"openai\";\n\nconst GROQ_BASE = \"https://api.groq.com/openai/v1\";\n\
+              const groq = new OpenAI({ baseURL: GROQ_BASE, apiKey: process.env.GROQ_API_KEY });\n\
+              const router = new OpenAI({ baseURL: \"https://openrouter.ai/api/v1\", apiKey: process.env.OPENROUTER_API_KEY });\n\n\
+              export const fast = () => groq.chat.completions.create({ model: \"openai/gpt-oss-120b\", messages: [] });\n\
+              export const smart = () => router.chat.completions.create({ model: \"openai/gpt-4o-mini\", messages: [] });\n";
+    for (name, text) in [("a.py", py), ("a.ts", ts)] {
+        let (found, after, _) = one_file(name, text, "llmgateway");
+        assert!(
+            !found.iter().any(|f| f.1.starts_with("openai/gpt-oss")),
+            "{name}: {found:?}"
+        );
+        assert!(after.contains("\"openai/gpt-oss-120b\""), "{name}: {after}");
+        assert!(after.contains("\"gpt-4o-mini\""), "{name}: {after}");
+    }
+    // After the migration the target's URL sits in a constant: an id the
+    // table does not map, sent there, is still reported.
+    let migrated = "import os\nfrom openai import OpenAI\n\nBASE = \"https://api.llmgateway.io/v1\"\n\
+                    client = OpenAI(base_url=BASE, api_key=os.environ[\"LLM_GATEWAY_API_KEY\"])\n\
+                    r = client.chat.completions.create(model=\"openai/gpt-4o-mini:free\", messages=[])\n";
+    let (found, _, _) = one_file("after.py", migrated, "llmgateway");
+    assert!(
+        found.iter().any(|f| f.1.starts_with("openai/gpt-4o-mini")),
+        "{found:?}"
+    );
+}

@@ -310,6 +310,9 @@ pub struct FileCtx<'a, 'r> {
     /// Names assigned an OpenRouter URL (`const chatURL = "https://openrouter.ai/..."`):
     /// their uses count as OpenRouter anchors (kept ones when the URL stays).
     url_names: HashMap<String, Anchor>,
+    /// Names assigned another host's URL (`GROQ_URL = "https://api.groq.com/..."`):
+    /// given as a client's base URL, they send its requests there.
+    other_url_names: HashSet<String>,
     /// Offsets of URL-ish tokens and OpenRouter markers, and what they are.
     anchors: Vec<(usize, Anchor)>,
     /// Key-variable findings (indices into `out.findings`) with their
@@ -374,6 +377,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             headers: Vec::new(),
             anchors: Vec::new(),
             url_names: HashMap::new(),
+            other_url_names: HashSet::new(),
             appended: Vec::new(),
             names_source: false,
             env_reads: Vec::new(),
@@ -506,10 +510,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 && !attribution_arg(lx, text, i)
             {
                 self.anchors.push((t.span.start, Anchor::Other));
-                if value_key(lx, text, i).is_some_and(is_base_key)
-                    || self.client_option(lx, i, false)
-                {
+                let key = value_key(lx, text, i);
+                if key.is_some_and(is_base_key) || self.client_option(lx, i, false) {
                     self.other_bases.push(t.span.start);
+                }
+                // The target's own URL (after a migration) is no other host:
+                // ids sent there are what the gate checks.
+                if let Some(k) = key.filter(|_| t.tok == Tok::Str && !self.is_target_marker(s)) {
+                    self.other_url_names.insert(k.to_owned());
                 }
             }
             self.env_names(lx, i);
@@ -535,12 +543,21 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 self.assigned_field(lx, i);
             }
         }
-        if !self.url_names.is_empty() {
-            for t in &lx.tokens {
-                if t.tok == Tok::Ident && !t.key {
-                    if let Some(a) = self.url_names.get(&text[t.span.clone()]) {
-                        self.anchors.push((t.span.start, *a));
-                    }
+        if !self.url_names.is_empty() || !self.other_url_names.is_empty() {
+            for (i, t) in lx.tokens.iter().enumerate() {
+                if t.tok != Tok::Ident || t.key {
+                    continue;
+                }
+                let name = &text[t.span.clone()];
+                if let Some(a) = self.url_names.get(name) {
+                    self.anchors.push((t.span.start, *a));
+                } else if self.other_url_names.contains(name)
+                    && (value_key(lx, text, i).is_some_and(is_base_key)
+                        || self.client_option(lx, i, false))
+                {
+                    // `OpenAI(base_url=GROQ_URL)`: another host's client.
+                    self.anchors.push((t.span.start, Anchor::Other));
+                    self.other_bases.push(t.span.start);
                 }
             }
         }
