@@ -15,6 +15,7 @@ use super::Loc;
 /// `extends` are followed (a cycle ends there too).
 const MAX_UP: usize = 12;
 const MAX_EXTENDS: usize = 8;
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// One config's resolution settings, `extends` applied.
 #[derive(Debug, Default, Clone)]
@@ -102,6 +103,10 @@ impl Configs {
 /// A config file's settings over those of the configs it extends; None
 /// when it cannot be read or is not JSON with comments.
 fn load(cfg: &Loc, depth: usize) -> Option<Aliases> {
+    // A config is a few hundred bytes; a huge one is not read whole.
+    if std::fs::metadata(&cfg.abs).ok()?.len() > MAX_CONFIG_BYTES {
+        return None;
+    }
     let text = std::fs::read_to_string(&cfg.abs).ok()?;
     let v: Value = jsonc_parser::parse_to_serde_value(&text, &Default::default()).ok()?;
     let dir = cfg.up()?;
@@ -229,6 +234,29 @@ mod tests {
         );
         // baseUrl alone resolves bare specifiers below it.
         assert_eq!(rels(a.resolve("lib/llm")), ["lib/llm"]);
+    }
+
+    #[test]
+    fn extends_cycles_and_huge_configs_end() {
+        let t = tempfile::tempdir().unwrap();
+        fs::write(
+            t.path().join("tsconfig.json"),
+            r#"{"extends": "./tsconfig.json", "compilerOptions": {"paths": {"@/*": ["./src/*"]}}}"#,
+        )
+        .unwrap();
+        let mut c = Configs::default();
+        let a = c
+            .nearest(&root(t.path()))
+            .expect("own paths despite the cycle");
+        assert_eq!(rels(a.resolve("@/x")), ["src/x"]);
+        let big = tempfile::tempdir().unwrap();
+        let pad = " ".repeat(MAX_CONFIG_BYTES as usize);
+        fs::write(
+            big.path().join("tsconfig.json"),
+            format!(r#"{{"compilerOptions": {{"paths": {{"@/*": ["./src/*"]}}}}}}{pad}"#),
+        )
+        .unwrap();
+        assert!(Configs::default().nearest(&root(big.path())).is_none());
     }
 
     #[test]
