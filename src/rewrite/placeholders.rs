@@ -14,6 +14,9 @@ use crate::lang::FileKind;
 use crate::rules::TargetTable;
 use crate::source::{Edit, SourceText};
 
+/// The rule of the edits made here (the checklist leaves them out).
+pub const RULE: &str = "rewrite:placeholder";
+
 /// `your_openrouter_...` / `your-openrouter-...` placeholders, the phrase
 /// "OpenRouter (API) key", and a key elided after OpenRouter's prefix
 /// (`sk-or-...`, `sk-or-v1-xxxx`, `sk-or-v1-<your key>`).

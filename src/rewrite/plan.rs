@@ -269,7 +269,7 @@ pub fn plan_file(
         cands.push(Cand {
             edit,
             kind: Kind::ApiKeyEnv,
-            rule: "rewrite:placeholder".into(),
+            rule: placeholders::RULE.into(),
         });
     }
     let (kept, conflicts) = resolve(cands);
