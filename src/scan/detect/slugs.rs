@@ -326,7 +326,68 @@ impl FileCtx<'_, '_> {
         }
         let (line, _) = self.source.line_col(t.span.start);
         let lt = self.source.line_text(line).to_ascii_lowercase();
-        HF_CONTEXT.iter().any(|h| lt.contains(h)) || lt.contains("hf.co/")
+        HF_CONTEXT.iter().any(|h| lt.contains(h))
+            || lt.contains("hf.co/")
+            || self.under_other_provider(lx, i)
+    }
+
+    /// Whether token `i` sits under another provider's entry of a table
+    /// keyed by provider (`"nearai": { {ID: "openai/gpt-oss-120b"} },
+    /// "openrouter": { {ID: ..} }`, or `groq: {model: ..}` beside
+    /// `openrouter: {model: ..}`): that provider serves the id under that
+    /// name, whatever OpenRouter calls it. The entries must have one shape
+    /// (the same bracket, and a key in common or no keys at all), so a
+    /// `models:` section beside an `openrouter:` block of settings still
+    /// counts. The shape, not the ids, decides: after a rewrite the
+    /// OpenRouter entry holds the target's ids, and a second run must
+    /// decide alike.
+    fn under_other_provider(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let names_or = |s: &str| {
+            super::contains_ignore_ascii_case(s, "openrouter")
+                || super::contains_ignore_ascii_case(s, "open_router")
+        };
+        // Tokens inside a span: they are in text order.
+        let within = |span: &Range<usize>| {
+            let from = lx.tokens.partition_point(|t| t.span.start < span.start);
+            let to = lx.tokens.partition_point(|t| t.span.start < span.end);
+            from..to
+        };
+        let key_text = |k: usize| {
+            text[lx.tokens[k].inner.clone()].trim_matches(|c: char| c == '"' || c == '\'')
+        };
+        // Keys anywhere inside a group (entries nest: `{ {ID: ..}, .. }`),
+        // not its own key (a YAML mapping's span starts there).
+        let keys_within = |g: usize| {
+            within(&lx.groups[g].span)
+                .filter(|&k| lx.tokens[k].key && lx.ancestors(lx.tokens[k].group).any(|a| a == g))
+                .map(key_text)
+                .collect::<Vec<_>>()
+        };
+        let same_shape = |g: usize, other: usize| {
+            let (a, b) = (keys_within(g), keys_within(other));
+            lx.groups[g].kind == lx.groups[other].kind
+                && (a.is_empty() && b.is_empty() || a.iter().any(|k| b.contains(k)))
+        };
+        lx.ancestors(lx.tokens[i].group)
+            .take_while(|&g| g != 0)
+            .take(4)
+            .any(|g| {
+                let Some(label) = lx.label(text, g).filter(|l| !names_or(l)) else {
+                    return false;
+                };
+                let parent = lx.groups[g].parent;
+                let span = lx.groups[parent].span.clone();
+                if !names_or(&text[span.clone()]) {
+                    return false;
+                }
+                let keys =
+                    || within(&span).filter(|&k| lx.tokens[k].key && lx.tokens[k].group == parent);
+                keys().any(|k| key_text(k) == label)
+                    && keys().any(|k| {
+                        names_or(key_text(k)) && lx.value_group(k).is_some_and(|o| same_shape(g, o))
+                    })
+            })
     }
 
     /// A model id as a key (`{'anthropic/claude-sonnet-4.6': 200_000}`): a
