@@ -1238,3 +1238,27 @@ fn framework_client_options_send_the_id_where_their_base_url_points() {
         "var m = OpenAiChatModel.builder().modelName(\"eva-unit-01/eva-qwen-2.5-72b\").build();\n";
     assert!(ids("B.java", bare).is_empty());
 }
+
+/// A `models` list beside another server's base URL configures that server
+/// (term-llm's provider settings); beside OpenRouter's base URL, or with no
+/// base URL, it is OpenRouter's fallback field.
+#[test]
+fn models_beside_another_servers_base_url_is_not_openrouters_field() {
+    let fields = |yaml: &str| {
+        let text = format!("openrouter:\n  base_url: https://openrouter.ai/api/v1\n{yaml}");
+        scan("settings.yaml", &text, "llmgateway")
+            .into_iter()
+            .filter(|f| f.1 == "openrouter-field")
+            .map(|f| f.0)
+            .collect::<Vec<_>>()
+    };
+    let block = |base: &str| {
+        format!("chat:\n  {base}\n  model: mixtral-8x7b\n  models:\n    - mixtral-8x7b\n    - llama-3-70b\n")
+    };
+    assert!(fields(&block("base_url: http://gpu-box.internal:8080/v1")).is_empty());
+    assert_eq!(
+        fields(&block("base_url: https://openrouter.ai/api/v1")),
+        [6]
+    );
+    assert_eq!(fields(&block("timeout_s: 30")), [6]);
+}
