@@ -1262,3 +1262,25 @@ fn models_beside_another_servers_base_url_is_not_openrouters_field() {
     );
     assert_eq!(fields(&block("timeout_s: 30")), [6]);
 }
+
+/// A pydantic `BaseSettings` field reads the environment variable of its
+/// name, upper-case (`OPENROUTER_API_KEY: Optional[str] = None`, as in
+/// emrsyah/open-ta-agent) or lower-case: a manual item, never a cosmetic
+/// identifier. A module constant and the field's uses are identifiers.
+#[test]
+fn a_settings_field_of_either_case_is_the_variable_it_reads() {
+    let text = "import os\nfrom typing import Optional\nfrom pydantic_settings import BaseSettings\n\n\
+                OPENROUTER_API_KEY = os.getenv(\"KEY\")\n\n\n\
+                class Settings(BaseSettings):\n    OPENROUTER_API_KEY: Optional[str] = None\n    openrouter_base_url: str = \"https://openrouter.ai/api/v1\"\n\n\
+                \x20   def key(self) -> str:\n        return self.OPENROUTER_API_KEY or \"\"\n";
+    let got = scan("config.py", text, "llmgateway");
+    let fix = |line: usize, m: &str| {
+        got.iter()
+            .find(|f| f.0 == line && f.2 == m)
+            .map(|f| f.3.as_str())
+    };
+    assert_eq!(fix(9, "OPENROUTER_API_KEY"), Some("manual"), "{got:?}");
+    assert_eq!(fix(10, "openrouter_base_url"), Some("manual"), "{got:?}");
+    assert_eq!(fix(5, "OPENROUTER_API_KEY"), Some("none"), "{got:?}");
+    assert_eq!(fix(13, "OPENROUTER_API_KEY"), Some("none"), "{got:?}");
+}
