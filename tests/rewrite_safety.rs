@@ -850,3 +850,28 @@ fn words_naming_the_old_key_follow_the_renamed_variable() {
     let (_, after, _) = one_file("credits.py", py, "llmgateway");
     assert!(after.contains("# your OpenRouter API key"), "{after}");
 }
+
+/// DSPy's `dspy.LM` routes by LiteLLM's provider prefix (emrsyah/open-ta-agent):
+/// `openai/gpt-4o-mini` is OpenAI's model and stays; `openai/<OpenRouter id>`
+/// with OpenRouter's `api_base` sends that id to the base URL, so it moves
+/// with it; an `openrouter/` route stays on OpenRouter with its key.
+#[test]
+fn dspy_ids_are_litellm_routes() {
+    let py = "import os\nimport dspy\n\n\
+              main = dspy.LM(\"openai/anthropic/claude-3.5-sonnet\", api_base=\"https://openrouter.ai/api/v1\", api_key=os.getenv(\"OPENROUTER_API_KEY\"))\n\
+              cheap = dspy.LM(\"openrouter/google/gemini-2.5-flash-lite\", api_key=os.getenv(\"OPENROUTER_API_KEY\"))\n\
+              direct = dspy.LM(\"openai/gpt-4o-mini\", api_key=os.getenv(\"OPENAI_API_KEY\"))\n";
+    let (_, after, _) = one_file("lm.py", py, "llmgateway");
+    assert!(
+        after.contains("main = dspy.LM(\"openai/claude-sonnet-4-6\", api_base=\"https://api.llmgateway.io/v1\", api_key=os.getenv(\"LLM_GATEWAY_API_KEY\"))"),
+        "{after}"
+    );
+    assert!(
+        after.contains("cheap = dspy.LM(\"openrouter/google/gemini-2.5-flash-lite\", api_key=os.getenv(\"OPENROUTER_API_KEY\"))"),
+        "{after}"
+    );
+    assert!(
+        after.contains("direct = dspy.LM(\"openai/gpt-4o-mini\""),
+        "{after}"
+    );
+}

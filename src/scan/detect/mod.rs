@@ -850,7 +850,9 @@ impl Anchor {
 }
 
 /// Whether model ids in this file are routed by their provider prefix
-/// (LiteLLM proxy configs and code, aider configs).
+/// (LiteLLM proxy configs and code, aider configs, and DSPy's `dspy.LM`,
+/// which routes by LiteLLM's prefix: `dspy.LM('openai/gpt-4o-mini')` is
+/// OpenAI's model, https://dspy.ai/learn/programming/language_models).
 fn prefix_routed(path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     // One pass for the three spellings that share `litellm`.
@@ -858,7 +860,11 @@ fn prefix_routed(path: &str, text: &str) -> bool {
         && (text.contains("litellm_params")
             || text.contains("import litellm")
             || text.contains("from litellm"));
-    name.starts_with(".aider.") || lite || text.contains("LiteLLMModel") || crewai_llm(text)
+    name.starts_with(".aider.")
+        || lite
+        || text.contains("LiteLLMModel")
+        || crewai_llm(text)
+        || text.contains("dspy.LM(")
 }
 
 /// CrewAI's `LLM(model="provider/model")` picks the provider by LiteLLM's

@@ -93,6 +93,19 @@ impl FileCtx<'_, '_> {
                     self.push(f, false);
                     return;
                 }
+                // LiteLLM's OpenAI-compatible route to an OpenRouter id
+                // (`openai/anthropic/claude-3.5-sonnet` with OpenRouter's
+                // `api_base`): the id after `openai/` is what the base URL
+                // receives, and must change when that URL moves.
+                if let Some(rest) = s.strip_prefix("openai/").filter(|r| r.contains('/')) {
+                    if let Some(g) = self.slug_candidate(rest) {
+                        let at = start + "openai/".len();
+                        let before = self.out.gated.len();
+                        self.emit_slug(at..at + rest.len(), g);
+                        self.slug_read(lx, i, before);
+                        return;
+                    }
+                }
                 // `~author/model-latest` aliases exist only on OpenRouter.
                 if !s.starts_with(p.as_str()) && !s.starts_with('~') {
                     return;
