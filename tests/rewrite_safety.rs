@@ -844,6 +844,13 @@ fn words_naming_the_old_key_follow_the_renamed_variable() {
         after.contains("Keys look like sk-or-... on OpenRouter."),
         "{after}"
     );
+    // Spelt out as a placeholder (emrsyah/open-ta-agent's .env.example).
+    let env = "OPENROUTER_API_KEY=sk-or-v1-your-key-here\nOTHER_KEY=sk-or-your-key-here\n";
+    let (_, after, _) = one_file(".env.example", env, "llmgateway");
+    assert_eq!(
+        after,
+        "LLM_GATEWAY_API_KEY=llmgtwy_your-key-here\nOTHER_KEY=sk-or-your-key-here\n"
+    );
 
     // A key that stays with a request still on OpenRouter keeps its words.
     let py = "import os, requests\nKEY = os.environ[\"OPENROUTER_API_KEY\"]  # your OpenRouter API key\nrequests.get(\"https://openrouter.ai/api/v1/credits\", headers={\"Authorization\": f\"Bearer {KEY}\"})\n";

@@ -19,7 +19,7 @@ pub const RULE: &str = "rewrite:placeholder";
 
 /// `your_openrouter_...` / `your-openrouter-...` placeholders, the phrase
 /// "OpenRouter (API) key", and a key elided after OpenRouter's prefix
-/// (`sk-or-...`, `sk-or-v1-xxxx`, `sk-or-v1-<your key>`).
+/// (`sk-or-...`, `sk-or-v1-xxxx`, `sk-or-v1-<your key>`, `sk-or-v1-your-key-here`).
 fn patterns() -> &'static (Regex, Regex, Regex) {
     static P: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     P.get_or_init(|| {
@@ -27,7 +27,9 @@ fn patterns() -> &'static (Regex, Regex, Regex) {
             Regex::new(r"(?i)\byour([_-])(open[_-]?router)(?:[_-]|\b)")
                 .expect("placeholder pattern"),
             Regex::new(r"(?i)\b(open ?router)( api)? key").expect("phrase pattern"),
-            Regex::new(r"\b(sk-or-(?:v1-)?)(?:\.\.\.|\x{2026}|[xX]{3,}|<[^>\n]*>)")
+            Regex::new(
+                r"\b(sk-or-(?:v1-)?)(?:\.\.\.|\x{2026}|[xX]{3,}|<[^>\n]*>|(?i:your)[-_][A-Za-z0-9_-]*)",
+            )
                 .expect("elided key pattern"),
         )
     })
