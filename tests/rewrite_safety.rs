@@ -882,3 +882,26 @@ fn dspy_ids_are_litellm_routes() {
         "{after}"
     );
 }
+
+/// A request shown in docs (a troubleshooting `curl .../models` that stays on
+/// OpenRouter with its key) is not one the service makes: the service's
+/// config still renames the key it reads next to its moved base URL, or
+/// the OpenRouter key would go to the new gateway (jivzik/AI_Advent_Challenge).
+#[test]
+fn a_request_in_docs_does_not_keep_the_services_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = "spring.ai.openrouter.api-key=${OPENROUTER_API_KEY:your-api-key-here}\nspring.ai.openrouter.base-url=https://openrouter.ai/api/v1\n";
+    let md = "# Troubleshooting\n\n```bash\ncurl https://openrouter.ai/api/v1/models \\\n  -H \"Authorization: Bearer $OPENROUTER_API_KEY\"\n```\n";
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("application.properties"), props).unwrap();
+    std::fs::write(dir.path().join("docs/TROUBLESHOOTING.md"), md).unwrap();
+    run(
+        dir.path(),
+        &["rewrite", ".", "--to", "llmgateway", "--write"],
+    );
+    let props = read(dir.path(), "application.properties");
+    assert!(props.contains("${LLM_GATEWAY_API_KEY:"), "{props}");
+    assert!(props.contains("=https://api.llmgateway.io/v1"), "{props}");
+    // The snippet itself keeps its request and key (a manual item).
+    assert_eq!(read(dir.path(), "docs/TROUBLESHOOTING.md"), md);
+}
