@@ -844,6 +844,14 @@ fn words_naming_the_old_key_follow_the_renamed_variable() {
         after.contains("Keys look like sk-or-... on OpenRouter."),
         "{after}"
     );
+    // A YAML entry's label describes the value its renamed id holds
+    // (SamSaffron/term-llm's container prompts); another entry's does not.
+    let yaml = "prompts:\n  - id: openrouter_api_key\n    label: \"OpenRouter API key\"\n    type: secret\n  - id: zen_api_key\n    label: \"Zen API key (not your OpenRouter key)\"\n";
+    let (_, after, _) = one_file("agent.yaml", yaml, "llmgateway");
+    assert_eq!(
+        after,
+        "prompts:\n  - id: llm_gateway_api_key\n    label: \"LLM Gateway API key\"\n    type: secret\n  - id: zen_api_key\n    label: \"Zen API key (not your OpenRouter key)\"\n"
+    );
     // Spelt out as a placeholder (emrsyah/open-ta-agent's .env.example).
     let env = "OPENROUTER_API_KEY=sk-or-v1-your-key-here\nOTHER_KEY=sk-or-your-key-here\n";
     let (_, after, _) = one_file(".env.example", env, "llmgateway");

@@ -63,6 +63,11 @@ pub fn follow(
         if kind == FileKind::Env && line > 1 && above.starts_with('#') {
             lines.push(line - 1);
         }
+        // `- id: openrouter_api_key` with `label: "OpenRouter API key"` in
+        // the same YAML item: the label describes what goes in the variable.
+        if kind == FileKind::Yaml {
+            lines.extend(yaml_item(src, line));
+        }
     }
     lines.sort_unstable();
     lines.dedup();
@@ -112,6 +117,43 @@ pub fn follow(
                 out.push(e);
             }
         }
+    }
+    out
+}
+
+/// The other lines of the YAML mapping (or list item) holding line `line`:
+/// its sibling keys and their nested values, up to a blank line or a line
+/// indented less. Bounded, since only a small entry describes one value.
+fn yaml_item(src: &SourceText, line: usize) -> Vec<usize> {
+    const SPAN: usize = 12;
+    let indent = |t: &str| t.len() - t.trim_start_matches(' ').len();
+    let text = src.line_text(line);
+    let item = text.trim_start().starts_with("- ");
+    // The column of this entry's keys (after the dash of a list item).
+    let keys = indent(text) + if item { 2 } else { 0 };
+    let mut out = Vec::new();
+    if !item {
+        for l in (line.saturating_sub(SPAN).max(1)..line).rev() {
+            let t = src.line_text(l);
+            if t.trim().is_empty() || indent(t) < keys.saturating_sub(2) {
+                break;
+            }
+            let dash = t.trim_start().starts_with("- ");
+            if indent(t) < keys && !(dash && indent(t) + 2 == keys) {
+                break;
+            }
+            out.push(l);
+            if dash && indent(t) + 2 == keys {
+                break;
+            }
+        }
+    }
+    for l in line + 1..=(line + SPAN).min(src.line_count()) {
+        let t = src.line_text(l);
+        if t.trim().is_empty() || indent(t) < keys {
+            break;
+        }
+        out.push(l);
     }
     out
 }
