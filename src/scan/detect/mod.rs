@@ -356,6 +356,10 @@ pub struct FileCtx<'a, 'r> {
     /// A program identifier names OpenRouter (`OpenRouterClient`): the
     /// file's code is about it even where its URL is in another file.
     names_source: bool,
+    /// `(group, value group)` of each key naming OpenRouter that opens a
+    /// group, in the tokens being read: the OpenRouter entry of a table
+    /// keyed by provider (slugs.rs), found once per token list.
+    provider_tables: Vec<(usize, usize)>,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -388,6 +392,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             local_uses: Vec::new(),
             tool: det.src.tool_configs.iter().find(|t| t.owns(path)),
             decodes_plist: std::cell::OnceCell::new(),
+            provider_tables: Vec::new(),
         }
     }
 
@@ -452,6 +457,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// Run the token detectors over a lexed region. `limited` (files of no
     /// known kind) runs only the detectors that need no syntax.
     pub fn tokens(&mut self, lx: &Lexed, limited: bool) {
+        // A JSON body read inside a string has tokens of its own.
+        let tables = slugs::provider_tables(lx, &self.source.text);
+        let outer = std::mem::replace(&mut self.provider_tables, tables);
+        self.read_tokens(lx, limited);
+        self.provider_tables = outer;
+    }
+
+    fn read_tokens(&mut self, lx: &Lexed, limited: bool) {
         self.limited = limited;
         let text = &self.source.text;
         for i in 0..lx.tokens.len() {

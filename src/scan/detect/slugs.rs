@@ -355,51 +355,36 @@ impl FileCtx<'_, '_> {
     /// OpenRouter entry holds the target's ids, and a second run must
     /// decide alike.
     fn under_other_provider(&self, lx: &Lexed, i: usize) -> bool {
+        if self.provider_tables.is_empty() {
+            return false;
+        }
         let text = &self.source.text;
-        let names_or = |s: &str| {
-            super::contains_ignore_ascii_case(s, "openrouter")
-                || super::contains_ignore_ascii_case(s, "open_router")
-        };
-        // Tokens inside a span: they are in text order.
-        let within = |span: &Range<usize>| {
-            let from = lx.tokens.partition_point(|t| t.span.start < span.start);
-            let to = lx.tokens.partition_point(|t| t.span.start < span.end);
-            from..to
-        };
-        let key_text = |k: usize| {
-            text[lx.tokens[k].inner.clone()].trim_matches(|c: char| c == '"' || c == '\'')
-        };
-        // Keys anywhere inside a group (entries nest: `{ {ID: ..}, .. }`),
-        // not its own key (a YAML mapping's span starts there).
-        let keys_within = |g: usize| {
-            within(&lx.groups[g].span)
-                .filter(|&k| lx.tokens[k].key && lx.ancestors(lx.tokens[k].group).any(|a| a == g))
-                .map(key_text)
-                .collect::<Vec<_>>()
-        };
-        let same_shape = |g: usize, other: usize| {
-            let (a, b) = (keys_within(g), keys_within(other));
-            lx.groups[g].kind == lx.groups[other].kind
-                && (a.is_empty() && b.is_empty() || a.iter().any(|k| b.contains(k)))
-        };
         lx.ancestors(lx.tokens[i].group)
             .take_while(|&g| g != 0)
             .take(4)
             .any(|g| {
-                let Some(label) = lx.label(text, g).filter(|l| !names_or(l)) else {
-                    return false;
-                };
                 let parent = lx.groups[g].parent;
-                let span = lx.groups[parent].span.clone();
-                if !names_or(&text[span.clone()]) {
+                let entries = || {
+                    self.provider_tables
+                        .iter()
+                        .filter(move |&&(p, o)| p == parent && o != g)
+                };
+                if entries().next().is_none() {
                     return false;
                 }
-                let keys =
-                    || within(&span).filter(|&k| lx.tokens[k].key && lx.tokens[k].group == parent);
-                keys().any(|k| key_text(k) == label)
-                    && keys().any(|k| {
-                        names_or(key_text(k)) && lx.value_group(k).is_some_and(|o| same_shape(g, o))
-                    })
+                // `g` is the value of a key of the same table, not named
+                // after OpenRouter (a call's arguments are not an entry).
+                let Some(label) = lx.groups[g].label.clone() else {
+                    return false;
+                };
+                let k = lx.tokens.partition_point(|t| t.span.start < label.start);
+                let is_key = lx
+                    .tokens
+                    .get(k)
+                    .is_some_and(|t| t.key && t.group == parent && t.span == label);
+                is_key
+                    && !names_openrouter(&text[label])
+                    && entries().any(|&(_, o)| same_shape(lx, text, g, o))
             })
     }
 
@@ -484,6 +469,43 @@ impl FileCtx<'_, '_> {
         }
         self.push(f, gated);
     }
+}
+
+fn names_openrouter(s: &str) -> bool {
+    contains_ignore_ascii_case(s, "openrouter") || contains_ignore_ascii_case(s, "open_router")
+}
+
+/// `(group, value group)` of each key naming OpenRouter that opens a group
+/// (`"openrouter": { .. }`, `openrouter:` over a mapping).
+pub(super) fn provider_tables(lx: &Lexed, text: &str) -> Vec<(usize, usize)> {
+    if !names_openrouter(text) {
+        return Vec::new();
+    }
+    (0..lx.tokens.len())
+        .filter(|&k| lx.tokens[k].key && names_openrouter(&text[lx.tokens[k].inner.clone()]))
+        .filter_map(|k| Some((lx.tokens[k].group, lx.value_group(k)?)))
+        .collect()
+}
+
+/// Whether two entries of a table have one shape: the same bracket, and a
+/// key in common (anywhere inside: entries nest, `{ {ID: ..}, .. }`) or no
+/// keys at all. A YAML mapping's span starts at its own key, which is not
+/// one of its keys.
+fn same_shape(lx: &Lexed, text: &str, a: usize, b: usize) -> bool {
+    let keys = |g: usize| -> Vec<&str> {
+        let span = &lx.groups[g].span;
+        let from = lx.tokens.partition_point(|t| t.span.start < span.start);
+        let to = lx.tokens.partition_point(|t| t.span.start < span.end);
+        (from..to)
+            .filter(|&k| lx.tokens[k].key && lx.ancestors(lx.tokens[k].group).any(|x| x == g))
+            .map(|k| text[lx.tokens[k].inner.clone()].trim_matches(|c: char| c == '"' || c == '\''))
+            .collect()
+    };
+    if lx.groups[a].kind != lx.groups[b].kind {
+        return false;
+    }
+    let (ka, kb) = (keys(a), keys(b));
+    ka.is_empty() && kb.is_empty() || ka.iter().any(|k| kb.contains(k))
 }
 
 #[cfg(test)]
