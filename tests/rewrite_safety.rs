@@ -656,6 +656,24 @@ fn a_placeholder_value_is_not_a_variable() {
         !checklist.to_string().to_ascii_lowercase().contains("your_"),
         "{checklist}"
     );
+    assert_eq!(
+        set_steps(&checklist),
+        ["LLM_GATEWAY_API_KEY"],
+        "{checklist}"
+    );
+}
+
+/// The variables the checklist asks deployments to set ("set X in every
+/// deployment that sets Y today"), in order.
+fn set_steps(checklist: &serde_json::Value) -> Vec<String> {
+    checklist
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["step"] == "set-variable")
+        .filter_map(|i| i["what"].as_str()?.strip_prefix("set ")?.split(' ').next())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -797,14 +815,23 @@ fn words_naming_the_old_key_follow_the_renamed_variable() {
         after,
         "# LLM Gateway API key\nLLM_GATEWAY_API_KEY=your_llm_gateway_api_key\n\n# Your OpenRouter key's budget\nBUDGET=20\n"
     );
-    assert!(
-        !checklist.to_string().to_ascii_lowercase().contains("your_"),
+    // The words that followed the variable are not variables to set
+    // (EduPack-new-interface's checklist had "set llmgtwy_ in every deployment
+    // that sets sk-or- today").
+    assert_eq!(
+        set_steps(&checklist),
+        ["LLM_GATEWAY_API_KEY"],
         "{checklist}"
     );
 
     // A key elided after OpenRouter's prefix, in setup docs.
     let md = "Set `OPENROUTER_API_KEY=sk-or-...` first.\n\n```json\n{ \"env\": { \"OPENROUTER_API_KEY\": \"sk-or-v1-xxxxxxxx\" } }\n```\n\nKeys look like sk-or-... on OpenRouter.\n";
-    let (_, after, _) = one_file("CONNECT.md", md, "llmgateway");
+    let (_, after, checklist) = one_file("CONNECT.md", md, "llmgateway");
+    assert_eq!(
+        set_steps(&checklist),
+        ["LLM_GATEWAY_API_KEY"],
+        "{checklist}"
+    );
     assert!(
         after.contains("`LLM_GATEWAY_API_KEY=llmgtwy_...`"),
         "{after}"
@@ -816,6 +843,21 @@ fn words_naming_the_old_key_follow_the_renamed_variable() {
     assert!(
         after.contains("Keys look like sk-or-... on OpenRouter."),
         "{after}"
+    );
+    // A YAML entry's label describes the value its renamed id holds
+    // (SamSaffron/term-llm's container prompts); another entry's does not.
+    let yaml = "prompts:\n  - id: openrouter_api_key\n    label: \"OpenRouter API key\"\n    type: secret\n  - id: zen_api_key\n    label: \"Zen API key (not your OpenRouter key)\"\n";
+    let (_, after, _) = one_file("agent.yaml", yaml, "llmgateway");
+    assert_eq!(
+        after,
+        "prompts:\n  - id: llm_gateway_api_key\n    label: \"LLM Gateway API key\"\n    type: secret\n  - id: zen_api_key\n    label: \"Zen API key (not your OpenRouter key)\"\n"
+    );
+    // Spelt out as a placeholder (emrsyah/open-ta-agent's .env.example).
+    let env = "OPENROUTER_API_KEY=sk-or-v1-your-key-here\nOTHER_KEY=sk-or-your-key-here\n";
+    let (_, after, _) = one_file(".env.example", env, "llmgateway");
+    assert_eq!(
+        after,
+        "LLM_GATEWAY_API_KEY=llmgtwy_your-key-here\nOTHER_KEY=sk-or-your-key-here\n"
     );
 
     // A key that stays with a request still on OpenRouter keeps its words.
@@ -996,4 +1038,52 @@ fn a_base_url_constant_of_another_host_makes_its_client_that_hosts() {
         found.iter().any(|f| f.1.starts_with("openai/gpt-4o-mini")),
         "{found:?}"
     );
+}
+
+/// DSPy's `dspy.LM` routes by LiteLLM's provider prefix (emrsyah/open-ta-agent):
+/// `openai/gpt-4o-mini` is OpenAI's model and stays; `openai/<OpenRouter id>`
+/// with OpenRouter's `api_base` sends that id to the base URL, so it moves
+/// with it; an `openrouter/` route stays on OpenRouter with its key.
+#[test]
+fn dspy_ids_are_litellm_routes() {
+    let py = "import os\nimport dspy\n\n\
+              main = dspy.LM(\"openai/anthropic/claude-3.5-sonnet\", api_base=\"https://openrouter.ai/api/v1\", api_key=os.getenv(\"OPENROUTER_API_KEY\"))\n\
+              cheap = dspy.LM(\"openrouter/google/gemini-2.5-flash-lite\", api_key=os.getenv(\"OPENROUTER_API_KEY\"))\n\
+              direct = dspy.LM(\"openai/gpt-4o-mini\", api_key=os.getenv(\"OPENAI_API_KEY\"))\n";
+    let (_, after, _) = one_file("lm.py", py, "llmgateway");
+    assert!(
+        after.contains("main = dspy.LM(\"openai/claude-sonnet-4-6\", api_base=\"https://api.llmgateway.io/v1\", api_key=os.getenv(\"LLM_GATEWAY_API_KEY\"))"),
+        "{after}"
+    );
+    assert!(
+        after.contains("cheap = dspy.LM(\"openrouter/google/gemini-2.5-flash-lite\", api_key=os.getenv(\"OPENROUTER_API_KEY\"))"),
+        "{after}"
+    );
+    assert!(
+        after.contains("direct = dspy.LM(\"openai/gpt-4o-mini\""),
+        "{after}"
+    );
+}
+
+/// A request shown in docs (a troubleshooting `curl .../models` that stays on
+/// OpenRouter with its key) is not one the service makes: the service's
+/// config still renames the key it reads next to its moved base URL, or
+/// the OpenRouter key would go to the new gateway (jivzik/AI_Advent_Challenge).
+#[test]
+fn a_request_in_docs_does_not_keep_the_services_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let props = "spring.ai.openrouter.api-key=${OPENROUTER_API_KEY:your-api-key-here}\nspring.ai.openrouter.base-url=https://openrouter.ai/api/v1\n";
+    let md = "# Troubleshooting\n\n```bash\ncurl https://openrouter.ai/api/v1/models \\\n  -H \"Authorization: Bearer $OPENROUTER_API_KEY\"\n```\n";
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("application.properties"), props).unwrap();
+    std::fs::write(dir.path().join("docs/TROUBLESHOOTING.md"), md).unwrap();
+    run(
+        dir.path(),
+        &["rewrite", ".", "--to", "llmgateway", "--write"],
+    );
+    let props = read(dir.path(), "application.properties");
+    assert!(props.contains("${LLM_GATEWAY_API_KEY:"), "{props}");
+    assert!(props.contains("=https://api.llmgateway.io/v1"), "{props}");
+    // The snippet itself keeps its request and key (a manual item).
+    assert_eq!(read(dir.path(), "docs/TROUBLESHOOTING.md"), md);
 }

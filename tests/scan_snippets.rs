@@ -1238,3 +1238,49 @@ fn framework_client_options_send_the_id_where_their_base_url_points() {
         "var m = OpenAiChatModel.builder().modelName(\"eva-unit-01/eva-qwen-2.5-72b\").build();\n";
     assert!(ids("B.java", bare).is_empty());
 }
+
+/// A `models` list beside another server's base URL configures that server
+/// (term-llm's provider settings); beside OpenRouter's base URL, or with no
+/// base URL, it is OpenRouter's fallback field.
+#[test]
+fn models_beside_another_servers_base_url_is_not_openrouters_field() {
+    let fields = |yaml: &str| {
+        let text = format!("openrouter:\n  base_url: https://openrouter.ai/api/v1\n{yaml}");
+        scan("settings.yaml", &text, "llmgateway")
+            .into_iter()
+            .filter(|f| f.1 == "openrouter-field")
+            .map(|f| f.0)
+            .collect::<Vec<_>>()
+    };
+    let block = |base: &str| {
+        format!("chat:\n  {base}\n  model: mixtral-8x7b\n  models:\n    - mixtral-8x7b\n    - llama-3-70b\n")
+    };
+    assert!(fields(&block("base_url: http://gpu-box.internal:8080/v1")).is_empty());
+    assert_eq!(
+        fields(&block("base_url: https://openrouter.ai/api/v1")),
+        [6]
+    );
+    assert_eq!(fields(&block("timeout_s: 30")), [6]);
+}
+
+/// A pydantic `BaseSettings` field reads the environment variable of its
+/// name, upper-case (`OPENROUTER_API_KEY: Optional[str] = None`, as in
+/// emrsyah/open-ta-agent) or lower-case: a manual item, never a cosmetic
+/// identifier. A module constant and the field's uses are identifiers.
+#[test]
+fn a_settings_field_of_either_case_is_the_variable_it_reads() {
+    let text = "import os\nfrom typing import Optional\nfrom pydantic_settings import BaseSettings\n\n\
+                OPENROUTER_API_KEY = os.getenv(\"KEY\")\n\n\n\
+                class Settings(BaseSettings):\n    OPENROUTER_API_KEY: Optional[str] = None\n    openrouter_base_url: str = \"https://openrouter.ai/api/v1\"\n\n\
+                \x20   def key(self) -> str:\n        return self.OPENROUTER_API_KEY or \"\"\n";
+    let got = scan("config.py", text, "llmgateway");
+    let fix = |line: usize, m: &str| {
+        got.iter()
+            .find(|f| f.0 == line && f.2 == m)
+            .map(|f| f.3.as_str())
+    };
+    assert_eq!(fix(9, "OPENROUTER_API_KEY"), Some("manual"), "{got:?}");
+    assert_eq!(fix(10, "openrouter_base_url"), Some("manual"), "{got:?}");
+    assert_eq!(fix(5, "OPENROUTER_API_KEY"), Some("none"), "{got:?}");
+    assert_eq!(fix(13, "OPENROUTER_API_KEY"), Some("none"), "{got:?}");
+}

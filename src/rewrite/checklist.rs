@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::placeholders::RULE as PLACEHOLDER_RULE;
 use super::plan::{FilePlan, ManualItem, PlannedEdit};
 use crate::finding::Kind;
 use crate::rules::schema::Status;
@@ -45,7 +46,13 @@ pub fn build(
         for e in &f.edits {
             let place = format!("{}:{}", f.path, e.line);
             match e.kind {
-                Kind::ApiKeyEnv if !e.after.is_empty() && !e.rule.ends_with(":identifier") => {
+                // Words that follow a renamed variable (`your_openrouter_key`,
+                // `sk-or-...`, "OpenRouter API key") are not variables to set.
+                Kind::ApiKeyEnv
+                    if !e.after.is_empty()
+                        && !e.rule.ends_with(":identifier")
+                        && e.rule != PLACEHOLDER_RULE =>
+                {
                     list.add(Step::SetVariable, set_variable(f, e, target), place);
                 }
                 Kind::BaseUrl => base_url(&mut list, f, e, target, place),

@@ -14,9 +14,12 @@ use crate::lang::FileKind;
 use crate::rules::TargetTable;
 use crate::source::{Edit, SourceText};
 
+/// The rule of the edits made here (the checklist leaves them out).
+pub const RULE: &str = "rewrite:placeholder";
+
 /// `your_openrouter_...` / `your-openrouter-...` placeholders, the phrase
 /// "OpenRouter (API) key", and a key elided after OpenRouter's prefix
-/// (`sk-or-...`, `sk-or-v1-xxxx`, `sk-or-v1-<your key>`).
+/// (`sk-or-...`, `sk-or-v1-xxxx`, `sk-or-v1-<your key>`, `sk-or-v1-your-key-here`).
 fn patterns() -> &'static (Regex, Regex, Regex) {
     static P: OnceLock<(Regex, Regex, Regex)> = OnceLock::new();
     P.get_or_init(|| {
@@ -24,7 +27,9 @@ fn patterns() -> &'static (Regex, Regex, Regex) {
             Regex::new(r"(?i)\byour([_-])(open[_-]?router)(?:[_-]|\b)")
                 .expect("placeholder pattern"),
             Regex::new(r"(?i)\b(open ?router)( api)? key").expect("phrase pattern"),
-            Regex::new(r"\b(sk-or-(?:v1-)?)(?:\.\.\.|\x{2026}|[xX]{3,}|<[^>\n]*>)")
+            Regex::new(
+                r"\b(sk-or-(?:v1-)?)(?:\.\.\.|\x{2026}|[xX]{3,}|<[^>\n]*>|(?i:your)[-_][A-Za-z0-9_-]*)",
+            )
                 .expect("elided key pattern"),
         )
     })
@@ -57,6 +62,11 @@ pub fn follow(
         let above = src.line_text(line.saturating_sub(1)).trim_start();
         if kind == FileKind::Env && line > 1 && above.starts_with('#') {
             lines.push(line - 1);
+        }
+        // `- id: openrouter_api_key` with `label: "OpenRouter API key"` in
+        // the same YAML item: the label describes what goes in the variable.
+        if kind == FileKind::Yaml {
+            lines.extend(yaml_item(src, line));
         }
     }
     lines.sort_unstable();
@@ -107,6 +117,43 @@ pub fn follow(
                 out.push(e);
             }
         }
+    }
+    out
+}
+
+/// The other lines of the YAML mapping (or list item) holding line `line`:
+/// its sibling keys and their nested values, up to a blank line or a line
+/// indented less. Bounded, since only a small entry describes one value.
+fn yaml_item(src: &SourceText, line: usize) -> Vec<usize> {
+    const SPAN: usize = 12;
+    let indent = |t: &str| t.len() - t.trim_start_matches(' ').len();
+    let text = src.line_text(line);
+    let item = text.trim_start().starts_with("- ");
+    // The column of this entry's keys (after the dash of a list item).
+    let keys = indent(text) + if item { 2 } else { 0 };
+    let mut out = Vec::new();
+    if !item {
+        for l in (line.saturating_sub(SPAN).max(1)..line).rev() {
+            let t = src.line_text(l);
+            if t.trim().is_empty() || indent(t) < keys.saturating_sub(2) {
+                break;
+            }
+            let dash = t.trim_start().starts_with("- ");
+            if indent(t) < keys && !(dash && indent(t) + 2 == keys) {
+                break;
+            }
+            out.push(l);
+            if dash && indent(t) + 2 == keys {
+                break;
+            }
+        }
+    }
+    for l in line + 1..=(line + SPAN).min(src.line_count()) {
+        let t = src.line_text(l);
+        if t.trim().is_empty() || indent(t) < keys {
+            break;
+        }
+        out.push(l);
     }
     out
 }

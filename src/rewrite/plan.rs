@@ -261,7 +261,9 @@ pub fn plan_file(
     cands.retain(|c| src.text.get(c.edit.range.clone()) != Some(c.edit.text.as_str()));
     let renamed: Vec<_> = cands
         .iter()
-        .filter(|c| c.kind == Kind::ApiKeyEnv && c.edit.text.ends_with(&target.key_env))
+        .filter(|c| {
+            c.kind == Kind::ApiKeyEnv && c.edit.text.to_ascii_uppercase().ends_with(&target.key_env)
+        })
         .map(|c| c.edit.range.clone())
         .collect();
     let taken: Vec<_> = cands.iter().map(|c| c.edit.range.clone()).collect();
@@ -269,7 +271,7 @@ pub fn plan_file(
         cands.push(Cand {
             edit,
             kind: Kind::ApiKeyEnv,
-            rule: "rewrite:placeholder".into(),
+            rule: placeholders::RULE.into(),
         });
     }
     let (kept, conflicts) = resolve(cands);

@@ -566,8 +566,18 @@ fn mark_still_read(
     staying: &[(String, String)],
     base_env: &[String],
 ) {
+    // A request shown in docs (a troubleshooting `curl .../models` in a
+    // Markdown fence) is not one the system makes: the key it reads stays
+    // in that snippet, and the places deployments set follow the code.
+    let runs = |f: &&FileResult| {
+        !matches!(
+            FileKind::detect(std::path::Path::new(&f.path)),
+            FileKind::Markdown | FileKind::Text
+        )
+    };
     let mut names: std::collections::HashMap<String, String> = files
         .iter()
+        .filter(runs)
         .flat_map(|f| &f.findings)
         .filter(|f| f.kind == Kind::ApiKeyEnv && f.rule.ends_with(":stays"))
         .map(|f| {

@@ -56,7 +56,7 @@ impl FileCtx<'_, '_> {
                     && (self.interpolated(t, &r) || self.declares_build_field(t)));
             let mut f = self.env_finding(r, &name);
             if identifier && f.fix == Fix::Auto {
-                f = self.identifier_finding(f);
+                f = self.identifier_finding(lx, i, f);
             } else if f.fix == Fix::Auto && (self.is_plist_key(lx, i) || self.reads_plist(t)) {
                 if !name.contains('_') && name.bytes().any(|b| b.is_ascii_lowercase()) {
                     f.replacement = Some(self.camel_target(&name));
@@ -153,10 +153,10 @@ impl FileCtx<'_, '_> {
     /// it changes only with `rewrite --rename-identifiers` (in every place
     /// it is read). A pydantic settings field is different: its name is the
     /// environment variable it reads.
-    pub(crate) fn identifier_finding(&self, mut f: Finding) -> Finding {
+    pub(crate) fn identifier_finding(&self, lx: &Lexed, i: usize, mut f: Finding) -> Finding {
         let new = f.replacement.clone().unwrap_or_default();
         if self.source.text.contains("BaseSettings")
-            && f.matched.bytes().any(|b| b.is_ascii_lowercase())
+            && (f.matched.bytes().any(|b| b.is_ascii_lowercase()) || self.declares_field(lx, i))
         {
             let why = format!(
                 "settings field {}: pydantic reads the environment variable of the same name; keep the field and add `validation_alias=\"{}\"` (Field), or rename it with all its uses",
@@ -172,6 +172,21 @@ impl FileCtx<'_, '_> {
         );
         f.decide(Fix::None, why, "identifier");
         f
+    }
+
+    /// Whether token `i` declares an annotated attribute in an indented
+    /// block (`    OPENROUTER_API_KEY: Optional[str] = None` in a class
+    /// body), not a module constant (`OPENROUTER_API_KEY = os.getenv(..)`)
+    /// or a use (`settings.OPENROUTER_API_KEY`).
+    fn declares_field(&self, lx: &Lexed, i: usize) -> bool {
+        let t = &lx.tokens[i];
+        let line = self.source.line_around(t.span.clone());
+        let indent = &self.source.text[line.start..t.span.start];
+        !indent.is_empty()
+            && indent.bytes().all(|b| b == b' ' || b == b'\t')
+            && lx
+                .next_sig(i)
+                .is_some_and(|j| lx.is_punct(&self.source.text, j, ":"))
     }
 
     /// A lower-case key in a config file (`openrouter_api_key = ...` in an

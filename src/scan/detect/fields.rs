@@ -29,7 +29,7 @@ impl<'r> FileCtx<'_, 'r> {
             || lx
                 .keys_in(text, t.group)
                 .any(|k| REQUEST_KEYS.contains(&k.to_ascii_lowercase().as_str()));
-        if !in_request {
+        if !in_request || self.configures_other_server(lx, t.group) {
             return;
         }
         if field.weak && !in_body {
@@ -66,6 +66,24 @@ impl<'r> FileCtx<'_, 'r> {
             return;
         }
         self.field_finding(t.inner.clone(), written, field);
+    }
+
+    /// Whether group `g` names another server's base URL (`base_url:
+    /// http://gpu-box:8080/v1` beside `model:` and `models:` in a tool's
+    /// provider settings): its fields configure that server, not requests
+    /// to OpenRouter.
+    fn configures_other_server(&self, lx: &Lexed, g: usize) -> bool {
+        let text = &self.source.text;
+        lx.tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.key && t.group == g && is_base_key(&text[t.inner.clone()]))
+            .filter_map(|(k, _)| lx.value_token(text, k))
+            .map(|v| text[v.inner.clone()].to_ascii_lowercase())
+            .any(|v| {
+                has_scheme_separator(&v)
+                    && !self.det.src.hosts.iter().any(|h| v.contains(h.as_str()))
+            })
     }
 
     /// A field set on a request body after it is built: `payload.models =

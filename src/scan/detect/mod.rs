@@ -359,6 +359,10 @@ pub struct FileCtx<'a, 'r> {
     /// A program identifier names OpenRouter (`OpenRouterClient`): the
     /// file's code is about it even where its URL is in another file.
     names_source: bool,
+    /// `(group, value group)` of each key naming OpenRouter that opens a
+    /// group, in the tokens being read: the OpenRouter entry of a table
+    /// keyed by provider (slugs.rs), found once per token list.
+    provider_tables: Vec<(usize, usize)>,
 }
 
 impl<'a, 'r> FileCtx<'a, 'r> {
@@ -392,6 +396,7 @@ impl<'a, 'r> FileCtx<'a, 'r> {
             local_uses: Vec::new(),
             tool: det.src.tool_configs.iter().find(|t| t.owns(path)),
             decodes_plist: std::cell::OnceCell::new(),
+            provider_tables: Vec::new(),
         }
     }
 
@@ -456,6 +461,14 @@ impl<'a, 'r> FileCtx<'a, 'r> {
     /// Run the token detectors over a lexed region. `limited` (files of no
     /// known kind) runs only the detectors that need no syntax.
     pub fn tokens(&mut self, lx: &Lexed, limited: bool) {
+        // A JSON body read inside a string has tokens of its own.
+        let tables = slugs::provider_tables(lx, &self.source.text);
+        let outer = std::mem::replace(&mut self.provider_tables, tables);
+        self.read_tokens(lx, limited);
+        self.provider_tables = outer;
+    }
+
+    fn read_tokens(&mut self, lx: &Lexed, limited: bool) {
         self.limited = limited;
         let text = &self.source.text;
         for i in 0..lx.tokens.len() {
@@ -867,7 +880,9 @@ impl Anchor {
 }
 
 /// Whether model ids in this file are routed by their provider prefix
-/// (LiteLLM proxy configs and code, aider configs).
+/// (LiteLLM proxy configs and code, aider configs, and DSPy's `dspy.LM`,
+/// which routes by LiteLLM's prefix: `dspy.LM('openai/gpt-4o-mini')` is
+/// OpenAI's model, https://dspy.ai/learn/programming/language_models).
 fn prefix_routed(path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     // One pass for the three spellings that share `litellm`.
@@ -875,7 +890,11 @@ fn prefix_routed(path: &str, text: &str) -> bool {
         && (text.contains("litellm_params")
             || text.contains("import litellm")
             || text.contains("from litellm"));
-    name.starts_with(".aider.") || lite || text.contains("LiteLLMModel") || crewai_llm(text)
+    name.starts_with(".aider.")
+        || lite
+        || text.contains("LiteLLMModel")
+        || crewai_llm(text)
+        || text.contains("dspy.LM(")
 }
 
 /// CrewAI's `LLM(model="provider/model")` picks the provider by LiteLLM's

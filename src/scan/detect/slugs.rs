@@ -93,6 +93,19 @@ impl FileCtx<'_, '_> {
                     self.push(f, false);
                     return;
                 }
+                // LiteLLM's OpenAI-compatible route to an OpenRouter id
+                // (`openai/anthropic/claude-3.5-sonnet` with OpenRouter's
+                // `api_base`): the id after `openai/` is what the base URL
+                // receives, and must change when that URL moves.
+                if let Some(rest) = s.strip_prefix("openai/").filter(|r| r.contains('/')) {
+                    if let Some(g) = self.slug_candidate(rest) {
+                        let at = start + "openai/".len();
+                        let before = self.out.gated.len();
+                        self.emit_slug(at..at + rest.len(), g);
+                        self.slug_read(lx, i, before);
+                        return;
+                    }
+                }
                 // `~author/model-latest` aliases exist only on OpenRouter.
                 if !s.starts_with(p.as_str()) && !s.starts_with('~') {
                     return;
@@ -342,7 +355,53 @@ impl FileCtx<'_, '_> {
         }
         let (line, _) = self.source.line_col(t.span.start);
         let lt = self.source.line_text(line).to_ascii_lowercase();
-        HF_CONTEXT.iter().any(|h| lt.contains(h)) || lt.contains("hf.co/")
+        HF_CONTEXT.iter().any(|h| lt.contains(h))
+            || lt.contains("hf.co/")
+            || self.under_other_provider(lx, i)
+    }
+
+    /// Whether token `i` sits under another provider's entry of a table
+    /// keyed by provider (`"nearai": { {ID: "openai/gpt-oss-120b"} },
+    /// "openrouter": { {ID: ..} }`, or `groq: {model: ..}` beside
+    /// `openrouter: {model: ..}`): that provider serves the id under that
+    /// name, whatever OpenRouter calls it. The entries must have one shape
+    /// (the same bracket, and a key in common or no keys at all), so a
+    /// `models:` section beside an `openrouter:` block of settings still
+    /// counts. The shape, not the ids, decides: after a rewrite the
+    /// OpenRouter entry holds the target's ids, and a second run must
+    /// decide alike.
+    fn under_other_provider(&self, lx: &Lexed, i: usize) -> bool {
+        if self.provider_tables.is_empty() {
+            return false;
+        }
+        let text = &self.source.text;
+        lx.ancestors(lx.tokens[i].group)
+            .take_while(|&g| g != 0)
+            .take(4)
+            .any(|g| {
+                let parent = lx.groups[g].parent;
+                let entries = || {
+                    self.provider_tables
+                        .iter()
+                        .filter(move |&&(p, o)| p == parent && o != g)
+                };
+                if entries().next().is_none() {
+                    return false;
+                }
+                // `g` is the value of a key of the same table, not named
+                // after OpenRouter (a call's arguments are not an entry).
+                let Some(label) = lx.groups[g].label.clone() else {
+                    return false;
+                };
+                let k = lx.tokens.partition_point(|t| t.span.start < label.start);
+                let is_key = lx
+                    .tokens
+                    .get(k)
+                    .is_some_and(|t| t.key && t.group == parent && t.span == label);
+                is_key
+                    && !names_openrouter(&text[label])
+                    && entries().any(|&(_, o)| same_shape(lx, text, g, o))
+            })
     }
 
     /// A model id as a key (`{'anthropic/claude-sonnet-4.6': 200_000}`): a
@@ -426,6 +485,43 @@ impl FileCtx<'_, '_> {
         }
         self.push(f, gated);
     }
+}
+
+fn names_openrouter(s: &str) -> bool {
+    contains_ignore_ascii_case(s, "openrouter") || contains_ignore_ascii_case(s, "open_router")
+}
+
+/// `(group, value group)` of each key naming OpenRouter that opens a group
+/// (`"openrouter": { .. }`, `openrouter:` over a mapping).
+pub(super) fn provider_tables(lx: &Lexed, text: &str) -> Vec<(usize, usize)> {
+    if !names_openrouter(text) {
+        return Vec::new();
+    }
+    (0..lx.tokens.len())
+        .filter(|&k| lx.tokens[k].key && names_openrouter(&text[lx.tokens[k].inner.clone()]))
+        .filter_map(|k| Some((lx.tokens[k].group, lx.value_group(k)?)))
+        .collect()
+}
+
+/// Whether two entries of a table have one shape: the same bracket, and a
+/// key in common (anywhere inside: entries nest, `{ {ID: ..}, .. }`) or no
+/// keys at all. A YAML mapping's span starts at its own key, which is not
+/// one of its keys.
+fn same_shape(lx: &Lexed, text: &str, a: usize, b: usize) -> bool {
+    let keys = |g: usize| -> Vec<&str> {
+        let span = &lx.groups[g].span;
+        let from = lx.tokens.partition_point(|t| t.span.start < span.start);
+        let to = lx.tokens.partition_point(|t| t.span.start < span.end);
+        (from..to)
+            .filter(|&k| lx.tokens[k].key && lx.ancestors(lx.tokens[k].group).any(|x| x == g))
+            .map(|k| text[lx.tokens[k].inner.clone()].trim_matches(|c: char| c == '"' || c == '\''))
+            .collect()
+    };
+    if lx.groups[a].kind != lx.groups[b].kind {
+        return false;
+    }
+    let (ka, kb) = (keys(a), keys(b));
+    ka.is_empty() && kb.is_empty() || ka.iter().any(|k| kb.contains(k))
 }
 
 #[cfg(test)]
