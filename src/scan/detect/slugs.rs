@@ -160,50 +160,57 @@ impl FileCtx<'_, '_> {
         // Prompts and longer strings: ids the tables know, and ids offered
         // as a list item or carrying an OpenRouter variant suffix.
         if s.len() > 6 && s.contains('/') {
-            if let Some(known) = &self.det.known_ids {
-                // `groq:openai/gpt-oss-120b` (pydantic-ai, an AI SDK
-                // registry): a route to another provider, not OpenRouter's id.
-                let src = self.det.src.id.as_str();
-                let routed_elsewhere = |at: usize| {
-                    raw[..at]
-                        .trim_start()
-                        .strip_suffix(':')
-                        .filter(|w| {
-                            w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                                && w.chars()
-                                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                        })
-                        .is_some_and(|w| !w.eq_ignore_ascii_case(src))
-                };
-                let found = known.find_all(raw);
-                let any = !found.is_empty();
-                let mut hits: Vec<Range<usize>> = found
-                    .into_iter()
-                    .filter(|m| !routed_elsewhere(m.start))
-                    .map(|m| t.inner.start + m.start..t.inner.start + m.end)
-                    .collect();
-                if !any {
-                    hits = self
-                        .offered_slugs(raw)
-                        .into_iter()
-                        .map(|r| t.inner.start + r.start..t.inner.start + r.end)
-                        .collect();
-                }
-                if !hits.is_empty() && !self.excluded_slug_context(lx, i) {
-                    for r in hits {
-                        self.emit_slug(r, true);
-                        // An id inside prose (help text, a prompt) is a
-                        // person's call: a rewrite could read "gpt-4o or
-                        // gpt-4o" or change what a prompt says.
-                        if let Some(f) = self.out.gated.last_mut().filter(|f| f.fix == Fix::Auto) {
-                            f.fix = Fix::Manual;
-                            f.edit = None;
-                            f.message.push_str(
-                                "; inside a longer string (help text, a prompt): change it by hand",
-                            );
-                        }
-                    }
-                }
+            self.ids_in_text(lx, i);
+        }
+    }
+
+    /// Ids inside a longer string (help text, a prompt, a list of ids).
+    fn ids_in_text(&mut self, lx: &Lexed, i: usize) {
+        let Some(known) = &self.det.known_ids else {
+            return;
+        };
+        let t = &lx.tokens[i];
+        let raw = &self.source.text[t.inner.clone()];
+        // `groq:openai/gpt-oss-120b` (pydantic-ai, an AI SDK registry): a
+        // route to another provider, not OpenRouter's id.
+        let src = self.det.src.id.as_str();
+        let routed_elsewhere = |at: usize| {
+            raw[..at]
+                .trim_start()
+                .strip_suffix(':')
+                .filter(|w| {
+                    w.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                        && w.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                })
+                .is_some_and(|w| !w.eq_ignore_ascii_case(src))
+        };
+        let found = known.find_all(raw);
+        let any = !found.is_empty();
+        let mut hits: Vec<Range<usize>> = found
+            .into_iter()
+            .filter(|m| !routed_elsewhere(m.start))
+            .map(|m| t.inner.start + m.start..t.inner.start + m.end)
+            .collect();
+        if !any {
+            hits = self
+                .offered_slugs(raw)
+                .into_iter()
+                .map(|r| t.inner.start + r.start..t.inner.start + r.end)
+                .collect();
+        }
+        if hits.is_empty() || self.excluded_slug_context(lx, i) {
+            return;
+        }
+        for r in hits {
+            self.emit_slug(r, true);
+            // An id inside prose (help text, a prompt) is a person's call: a
+            // rewrite could read "gpt-4o or gpt-4o" or change what a prompt says.
+            if let Some(f) = self.out.gated.last_mut().filter(|f| f.fix == Fix::Auto) {
+                f.fix = Fix::Manual;
+                f.edit = None;
+                f.message
+                    .push_str("; inside a longer string (help text, a prompt): change it by hand");
             }
         }
     }
