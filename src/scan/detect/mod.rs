@@ -556,22 +556,30 @@ impl<'a, 'r> FileCtx<'a, 'r> {
                 self.assigned_field(lx, i);
             }
         }
-        if !self.url_names.is_empty() || !self.other_url_names.is_empty() {
-            for (i, t) in lx.tokens.iter().enumerate() {
-                if t.tok != Tok::Ident || t.key {
-                    continue;
-                }
-                let name = &text[t.span.clone()];
-                if let Some(a) = self.url_names.get(name) {
-                    self.anchors.push((t.span.start, *a));
-                } else if self.other_url_names.contains(name)
-                    && (value_key(lx, text, i).is_some_and(is_base_key)
-                        || self.client_option(lx, i, false))
-                {
-                    // `OpenAI(base_url=GROQ_URL)`: another host's client.
-                    self.anchors.push((t.span.start, Anchor::Other));
-                    self.other_bases.push(t.span.start);
-                }
+        self.name_anchors(lx);
+    }
+
+    /// Uses of names bound to URLs (`base_url=OPENROUTER_URL`,
+    /// `base_url=GROQ_URL`) anchor where their requests go.
+    fn name_anchors(&mut self, lx: &Lexed) {
+        if self.url_names.is_empty() && self.other_url_names.is_empty() {
+            return;
+        }
+        let text = &self.source.text;
+        for (i, t) in lx.tokens.iter().enumerate() {
+            if t.tok != Tok::Ident || t.key {
+                continue;
+            }
+            let name = &text[t.span.clone()];
+            if let Some(a) = self.url_names.get(name) {
+                self.anchors.push((t.span.start, *a));
+            } else if self.other_url_names.contains(name)
+                && (value_key(lx, text, i).is_some_and(is_base_key)
+                    || self.client_option(lx, i, false))
+            {
+                // `OpenAI(base_url=GROQ_URL)`: another host's client.
+                self.anchors.push((t.span.start, Anchor::Other));
+                self.other_bases.push(t.span.start);
             }
         }
     }
