@@ -1087,3 +1087,20 @@ fn a_request_in_docs_does_not_keep_the_services_key() {
     // The snippet itself keeps its request and key (a manual item).
     assert_eq!(read(dir.path(), "docs/TROUBLESHOOTING.md"), md);
 }
+
+/// A key that only mentions OpenRouter (`openrouter_api_key: { .. }` in a
+/// settings schema) is not a provider's entry of a table keyed by
+/// provider: the entries beside it (`default_model`) are not another
+/// provider's, and an OpenRouter-only id there stays a finding
+/// (stabgan/openrouter-mcp-multimodal's build-manifest.mjs).
+#[test]
+fn a_key_naming_openrouters_key_is_not_a_provider_entry() {
+    let js = "const manifest = {\n  user_config: {\n    openrouter_api_key: {\n      type: 'string',\n      title: 'OpenRouter API Key',\n      sensitive: true,\n    },\n    default_model: {\n      type: 'string',\n      title: 'Default Model',\n      default: 'nvidia/nemotron-nano-12b-v2-vl:free',\n    },\n  },\n};\nexport default manifest;\n";
+    let (found, _, _) = one_file("scripts/build-manifest.mjs", js, "llmgateway");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1 == "nvidia/nemotron-nano-12b-v2-vl:free" && f.2 == "manual"),
+        "{found:?}"
+    );
+}

@@ -498,14 +498,21 @@ fn names_openrouter(s: &str) -> bool {
     contains_ignore_ascii_case(s, "openrouter") || contains_ignore_ascii_case(s, "open_router")
 }
 
-/// `(group, value group)` of each key naming OpenRouter that opens a group
-/// (`"openrouter": { .. }`, `openrouter:` over a mapping).
+/// `(group, value group)` of each key that is OpenRouter's name and opens
+/// a group (`"openrouter": { .. }`, `OpenRouter:` over a mapping); a key
+/// that only mentions it (`openrouter_api_key: { .. }` in a settings
+/// schema) is not a provider's entry.
 pub(super) fn provider_tables(lx: &Lexed, text: &str) -> Vec<(usize, usize)> {
     if !names_openrouter(text) {
         return Vec::new();
     }
+    let is_name = |k: &str| {
+        let mut bare = k.chars().filter(char::is_ascii_alphanumeric);
+        let word: String = bare.by_ref().take(13).collect();
+        word.eq_ignore_ascii_case("openrouter") || word.eq_ignore_ascii_case("openrouterai")
+    };
     (0..lx.tokens.len())
-        .filter(|&k| lx.tokens[k].key && names_openrouter(&text[lx.tokens[k].inner.clone()]))
+        .filter(|&k| lx.tokens[k].key && is_name(&text[lx.tokens[k].inner.clone()]))
         .filter_map(|k| Some((lx.tokens[k].group, lx.value_group(k)?)))
         .collect()
 }
