@@ -1087,3 +1087,41 @@ fn a_request_in_docs_does_not_keep_the_services_key() {
     // The snippet itself keeps its request and key (a manual item).
     assert_eq!(read(dir.path(), "docs/TROUBLESHOOTING.md"), md);
 }
+
+/// Ai-sdk-example (Shruthikshetty/ai-sdk-example) switches providers by
+/// name; Vercel's AI Gateway (`gateway` from `ai`, or a `createGateway()`
+/// instance) is one of them and names models `openai/gpt-4.1-nano` too.
+/// Its id must stay; the OpenRouter branch's id beside it moves.
+#[test]
+fn ids_sent_to_vercels_ai_gateway_are_left_alone() {
+    let ts = "import { google } from \"@ai-sdk/google\";\n\
+              import openRouter from \"./open-router.config\";\n\
+              import { groq } from \"@ai-sdk/groq\";\n\
+              import { gateway, createGateway } from \"ai\";\n\n\
+              const vercel = createGateway({ apiKey: process.env.AI_GATEWAY_API_KEY });\n\n\
+              export const modelProviderToggleChat = (provider: string, model?: string) => {\n\
+              \x20 switch (provider) {\n\
+              \x20   case \"groq\":\n\
+              \x20     return groq(model ?? \"llama-3.1-8b-instant\");\n\
+              \x20   case \"gateway\":\n\
+              \x20     return gateway(model ?? \"openai/gpt-4.1-nano\");\n\
+              \x20   case \"vercel\":\n\
+              \x20     return vercel(model ?? \"openai/gpt-4o\");\n\
+              \x20   case \"openrouter\":\n\
+              \x20   default:\n\
+              \x20     return openRouter.chat(model ?? \"openai/gpt-4o-mini\");\n\
+              \x20 }\n\
+              };\n";
+    let config = "import { createOpenRouter } from \"@openrouter/ai-sdk-provider\";\n\n\
+                  const openRouter = createOpenRouter({ apiKey: process.env.OPENROUTER_API_KEY });\n\n\
+                  export default openRouter;\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("toggle.ts"), ts).unwrap();
+    std::fs::write(dir.path().join("open-router.config.ts"), config).unwrap();
+    let out = run(dir.path(), &["rewrite", "--to", "llmgateway", "--write", "."]);
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let after = read(dir.path(), "toggle.ts");
+    assert!(after.contains("gateway(model ?? \"openai/gpt-4.1-nano\")"), "{after}");
+    assert!(after.contains("vercel(model ?? \"openai/gpt-4o\")"), "{after}");
+    assert!(after.contains("openRouter.chat(model ?? \"gpt-4o-mini\")"), "{after}");
+}
