@@ -1125,3 +1125,51 @@ fn ids_sent_to_vercels_ai_gateway_are_left_alone() {
     assert!(after.contains("vercel(model ?? \"openai/gpt-4o\")"), "{after}");
     assert!(after.contains("openRouter.chat(model ?? \"gpt-4o-mini\")"), "{after}");
 }
+
+/// Ai-sdk-example (Shruthikshetty/ai-sdk-example) reads its key through a
+/// typed env module: `env.ts` parses `{ OPEN_ROUTER_KEY:
+/// process.env.OPEN_ROUTER_KEY }` and the client reads `env.OPEN_ROUTER_KEY`
+/// from it. Only the `process.env` read is a variable; the member of the
+/// imported object is the schema's key, and renaming it alone (to
+/// `env.LLM_GATEWAY_API_KEY`) would not type-check and would send no key.
+/// A Cloudflare Worker's `env.OPENROUTER_API_KEY` (a parameter) and
+/// SvelteKit's `env` from `$env/dynamic/private` are still variables.
+#[test]
+fn a_member_of_an_imported_env_module_is_not_the_variable() {
+    let env_ts = "import { z } from \"zod\";\n\n\
+                  const EnvSchema = z.object({\n  OPEN_ROUTER_KEY: z.string().optional().default(\"\"),\n});\n\n\
+                  const env = EnvSchema.parse({\n  OPEN_ROUTER_KEY: process.env.OPEN_ROUTER_KEY,\n});\n\n\
+                  export default env;\n";
+    let config = "import { createOpenRouter } from \"@openrouter/ai-sdk-provider\";\n\
+                  import env from \"../../../env\";\n\n\
+                  const openRouter = createOpenRouter({\n  apiKey: env.OPEN_ROUTER_KEY,\n});\n\n\
+                  export default openRouter;\n";
+    let worker = "export default {\n  async fetch(req: Request, env: Env) {\n\
+                  \x20   return fetch(\"https://openrouter.ai/api/v1/chat/completions\", {\n\
+                  \x20     headers: { Authorization: `Bearer ${env.OPENROUTER_API_KEY}` },\n    });\n  },\n};\n";
+    let svelte = "import { env } from \"$env/dynamic/private\";\n\n\
+                  export const key = env.OPENROUTER_API_KEY;\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/app/config")).unwrap();
+    std::fs::write(dir.path().join("env.ts"), env_ts).unwrap();
+    std::fs::write(dir.path().join("src/app/config/open-router.config.ts"), config).unwrap();
+    std::fs::write(dir.path().join("worker.ts"), worker).unwrap();
+    std::fs::write(dir.path().join("server.ts"), svelte).unwrap();
+    let out = run(dir.path(), &["rewrite", "--to", "llmgateway", "--write", "."]);
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let env_after = read(dir.path(), "env.ts");
+    let config_after = read(dir.path(), "src/app/config/open-router.config.ts");
+    assert!(
+        env_after.contains("OPEN_ROUTER_KEY: process.env.LLM_GATEWAY_API_KEY,"),
+        "{env_after}"
+    );
+    assert!(config_after.contains("apiKey: env.OPEN_ROUTER_KEY,"), "{config_after}");
+    assert!(
+        read(dir.path(), "worker.ts").contains("${env.LLM_GATEWAY_API_KEY}"),
+        "worker"
+    );
+    assert!(
+        read(dir.path(), "server.ts").contains("env.LLM_GATEWAY_API_KEY;"),
+        "sveltekit"
+    );
+}
