@@ -91,7 +91,8 @@ impl FileCtx<'_, '_> {
                 call_chain(lx, text, t.group)
             } else {
                 model_factory(lx, text, i)
-            };
+            }
+            .or_else(|| param_default_chain(lx, text, lang, i));
             let Some(chain) = chain else {
                 continue;
             };
@@ -215,8 +216,16 @@ impl FileCtx<'_, '_> {
                 continue;
             };
             let mut n = lx.prev_sig(eq);
-            // An annotated name: `client: OpenAI = ...`.
-            if let Some(colon) = n.and_then(|t| lx.prev_sig(t)).filter(|&c| s(c) == ":") {
+            // An annotated name: `client: OpenAI = ...` (on one line: the
+            // colon ending `try:` above a binding is not an annotation).
+            let same_line = |c: usize, t: usize| {
+                !text[lx.tokens[c].span.end..lx.tokens[t].span.start].contains('\n')
+            };
+            if let Some(colon) = n
+                .and_then(|t| lx.prev_sig(t).map(|c| (c, t)))
+                .filter(|&(c, t)| s(c) == ":" && same_line(c, t))
+                .map(|(c, _)| c)
+            {
                 n = lx.prev_sig(colon);
             }
             let Some(n) = n.filter(|&n| lx.tokens[n].tok == Tok::Ident) else {
@@ -235,7 +244,8 @@ impl FileCtx<'_, '_> {
             } else {
                 None
             };
-            let top = lx.tokens[n].group == 0 && (lang != FileKind::Python || col == 1);
+            let top = lx.tokens[n].group == 0
+                && (lang != FileKind::Python || col == 1 || python_module_level(text, start));
             out.push(Binding {
                 name,
                 dest,
@@ -588,6 +598,95 @@ fn call_chain(lx: &Lexed, text: &str, g: usize) -> Option<Vec<String>> {
     }
     chain.reverse();
     (chain.len() >= 2).then_some(chain)
+}
+
+/// Whether Python code at `at` runs at module level though indented: every
+/// block around it is a `try`/`except`/`else`/`finally`/`if`/`with` (as in
+/// `try:\n  client = OpenAI(...)\nexcept ...`), none a `def` or `class`.
+fn python_module_level(text: &str, at: usize) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let mut depth = indent(&text[line_start..at]);
+    for line in text[..line_start].lines().rev() {
+        if depth == 0 {
+            break;
+        }
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') || indent(line) >= depth {
+            continue;
+        }
+        let opener = body.split([' ', ':', '(']).next().unwrap_or("");
+        if !matches!(opener, "try" | "except" | "else" | "finally" | "if" | "elif" | "with") {
+            return false;
+        }
+        depth = indent(line);
+    }
+    depth == 0
+}
+
+/// A parameter's default (`def ask(q, model="...")`, `function ask(q,
+/// model: string = "...")`) that its function sends as a model id
+/// (`model=model`, `{ model }`) through a call on a client: that call's
+/// chain, so the default is decided by that client like an id written in
+/// the call.
+fn param_default_chain(lx: &Lexed, text: &str, lang: FileKind, i: usize) -> Option<Vec<String>> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let g = lx.tokens[i].group;
+    lx.groups.get(g).filter(|gr| g != 0 && gr.kind == b'(')?;
+    let callee = label_token(lx, g)?;
+    lx.prev_sig(callee)
+        .filter(|&k| matches!(s(k), "def" | "function"))?;
+    let eq = lx.prev_sig(i).filter(|&p| s(p) == "=")?;
+    let mut p = lx.prev_sig(eq)?;
+    // `model: str = "..."`: the name is before the annotation.
+    if let Some(colon) = lx.prev_sig(p).filter(|&c| s(c) == ":") {
+        p = lx.prev_sig(colon)?;
+    }
+    let param = s(p);
+    if lx.tokens[p].tok != Tok::Ident || !param.to_ascii_lowercase().contains("model") {
+        return None;
+    }
+    let body = function_body(lx, text, lang, g)?;
+    let sends = |k: usize| {
+        let keyed = value_key(lx, text, k).is_some_and(|key| key.to_ascii_lowercase().contains("model"));
+        // JS shorthand `{ model }`.
+        let short = lx.groups[lx.tokens[k].group].kind == b'{'
+            && lx.prev_sig(k).is_some_and(|q| matches!(s(q), "{" | ","))
+            && lx.next_sig(k).is_none_or(|q| matches!(s(q), "}" | ","));
+        keyed || short
+    };
+    (0..lx.tokens.len())
+        .filter(|&k| {
+            let t = &lx.tokens[k];
+            t.tok == Tok::Ident && body.contains(&t.span.start) && s(k) == param && sends(k)
+        })
+        .find_map(|k| call_chain(lx, text, lx.tokens[k].group))
+}
+
+/// The body of the function whose parameter list is group `g`: the lines
+/// indented deeper than its `def` (Python), or the braces after it.
+fn function_body(lx: &Lexed, text: &str, lang: FileKind, g: usize) -> Option<Range<usize>> {
+    let params = lx.groups[g].span.clone();
+    if lang != FileKind::Python {
+        let parent = lx.groups[g].parent;
+        return (g + 1..lx.groups.len())
+            .find(|&k| lx.groups[k].parent == parent && lx.groups[k].span.start >= params.end)
+            .filter(|&k| lx.groups[k].kind == b'{')
+            .map(|k| lx.groups[k].span.clone());
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let def_line = text[..params.start].rfind('\n').map_or(0, |n| n + 1);
+    let def_indent = indent(&text[def_line..params.start]);
+    let start = text[params.end..].find('\n').map(|n| params.end + n + 1)?;
+    let mut end = start;
+    for line in text[start..].split_inclusive('\n') {
+        let blank = line.trim().is_empty();
+        if !blank && indent(line) <= def_indent {
+            break;
+        }
+        end += line.len();
+    }
+    Some(start..end)
 }
 
 /// The callee of a plain call whose first argument is string `i`
