@@ -427,7 +427,9 @@ fn a_parameter_default_is_decided_by_the_client_its_function_sends_it_through() 
         "{found:?}"
     );
     assert!(
-        found.iter().any(|f| f.starts_with("web/ask.ts:7:openai/gpt-4o:")),
+        found
+            .iter()
+            .any(|f| f.starts_with("web/ask.ts:7:openai/gpt-4o:")),
         "{found:?}"
     );
 }

@@ -1118,12 +1118,24 @@ fn ids_sent_to_vercels_ai_gateway_are_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("toggle.ts"), ts).unwrap();
     std::fs::write(dir.path().join("open-router.config.ts"), config).unwrap();
-    let out = run(dir.path(), &["rewrite", "--to", "llmgateway", "--write", "."]);
+    let out = run(
+        dir.path(),
+        &["rewrite", "--to", "llmgateway", "--write", "."],
+    );
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     let after = read(dir.path(), "toggle.ts");
-    assert!(after.contains("gateway(model ?? \"openai/gpt-4.1-nano\")"), "{after}");
-    assert!(after.contains("vercel(model ?? \"openai/gpt-4o\")"), "{after}");
-    assert!(after.contains("openRouter.chat(model ?? \"gpt-4o-mini\")"), "{after}");
+    assert!(
+        after.contains("gateway(model ?? \"openai/gpt-4.1-nano\")"),
+        "{after}"
+    );
+    assert!(
+        after.contains("vercel(model ?? \"openai/gpt-4o\")"),
+        "{after}"
+    );
+    assert!(
+        after.contains("openRouter.chat(model ?? \"gpt-4o-mini\")"),
+        "{after}"
+    );
 }
 
 /// Ai-sdk-example (Shruthikshetty/ai-sdk-example) reads its key through a
@@ -1152,10 +1164,17 @@ fn a_member_of_an_imported_env_module_is_not_the_variable() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("src/app/config")).unwrap();
     std::fs::write(dir.path().join("env.ts"), env_ts).unwrap();
-    std::fs::write(dir.path().join("src/app/config/open-router.config.ts"), config).unwrap();
+    std::fs::write(
+        dir.path().join("src/app/config/open-router.config.ts"),
+        config,
+    )
+    .unwrap();
     std::fs::write(dir.path().join("worker.ts"), worker).unwrap();
     std::fs::write(dir.path().join("server.ts"), svelte).unwrap();
-    let out = run(dir.path(), &["rewrite", "--to", "llmgateway", "--write", "."]);
+    let out = run(
+        dir.path(),
+        &["rewrite", "--to", "llmgateway", "--write", "."],
+    );
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
     let env_after = read(dir.path(), "env.ts");
     let config_after = read(dir.path(), "src/app/config/open-router.config.ts");
@@ -1163,7 +1182,10 @@ fn a_member_of_an_imported_env_module_is_not_the_variable() {
         env_after.contains("OPEN_ROUTER_KEY: process.env.LLM_GATEWAY_API_KEY,"),
         "{env_after}"
     );
-    assert!(config_after.contains("apiKey: env.OPEN_ROUTER_KEY,"), "{config_after}");
+    assert!(
+        config_after.contains("apiKey: env.OPEN_ROUTER_KEY,"),
+        "{config_after}"
+    );
     assert!(
         read(dir.path(), "worker.ts").contains("${env.LLM_GATEWAY_API_KEY}"),
         "worker"

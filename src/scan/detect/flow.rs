@@ -616,7 +616,10 @@ fn python_module_level(text: &str, at: usize) -> bool {
             continue;
         }
         let opener = body.split([' ', ':', '(']).next().unwrap_or("");
-        if !matches!(opener, "try" | "except" | "else" | "finally" | "if" | "elif" | "with") {
+        if !matches!(
+            opener,
+            "try" | "except" | "else" | "finally" | "if" | "elif" | "with"
+        ) {
             return false;
         }
         depth = indent(line);
@@ -648,7 +651,8 @@ fn param_default_chain(lx: &Lexed, text: &str, lang: FileKind, i: usize) -> Opti
     }
     let body = function_body(lx, text, lang, g)?;
     let sends = |k: usize| {
-        let keyed = value_key(lx, text, k).is_some_and(|key| key.to_ascii_lowercase().contains("model"));
+        let keyed =
+            value_key(lx, text, k).is_some_and(|key| key.to_ascii_lowercase().contains("model"));
         // JS shorthand `{ model }`.
         let short = lx.groups[lx.tokens[k].group].kind == b'{'
             && lx.prev_sig(k).is_some_and(|q| matches!(s(q), "{" | ","))
