@@ -1171,6 +1171,16 @@ fn a_member_of_an_imported_env_module_is_not_the_variable() {
     .unwrap();
     std::fs::write(dir.path().join("worker.ts"), worker).unwrap();
     std::fs::write(dir.path().join("server.ts"), svelte).unwrap();
+    // t3-env: `env` from "@/env.mjs", whose `createEnv` maps the schema key
+    // to `process.env.OPENROUTER_API_KEY`.
+    let t3 = "import { createEnv } from \"@t3-oss/env-nextjs\";\nimport { z } from \"zod\";\n\n\
+              export const env = createEnv({\n  server: { OPENROUTER_API_KEY: z.string().min(1) },\n\
+              \x20 runtimeEnv: { OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY },\n});\n";
+    let t3_client = "import { createOpenAI } from \"@ai-sdk/openai\";\nimport { env } from \"@/env.mjs\";\n\n\
+                     export const openrouter = createOpenAI({\n  baseURL: \"https://openrouter.ai/api/v1\",\n  apiKey: env.OPENROUTER_API_KEY,\n});\n";
+    std::fs::create_dir_all(dir.path().join("src/lib")).unwrap();
+    std::fs::write(dir.path().join("src/env.mjs"), t3).unwrap();
+    std::fs::write(dir.path().join("src/lib/ai.ts"), t3_client).unwrap();
     let out = run(
         dir.path(),
         &["rewrite", "--to", "llmgateway", "--write", "."],
@@ -1193,5 +1203,19 @@ fn a_member_of_an_imported_env_module_is_not_the_variable() {
     assert!(
         read(dir.path(), "server.ts").contains("env.LLM_GATEWAY_API_KEY;"),
         "sveltekit"
+    );
+    let t3_after = read(dir.path(), "src/env.mjs");
+    assert!(
+        t3_after.contains("runtimeEnv: { OPENROUTER_API_KEY: process.env.LLM_GATEWAY_API_KEY }"),
+        "{t3_after}"
+    );
+    let client_after = read(dir.path(), "src/lib/ai.ts");
+    assert!(
+        client_after.contains("apiKey: env.OPENROUTER_API_KEY,"),
+        "{client_after}"
+    );
+    assert!(
+        client_after.contains("https://api.llmgateway.io/v1"),
+        "{client_after}"
     );
 }
