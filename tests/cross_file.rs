@@ -368,7 +368,9 @@ fn model_factories_imported_from_another_file_decide_their_ids() {
 /// still names OpenRouter. The id is a parameter default of a function that
 /// sends `model=model` through a Groq client imported from `.clients`: that
 /// id is Groq's (Groq serves `openai/gpt-oss-20b` under that name). A
-/// default sent through an OpenRouter client is still a finding.
+/// default sent through an OpenRouter client is still a finding. So are ids
+/// passed to such functions from another module (`conversation.py` calls
+/// `get_conversational_completion(model="openai/gpt-oss-20b")`).
 #[test]
 fn a_parameter_default_is_decided_by_the_client_its_function_sends_it_through() {
     let tmp = tempfile::tempdir().unwrap();
@@ -394,6 +396,13 @@ fn a_parameter_default_is_decided_by_the_client_its_function_sends_it_through() 
                  \x20 return completion\n\n\
                  def summarize(text: str, model: str = \"openai/gpt-4o-mini\"):\n\
                  \x20 return router.chat.completions.create(model=model, messages=[{\"role\": \"user\", \"content\": text}])\n",
+            ),
+            (
+                "courses/conversation.py",
+                "from services.openai_generator import get_conversational_completion, summarize\n\n\
+                 def handle(course, previous_messages, new_message):\n\
+                 \x20   generator = get_conversational_completion(\n        course=course,\n        model=\"openai/gpt-oss-120b\",\n        previous_messages=previous_messages,\n        new_message=new_message,\n    )\n\
+                 \x20   return generator, summarize(new_message, model=\"anthropic/claude-3.5-sonnet\")\n",
             ),
             (
                 "web/clients.ts",
@@ -424,6 +433,14 @@ fn a_parameter_default_is_decided_by_the_client_its_function_sends_it_through() 
     );
     assert!(
         !found.iter().any(|f| f.contains("openai/gpt-oss-120b")),
+        "{found:?}"
+    );
+    // Called from another module: decided by the client the function sends
+    // its model through.
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("courses/conversation.py:10:anthropic/claude-3.5-sonnet:")),
         "{found:?}"
     );
     assert!(

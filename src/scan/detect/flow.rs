@@ -45,6 +45,10 @@ pub struct Use {
     /// The id's finding when the file made none (an id of an author the
     /// table does not list), for a client that turns out to be OpenRouter's.
     pub finding: Option<Finding>,
+    /// Not an id: a module-level function (name, line, start) that sends
+    /// its model parameter through this chain; once the chain is decided,
+    /// the function is bound like a client of that destination.
+    pub binds: Option<(String, usize, usize)>,
 }
 
 /// One file's client facts.
@@ -78,7 +82,35 @@ impl FileCtx<'_, '_> {
             return;
         }
         self.drop_other_hosts_ids(lx, text, &imports, &bindings);
+        let mut bindings = bindings;
         let mut uses = Vec::new();
+        // Functions that send their model parameter through a client are
+        // bound like that client (here, or once an importer's step decides it).
+        for (name, chain, start) in model_functions(lx, text, lang) {
+            let line = self.source.line_col(start).0;
+            let client = bindings
+                .iter()
+                .filter(|b| b.name == chain[0] && b.class.is_none())
+                .max_by_key(|b| b.start)
+                .map(|b| b.dest);
+            if let Some(dest) = client {
+                bindings.push(Binding {
+                    name,
+                    dest,
+                    line,
+                    top: true,
+                    start,
+                    class: None,
+                });
+            } else if imports.contains_key(&chain[0]) {
+                uses.push(Use {
+                    chain,
+                    span: 0..0,
+                    finding: None,
+                    binds: Some((name, line, start)),
+                });
+            }
+        }
         for (i, t) in lx.tokens.iter().enumerate() {
             if t.tok != Tok::Str || t.key {
                 continue;
@@ -92,7 +124,8 @@ impl FileCtx<'_, '_> {
             } else {
                 model_factory(lx, text, i)
             }
-            .or_else(|| param_default_chain(lx, text, lang, i));
+            .or_else(|| param_default_chain(lx, text, lang, i))
+            .or_else(|| modelish.then(|| plain_call(lx, text, t.group)).flatten());
             let Some(chain) = chain else {
                 continue;
             };
@@ -130,6 +163,7 @@ impl FileCtx<'_, '_> {
                     chain,
                     span,
                     finding,
+                    binds: None,
                 });
             }
         }
@@ -649,6 +683,20 @@ fn param_default_chain(lx: &Lexed, text: &str, lang: FileKind, i: usize) -> Opti
     if lx.tokens[p].tok != Tok::Ident || !param.to_ascii_lowercase().contains("model") {
         return None;
     }
+    sent_chain(lx, text, lang, g, param)
+}
+
+/// The chain of the call through which the function whose parameter list
+/// is group `g` sends its parameter `param` as a model (`model=model`,
+/// `{ model }`, `{ model: model }`).
+fn sent_chain(
+    lx: &Lexed,
+    text: &str,
+    lang: FileKind,
+    g: usize,
+    param: &str,
+) -> Option<Vec<String>> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
     let body = function_body(lx, text, lang, g)?;
     let sends = |k: usize| {
         let keyed =
@@ -665,6 +713,75 @@ fn param_default_chain(lx: &Lexed, text: &str, lang: FileKind, i: usize) -> Opti
             t.tok == Tok::Ident && body.contains(&t.span.start) && s(k) == param && sends(k)
         })
         .find_map(|k| call_chain(lx, text, lx.tokens[k].group))
+}
+
+/// Module-level functions that send a model parameter through a call:
+/// (function name, the call's chain, where the name is). A call of the
+/// function with a model argument goes where that call goes.
+fn model_functions(lx: &Lexed, text: &str, lang: FileKind) -> Vec<(String, Vec<String>, usize)> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let mut out = Vec::new();
+    for g in 1..lx.groups.len() {
+        if lx.groups[g].kind != b'(' || lx.groups[g].parent != 0 {
+            continue;
+        }
+        let Some(name) = label_token(lx, g) else {
+            continue;
+        };
+        let Some(kw) = lx
+            .prev_sig(name)
+            .filter(|&k| matches!(s(k), "def" | "function"))
+        else {
+            continue;
+        };
+        let line_start = text[..lx.tokens[kw].span.start]
+            .rfind('\n')
+            .map_or(0, |n| n + 1);
+        let prefix = &text[line_start..lx.tokens[kw].span.start];
+        let top = !prefix.starts_with([' ', '\t'])
+            && prefix
+                .split_whitespace()
+                .all(|w| matches!(w, "export" | "async" | "default"));
+        if !top {
+            continue;
+        }
+        let params = (0..lx.tokens.len()).filter(|&k| {
+            let t = &lx.tokens[k];
+            t.group == g
+                && t.tok == Tok::Ident
+                && s(k).to_ascii_lowercase().contains("model")
+                && lx
+                    .next_sig(k)
+                    .is_none_or(|n| matches!(s(n), "=" | ":" | "," | ")"))
+                && lx
+                    .prev_sig(k)
+                    .is_none_or(|p| matches!(s(p), "(" | "," | "*"))
+        });
+        for p in params {
+            if let Some(chain) = sent_chain(lx, text, lang, g, s(p)) {
+                out.push((s(name).to_owned(), chain, lx.tokens[name].span.start));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A plain call's callee (`ask(model="...")`, no receiver): one name.
+fn plain_call(lx: &Lexed, text: &str, g: usize) -> Option<Vec<String>> {
+    let g = lx
+        .ancestors(g)
+        .take(2)
+        .find(|&g| g != 0 && lx.groups[g].kind == b'(')?;
+    let callee = label_token(lx, g).filter(|&l| lx.tokens[l].tok == Tok::Ident)?;
+    lx.prev_sig(callee)
+        .is_none_or(|p| {
+            !matches!(
+                &text[lx.tokens[p].span.clone()],
+                "." | "new" | "def" | "function"
+            )
+        })
+        .then(|| vec![text[lx.tokens[callee].span.clone()].to_owned()])
 }
 
 /// The body of the function whose parameter list is group `g`: the lines
