@@ -363,3 +363,90 @@ fn model_factories_imported_from_another_file_decide_their_ids() {
         "{got:?}"
     );
 }
+
+/// Pamahres (kabsmeiou/pamahres) moved from OpenRouter to Groq; its README
+/// still names OpenRouter. The id is a parameter default of a function that
+/// sends `model=model` through a Groq client imported from `.clients`: that
+/// id is Groq's (Groq serves `openai/gpt-oss-20b` under that name). A
+/// default sent through an OpenRouter client is still a finding. So are ids
+/// passed to such functions from another module (`conversation.py` calls
+/// `get_conversational_completion(model="openai/gpt-oss-20b")`).
+#[test]
+fn a_parameter_default_is_decided_by_the_client_its_function_sends_it_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        &[
+            (
+                "README.md",
+                "Set `OPENAI_API_KEY=sk-or-v1-your-openrouter-api-key` (https://openrouter.ai/).\n",
+            ),
+            (
+                "services/clients.py",
+                "import os\nfrom openai import OpenAI\n\n\
+                 try:\n  groq_v2 = OpenAI(\n    base_url=\"https://api.groq.com/openai/v1\",\n    api_key=os.getenv(\"GROQ_API_KEY\",),\n  )\nexcept Exception as e:\n  groq_v2 = None\n\n\
+                 router = OpenAI(base_url=\"https://openrouter.ai/api/v1\", api_key=os.getenv(\"OPENROUTER_API_KEY\"))\n",
+            ),
+            (
+                "services/openai_generator.py",
+                "from .clients import groq_v2, router\n\n\
+                 def get_conversational_completion(\n    course, \n    model=\"openai/gpt-oss-20b\", \n    *, previous_messages: list, new_message: str):\n\
+                 \x20 \"\"\"Handles the conversation with the LLM.\"\"\"\n\n\
+                 \x20 completion = groq_v2.chat.completions.create(\n    model=model,\n    messages=[*previous_messages, {\"role\": \"user\", \"content\": new_message}],\n  )\n\
+                 \x20 return completion\n\n\
+                 def summarize(text: str, model: str = \"openai/gpt-4o-mini\"):\n\
+                 \x20 return router.chat.completions.create(model=model, messages=[{\"role\": \"user\", \"content\": text}])\n",
+            ),
+            (
+                "courses/conversation.py",
+                "from services.openai_generator import get_conversational_completion, summarize\n\n\
+                 def handle(course, previous_messages, new_message):\n\
+                 \x20   generator = get_conversational_completion(\n        course=course,\n        model=\"openai/gpt-oss-120b\",\n        previous_messages=previous_messages,\n        new_message=new_message,\n    )\n\
+                 \x20   return generator, summarize(new_message, model=\"anthropic/claude-3.5-sonnet\")\n",
+            ),
+            (
+                "web/clients.ts",
+                "import OpenAI from \"openai\";\n\n\
+                 export const groq = new OpenAI({ baseURL: \"https://api.groq.com/openai/v1\", apiKey: process.env.GROQ_API_KEY });\n\
+                 export const openRouter = new OpenAI({ baseURL: \"https://openrouter.ai/api/v1\", apiKey: process.env.OPENROUTER_API_KEY });\n",
+            ),
+            (
+                "web/ask.ts",
+                "import { groq, openRouter } from \"./clients\";\n\n\
+                 export async function fast(q: string, model: string = \"openai/gpt-oss-120b\") {\n\
+                 \x20 return groq.chat.completions.create({ model, messages: [{ role: \"user\", content: q }] });\n}\n\n\
+                 export async function smart(q: string, model = \"openai/gpt-4o\") {\n\
+                 \x20 return openRouter.chat.completions.create({ model: model, messages: [{ role: \"user\", content: q }] });\n}\n",
+            ),
+        ],
+    );
+    let found = slugs(tmp.path(), &["."], "openrouter");
+    assert!(
+        !found.iter().any(|f| f.contains("openai/gpt-oss-20b")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("services/openai_generator.py:15:openai/gpt-4o-mini:Auto")),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|f| f.contains("openai/gpt-oss-120b")),
+        "{found:?}"
+    );
+    // Called from another module: decided by the client the function sends
+    // its model through.
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("courses/conversation.py:10:anthropic/claude-3.5-sonnet:")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("web/ask.ts:7:openai/gpt-4o:")),
+        "{found:?}"
+    );
+}

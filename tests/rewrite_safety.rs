@@ -1104,3 +1104,135 @@ fn a_key_naming_openrouters_key_is_not_a_provider_entry() {
         "{found:?}"
     );
 }
+
+/// Ai-sdk-example (Shruthikshetty/ai-sdk-example) switches providers by
+/// name; Vercel's AI Gateway (`gateway` from `ai`, or a `createGateway()`
+/// instance) is one of them and names models `openai/gpt-4.1-nano` too.
+/// Its id must stay; the OpenRouter branch's id beside it moves.
+#[test]
+fn ids_sent_to_vercels_ai_gateway_are_left_alone() {
+    let ts = "import { google } from \"@ai-sdk/google\";\n\
+              import openRouter from \"./open-router.config\";\n\
+              import { groq } from \"@ai-sdk/groq\";\n\
+              import { gateway, createGateway } from \"ai\";\n\n\
+              const vercel = createGateway({ apiKey: process.env.AI_GATEWAY_API_KEY });\n\n\
+              export const modelProviderToggleChat = (provider: string, model?: string) => {\n\
+              \x20 switch (provider) {\n\
+              \x20   case \"groq\":\n\
+              \x20     return groq(model ?? \"llama-3.1-8b-instant\");\n\
+              \x20   case \"gateway\":\n\
+              \x20     return gateway(model ?? \"openai/gpt-4.1-nano\");\n\
+              \x20   case \"vercel\":\n\
+              \x20     return vercel(model ?? \"openai/gpt-4o\");\n\
+              \x20   case \"openrouter\":\n\
+              \x20   default:\n\
+              \x20     return openRouter.chat(model ?? \"openai/gpt-4o-mini\");\n\
+              \x20 }\n\
+              };\n";
+    let config = "import { createOpenRouter } from \"@openrouter/ai-sdk-provider\";\n\n\
+                  const openRouter = createOpenRouter({ apiKey: process.env.OPENROUTER_API_KEY });\n\n\
+                  export default openRouter;\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("toggle.ts"), ts).unwrap();
+    std::fs::write(dir.path().join("open-router.config.ts"), config).unwrap();
+    let out = run(
+        dir.path(),
+        &["rewrite", "--to", "llmgateway", "--write", "."],
+    );
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let after = read(dir.path(), "toggle.ts");
+    assert!(
+        after.contains("gateway(model ?? \"openai/gpt-4.1-nano\")"),
+        "{after}"
+    );
+    assert!(
+        after.contains("vercel(model ?? \"openai/gpt-4o\")"),
+        "{after}"
+    );
+    assert!(
+        after.contains("openRouter.chat(model ?? \"gpt-4o-mini\")"),
+        "{after}"
+    );
+}
+
+/// Ai-sdk-example (Shruthikshetty/ai-sdk-example) reads its key through a
+/// typed env module: `env.ts` parses `{ OPEN_ROUTER_KEY:
+/// process.env.OPEN_ROUTER_KEY }` and the client reads `env.OPEN_ROUTER_KEY`
+/// from it. Only the `process.env` read is a variable; the member of the
+/// imported object is the schema's key, and renaming it alone (to
+/// `env.LLM_GATEWAY_API_KEY`) would not type-check and would send no key.
+/// A Cloudflare Worker's `env.OPENROUTER_API_KEY` (a parameter) and
+/// SvelteKit's `env` from `$env/dynamic/private` are still variables.
+#[test]
+fn a_member_of_an_imported_env_module_is_not_the_variable() {
+    let env_ts = "import { z } from \"zod\";\n\n\
+                  const EnvSchema = z.object({\n  OPEN_ROUTER_KEY: z.string().optional().default(\"\"),\n});\n\n\
+                  const env = EnvSchema.parse({\n  OPEN_ROUTER_KEY: process.env.OPEN_ROUTER_KEY,\n});\n\n\
+                  export default env;\n";
+    let config = "import { createOpenRouter } from \"@openrouter/ai-sdk-provider\";\n\
+                  import env from \"../../../env\";\n\n\
+                  const openRouter = createOpenRouter({\n  apiKey: env.OPEN_ROUTER_KEY,\n});\n\n\
+                  export default openRouter;\n";
+    let worker = "export default {\n  async fetch(req: Request, env: Env) {\n\
+                  \x20   return fetch(\"https://openrouter.ai/api/v1/chat/completions\", {\n\
+                  \x20     headers: { Authorization: `Bearer ${env.OPENROUTER_API_KEY}` },\n    });\n  },\n};\n";
+    let svelte = "import { env } from \"$env/dynamic/private\";\n\n\
+                  export const key = env.OPENROUTER_API_KEY;\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/app/config")).unwrap();
+    std::fs::write(dir.path().join("env.ts"), env_ts).unwrap();
+    std::fs::write(
+        dir.path().join("src/app/config/open-router.config.ts"),
+        config,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("worker.ts"), worker).unwrap();
+    std::fs::write(dir.path().join("server.ts"), svelte).unwrap();
+    // t3-env: `env` from "@/env.mjs", whose `createEnv` maps the schema key
+    // to `process.env.OPENROUTER_API_KEY`.
+    let t3 = "import { createEnv } from \"@t3-oss/env-nextjs\";\nimport { z } from \"zod\";\n\n\
+              export const env = createEnv({\n  server: { OPENROUTER_API_KEY: z.string().min(1) },\n\
+              \x20 runtimeEnv: { OPENROUTER_API_KEY: process.env.OPENROUTER_API_KEY },\n});\n";
+    let t3_client = "import { createOpenAI } from \"@ai-sdk/openai\";\nimport { env } from \"@/env.mjs\";\n\n\
+                     export const openrouter = createOpenAI({\n  baseURL: \"https://openrouter.ai/api/v1\",\n  apiKey: env.OPENROUTER_API_KEY,\n});\n";
+    std::fs::create_dir_all(dir.path().join("src/lib")).unwrap();
+    std::fs::write(dir.path().join("src/env.mjs"), t3).unwrap();
+    std::fs::write(dir.path().join("src/lib/ai.ts"), t3_client).unwrap();
+    let out = run(
+        dir.path(),
+        &["rewrite", "--to", "llmgateway", "--write", "."],
+    );
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+    let env_after = read(dir.path(), "env.ts");
+    let config_after = read(dir.path(), "src/app/config/open-router.config.ts");
+    assert!(
+        env_after.contains("OPEN_ROUTER_KEY: process.env.LLM_GATEWAY_API_KEY,"),
+        "{env_after}"
+    );
+    assert!(
+        config_after.contains("apiKey: env.OPEN_ROUTER_KEY,"),
+        "{config_after}"
+    );
+    assert!(
+        read(dir.path(), "worker.ts").contains("${env.LLM_GATEWAY_API_KEY}"),
+        "worker"
+    );
+    assert!(
+        read(dir.path(), "server.ts").contains("env.LLM_GATEWAY_API_KEY;"),
+        "sveltekit"
+    );
+    let t3_after = read(dir.path(), "src/env.mjs");
+    assert!(
+        t3_after.contains("runtimeEnv: { OPENROUTER_API_KEY: process.env.LLM_GATEWAY_API_KEY }"),
+        "{t3_after}"
+    );
+    let client_after = read(dir.path(), "src/lib/ai.ts");
+    assert!(
+        client_after.contains("apiKey: env.OPENROUTER_API_KEY,"),
+        "{client_after}"
+    );
+    assert!(
+        client_after.contains("https://api.llmgateway.io/v1"),
+        "{client_after}"
+    );
+}

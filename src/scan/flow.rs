@@ -136,21 +136,37 @@ pub(super) fn resolve(det: &Detector, results: &mut [Detected], max_filesize: u6
         read: HashMap::new(),
         configs: tsconfig::Configs::default(),
     };
+    // First the functions that send their model through an imported
+    // client: bound like it, so calls of them are decided below.
     for r in results.iter_mut() {
-        let Some(dir) = Loc::dir_of(&r.file.path, &r.file.abs) else {
-            continue;
-        };
-        let lang = r.flow.lang;
-        let mut decided: Vec<(usize, Dest, String)> = Vec::new();
-        for (k, u) in r.flow.uses.iter().enumerate() {
-            let Some((module, orig)) = r.flow.imports.get(&u.chain[0]) else {
+        for u in r.flow.uses.iter().filter(|u| u.binds.is_some()) {
+            let (Some((_, b)), Some((name, line, start))) =
+                (find_use(&mut mods, r, u), u.binds.clone())
+            else {
                 continue;
             };
-            let found = match lang {
-                Some(FileKind::Python) => python(&mut mods, &dir, module, orig, u),
-                _ => js(&mut mods, &dir, module, orig, u),
+            let bound = Binding {
+                name,
+                dest: b.dest,
+                line,
+                top: true,
+                start,
+                class: None,
             };
-            if let Some((file, b)) = found {
+            mods.kept
+                .entry(r.file.path.clone())
+                .or_default()
+                .push(bound.clone());
+            r.flow.bindings.push(bound);
+        }
+    }
+    for r in results.iter_mut() {
+        let mut decided: Vec<(usize, Dest, String)> = Vec::new();
+        for (k, u) in r.flow.uses.iter().enumerate() {
+            if u.binds.is_some() {
+                continue;
+            }
+            if let Some((file, b)) = find_use(&mut mods, r, u) {
                 let via = format!("`{}` ({file}:{})", u.chain[0], b.line);
                 decided.push((k, b.dest, via));
             }
@@ -160,6 +176,16 @@ pub(super) fn resolve(det: &Detector, results: &mut [Detected], max_filesize: u6
             let (findings, gated) = (&mut r.file.findings, &mut r.gated);
             apply(findings, gated, &u.span, dest, u.finding.clone(), &via);
         }
+    }
+}
+
+/// The binding a use's imported name resolves to, and its file.
+fn find_use(mods: &mut Modules, r: &Detected, u: &Use) -> Option<(String, Binding)> {
+    let dir = Loc::dir_of(&r.file.path, &r.file.abs)?;
+    let (module, orig) = r.flow.imports.get(&u.chain[0])?;
+    match r.flow.lang {
+        Some(FileKind::Python) => python(mods, &dir, module, orig, u),
+        _ => js(mods, &dir, module, orig, u),
     }
 }
 

@@ -126,7 +126,35 @@ impl FileCtx<'_, '_> {
             return false;
         }
         let before = &self.source.text[..t.span.start];
-        !before.ends_with("env.") && !before.ends_with("env?.") && !self.in_js_regex(t)
+        let env_member = before.ends_with("env.") || before.ends_with("env?.");
+        (!env_member || self.member_of_app_module(lx, i)) && !self.in_js_regex(t)
+    }
+
+    /// `env.X` where `env` is a lone name imported from the app's own
+    /// module (`import env from "../env"`, `@/env`): a key of the object
+    /// that module built (a typed env schema), not a variable; renaming it
+    /// here alone would read a key that object does not have. `process.env`,
+    /// a Worker's `env` parameter and a framework's (`$env/dynamic/private`)
+    /// stay variables.
+    fn member_of_app_module(&self, lx: &Lexed, i: usize) -> bool {
+        let text = &self.source.text;
+        let Some(owner) = lx.prev_sig(i).and_then(|d| lx.prev_sig(d)) else {
+            return false;
+        };
+        let name = &text[lx.tokens[owner].span.clone()];
+        let lone = lx.prev_sig(owner).is_none_or(|p| {
+            let p = &text[lx.tokens[p].span.clone()];
+            p != "." && p != "?."
+        });
+        if !lone || lx.tokens[owner].tok != Tok::Ident {
+            return false;
+        }
+        let imports = crate::scan::direct::imports(lx, text, self.kind);
+        imports.get(name).is_some_and(|(module, _)| {
+            ["./", "../", "@/", "~/"]
+                .iter()
+                .any(|p| module.starts_with(p))
+        })
     }
 
     /// A name inside a JS regex literal (`/OPENROUTER_API_KEY=.+/` matching

@@ -45,6 +45,10 @@ pub struct Use {
     /// The id's finding when the file made none (an id of an author the
     /// table does not list), for a client that turns out to be OpenRouter's.
     pub finding: Option<Finding>,
+    /// Not an id: a module-level function (name, line, start) that sends
+    /// its model parameter through this chain; once the chain is decided,
+    /// the function is bound like a client of that destination.
+    pub binds: Option<(String, usize, usize)>,
 }
 
 /// One file's client facts.
@@ -78,7 +82,35 @@ impl FileCtx<'_, '_> {
             return;
         }
         self.drop_other_hosts_ids(lx, text, &imports, &bindings);
+        let mut bindings = bindings;
         let mut uses = Vec::new();
+        // Functions that send their model parameter through a client are
+        // bound like that client (here, or once an importer's step decides it).
+        for (name, chain, start) in model_functions(lx, text, lang) {
+            let line = self.source.line_col(start).0;
+            let client = bindings
+                .iter()
+                .filter(|b| b.name == chain[0] && b.class.is_none())
+                .max_by_key(|b| b.start)
+                .map(|b| b.dest);
+            if let Some(dest) = client {
+                bindings.push(Binding {
+                    name,
+                    dest,
+                    line,
+                    top: true,
+                    start,
+                    class: None,
+                });
+            } else if imports.contains_key(&chain[0]) {
+                uses.push(Use {
+                    chain,
+                    span: 0..0,
+                    finding: None,
+                    binds: Some((name, line, start)),
+                });
+            }
+        }
         for (i, t) in lx.tokens.iter().enumerate() {
             if t.tok != Tok::Str || t.key {
                 continue;
@@ -91,7 +123,9 @@ impl FileCtx<'_, '_> {
                 call_chain(lx, text, t.group)
             } else {
                 model_factory(lx, text, i)
-            };
+            }
+            .or_else(|| param_default_chain(lx, text, lang, i))
+            .or_else(|| modelish.then(|| plain_call(lx, text, t.group)).flatten());
             let Some(chain) = chain else {
                 continue;
             };
@@ -129,6 +163,7 @@ impl FileCtx<'_, '_> {
                     chain,
                     span,
                     finding,
+                    binds: None,
                 });
             }
         }
@@ -215,8 +250,16 @@ impl FileCtx<'_, '_> {
                 continue;
             };
             let mut n = lx.prev_sig(eq);
-            // An annotated name: `client: OpenAI = ...`.
-            if let Some(colon) = n.and_then(|t| lx.prev_sig(t)).filter(|&c| s(c) == ":") {
+            // An annotated name: `client: OpenAI = ...` (on one line: the
+            // colon ending `try:` above a binding is not an annotation).
+            let same_line = |c: usize, t: usize| {
+                !text[lx.tokens[c].span.end..lx.tokens[t].span.start].contains('\n')
+            };
+            if let Some(colon) = n
+                .and_then(|t| lx.prev_sig(t).map(|c| (c, t)))
+                .filter(|&(c, t)| s(c) == ":" && same_line(c, t))
+                .map(|(c, _)| c)
+            {
                 n = lx.prev_sig(colon);
             }
             let Some(n) = n.filter(|&n| lx.tokens[n].tok == Tok::Ident) else {
@@ -235,7 +278,8 @@ impl FileCtx<'_, '_> {
             } else {
                 None
             };
-            let top = lx.tokens[n].group == 0 && (lang != FileKind::Python || col == 1);
+            let top = lx.tokens[n].group == 0
+                && (lang != FileKind::Python || col == 1 || python_module_level(text, start));
             out.push(Binding {
                 name,
                 dest,
@@ -588,6 +632,182 @@ fn call_chain(lx: &Lexed, text: &str, g: usize) -> Option<Vec<String>> {
     }
     chain.reverse();
     (chain.len() >= 2).then_some(chain)
+}
+
+/// Whether Python code at `at` runs at module level though indented: every
+/// block around it is a `try`/`except`/`else`/`finally`/`if`/`with` (as in
+/// `try:\n  client = OpenAI(...)\nexcept ...`), none a `def` or `class`.
+fn python_module_level(text: &str, at: usize) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    let mut depth = indent(&text[line_start..at]);
+    for line in text[..line_start].lines().rev() {
+        if depth == 0 {
+            break;
+        }
+        let body = line.trim_start();
+        if body.is_empty() || body.starts_with('#') || indent(line) >= depth {
+            continue;
+        }
+        let opener = body.split([' ', ':', '(']).next().unwrap_or("");
+        if !matches!(
+            opener,
+            "try" | "except" | "else" | "finally" | "if" | "elif" | "with"
+        ) {
+            return false;
+        }
+        depth = indent(line);
+    }
+    depth == 0
+}
+
+/// A parameter's default (`def ask(q, model="...")`, `function ask(q,
+/// model: string = "...")`) that its function sends as a model id
+/// (`model=model`, `{ model }`) through a call on a client: that call's
+/// chain, so the default is decided by that client like an id written in
+/// the call.
+fn param_default_chain(lx: &Lexed, text: &str, lang: FileKind, i: usize) -> Option<Vec<String>> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let g = lx.tokens[i].group;
+    lx.groups.get(g).filter(|gr| g != 0 && gr.kind == b'(')?;
+    let callee = label_token(lx, g)?;
+    lx.prev_sig(callee)
+        .filter(|&k| matches!(s(k), "def" | "function"))?;
+    let eq = lx.prev_sig(i).filter(|&p| s(p) == "=")?;
+    let mut p = lx.prev_sig(eq)?;
+    // `model: str = "..."`: the name is before the annotation.
+    if let Some(colon) = lx.prev_sig(p).filter(|&c| s(c) == ":") {
+        p = lx.prev_sig(colon)?;
+    }
+    let param = s(p);
+    if lx.tokens[p].tok != Tok::Ident || !param.to_ascii_lowercase().contains("model") {
+        return None;
+    }
+    sent_chain(lx, text, lang, g, param)
+}
+
+/// The chain of the call through which the function whose parameter list
+/// is group `g` sends its parameter `param` as a model (`model=model`,
+/// `{ model }`, `{ model: model }`).
+fn sent_chain(
+    lx: &Lexed,
+    text: &str,
+    lang: FileKind,
+    g: usize,
+    param: &str,
+) -> Option<Vec<String>> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let body = function_body(lx, text, lang, g)?;
+    let sends = |k: usize| {
+        let keyed =
+            value_key(lx, text, k).is_some_and(|key| key.to_ascii_lowercase().contains("model"));
+        // JS shorthand `{ model }`.
+        let short = lx.groups[lx.tokens[k].group].kind == b'{'
+            && lx.prev_sig(k).is_some_and(|q| matches!(s(q), "{" | ","))
+            && lx.next_sig(k).is_none_or(|q| matches!(s(q), "}" | ","));
+        keyed || short
+    };
+    (0..lx.tokens.len())
+        .filter(|&k| {
+            let t = &lx.tokens[k];
+            t.tok == Tok::Ident && body.contains(&t.span.start) && s(k) == param && sends(k)
+        })
+        .find_map(|k| call_chain(lx, text, lx.tokens[k].group))
+}
+
+/// Module-level functions that send a model parameter through a call:
+/// (function name, the call's chain, where the name is). A call of the
+/// function with a model argument goes where that call goes.
+fn model_functions(lx: &Lexed, text: &str, lang: FileKind) -> Vec<(String, Vec<String>, usize)> {
+    let s = |k: usize| &text[lx.tokens[k].span.clone()];
+    let mut out = Vec::new();
+    for g in 1..lx.groups.len() {
+        if lx.groups[g].kind != b'(' || lx.groups[g].parent != 0 {
+            continue;
+        }
+        let Some(name) = label_token(lx, g) else {
+            continue;
+        };
+        let Some(kw) = lx
+            .prev_sig(name)
+            .filter(|&k| matches!(s(k), "def" | "function"))
+        else {
+            continue;
+        };
+        let line_start = text[..lx.tokens[kw].span.start]
+            .rfind('\n')
+            .map_or(0, |n| n + 1);
+        let prefix = &text[line_start..lx.tokens[kw].span.start];
+        let top = !prefix.starts_with([' ', '\t'])
+            && prefix
+                .split_whitespace()
+                .all(|w| matches!(w, "export" | "async" | "default"));
+        if !top {
+            continue;
+        }
+        let params = (0..lx.tokens.len()).filter(|&k| {
+            let t = &lx.tokens[k];
+            t.group == g
+                && t.tok == Tok::Ident
+                && s(k).to_ascii_lowercase().contains("model")
+                && lx
+                    .next_sig(k)
+                    .is_none_or(|n| matches!(s(n), "=" | ":" | "," | ")"))
+                && lx
+                    .prev_sig(k)
+                    .is_none_or(|p| matches!(s(p), "(" | "," | "*"))
+        });
+        for p in params {
+            if let Some(chain) = sent_chain(lx, text, lang, g, s(p)) {
+                out.push((s(name).to_owned(), chain, lx.tokens[name].span.start));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A plain call's callee (`ask(model="...")`, no receiver): one name.
+fn plain_call(lx: &Lexed, text: &str, g: usize) -> Option<Vec<String>> {
+    let g = lx
+        .ancestors(g)
+        .take(2)
+        .find(|&g| g != 0 && lx.groups[g].kind == b'(')?;
+    let callee = label_token(lx, g).filter(|&l| lx.tokens[l].tok == Tok::Ident)?;
+    lx.prev_sig(callee)
+        .is_none_or(|p| {
+            !matches!(
+                &text[lx.tokens[p].span.clone()],
+                "." | "new" | "def" | "function"
+            )
+        })
+        .then(|| vec![text[lx.tokens[callee].span.clone()].to_owned()])
+}
+
+/// The body of the function whose parameter list is group `g`: the lines
+/// indented deeper than its `def` (Python), or the braces after it.
+fn function_body(lx: &Lexed, text: &str, lang: FileKind, g: usize) -> Option<Range<usize>> {
+    let params = lx.groups[g].span.clone();
+    if lang != FileKind::Python {
+        let parent = lx.groups[g].parent;
+        return (g + 1..lx.groups.len())
+            .find(|&k| lx.groups[k].parent == parent && lx.groups[k].span.start >= params.end)
+            .filter(|&k| lx.groups[k].kind == b'{')
+            .map(|k| lx.groups[k].span.clone());
+    }
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let def_line = text[..params.start].rfind('\n').map_or(0, |n| n + 1);
+    let def_indent = indent(&text[def_line..params.start]);
+    let start = text[params.end..].find('\n').map(|n| params.end + n + 1)?;
+    let mut end = start;
+    for line in text[start..].split_inclusive('\n') {
+        let blank = line.trim().is_empty();
+        if !blank && indent(line) <= def_indent {
+            break;
+        }
+        end += line.len();
+    }
+    Some(start..end)
 }
 
 /// The callee of a plain call whose first argument is string `i`
