@@ -1236,3 +1236,31 @@ fn a_member_of_an_imported_env_module_is_not_the_variable() {
         "{client_after}"
     );
 }
+
+/// A client bound in one function is not what a same-named variable in
+/// another function holds (physics91/openrouter-mcp's tests: `client =
+/// OpenRouterClient(base_url="https://custom.api.com/v1")` in one test,
+/// `client = OpenRouterClient(api_key=..)` then `client.chat_completion(
+/// model="openai/gpt-4")` in the next). Deciding the second call by the
+/// first test's client dropped its id while the expected payload beside it
+/// was rewritten: the test would fail.
+#[test]
+fn a_client_bound_in_another_function_does_not_decide_ids() {
+    let py = "from app.client import OpenRouterClient\n\n\nclass TestClient:\n\
+              \x20   def test_custom(self, key):\n        client = OpenRouterClient(api_key=key, base_url=\"https://custom.api.com/v1\")\n        assert client.base_url == \"https://custom.api.com/v1\"\n\n\
+              \x20   def test_default(self, key):\n        client = OpenRouterClient(api_key=key)\n        assert client.base_url == \"https://openrouter.ai/api/v1\"\n\n\
+              \x20   async def test_chat(self, key):\n        client = OpenRouterClient(api_key=key)\n        await client.chat_completion(model=\"openai/gpt-4o-mini\", messages=[])\n        expected = {\"model\": \"openai/gpt-4o-mini\"}\n";
+    let ts = "import { OpenRouterClient } from \"../src/client\";\n\n\
+              test(\"custom\", () => {\n  const client = new OpenRouterClient({ baseURL: \"https://custom.api.com/v1\" });\n  expect(client.baseURL).toBe(\"https://custom.api.com/v1\");\n});\n\n\
+              test(\"default\", () => {\n  const client = new OpenRouterClient({});\n  expect(client.baseURL).toBe(\"https://openrouter.ai/api/v1\");\n});\n\n\
+              test(\"chat\", async () => {\n  const client = new OpenRouterClient({});\n  await client.chat({ model: \"openai/gpt-4o-mini\", messages: [] });\n  const expected = { model: \"openai/gpt-4o-mini\" };\n});\n";
+    for (name, text) in [("tests/test_client.py", py), ("tests/client.test.ts", ts)] {
+        let (found, after, _) = one_file(name, text, "llmgateway");
+        let ids = found.iter().filter(|f| f.1 == "openai/gpt-4o-mini").count();
+        assert_eq!(
+            ids, 2,
+            "{name}: both the call and the expected payload: {found:?}"
+        );
+        assert!(!after.contains("openai/gpt-4o-mini"), "{name}: {after}");
+    }
+}

@@ -152,6 +152,7 @@ pub(super) fn resolve(det: &Detector, results: &mut [Detected], max_filesize: u6
                 top: true,
                 start,
                 class: None,
+                scope: 0,
             };
             mods.kept
                 .entry(r.file.path.clone())

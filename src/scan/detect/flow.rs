@@ -34,6 +34,9 @@ pub struct Binding {
     /// For an attribute (`self.client`, `this.client`, a class field): where
     /// its class starts. Only calls in that class see it.
     pub class: Option<usize>,
+    /// Where a name bound in a function is visible (see [`scope_of`]); 0 at
+    /// module level, visible everywhere.
+    pub scope: usize,
 }
 
 /// A model id passed through a call on an imported name.
@@ -81,7 +84,7 @@ impl FileCtx<'_, '_> {
         if bindings.is_empty() && imports.is_empty() {
             return;
         }
-        self.drop_other_hosts_ids(lx, text, &imports, &bindings);
+        self.drop_other_hosts_ids(lx, text, lang, &imports, &bindings);
         let mut bindings = bindings;
         let mut uses = Vec::new();
         // Functions that send their model parameter through a client are
@@ -101,6 +104,7 @@ impl FileCtx<'_, '_> {
                     top: true,
                     start,
                     class: None,
+                    scope: 0,
                 });
             } else if imports.contains_key(&chain[0]) {
                 uses.push(Use {
@@ -153,6 +157,7 @@ impl FileCtx<'_, '_> {
                 bindings
                     .iter()
                     .filter(|b| b.name == chain[0] && b.class.is_none() && b.start < span.start)
+                    .filter(|b| visible(lx, text, lang, b, i))
                     .max_by_key(|b| b.start)
             };
             if let Some(b) = local {
@@ -242,6 +247,7 @@ impl FileCtx<'_, '_> {
                         top: true,
                         start,
                         class: None,
+                        scope: 0,
                     });
                 }
                 continue;
@@ -280,6 +286,7 @@ impl FileCtx<'_, '_> {
             };
             let top = lx.tokens[n].group == 0
                 && (lang != FileKind::Python || col == 1 || python_module_level(text, start));
+            let scope = if top { 0 } else { scope_of(lx, text, lang, n) };
             out.push(Binding {
                 name,
                 dest,
@@ -287,6 +294,7 @@ impl FileCtx<'_, '_> {
                 top,
                 start,
                 class,
+                scope,
             });
         }
         if lang == FileKind::JavaScript {
@@ -348,6 +356,7 @@ impl FileCtx<'_, '_> {
         &mut self,
         lx: &Lexed,
         text: &str,
+        lang: FileKind,
         imports: &HashMap<String, (String, String)>,
         bindings: &[Binding],
     ) {
@@ -365,6 +374,7 @@ impl FileCtx<'_, '_> {
             let bound = bindings
                 .iter()
                 .filter(|b| b.name == name && b.class.is_none() && b.start < at)
+                .filter(|b| visible(lx, text, lang, b, l))
                 .max_by_key(|b| b.start);
             bound.is_some_and(|b| b.dest == Dest::Other)
         };
@@ -397,6 +407,7 @@ impl FileCtx<'_, '_> {
                 top: false,
                 start: span.start,
                 class: None,
+                scope: 0,
             };
             self.local_uses.push((span, elsewhere, String::new()));
         }
@@ -510,6 +521,13 @@ fn class_at(lx: &Lexed, text: &str, lang: FileKind, at: usize) -> Option<usize> 
             .find(|&g| class_body(lx, text, g))
             .map(|g| lx.groups[g].span.start);
     }
+    python_block_at(text, at, |line| line.starts_with("class "))
+}
+
+/// Where the Python block around `at` that `opens` recognises starts: the
+/// nearest such line indented less than `at`'s line with nothing in
+/// between indented as little.
+fn python_block_at(text: &str, at: usize, opens: impl Fn(&str) -> bool) -> Option<usize> {
     let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let mut cur = indent(&text[line_start..]);
@@ -522,12 +540,35 @@ fn class_at(lx: &Lexed, text: &str, lang: FileKind, at: usize) -> Option<usize> 
         if body.is_empty() || body.starts_with('#') || indent(line) >= cur {
             continue;
         }
-        if body.starts_with("class ") {
+        if opens(body) {
             return Some(start);
         }
         cur = indent(line);
     }
     None
+}
+
+/// Where a name bound at token `n` is visible: its group for JS/TS (block
+/// scope: calls in that group and inside it), the enclosing function for
+/// Python (one past its `def` line's start, so never 0).
+fn scope_of(lx: &Lexed, text: &str, lang: FileKind, n: usize) -> usize {
+    if lang != FileKind::Python {
+        return lx.tokens[n].group;
+    }
+    let def = |l: &str| l.starts_with("def ") || l.starts_with("async def ");
+    python_block_at(text, lx.tokens[n].span.start, def).map_or(0, |d| d + 1)
+}
+
+/// Whether binding `b` is in scope at token `at`: a client bound in one
+/// function is not the one a same-named variable in another function holds.
+fn visible(lx: &Lexed, text: &str, lang: FileKind, b: &Binding, at: usize) -> bool {
+    if b.scope == 0 {
+        return true;
+    }
+    if lang != FileKind::Python {
+        return lx.ancestors(lx.tokens[at].group).any(|g| g == b.scope);
+    }
+    scope_of(lx, text, lang, at) == b.scope
 }
 
 /// The name a module's default export is bound under (`import c from`).
