@@ -45,6 +45,11 @@ impl Loc {
         Some(Loc { rel, abs })
     }
 
+    /// `join` of a `/`-separated path (`./src/*` targets, specifiers).
+    fn join_path(&self, path: &str) -> Option<Loc> {
+        self.join(&path.split('/').collect::<Vec<_>>())
+    }
+
     fn join(&self, parts: &[&str]) -> Option<Loc> {
         let mut l = self.clone();
         for p in parts {
@@ -145,15 +150,7 @@ pub(super) fn resolve(det: &Detector, results: &mut [Detected], max_filesize: u6
             else {
                 continue;
             };
-            let bound = Binding {
-                name,
-                dest: b.dest,
-                line,
-                top: true,
-                start,
-                class: None,
-                scope: 0,
-            };
+            let bound = Binding::module(name, b.dest, line, start);
             mods.kept
                 .entry(r.file.path.clone())
                 .or_default()
@@ -277,8 +274,7 @@ fn js(
         o => vec![o],
     };
     let bases = if module.starts_with("./") || module.starts_with("../") {
-        let parts: Vec<&str> = module.split('/').collect();
-        vec![dir.join(&parts)?]
+        vec![dir.join_path(module)?]
     } else {
         mods.configs.nearest(dir)?.resolve(module)
     };

@@ -39,6 +39,23 @@ pub struct Binding {
     pub scope: usize,
 }
 
+impl Binding {
+    /// A name bound at module level, visible everywhere in its file and
+    /// importable (a default export, a model function, one decided across
+    /// files).
+    pub fn module(name: String, dest: Dest, line: usize, start: usize) -> Binding {
+        Binding {
+            name,
+            dest,
+            line,
+            top: true,
+            start,
+            class: None,
+            scope: 0,
+        }
+    }
+}
+
 /// A model id passed through a call on an imported name.
 #[derive(Debug, Clone)]
 pub struct Use {
@@ -97,15 +114,7 @@ impl FileCtx<'_, '_> {
                 .max_by_key(|b| b.start)
                 .map(|b| b.dest);
             if let Some(dest) = client {
-                bindings.push(Binding {
-                    name,
-                    dest,
-                    line,
-                    top: true,
-                    start,
-                    class: None,
-                    scope: 0,
-                });
+                bindings.push(Binding::module(name, dest, line, start));
             } else if imports.contains_key(&chain[0]) {
                 uses.push(Use {
                     chain,
@@ -240,15 +249,7 @@ impl FileCtx<'_, '_> {
                 if let (true, Some(dest)) = (export, self.dest_of(lx, text, g, imports)) {
                     let start = lx.tokens[d].span.start;
                     let line = self.source.line_col(start).0;
-                    out.push(Binding {
-                        name: DEFAULT.to_owned(),
-                        dest,
-                        line,
-                        top: true,
-                        start,
-                        class: None,
-                        scope: 0,
-                    });
+                    out.push(Binding::module(DEFAULT.to_owned(), dest, line, start));
                 }
                 continue;
             }
@@ -400,15 +401,7 @@ impl FileCtx<'_, '_> {
         // (findings are referred to by index until then).
         for span in drop {
             let line = self.source.line_col(span.start).0;
-            let elsewhere = Binding {
-                name: String::new(),
-                dest: Dest::Other,
-                line,
-                top: false,
-                start: span.start,
-                class: None,
-                scope: 0,
-            };
+            let elsewhere = Binding::module(String::new(), Dest::Other, line, span.start);
             self.local_uses.push((span, elsewhere, String::new()));
         }
     }

@@ -503,7 +503,12 @@ fn names_openrouter(s: &str) -> bool {
 /// that only mentions it (`openrouter_api_key: { .. }` in a settings
 /// schema) is not a provider's entry.
 pub(super) fn provider_tables(lx: &Lexed, text: &str) -> Vec<(usize, usize)> {
-    if !names_openrouter(text) {
+    // Only the text these tokens cover: a JSON body lexed inside a string
+    // must not search the whole file again.
+    let (Some(first), Some(last)) = (lx.tokens.first(), lx.tokens.last()) else {
+        return Vec::new();
+    };
+    if !names_openrouter(&text[first.span.start..last.span.end]) {
         return Vec::new();
     }
     let is_name = |k: &str| {

@@ -37,11 +37,11 @@ impl Aliases {
         if let (Some((star, targets)), Some(dir)) = (self.pattern(spec), &self.paths_dir) {
             for t in targets {
                 let t = t.replacen('*', star, 1);
-                out.extend(dir.join(&t.split('/').collect::<Vec<_>>()));
+                out.extend(dir.join_path(&t));
             }
         }
         if let Some(b) = &self.base_url {
-            out.extend(b.join(&spec.split('/').collect::<Vec<_>>()));
+            out.extend(b.join_path(spec));
         }
         out
     }
@@ -129,7 +129,7 @@ fn load(cfg: &Loc, depth: usize) -> Option<Aliases> {
     }
     let opts = &v["compilerOptions"];
     if let Some(b) = opts["baseUrl"].as_str() {
-        out.base_url = dir.join(&b.split('/').collect::<Vec<_>>());
+        out.base_url = dir.join_path(b);
     }
     if let Some(paths) = opts["paths"].as_object() {
         out.paths = paths
@@ -155,11 +155,11 @@ fn extended(dir: &Loc, spec: &str) -> Option<Loc> {
     if !spec.starts_with("./") && !spec.starts_with("../") {
         return None;
     }
-    let file = dir.join(&spec.split('/').collect::<Vec<_>>())?;
+    let file = dir.join_path(spec)?;
     if file.abs.is_file() {
         return Some(file);
     }
-    let with_json = dir.join(&format!("{spec}.json").split('/').collect::<Vec<_>>())?;
+    let with_json = dir.join_path(&format!("{spec}.json"))?;
     with_json.abs.is_file().then_some(with_json)
 }
 
